@@ -1,0 +1,261 @@
+/* core/fsutil.c — file helpers.  */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/cleanup.h"
+#include "core/fsutil.h"
+
+int read_file_at(int dirfd, const char *path, char **buf, size_t *len,
+		 struct error **err)
+{
+	cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	cleanup_free char *data = NULL;
+	size_t size = 0, cap = 4096;
+
+	if (fd < 0)
+		return error_set(err, errno, "open '%s'", path);
+	data = malloc(cap);
+	if (data == NULL)
+		return error_set(err, ENOMEM, "read '%s'", path);
+	for (;;) {
+		ssize_t n;
+
+		if (size + 1 >= cap) {
+			char *bigger = realloc(data, cap * 2);
+
+			if (bigger == NULL)
+				return error_set(err, ENOMEM, "read '%s'",
+						 path);
+			data = bigger;
+			cap *= 2;
+		}
+		n = read(fd, data + size, cap - size - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return error_set(err, errno, "read '%s'", path);
+		if (n == 0)
+			break;
+		size += (size_t)n;
+	}
+	data[size] = '\0';
+	if (len != NULL)
+		*len = size;
+	*buf = steal_ptr(data);
+	return 0;
+}
+
+static int write_all_fd(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int write_file_at(int dirfd, const char *path, const char *buf, size_t len,
+		  struct error **err)
+{
+	cleanup_close int fd =
+		openat(dirfd, path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+
+	if (fd < 0)
+		return error_set(err, errno, "open '%s'", path);
+	if (write_all_fd(fd, buf, len) < 0)
+		return error_set(err, errno, "write '%s'", path);
+	return 0;
+}
+
+int write_str_at(int dirfd, const char *path, const char *s,
+		 struct error **err)
+{
+	return write_file_at(dirfd, path, s, strlen(s), err);
+}
+
+int atomic_write_at(int dirfd, const char *name, const char *buf, size_t len,
+		    mode_t mode, struct error **err)
+{
+	char tmp[256];
+	cleanup_close int fd = -1;
+
+	snprintf(tmp, sizeof(tmp), ".%s.%d.tmp", name, (int)getpid());
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		    mode);
+	if (fd < 0)
+		return error_set(err, errno, "create '%s'", tmp);
+	if (write_all_fd(fd, buf, len) < 0) {
+		int saved = errno;
+
+		unlinkat(dirfd, tmp, 0);
+		return error_set(err, saved, "write '%s'", name);
+	}
+	if (renameat(dirfd, tmp, dirfd, name) < 0) {
+		int saved = errno;
+
+		unlinkat(dirfd, tmp, 0);
+		return error_set(err, saved, "rename '%s'", name);
+	}
+	return 0;
+}
+
+int mkdir_p(const char *path, mode_t mode, struct error **err)
+{
+	cleanup_free char *copy = xstrdup(path);
+
+	for (char *p = copy + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(copy, mode) < 0 && errno != EEXIST)
+			return error_set(err, errno, "mkdir '%s'", copy);
+		*p = '/';
+	}
+	if (mkdir(copy, mode) < 0 && errno != EEXIST)
+		return error_set(err, errno, "mkdir '%s'", copy);
+	return 0;
+}
+
+static int remove_children(int dfd, dev_t dev, struct error **err)
+{
+	cleanup_closedir DIR *d = fdopendir(dfd);
+	struct dirent *de;
+
+	if (d == NULL) {
+		close(dfd);
+		return error_set(err, errno, "opendir");
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (de->d_type == DT_DIR) {
+			struct stat st;
+			int sub = openat(dirfd(d), de->d_name,
+					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+						 O_CLOEXEC);
+
+			if (sub < 0)
+				return error_set(err, errno, "open '%s'",
+						 de->d_name);
+			/* never descend into a mount point */
+			if (fstat(sub, &st) < 0 || st.st_dev != dev) {
+				close(sub);
+				return error_set(err, EBUSY, "remove '%s'",
+						 de->d_name);
+			}
+			if (remove_children(sub, dev, err) < 0)
+				return error_wrap(err, "%s", de->d_name);
+			if (unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) < 0)
+				return error_set(err, errno, "rmdir '%s'",
+						 de->d_name);
+		} else if (unlinkat(dirfd(d), de->d_name, 0) < 0 &&
+			   errno != ENOENT) {
+			return error_set(err, errno, "unlink '%s'",
+					 de->d_name);
+		}
+	}
+	return 0;
+}
+
+int remove_tree_at(int dirfd, const char *name, struct error **err)
+{
+	struct stat st;
+	int dfd;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return error_set(err, errno, "stat '%s'", name);
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)
+			return error_set(err, errno, "unlink '%s'", name);
+		return 0;
+	}
+	dfd = openat(dirfd, name,
+		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0)
+		return error_set(err, errno, "open '%s'", name);
+	if (remove_children(dfd, st.st_dev, err) < 0)
+		return error_wrap(err, "remove '%s'", name);
+	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		return error_set(err, errno, "rmdir '%s'", name);
+	return 0;
+}
+
+size_t strv_len(char *const *v)
+{
+	size_t n = 0;
+
+	while (v != NULL && v[n] != NULL)
+		n++;
+	return n;
+}
+
+char **strv_dup(char *const *v)
+{
+	size_t n = strv_len(v);
+	char **out = xcalloc(n + 1, sizeof(char *));
+
+	for (size_t i = 0; i < n; i++)
+		out[i] = xstrdup(v[i]);
+	return out;
+}
+
+void strv_free(char **v)
+{
+	if (v == NULL)
+		return;
+	for (char **s = v; *s != NULL; s++)
+		free(*s);
+	free(v);
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	char *s = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		abort();
+	return s;
+}
+
+char *xstrdup(const char *s)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	d = strdup(s);
+	if (d == NULL)
+		abort();
+	return d;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n == 0 ? 1 : n, size == 0 ? 1 : size);
+
+	if (p == NULL)
+		abort();
+	return p;
+}

@@ -1,0 +1,47 @@
+/* core/fsutil.h — small file helpers shared by every module: whole-file
+ * reads and writes, atomic replacement, mkdir -p.  All fds O_CLOEXEC.  */
+#ifndef BERTH_CORE_FSUTIL_H
+#define BERTH_CORE_FSUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "core/error.h"
+
+/* Read a whole file (relative to dirfd, or AT_FDCWD) into a NUL-terminated
+ * buffer.  Files in /proc and cgroupfs report size 0: read until EOF.  */
+int read_file_at(int dirfd, const char *path, char **buf, size_t *len,
+		 struct error **err);
+
+/* Write `len` bytes to an existing file (cgroup, /proc, sysctl files):
+ * O_WRONLY|O_TRUNC, no create.  */
+int write_file_at(int dirfd, const char *path, const char *buf, size_t len,
+		  struct error **err);
+int write_str_at(int dirfd, const char *path, const char *s,
+		 struct error **err);
+
+/* Replace dirfd/name atomically: write a temp file in the same directory,
+ * fsync is skipped on purpose (state files are recreated on reboot),
+ * then rename over the target.  Readers see the old or the new file.  */
+int atomic_write_at(int dirfd, const char *name, const char *buf, size_t len,
+		    mode_t mode, struct error **err);
+
+/* mkdir -p with `mode` for created components; existing dirs are fine. */
+int mkdir_p(const char *path, mode_t mode, struct error **err);
+
+/* rm -rf of dirfd/name that never crosses a mount point or follows a
+ * symlink.  Missing is fine.  */
+int remove_tree_at(int dirfd, const char *name, struct error **err);
+
+/* NULL-terminated string vectors */
+size_t strv_len(char *const *v);
+char **strv_dup(char *const *v);
+void strv_free(char **v);
+
+/* asprintf that aborts on allocation failure (for short internal paths) */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xstrdup(const char *s);
+void *xcalloc(size_t n, size_t size);
+
+#endif

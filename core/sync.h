@@ -1,0 +1,72 @@
+/* core/sync.h — the launcher's parent/child protocol.
+ *
+ * One SOCK_SEQPACKET|SOCK_CLOEXEC socketpair per launch: one message, one
+ * datagram; a message that is not the step the receiver expects is an
+ * error, so a child that dies or goes astray can never be mistaken for
+ * progress.  Container init (create/run):
+ *
+ *   parent (berth)                                  child (after clone3)
+ *     ---- SYNC_PARENT_DONE  (id maps written, veth moved in,  ---->
+ *                             cgroup ready)
+ *     <--- SYNC_RUNTIME_HOOKS (namespaces exist; run prestart  ----   only when
+ *                             and createRuntime hooks now)            hooks exist
+ *     ---- SYNC_RUNTIME_HOOKS_DONE                              ---->
+ *     <--- SYNC_PTY          (pty master, SCM_RIGHTS)          ----   run -t only
+ *     <--- SYNC_READY        (pivoted, process resolved,       ----
+ *                             waiting for start)
+ *     ---- SYNC_START        (run: go on without the fifo)     ---->
+ *     <--- EOF               (exec succeeded: the socket is close-on-exec)
+ *
+ * exec into a running container uses the same steps minus the hooks.
+ * Either side may send SYNC_ERROR {errnum, text} instead of its next step;
+ * the receiver then fails with that text.  The child never prints: its
+ * errors travel here and it calls _exit().  */
+#ifndef BERTH_CORE_SYNC_H
+#define BERTH_CORE_SYNC_H
+
+#include <stdint.h>
+
+#include "core/error.h"
+
+enum sync_step {
+	SYNC_NONE = 0,
+	SYNC_PARENT_DONE,
+	SYNC_RUNTIME_HOOKS,
+	SYNC_RUNTIME_HOOKS_DONE,
+	SYNC_PTY,
+	SYNC_READY,
+	SYNC_START,
+	SYNC_ERROR,
+	SYNC_STEP_MAX
+};
+
+#define SYNC_TEXT_MAX 2048
+
+struct sync_msg {
+	uint32_t step;
+	int32_t errnum;
+	char text[SYNC_TEXT_MAX];
+};
+
+const char *sync_step_name(enum sync_step step);
+
+/* Send `step` (no payload).  */
+int sync_send(int fd, enum sync_step step, struct error **err);
+
+/* Send `step` carrying one file descriptor (SCM_RIGHTS).  */
+int sync_send_fd(int fd, enum sync_step step, int payload_fd,
+		 struct error **err);
+
+/* Send an error: text and errno of *cause (child side, before _exit).
+ * Never fails visibly: if the socket is gone there is nobody to tell.  */
+void sync_send_error(int fd, const struct error *cause);
+
+/* Receive one message and check it is `want`.  A SYNC_ERROR becomes *err
+ * with the peer's text; EOF becomes "... exited before <step>".  When
+ * `fd_out` is not NULL a passed fd is stored there (else closed).  */
+int sync_expect(int fd, enum sync_step want, int *fd_out, struct error **err);
+
+/* Wait for EOF (the child exec'd) or a SYNC_ERROR.  Returns 0 on EOF.  */
+int sync_expect_eof(int fd, struct error **err);
+
+#endif

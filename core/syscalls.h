@@ -1,0 +1,174 @@
+/* core/syscalls.h — every raw system call berth makes, in one place.
+ *
+ * Each wrapper returns what the kernel returns (-1 and errno on failure);
+ * where the number is unknown at build time it fails with ENOSYS so callers
+ * can fall back.  A lint rule keeps `syscall(` out of every other file.  */
+#ifndef BERTH_CORE_SYSCALLS_H
+#define BERTH_CORE_SYSCALLS_H
+
+#include <errno.h>
+#include <linux/openat2.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#define BERTH_NOSYS()                                                          \
+	({                                                                     \
+		errno = ENOSYS;                                                \
+		-1;                                                            \
+	})
+
+/* pivot_root(2) has no glibc wrapper.  berth uses the "." "." form: new and
+ * old root are the same directory, and the old root is then lazily
+ * detached, so no temporary directory is ever created inside the rootfs.  */
+static inline int sys_pivot_root(const char *new_root, const char *put_old)
+{
+	return (int)syscall(SYS_pivot_root, new_root, put_old);
+}
+
+/* clone3(2): the only way to combine namespace flags with
+ * CLONE_INTO_CGROUP, so the child is born in its cgroup.  The child returns
+ * 0 and runs on a copy of the parent's stack (no stack argument), exactly
+ * like fork(); it must only call async-signal-safe functions until exec
+ * when the parent is multi-threaded (berth is not).  */
+static inline pid_t sys_clone3(struct clone_args *args)
+{
+#ifdef SYS_clone3
+	return (pid_t)syscall(SYS_clone3, args, sizeof(*args));
+#else
+	(void)args;
+	return BERTH_NOSYS();
+#endif
+}
+
+/* openat2(2): path resolution confined to a directory (RESOLVE_IN_ROOT)
+ * is what keeps every mount target inside the rootfs.  */
+static inline int sys_openat2(int dirfd, const char *path, struct open_how *how)
+{
+#ifdef SYS_openat2
+	return (int)syscall(SYS_openat2, dirfd, path, how, sizeof(*how));
+#else
+	(void)dirfd, (void)path, (void)how;
+	return BERTH_NOSYS();
+#endif
+}
+
+static inline int sys_open_tree(int dirfd, const char *path, unsigned int flags)
+{
+#ifdef SYS_open_tree
+	return (int)syscall(SYS_open_tree, dirfd, path, flags);
+#else
+	(void)dirfd, (void)path, (void)flags;
+	return BERTH_NOSYS();
+#endif
+}
+
+static inline int sys_move_mount(int from_dfd, const char *from_path,
+				 int to_dfd, const char *to_path,
+				 unsigned int flags)
+{
+#ifdef SYS_move_mount
+	return (int)syscall(SYS_move_mount, from_dfd, from_path, to_dfd,
+			    to_path, flags);
+#else
+	(void)from_dfd, (void)from_path, (void)to_dfd, (void)to_path;
+	(void)flags;
+	return BERTH_NOSYS();
+#endif
+}
+
+/* mount_setattr(2): the recursive `r*` mount options (rro, rnosuid, ...)
+ * and recursive read-only, applied to a whole subtree in one call.  */
+static inline int sys_mount_setattr(int dirfd, const char *path,
+				    unsigned int flags, struct mount_attr *attr)
+{
+#ifdef SYS_mount_setattr
+	return (int)syscall(SYS_mount_setattr, dirfd, path, flags, attr,
+			    sizeof(*attr));
+#else
+	(void)dirfd, (void)path, (void)flags, (void)attr;
+	return BERTH_NOSYS();
+#endif
+}
+
+static inline int sys_pidfd_open(pid_t pid, unsigned int flags)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, flags);
+#else
+	(void)pid, (void)flags;
+	return BERTH_NOSYS();
+#endif
+}
+
+static inline int sys_pidfd_send_signal(int pidfd, int sig)
+{
+#ifdef SYS_pidfd_send_signal
+	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+#else
+	(void)pidfd, (void)sig;
+	return BERTH_NOSYS();
+#endif
+}
+
+/* close_range(2) with CLOSE_RANGE_CLOEXEC marks every fd from `first` on
+ * close-on-exec, so nothing the caller leaked to berth reaches the
+ * container (CVE-2024-21626 class).  */
+static inline int sys_close_range(unsigned int first, unsigned int last,
+				  unsigned int flags)
+{
+#ifdef SYS_close_range
+	return (int)syscall(SYS_close_range, first, last, flags);
+#else
+	(void)first, (void)last, (void)flags;
+	return BERTH_NOSYS();
+#endif
+}
+
+/* keyctl(2) without libkeyutils: berth only needs to join a fresh session
+ * keyring named after the container (KEYCTL_JOIN_SESSION_KEYRING = 1).  */
+static inline long sys_keyctl_join(const char *name)
+{
+	return syscall(SYS_keyctl, 1, name, 0, 0, 0);
+}
+
+/* ioprio_set(2): which = IOPRIO_WHO_PROCESS (1), who = 0 (self).  */
+static inline int sys_ioprio_set_self(int ioprio)
+{
+	return (int)syscall(SYS_ioprio_set, 1, 0, ioprio);
+}
+
+/* sched_setattr(2): the uapi struct, declared here as glibc 2.36 lacks it */
+struct berth_sched_attr {
+	uint32_t size;
+	uint32_t sched_policy;
+	uint64_t sched_flags;
+	int32_t sched_nice;
+	uint32_t sched_priority;
+	uint64_t sched_runtime;
+	uint64_t sched_deadline;
+	uint64_t sched_period;
+};
+
+static inline int sys_sched_setattr_self(struct berth_sched_attr *attr)
+{
+	return (int)syscall(SYS_sched_setattr, 0, attr, 0);
+}
+
+/* bpf(2): loading and attaching the cgroup device filter.  */
+static inline int sys_bpf(int cmd, void *attr, unsigned int size)
+{
+#ifdef SYS_bpf
+	return (int)syscall(SYS_bpf, cmd, attr, size);
+#else
+	(void)cmd, (void)attr, (void)size;
+	return BERTH_NOSYS();
+#endif
+}
+
+#endif
