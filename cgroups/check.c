@@ -19,6 +19,14 @@
 #include "core/fsutil.h"
 #include "core/log.h"
 
+/* The policy messages are complete sentences: keep the errno for the exit
+ * status but out of the text.  */
+static int refusal(struct error **err, int errnum)
+{
+	(*err)->errnum = errnum;
+	return -1;
+}
+
 int cg_plan_filter(struct cg_plan *plan, unsigned missing, bool include_core,
 		   const char *which, struct error **err)
 {
@@ -34,14 +42,16 @@ int cg_plan_filter(struct cg_plan *plan, unsigned missing, bool include_core,
 			i++;
 			continue;
 		}
-		if (w->kind == CG_HARD && ctrl != NULL)
-			return error_set(err, EOPNOTSUPP,
-					 "%s needs the \"%s\" controller, "
-					 "which %s", w->what, ctrl, which);
-		if (w->kind == CG_HARD)
-			return error_set(err, EOPNOTSUPP,
-					 "%s needs a cgroup v2 hierarchy, "
-					 "which %s", w->what, which);
+		if (w->kind == CG_HARD && ctrl != NULL) {
+			error_set(err, 0, "%s needs the \"%s\" controller, "
+				  "which %s", w->what, ctrl, which);
+			return refusal(err, EOPNOTSUPP);
+		}
+		if (w->kind == CG_HARD) {
+			error_set(err, 0, "%s needs a cgroup v2 hierarchy, "
+				  "which %s", w->what, which);
+			return refusal(err, EOPNOTSUPP);
+		}
 		if (w->kind == CG_SOFT)
 			log_warn("cgroup: %s not applied: it needs the \"%s\" "
 				 "controller, which %s", w->what,
@@ -57,10 +67,11 @@ int cg_plan_refuse(struct cg_plan *plan, const char *reason,
 	while (plan->n > 0) {
 		struct cg_write *w = &plan->v[0];
 
-		if (w->kind == CG_HARD)
-			return error_set(err, EPERM,
-					 "%s needs a delegated cgroup: %s",
-					 w->what, reason);
+		if (w->kind == CG_HARD) {
+			error_set(err, 0, "%s needs a delegated cgroup: %s",
+				  w->what, reason);
+			return refusal(err, EPERM);
+		}
 		if (w->kind == CG_SOFT)
 			log_warn("cgroup: %s not applied: it needs a delegated "
 				 "cgroup: %s", w->what, reason);

@@ -35,7 +35,7 @@ static const struct {
 	{ "/dev/tty", { true, 'c', 5, 0, RWM } },
 	{ "/dev/zero", { true, 'c', 1, 5, RWM } },
 	{ "/dev/urandom", { true, 'c', 1, 9, RWM } },
-	{ NULL, { true, 'c', 136, -1, RWM } },	/* /dev/pts/* */
+	{ NULL, { true, 'c', 136, -1, RWM } },	/* the pty slaves */
 	{ NULL, { true, 'c', 5, 2, RWM } },	/* /dev/ptmx */
 	{ NULL, { true, 'c', 10, 200, RWM } },	/* /dev/net/tun */
 };
