@@ -8,6 +8,7 @@
  * configured), /sys bind-mounted (sysfs cannot be mounted without a
  * network namespace of one's own), no gid= on devpts (gid 5 is not
  * mapped) and no resources (cgroups are not ours to write).  */
+#define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
 
