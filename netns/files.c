@@ -33,17 +33,21 @@ static bool hostname_is_valid(const char *name)
 	return label != 0 && name[len - 1] != '-';
 }
 
+#define LOCALHOST_LINES                                                        \
+	"127.0.0.1\tlocalhost\n"                                               \
+	"::1\tlocalhost ip6-localhost ip6-loopback\n"
+
 char *netns_hosts_file(const struct netns_lease *lease, const char *hostname)
 {
+	if (hostname == NULL)
+		return xstrdup(LOCALHOST_LINES);
 	if (!hostname_is_valid(hostname)) {
 		errno = EINVAL;
 		return NULL;
 	}
 	/* the container's own name resolves to its bridge address when it
 	 * has one (what other containers reach it by), else to loopback */
-	return xasprintf("127.0.0.1\tlocalhost\n"
-			 "::1\tlocalhost ip6-localhost ip6-loopback\n"
-			 "%s\t%s\n",
+	return xasprintf(LOCALHOST_LINES "%s\t%s\n",
 			 lease != NULL ? lease->address : "127.0.1.1",
 			 hostname);
 }

@@ -287,6 +287,15 @@ static void pure_helpers(void)
 		       errno == EINVAL,
 	       "a hostname with a newline was accepted");
 	expect(netns_hosts_file(NULL, "-x") == NULL, "\"-x\" accepted");
+	free(hosts);
+	hosts = netns_hosts_file(NULL, "web-1");
+	expect(hosts != NULL && contains(hosts, "\n127.0.1.1\tweb-1\n"),
+	       "hosts without lease:\n%s", hosts);
+	free(hosts);
+	hosts = netns_hosts_file(NULL, NULL);
+	expect(hosts != NULL && !contains(hosts, "web") &&
+		       contains(hosts, "127.0.0.1\tlocalhost\n"),
+	       "hosts without hostname:\n%s", hosts);
 	hn = netns_hostname_file("web-1");
 	expect(strcmp(hn, "web-1\n") == 0, "hostname file %s", hn);
 	resolv = netns_resolv_conf();

@@ -25,6 +25,8 @@
 #include "netns/ipam.h"
 #include "netns/names.h"
 #include "netns/netns.h"
+#include "netns/nl.h"
+#include "netns/rtnl.h"
 #include "tests/netns/nstest.h"
 
 static void bridge_setup_with_defaults(void)
@@ -450,6 +452,35 @@ static void loopback_comes_up(void)
 	close(fd);
 }
 
+/* The kernel's own reason (extended ACK) comes with the errno text. */
+static void netlink_errors_name_object_and_cause(void)
+{
+	cleanup_nl struct netns_nl nl = {0};
+	cleanup_error struct error *err = NULL;
+	struct netns_link lo;
+	uint32_t gw;
+	int fd = new_netns();
+
+	expect_ok(netns_nl_open_in(&nl, fd, &err), &err, "open in netns");
+	expect_ok(netns_link_get(&nl, "lo", &lo, &err), &err, "get lo");
+	expect(lo.index > 0 && lo.kind[0] == '\0', "lo: %d \"%s\"", lo.index,
+	       lo.kind);
+	expect(netns_addr_parse("10.1.1.1", &gw), "parse");
+	expect(netns_route_add_default(&nl, lo.index, "lo", gw, &err) < 0,
+	       "route via a down lo accepted");
+	expect(strcmp(err->msg, "add default route via 10.1.1.1 on \"lo\" "
+				"(Nexthop has invalid gateway): Network is "
+				"unreachable") == 0,
+	       "message: %s", err->msg);
+	expect(err->errnum == ENETUNREACH, "errnum %d", err->errnum);
+	error_freep(&err);
+	/* a missing link is not an error for a lookup */
+	expect_ok(netns_link_get(&nl, "nosuchlink", &lo, &err), &err,
+		  "get missing");
+	expect(lo.index == 0, "found a missing link");
+	close(fd);
+}
+
 static const struct nstest_case cases[] = {
 	{"bridge setup with defaults", bridge_setup_with_defaults},
 	{"bridge setup with bridge, subnet and mtu", bridge_setup_with_options},
@@ -465,6 +496,8 @@ static const struct nstest_case cases[] = {
 	 container_side_failure_is_undone},
 	{"bad requests are refused", bad_requests_are_refused},
 	{"netns_loopback_up", loopback_comes_up},
+	{"netlink errors name the object and the cause",
+	 netlink_errors_name_object_and_cause},
 };
 
 int main(void)
