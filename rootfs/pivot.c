@@ -29,11 +29,26 @@ static unsigned long setup_propagation(unsigned long wanted)
 	return wanted | MS_REC;
 }
 
+/* upper and work on a tmpfs of this mount namespace: the container's
+ * writes vanish with it and never touch the host's disk */
+static int overlay_tmpfs(const struct rootfs_ctx *ctx, struct error **err)
+{
+	if (mount("tmpfs", ctx->overlay_tmpfs, "tmpfs", MS_NOSUID | MS_NODEV,
+		  "mode=0700") < 0)
+		return error_set(err, errno, "mount tmpfs on '%s'", ctx->overlay_tmpfs);
+	if (mkdir(ctx->upper, 0755) < 0 || mkdir(ctx->work, 0700) < 0)
+		return error_set(err, errno, "overlay upper/work on tmpfs");
+	return 0;
+}
+
 static int mount_root(struct rootfs_ctx *ctx, struct error **err)
 {
-	if (ctx->layers != NULL)
+	if (ctx->layers != NULL) {
+		if (ctx->overlay_tmpfs != NULL && overlay_tmpfs(ctx, err) < 0)
+			return -1;
 		return rootfs_overlay_mount(ctx->root, ctx->layers, ctx->upper,
 					    ctx->work, err);
+	}
 	/* pivot_root needs the new root to be a mount point */
 	if (mount(ctx->root, ctx->root, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return error_set(err, errno, "bind the rootfs '%s'", ctx->root);

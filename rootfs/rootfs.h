@@ -23,6 +23,7 @@ struct rootfs_ctx {
 	char **layers;		/* overlay lower layers (top first), or NULL */
 	const char *upper;	/* overlay upper dir (with layers) */
 	const char *work;	/* overlay work dir (with layers) */
+	const char *overlay_tmpfs; /* a tmpfs mounted here holds upper and work */
 	const char *cgroup_path; /* the container's cgroup dir, or NULL */
 	bool userns;		/* in a new user namespace: no mknod, fallbacks */
 	bool no_pivot;
