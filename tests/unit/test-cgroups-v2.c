@@ -349,6 +349,7 @@ static void test_io(void)
 {
 	struct loopdev l;
 	struct spec_throttle_device wbps;
+	struct spec_dev_rule dev_rule;
 	struct spec_resources r = { 0 };
 	struct cg *cg;
 	char *t, want[96];
@@ -362,6 +363,11 @@ static void test_io(void)
 	}
 	snprintf(loop_path, sizeof(loop_path), "%s", l.dev);
 	wbps = (struct spec_throttle_device){ l.major, l.minor, 2 * MiB };
+	/* the device filter must let the writer open the loop device */
+	dev_rule = (struct spec_dev_rule){ true, 'b', l.major, l.minor,
+					   SPEC_DEV_READ | SPEC_DEV_WRITE };
+	r.devices = &dev_rule;
+	r.n_devices = 1;
 	r.has_blkio = true;
 	r.blkio.write_bps = (struct spec_throttle_list){ &wbps, 1 };
 	r.blkio.weight = (struct opt_u64){ true, 500 };
