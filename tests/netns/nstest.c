@@ -249,7 +249,6 @@ int nstest_run(const char *prog, const struct nstest_case *cases, size_t n)
 		if (only != NULL && strstr(cases[i].name, only) == NULL)
 			continue;
 		ok = run_case(cases[i].fn);
-
 		printf("%s - %s\n", ok ? "ok  " : "FAIL", cases[i].name);
 		fflush(stdout);
 		ok ? passed++ : failed++;
