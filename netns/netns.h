@@ -96,7 +96,9 @@ int netns_teardown(const struct netns_lease *lease, const char *ipam_dir,
  * /etc/resolv.conf (the runtime writes them into the writable layer).
  * The caller frees the result.  netns_hosts_file() and
  * netns_hostname_file() return NULL with errno EINVAL for a hostname that
- * is not a plain RFC 1123 name; lease may be NULL (no bridge network). */
+ * is not a plain RFC 1123 name (a space or newline would forge entries).
+ * In /etc/hosts the hostname maps to the lease's address, or to 127.0.1.1
+ * when lease is NULL; a NULL hostname leaves only the localhost lines. */
 char *netns_hosts_file(const struct netns_lease *lease, const char *hostname);
 char *netns_hostname_file(const char *hostname);
 
