@@ -169,7 +169,14 @@ static int launch(struct creation *cr, struct error **err)
 	l->rootfs = cr->rootfs;
 	l->cg = cr->cg;
 	l->net = cr->o->net;
-	l->fifo_dir_fd = cr->mode == CREATE_DETACHED ? cr->c.dir_fd : -1;
+	l->lock_fd = cr->c.dir_fd;
+	l->fifo_dir_fd = -1;
+	if (cr->mode == CREATE_DETACHED) {
+		cr->fifo_dir_fd = openat(cr->c.dir_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (cr->fifo_dir_fd < 0)
+			return error_set(err, errno, "open state dir");
+		l->fifo_dir_fd = cr->fifo_dir_fd;
+	}
 	l->no_pivot = cr->o->no_pivot;
 	l->new_keyring = !cr->o->no_new_keyring;
 	l->listen_fds = listen_fds();
@@ -236,6 +243,8 @@ void creation_rollback(struct creation *cr)
 
 void creation_free(struct creation *cr)
 {
+	if (cr->fifo_dir_fd >= 0)
+		close(cr->fifo_dir_fd);
 	if (cr->launched)
 		launch_done(&cr->l);
 	cg_free(cr->cg);
@@ -274,7 +283,7 @@ fail:
 int rt_create(const struct rt_global *g, const struct rt_create_opts *o,
 	      struct error **err)
 {
-	struct creation cr = { .g = g, .o = o, .mode = CREATE_DETACHED };
+	struct creation cr = { .g = g, .o = o, .mode = CREATE_DETACHED, .fifo_dir_fd = -1 };
 	int rc = creation_run(&cr, err);
 
 	creation_free(&cr);

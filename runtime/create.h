@@ -25,6 +25,7 @@ struct creation {
 	struct cg *cg;
 	struct launch l;
 	bool launched;
+	int fifo_dir_fd;	/* O_PATH dup of the state dir for the init */
 	char **layers;		/* top first, as overlayfs wants them */
 	char *upper, *work;
 	char *overlay_dir;	/* <state>/overlay */

@@ -91,10 +91,29 @@ static int container_hooks(struct launch *l, enum spec_hook_kind kind,
 	return hooks_run(l->spec, kind, jsonw_buf(w), err);
 }
 
+/* As pid 1 of its namespace, the init ignores every signal it has no
+ * handler for, even from the host.  While it waits for `start`, the usual
+ * terminating signals must still end it (kill on a created container). */
+static void die_on_signal(int sig)
+{
+	_exit(128 + sig);
+}
+
+static void catch_terminating_signals(void)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1,
+				    SIGUSR2, SIGALRM, SIGPIPE };
+	struct sigaction sa = { .sa_handler = die_on_signal };
+
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
 static int wait_for_start(struct launch *l, int sync_fd, struct error **err)
 {
 	cleanup_close int fifo = -1;
 
+	catch_terminating_signals();
 	if (l->fifo_dir_fd < 0)
 		return sync_expect(sync_fd, SYNC_START, NULL, err);
 	/* blocks until `berth start` opens the fifo for reading */

@@ -70,6 +70,8 @@ static pid_t clone_child(struct launch *l, int child_fd, struct error **err)
 	pid = sys_clone3(&args);
 	if (pid == 0) {
 		close(l->sync_fd);
+		if (l->lock_fd >= 0)
+			close(l->lock_fd);
 		init_main(l, child_fd);
 	}
 	if (pid < 0)

@@ -63,7 +63,7 @@ static int start_and_wait(struct creation *cr, int sigfd, int *exit_status,
 int rt_run(const struct rt_global *g, const struct rt_create_opts *o,
 	   int *exit_status, struct error **err)
 {
-	struct creation cr = { .g = g, .o = o };
+	struct creation cr = { .g = g, .o = o, .fifo_dir_fd = -1 };
 	sigset_t old;
 	int sigfd = -1;
 	int rc;
