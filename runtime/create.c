@@ -131,6 +131,8 @@ static int setup_cgroup(struct creation *cr, struct error **err)
 		.cgroups_path = cr->spec->linux.cgroups_path,
 		.resources = cr->spec->linux.has_resources ?
 				     &cr->spec->linux.resources : NULL,
+		.devices = cr->spec->linux.devices,
+		.n_devices = cr->spec->linux.n_devices,
 		.manager = cr->g->cgroup_manager,
 		.systemd = cr->g->systemd_cgroup,
 		.rootless = cr->g->rootless,

@@ -1,0 +1,25 @@
+# mk/tests.mk — the host test suites and what they need.
+#
+#   make test          every suite: unit, host bats, VM cgroup suite, clients
+#   make test-host     the bats suites under tests/bats (this host)
+#   make test-rootfs   the busybox + probe root filesystem the tests share
+
+TEST_CACHE := tests/.cache
+BATS ?= bats
+BATS_JOBS ?=
+
+$(BUILD)/tests/probe: tests/probe/probe.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+.PHONY: test-rootfs
+test-rootfs: $(TEST_CACHE)/rootfs/.done
+
+$(TEST_CACHE)/rootfs/.done: $(BUILD)/tests/probe tests/lib/mkrootfs.sh
+	rm -rf $(TEST_CACHE)/rootfs
+	PROBE=$(CURDIR)/$(BUILD)/tests/probe sh tests/lib/mkrootfs.sh $(TEST_CACHE)/rootfs
+	touch $@
+
+.PHONY: test-host
+test-host: $(BIN) test-rootfs
+	$(BATS) $(BATS_JOBS) tests/bats
