@@ -33,8 +33,8 @@ setup_file() {
 }
 
 teardown_file() {
-	cri_remove_all_pods
-	cri_serve_stop
+	cri_remove_all_pods || true
+	cri_serve_stop || true
 	containerd_stop
 }
 

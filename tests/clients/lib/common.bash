@@ -63,13 +63,17 @@ make_tmp() {
 # runtime_path: the runtime as clients see it.  With CLIENTS_ARGV_LOG=FILE
 # it is a small wrapper that appends each invocation (argv, parent, cwd, open
 # fds) to FILE and then execs $RUNTIME: the way to learn what a client passes.
+# The wrapper keeps the runtime's file name: podman names a runtime given by
+# path after its base name (and decides JSON error support by that name).
 runtime_path() {
 	if [[ -z ${CLIENTS_ARGV_LOG:-} ]]; then
 		echo "$RUNTIME"
 		return
 	fi
-	local w=$T/runtime-logger
+	local w
+	w=$T/argv-logger/$(basename "$RUNTIME")
 	if [[ ! -x $w ]]; then
+		mkdir -p "$T/argv-logger"
 		cat > "$w" <<-EOF
 			#!/bin/bash
 			# fds first: the redirection below must not show up in the list
@@ -78,7 +82,7 @@ runtime_path() {
 			  printf '%s parent=%s cwd=%s argv:' "\$(date +%T.%N)" "\$(cat /proc/\$PPID/comm)" "\$PWD"
 			  printf ' %q' "\$@"
 			  printf '\n  fds:%s\n' "\$fds"
-			} >> '$CLIENTS_ARGV_LOG' 2>/dev/null
+			} 2>/dev/null >> '$CLIENTS_ARGV_LOG'
 			exec '$RUNTIME' "\$@"
 		EOF
 		chmod 0755 "$w"
@@ -123,17 +127,11 @@ stop_pid() {
 }
 
 # pids_matching STRING: pids of processes whose command line contains
-# STRING (our unique temp dir), excluding this shell's own family.
+# STRING (our unique temp dir), excluding this shell's own family.  The
+# pattern goes through a file so grep's own command line does not match.
 pids_matching() {
-	local f pid
-	for f in /proc/[0-9]*/cmdline; do
-		pid=${f#/proc/}
-		pid=${pid%/cmdline}
-		[[ $pid == "$$" || $pid == "$BASHPID" ]] && continue
-		if { tr '\0' ' ' < "$f"; } 2>/dev/null | grep -qF -- "$1"; then
-			echo "$pid"
-		fi
-	done
+	grep -lsFf <(printf '%s\n' "$1") /proc/[0-9]*/cmdline 2>/dev/null |
+		awk -F/ -v self="$$" -v sub_="$BASHPID" '$3 != self && $3 != sub_ { print $3 }'
 }
 
 # mounts_under DIR: mount points at or below DIR, deepest first.

@@ -128,6 +128,8 @@ containerd_clear() {
 # containerd_stop: leave nothing behind.  Order matters: containers first
 # (their shims outlive containerd), then containerd, then the sweep.
 containerd_stop() {
+	# teardown goes on past any failure: it counts them in rc instead
+	set +e
 	local ns rc=0
 	if [[ -n ${CTD_PID:-} ]] && kill -0 "$CTD_PID" 2>/dev/null; then
 		for ns in $(timeout 10 ctr --address "$CTD_SOCK" namespaces ls -q 2>/dev/null); do
