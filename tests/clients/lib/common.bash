@@ -62,7 +62,8 @@ make_tmp() {
 
 # runtime_path: the runtime as clients see it.  With CLIENTS_ARGV_LOG=FILE
 # it is a small wrapper that appends each invocation (argv, parent, cwd, open
-# fds) to FILE and then execs $RUNTIME: the way to learn what a client passes.
+# fds, environment names) to FILE and then execs $RUNTIME: the way to learn
+# what a client passes.
 # The wrapper keeps the runtime's file name: podman names a runtime given by
 # path after its base name (and decides JSON error support by that name).
 runtime_path() {
@@ -82,6 +83,8 @@ runtime_path() {
 			  printf '%s parent=%s cwd=%s argv:' "\$(date +%T.%N)" "\$(cat /proc/\$PPID/comm)" "\$PWD"
 			  printf ' %q' "\$@"
 			  printf '\n  fds:%s\n' "\$fds"
+			  printf '  env: %s\n' "\$(env | cut -d= -f1 | sort | tr '\n' ' ')"
+			  printf '  XDG_RUNTIME_DIR=%s NOTIFY_SOCKET=%s TMPDIR=%s\n' "\${XDG_RUNTIME_DIR:-}" "\${NOTIFY_SOCKET:-}" "\${TMPDIR:-}"
 			} 2>/dev/null >> '$CLIENTS_ARGV_LOG'
 			exec '$RUNTIME' "\$@"
 		EOF
@@ -95,6 +98,18 @@ wait_for() {
 	local deadline=$((SECONDS + $1))
 	shift
 	until "$@" >/dev/null 2>&1; do
+		((SECONDS < deadline)) || return 1
+		sleep 0.05
+	done
+}
+
+# wait_daemon PID SECONDS CMD...: like wait_for, but give up at once when
+# the daemon PID has exited (its log then says why).
+wait_daemon() {
+	local pid=$1 deadline=$((SECONDS + $2))
+	shift 2
+	until "$@" >/dev/null 2>&1; do
+		kill -0 "$pid" 2>/dev/null || return 1
 		((SECONDS < deadline)) || return 1
 		sleep 0.05
 	done

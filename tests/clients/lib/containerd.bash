@@ -76,12 +76,14 @@ containerd_start() {
 	CTD_LOG=$T/containerd.log
 	CTD_NS=$TAG
 	export CTD_SOCK CTD_LOG CTD_NS
-	containerd --config "$T/containerd.toml" > "$CTD_LOG" 2>&1 &
+	# 3>&-: bats reads its fd 3 until every holder exits; the daemon and
+	# its shims must not keep it
+	containerd --config "$T/containerd.toml" > "$CTD_LOG" 2>&1 3>&- &
 	CTD_PID=$!
 	echo "$CTD_PID" > "$T/containerd.pid"
 	export CTD_PID
 	# the tasks service is the last to register: wait for it, not the socket
-	if ! wait_for 20 ctr --address "$CTD_SOCK" tasks ls; then
+	if ! wait_daemon "$CTD_PID" 20 ctr --address "$CTD_SOCK" --connect-timeout 1s tasks ls; then
 		if kill -0 "$CTD_PID" 2>/dev/null; then
 			echo "containerd ($CTD_PID) did not answer on $CTD_SOCK within 20 s" >&2
 		else
@@ -90,7 +92,7 @@ containerd_start() {
 		log_tail "$CTD_LOG"
 		return 1
 	fi
-	if [[ ${1:-} == cri ]] && ! wait_for 10 grep -q 'containerd successfully booted' "$CTD_LOG"; then
+	if [[ ${1:-} == cri ]] && ! wait_daemon "$CTD_PID" 10 grep -q 'containerd successfully booted' "$CTD_LOG"; then
 		echo "containerd did not finish booting" >&2
 		log_tail "$CTD_LOG"
 		return 1

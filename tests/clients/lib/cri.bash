@@ -32,7 +32,7 @@ cri_serve_start() {
 	node "$CRI_DIR/cri.js" --address "$CTD_SOCK" --serve "$CRI_HTTP" > "$T/cri-http.log" 2>&1 3>&- &
 	CRI_HTTP_PID=$!
 	export CRI_HTTP CRI_HTTP_PID
-	if ! wait_for 20 test -S "$CRI_HTTP"; then
+	if ! wait_daemon "$CRI_HTTP_PID" 20 test -S "$CRI_HTTP"; then
 		echo "the CRI client (cri.js --serve) did not start" >&2
 		log_tail "$T/cri-http.log"
 		return 1
@@ -70,6 +70,8 @@ cri_import_images() {
 
 cri_remove_all_pods() {
 	local id
+	[[ -n ${CRI_HTTP_PID:-} ]] && kill -0 "$CRI_HTTP_PID" 2>/dev/null || return 0
+	[[ -n ${CTD_PID:-} ]] && kill -0 "$CTD_PID" 2>/dev/null || return 0
 	for id in $(cri ListPodSandbox '{}' 2>/dev/null | jq -r '.items[].id'); do
 		cri StopPodSandbox "{\"pod_sandbox_id\":\"$id\"}" >/dev/null || true
 		cri RemovePodSandbox "{\"pod_sandbox_id\":\"$id\"}" >/dev/null || true

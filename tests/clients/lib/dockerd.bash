@@ -33,7 +33,7 @@ dockerd_start() {
 		> "$DK_LOG" 2>&1 3>&- &
 	DK_PID=$!
 	export DK_PID
-	if ! wait_for 30 dk version; then
+	if ! wait_daemon "$DK_PID" 30 dk version; then
 		if kill -0 "$DK_PID" 2>/dev/null; then
 			echo "dockerd ($DK_PID) did not answer on $DK_SOCK within 30 s" >&2
 		else
