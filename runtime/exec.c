@@ -179,6 +179,8 @@ static int child_setup(struct exec_ctx *x, int sync_fd, struct proc_ctx *pc,
 	}
 	if (process_resolve(pc, err) < 0)
 		return -1;
+	/* a detached exec outlives berth */
+	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	return sync_send(sync_fd, SYNC_READY, err);
 }
 

@@ -226,7 +226,7 @@ cleanup_container() {
 	assert_contains "$output" "OCI runtime create failed: "
 	if runtime_is_berth; then
 		# berth-specific text: containerd shows the last error of --log
-		assert_match "$output" 'OCI runtime create failed: (.*: )?exec "/bin/nope": No such file or directory'
+		assert_match "$output" 'OCI runtime create failed: (.*: )?exec "/bin/nope": no such file or directory'
 	else
 		assert_match "$output" 'OCI runtime create failed: .*"/bin/nope".*no such file or directory'
 	fi

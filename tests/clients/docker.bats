@@ -106,7 +106,7 @@ in_pty() {
 	assert_contains "$output" "OCI runtime create failed: "
 	if runtime_is_berth; then
 		# berth-specific text
-		assert_match "$output" 'OCI runtime create failed: (.*: )?exec "/bin/nope": No such file or directory'
+		assert_match "$output" 'OCI runtime create failed: (.*: )?exec "/bin/nope": no such file or directory'
 	else
 		assert_match "$output" 'OCI runtime create failed: .*"/bin/nope".*no such file or directory'
 	fi

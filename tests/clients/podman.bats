@@ -122,7 +122,7 @@ runtime_knows() {
 	run -127 pm_run --rm --rootfs "$R" /bin/nope
 	if runtime_is_berth; then
 		# berth-specific text, read by podman from the runtime's JSON log
-		assert_contains "$output" 'exec "/bin/nope": No such file or directory'
+		assert_contains "$output" 'exec "/bin/nope": no such file or directory'
 	else
 		assert_match "$output" '"/bin/nope".*no such file or directory'
 	fi
