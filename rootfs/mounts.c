@@ -283,3 +283,33 @@ int rootfs_mount_all(struct rootfs_ctx *ctx, struct error **err)
 	}
 	return 0;
 }
+
+/* The network's /etc files (netns/ writes them in the state dir) are
+ * bound over the container's, as docker does: the image's layers are
+ * never written.  A read-only root without the file is left alone: the
+ * config allows no mount point there.  */
+int rootfs_bind_etc_files(struct rootfs_ctx *ctx, struct error **err)
+{
+	static const char *const files[] = { "hosts", "hostname", "resolv.conf" };
+
+	if (ctx->etc_files == NULL)
+		return 0;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		cleanup_free char *src = xasprintf("%s/%s", ctx->etc_files, files[i]);
+		cleanup_free char *dst = xasprintf("/etc/%s", files[i]);
+		struct spec_mount m = { .destination = dst, .source = src,
+					.bind = true, .flags = MS_BIND };
+		struct error *e = NULL;
+
+		if (mount_bind(ctx, &m, &e) == 0)
+			continue;
+		if (e->errnum == EROFS) {
+			log_debug("%s: read-only root, not provided", dst);
+			error_free(e);
+			continue;
+		}
+		*err = e;
+		return error_wrap(err, "network file '%s'", dst);
+	}
+	return 0;
+}

@@ -140,6 +140,13 @@ static int setup_cgroup(struct creation *cr, struct error **err)
 
 	if (cg_create(&req, &cr->cg, err) < 0)
 		return -1;
+	/* an image layer may carry device nodes, and the job has CAP_MKNOD:
+	 * as root, only the cgroup device filter keeps the host's disks out
+	 * of reach (in a user namespace the kernel refuses devices anyway) */
+	if (cr->o->sandbox && cr->cg == NULL && !cr->g->rootless)
+		return error_set(err, 0,
+				 "sandbox: no cgroup v2 hierarchy is mounted, so the device "
+				 "filter cannot be enforced (is /sys/fs/cgroup visible here?)");
 	if (cr->cg != NULL)
 		cr->c.st.cgroup = xstrdup(cg_path(cr->cg));
 	/* from here on delete --force can find the cgroup */
@@ -158,6 +165,22 @@ static int make_fifo(struct creation *cr, struct error **err)
 	/* the init opens it as the container's root, maybe a mapped uid */
 	if (fchownat(cr->c.dir_fd, "exec.fifo", uid, gid, 0) < 0)
 		return error_set(err, errno, "chown exec.fifo");
+	return 0;
+}
+
+/* empty now, filled by the parent once the address is leased */
+static int make_etc_files(struct creation *cr, struct error **err)
+{
+	static const char *const names[] = { "hosts", "hostname", "resolv.conf" };
+
+	for (size_t i = 0; i < 3; i++) {
+		int fd = openat(cr->c.dir_fd, names[i],
+				O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+		if (fd < 0)
+			return error_set(err, errno, "network: create '%s'", names[i]);
+		close(fd);
+	}
 	return 0;
 }
 
@@ -187,6 +210,13 @@ static int launch(struct creation *cr, struct error **err)
 	l->upper = cr->upper;
 	l->work = cr->work;
 	l->overlay_tmpfs = cr->o->overlay_on_tmpfs ? cr->overlay_dir : NULL;
+	l->etc_dir_fd = -1;
+	if (cr->o->net != NULL && cr->o->net->mode == NETNS_BRIDGE) {
+		if (make_etc_files(cr, err) < 0)
+			return -1;
+		l->etc_dir_fd = cr->c.dir_fd;
+		l->etc_dir = cr->c.dir;
+	}
 	if (launch_init(l, err) < 0)
 		return -1;
 	cr->launched = true;

@@ -249,7 +249,10 @@ static int handover(struct exec_ctx *x, int sigfd, int *exit_status,
 		    struct error **err)
 {
 	const struct rt_exec_opts *o = x->o;
-	int status = 0, rc;
+	struct wait_ctx w = { .pid = x->pid, .pidfd = x->pidfd, .sigfd = sigfd,
+			      .timerfd = -1 };
+	enum wait_end end;
+	int status = 0, stop_sig = 0, rc;
 
 	if (o->pid_file != NULL && rt_write_pid_file(o->pid_file, x->pid, err) < 0)
 		return -1;
@@ -261,9 +264,9 @@ static int handover(struct exec_ctx *x, int sigfd, int *exit_status,
 	if (o->detach)
 		return 0;
 	if (x->pty_master >= 0)
-		rc = console_proxy(x->pty_master, x->pid, x->pidfd, sigfd, &status, err);
+		rc = console_proxy(x->pty_master, &w, &status, &end, &stop_sig, err);
 	else
-		rc = wait_forward(x->pid, x->pidfd, sigfd, &status, err);
+		rc = wait_forward(&w, &status, &end, &stop_sig, err);
 	if (rc == 0)
 		*exit_status = wait_exit_code(status);
 	return rc;

@@ -185,6 +185,7 @@ _Noreturn void init_main(struct launch *l, int sync_fd)
 		.upper = l->upper,
 		.work = l->work,
 		.overlay_tmpfs = l->overlay_tmpfs,
+		.etc_files = l->etc_dir,
 		.cgroup_path = l->cg != NULL ? cg_path(l->cg) : NULL,
 		.userns = ns_creates_userns(spec),
 		.no_pivot = l->no_pivot,

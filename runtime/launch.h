@@ -34,6 +34,8 @@ struct launch {
 	char **layers;			/* overlay root (top first), or NULL */
 	const char *upper, *work;
 	const char *overlay_tmpfs;	/* mount a tmpfs here first for upper/work */
+	int etc_dir_fd;			/* state dir for the network's /etc files, or -1 */
+	const char *etc_dir;
 
 	/* outputs */
 	pid_t pid;
