@@ -51,7 +51,8 @@ int console_setup(const struct spec_process *p, bool console_mount,
 	for (int fd = 0; fd <= 2; fd++)
 		if (dup3(slave, fd, 0) < 0)
 			return error_set(err, errno, "console: dup to fd %d", fd);
-	if (setsid() < 0)
+	/* the caller made us a session leader already */
+	if (getsid(0) != getpid() && setsid() < 0)
 		return error_set(err, errno, "console: setsid");
 	if (ioctl(0, TIOCSCTTY, 0) < 0)
 		return error_set(err, errno, "console: make controlling terminal");

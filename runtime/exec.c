@@ -197,6 +197,7 @@ static _Noreturn void exec_child(struct exec_ctx *x, int sync_fd)
 	sigset_t none;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	setsid(); /* never in the caller's process group (see init.c) */
 	if (child_setup(x, sync_fd, &pc, &err) == 0) {
 		for (int sig = 1; sig < NSIG; sig++)
 			if (sig != SIGKILL && sig != SIGSTOP)

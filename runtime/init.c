@@ -203,6 +203,10 @@ _Noreturn void init_main(struct launch *l, int sync_fd)
 
 	/* berth dying before the container is ready must take us along */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* a session (and process group) of its own: kill(0, ...) or a
+	 * terminal's job control inside must never reach the caller's
+	 * process group on the host */
+	setsid();
 	umask(0);
 	if (prepare(l, sync_fd, &rc, &err) < 0 || process_resolve(&pc, &err) < 0)
 		goto fail;
