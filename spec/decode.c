@@ -115,8 +115,10 @@ struct quoted quote(const char *s)
 	q.s[o++] = '"';
 	for (size_t i = 0; s[i] != '\0'; i++) {
 		unsigned char c = (unsigned char)s[i];
+		bool continuation = (c & 0xc0) == 0x80;
 
-		if (o >= max) {
+		/* cut between characters, never inside a UTF-8 sequence */
+		if (o >= max && !continuation) {
 			memcpy(q.s + o, "...", 3);
 			o += 3;
 			break;
@@ -209,15 +211,22 @@ int dec_string_map(struct dec *d, const struct jnode *v, char ***keys,
 	*values = xcalloc(len + 1, sizeof(char *));
 	*n = 0;
 	for (size_t i = 0; i < len; i++) {
+		const char *key = json_key_at(v, i);
 		const struct jnode *val = json_at(v, i);
-		size_t mark = dec_mapkey(d, json_key_at(v, i));
+		size_t mark = dec_mapkey(d, key), j;
 
 		if (dec_expect(d, val, J_STRING) < 0)
 			return -1;
 		dec_pop(d, mark);
-		(*keys)[i] = xstrdup(json_key_at(v, i));
-		(*values)[i] = xstrdup(json_string(val));
-		*n = i + 1;
+		/* a repeated key replaces the earlier value (last one wins) */
+		for (j = 0; j < *n && strcmp((*keys)[j], key) != 0; j++)
+			;
+		if (j == *n) {
+			(*keys)[j] = xstrdup(key);
+			*n = j + 1;
+		}
+		free((*values)[j]);
+		(*values)[j] = xstrdup(json_string(val));
 	}
 	return 0;
 }

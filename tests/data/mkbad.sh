@@ -107,6 +107,7 @@ case_ caps-no-prefix '.process.capabilities = {"inheritable": ["KILL"]}' 'config
 case_ caps-string '.process.capabilities = {"effective": "CAP_KILL"}' 'config.json: process.capabilities.effective: must be an array'
 case_ caps-number '.process.capabilities = {"ambient": [21]}' 'config.json: process.capabilities.ambient[0]: must be a string'
 case_ caps-escaped '.process.capabilities = {"bounding": ["CAP_\"X\n"]}' 'config.json: process.capabilities.bounding[0]: unknown capability "CAP_\"X\x0a"'
+case_ caps-long-utf8 '.process.capabilities = {"bounding": ["CAP_" + ("é" * 40)]}' "config.json: process.capabilities.bounding[0]: unknown capability \"CAP_$(printf 'é%.0s' {1..30})...\""
 case_ rlimit-unknown '.process.rlimits = [{"type": "RLIMIT_FOO", "soft": 1, "hard": 1}]' 'config.json: process.rlimits[0].type: unknown rlimit "RLIMIT_FOO"'
 case_ rlimit-duplicate '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 1, "hard": 1}, {"type": "RLIMIT_CORE", "soft": 0, "hard": 0}, {"type": "RLIMIT_NOFILE", "soft": 2, "hard": 2}]' 'config.json: process.rlimits[2].type: duplicate rlimit "RLIMIT_NOFILE"'
 case_ rlimit-soft-above-hard '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 2048, "hard": 1024}]' 'config.json: process.rlimits[0]: soft limit exceeds hard limit'

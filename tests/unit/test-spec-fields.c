@@ -482,6 +482,21 @@ static void test_json_rules(void)
 	}
 	spec_free(s);
 
+	/* repeated map keys: last wins, once; properties newer than 1.2
+	 * are unknown properties, ignored */
+	s = parse_str(MINIMAL_HEAD "},\"annotations\":{\"a\":\"1\",\"b\":\"2\","
+				   "\"a\":\"3\"},\"linux\":{\"netDevices\":"
+				   "{\"eth1\":{\"name\":\"x\"}},\"memoryPolicy\":"
+				   "{\"mode\":\"MPOL_BIND\"}}}",
+		      &err);
+	CHECK(s != NULL && s->n_annotations == 2);
+	if (s != NULL) {
+		CHECK_STR(s->annotation_keys[0], "a");
+		CHECK_STR(s->annotation_values[0], "3");
+		CHECK(s->annotation_keys[2] == NULL);
+	}
+	spec_free(s);
+
 	/* "seccomp": {} is no filter at all (runc, crun); flags: [] is
 	 * remembered as given */
 	s = parse_str(MINIMAL_HEAD "},\"linux\":{\"seccomp\":{}}}", &err);
