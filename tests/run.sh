@@ -42,13 +42,13 @@ run_unit() { # suite build-dir
 	for t in "$2"/tests/test-*; do
 		[ -x "$t" ] || continue
 		echo "== $t"
-		line=$("$t" 2>&1 | tee /dev/stderr | grep -E '^test-.*: [0-9]+ passed, [0-9]+ failed$' | tail -n1)
+		line=$("$t" 2>&1 | tee /dev/stderr | grep -E '^test-.*[0-9]+ (passed|checks), [0-9]+ failed$' | tail -n1)
 		if [ -z "$line" ]; then
 			if "$t" >/dev/null 2>&1; then continue; fi # skipped here
 			f=$((f + 1))
 			continue
 		fi
-		p=$((p + $(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line")))
+		p=$((p + $(sed -E 's/.* ([0-9]+) (passed|checks), .*/\1/' <<<"$line")))
 		f=$((f + $(sed -E 's/.* ([0-9]+) failed$/\1/' <<<"$line")))
 	done
 	add "$1" "$p" "$f"

@@ -141,10 +141,11 @@ state_of() {
 	berth state "$1" | jq -r .status
 }
 
-# wait_for CMD...: retry for up to 5 s
+# wait_for CMD...: retry for up to $WAIT_FOR_SECONDS (default 5 s; the
+# VM suites, under software emulation, wait longer)
 wait_for() {
 	local i
-	for i in $(seq 50); do
+	for i in $(seq $((${WAIT_FOR_SECONDS:-5} * 10))); do
 		"$@" && return 0
 		sleep 0.1
 	done

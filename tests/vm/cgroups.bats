@@ -5,6 +5,9 @@
 
 load ../bats/helpers
 
+# software emulation: everything is ~25 times slower than on the host
+export WAIT_FOR_SECONDS=60
+
 setup_file() {
 	if [ ! -f /sys/fs/cgroup/cgroup.controllers ] ||
 		! grep -qw memory /sys/fs/cgroup/cgroup.controllers; then
@@ -51,7 +54,8 @@ cg() { # the container's cgroup dir
 	make_bundle '.linux.resources.pids = {"limit": 10}'
 	set_args /bin/probe forkbomb 50
 	run berth run --keep -b "$BUNDLE" "$ID"
-	assert_status 137
+	# the init itself and at most 9 children: forks 10..50 were refused
+	[ "$(head -n1 <<<"$output")" -le 9 ]
 	[ "$(cat "$(cg)/pids.max")" = 10 ]
 	[ "$(awk '$1 == "max" {print $2}' "$(cg)/pids.events")" -gt 0 ]
 	berth delete "$ID"
@@ -70,7 +74,7 @@ cg() { # the container's cgroup dir
 # runc's and crun's shares -> weight conversion, computed independently
 weight_of() {
 	awk -v s="$1" 'BEGIN { l = log(s) / log(2); e = (l * l + 125 * l) / 612.0 - 7.0 / 34.0;
-		w = exp(e * log(10)); i = int(w); if (i < w) i++; print i }'
+		w = 10 ^ e; i = int(w); if (i < w) i++; print i }'
 }
 
 @test "cpu.weight from shares follows the runc/crun formula" {

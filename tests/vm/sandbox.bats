@@ -3,6 +3,8 @@
 
 load ../bats/helpers
 
+export WAIT_FOR_SECONDS=60
+
 @test "sandbox --pids contains a fork bomb" {
 	run "$BERTH" --root "$ROOT" sandbox --rootfs "$TEST_ROOTFS" --pids 20 \
 		--stats "$BATS_TEST_TMPDIR/stats.json" -- /bin/probe forkbomb 500
