@@ -339,8 +339,10 @@ struct spec_linux {
 	char *cgroups_path;		/* NULL: default */
 	bool has_resources;
 	struct spec_resources resources;
-	char **sysctl_keys;		/* dotted form ("net.ipv4.ip_forward"),
-					   also when written with '/' */
+	char **sysctl_keys;		/* dotted form, also when written with
+					   '/'; a dot inside a name is '/'
+					   ("net.ipv4.conf.eth0/100.rp_filter"):
+					   swap '.' and '/' for /proc/sys */
 	char **sysctl_values;
 	size_t n_sysctl;
 	struct spec_seccomp *seccomp;	/* NULL: no seccomp */
