@@ -22,13 +22,14 @@
 
 #define RWM (SPEC_DEV_READ | SPEC_DEV_WRITE | SPEC_DEV_MKNOD)
 
-/* runc's AllowedDevices (libcontainer/specconv), in its order */
+/* runc's AllowedDevices (libcontainer/specconv), in its order, minus its
+ * first two rules ("c *:* m" and "b *:* m"): runc lets a container mknod
+ * any device it cannot open; berth lets it create only what it may use,
+ * so a denied device cannot even be created, CAP_MKNOD or not.  */
 static const struct {
 	const char *path;	/* NULL: no node of its own */
 	struct spec_dev_rule rule;
 } default_devices[] = {
-	{ NULL, { true, 'c', -1, -1, SPEC_DEV_MKNOD } },
-	{ NULL, { true, 'b', -1, -1, SPEC_DEV_MKNOD } },
 	{ "/dev/null", { true, 'c', 1, 3, RWM } },
 	{ "/dev/random", { true, 'c', 1, 8, RWM } },
 	{ "/dev/full", { true, 'c', 1, 7, RWM } },

@@ -67,9 +67,10 @@ static int apply_sysctl(const struct spec *spec, struct error **err)
 		cleanup_free char *path =
 			xasprintf("/proc/sys/%s", spec->linux.sysctl_keys[i]);
 
+		/* keys are dotted; a dot inside one name part is kept as '/'
+		 * (spec.h): swap the two to get the /proc/sys path */
 		for (char *p = path + strlen("/proc/sys/"); *p; p++)
-			if (*p == '.')
-				*p = '/';
+			*p = *p == '.' ? '/' : *p == '/' ? '.' : *p;
 		if (write_str_at(AT_FDCWD, path, spec->linux.sysctl_values[i], err) < 0)
 			return error_wrap(err, "linux.sysctl \"%s\"",
 					  spec->linux.sysctl_keys[i]);

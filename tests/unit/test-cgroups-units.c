@@ -454,8 +454,8 @@ static void test_devices_defaults(void)
 		{ 'c', R | W, 10, 200, 1 }, /* tun */
 		{ 'c', R, 1, 11, 0 },	   /* kmsg: not a default */
 		{ 'b', R, 8, 0, 0 },	   /* a disk */
-		{ 'c', M, 8, 0, 1 },	   /* mknod of anything */
-		{ 'b', M, 8, 0, 1 },
+		{ 'c', M, 8, 0, 0 },	   /* no mknod of what cannot be used */
+		{ 'b', M, 8, 0, 0 },
 		{ 'b', M | R, 8, 0, 0 },
 		{ 'c', R, 5, 1, 0 },	   /* console: not a default */
 	};
