@@ -21,7 +21,8 @@ static const char sandbox_help[] =
 	"      --cpus N             CPU limit (e.g. 1.5)\n"
 	"      --pids N             process limit\n"
 	"      --timeout DURATION   kill the whole job after it (e.g. 30s, 5m): exit 124\n"
-	"      --network none|bridge  none (default): loopback only\n"
+	"      --network MODE       none (default: loopback only), host,\n"
+	"                           bridge[=NAME] (veth on a bridge), ns:PATH (join)\n"
 	"      --read-only          the root filesystem is read-only\n"
 	"      --overlay-tmpfs      keep the job's writes on a tmpfs\n"
 	"      --tmpfs DST          a tmpfs at DST (repeatable)\n"
@@ -133,12 +134,19 @@ static int option(struct cmd_ctx *ctx, int c, struct rt_sandbox_opts *o,
 			return cmd_usage(ctx, err, "--timeout: \"%s\" is not a duration (e.g. 30s, 5m)", optarg);
 		break;
 	case OPT_NETWORK:
-		if (strcmp(optarg, "none") == 0)
+		if (strcmp(optarg, "none") == 0) {
 			o->network = NETNS_NONE;
-		else if (strcmp(optarg, "bridge") == 0)
+		} else if (strcmp(optarg, "host") == 0) {
+			o->network = NETNS_HOST;
+		} else if (strcmp(optarg, "bridge") == 0 || strncmp(optarg, "bridge=", 7) == 0) {
 			o->network = NETNS_BRIDGE;
-		else
-			return cmd_usage(ctx, err, "--network: must be none or bridge, not \"%s\"", optarg);
+			o->bridge = optarg[6] == '=' ? optarg + 7 : NULL;
+		} else if (strncmp(optarg, "ns:", 3) == 0 && optarg[3] == '/') {
+			o->network = NETNS_JOIN;
+			o->netns_path = optarg + 3;
+		} else {
+			return cmd_usage(ctx, err, "--network: must be none, host, bridge[=NAME] or ns:PATH, not \"%s\"", optarg);
+		}
 		break;
 	case 'h': cmd_help(ctx, sandbox_help); return 1;
 	default: return cmd_usage(ctx, err, "unknown option '%s'", ctx->verb);

@@ -19,10 +19,33 @@
 #include "core/log.h"
 #include "namespaces/ns.h"
 #include "rootfs/overlay.h"
+#include "runtime/annotations.h"
 #include "runtime/console.h"
 #include "runtime/container.h"
 #include "runtime/create.h"
 #include "runtime/runtime.h"
+
+/* the sandbox's options, or else the bundle's org.berth.* annotations */
+static int extensions(struct creation *cr, struct error **err)
+{
+	const struct rt_create_opts *o = cr->o;
+
+	if (berth_ext_read(cr->spec, &cr->ext, err) < 0)
+		return -1;
+	cr->ext_layers = o->layers != NULL ? o->layers : cr->ext.layers;
+	cr->overlay_tmpfs = o->overlay_on_tmpfs || cr->ext.overlay_tmpfs;
+	cr->net = o->net;
+	if (cr->net == NULL && cr->ext.has_net) {
+		cr->ext.net.id = o->id;
+		cr->ext.net.state_root = cr->g->root;
+		cr->net = &cr->ext.net;
+	}
+	if (cr->net != NULL && cr->net->mode == NETNS_BRIDGE && cr->g->rootless)
+		return error_set(err, 0,
+				 "bridge networking needs root: a rootless container can use no "
+				 "network namespace (the host's) or one with only loopback");
+	return 0;
+}
 
 static int load_config(struct creation *cr, struct error **err)
 {
@@ -38,7 +61,9 @@ static int load_config(struct creation *cr, struct error **err)
 			return error_wrap(err, "config.json");
 	}
 	cr->spec = spec_parse(cr->config, cr->config_len, err);
-	return cr->spec != NULL ? 0 : -1;
+	if (cr->spec == NULL)
+		return -1;
+	return extensions(cr, err);
 }
 
 /* root.path: relative to the bundle; with layers, the overlay is
@@ -50,7 +75,7 @@ static int resolve_rootfs(struct creation *cr, struct error **err)
 	char real[PATH_MAX];
 	struct stat st;
 
-	if (cr->o->layers != NULL)
+	if (cr->ext_layers != NULL)
 		return 0;
 	joined = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", cr->o->bundle, path);
 	if (realpath(joined, real) == NULL)
@@ -193,7 +218,7 @@ static int launch(struct creation *cr, struct error **err)
 	l->state = &cr->c.st;
 	l->rootfs = cr->rootfs;
 	l->cg = cr->cg;
-	l->net = cr->o->net;
+	l->net = cr->net;
 	l->lock_fd = cr->c.dir_fd;
 	l->fifo_dir_fd = -1;
 	if (cr->mode == CREATE_DETACHED) {
@@ -209,9 +234,9 @@ static int launch(struct creation *cr, struct error **err)
 	l->layers = cr->layers;
 	l->upper = cr->upper;
 	l->work = cr->work;
-	l->overlay_tmpfs = cr->o->overlay_on_tmpfs ? cr->overlay_dir : NULL;
+	l->overlay_tmpfs = cr->overlay_tmpfs ? cr->overlay_dir : NULL;
 	l->etc_dir_fd = -1;
-	if (cr->o->net != NULL && cr->o->net->mode == NETNS_BRIDGE) {
+	if (cr->net != NULL && cr->net->mode == NETNS_BRIDGE) {
 		if (make_etc_files(cr, err) < 0)
 			return -1;
 		l->etc_dir_fd = cr->c.dir_fd;
@@ -242,7 +267,7 @@ static int record_init(struct creation *cr, struct error **err)
 		st->net_prefix = ls->prefix;
 		st->net_gateway = xstrdup(ls->gateway);
 		st->net_mac = xstrdup(ls->mac);
-		st->net_ipam_dir = xstrdup(cr->o->net->ipam_dir);
+		st->net_ipam_dir = xstrdup(cr->net->ipam_dir);
 	}
 	if (container_save(&cr->c, err) < 0)
 		return -1;
@@ -289,6 +314,7 @@ void creation_free(struct creation *cr)
 	free(cr->upper);
 	free(cr->work);
 	free(cr->overlay_dir);
+	berth_ext_clear(&cr->ext);
 	memset(cr, 0, sizeof(*cr));
 }
 

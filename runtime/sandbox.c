@@ -189,8 +189,7 @@ static void id_map(struct jsonw *w, const char *key, unsigned host)
 static void linux_section(struct jsonw *w, const struct rt_sandbox_opts *o,
 			  bool rootless)
 {
-	static const char *const ns[] = { "pid", "mount", "network", "ipc", "uts",
-					  "cgroup", NULL };
+	static const char *const ns[] = { "pid", "mount", "ipc", "uts", "cgroup", NULL };
 
 	jsonw_key(w, "linux");
 	jsonw_obj_open(w);
@@ -199,6 +198,13 @@ static void linux_section(struct jsonw *w, const struct rt_sandbox_opts *o,
 	for (const char *const *n = ns; *n; n++) {
 		jsonw_obj_open(w);
 		jsonw_kv_str(w, "type", *n);
+		jsonw_obj_close(w);
+	}
+	if (o->network != NETNS_HOST) {
+		jsonw_obj_open(w);
+		jsonw_kv_str(w, "type", "network");
+		if (o->network == NETNS_JOIN)
+			jsonw_kv_str(w, "path", o->netns_path);
 		jsonw_obj_close(w);
 	}
 	if (rootless) {
@@ -253,6 +259,7 @@ int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o,
 	cleanup_free char *cwd = NULL;
 	struct netns_request net = {
 		.mode = o->network,
+		.bridge = o->bridge,
 		.state_root = g->root,
 	};
 	struct rt_create_opts co = { 0 };

@@ -31,7 +31,9 @@ struct rt_sandbox_opts {
 	long long cpus_milli;		/* 1000 = one CPU, 0: no limit */
 	long long pids;			/* 0: no limit */
 	unsigned timeout_ms;		/* 0: none */
-	enum netns_mode network;	/* NETNS_NONE or NETNS_BRIDGE */
+	enum netns_mode network;	/* NONE (default), HOST, BRIDGE, JOIN */
+	const char *bridge;		/* bridge=NAME, or NULL for the default */
+	const char *netns_path;		/* ns:PATH */
 	bool read_only;
 	bool overlay_tmpfs;		/* writable layer on a tmpfs */
 	const char *hostname;
