@@ -32,9 +32,22 @@ static const char sandbox_help[] =
 	"      --print-spec         print the config the job would run with\n"
 	"      -- CMD [ARG...]      the job\n";
 
-enum { OPT_IMAGE = 256, OPT_ROOTFS, OPT_USER, OPT_MEMORY, OPT_CPUS, OPT_PIDS,
-       OPT_TIMEOUT, OPT_NETWORK, OPT_RO, OPT_TMPFS, OPT_HOSTNAME, OPT_STATS,
-       OPT_PRINT, OPT_OVLTMPFS };
+enum {
+	OPT_IMAGE = 256,
+	OPT_ROOTFS,
+	OPT_USER,
+	OPT_MEMORY,
+	OPT_CPUS,
+	OPT_PIDS,
+	OPT_TIMEOUT,
+	OPT_NETWORK,
+	OPT_RO,
+	OPT_TMPFS,
+	OPT_HOSTNAME,
+	OPT_STATS,
+	OPT_PRINT,
+	OPT_OVLTMPFS
+};
 
 struct lists {
 	char **layers, **volumes, **env, **tmpfs;
@@ -98,11 +111,12 @@ static int parse_user(const char *s, struct rt_sandbox_opts *o)
 	return *end == '\0' ? 0 : -1;
 }
 
-static int option(struct cmd_ctx *ctx, int c, struct rt_sandbox_opts *o,
-		  struct lists *l, struct error **err)
+static int option(struct cmd_ctx *ctx, int c, struct rt_sandbox_opts *o, struct lists *l,
+		  struct error **err)
 {
 	switch (c) {
-	case OPT_IMAGE: case OPT_ROOTFS: push(&l->layers, &l->n_layers, optarg); break;
+	case OPT_IMAGE:
+	case OPT_ROOTFS: push(&l->layers, &l->n_layers, optarg); break;
 	case 'v': push(&l->volumes, &l->n_volumes, optarg); break;
 	case 'e': push(&l->env, &l->n_env, optarg); break;
 	case OPT_TMPFS: push(&l->tmpfs, &l->n_tmpfs, optarg); break;
@@ -119,19 +133,24 @@ static int option(struct cmd_ctx *ctx, int c, struct rt_sandbox_opts *o,
 		break;
 	case OPT_MEMORY:
 		if (cmd_parse_size(optarg, &o->memory) < 0 || o->memory <= 0)
-			return cmd_usage(ctx, err, "--memory: \"%s\" is not a size (e.g. 512m)", optarg);
+			return cmd_usage(ctx, err, "--memory: \"%s\" is not a size (e.g. 512m)",
+					 optarg);
 		break;
 	case OPT_CPUS:
 		if (parse_cpus(optarg, &o->cpus_milli) < 0)
-			return cmd_usage(ctx, err, "--cpus: \"%s\" is not a number of CPUs", optarg);
+			return cmd_usage(ctx, err, "--cpus: \"%s\" is not a number of CPUs",
+					 optarg);
 		break;
 	case OPT_PIDS:
 		if (cmd_parse_size(optarg, &o->pids) < 0 || o->pids <= 0)
-			return cmd_usage(ctx, err, "--pids: \"%s\" is not a positive number", optarg);
+			return cmd_usage(ctx, err, "--pids: \"%s\" is not a positive number",
+					 optarg);
 		break;
 	case OPT_TIMEOUT:
 		if (parse_timeout(optarg, &o->timeout_ms) < 0)
-			return cmd_usage(ctx, err, "--timeout: \"%s\" is not a duration (e.g. 30s, 5m)", optarg);
+			return cmd_usage(ctx, err,
+					 "--timeout: \"%s\" is not a duration (e.g. 30s, 5m)",
+					 optarg);
 		break;
 	case OPT_NETWORK:
 		if (strcmp(optarg, "none") == 0) {
@@ -145,7 +164,10 @@ static int option(struct cmd_ctx *ctx, int c, struct rt_sandbox_opts *o,
 			o->network = NETNS_JOIN;
 			o->netns_path = optarg + 3;
 		} else {
-			return cmd_usage(ctx, err, "--network: must be none, host, bridge[=NAME] or ns:PATH, not \"%s\"", optarg);
+			return cmd_usage(ctx, err,
+					 "--network: must be none, host, bridge[=NAME] or ns:PATH, "
+					 "not \"%s\"",
+					 optarg);
 		}
 		break;
 	case 'h': cmd_help(ctx, sandbox_help); return 1;
@@ -165,29 +187,29 @@ static void lists_free(struct lists *l)
 CMD_DECLARE(sandbox)
 {
 	static const struct option opts[] = {
-		{ "image", required_argument, NULL, OPT_IMAGE },
-		{ "rootfs", required_argument, NULL, OPT_ROOTFS },
-		{ "volume", required_argument, NULL, 'v' },
-		{ "env", required_argument, NULL, 'e' },
-		{ "workdir", required_argument, NULL, 'w' },
-		{ "user", required_argument, NULL, OPT_USER },
-		{ "memory", required_argument, NULL, OPT_MEMORY },
-		{ "cpus", required_argument, NULL, OPT_CPUS },
-		{ "pids", required_argument, NULL, OPT_PIDS },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ "network", required_argument, NULL, OPT_NETWORK },
-		{ "read-only", no_argument, NULL, OPT_RO },
-		{ "overlay-tmpfs", no_argument, NULL, OPT_OVLTMPFS },
-		{ "tmpfs", required_argument, NULL, OPT_TMPFS },
-		{ "hostname", required_argument, NULL, OPT_HOSTNAME },
-		{ "stats", required_argument, NULL, OPT_STATS },
-		{ "tty", no_argument, NULL, 't' },
-		{ "print-spec", no_argument, NULL, OPT_PRINT },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		{"image", required_argument, NULL, OPT_IMAGE},
+		{"rootfs", required_argument, NULL, OPT_ROOTFS},
+		{"volume", required_argument, NULL, 'v'},
+		{"env", required_argument, NULL, 'e'},
+		{"workdir", required_argument, NULL, 'w'},
+		{"user", required_argument, NULL, OPT_USER},
+		{"memory", required_argument, NULL, OPT_MEMORY},
+		{"cpus", required_argument, NULL, OPT_CPUS},
+		{"pids", required_argument, NULL, OPT_PIDS},
+		{"timeout", required_argument, NULL, OPT_TIMEOUT},
+		{"network", required_argument, NULL, OPT_NETWORK},
+		{"read-only", no_argument, NULL, OPT_RO},
+		{"overlay-tmpfs", no_argument, NULL, OPT_OVLTMPFS},
+		{"tmpfs", required_argument, NULL, OPT_TMPFS},
+		{"hostname", required_argument, NULL, OPT_HOSTNAME},
+		{"stats", required_argument, NULL, OPT_STATS},
+		{"tty", no_argument, NULL, 't'},
+		{"print-spec", no_argument, NULL, OPT_PRINT},
+		{"help", no_argument, NULL, 'h'},
+		{0},
 	};
-	struct rt_sandbox_opts o = { .network = NETNS_NONE };
-	struct lists l = { 0 };
+	struct rt_sandbox_opts o = {.network = NETNS_NONE};
+	struct lists l = {0};
 	int c, rc = 0, status = 0;
 
 	while (rc == 0 && (c = getopt_long(argc, argv, "+v:e:w:th", opts, NULL)) != -1) {

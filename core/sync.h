@@ -45,7 +45,7 @@ enum sync_step {
 struct sync_msg {
 	uint32_t step;
 	int32_t errnum;
-	int64_t value;		/* a step's number payload (e.g. the host pid) */
+	int64_t value; /* a step's number payload (e.g. the host pid) */
 	char text[SYNC_TEXT_MAX];
 };
 
@@ -55,12 +55,10 @@ const char *sync_step_name(enum sync_step step);
 int sync_send(int fd, enum sync_step step, struct error **err);
 
 /* Send `step` with a number payload.  */
-int sync_send_value(int fd, enum sync_step step, int64_t value,
-		    struct error **err);
+int sync_send_value(int fd, enum sync_step step, int64_t value, struct error **err);
 
 /* Send `step` carrying one file descriptor (SCM_RIGHTS).  */
-int sync_send_fd(int fd, enum sync_step step, int payload_fd,
-		 struct error **err);
+int sync_send_fd(int fd, enum sync_step step, int payload_fd, struct error **err);
 
 /* Send an error: text and errno of *cause (child side, before _exit).
  * Never fails visibly: if the socket is gone there is nobody to tell.  */
@@ -72,8 +70,7 @@ void sync_send_error(int fd, const struct error *cause);
 int sync_expect(int fd, enum sync_step want, int *fd_out, struct error **err);
 
 /* sync_expect() returning the step's number payload in *value.  */
-int sync_expect_value(int fd, enum sync_step want, int64_t *value,
-		      struct error **err);
+int sync_expect_value(int fd, enum sync_step want, int64_t *value, struct error **err);
 
 /* Wait for EOF (the child exec'd) or a SYNC_ERROR.  Returns 0 on EOF.  */
 int sync_expect_eof(int fd, struct error **err);

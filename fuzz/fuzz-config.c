@@ -12,9 +12,8 @@
 
 static void check_accepted(const struct spec *s)
 {
-	if (s->process == NULL || s->process->args == NULL ||
-	    s->process->args[0] == NULL || s->process->env == NULL ||
-	    s->process->cwd == NULL || s->process->cwd[0] != '/')
+	if (s->process == NULL || s->process->args == NULL || s->process->args[0] == NULL ||
+	    s->process->env == NULL || s->process->cwd == NULL || s->process->cwd[0] != '/')
 		abort();
 	if (s->root.path == NULL || s->root.path[0] == '\0')
 		abort();
@@ -47,8 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (err != NULL)
 			abort();
 		check_accepted(s);
-	} else if (err == NULL || err->msg == NULL ||
-		   strncmp(err->msg, "config.json: ", 13) != 0 ||
+	} else if (err == NULL || err->msg == NULL || strncmp(err->msg, "config.json: ", 13) != 0 ||
 		   strchr(err->msg, '\n') != NULL) {
 		abort();
 	}

@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = malloc(size + 1), *save = NULL, *line;
 	char *options[MAX_OPTIONS + 1];
-	struct spec_mount m = { 0 };
+	struct spec_mount m = {0};
 	struct error *err = NULL;
 	size_t n = 0;
 
@@ -38,8 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		if ((m.rec_attr_set & m.rec_attr_clr & ~MOUNT_ATTR__ATIME) != 0)
 			abort();
-		if (m.data != NULL && (strcmp(m.data, "ro") == 0 ||
-				       strcmp(m.data, "rbind") == 0 ||
+		if (m.data != NULL && (strcmp(m.data, "ro") == 0 || strcmp(m.data, "rbind") == 0 ||
 				       m.data[0] == '\0'))
 			abort();
 	} else if (err == NULL || strchr(err->msg, '\n') != NULL) {

@@ -13,12 +13,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct error *err = NULL;
-	struct spec_process *p =
-		spec_process_parse((const char *)data, size, "process.json", &err);
+	struct spec_process *p = spec_process_parse((const char *)data, size, "process.json", &err);
 
 	if (p != NULL) {
-		if (err != NULL || p->args == NULL || p->args[0] == NULL ||
-		    p->env == NULL || p->cwd == NULL || p->cwd[0] != '/')
+		if (err != NULL || p->args == NULL || p->args[0] == NULL || p->env == NULL ||
+		    p->cwd == NULL || p->cwd[0] != '/')
 			abort();
 		for (size_t i = 1; i < p->n_rlimits; i++)
 			for (size_t j = 0; j < i; j++)

@@ -12,8 +12,8 @@ static void check_accepted(const struct spec_resources *r)
 	for (size_t i = 0; i < r->n_devices; i++) {
 		const struct spec_dev_rule *d = &r->devices[i];
 
-		if (strchr("acb", d->type) == NULL || d->type == '\0' ||
-		    d->major < -1 || d->minor < -1 || d->access > 7)
+		if (strchr("acb", d->type) == NULL || d->type == '\0' || d->major < -1 ||
+		    d->minor < -1 || d->access > 7)
 			abort();
 	}
 	if (r->memory.swappiness.set && r->memory.swappiness.v > 100)
@@ -22,8 +22,7 @@ static void check_accepted(const struct spec_resources *r)
 	    (r->blkio.weight.v < 10 || r->blkio.weight.v > 1000))
 		abort();
 	for (size_t i = 0; i < r->n_unified; i++)
-		if (strchr(r->unified_keys[i], '/') != NULL ||
-		    r->unified_keys[i][0] == '\0')
+		if (strchr(r->unified_keys[i], '/') != NULL || r->unified_keys[i][0] == '\0')
 			abort();
 }
 
@@ -32,15 +31,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct error *err = NULL;
-	struct spec_resources *r = spec_resources_parse(
-		(const char *)data, size, "resources.json", &err);
+	struct spec_resources *r =
+		spec_resources_parse((const char *)data, size, "resources.json", &err);
 
 	if (r != NULL) {
 		if (err != NULL)
 			abort();
 		check_accepted(r);
-	} else if (err == NULL ||
-		   strncmp(err->msg, "resources.json: ", 16) != 0 ||
+	} else if (err == NULL || strncmp(err->msg, "resources.json: ", 16) != 0 ||
 		   strchr(err->msg, '\n') != NULL) {
 		abort();
 	}

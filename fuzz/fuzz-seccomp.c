@@ -8,10 +8,9 @@
 
 #include "spec/spec.h"
 
-static const char head[] =
-	"{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"r\"},"
-	"\"process\":{\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"sh\"],"
-	"\"cwd\":\"/\"},\"linux\":{\"seccomp\":";
+static const char head[] = "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"r\"},"
+			   "\"process\":{\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"sh\"],"
+			   "\"cwd\":\"/\"},\"linux\":{\"seccomp\":";
 static const char tail[] = "}}";
 
 static void check_accepted(const struct spec_seccomp *s)
@@ -23,8 +22,7 @@ static void check_accepted(const struct spec_seccomp *s)
 	for (size_t i = 0; i < s->n_rules; i++) {
 		const struct spec_seccomp_rule *r = &s->rules[i];
 
-		if (r->names == NULL || r->names[0] == NULL ||
-		    r->names[0][0] == '\0')
+		if (r->names == NULL || r->names[0] == NULL || r->names[0][0] == '\0')
 			abort();
 		for (size_t a = 0; a < r->n_args; a++)
 			if (r->args[a].index > 5 || r->args[a].op < SCMP_CMP_NE ||

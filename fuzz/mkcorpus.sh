@@ -45,4 +45,4 @@ done
 printf 'tmpfs\nrro\nrrw\nrnoatime\nratime\nrstrictatime\n' | seed fuzz-mountopt
 printf 'none\nrbind\nidmap\n' | seed fuzz-mountopt
 printf '\nbind\nro\nremount\nrslave\ndata=1\n' | seed fuzz-mountopt
-for t in "$out"/*; do echo "$(basename "$t"): $(ls "$t" | wc -l) seeds"; done
+for t in "$out"/*; do echo "$(basename "$t"): $(find "$t" -type f | wc -l) seeds"; done

@@ -23,8 +23,8 @@ static char *map_text(const struct spec_idmap *m, size_t n)
 	char *text = xstrdup("");
 
 	for (size_t i = 0; i < n; i++) {
-		char *next = xasprintf("%s%u %u %u\n", text, m[i].container_id,
-				       m[i].host_id, m[i].size);
+		char *next =
+			xasprintf("%s%u %u %u\n", text, m[i].container_id, m[i].host_id, m[i].size);
 
 		free(text);
 		text = next;
@@ -38,8 +38,7 @@ static bool map_is_self(const struct spec_idmap *m, size_t n, unsigned id)
 	return n == 1 && m[0].size == 1 && m[0].host_id == id;
 }
 
-static int write_map(pid_t pid, const char *file, const char *text,
-		     struct error **err)
+static int write_map(pid_t pid, const char *file, const char *text, struct error **err)
 {
 	char path[64];
 
@@ -80,8 +79,8 @@ static char *granted_ranges(const char *file, uid_t uid)
 		n = strtoul(count, NULL, 10);
 		if (n == 0)
 			continue;
-		char *next = xasprintf("%s%s%lu-%lu", out ? out : "", out ? ", " : "",
-				       s, s + n - 1);
+		char *next =
+			xasprintf("%s%s%lu-%lu", out ? out : "", out ? ", " : "", s, s + n - 1);
 		free(out);
 		out = next;
 	}
@@ -90,9 +89,8 @@ static char *granted_ranges(const char *file, uid_t uid)
 
 /* newuidmap PID cid hid size [cid hid size ...]; its own stderr is
  * replaced by a message naming what is missing */
-static int run_helper(const char *helper, pid_t pid,
-		      const struct spec_idmap *m, size_t n, const char *subfile,
-		      struct error **err)
+static int run_helper(const char *helper, pid_t pid, const struct spec_idmap *m, size_t n,
+		      const char *subfile, struct error **err)
 {
 	char **argv = xcalloc(3 * n + 3, sizeof(char *));
 	cleanup_free char *granted = NULL;
@@ -109,14 +107,14 @@ static int run_helper(const char *helper, pid_t pid,
 		argv[a++] = xasprintf("%u", m[i].container_id);
 		argv[a++] = xasprintf("%u", m[i].host_id);
 		argv[a++] = xasprintf("%u", m[i].size);
-		next = xasprintf("%s%s%u-%u", wanted, *wanted ? ", " : "",
-				 m[i].host_id, m[i].host_id + m[i].size - 1);
+		next = xasprintf("%s%s%u-%u", wanted, *wanted ? ", " : "", m[i].host_id,
+				 m[i].host_id + m[i].size - 1);
 		free(wanted);
 		wanted = next;
 	}
 	child = fork();
 	if (child == 0) {
-		int devnull = open("/dev/null", O_WRONLY);
+		int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
 
 		if (devnull >= 0)
 			dup2(devnull, STDERR_FILENO);
@@ -162,8 +160,8 @@ int ns_write_idmaps(pid_t pid, const struct spec *spec, struct error **err)
 	if (map_is_self(l->uid_mappings, l->n_uid_mappings, geteuid()))
 		write_map(pid, "uid_map", uids, err);
 	else
-		run_helper("newuidmap", pid, l->uid_mappings,
-			   l->n_uid_mappings, "/etc/subuid", err);
+		run_helper("newuidmap", pid, l->uid_mappings, l->n_uid_mappings, "/etc/subuid",
+			   err);
 	if (*err != NULL)
 		return -1;
 	if (map_is_self(l->gid_mappings, l->n_gid_mappings, getegid())) {
@@ -174,8 +172,7 @@ int ns_write_idmaps(pid_t pid, const struct spec *spec, struct error **err)
 			return -1;
 		return 0;
 	}
-	return run_helper("newgidmap", pid, l->gid_mappings, l->n_gid_mappings,
-			  "/etc/subgid", err);
+	return run_helper("newgidmap", pid, l->gid_mappings, l->n_gid_mappings, "/etc/subgid", err);
 }
 
 /* with no mappings in the spec (a joined user namespace), ids pass as is */
@@ -184,8 +181,7 @@ static unsigned lookup(const struct spec_idmap *m, size_t n, unsigned id)
 	if (n == 0)
 		return id;
 	for (size_t i = 0; i < n; i++)
-		if (id >= m[i].container_id &&
-		    id - m[i].container_id < m[i].size)
+		if (id >= m[i].container_id && id - m[i].container_id < m[i].size)
 			return m[i].host_id + (id - m[i].container_id);
 	return 65534; /* the kernel's overflow id */
 }
@@ -194,14 +190,12 @@ uid_t ns_host_uid(const struct spec *spec, uid_t container_uid)
 {
 	if (!spec->linux.ns[SPEC_NS_USER].present)
 		return container_uid;
-	return lookup(spec->linux.uid_mappings, spec->linux.n_uid_mappings,
-		      container_uid);
+	return lookup(spec->linux.uid_mappings, spec->linux.n_uid_mappings, container_uid);
 }
 
 gid_t ns_host_gid(const struct spec *spec, gid_t container_gid)
 {
 	if (!spec->linux.ns[SPEC_NS_USER].present)
 		return container_gid;
-	return lookup(spec->linux.gid_mappings, spec->linux.n_gid_mappings,
-		      container_gid);
+	return lookup(spec->linux.gid_mappings, spec->linux.n_gid_mappings, container_gid);
 }

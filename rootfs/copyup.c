@@ -17,8 +17,7 @@
 
 static int copy_tree(int from, int to, int depth, struct error **err);
 
-static int copy_file(int from, int to, const char *name, const struct stat *st,
-		     struct error **err)
+static int copy_file(int from, int to, const char *name, const struct stat *st, struct error **err)
 {
 	cleanup_close int in = openat(from, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	cleanup_close int out = -1;
@@ -39,8 +38,7 @@ static int copy_file(int from, int to, const char *name, const struct stat *st,
 	return 0;
 }
 
-static int copy_entry(int from, int to, const char *name, int depth,
-		      struct error **err)
+static int copy_entry(int from, int to, const char *name, int depth, struct error **err)
 {
 	struct stat st;
 	char target[4096];

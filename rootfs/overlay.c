@@ -15,7 +15,6 @@
 #include "core/fsutil.h"
 #include "rootfs/overlay.h"
 
-
 int rootfs_overlay_check_layers(char **layers, struct error **err)
 {
 	for (char **l = layers; l && *l; l++) {
@@ -35,8 +34,8 @@ int rootfs_overlay_check_layers(char **layers, struct error **err)
 	return 0;
 }
 
-int rootfs_overlay_mount(const char *target, char **layers, const char *upper,
-			 const char *work, struct error **err)
+int rootfs_overlay_mount(const char *target, char **layers, const char *upper, const char *work,
+			 struct error **err)
 {
 	cleanup_free char *lower = xstrdup("");
 	cleanup_free char *data = NULL;
@@ -47,18 +46,17 @@ int rootfs_overlay_mount(const char *target, char **layers, const char *upper,
 		free(lower);
 		lower = next;
 	}
-	data = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, upper,
-			 work);
+	data = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work);
 	if (mount("overlay", target, "overlay", 0, data) < 0) {
 		int saved = errno;
 
 		/* EINVAL: a layer on a filesystem overlayfs cannot use as a lower
 		 * layer (or stacked too deep); name every one */
-		return error_set(err, saved,
-				 "mount overlay of layers %s (upper '%s') on '%s'%s",
+		return error_set(err, saved, "mount overlay of layers %s (upper '%s') on '%s'%s",
 				 lower, upper, target,
 				 saved == EINVAL ? ": a layer may be on a filesystem overlayfs "
-						   "cannot stack on" : "");
+						   "cannot stack on"
+						 : "");
 	}
 	return 0;
 }

@@ -21,8 +21,8 @@
 #include "runtime/annotations.h"
 
 static const char *const known[] = {
-	"org.berth.rootfs.layers", "org.berth.rootfs.upper", "org.berth.network",
-	"org.berth.network.subnet", "org.berth.network.mtu", NULL,
+	"org.berth.rootfs.layers",  "org.berth.rootfs.upper", "org.berth.network",
+	"org.berth.network.subnet", "org.berth.network.mtu",  NULL,
 };
 
 static const char *get(const struct spec *spec, const char *key)
@@ -42,7 +42,9 @@ static int check_keys(const struct spec *spec, struct error **err)
 		for (const char *const *n = known; !ok && *n; n++)
 			ok = strcmp(*n, k) == 0;
 		if (!ok)
-			return error_set(err, 0, "config.json: annotations: unknown berth annotation \"%s\"", k);
+			return error_set(
+				err, 0, "config.json: annotations: unknown berth annotation \"%s\"",
+				k);
 	}
 	return 0;
 }
@@ -55,19 +57,27 @@ static int layers(const struct spec *spec, struct berth_ext *ext, struct error *
 	size_t n = 0;
 
 	if (upper != NULL && strcmp(upper, "tmpfs") != 0 && strcmp(upper, "state") != 0)
-		return error_set(err, 0, "config.json: annotations: org.berth.rootfs.upper must be \"tmpfs\" or \"state\", not \"%s\"", upper);
+		return error_set(err, 0,
+				 "config.json: annotations: org.berth.rootfs.upper must be "
+				 "\"tmpfs\" or \"state\", not \"%s\"",
+				 upper);
 	ext->overlay_tmpfs = upper != NULL && strcmp(upper, "tmpfs") == 0;
 	if (v == NULL)
 		return 0;
 	copy = xstrdup(v);
 	ext->layers = xcalloc(strlen(v) / 2 + 2, sizeof(char *));
-	for (char *save = NULL, *l = strtok_r(copy, ":", &save); l; l = strtok_r(NULL, ":", &save)) {
+	for (char *save = NULL, *l = strtok_r(copy, ":", &save); l;
+	     l = strtok_r(NULL, ":", &save)) {
 		if (l[0] != '/')
-			return error_set(err, 0, "config.json: annotations: org.berth.rootfs.layers: layer \"%s\" is not an absolute path", l);
+			return error_set(err, 0,
+					 "config.json: annotations: org.berth.rootfs.layers: layer "
+					 "\"%s\" is not an absolute path",
+					 l);
 		ext->layers[n++] = xstrdup(l);
 	}
 	if (n == 0)
-		return error_set(err, 0, "config.json: annotations: org.berth.rootfs.layers: no layer");
+		return error_set(err, 0,
+				 "config.json: annotations: org.berth.rootfs.layers: no layer");
 	return 0;
 }
 
@@ -80,9 +90,15 @@ static int network(const struct spec *spec, struct berth_ext *ext, struct error 
 	if (v == NULL)
 		return 0;
 	if (strcmp(v, "bridge") != 0 && strncmp(v, "bridge=", 7) != 0)
-		return error_set(err, 0, "config.json: annotations: org.berth.network must be \"bridge\" or \"bridge=NAME\", not \"%s\"", v);
+		return error_set(err, 0,
+				 "config.json: annotations: org.berth.network must be \"bridge\" "
+				 "or \"bridge=NAME\", not \"%s\"",
+				 v);
 	if (!net->present || net->path != NULL)
-		return error_set(err, 0, "config.json: annotations: org.berth.network=%s needs a new network namespace in linux.namespaces", v);
+		return error_set(err, 0,
+				 "config.json: annotations: org.berth.network=%s needs a new "
+				 "network namespace in linux.namespaces",
+				 v);
 	ext->net.mode = NETNS_BRIDGE;
 	ext->net.bridge = v[6] == '=' ? v + 7 : NULL;
 	ext->net.subnet = get(spec, "org.berth.network.subnet");
@@ -91,7 +107,10 @@ static int network(const struct spec *spec, struct berth_ext *ext, struct error 
 		unsigned long m = strtoul(mtu, &end, 10);
 
 		if (end == mtu || *end != '\0' || m < 68 || m > 65535)
-			return error_set(err, 0, "config.json: annotations: org.berth.network.mtu \"%s\" is not an MTU (68..65535)", mtu);
+			return error_set(err, 0,
+					 "config.json: annotations: org.berth.network.mtu \"%s\" "
+					 "is not an MTU (68..65535)",
+					 mtu);
 		ext->net.mtu = (unsigned)m;
 	}
 	ext->has_net = true;

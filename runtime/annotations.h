@@ -9,7 +9,7 @@
 #include "spec/spec.h"
 
 struct berth_ext {
-	char **layers;		/* lowest first, or NULL */
+	char **layers; /* lowest first, or NULL */
 	bool overlay_tmpfs;
 	bool has_net;
 	struct netns_request net; /* strings point into the spec */

@@ -19,8 +19,7 @@
 #include "runtime/console.h"
 #include "runtime/wait.h"
 
-int console_setup(const struct spec_process *p, bool console_mount,
-		  struct error **err)
+int console_setup(const struct spec_process *p, bool console_mount, struct error **err)
 {
 	cleanup_close int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	cleanup_close int slave = -1;
@@ -29,8 +28,7 @@ int console_setup(const struct spec_process *p, bool console_mount,
 
 	if (master < 0)
 		return error_set(err, errno, "console: open /dev/ptmx");
-	if (ioctl(master, TIOCSPTLCK, &unlock) < 0 ||
-	    ioctl(master, TIOCGPTN, &ptn) < 0)
+	if (ioctl(master, TIOCSPTLCK, &unlock) < 0 || ioctl(master, TIOCGPTN, &ptn) < 0)
 		return error_set(err, errno, "console: unlock pty");
 	snprintf(name, sizeof(name), "/dev/pts/%d", ptn);
 	slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -40,8 +38,8 @@ int console_setup(const struct spec_process *p, bool console_mount,
 	if (fchown(slave, p->user.uid, (gid_t)-1) < 0)
 		return error_set(err, errno, "console: chown '%s'", name);
 	if (p->has_console_size) {
-		struct winsize ws = { .ws_row = (unsigned short)p->console_height,
-				      .ws_col = (unsigned short)p->console_width };
+		struct winsize ws = {.ws_row = (unsigned short)p->console_height,
+				     .ws_col = (unsigned short)p->console_width};
 
 		if (ioctl(master, TIOCSWINSZ, &ws) < 0)
 			return error_set(err, errno, "console: set size");
@@ -62,7 +60,7 @@ int console_setup(const struct spec_process *p, bool console_mount,
 int console_send(const char *path, int master, struct error **err)
 {
 	cleanup_close int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	char name[64] = "/dev/ptmx";
 	int ptn;
 	struct iovec iov;
@@ -70,7 +68,7 @@ int console_send(const char *path, int master, struct error **err)
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} ctl;
-	struct msghdr mh = { 0 };
+	struct msghdr mh = {0};
 	struct cmsghdr *c;
 
 	if (sock < 0)
@@ -135,8 +133,8 @@ static void drain(int master)
 			break;
 }
 
-int console_proxy(int master, const struct wait_ctx *w, int *status,
-		  enum wait_end *end, int *stop_sig, struct error **err)
+int console_proxy(int master, const struct wait_ctx *w, int *status, enum wait_end *end,
+		  int *stop_sig, struct error **err)
 {
 	struct termios saved, raw;
 	bool is_tty = tcgetattr(STDIN_FILENO, &saved) == 0;
@@ -153,10 +151,10 @@ int console_proxy(int master, const struct wait_ctx *w, int *status,
 	}
 	for (;;) {
 		struct pollfd p[4] = {
-			{ .fd = w->sigfd, .events = POLLIN },
-			{ .fd = master_open ? master : -1, .events = POLLIN },
-			{ .fd = stdin_open ? STDIN_FILENO : -1, .events = POLLIN },
-			{ .fd = w->timerfd, .events = POLLIN },
+			{.fd = w->sigfd, .events = POLLIN},
+			{.fd = master_open ? master : -1, .events = POLLIN},
+			{.fd = stdin_open ? STDIN_FILENO : -1, .events = POLLIN},
+			{.fd = w->timerfd, .events = POLLIN},
 		};
 
 		if (poll(p, 4, -1) < 0) {

@@ -113,8 +113,7 @@ static int check_console(const struct creation *cr, struct error **err)
 				 "process.terminal is true but no --console-socket was given "
 				 "(a detached container needs one for its pty)");
 	if (!terminal && cr->o->console_socket != NULL)
-		return error_set(err, 0,
-				 "--console-socket needs process.terminal: true");
+		return error_set(err, 0, "--console-socket needs process.terminal: true");
 	return 0;
 }
 
@@ -127,8 +126,7 @@ static int setup_dirs(struct creation *cr, struct error **err)
 		return -1;
 	}
 	cr->have_dir = true;
-	if (atomic_write_at(cr->c.dir_fd, "config.json", cr->config,
-			    cr->config_len, 0600, err) < 0)
+	if (atomic_write_at(cr->c.dir_fd, "config.json", cr->config, cr->config_len, 0600, err) < 0)
 		return error_wrap(err, "save config.json");
 	return 0;
 }
@@ -154,8 +152,7 @@ static int setup_cgroup(struct creation *cr, struct error **err)
 	struct cg_request req = {
 		.id = cr->o->id,
 		.cgroups_path = cr->spec->linux.cgroups_path,
-		.resources = cr->spec->linux.has_resources ?
-				     &cr->spec->linux.resources : NULL,
+		.resources = cr->spec->linux.has_resources ? &cr->spec->linux.resources : NULL,
 		.devices = cr->spec->linux.devices,
 		.n_devices = cr->spec->linux.n_devices,
 		.manager = cr->g->cgroup_manager,
@@ -196,11 +193,11 @@ static int make_fifo(struct creation *cr, struct error **err)
 /* empty now, filled by the parent once the address is leased */
 static int make_etc_files(struct creation *cr, struct error **err)
 {
-	static const char *const names[] = { "hosts", "hostname", "resolv.conf" };
+	static const char *const names[] = {"hosts", "hostname", "resolv.conf"};
 
 	for (size_t i = 0; i < 3; i++) {
-		int fd = openat(cr->c.dir_fd, names[i],
-				O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		int fd = openat(cr->c.dir_fd, names[i], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+				0644);
 
 		if (fd < 0)
 			return error_set(err, errno, "network: create '%s'", names[i]);
@@ -271,8 +268,7 @@ static int record_init(struct creation *cr, struct error **err)
 	}
 	if (container_save(&cr->c, err) < 0)
 		return -1;
-	if (cr->o->pid_file != NULL &&
-	    rt_write_pid_file(cr->o->pid_file, cr->l.pid, err) < 0)
+	if (cr->o->pid_file != NULL && rt_write_pid_file(cr->o->pid_file, cr->l.pid, err) < 0)
 		return -1;
 	if (cr->o->console_socket != NULL && cr->l.pty_master >= 0) {
 		if (console_send(cr->o->console_socket, cr->l.pty_master, err) < 0)
@@ -322,15 +318,14 @@ int creation_run(struct creation *cr, struct error **err)
 {
 	cr->c.dir_fd = -1;
 	if (container_id_check(cr->o->id, err) < 0 || load_config(cr, err) < 0 ||
-	    resolve_rootfs(cr, err) < 0 || host_checks(cr, err) < 0 ||
-	    check_console(cr, err) < 0 ||
+	    resolve_rootfs(cr, err) < 0 || host_checks(cr, err) < 0 || check_console(cr, err) < 0 ||
 	    check_preserved_fds(cr->o->preserve_fds, err) < 0)
 		return -1;
 	if (setup_dirs(cr, err) < 0 || creation_overlay(cr, err) < 0)
 		goto fail;
 	fill_state(cr);
-	if (setup_cgroup(cr, err) < 0 || make_fifo(cr, err) < 0 ||
-	    launch(cr, err) < 0 || record_init(cr, err) < 0)
+	if (setup_cgroup(cr, err) < 0 || make_fifo(cr, err) < 0 || launch(cr, err) < 0 ||
+	    record_init(cr, err) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -338,10 +333,9 @@ fail:
 	return -1;
 }
 
-int rt_create(const struct rt_global *g, const struct rt_create_opts *o,
-	      struct error **err)
+int rt_create(const struct rt_global *g, const struct rt_create_opts *o, struct error **err)
 {
-	struct creation cr = { .g = g, .o = o, .mode = CREATE_DETACHED, .fifo_dir_fd = -1 };
+	struct creation cr = {.g = g, .o = o, .mode = CREATE_DETACHED, .fifo_dir_fd = -1};
 	int rc = creation_run(&cr, err);
 
 	creation_free(&cr);

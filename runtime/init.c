@@ -52,8 +52,7 @@ static int become_root(const struct spec *spec, struct error **err)
 
 static int set_names(const struct spec *spec, struct error **err)
 {
-	if (spec->hostname != NULL &&
-	    sethostname(spec->hostname, strlen(spec->hostname)) < 0)
+	if (spec->hostname != NULL && sethostname(spec->hostname, strlen(spec->hostname)) < 0)
 		return error_set(err, errno, "hostname \"%s\"", spec->hostname);
 	if (spec->domainname != NULL &&
 	    setdomainname(spec->domainname, strlen(spec->domainname)) < 0)
@@ -64,30 +63,26 @@ static int set_names(const struct spec *spec, struct error **err)
 static int apply_sysctl(const struct spec *spec, struct error **err)
 {
 	for (size_t i = 0; i < spec->linux.n_sysctl; i++) {
-		cleanup_free char *path =
-			xasprintf("/proc/sys/%s", spec->linux.sysctl_keys[i]);
+		cleanup_free char *path = xasprintf("/proc/sys/%s", spec->linux.sysctl_keys[i]);
 
 		/* keys are dotted; a dot inside one name part is kept as '/'
 		 * (spec.h): swap the two to get the /proc/sys path */
 		for (char *p = path + strlen("/proc/sys/"); *p; p++)
 			*p = *p == '.' ? '/' : *p == '/' ? '.' : *p;
 		if (write_str_at(AT_FDCWD, path, spec->linux.sysctl_values[i], err) < 0)
-			return error_wrap(err, "linux.sysctl \"%s\"",
-					  spec->linux.sysctl_keys[i]);
+			return error_wrap(err, "linux.sysctl \"%s\"", spec->linux.sysctl_keys[i]);
 	}
 	return 0;
 }
 
-static int container_hooks(struct launch *l, enum spec_hook_kind kind,
-			   struct error **err)
+static int container_hooks(struct launch *l, enum spec_hook_kind kind, struct error **err)
 {
 	cleanup_jsonw struct jsonw *w = NULL;
 
 	if (l->spec->hooks[kind].n == 0)
 		return 0;
 	w = jsonw_new();
-	spec_state_write(w, l->state,
-			 kind == SPEC_HOOK_START_CONTAINER ? "created" : "creating",
+	spec_state_write(w, l->state, kind == SPEC_HOOK_START_CONTAINER ? "created" : "creating",
 			 false);
 	return hooks_run(l->spec, kind, jsonw_buf(w), err);
 }
@@ -102,9 +97,9 @@ static void die_on_signal(int sig)
 
 static void catch_terminating_signals(void)
 {
-	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1,
-				    SIGUSR2, SIGALRM, SIGPIPE };
-	struct sigaction sa = { .sa_handler = die_on_signal };
+	static const int sigs[] = {SIGTERM, SIGINT,  SIGHUP,  SIGQUIT,
+				   SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE};
+	struct sigaction sa = {.sa_handler = die_on_signal};
 
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaction(sigs[i], &sa, NULL);
@@ -138,8 +133,7 @@ static void reset_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-static int prepare(struct launch *l, int sync_fd, struct rootfs_ctx *rc,
-		   struct error **err)
+static int prepare(struct launch *l, int sync_fd, struct rootfs_ctx *rc, struct error **err)
 {
 	int64_t pid = 0;
 	const struct spec *spec = l->spec;
@@ -155,8 +149,8 @@ static int prepare(struct launch *l, int sync_fd, struct rootfs_ctx *rc,
 	    (sync_send(sync_fd, SYNC_RUNTIME_HOOKS, err) < 0 ||
 	     sync_expect(sync_fd, SYNC_RUNTIME_HOOKS_DONE, NULL, err) < 0))
 		return -1;
-	if (container_hooks(l, SPEC_HOOK_CREATE_CONTAINER, err) < 0 ||
-	    rootfs_pivot(rc, err) < 0 || apply_sysctl(spec, err) < 0)
+	if (container_hooks(l, SPEC_HOOK_CREATE_CONTAINER, err) < 0 || rootfs_pivot(rc, err) < 0 ||
+	    apply_sysctl(spec, err) < 0)
 		return -1;
 	if (spec->process->terminal) {
 		cleanup_close int master = console_setup(spec->process, true, err);
@@ -164,8 +158,7 @@ static int prepare(struct launch *l, int sync_fd, struct rootfs_ctx *rc,
 		if (master < 0 || sync_send_fd(sync_fd, SYNC_PTY, master, err) < 0)
 			return -1;
 	}
-	return process_make_cwd(spec->process, err) < 0 ? -1 :
-							  rootfs_finish(rc, err);
+	return process_make_cwd(spec->process, err) < 0 ? -1 : rootfs_finish(rc, err);
 }
 
 static int exit_code_for(int errnum)

@@ -26,8 +26,7 @@
 
 static bool has_runtime_hooks(const struct spec *spec)
 {
-	return spec->hooks[SPEC_HOOK_PRESTART].n > 0 ||
-	       spec->hooks[SPEC_HOOK_CREATE_RUNTIME].n > 0;
+	return spec->hooks[SPEC_HOOK_PRESTART].n > 0 || spec->hooks[SPEC_HOOK_CREATE_RUNTIME].n > 0;
 }
 
 /* The parent enters a pid or time namespace given by path only "for
@@ -93,14 +92,14 @@ static int write_oom_score(const struct launch *l, struct error **err)
 			return error_set(err, (*err)->errnum,
 					 "process.oomScoreAdj: setting %lld (below the "
 					 "current value) needs CAP_SYS_RESOURCE, which "
-					 "berth does not have", (long long)adj->v);
+					 "berth does not have",
+					 (long long)adj->v);
 		return error_wrap(err, "process.oomScoreAdj");
 	}
 	return 0;
 }
 
-static int write_one(int dirfd, const char *name, char *text,
-		     struct error **err)
+static int write_one(int dirfd, const char *name, char *text, struct error **err)
 {
 	int rc;
 
@@ -115,16 +114,16 @@ static int write_one(int dirfd, const char *name, char *text,
  * own by the init (rootfs_bind_etc_files) */
 static int write_etc_files(struct launch *l, struct error **err)
 {
-	const char *host = l->spec->hostname != NULL ? l->spec->hostname :
-						       l->state->id;
+	const char *host = l->spec->hostname != NULL ? l->spec->hostname : l->state->id;
 
 	if (l->etc_dir_fd < 0)
 		return 0;
 	return write_one(l->etc_dir_fd, "hosts", netns_hosts_file(&l->lease, host), err) < 0 ||
-			       write_one(l->etc_dir_fd, "hostname", netns_hostname_file(host), err) < 0 ||
-			       write_one(l->etc_dir_fd, "resolv.conf", netns_resolv_conf(), err) < 0 ?
-		       -1 :
-		       0;
+			       write_one(l->etc_dir_fd, "hostname", netns_hostname_file(host),
+					 err) < 0 ||
+			       write_one(l->etc_dir_fd, "resolv.conf", netns_resolv_conf(), err) < 0
+		       ? -1
+		       : 0;
 }
 
 static int setup_network(struct launch *l, struct error **err)
@@ -132,8 +131,7 @@ static int setup_network(struct launch *l, struct error **err)
 	char path[64];
 	cleanup_close int fd = -1;
 
-	if (!l->spec->linux.ns[SPEC_NS_NET].present ||
-	    l->spec->linux.ns[SPEC_NS_NET].path != NULL)
+	if (!l->spec->linux.ns[SPEC_NS_NET].present || l->spec->linux.ns[SPEC_NS_NET].path != NULL)
 		return 0;
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)l->pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -176,7 +174,7 @@ static int runtime_hooks(struct launch *l, struct error **err)
 
 int launch_init(struct launch *l, struct error **err)
 {
-	int sv[2], saved[2] = { -1, -1 };
+	int sv[2], saved[2] = {-1, -1};
 
 	l->pid = -1;
 	l->pidfd = -1;
@@ -185,8 +183,7 @@ int launch_init(struct launch *l, struct error **err)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return error_set(err, errno, "socketpair");
 	l->sync_fd = sv[0];
-	if (save_for_children(saved, err) < 0 ||
-	    ns_join_for_children(l->spec, err) < 0) {
+	if (save_for_children(saved, err) < 0 || ns_join_for_children(l->spec, err) < 0) {
 		restore_for_children(saved);
 		close(sv[1]);
 		return -1;
@@ -197,8 +194,7 @@ int launch_init(struct launch *l, struct error **err)
 	if (l->pid < 0)
 		return -1;
 	log_debug("init cloned: pid %d", (int)l->pid);
-	if (parent_setup(l, err) < 0 ||
-	    (has_runtime_hooks(l->spec) && runtime_hooks(l, err) < 0) ||
+	if (parent_setup(l, err) < 0 || (has_runtime_hooks(l->spec) && runtime_hooks(l, err) < 0) ||
 	    (l->spec->process->terminal &&
 	     sync_expect(l->sync_fd, SYNC_PTY, &l->pty_master, err) < 0) ||
 	    sync_expect(l->sync_fd, SYNC_READY, NULL, err) < 0) {
@@ -211,8 +207,7 @@ int launch_init(struct launch *l, struct error **err)
 
 int launch_start(struct launch *l, struct error **err)
 {
-	if (sync_send(l->sync_fd, SYNC_START, err) < 0 ||
-	    sync_expect_eof(l->sync_fd, err) < 0)
+	if (sync_send(l->sync_fd, SYNC_START, err) < 0 || sync_expect_eof(l->sync_fd, err) < 0)
 		return -1;
 	return 0;
 }

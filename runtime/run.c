@@ -23,7 +23,7 @@
 #include "runtime/wait.h"
 
 struct outcome {
-	int status;		/* wait status of the init */
+	int status; /* wait status of the init */
 	enum wait_end end;
 	int stop_sig;
 	long wall_ms;
@@ -65,12 +65,14 @@ static void stop_everything(struct creation *cr, struct outcome *out)
 		;
 }
 
-static int wait_container(struct creation *cr, int sigfd, struct outcome *out,
-			  struct error **err)
+static int wait_container(struct creation *cr, int sigfd, struct outcome *out, struct error **err)
 {
 	struct launch *l = &cr->l;
-	struct wait_ctx w = { .pid = l->pid, .pidfd = l->pidfd, .sigfd = sigfd,
-			      .timerfd = -1, .stop_on_term = cr->o->sandbox };
+	struct wait_ctx w = {.pid = l->pid,
+			     .pidfd = l->pidfd,
+			     .sigfd = sigfd,
+			     .timerfd = -1,
+			     .stop_on_term = cr->o->sandbox};
 	int rc;
 
 	if (cr->o->timeout_ms > 0) {
@@ -79,8 +81,7 @@ static int wait_container(struct creation *cr, int sigfd, struct outcome *out,
 			return -1;
 	}
 	if (l->pty_master >= 0)
-		rc = console_proxy(l->pty_master, &w, &out->status, &out->end,
-				   &out->stop_sig, err);
+		rc = console_proxy(l->pty_master, &w, &out->status, &out->end, &out->stop_sig, err);
 	else
 		rc = wait_forward(&w, &out->status, &out->end, &out->stop_sig, err);
 	if (w.timerfd >= 0)
@@ -109,8 +110,7 @@ static void opt_number(struct jsonw *w, const char *key, bool has, uint64_t v)
 }
 
 /* --stats FILE: what the job did and used, as the kernel counted it */
-static int write_stats(const char *path, const struct outcome *out,
-		       struct error **err)
+static int write_stats(const char *path, const struct outcome *out, struct error **err)
 {
 	cleanup_jsonw struct jsonw *w = jsonw_new();
 	const struct cg_usage *u = &out->usage;
@@ -138,8 +138,7 @@ static int write_stats(const char *path, const struct outcome *out,
 	return 0;
 }
 
-static int start_and_wait(struct creation *cr, int sigfd, struct outcome *out,
-			  struct error **err)
+static int start_and_wait(struct creation *cr, int sigfd, struct outcome *out, struct error **err)
 {
 	if (launch_start(&cr->l, err) < 0) {
 		creation_rollback(cr);
@@ -160,11 +159,11 @@ static int start_and_wait(struct creation *cr, int sigfd, struct outcome *out,
 	return 0;
 }
 
-int rt_run(const struct rt_global *g, const struct rt_create_opts *o,
-	   int *exit_status, struct error **err)
+int rt_run(const struct rt_global *g, const struct rt_create_opts *o, int *exit_status,
+	   struct error **err)
 {
-	struct creation cr = { .g = g, .o = o, .fifo_dir_fd = -1 };
-	struct outcome out = { 0 };
+	struct creation cr = {.g = g, .o = o, .fifo_dir_fd = -1};
+	struct outcome out = {0};
 	long started = now_ms();
 	sigset_t old;
 	int sigfd = -1;

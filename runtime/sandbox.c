@@ -15,22 +15,40 @@
 
 /* Docker's default capability set */
 static const char *const default_caps[] = {
-	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD",
-	"CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP",
-	"CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
+	"CAP_CHOWN",
+	"CAP_DAC_OVERRIDE",
+	"CAP_FSETID",
+	"CAP_FOWNER",
+	"CAP_MKNOD",
+	"CAP_NET_RAW",
+	"CAP_SETGID",
+	"CAP_SETUID",
+	"CAP_SETFCAP",
+	"CAP_SETPCAP",
+	"CAP_NET_BIND_SERVICE",
+	"CAP_SYS_CHROOT",
+	"CAP_KILL",
+	"CAP_AUDIT_WRITE",
 	NULL,
 };
 
 static const char *const masked[] = {
-	"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
-	"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
-	"/proc/sched_debug", "/proc/scsi", "/sys/firmware",
-	"/sys/devices/virtual/powercap", NULL,
+	"/proc/acpi",
+	"/proc/asound",
+	"/proc/kcore",
+	"/proc/keys",
+	"/proc/latency_stats",
+	"/proc/timer_list",
+	"/proc/timer_stats",
+	"/proc/sched_debug",
+	"/proc/scsi",
+	"/sys/firmware",
+	"/sys/devices/virtual/powercap",
+	NULL,
 };
 
 static const char *const readonly[] = {
-	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
-	NULL,
+	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
 };
 
 static void str_array(struct jsonw *w, const char *key, const char *const *v)
@@ -42,8 +60,8 @@ static void str_array(struct jsonw *w, const char *key, const char *const *v)
 	jsonw_arr_close(w);
 }
 
-static void mount(struct jsonw *w, const char *dst, const char *type,
-		  const char *src, const char *const *options)
+static void mount(struct jsonw *w, const char *dst, const char *type, const char *src,
+		  const char *const *options)
 {
 	jsonw_obj_open(w);
 	jsonw_kv_str(w, "destination", dst);
@@ -88,8 +106,8 @@ static int volume(struct jsonw *w, const char *spec, struct error **err)
 {
 	cleanup_free char *copy = xstrdup(spec);
 	char *dst = strchr(copy, ':'), *mode;
-	static const char *const rw[] = { "rbind", "rprivate", "nosuid", "nodev", NULL };
-	static const char *const ro[] = { "rbind", "rprivate", "nosuid", "nodev", "ro", "rro", NULL };
+	static const char *const rw[] = {"rbind", "rprivate", "nosuid", "nodev", NULL};
+	static const char *const ro[] = {"rbind", "rprivate", "nosuid", "nodev", "ro", "rro", NULL};
 
 	if (dst == NULL)
 		return error_set(err, 0, "-v \"%s\": expected SRC:DST[:ro]", spec);
@@ -110,14 +128,18 @@ static int volume(struct jsonw *w, const char *spec, struct error **err)
 static int mounts(struct jsonw *w, const struct rt_sandbox_opts *o, bool rootless,
 		  struct error **err)
 {
-	static const char *const proc[] = { "nosuid", "noexec", "nodev", NULL };
-	static const char *const dev[] = { "nosuid", "strictatime", "mode=755", "size=65536k", NULL };
-	static const char *const pts[] = { "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5", NULL };
-	static const char *const pts_rootless[] = { "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", NULL };
-	static const char *const shm[] = { "nosuid", "noexec", "nodev", "mode=1777", "size=65536k", NULL };
-	static const char *const sys[] = { "nosuid", "noexec", "nodev", "ro", NULL };
-	static const char *const sys_rootless[] = { "rbind", "nosuid", "noexec", "nodev", "ro", NULL };
-	static const char *const tmp[] = { "nosuid", "nodev", "mode=1777", NULL };
+	static const char *const proc[] = {"nosuid", "noexec", "nodev", NULL};
+	static const char *const dev[] = {"nosuid", "strictatime", "mode=755", "size=65536k", NULL};
+	static const char *const pts[] = {"nosuid",    "noexec", "newinstance", "ptmxmode=0666",
+					  "mode=0620", "gid=5",	 NULL};
+	static const char *const pts_rootless[] = {"nosuid",	    "noexec",	 "newinstance",
+						   "ptmxmode=0666", "mode=0620", NULL};
+	static const char *const shm[] = {"nosuid",    "noexec",      "nodev",
+					  "mode=1777", "size=65536k", NULL};
+	static const char *const sys[] = {"nosuid", "noexec", "nodev", "ro", NULL};
+	static const char *const sys_rootless[] = {"rbind", "nosuid", "noexec",
+						   "nodev", "ro",     NULL};
+	static const char *const tmp[] = {"nosuid", "nodev", "mode=1777", NULL};
 
 	jsonw_key(w, "mounts");
 	jsonw_arr_open(w);
@@ -186,10 +208,9 @@ static void id_map(struct jsonw *w, const char *key, unsigned host)
 	jsonw_arr_close(w);
 }
 
-static void linux_section(struct jsonw *w, const struct rt_sandbox_opts *o,
-			  bool rootless)
+static void linux_section(struct jsonw *w, const struct rt_sandbox_opts *o, bool rootless)
 {
-	static const char *const ns[] = { "pid", "mount", "ipc", "uts", "cgroup", NULL };
+	static const char *const ns[] = {"pid", "mount", "ipc", "uts", "cgroup", NULL};
 
 	jsonw_key(w, "linux");
 	jsonw_obj_open(w);
@@ -224,8 +245,7 @@ static void linux_section(struct jsonw *w, const struct rt_sandbox_opts *o,
 	jsonw_obj_close(w);
 }
 
-char *sandbox_config(const struct rt_sandbox_opts *o, bool rootless,
-		     struct error **err)
+char *sandbox_config(const struct rt_sandbox_opts *o, bool rootless, struct error **err)
 {
 	cleanup_jsonw struct jsonw *w = jsonw_new();
 
@@ -251,8 +271,8 @@ char *sandbox_config(const struct rt_sandbox_opts *o, bool rootless,
 	return xstrdup(jsonw_buf(w));
 }
 
-int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o,
-	       int *exit_status, struct error **err)
+int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o, int *exit_status,
+	       struct error **err)
 {
 	cleanup_free char *config = sandbox_config(o, g->rootless, err);
 	cleanup_free char *id = NULL;
@@ -262,7 +282,7 @@ int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o,
 		.bridge = o->bridge,
 		.state_root = g->root,
 	};
-	struct rt_create_opts co = { 0 };
+	struct rt_create_opts co = {0};
 	struct timespec ts;
 
 	if (config == NULL)
@@ -273,7 +293,8 @@ int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o,
 	}
 	if (o->network == NETNS_BRIDGE && g->rootless)
 		return error_set(err, 0,
-				 "sandbox: --network bridge needs root (a rootless job can use --network none)");
+				 "sandbox: --network bridge needs root (a rootless job can use "
+				 "--network none)");
 	clock_gettime(CLOCK_REALTIME, &ts);
 	id = xasprintf("sandbox-%d-%lx", (int)getpid(), (unsigned long)ts.tv_nsec);
 	cwd = getcwd(NULL, 0);

@@ -13,6 +13,7 @@
 #include "core/jsonw.h"
 #include "runtime/sandbox.h"
 
+/* clang-format off */
 static const char *const allowed[] = {
 	"accept", "accept4", "access", "alarm", "arch_prctl", "bind", "brk",
 	"capget", "capset", "chdir", "chmod", "chown", "chroot", "clock_getres",
@@ -82,11 +83,11 @@ static const char *const denied[] = {
 	"swapoff", "swapon", "syslog", "umount2", "unshare", "uselib",
 	"userfaultfd", "vhangup", NULL,
 };
+/* clang-format on */
 
 /* personality(2) values Docker allows: the default, and the 32-bit and
  * address-randomisation switches programs use; 0xffffffff only queries */
-static const unsigned long personalities[] = { 0x0, 0x8, 0x20000, 0x20008,
-					       0xffffffff };
+static const unsigned long personalities[] = {0x0, 0x8, 0x20000, 0x20008, 0xffffffff};
 
 /* CLONE_NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET (NEWTIME
  * exists only for clone3 and unshare, both refused anyway) */
@@ -101,8 +102,8 @@ static void names(struct jsonw *w, const char *const *v)
 	jsonw_arr_close(w);
 }
 
-static void arg_rule(struct jsonw *w, const char *name, const char *op,
-		     unsigned long value, unsigned long value_two)
+static void arg_rule(struct jsonw *w, const char *name, const char *op, unsigned long value,
+		     unsigned long value_two)
 {
 	jsonw_obj_open(w);
 	jsonw_key(w, "names");
@@ -133,7 +134,7 @@ static void errno_rule(struct jsonw *w, const char *const *v, int errnum)
 
 void sandbox_seccomp_write(struct jsonw *w)
 {
-	static const char *const clone3[] = { "clone3", NULL };
+	static const char *const clone3[] = {"clone3", NULL};
 
 	jsonw_key(w, "seccomp");
 	jsonw_obj_open(w);

@@ -35,8 +35,8 @@ int wait_block_signals(sigset_t *old, struct error **err)
 
 int wait_timer(unsigned ms, struct error **err)
 {
-	struct itimerspec its = { .it_value = { .tv_sec = ms / 1000,
-						.tv_nsec = (long)(ms % 1000) * 1000000L } };
+	struct itimerspec its = {
+		.it_value = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L}};
 	int fd;
 
 	if (ms == 0)
@@ -65,8 +65,7 @@ static bool reap(pid_t pid, int *status)
 	}
 }
 
-bool wait_on_signal(const struct wait_ctx *w, int *status, enum wait_end *end,
-		    int *stop_sig)
+bool wait_on_signal(const struct wait_ctx *w, int *status, enum wait_end *end, int *stop_sig)
 {
 	struct signalfd_siginfo si;
 	int sig;
@@ -89,15 +88,15 @@ bool wait_on_signal(const struct wait_ctx *w, int *status, enum wait_end *end,
 	return false;
 }
 
-int wait_forward(const struct wait_ctx *w, int *status, enum wait_end *end,
-		 int *stop_sig, struct error **err)
+int wait_forward(const struct wait_ctx *w, int *status, enum wait_end *end, int *stop_sig,
+		 struct error **err)
 {
 	*end = WAIT_EXITED;
 	if (reap(w->pid, status))
 		return 0;
 	for (;;) {
-		struct pollfd p[2] = { { .fd = w->sigfd, .events = POLLIN },
-				       { .fd = w->timerfd, .events = POLLIN } };
+		struct pollfd p[2] = {{.fd = w->sigfd, .events = POLLIN},
+				      {.fd = w->timerfd, .events = POLLIN}};
 
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)

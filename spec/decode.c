@@ -81,7 +81,7 @@ static size_t push(struct dec *d, const char *key, size_t index, bool map)
 	size_t mark = d->depth;
 
 	if (d->depth < DEC_DEPTH_MAX)
-		d->seg[d->depth] = (struct dec_seg){ key, index, map };
+		d->seg[d->depth] = (struct dec_seg){key, index, map};
 	d->depth++;
 	return mark;
 }
@@ -127,8 +127,7 @@ struct quoted quote(const char *s)
 			q.s[o++] = '\\';
 			q.s[o++] = (char)c;
 		} else if (c < 0x20 || c == 0x7f) {
-			o += (size_t)snprintf(q.s + o, sizeof(q.s) - o,
-					      "\\x%02x", c);
+			o += (size_t)snprintf(q.s + o, sizeof(q.s) - o, "\\x%02x", c);
 		} else {
 			q.s[o++] = (char)c;
 		}
@@ -141,9 +140,8 @@ struct quoted quote(const char *s)
 /* ---- objects and arrays ------------------------------------------------ */
 
 static const char *const type_words[] = {
-	[J_NULL] = "null",	  [J_BOOL] = "a boolean",
-	[J_NUMBER] = "a number",  [J_STRING] = "a string",
-	[J_OBJECT] = "an object", [J_ARRAY] = "an array",
+	[J_NULL] = "null",	 [J_BOOL] = "a boolean",   [J_NUMBER] = "a number",
+	[J_STRING] = "a string", [J_OBJECT] = "an object", [J_ARRAY] = "an array",
 };
 
 int dec_expect(struct dec *d, const struct jnode *v, enum jtype t)
@@ -153,8 +151,8 @@ int dec_expect(struct dec *d, const struct jnode *v, enum jtype t)
 	return 0;
 }
 
-int dec_object(struct dec *d, const struct jnode *v,
-	       const struct field *fields, size_t n, void *base)
+int dec_object(struct dec *d, const struct jnode *v, const struct field *fields, size_t n,
+	       void *base)
 {
 	if (dec_expect(d, v, J_OBJECT) < 0)
 		return -1;
@@ -167,8 +165,7 @@ int dec_object(struct dec *d, const struct jnode *v,
 			if (fields[i].required)
 				r = dec_fail(d, "required");
 		} else {
-			r = fields[i].decode(d, val,
-					     (char *)base + fields[i].offset);
+			r = fields[i].decode(d, val, (char *)base + fields[i].offset);
 		}
 		dec_pop(d, mark);
 		if (r < 0)
@@ -177,8 +174,7 @@ int dec_object(struct dec *d, const struct jnode *v,
 	return 0;
 }
 
-int dec_array(struct dec *d, const struct jnode *v, size_t size, void **arr,
-	      size_t *n,
+int dec_array(struct dec *d, const struct jnode *v, size_t size, void **arr, size_t *n,
 	      int (*elem)(struct dec *d, const struct jnode *v, void *out))
 {
 	size_t len;
@@ -199,8 +195,7 @@ int dec_array(struct dec *d, const struct jnode *v, size_t size, void **arr,
 	return 0;
 }
 
-int dec_string_map(struct dec *d, const struct jnode *v, char ***keys,
-		   char ***values, size_t *n)
+int dec_string_map(struct dec *d, const struct jnode *v, char ***keys, char ***values, size_t *n)
 {
 	size_t len;
 
@@ -281,8 +276,7 @@ int dec_abspath(struct dec *d, const struct jnode *v, void *out)
 	return dec_str(d, v, out);
 }
 
-static int strv_decode(struct dec *d, const struct jnode *v, void *out,
-		       bool absolute)
+static int strv_decode(struct dec *d, const struct jnode *v, void *out, bool absolute)
 {
 	char ***vec = out;
 	size_t len;
@@ -331,8 +325,7 @@ static bool is_integer_text(const char *t)
 	return strpbrk(t, ".eE") == NULL;
 }
 
-int dec_int_range(struct dec *d, const struct jnode *v, int64_t lo,
-		  int64_t hi, int64_t *out)
+int dec_int_range(struct dec *d, const struct jnode *v, int64_t lo, int64_t hi, int64_t *out)
 {
 	const char *t;
 	char *end;
@@ -344,14 +337,12 @@ int dec_int_range(struct dec *d, const struct jnode *v, int64_t lo,
 	errno = 0;
 	n = strtoll(t, &end, 10);
 	if (errno != 0 || *end != '\0' || n < lo || n > hi)
-		return dec_fail(d, "must be an integer in %" PRId64 "..%" PRId64,
-				lo, hi);
+		return dec_fail(d, "must be an integer in %" PRId64 "..%" PRId64, lo, hi);
 	*out = n;
 	return 0;
 }
 
-int dec_uint_range(struct dec *d, const struct jnode *v, uint64_t hi,
-		   uint64_t *out)
+int dec_uint_range(struct dec *d, const struct jnode *v, uint64_t hi, uint64_t *out)
 {
 	const char *t;
 	char *end;
@@ -419,8 +410,7 @@ int dec_opt_u64(struct dec *d, const struct jnode *v, void *out)
 	return 0;
 }
 
-bool name_lookup(const struct name_value *t, size_t n, const char *name,
-		 long *value)
+bool name_lookup(const struct name_value *t, size_t n, const char *name, long *value)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(t[i].name, name) == 0) {

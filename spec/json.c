@@ -21,11 +21,11 @@
 struct jnode {
 	enum jtype type;
 	bool boolean;
-	const char *key;	/* member name, inside an object */
-	const char *text;	/* J_STRING value, J_NUMBER as written */
-	struct jnode **kids;	/* J_ARRAY / J_OBJECT members, in order */
+	const char *key;     /* member name, inside an object */
+	const char *text;    /* J_STRING value, J_NUMBER as written */
+	struct jnode **kids; /* J_ARRAY / J_OBJECT members, in order */
 	size_t n;
-	struct jnode *next;	/* sibling list, while building */
+	struct jnode *next; /* sibling list, while building */
 };
 
 /* ---- arena ------------------------------------------------------------------ */
@@ -93,8 +93,8 @@ struct frame {
 struct jdoc {
 	struct arena arena;
 	struct jnode *root;
-	const char *key;	/* pending member name */
-	const char *why;	/* our reason when a callback refuses */
+	const char *key; /* pending member name */
+	const char *why; /* our reason when a callback refuses */
 	int depth;
 	struct frame stack[JSON_MAX_DEPTH];
 };
@@ -176,7 +176,7 @@ static int open_container(struct jdoc *b, enum jtype type)
 		return 0;
 	}
 	n = add(b, type);
-	b->stack[b->depth++] = (struct frame){ n, NULL, NULL };
+	b->stack[b->depth++] = (struct frame){n, NULL, NULL};
 	return 1;
 }
 
@@ -223,8 +223,7 @@ static const yajl_callbacks callbacks = {
  * without the final period.  */
 static void one_line(char *msg)
 {
-	static const char *const prefixes[] = { "parse error: ",
-						"lexical error: " };
+	static const char *const prefixes[] = {"parse error: ", "lexical error: "};
 	char *nl = strchr(msg, '\n');
 	size_t len;
 

@@ -12,8 +12,8 @@
 
 #include "core/error.h"
 
-struct jdoc;	/* a parsed document; owns all its nodes */
-struct jnode;	/* one value in it */
+struct jdoc;  /* a parsed document; owns all its nodes */
+struct jnode; /* one value in it */
 
 enum jtype { J_NULL, J_BOOL, J_NUMBER, J_STRING, J_OBJECT, J_ARRAY };
 
@@ -28,8 +28,8 @@ void json_free(struct jdoc *doc);
 
 enum jtype json_type(const struct jnode *n);
 
-bool json_bool(const struct jnode *n);		  /* J_BOOL only */
-const char *json_string(const struct jnode *n);	  /* J_STRING only */
+bool json_bool(const struct jnode *n);		     /* J_BOOL only */
+const char *json_string(const struct jnode *n);	     /* J_STRING only */
 const char *json_number_text(const struct jnode *n); /* J_NUMBER: as written */
 
 /* J_ARRAY and J_OBJECT: number of elements / members */

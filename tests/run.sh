@@ -13,7 +13,7 @@
 # "N passed, N failed".  A suite that cannot run at all (the VM does not
 # boot, a daemon does not start) counts as a failure, never as a skip.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 passed=0
 failed=0

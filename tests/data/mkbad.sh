@@ -311,4 +311,4 @@ case_ resources-device-access '.devices = [{"allow": true, "access": "x"}]' 'res
 case_ resources-swappiness '.memory = {"swappiness": 200}' 'resources.json: memory.swappiness: must be an integer in 0..100'
 case_ resources-hugepage '.hugepageLimits = [{"pageSize": "2mb", "limit": 1}]' 'resources.json: hugepageLimits[0].pageSize: must be a size like "2MB" or "1GB"'
 
-echo "$(ls ./*.json | wc -l) cases written to $(pwd)"
+echo "$(find . -maxdepth 1 -name "*.json" | wc -l) cases written to $(pwd)"

@@ -20,15 +20,15 @@
 
 static int failures, checks;
 
-#define CHECK(cond, ...)                                                       \
-	do {                                                                   \
-		checks++;                                                      \
-		if (!(cond)) {                                                 \
-			failures++;                                            \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);   \
-			fprintf(stderr, __VA_ARGS__);                          \
-			fputc('\n', stderr);                                   \
-		}                                                              \
+#define CHECK(cond, ...)                                                                           \
+	do {                                                                                       \
+		checks++;                                                                          \
+		if (!(cond)) {                                                                     \
+			failures++;                                                                \
+			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                       \
+			fprintf(stderr, __VA_ARGS__);                                              \
+			fputc('\n', stderr);                                                       \
+		}                                                                                  \
 	} while (0)
 
 static const char *data_dir(void)
@@ -52,13 +52,11 @@ static char *parse_named(const char *name, const char *text, size_t len)
 	bool ok;
 
 	if (has_prefix(name, "process-")) {
-		struct spec_process *p =
-			spec_process_parse(text, len, "process.json", &err);
+		struct spec_process *p = spec_process_parse(text, len, "process.json", &err);
 		ok = p != NULL;
 		spec_process_free(p);
 	} else if (has_prefix(name, "resources-")) {
-		struct spec_resources *r =
-			spec_resources_parse(text, len, "resources.json", &err);
+		struct spec_resources *r = spec_resources_parse(text, len, "resources.json", &err);
 		ok = r != NULL;
 		spec_resources_free(r);
 	} else {
@@ -67,8 +65,7 @@ static char *parse_named(const char *name, const char *text, size_t len)
 		spec_free(s);
 	}
 	if (!ok)
-		msg = xstrdup(err != NULL && err->msg != NULL ? err->msg
-							      : "(no error set)");
+		msg = xstrdup(err != NULL && err->msg != NULL ? err->msg : "(no error set)");
 	else if (err != NULL)
 		msg = xstrdup("(accepted, but an error was set)");
 	error_free(err);
@@ -119,14 +116,12 @@ static int run_bad(const char *dir)
 		want = read_text(err_path, &want_len);
 		if (want_len > 0 && want[want_len - 1] == '\n')
 			want[--want_len] = '\0';
-		CHECK(strchr(want, '\n') == NULL, "%s: .err must be one line",
-		      err_path);
+		CHECK(strchr(want, '\n') == NULL, "%s: .err must be one line", err_path);
 		got = parse_named(e->d_name, text, len);
 		CHECK(got != NULL, "%s: accepted, expected \"%s\"", path, want);
 		if (got != NULL)
-			CHECK(strcmp(got, want) == 0,
-			      "%s:\n  expected: %s\n  got:      %s", path, want,
-			      got);
+			CHECK(strcmp(got, want) == 0, "%s:\n  expected: %s\n  got:      %s", path,
+			      want, got);
 	}
 	return n;
 }
@@ -144,8 +139,7 @@ static void check_err_files(const char *dir)
 		if (n < 5 || strcmp(e->d_name + n - 4, ".err") != 0)
 			continue;
 		json = xasprintf("%s/%.*s.json", dir, (int)n - 4, e->d_name);
-		CHECK(access(json, R_OK) == 0, "%s/%s has no .json", dir,
-		      e->d_name);
+		CHECK(access(json, R_OK) == 0, "%s/%s has no .json", dir, e->d_name);
 	}
 }
 

@@ -15,14 +15,13 @@
 
 static int failures, checks;
 
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		checks++;                                                      \
-		if (!(cond)) {                                                 \
-			failures++;                                            \
-			fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__,          \
-				__LINE__, #cond);                              \
-		}                                                              \
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		checks++;                                                                          \
+		if (!(cond)) {                                                                     \
+			failures++;                                                                \
+			fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);            \
+		}                                                                                  \
 	} while (0)
 
 /* ---- signals ---------------------------------------------------------------- */
@@ -46,7 +45,7 @@ static void test_signals(void)
 	CHECK(sig("15") == SIGTERM);
 	CHECK(sig("KILL") == SIGKILL);
 	CHECK(sig("SIGKILL") == SIGKILL);
-	CHECK(sig("kill") == SIGKILL);	/* runc upper-cases the name */
+	CHECK(sig("kill") == SIGKILL); /* runc upper-cases the name */
 	CHECK(sig("sigterm") == SIGTERM);
 	CHECK(sig("SigHup") == SIGHUP);
 	CHECK(sig("TERM") == SIGTERM);
@@ -97,11 +96,9 @@ static void test_capabilities(void)
 	CHECK(spec_capability_last() == 40);
 	CHECK(spec_capability_last() >= CAP_LAST_CAP);
 	CHECK(spec_capability_parse("CAP_CHOWN", &c, &err) == 0 && c == CAP_CHOWN);
-	CHECK(spec_capability_parse("CAP_SYS_ADMIN", &c, &err) == 0 &&
-	      c == CAP_SYS_ADMIN);
+	CHECK(spec_capability_parse("CAP_SYS_ADMIN", &c, &err) == 0 && c == CAP_SYS_ADMIN);
 	CHECK(spec_capability_parse("CAP_NET_RAW", &c, &err) == 0 && c == 13);
-	CHECK(spec_capability_parse("CAP_CHECKPOINT_RESTORE", &c, &err) == 0 &&
-	      c == 40);
+	CHECK(spec_capability_parse("CAP_CHECKPOINT_RESTORE", &c, &err) == 0 && c == 40);
 	CHECK(err == NULL);
 	CHECK(spec_capability_parse("CAP_FOO", &c, &err) < 0);
 	CHECK(err && strcmp(err->msg, "unknown capability \"CAP_FOO\"") == 0);
@@ -138,13 +135,10 @@ static void test_names(void)
 	CHECK(spec_ns_clone_flag(SPEC_NS_TIME) == 0x80);
 	CHECK(spec_ns_name(SPEC_NS_COUNT) == NULL);
 	for (int i = 0; i < SPEC_NS_COUNT; i++)
-		CHECK(spec_ns_name(i) && spec_ns_proc_name(i) &&
-		      spec_ns_clone_flag(i) != 0);
+		CHECK(spec_ns_name(i) && spec_ns_proc_name(i) && spec_ns_clone_flag(i) != 0);
 	CHECK(strcmp(spec_hook_kind_name(SPEC_HOOK_PRESTART), "prestart") == 0);
-	CHECK(strcmp(spec_hook_kind_name(SPEC_HOOK_CREATE_RUNTIME),
-		     "createRuntime") == 0);
-	CHECK(strcmp(spec_hook_kind_name(SPEC_HOOK_START_CONTAINER),
-		     "startContainer") == 0);
+	CHECK(strcmp(spec_hook_kind_name(SPEC_HOOK_CREATE_RUNTIME), "createRuntime") == 0);
+	CHECK(strcmp(spec_hook_kind_name(SPEC_HOOK_START_CONTAINER), "startContainer") == 0);
 	CHECK(strcmp(spec_hook_kind_name(SPEC_HOOK_POSTSTOP), "poststop") == 0);
 	CHECK(spec_hook_kind_name(SPEC_HOOK_KIND_COUNT) == NULL);
 }
@@ -160,21 +154,19 @@ struct decoded {
 
 static struct decoded opts(const char *type, const char *list)
 {
-	struct spec_mount m = { .type = (char *)type };
+	struct spec_mount m = {.type = (char *)type};
 	char *copy = strdup(list), *save = NULL, *v[32];
 	struct error *err = NULL;
-	struct decoded d = { 0 };
+	struct decoded d = {0};
 	size_t n = 0;
 
-	for (char *t = strtok_r(copy, " ", &save); t && n < 31;
-	     t = strtok_r(NULL, " ", &save))
+	for (char *t = strtok_r(copy, " ", &save); t && n < 31; t = strtok_r(NULL, " ", &save))
 		v[n++] = t;
 	v[n] = NULL;
 	CHECK(spec_mount_options_decode(&m, v, "mounts[0].options", &err) == 0);
 	error_free(err);
-	d = (struct decoded){ m.flags, m.clear_flags, m.propagation,
-			      m.rec_attr_set, m.rec_attr_clr, m.bind,
-			      m.tmpcopyup, "" };
+	d = (struct decoded){m.flags,	     m.clear_flags, m.propagation, m.rec_attr_set,
+			     m.rec_attr_clr, m.bind,	    m.tmpcopyup,   ""};
 	if (m.data)
 		snprintf(d.data, sizeof(d.data), "%s", m.data);
 	free(m.data);
@@ -189,23 +181,36 @@ struct flag_case {
 };
 
 static const struct flag_case flag_cases[] = {
-	{ "ro", MS_RDONLY, false },	     { "rw", MS_RDONLY, true },
-	{ "nosuid", MS_NOSUID, false },	     { "suid", MS_NOSUID, true },
-	{ "nodev", MS_NODEV, false },	     { "dev", MS_NODEV, true },
-	{ "noexec", MS_NOEXEC, false },	     { "exec", MS_NOEXEC, true },
-	{ "sync", MS_SYNCHRONOUS, false },   { "async", MS_SYNCHRONOUS, true },
-	{ "dirsync", MS_DIRSYNC, false },    { "remount", MS_REMOUNT, false },
-	{ "mand", MS_MANDLOCK, false },	     { "nomand", MS_MANDLOCK, true },
-	{ "noatime", MS_NOATIME, false },    { "atime", MS_NOATIME, true },
-	{ "nodiratime", MS_NODIRATIME, false }, { "diratime", MS_NODIRATIME, true },
-	{ "relatime", MS_RELATIME, false },  { "norelatime", MS_RELATIME, true },
-	{ "strictatime", MS_STRICTATIME, false },
-	{ "nostrictatime", MS_STRICTATIME, true },
-	{ "lazytime", MS_LAZYTIME, false },  { "nolazytime", MS_LAZYTIME, true },
-	{ "iversion", MS_I_VERSION, false }, { "noiversion", MS_I_VERSION, true },
-	{ "silent", MS_SILENT, false },	     { "loud", MS_SILENT, true },
-	{ "nosymfollow", MS_NOSYMFOLLOW, false },
-	{ "symfollow", MS_NOSYMFOLLOW, true },
+	{"ro", MS_RDONLY, false},
+	{"rw", MS_RDONLY, true},
+	{"nosuid", MS_NOSUID, false},
+	{"suid", MS_NOSUID, true},
+	{"nodev", MS_NODEV, false},
+	{"dev", MS_NODEV, true},
+	{"noexec", MS_NOEXEC, false},
+	{"exec", MS_NOEXEC, true},
+	{"sync", MS_SYNCHRONOUS, false},
+	{"async", MS_SYNCHRONOUS, true},
+	{"dirsync", MS_DIRSYNC, false},
+	{"remount", MS_REMOUNT, false},
+	{"mand", MS_MANDLOCK, false},
+	{"nomand", MS_MANDLOCK, true},
+	{"noatime", MS_NOATIME, false},
+	{"atime", MS_NOATIME, true},
+	{"nodiratime", MS_NODIRATIME, false},
+	{"diratime", MS_NODIRATIME, true},
+	{"relatime", MS_RELATIME, false},
+	{"norelatime", MS_RELATIME, true},
+	{"strictatime", MS_STRICTATIME, false},
+	{"nostrictatime", MS_STRICTATIME, true},
+	{"lazytime", MS_LAZYTIME, false},
+	{"nolazytime", MS_LAZYTIME, true},
+	{"iversion", MS_I_VERSION, false},
+	{"noiversion", MS_I_VERSION, true},
+	{"silent", MS_SILENT, false},
+	{"loud", MS_SILENT, true},
+	{"nosymfollow", MS_NOSYMFOLLOW, false},
+	{"symfollow", MS_NOSYMFOLLOW, true},
 };
 
 struct attr_case {
@@ -214,25 +219,25 @@ struct attr_case {
 };
 
 static const struct attr_case attr_cases[] = {
-	{ "rro", MOUNT_ATTR_RDONLY, 0 },
-	{ "rrw", 0, MOUNT_ATTR_RDONLY },
-	{ "rnosuid", MOUNT_ATTR_NOSUID, 0 },
-	{ "rsuid", 0, MOUNT_ATTR_NOSUID },
-	{ "rnodev", MOUNT_ATTR_NODEV, 0 },
-	{ "rdev", 0, MOUNT_ATTR_NODEV },
-	{ "rnoexec", MOUNT_ATTR_NOEXEC, 0 },
-	{ "rexec", 0, MOUNT_ATTR_NOEXEC },
-	{ "rnodiratime", MOUNT_ATTR_NODIRATIME, 0 },
-	{ "rdiratime", 0, MOUNT_ATTR_NODIRATIME },
+	{"rro", MOUNT_ATTR_RDONLY, 0},
+	{"rrw", 0, MOUNT_ATTR_RDONLY},
+	{"rnosuid", MOUNT_ATTR_NOSUID, 0},
+	{"rsuid", 0, MOUNT_ATTR_NOSUID},
+	{"rnodev", MOUNT_ATTR_NODEV, 0},
+	{"rdev", 0, MOUNT_ATTR_NODEV},
+	{"rnoexec", MOUNT_ATTR_NOEXEC, 0},
+	{"rexec", 0, MOUNT_ATTR_NOEXEC},
+	{"rnodiratime", MOUNT_ATTR_NODIRATIME, 0},
+	{"rdiratime", 0, MOUNT_ATTR_NODIRATIME},
 	/* access-time modes also clear the whole MOUNT_ATTR__ATIME field */
-	{ "rrelatime", MOUNT_ATTR_RELATIME, MOUNT_ATTR__ATIME },
-	{ "rnorelatime", 0, MOUNT_ATTR_RELATIME },
-	{ "rnoatime", MOUNT_ATTR_NOATIME, MOUNT_ATTR__ATIME },
-	{ "ratime", 0, MOUNT_ATTR_NOATIME },
-	{ "rstrictatime", MOUNT_ATTR_STRICTATIME, MOUNT_ATTR__ATIME },
-	{ "rnostrictatime", 0, MOUNT_ATTR_STRICTATIME },
-	{ "rnosymfollow", MOUNT_ATTR_NOSYMFOLLOW, 0 },
-	{ "rsymfollow", 0, MOUNT_ATTR_NOSYMFOLLOW },
+	{"rrelatime", MOUNT_ATTR_RELATIME, MOUNT_ATTR__ATIME},
+	{"rnorelatime", 0, MOUNT_ATTR_RELATIME},
+	{"rnoatime", MOUNT_ATTR_NOATIME, MOUNT_ATTR__ATIME},
+	{"ratime", 0, MOUNT_ATTR_NOATIME},
+	{"rstrictatime", MOUNT_ATTR_STRICTATIME, MOUNT_ATTR__ATIME},
+	{"rnostrictatime", 0, MOUNT_ATTR_STRICTATIME},
+	{"rnosymfollow", MOUNT_ATTR_NOSYMFOLLOW, 0},
+	{"rsymfollow", 0, MOUNT_ATTR_NOSYMFOLLOW},
 };
 
 static void test_mount_tables(void)
@@ -287,14 +292,10 @@ static void test_mount_combinations(void)
 	struct {
 		const char *name;
 		unsigned long prop;
-	} props[] = { { "private", MS_PRIVATE },
-		      { "rprivate", MS_PRIVATE | MS_REC },
-		      { "shared", MS_SHARED },
-		      { "rshared", MS_SHARED | MS_REC },
-		      { "slave", MS_SLAVE },
-		      { "rslave", MS_SLAVE | MS_REC },
-		      { "unbindable", MS_UNBINDABLE },
-		      { "runbindable", MS_UNBINDABLE | MS_REC } };
+	} props[] = {{"private", MS_PRIVATE},	    {"rprivate", MS_PRIVATE | MS_REC},
+		     {"shared", MS_SHARED},	    {"rshared", MS_SHARED | MS_REC},
+		     {"slave", MS_SLAVE},	    {"rslave", MS_SLAVE | MS_REC},
+		     {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC}};
 	for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++) {
 		d = opts("none", props[i].name);
 		CHECK(d.prop == props[i].prop && d.flags == 0);
@@ -318,15 +319,14 @@ static void test_mount_combinations(void)
 
 static void test_mount_errors(void)
 {
-	const char *bad[] = { "idmap", "ridmap", "idmap=uids=0-1-1", NULL };
+	const char *bad[] = {"idmap", "ridmap", "idmap=uids=0-1-1", NULL};
 
 	for (const char **b = bad; *b; b++) {
-		char *v[] = { "rbind", (char *)*b, NULL };
-		struct spec_mount m = { 0 };
+		char *v[] = {"rbind", (char *)*b, NULL};
+		struct spec_mount m = {0};
 		struct error *err = NULL;
 
-		CHECK(spec_mount_options_decode(&m, v, "mounts[4].options",
-						&err) < 0);
+		CHECK(spec_mount_options_decode(&m, v, "mounts[4].options", &err) < 0);
 		CHECK(err && strcmp(err->msg, "mounts[4].options: idmapped "
 					      "mounts are not supported") == 0);
 		error_free(err);
@@ -334,7 +334,7 @@ static void test_mount_errors(void)
 	}
 
 	/* no options at all */
-	struct spec_mount m = { .type = "proc" };
+	struct spec_mount m = {.type = "proc"};
 	struct error *err = NULL;
 
 	CHECK(spec_mount_options_decode(&m, NULL, "x", &err) == 0);

@@ -17,14 +17,13 @@
 
 static int failures, checks;
 
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		checks++;                                                      \
-		if (!(cond)) {                                                 \
-			failures++;                                            \
-			fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__,          \
-				__LINE__, #cond);                              \
-		}                                                              \
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		checks++;                                                                          \
+		if (!(cond)) {                                                                     \
+			failures++;                                                                \
+			fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);            \
+		}                                                                                  \
 	} while (0)
 
 static const char *example_path(void)
@@ -65,8 +64,7 @@ static void test_rootful(void)
 		CHECK(strcmp(s->root.path, "rootfs") == 0 && s->root.readonly);
 		CHECK(s->process->terminal && strcmp(s->process->args[0], "sh") == 0);
 		CHECK(s->process->no_new_privileges && s->process->n_rlimits == 1);
-		CHECK(s->linux.ns[SPEC_NS_NET].present &&
-		      !s->linux.ns[SPEC_NS_USER].present);
+		CHECK(s->linux.ns[SPEC_NS_NET].present && !s->linux.ns[SPEC_NS_USER].present);
 		CHECK(s->linux.n_uid_mappings == 0);
 		CHECK(s->linux.has_resources && s->linux.resources.n_devices == 1 &&
 		      !s->linux.resources.devices[0].allow);
@@ -90,22 +88,18 @@ static void test_rootless(void)
 	const struct spec_mount *m;
 
 	if (s != NULL) {
-		CHECK(s->linux.ns[SPEC_NS_USER].present &&
-		      s->linux.ns[SPEC_NS_USER].path == NULL);
+		CHECK(s->linux.ns[SPEC_NS_USER].present && s->linux.ns[SPEC_NS_USER].path == NULL);
 		CHECK(!s->linux.ns[SPEC_NS_NET].present);
-		CHECK(s->linux.n_uid_mappings == 1 &&
-		      s->linux.uid_mappings[0].container_id == 0 &&
+		CHECK(s->linux.n_uid_mappings == 1 && s->linux.uid_mappings[0].container_id == 0 &&
 		      s->linux.uid_mappings[0].host_id == 1234 &&
 		      s->linux.uid_mappings[0].size == 1);
-		CHECK(s->linux.n_gid_mappings == 1 &&
-		      s->linux.gid_mappings[0].host_id == 5678);
+		CHECK(s->linux.n_gid_mappings == 1 && s->linux.gid_mappings[0].host_id == 5678);
 		CHECK(!s->linux.has_resources);
 		m = mount_at(s, "/sys");
-		CHECK(m && m->bind && (m->flags & MS_REC) &&
-		      (m->flags & MS_RDONLY) && strcmp(m->source, "/sys") == 0);
+		CHECK(m && m->bind && (m->flags & MS_REC) && (m->flags & MS_RDONLY) &&
+		      strcmp(m->source, "/sys") == 0);
 		m = mount_at(s, "/dev/pts");
-		CHECK(m && strstr(m->data, "gid=") == NULL &&
-		      strstr(m->data, "mode=0620") != NULL);
+		CHECK(m && strstr(m->data, "gid=") == NULL && strstr(m->data, "mode=0620") != NULL);
 		CHECK(strcmp(s->hostname, "berth") == 0);
 	}
 	spec_free(s);
@@ -120,8 +114,8 @@ static void test_example_file(bool write)
 	size_t len = 0;
 
 	if (write) {
-		CHECK(atomic_write_at(AT_FDCWD, example_path(), json,
-				      strlen(json), 0644, &err) == 0);
+		CHECK(atomic_write_at(AT_FDCWD, example_path(), json, strlen(json), 0644, &err) ==
+		      0);
 		error_free(err);
 		err = NULL;
 	}

@@ -23,33 +23,30 @@
 
 static int failures, checks;
 
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		checks++;                                                      \
-		if (!(cond)) {                                                 \
-			failures++;                                            \
-			fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__,          \
-				__LINE__, #cond);                              \
-		}                                                              \
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		checks++;                                                                          \
+		if (!(cond)) {                                                                     \
+			failures++;                                                                \
+			fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);            \
+		}                                                                                  \
 	} while (0)
 
-#define CHECK_STR(a, b)                                                        \
-	do {                                                                   \
-		const char *a_ = (a), *b_ = (b);                               \
-		checks++;                                                      \
-		if (a_ == NULL || b_ == NULL || strcmp(a_, b_) != 0) {         \
-			failures++;                                            \
-			fprintf(stderr, "FAIL %s:%d: %s is \"%s\", not \"%s\"\n", \
-				__FILE__, __LINE__, #a, a_ ? a_ : "(null)",    \
-				b_ ? b_ : "(null)");                           \
-		}                                                              \
+#define CHECK_STR(a, b)                                                                            \
+	do {                                                                                       \
+		const char *a_ = (a), *b_ = (b);                                                   \
+		checks++;                                                                          \
+		if (a_ == NULL || b_ == NULL || strcmp(a_, b_) != 0) {                             \
+			failures++;                                                                \
+			fprintf(stderr, "FAIL %s:%d: %s is \"%s\", not \"%s\"\n", __FILE__,        \
+				__LINE__, #a, a_ ? a_ : "(null)", b_ ? b_ : "(null)");             \
+		}                                                                                  \
 	} while (0)
 
 static char *slurp(const char *name, size_t *len)
 {
 	const char *dir = getenv("BERTH_TESTDATA");
-	cleanup_free char *path =
-		xasprintf("%s/good/%s", dir ? dir : "tests/data", name);
+	cleanup_free char *path = xasprintf("%s/good/%s", dir ? dir : "tests/data", name);
 	struct error *err = NULL;
 	char *text;
 
@@ -122,8 +119,7 @@ static void full_process(const struct spec_process *p)
 	CHECK(p->oom_score_adj.set && p->oom_score_adj.v == -500);
 	CHECK_STR(p->apparmor_profile, "berth-default");
 	CHECK_STR(p->selinux_label, "system_u:system_r:container_t:s0:c1,c2");
-	CHECK(p->io_priority.set && p->io_priority.class == 2 &&
-	      p->io_priority.priority == 6);
+	CHECK(p->io_priority.set && p->io_priority.class == 2 && p->io_priority.priority == 6);
 	CHECK(p->scheduler.set && p->scheduler.policy == 6 /* DEADLINE */);
 	CHECK(p->scheduler.flags == (0x01 | 0x04));
 	CHECK(p->scheduler.runtime == 10000000 && p->scheduler.deadline == 20000000 &&
@@ -144,13 +140,12 @@ static void full_mounts(const struct spec *s)
 	m = mount_at(s, "/data");
 	CHECK(m && m->bind && m->flags == (MS_BIND | MS_REC));
 	CHECK(m && m->propagation == (MS_PRIVATE | MS_REC));
-	CHECK(m && m->rec_attr_set == (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-				       MOUNT_ATTR_RELATIME));
+	CHECK(m &&
+	      m->rec_attr_set == (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_RELATIME));
 	CHECK(m && m->rec_attr_clr == MOUNT_ATTR__ATIME);
 	CHECK(m && m->data == NULL);
 	m = mount_at(s, "/scratch");
-	CHECK(m && m->tmpcopyup && m->flags == MS_NODEV &&
-	      m->clear_flags == MS_RDONLY);
+	CHECK(m && m->tmpcopyup && m->flags == MS_NODEV && m->clear_flags == MS_RDONLY);
 	CHECK(m && m->data && strcmp(m->data, "size=1m") == 0);
 	m = mount_at(s, "/plain");
 	CHECK(m && m->type == NULL && m->bind);
@@ -164,15 +159,13 @@ static void full_linux(const struct spec_linux *l)
 	CHECK_STR(l->ns[SPEC_NS_NET].path, "/var/run/netns/full");
 	CHECK(l->n_uid_mappings == 1 && l->uid_mappings[0].host_id == 100000 &&
 	      l->uid_mappings[0].size == 65536);
-	CHECK(l->n_gid_mappings == 2 &&
-	      l->gid_mappings[1].container_id == 4294967294u);
+	CHECK(l->n_gid_mappings == 2 && l->gid_mappings[1].container_id == 4294967294u);
 	CHECK(l->time_monotonic.set && l->time_monotonic.secs == -86400 &&
 	      l->time_monotonic.nanosecs == 500);
 	CHECK(l->time_boottime.set && l->time_boottime.secs == 3600 &&
 	      l->time_boottime.nanosecs == 0);
 	CHECK(l->n_devices == 4);
-	CHECK(l->devices[0].type == 'c' && l->devices[0].major == 10 &&
-	      l->devices[0].minor == 229);
+	CHECK(l->devices[0].type == 'c' && l->devices[0].major == 10 && l->devices[0].minor == 229);
 	/* 8630 is S_IFCHR|0666 as podman writes it: permissions kept */
 	CHECK(l->devices[0].has_file_mode && l->devices[0].file_mode == 0666);
 	CHECK(l->devices[0].has_uid && l->devices[0].has_gid);
@@ -194,13 +187,12 @@ static void full_linux(const struct spec_linux *l)
 static void full_resources(const struct spec_resources *r)
 {
 	CHECK(r->n_devices == 4);
-	CHECK(!r->devices[0].allow && r->devices[0].type == 'a' &&
-	      r->devices[0].major == -1 && r->devices[0].minor == -1 &&
-	      r->devices[0].access == 7);
+	CHECK(!r->devices[0].allow && r->devices[0].type == 'a' && r->devices[0].major == -1 &&
+	      r->devices[0].minor == -1 && r->devices[0].access == 7);
 	CHECK(r->devices[1].allow && r->devices[1].type == 'c' &&
 	      r->devices[1].access == (SPEC_DEV_READ | SPEC_DEV_WRITE));
-	CHECK(r->devices[2].type == 'b' && r->devices[2].major == 7 &&
-	      r->devices[2].minor == -1 && r->devices[2].access == SPEC_DEV_MKNOD);
+	CHECK(r->devices[2].type == 'b' && r->devices[2].major == 7 && r->devices[2].minor == -1 &&
+	      r->devices[2].access == SPEC_DEV_MKNOD);
 	CHECK(r->devices[3].allow && r->devices[3].access == 0);
 	CHECK(r->has_memory && r->memory.limit.v == 536870912);
 	CHECK(r->memory.reservation.set && r->memory.swap.v == 1073741824);
@@ -210,14 +202,12 @@ static void full_resources(const struct spec_resources *r)
 	      r->memory.check_before_update);
 	CHECK(r->has_cpu && r->cpu.shares.v == 512 && r->cpu.quota.v == 50000);
 	CHECK(r->cpu.burst.set && r->cpu.period.v == 100000);
-	CHECK(r->cpu.realtime_runtime.v == 950000 &&
-	      r->cpu.realtime_period.v == 1000000);
+	CHECK(r->cpu.realtime_runtime.v == 950000 && r->cpu.realtime_period.v == 1000000);
 	CHECK_STR(r->cpu.cpus, "0-1,3");
 	CHECK_STR(r->cpu.mems, "0");
 	CHECK(r->cpu.idle.set && r->cpu.idle.v == 1);
 	CHECK(r->pids_limit.set && r->pids_limit.v == 100);
-	CHECK(r->has_blkio && r->blkio.weight.v == 500 &&
-	      r->blkio.leaf_weight.v == 300);
+	CHECK(r->has_blkio && r->blkio.weight.v == 500 && r->blkio.leaf_weight.v == 300);
 	CHECK(r->blkio.n_weight_devices == 2);
 	CHECK(r->blkio.weight_devices[0].weight.v == 600 &&
 	      r->blkio.weight_devices[0].leaf_weight.v == 10);
@@ -246,8 +236,7 @@ static void full_seccomp(const struct spec_seccomp *sc)
 	CHECK(sc->n_arches == 4 && sc->arches[0] == SCMP_ARCH_X86_64 &&
 	      sc->arches[2] == SCMP_ARCH_AARCH64);
 	CHECK(sc->has_flags);
-	CHECK(sc->flags == (SECCOMP_FILTER_FLAG_LOG |
-			    SECCOMP_FILTER_FLAG_SPEC_ALLOW));
+	CHECK(sc->flags == (SECCOMP_FILTER_FLAG_LOG | SECCOMP_FILTER_FLAG_SPEC_ALLOW));
 	CHECK_STR(sc->listener_path, "/run/seccomp-agent.sock");
 	CHECK_STR(sc->listener_metadata, "full-container");
 	CHECK(sc->uses_notify);
@@ -263,8 +252,7 @@ static void full_seccomp(const struct spec_seccomp *sc)
 	CHECK(sc->rules[7].n_args == 2);
 	CHECK(sc->rules[7].args[0].op == SCMP_CMP_MASKED_EQ &&
 	      sc->rules[7].args[0].value == 2114060288);
-	CHECK(sc->rules[7].args[1].index == 5 &&
-	      sc->rules[7].args[1].value == UINT64_MAX &&
+	CHECK(sc->rules[7].args[1].index == 5 && sc->rules[7].args[1].value == UINT64_MAX &&
 	      sc->rules[7].args[1].op == SCMP_CMP_NE);
 }
 
@@ -325,12 +313,9 @@ static void test_docker(void)
 	      m->propagation == (MS_PRIVATE | MS_REC));
 	m = mount_at(s, "/dev/shm");
 	CHECK(m && m->data && strcmp(m->data, "mode=1777,size=67108864") == 0);
-	CHECK(s->linux.seccomp && s->linux.seccomp->default_action ==
-					  SCMP_ACT_ERRNO(1));
-	CHECK(s->linux.seccomp && !s->linux.seccomp->has_flags &&
-	      s->linux.seccomp->n_arches == 3);
-	CHECK(s->linux.seccomp && s->linux.seccomp->rules[10].action ==
-					  SCMP_ACT_ERRNO(38));
+	CHECK(s->linux.seccomp && s->linux.seccomp->default_action == SCMP_ACT_ERRNO(1));
+	CHECK(s->linux.seccomp && !s->linux.seccomp->has_flags && s->linux.seccomp->n_arches == 3);
+	CHECK(s->linux.seccomp && s->linux.seccomp->rules[10].action == SCMP_ACT_ERRNO(38));
 	CHECK(s->linux.n_sysctl == 2);
 	spec_free(s);
 
@@ -357,8 +342,7 @@ static void test_podman(void)
 	struct spec *s = load("podman-options.json");
 	const struct spec_mount *m = mount_at(s, "/scratch");
 
-	CHECK(m && m->tmpcopyup && m->flags == (MS_NOSUID | MS_NODEV) &&
-	      m->data == NULL);
+	CHECK(m && m->tmpcopyup && m->flags == (MS_NOSUID | MS_NODEV) && m->data == NULL);
 	CHECK(s->process->user.uid == 1000 && s->process->user.n_additional_gids == 2);
 	CHECK(s->process->user.has_umask && s->process->user.umask == 022);
 	CHECK(s->process->caps.ambient == cap(21));
@@ -366,8 +350,7 @@ static void test_podman(void)
 	CHECK(s->linux.resources.pids_limit.v == 2048);
 	CHECK(s->linux.n_sysctl == 1);
 	CHECK(strncmp(s->linux.cgroups_path, "/libpod_parent/libpod-", 22) == 0);
-	CHECK(s->linux.seccomp && s->linux.seccomp->default_action ==
-					  SCMP_ACT_ERRNO(38));
+	CHECK(s->linux.seccomp && s->linux.seccomp->default_action == SCMP_ACT_ERRNO(38));
 	spec_free(s);
 
 	s = load("podman-joined.json");
@@ -387,8 +370,7 @@ static void test_cri(void)
 	CHECK(s->hostname == NULL);
 	CHECK(s->process->oom_score_adj.v == 1000);
 	CHECK_STR(s->process->apparmor_profile, "cri-containerd.apparmor.d");
-	CHECK(s->linux.resources.cpu.shares.v == 2 &&
-	      s->linux.resources.cpu.period.v == 100000);
+	CHECK(s->linux.resources.cpu.shares.v == 2 && s->linux.resources.cpu.period.v == 100000);
 	CHECK(s->linux.resources.has_memory && !s->linux.resources.memory.limit.set);
 	CHECK(s->n_annotations == 7);
 	CHECK(strncmp(s->linux.cgroups_path, "/k8s.io/", 8) == 0);
@@ -401,8 +383,8 @@ static void test_runc_rootless(void)
 	const struct spec_mount *m = mount_at(s, "/sys");
 
 	CHECK(s->linux.ns[SPEC_NS_USER].present && !s->linux.ns[SPEC_NS_NET].present);
-	CHECK(m && m->bind && m->flags == (MS_BIND | MS_REC | MS_NOSUID |
-					   MS_NOEXEC | MS_NODEV | MS_RDONLY));
+	CHECK(m && m->bind &&
+	      m->flags == (MS_BIND | MS_REC | MS_NOSUID | MS_NOEXEC | MS_NODEV | MS_RDONLY));
 	CHECK(!s->linux.has_resources);
 	spec_free(s);
 }
@@ -417,8 +399,8 @@ static void test_exec_and_update(void)
 
 	CHECK(p != NULL);
 	if (p != NULL) {
-		CHECK(p->terminal && p->has_console_size &&
-		      p->console_width == 80 && p->console_height == 24);
+		CHECK(p->terminal && p->has_console_size && p->console_width == 80 &&
+		      p->console_height == 24);
 		CHECK_STR(p->args[0], "/bin/sh");
 		CHECK(p->user.n_additional_gids == 11);
 		CHECK_STR(p->env[4], "TERM=xterm");
@@ -453,9 +435,9 @@ static void test_exec_and_update(void)
 
 /* ---- JSON rules ------------------------------------------------------------------------- */
 
-#define MINIMAL_HEAD                                                           \
-	"{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"r\"},"               \
-	"\"process\":{\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"sh\"],"       \
+#define MINIMAL_HEAD                                                                               \
+	"{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"r\"},"                                     \
+	"\"process\":{\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"sh\"],"                           \
 	"\"cwd\":\"/\""
 
 static void test_json_rules(void)
@@ -465,9 +447,10 @@ static void test_json_rules(void)
 
 	/* null is absent; unknown keys are ignored; last duplicate wins */
 	s = parse_str(MINIMAL_HEAD ",\"env\":null,\"apparmorProfile\":null,"
-			"\"consoleSize\":{\"height\":1,\"width\":2}},"
-			"\"hostname\":null,\"unknown\":{\"deep\":[1,2]},"
-			"\"root\":{\"path\":\"second\"}}", &err);
+				   "\"consoleSize\":{\"height\":1,\"width\":2}},"
+				   "\"hostname\":null,\"unknown\":{\"deep\":[1,2]},"
+				   "\"root\":{\"path\":\"second\"}}",
+		      &err);
 	CHECK(s != NULL);
 	if (s != NULL) {
 		CHECK(s->process->env != NULL && s->process->env[0] == NULL);
@@ -526,8 +509,7 @@ static void test_load(void)
 {
 	struct error *err = NULL;
 	const char *dir = getenv("BERTH_TESTDATA");
-	cleanup_free char *bundle =
-		xasprintf("%s/good", dir ? dir : "tests/data");
+	cleanup_free char *bundle = xasprintf("%s/good", dir ? dir : "tests/data");
 	struct spec *s = spec_load("/nonexistent-bundle", &err);
 
 	CHECK(s == NULL && err && strstr(err->msg, "/nonexistent-bundle/config.json"));
