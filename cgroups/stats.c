@@ -303,7 +303,7 @@ static char *page_size_name(const char *dirent_name)
 static void write_hugetlb(const struct cg *cg, struct jsonw *w)
 {
 	cleanup_closedir DIR *d = opendir(HUGEPAGES_DIR);
-	char *names[16] = { NULL };
+	char *names[16] = {NULL};
 	size_t n = 0;
 	struct dirent *de;
 
