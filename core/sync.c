@@ -16,6 +16,7 @@ static const char *const step_names[SYNC_STEP_MAX] = {
 	[SYNC_RUNTIME_HOOKS_DONE] = "runtime-hooks-done",
 	[SYNC_PTY] = "pty",
 	[SYNC_READY] = "ready",
+	[SYNC_COMMIT] = "commit",
 	[SYNC_START] = "start",
 	[SYNC_ERROR] = "error",
 };

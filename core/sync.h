@@ -14,10 +14,15 @@
  *     <--- SYNC_PTY          (pty master, SCM_RIGHTS)          ----   run -t only
  *     <--- SYNC_READY        (pivoted, process resolved,       ----
  *                             waiting for start)
- *     ---- SYNC_START        (run: go on without the fifo)     ---->
+ *     ---- SYNC_COMMIT       (create: state saved; the init    ---->
+ *                             may outlive berth and waits on
+ *                             exec.fifo)
+ *     ---- SYNC_START        (run: state saved, go on at once) ---->
  *     <--- EOF               (exec succeeded: the socket is close-on-exec)
  *
  * exec into a running container uses the same steps minus the hooks.
+ * Until COMMIT or START the init dies with berth (PR_SET_PDEATHSIG): a
+ * berth killed before it recorded the init can leave no orphan behind.
  * Either side may send SYNC_ERROR {errnum, text} instead of its next step;
  * the receiver then fails with that text.  The child never prints: its
  * errors travel here and it calls _exit().  */
@@ -35,6 +40,7 @@ enum sync_step {
 	SYNC_RUNTIME_HOOKS_DONE,
 	SYNC_PTY,
 	SYNC_READY,
+	SYNC_COMMIT,
 	SYNC_START,
 	SYNC_ERROR,
 	SYNC_STEP_MAX

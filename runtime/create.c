@@ -15,8 +15,10 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
+#include "core/fault.h"
 #include "core/fsutil.h"
 #include "core/log.h"
+#include "core/sync.h"
 #include "namespaces/ns.h"
 #include "rootfs/overlay.h"
 #include "runtime/annotations.h"
@@ -321,11 +323,24 @@ int creation_run(struct creation *cr, struct error **err)
 	    resolve_rootfs(cr, err) < 0 || host_checks(cr, err) < 0 || check_console(cr, err) < 0 ||
 	    check_preserved_fds(cr->o->preserve_fds, err) < 0)
 		return -1;
+	/* each fault_point: a step a test may kill berth at (core/fault.h) */
 	if (setup_dirs(cr, err) < 0 || creation_overlay(cr, err) < 0)
 		goto fail;
+	fault_point("state-dir");
 	fill_state(cr);
-	if (setup_cgroup(cr, err) < 0 || make_fifo(cr, err) < 0 || launch(cr, err) < 0 ||
-	    record_init(cr, err) < 0)
+	if (setup_cgroup(cr, err) < 0)
+		goto fail;
+	fault_point("cgroup");
+	if (make_fifo(cr, err) < 0)
+		goto fail;
+	fault_point("fifo");
+	if (launch(cr, err) < 0)
+		goto fail;
+	fault_point("ready");
+	if (record_init(cr, err) < 0)
+		goto fail;
+	fault_point("state");
+	if (cr->mode == CREATE_DETACHED && sync_send(cr->l.sync_fd, SYNC_COMMIT, err) < 0)
 		goto fail;
 	return 0;
 fail:

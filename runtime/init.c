@@ -110,8 +110,12 @@ static int wait_for_start(struct launch *l, int sync_fd, struct error **err)
 	cleanup_close int fifo = -1;
 
 	catch_terminating_signals();
+	if (sync_expect(sync_fd, l->fifo_dir_fd < 0 ? SYNC_START : SYNC_COMMIT, NULL, err) < 0)
+		return -1;
+	/* recorded in the state file: from here the init may outlive berth */
+	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	if (l->fifo_dir_fd < 0)
-		return sync_expect(sync_fd, SYNC_START, NULL, err);
+		return 0;
 	/* blocks until `berth start` opens the fifo for reading */
 	fifo = openat(l->fifo_dir_fd, "exec.fifo", O_WRONLY | O_CLOEXEC);
 	if (fifo < 0)
@@ -204,7 +208,6 @@ _Noreturn void init_main(struct launch *l, int sync_fd)
 	umask(0);
 	if (prepare(l, sync_fd, &rc, &err) < 0 || process_resolve(&pc, &err) < 0)
 		goto fail;
-	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	if (sync_send(sync_fd, SYNC_READY, &err) < 0)
 		goto fail;
 	ready = true;

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
+#include "core/fault.h"
 #include "core/fsutil.h"
 #include "core/jsonw.h"
 #include "core/log.h"
@@ -149,10 +150,12 @@ static int setup_network(struct launch *l, struct error **err)
 /* what the child needs from the parent before it goes on */
 static int parent_setup(struct launch *l, struct error **err)
 {
+	fault_point("clone");
 	if (ns_creates_userns(l->spec) && ns_write_idmaps(l->pid, l->spec, err) < 0)
 		return -1;
 	if (write_oom_score(l, err) < 0 || setup_network(l, err) < 0)
 		return -1;
+	fault_point("network");
 	return sync_send_value(l->sync_fd, SYNC_PARENT_DONE, l->pid, err);
 }
 
