@@ -140,6 +140,13 @@ static int remove_children(int dfd, dev_t dev, struct error **err)
 			int sub = openat(dirfd(d), de->d_name,
 					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
+			/* overlayfs leaves work/work with mode 000: an owner
+			 * without CAP_DAC_OVERRIDE (rootless) must open it up */
+			if (sub < 0 && errno == EACCES &&
+			    fchmodat(dirfd(d), de->d_name, 0700, 0) == 0)
+				sub = openat(dirfd(d), de->d_name,
+					     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
 			if (sub < 0)
 				return error_set(err, errno, "open '%s'", de->d_name);
 			/* never descend into a mount point */

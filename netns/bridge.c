@@ -214,7 +214,9 @@ int netns_loopback_up(int netns_fd, struct error **err)
 {
 	cleanup_nl struct netns_nl nl = {0};
 
-	if (netns_nl_open_in(&nl, netns_fd, err) < 0 || lo_up(&nl, err) < 0)
+	int rc = netns_fd < 0 ? netns_nl_open(&nl, err) : netns_nl_open_in(&nl, netns_fd, err);
+
+	if (rc < 0 || lo_up(&nl, err) < 0)
 		return error_wrap(err, "netns");
 	return 0;
 }

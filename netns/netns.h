@@ -79,7 +79,9 @@ struct netns_lease {
 int netns_bridge_setup(const struct netns_request *req, int netns_fd, struct netns_lease *lease,
 		       struct error **err);
 
-/* Bring lo up inside the given netns (mode none).  Also done by
+/* Bring lo up inside the given netns (mode none); netns_fd -1: the
+ * caller's own (the container init does it itself, which also works in
+ * a rootless user namespace, where the parent may not enter the netns).  Also done by
  * netns_bridge_setup().  */
 int netns_loopback_up(int netns_fd, struct error **err);
 

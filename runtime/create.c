@@ -186,9 +186,18 @@ static int make_fifo(struct creation *cr, struct error **err)
 		return 0;
 	if (mkfifoat(cr->c.dir_fd, "exec.fifo", 0600) < 0)
 		return error_set(err, errno, "create exec.fifo");
+	if (uid == geteuid() && gid == getegid())
+		return 0;
 	/* the init opens it as the container's root, maybe a mapped uid */
-	if (fchownat(cr->c.dir_fd, "exec.fifo", uid, gid, 0) < 0)
-		return error_set(err, errno, "chown exec.fifo");
+	if (geteuid() == 0) {
+		if (fchownat(cr->c.dir_fd, "exec.fifo", uid, gid, 0) < 0)
+			return error_set(err, errno, "chown exec.fifo to %u:%u", uid, gid);
+		return 0;
+	}
+	/* rootless, root mapped to a subordinate id: the caller cannot chown,
+	 * so let others write; the state root (0700) keeps them away anyway */
+	if (fchmodat(cr->c.dir_fd, "exec.fifo", 0622, 0) < 0)
+		return error_set(err, errno, "chmod exec.fifo");
 	return 0;
 }
 

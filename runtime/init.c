@@ -31,6 +31,7 @@
 #include "core/jsonw.h"
 #include "core/sync.h"
 #include "namespaces/ns.h"
+#include "netns/netns.h"
 #include "rootfs/rootfs.h"
 #include "runtime/console.h"
 #include "runtime/hooks.h"
@@ -48,6 +49,17 @@ static int become_root(const struct spec *spec, struct error **err)
 	/* a uid change clears the parent-death signal */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	return 0;
+}
+
+/* a new network namespace starts with lo down; with a bridge the parent
+ * has done it already */
+static int loopback_up(const struct launch *l, struct error **err)
+{
+	const struct spec_namespace *net = &l->spec->linux.ns[SPEC_NS_NET];
+
+	if (!net->present || net->path != NULL || launch_wants_bridge(l))
+		return 0;
+	return netns_loopback_up(-1, err);
 }
 
 static int set_names(const struct spec *spec, struct error **err)
@@ -147,7 +159,7 @@ static int prepare(struct launch *l, int sync_fd, struct rootfs_ctx *rc, struct 
 	l->state->pid = (pid_t)pid;
 	if (become_root(spec, err) < 0 || ns_join(spec, err) < 0 ||
 	    ns_unshare_late(spec, err) < 0 || set_names(spec, err) < 0 ||
-	    rootfs_prepare(rc, err) < 0)
+	    loopback_up(l, err) < 0 || rootfs_prepare(rc, err) < 0)
 		return -1;
 	if (spec->hooks[SPEC_HOOK_PRESTART].n + spec->hooks[SPEC_HOOK_CREATE_RUNTIME].n > 0 &&
 	    (sync_send(sync_fd, SYNC_RUNTIME_HOOKS, err) < 0 ||

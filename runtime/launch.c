@@ -25,6 +25,14 @@
 #include "runtime/hooks.h"
 #include "runtime/launch.h"
 
+bool launch_wants_bridge(const struct launch *l)
+{
+	const struct spec_namespace *net = &l->spec->linux.ns[SPEC_NS_NET];
+
+	return net->present && net->path == NULL && l->net != NULL &&
+	       l->net->mode == NETNS_BRIDGE;
+}
+
 static bool has_runtime_hooks(const struct spec *spec)
 {
 	return spec->hooks[SPEC_HOOK_PRESTART].n > 0 || spec->hooks[SPEC_HOOK_CREATE_RUNTIME].n > 0;
@@ -127,24 +135,23 @@ static int write_etc_files(struct launch *l, struct error **err)
 		       : 0;
 }
 
+/* bridge: the veth pair, the address and the /etc files, from the parent
+ * (the init brings up lo itself otherwise: see init.c) */
 static int setup_network(struct launch *l, struct error **err)
 {
 	char path[64];
 	cleanup_close int fd = -1;
 
-	if (!l->spec->linux.ns[SPEC_NS_NET].present || l->spec->linux.ns[SPEC_NS_NET].path != NULL)
+	if (!launch_wants_bridge(l))
 		return 0;
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)l->pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return error_set(err, errno, "network: open '%s'", path);
-	if (l->net != NULL && l->net->mode == NETNS_BRIDGE) {
-		if (netns_bridge_setup(l->net, fd, &l->lease, err) < 0)
-			return -1;
-		l->has_lease = true;
-		return write_etc_files(l, err);
-	}
-	return netns_loopback_up(fd, err);
+	if (netns_bridge_setup(l->net, fd, &l->lease, err) < 0)
+		return -1;
+	l->has_lease = true;
+	return write_etc_files(l, err);
 }
 
 /* what the child needs from the parent before it goes on */

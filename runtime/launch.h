@@ -60,6 +60,9 @@ void launch_abort(struct launch *l);
 /* Close the parent's fds (sync socket, pidfd, pty master).  */
 void launch_done(struct launch *l);
 
+/* a new network namespace wired to a bridge (else only lo comes up) */
+bool launch_wants_bridge(const struct launch *l);
+
 /* The init, in the child after clone3(); never returns.  */
 _Noreturn void init_main(struct launch *l, int sync_fd);
 

@@ -127,11 +127,11 @@ weight_of() {
 		| .process.capabilities.permitted += ["CAP_MKNOD"] | .root.readonly = false'
 	run_sh 'probe open /dev/kmsg r; probe mknod /tmp/k c 1 11; probe open /dev/null w'
 	assert_status 0
-	[ "$output" = $'EPERM\nEPERM\nok' ]
+	assert_line_eq "$output" $'EPERM\nEPERM\nok'
 	edit_config '.linux.resources.devices += [{"allow": true, "type": "c", "major": 1, "minor": 11, "access": "rwm"}]'
 	run berth run -b "$BUNDLE" "$ID"
 	assert_status 0
-	[ "$output" = $'ok\nok\nok' ]
+	assert_line_eq "$output" $'ok\nok\nok'
 }
 
 @test "pause freezes every process and resume thaws them" {
