@@ -246,7 +246,7 @@ load lib/cli
 	make_bundle
 	set_args /bin/true
 	detached run -d -b "$BUNDLE" "$ID"
-	wait_for test "$(state_of "$ID")" = stopped
+	wait_until '[ "$(state_of "$ID")" = stopped ]'
 	run berth exec "$ID" true
 	assert_status 1
 	assert_error_eq "container not running"

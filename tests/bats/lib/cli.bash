@@ -27,7 +27,7 @@ sleeper() {
 # (the bundle must exist); its stdout goes to $BATS_TEST_TMPDIR/ID.out
 bg_sh() {
 	local id=$1
-	set_args /bin/sh -c "$2"
+	set_argv /bin/sh -c "$2"
 	berth run -d -b "$BUNDLE" "$id" >"$BATS_TEST_TMPDIR/$id.out" \
 		2>"$BATS_TEST_TMPDIR/$id.err" </dev/null
 }
@@ -127,4 +127,19 @@ wait_recvtty() {
 # a RFC3339 time with nanoseconds in UTC
 is_rfc3339_nano() {
 	[[ "$1" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}(Z|[+-][0-9]{2}:[0-9]{2})$ ]]
+}
+
+# set_argv CMD [ARG...]: like set_args, but arguments may hold newlines
+set_argv() {
+	local json="[" a
+	for a in "$@"; do
+		json+=$(printf '%s' "$a" | jq -Rs .),
+	done
+	edit_config ".process.args = ${json%,}]"
+}
+
+# wait_until 'SHELL CONDITION': re-evaluated on every try, for up to 5 s
+# (wait_for CMD "$(...)" would evaluate the substitution only once)
+wait_until() {
+	wait_for eval "$1"
 }
