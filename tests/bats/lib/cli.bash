@@ -143,3 +143,22 @@ set_argv() {
 wait_until() {
 	wait_for eval "$1"
 }
+
+# on_teardown 'SHELL CODE': run after every container is deleted but
+# before the shared teardown's leak checks, e.g. to remove a cgroup or a
+# directory the test made itself
+CLI_CLEANUP=()
+on_teardown() {
+	CLI_CLEANUP+=("$1")
+}
+eval "$(declare -f teardown | sed '1s/^teardown/helpers_teardown/')"
+teardown() {
+	local c id
+	for id in $(berth list -q 2>/dev/null); do
+		berth delete --force "$id" >/dev/null 2>&1 || true
+	done
+	for c in "${CLI_CLEANUP[@]}"; do
+		eval "$c" || true
+	done
+	helpers_teardown
+}
