@@ -151,6 +151,8 @@ CLI_CLEANUP=()
 on_teardown() {
 	CLI_CLEANUP+=("$1")
 }
+# the shared setup and teardown, for suites that add to them
+eval "$(declare -f setup | sed '1s/^setup/helpers_setup/')"
 eval "$(declare -f teardown | sed '1s/^teardown/helpers_teardown/')"
 teardown() {
 	local c id
