@@ -45,8 +45,7 @@ struct opts {
 	unsigned timeout;
 };
 
-__attribute__((format(printf, 1, 2)))
-static _Noreturn void die(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static _Noreturn void die(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -93,7 +92,7 @@ static void parse(int argc, char **argv, struct opts *o)
 /* bind under PATH.tmp, listen, rename to PATH: connectable once visible */
 static int listen_on(const char *path)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	char tmp[sizeof(addr.sun_path)];
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
@@ -114,7 +113,7 @@ static int listen_on(const char *path)
 
 static void wait_for_file(const char *path)
 {
-	struct timespec ten_ms = { 0, 10 * 1000 * 1000 };
+	struct timespec ten_ms = {0, 10 * 1000 * 1000};
 
 	while (access(path, F_OK) < 0)
 		nanosleep(&ten_ms, NULL);
@@ -127,9 +126,11 @@ static int receive(int conn, char *payload, size_t size)
 		char buf[CMSG_SPACE(MAX_FDS * sizeof(int)) * 2];
 		struct cmsghdr align;
 	} ctl;
-	struct iovec iov = { .iov_base = payload, .iov_len = size - 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf) };
+	struct iovec iov = {.iov_base = payload, .iov_len = size - 1};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = ctl.buf,
+			    .msg_controllen = sizeof(ctl.buf)};
 	struct cmsghdr *c;
 	int n_cmsg = 0, fd = -1;
 	ssize_t n;
@@ -208,7 +209,7 @@ static void relay(int master)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { 0 };
+	struct opts o = {0};
 	char payload[512];
 	int lfd, conn, master;
 
