@@ -146,8 +146,9 @@ wait_until() {
 }
 
 # on_teardown 'SHELL CODE': run after every container is deleted but
-# before the shared teardown's leak checks, e.g. to remove a cgroup or a
-# directory the test made itself
+# before the shared teardown's leak checks, last registered first, e.g.
+# to remove a cgroup or a directory the test made itself; the test fails
+# if the code fails
 CLI_CLEANUP=()
 on_teardown() {
 	CLI_CLEANUP+=("$1")
@@ -156,12 +157,12 @@ on_teardown() {
 eval "$(declare -f setup | sed '1s/^setup/helpers_setup/')"
 eval "$(declare -f teardown | sed '1s/^teardown/helpers_teardown/')"
 teardown() {
-	local c id
+	local i id failed=0
 	for id in $(berth list -q 2>/dev/null); do
 		berth delete --force "$id" >/dev/null 2>&1 || true
 	done
-	for c in "${CLI_CLEANUP[@]}"; do
-		eval "$c" || true
+	for ((i = ${#CLI_CLEANUP[@]} - 1; i >= 0; i--)); do
+		eval "${CLI_CLEANUP[$i]}" || { echo "cleanup failed: ${CLI_CLEANUP[$i]}" >&2; failed=1; }
 	done
-	helpers_teardown
+	helpers_teardown && [ "$failed" = 0 ]
 }
