@@ -1,5 +1,7 @@
-# mk/tools.mk — small C helpers the host bats suites run on the host side
-# (tests/tools/*.c), e.g. recvtty, the receiving end of --console-socket.
+# mk/tools.mk — small C helpers of the host bats suites (tests/tools/*.c):
+# recvtty, the receiving end of --console-socket, and keyring, which names
+# the session keyring.  Static, so a suite can bind-mount one into a
+# container.
 #
 #   make test-tools    build them into $(BUILD)/tests/tools/
 
@@ -8,7 +10,7 @@ TOOLS_BINS := $(TOOLS_SRCS:tests/tools/%.c=$(BUILD)/tests/tools/%)
 
 $(BUILD)/tests/tools/%: tests/tools/%.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -Wshadow -Wvla -Wformat=2 \
+	$(CC) -static -std=c11 -O2 -Wall -Wextra -Werror -Wshadow -Wvla -Wformat=2 \
 		-Wmissing-prototypes -Wstrict-prototypes -o $@ $<
 
 .PHONY: test-tools
