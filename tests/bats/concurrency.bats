@@ -192,3 +192,15 @@ setup() {
 		[ "$(jq -r 'map(select(.pid <= 0)) | length' "$P/list$i.out")" = 0 ]
 	done
 }
+
+@test "concurrency: the init of a created container never dies with berth's exit (30 creates)" {
+	make_bundle
+	set_args /bin/sleep 1000
+	dead=()
+	for i in $(seq 30); do
+		detached create -b "$BUNDLE" --pid-file "$P/pid$i" "$ID-$i"
+		s=$(state_of "$ID-$i")
+		[ "$s" = created ] || dead+=("$ID-$i: $s")
+	done
+	[ "${#dead[@]}" = 0 ] || { printf '%s\n' "${dead[@]}" >&2; false; }
+}
