@@ -82,3 +82,12 @@ keyring_bundle() {
 	assert_status 0
 	[ "$output" != "$HOST_RING" ]
 }
+
+@test "keyring: exec into a container created with --no-new-keyring keeps the caller's" {
+	keyring_bundle
+	set_args /bin/sleep 1000
+	"$BERTH" --root "$ROOT" run -d --no-new-keyring -b "$BUNDLE" "$ID" >/dev/null 2>&1 </dev/null
+	run berth exec "$ID" /home/keyring
+	assert_status 0
+	assert_line_eq "$output" "$HOST_RING"
+}
