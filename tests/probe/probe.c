@@ -17,6 +17,8 @@
  *   probe sigmask             blocked and ignored signal masks
  *
  * Isolation checks (iso_cmd):
+ *   probe status              Uid, Gid, Groups, Cap*, NoNewPrivs, Seccomp
+ *                             lines of /proc/self/status (for a setuid copy)
  *   probe create PATH         open(O_CREAT|O_WRONLY) a file
  *   probe chown PATH UID GID
  *   probe raw-socket          socket(AF_INET, SOCK_RAW, IPPROTO_ICMP)
@@ -198,9 +200,27 @@ static int raw_clone(unsigned long flags)
 	return result(pid < 0 ? -1 : 0);
 }
 
+static int status_lines(void)
+{
+	static const char *const keys[] = { "Uid:", "Gid:", "Groups:", "Cap",
+					    "NoNewPrivs:", "Seccomp:" };
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			if (strncmp(line, keys[i], strlen(keys[i])) == 0)
+				fputs(line, stdout);
+	if (f)
+		fclose(f);
+	return 0;
+}
+
 /* the isolation suites' subcommands; 2 when cmd is not one of them */
 static int iso_cmd(const char *cmd, int argc, char **argv)
 {
+	if (strcmp(cmd, "status") == 0)
+		return status_lines();
 	if (strcmp(cmd, "raw-socket") == 0)
 		return result(socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
 	if (argc < 3)
@@ -286,6 +306,6 @@ int main(int argc, char **argv)
 		return 0;
 	fprintf(stderr, "usage: probe fds|open|mknod|ptrace|mount|unshare-user|keyctl|bpf|"
 			"chroot|write-exe|readlink-exe|hog|forkbomb|burn|tty|cwd|sigmask|"
-			"create|chown|raw-socket|personality|clone|exe-attack ...\n");
+			"status|create|chown|raw-socket|personality|clone|exe-attack ...\n");
 	return 2;
 }
