@@ -42,6 +42,17 @@ own_rootfs() {
 	edit_config ".root.path = \"$ROOTFS\""
 }
 
+# open_dir: a fresh directory every user can traverse ($BATS_TEST_TMPDIR
+# sits under a 0700 directory, out of reach of a user namespace's ids);
+# prints its path
+open_dir() {
+	local dir
+	dir=$(mktemp -d /tmp/berth-iso.XXXXXX)
+	chmod 755 "$dir"
+	on_teardown "rm -rf '$dir'"
+	echo "$dir"
+}
+
 # host_tmpfs DIR [OPTS]: a tmpfs mounted on the host for this test only
 host_tmpfs() {
 	mkdir -p "$1"
