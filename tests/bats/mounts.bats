@@ -285,6 +285,44 @@ shared_source() {
 	[[ "$(mnt_optional /home)" != *shared:* ]]
 }
 
+@test "propagation: by default (rslave) a bind sees mounts the host makes later" {
+	make_bundle
+	shared_source
+	bind_mount "$SRC" /home rbind
+	start_sleeper
+	mkdir "$SRC/late"
+	mount -t tmpfs late "$SRC/late"
+	echo late-mount > "$SRC/late/f"
+	in_ctr cat /home/late/f
+	assert_status 0
+	assert_line_eq "$output" late-mount
+}
+
+@test "propagation: rootfsPropagation rprivate cuts binds off from later host mounts" {
+	make_bundle '.linux.rootfsPropagation = "rprivate"'
+	shared_source
+	bind_mount "$SRC" /home rbind
+	start_sleeper
+	mkdir "$SRC/late"
+	mount -t tmpfs late "$SRC/late"
+	echo late-mount > "$SRC/late/f"
+	in_ctr cat /home/late/f
+	assert_not_contains late-mount
+}
+
+@test "propagation: mounts made in an rslave container never reach the host" {
+	make_bundle
+	shared_source
+	bind_mount "$SRC" /home rbind rslave
+	edit_config '.process.capabilities.bounding += ["CAP_SYS_ADMIN"] |
+		.process.capabilities.effective += ["CAP_SYS_ADMIN"] |
+		.process.capabilities.permitted += ["CAP_SYS_ADMIN"]'
+	start_sleeper
+	in_ctr sh -c 'mount -t tmpfs from-ctr /home/inner && echo mounted'
+	assert_line_eq "$output" mounted
+	! grep -q " $SRC/inner " /proc/self/mountinfo
+}
+
 @test "propagation: an rprivate bind does not see mounts the host makes later" {
 	make_bundle
 	shared_source

@@ -34,6 +34,15 @@ ctr.example"
 	[ "$(cat /proc/sys/kernel/domainname)" != ctr.example ]
 }
 
+@test "namespaces: a hostname longer than the kernel allows is refused before anything is created" {
+	make_bundle ".hostname = \"$(printf 'h%.0s' $(seq 65))\""
+	set_args true
+	run berth run -b "$BUNDLE" "$ID"
+	assert_status 1
+	assert_contains hostname
+	assert_no_state
+}
+
 @test "namespaces: every requested namespace differs from the host's" {
 	make_bundle '.linux.namespaces = [{"type": "pid"}, {"type": "network"}, {"type": "ipc"},
 		{"type": "uts"}, {"type": "mount"}, {"type": "cgroup"}, {"type": "time"}, {"type": "user"}] |

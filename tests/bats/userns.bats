@@ -30,6 +30,17 @@ userns_bundle() {
 	[[ "$output" == user:* ]]
 }
 
+@test "userns: an exec'd process joins the container's user namespace" {
+	userns_bundle
+	start_sleeper
+	in_ctr sh -c 'cat /proc/self/uid_map; id -u; readlink /proc/self/ns/user; readlink /proc/1/ns/user'
+	assert_status 0
+	assert_line_eq "$(echo ${lines[0]})" "0 100000 65536"
+	assert_line_eq "${lines[1]}" 0
+	assert_line_eq "${lines[2]}" "${lines[3]}"
+	[ "${lines[2]}" != "$(readlink /proc/self/ns/user)" ]
+}
+
 @test "userns: several mapping ranges are all written" {
 	userns_bundle '.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 1000},
 		{"containerID": 1000, "hostID": 300000, "size": 500}] |
