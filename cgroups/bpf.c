@@ -18,7 +18,7 @@
 #include "core/cleanup.h"
 #include "core/syscalls.h"
 
-#define MAX_ATTACHED 64
+#define MAX_ATTACHED	  64
 #define VERIFIER_LOG_SIZE 65536
 
 static uint64_t ptr(const void *p)
@@ -26,8 +26,7 @@ static uint64_t ptr(const void *p)
 	return (uint64_t)(uintptr_t)p;
 }
 
-static int prog_load(const struct bpf_insn *insns, size_t n, char *log,
-		     size_t log_size)
+static int prog_load(const struct bpf_insn *insns, size_t n, char *log, size_t log_size)
 {
 	union bpf_attr attr;
 
@@ -58,10 +57,8 @@ static int load(const struct bpf_insn *insns, size_t n, struct error **err)
 		return error_set(err, saved, "load bpf program");
 	/* a verifier refusal: load again to get its reason */
 	log = calloc(1, VERIFIER_LOG_SIZE);
-	if (log != NULL && prog_load(insns, n, log, VERIFIER_LOG_SIZE) < 0 &&
-	    log[0] != '\0')
-		return error_set(err, saved, "load bpf program (verifier: %.400s)",
-				 log);
+	if (log != NULL && prog_load(insns, n, log, VERIFIER_LOG_SIZE) < 0 && log[0] != '\0')
+		return error_set(err, saved, "load bpf program (verifier: %.400s)", log);
 	return error_set(err, saved, "load bpf program");
 }
 
@@ -135,8 +132,7 @@ int cg_bpf_count(int cgfd, unsigned *count, struct error **err)
 }
 
 /* Attach `prog` in place of the `n` programs in `old` (ids). */
-static int swap_in(int cgfd, int prog, const uint32_t *old, uint32_t n,
-		   struct error **err)
+static int swap_in(int cgfd, int prog, const uint32_t *old, uint32_t n, struct error **err)
 {
 	int fds[MAX_ATTACHED];
 	int ret = -1;
@@ -164,8 +160,7 @@ out:
 	return ret;
 }
 
-int cg_bpf_install(int cgfd, const struct bpf_insn *insns, size_t n,
-		   struct error **err)
+int cg_bpf_install(int cgfd, const struct bpf_insn *insns, size_t n, struct error **err)
 {
 	uint32_t old[MAX_ATTACHED], n_old = MAX_ATTACHED;
 	cleanup_close int prog = -1;
@@ -181,8 +176,7 @@ int cg_bpf_install(int cgfd, const struct bpf_insn *insns, size_t n,
 }
 
 int cg_devices_install(int cgfd, const struct spec_dev_rule *rules, size_t n,
-		       const struct spec_device *devs, size_t n_devs,
-		       struct error **err)
+		       const struct spec_device *devs, size_t n_devs, struct error **err)
 {
 	struct cg_dev_emu emu;
 	cleanup_free struct bpf_insn *insns = NULL;

@@ -33,10 +33,10 @@ enum cg_manager { CG_MANAGER_CGROUPFS, CG_MANAGER_DISABLED };
 struct cg_request {
 	const char *id;				/* container id */
 	const char *cgroups_path;		/* spec linux.cgroupsPath, or NULL */
-	const struct spec_resources *resources;	/* may be NULL */
+	const struct spec_resources *resources; /* may be NULL */
 	enum cg_manager manager;
-	bool systemd;				/* --systemd-cgroup was given */
-	bool rootless;				/* not root in the initial user ns */
+	bool systemd;  /* --systemd-cgroup was given */
+	bool rootless; /* not root in the initial user ns */
 	/* Optional: spec linux.devices.  A default device rule (/dev/null,
 	 * /dev/zero, ...) whose path the spec redefines is dropped, as runc
 	 * does.  NULL/0 keeps every default.  */
@@ -44,7 +44,7 @@ struct cg_request {
 	size_t n_devices;
 };
 
-struct cg;	/* an open container cgroup */
+struct cg; /* an open container cgroup */
 
 /* Before clone: find the hierarchy, resolve the path, check every requested
  * limit can be honoured, create the directory (and parents, each marked as
@@ -59,8 +59,7 @@ struct cg;	/* an open container cgroup */
  * *out = NULL (and 0) when no cgroup is used: manager disabled, no cgroup2
  * hierarchy, or rootless without delegation, each only when no hard limit
  * is asked.  On failure nothing berth created is left behind.  */
-int cg_create(const struct cg_request *req, struct cg **out,
-	      struct error **err);
+int cg_create(const struct cg_request *req, struct cg **out, struct error **err);
 
 /* Reopen a container cgroup from the path cg_path() returned.  */
 int cg_open(const char *path, struct cg **out, struct error **err);
@@ -93,8 +92,7 @@ int cg_pids(const struct cg *cg, pid_t **pids, size_t *n, struct error **err);
 /* Live update (runc update): only the fields that are set; hard limits on
  * a missing controller fail before anything is written.  Device rules, when
  * given, replace the eBPF filter with no window without one.  */
-int cg_update(struct cg *cg, const struct spec_resources *res,
-	      struct error **err);
+int cg_update(struct cg *cg, const struct spec_resources *res, struct error **err);
 
 /* runc's Stats object (types/events.go), the "data" of `events --stats`:
  * cpu, cpuset, memory, pids, blkio, hugetlb, intel_rdt, network_interfaces.
@@ -106,14 +104,28 @@ int cg_stats_write(const struct cg *cg, struct jsonw *w, struct error **err);
  * {"type":"oom","id":..} line whenever memory.events oom_kill grows
  * (inotify on memory.events and cgroup.events), returning when the cgroup
  * is empty or removed.  Lines go to out_fd.  */
-int cg_events_run(const struct cg *cg, const char *id, bool stats_only,
-		  unsigned interval_ms, int out_fd, struct error **err);
+int cg_events_run(const struct cg *cg, const char *id, bool stats_only, unsigned interval_ms,
+		  int out_fd, struct error **err);
 
 /* Kill what remains (cgroup.kill), wait until empty, remove the container
  * cgroup (and any cgroups the container made inside it), then the empty
  * parents that berth created.  A directory berth did not create is never
  * removed.  cg stays valid for cg_free().  */
 int cg_destroy(struct cg *cg, struct error **err);
+
+/* What a finished job used (berth sandbox --stats), read before
+ * cg_destroy().  Each counter says whether this hierarchy has it.  */
+struct cg_usage {
+	bool has_cpu;
+	uint64_t user_usec, system_usec;
+	bool has_memory_peak;
+	uint64_t memory_peak; /* bytes */
+	bool has_oom_kills;
+	uint64_t oom_kills;
+	bool has_pids_peak;
+	uint64_t pids_peak;
+};
+void cg_usage_read(const struct cg *cg, struct cg_usage *u);
 
 void cg_free(struct cg *cg);
 void cg_freep(struct cg **cg);

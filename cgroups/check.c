@@ -27,15 +27,14 @@ static int refusal(struct error **err, int errnum)
 	return -1;
 }
 
-int cg_plan_filter(struct cg_plan *plan, unsigned missing, bool include_core,
-		   const char *which, struct error **err)
+int cg_plan_filter(struct cg_plan *plan, unsigned missing, bool include_core, const char *which,
+		   struct error **err)
 {
 	size_t i = 0;
 
 	while (i < plan->n) {
 		struct cg_write *w = &plan->v[i];
-		bool impossible = w->ctrl ? (w->ctrl & missing) != 0
-					  : include_core;
+		bool impossible = w->ctrl ? (w->ctrl & missing) != 0 : include_core;
 		const char *ctrl = w->ctrl ? cg_ctrl_name(w->ctrl) : NULL;
 
 		if (!impossible) {
@@ -43,38 +42,41 @@ int cg_plan_filter(struct cg_plan *plan, unsigned missing, bool include_core,
 			continue;
 		}
 		if (w->kind == CG_HARD && ctrl != NULL) {
-			error_set(err, 0, "%s needs the \"%s\" controller, "
-				  "which %s", w->what, ctrl, which);
+			error_set(err, 0,
+				  "%s needs the \"%s\" controller, "
+				  "which %s",
+				  w->what, ctrl, which);
 			return refusal(err, EOPNOTSUPP);
 		}
 		if (w->kind == CG_HARD) {
-			error_set(err, 0, "%s needs a cgroup v2 hierarchy, "
-				  "which %s", w->what, which);
+			error_set(err, 0,
+				  "%s needs a cgroup v2 hierarchy, "
+				  "which %s",
+				  w->what, which);
 			return refusal(err, EOPNOTSUPP);
 		}
 		if (w->kind == CG_SOFT)
 			log_warn("cgroup: %s not applied: it needs the \"%s\" "
-				 "controller, which %s", w->what,
-				 ctrl ? ctrl : "?", which);
+				 "controller, which %s",
+				 w->what, ctrl ? ctrl : "?", which);
 		cg_plan_drop(plan, i);
 	}
 	return 0;
 }
 
-int cg_plan_refuse(struct cg_plan *plan, const char *reason,
-		   struct error **err)
+int cg_plan_refuse(struct cg_plan *plan, const char *reason, struct error **err)
 {
 	while (plan->n > 0) {
 		struct cg_write *w = &plan->v[0];
 
 		if (w->kind == CG_HARD) {
-			error_set(err, 0, "%s needs a delegated cgroup: %s",
-				  w->what, reason);
+			error_set(err, 0, "%s needs a delegated cgroup: %s", w->what, reason);
 			return refusal(err, EPERM);
 		}
 		if (w->kind == CG_SOFT)
 			log_warn("cgroup: %s not applied: it needs a delegated "
-				 "cgroup: %s", w->what, reason);
+				 "cgroup: %s",
+				 w->what, reason);
 		cg_plan_drop(plan, 0);
 	}
 	return 0;
@@ -97,8 +99,8 @@ static unsigned read_ctrls(const char *dir, const char *file)
 /* One existing level L: controllers the plan needs must be in L's
  * cgroup.controllers, and either already in its cgroup.subtree_control
  * or enableable there (writable).  */
-static int check_level(const char *dir, bool is_mount_root, bool hybrid,
-		       struct cg_plan *plan, struct error **err)
+static int check_level(const char *dir, bool is_mount_root, bool hybrid, struct cg_plan *plan,
+		       struct error **err)
 {
 	unsigned need = cg_plan_ctrls(plan);
 	unsigned have = read_ctrls(dir, "cgroup.controllers");
@@ -108,21 +110,19 @@ static int check_level(const char *dir, bool is_mount_root, bool hybrid,
 
 	if (need & ~have) {
 		which = xasprintf("%s does not have%s", dir,
-				  is_mount_root && hybrid
-					  ? " (hybrid cgroup v1/v2 host)"
-					  : "");
+				  is_mount_root && hybrid ? " (hybrid cgroup v1/v2 host)" : "");
 		if (cg_plan_filter(plan, need & ~have, false, which, err) < 0)
 			return -1;
 	}
 	if (off != 0) {
-		cleanup_free char *sc =
-			xasprintf("%s/cgroup.subtree_control", dir);
+		cleanup_free char *sc = xasprintf("%s/cgroup.subtree_control", dir);
 
 		if (faccessat(AT_FDCWD, sc, W_OK, AT_EACCESS) == 0)
 			return 0;
 		free(which);
 		which = xasprintf("is not enabled in '%s', which berth cannot "
-				  "write (%s)", sc, strerror(errno));
+				  "write (%s)",
+				  sc, strerror(errno));
 		if (cg_plan_filter(plan, off, false, which, err) < 0)
 			return -1;
 	}
@@ -132,8 +132,8 @@ static int check_level(const char *dir, bool is_mount_root, bool hybrid,
 /* Levels are the mount root and each existing directory above the leaf.
  * The leaf's own availability is decided by its parent's subtree_control,
  * so the walk stops at the parent.  */
-int cg_check_path(const char *mount, const char *rel, bool hybrid,
-		  struct cg_plan *plan, struct error **err)
+int cg_check_path(const char *mount, const char *rel, bool hybrid, struct cg_plan *plan,
+		  struct error **err)
 {
 	cleanup_free char *dir = xstrdup(mount);
 	cleanup_free char *copy = xstrdup(rel);
@@ -149,12 +149,12 @@ int cg_check_path(const char *mount, const char *rel, bool hybrid,
 
 		next = strtok_r(NULL, "/", &save);
 		if (next == NULL)
-			break;	/* comp is the leaf */
+			break; /* comp is the leaf */
 		child = xasprintf("%s/%s", dir, comp);
 		free(dir);
 		dir = child;
 		if (stat(dir, &st) < 0)
-			break;	/* created by berth: it enables what it needs */
+			break; /* created by berth: it enables what it needs */
 		if (check_level(dir, false, hybrid, plan, err) < 0)
 			return -1;
 	}

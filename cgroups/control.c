@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -47,8 +46,7 @@ static long now_ms(void)
 }
 
 /* Read key from path/cgroup.events.  1: found, 0: cgroup gone, -1: error */
-static int read_event(const char *file, const char *key, uint64_t *value,
-		      struct error **err)
+static int read_event(const char *file, const char *key, uint64_t *value, struct error **err)
 {
 	cleanup_free char *text = NULL;
 	struct error *e = NULL;
@@ -67,42 +65,54 @@ static int read_event(const char *file, const char *key, uint64_t *value,
 	return 1;
 }
 
-/* cgroup.events changes raise IN_MODIFY (kernfs_notify), so waiting costs
- * no polling; without inotify it falls back to a 20 ms poll.  */
-int cg_wait_event(const char *path, const char *key, uint64_t want,
-		  int timeout_ms, struct error **err)
+/* Read key from an open cgroup.events.  1: found, 0: cgroup gone */
+static int pread_event(int fd, const char *key, uint64_t *value)
+{
+	char buf[512];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (n < 0)
+		return 0; /* ENODEV: the cgroup was removed */
+	buf[n] = '\0';
+	return cg_kv_find(buf, key, value) ? 1 : 0;
+}
+
+/* A change of cgroup.events wakes poll(POLLPRI) on an open fd of it
+ * (kernfs_notify), so waiting costs no polling loop.  Not inotify: closing
+ * an inotify instance waits for an SRCU grace period, ~10 ms each time,
+ * on every delete.  The condition is checked before any wait.  */
+int cg_wait_event(const char *path, const char *key, uint64_t want, int timeout_ms,
+		  struct error **err)
 {
 	cleanup_free char *file = xasprintf("%s/cgroup.events", path);
-	cleanup_close int ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	cleanup_close int fd = open(file, O_RDONLY | O_CLOEXEC);
 	long deadline = now_ms() + timeout_ms;
-	bool watching = ifd >= 0 &&
-			inotify_add_watch(ifd, file, IN_MODIFY) >= 0;
 
+	if (fd < 0) {
+		if (errno == ENOENT || errno == ENODEV) {
+			if (want == 0) /* a removed cgroup is empty and not frozen */
+				return 0;
+			return error_set(err, ENOENT, "'%s' was removed", path);
+		}
+		return error_set(err, errno, "open '%s'", file);
+	}
 	for (;;) {
 		uint64_t v = 0;
-		int r = read_event(file, key, &v, err);
+		int r = pread_event(fd, key, &v);
 		long left = deadline - now_ms();
-		struct pollfd pfd = { .fd = ifd, .events = POLLIN };
-		char buf[4096];
+		struct pollfd pfd = {.fd = fd, .events = POLLPRI};
 
-		if (r < 0)
-			return -1;
-		/* a removed cgroup is empty and not frozen */
 		if ((r == 0 && want == 0) || (r == 1 && v == want))
 			return 0;
 		if (r == 0)
 			return error_set(err, ENOENT, "'%s' was removed", path);
 		if (left <= 0)
-			return error_set(err, ETIMEDOUT, "waiting for \"%s %llu\""
-					 " in '%s'", key,
-					 (unsigned long long)want, file);
-		if (!watching) {
-			usleep(20000);
-			continue;
-		}
-		if (poll(&pfd, 1, (int)left) > 0)
-			while (read(ifd, buf, sizeof(buf)) > 0)
-				;
+			return error_set(err, ETIMEDOUT,
+					 "waiting for \"%s %llu\""
+					 " in '%s'",
+					 key, (unsigned long long)want, file);
+		if (poll(&pfd, 1, (int)(left < 100 ? left : 100)) < 0 && errno != EINTR)
+			return error_set(err, errno, "poll '%s'", file);
 	}
 }
 
@@ -112,8 +122,7 @@ int cg_enter(const struct cg *cg, pid_t pid, struct error **err)
 
 	snprintf(num, sizeof(num), "%d", (int)pid);
 	if (write_str_at(cg->dirfd, "cgroup.procs", num, err) < 0)
-		return error_wrap(err, "cgroup: move pid %d into '%s'",
-				  (int)pid, cg->path);
+		return error_wrap(err, "cgroup: move pid %d into '%s'", (int)pid, cg->path);
 	return 0;
 }
 
@@ -133,19 +142,15 @@ int cg_freeze(const struct cg *cg, bool frozen, struct error **err)
 {
 	struct error *ignored = NULL;
 
-	if (write_str_at(cg->dirfd, "cgroup.freeze", frozen ? "1" : "0",
-			 err) < 0)
-		return error_wrap(err, "cgroup: %s '%s'",
-				  frozen ? "freeze" : "thaw", cg->path);
-	if (cg_wait_event(cg->path, "frozen", frozen, FREEZE_TIMEOUT_MS,
-			  err) == 0)
+	if (write_str_at(cg->dirfd, "cgroup.freeze", frozen ? "1" : "0", err) < 0)
+		return error_wrap(err, "cgroup: %s '%s'", frozen ? "freeze" : "thaw", cg->path);
+	if (cg_wait_event(cg->path, "frozen", frozen, FREEZE_TIMEOUT_MS, err) == 0)
 		return 0;
 	/* never leave a half-frozen container behind a failed pause */
 	if (frozen)
 		write_str_at(cg->dirfd, "cgroup.freeze", "0", &ignored);
 	error_free(ignored);
-	return error_wrap(err, "cgroup: %s '%s'", frozen ? "freeze" : "thaw",
-			  cg->path);
+	return error_wrap(err, "cgroup: %s '%s'", frozen ? "freeze" : "thaw", cg->path);
 }
 
 struct pidv {
@@ -164,8 +169,7 @@ static void pidv_add(struct pidv *p, pid_t pid)
 	p->v[p->n++] = pid;
 }
 
-static int collect_pids(int dirfd, const char *where, struct pidv *out,
-			struct error **err)
+static int collect_pids(int dirfd, const char *where, struct pidv *out, struct error **err)
 {
 	cleanup_free char *text = NULL;
 	cleanup_closedir DIR *d = NULL;
@@ -195,13 +199,11 @@ static int collect_pids(int dirfd, const char *where, struct pidv *out,
 
 		if (de->d_type != DT_DIR || de->d_name[0] == '.')
 			continue;
-		sub = openat(dirfd, de->d_name,
-			     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		sub = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (sub < 0 && errno == ENOENT)
-			continue;	/* removed meanwhile */
+			continue; /* removed meanwhile */
 		if (sub < 0)
-			return error_set(err, errno, "open '%s/%s'", where,
-					 de->d_name);
+			return error_set(err, errno, "open '%s/%s'", where, de->d_name);
 		sub_where = xasprintf("%s/%s", where, de->d_name);
 		if (collect_pids(sub, sub_where, out, err) < 0)
 			return -1;
@@ -211,7 +213,7 @@ static int collect_pids(int dirfd, const char *where, struct pidv *out,
 
 int cg_pids(const struct cg *cg, pid_t **pids, size_t *n, struct error **err)
 {
-	struct pidv v = { 0 };
+	struct pidv v = {0};
 
 	if (collect_pids(cg->dirfd, cg->path, &v, err) < 0) {
 		free(v.v);
@@ -231,8 +233,7 @@ static int signal_each(const struct cg *cg, int sig, struct error **err)
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		if (kill(pids[i], sig) < 0 && errno != ESRCH)
-			return error_set(err, errno, "cgroup: kill(%d, %d)",
-					 (int)pids[i], sig);
+			return error_set(err, errno, "cgroup: kill(%d, %d)", (int)pids[i], sig);
 	return 0;
 }
 

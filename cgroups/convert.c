@@ -12,7 +12,7 @@
 
 #include "cgroups/internal.h"
 
-#define LN2 0.69314718055994530942
+#define LN2  0.69314718055994530942
 #define LN10 2.30258509299404568402
 
 /* ln(m) for m in [1, 2): 2 atanh(t), t = (m-1)/(m+1) < 1/3 */
@@ -89,8 +89,7 @@ uint64_t cg_blkio_to_io_weight(uint64_t weight)
 	return 1 + (weight - 10) * 9999 / 990;
 }
 
-int cg_swap_to_v2(int64_t memory_swap, int64_t memory, int64_t *swap,
-		  struct error **err)
+int cg_swap_to_v2(int64_t memory_swap, int64_t memory, int64_t *swap, struct error **err)
 {
 	/* unlimited memory and no swap given: unlimited swap too, as the
 	 * v1 controller behaves */
@@ -103,17 +102,15 @@ int cg_swap_to_v2(int64_t memory_swap, int64_t memory, int64_t *swap,
 		return 0;
 	}
 	if (memory == 0)
-		return error_set(err, EINVAL,
-				 "memory swap limit %lld needs a memory limit",
+		return error_set(err, EINVAL, "memory swap limit %lld needs a memory limit",
 				 (long long)memory_swap);
 	if (memory < 0)
-		return error_set(err, EINVAL, "invalid memory limit %lld",
-				 (long long)memory);
+		return error_set(err, EINVAL, "invalid memory limit %lld", (long long)memory);
 	if (memory_swap < memory)
 		return error_set(err, EINVAL,
 				 "memory+swap limit %lld is below the memory "
-				 "limit %lld", (long long)memory_swap,
-				 (long long)memory);
+				 "limit %lld",
+				 (long long)memory_swap, (long long)memory);
 	*swap = memory_swap - memory;
 	return 0;
 }

@@ -26,8 +26,8 @@
 #include "core/fsutil.h"
 #include "core/log.h"
 
-#define MARK_TRUSTED "trusted.berth.created"
-#define MARK_USER "user.berth.created"
+#define MARK_TRUSTED  "trusted.berth.created"
+#define MARK_USER     "user.berth.created"
 #define MKDIR_RETRIES 5
 
 void cg_mark_created(const char *path)
@@ -37,7 +37,8 @@ void cg_mark_created(const char *path)
 	if (setxattr(path, MARK_USER, "1", 1, 0) == 0)
 		return;
 	log_debug("cgroup: cannot mark '%s' as created by berth (%s); it "
-		  "will not be removed", path, strerror(errno));
+		  "will not be removed",
+		  path, strerror(errno));
 }
 
 bool cg_is_marked(const char *path)
@@ -53,7 +54,7 @@ bool cg_is_marked(const char *path)
 }
 
 struct created {
-	char **v;	/* absolute paths, parents first */
+	char **v; /* absolute paths, parents first */
 	size_t n;
 };
 
@@ -72,8 +73,7 @@ static void created_rollback(struct created *c)
 		char *p = c->v[--c->n];
 
 		if (rmdir(p) < 0 && errno != ENOENT)
-			log_warn("cgroup: rollback: rmdir '%s': %s", p,
-				 strerror(errno));
+			log_warn("cgroup: rollback: rmdir '%s': %s", p, strerror(errno));
 		free(p);
 	}
 }
@@ -89,12 +89,10 @@ static void created_free(struct created *c)
 /* Enable in dir's subtree_control: the controllers the plan needs (a
  * failure is an error) and, best effort, every other available one, as
  * runc and crun do, so stats and OOM events work without limits too.  */
-static int enable_controllers(const char *dir, unsigned need,
-			      struct error **err)
+static int enable_controllers(const char *dir, unsigned need, struct error **err)
 {
 	cleanup_free char *ctl_path = xasprintf("%s/cgroup.controllers", dir);
-	cleanup_free char *sc_path = xasprintf("%s/cgroup.subtree_control",
-					       dir);
+	cleanup_free char *sc_path = xasprintf("%s/cgroup.subtree_control", dir);
 	cleanup_free char *have_text = NULL, *on_text = NULL;
 	unsigned have, on;
 
@@ -115,8 +113,7 @@ static int enable_controllers(const char *dir, unsigned need,
 		if (need & bit) {
 			error_free(*err);
 			*err = e;
-			return error_wrap(err, "enable the \"%s\" controller",
-					  cg_ctrl_name(bit));
+			return error_wrap(err, "enable the \"%s\" controller", cg_ctrl_name(bit));
 		}
 		log_debug("cgroup: %s: %s", cmd, e->msg);
 		error_free(e);
@@ -127,8 +124,8 @@ static int enable_controllers(const char *dir, unsigned need,
 /* mkdir each component below the mount, enabling controllers in every
  * level above the leaf.  ENOENT means a concurrent destroy removed an empty
  * parent berth made for another container: start again.  */
-static int make_path_once(const char *mount, const char *rel, unsigned need,
-			  struct created *made, struct error **err)
+static int make_path_once(const char *mount, const char *rel, unsigned need, struct created *made,
+			  struct error **err)
 {
 	cleanup_free char *dir = xstrdup(mount);
 	cleanup_free char *copy = xstrdup(rel);
@@ -153,8 +150,8 @@ static int make_path_once(const char *mount, const char *rel, unsigned need,
 	return 0;
 }
 
-static int make_path(const char *mount, const char *rel, unsigned need,
-		     struct created *made, struct error **err)
+static int make_path(const char *mount, const char *rel, unsigned need, struct created *made,
+		     struct error **err)
 {
 	for (int i = 0;; i++) {
 		if (make_path_once(mount, rel, need, made, err) == 0)
@@ -170,8 +167,8 @@ static bool writable(const char *path, char **reason)
 {
 	if (faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) == 0)
 		return true;
-	*reason = xasprintf("'%s' is not writable by uid %u (%s)", path,
-			    (unsigned)geteuid(), strerror(errno));
+	*reason = xasprintf("'%s' is not writable by uid %u (%s)", path, (unsigned)geteuid(),
+			    strerror(errno));
 	return false;
 }
 
@@ -182,8 +179,7 @@ static char *deepest_existing(const char *mount, const char *rel)
 	cleanup_free char *copy = xstrdup(rel);
 	char *save = NULL;
 
-	for (char *c = strtok_r(copy, "/", &save); c != NULL;
-	     c = strtok_r(NULL, "/", &save)) {
+	for (char *c = strtok_r(copy, "/", &save); c != NULL; c = strtok_r(NULL, "/", &save)) {
 		char *next = xasprintf("%s/%s", best, c);
 		struct stat st;
 
@@ -216,21 +212,19 @@ static char *common_ancestor(const char *a, const char *b)
  * be able to make the directory, move processes (cgroup.procs of the
  * deepest existing level and of the common ancestor of its own cgroup and
  * the target) and enable controllers (cgroup.subtree_control).  */
-static bool rootless_delegated(const struct cg_hierarchy *h, const char *rel,
-			       char **reason)
+static bool rootless_delegated(const struct cg_hierarchy *h, const char *rel, char **reason)
 {
 	cleanup_free char *target = xasprintf("%s%s", h->mount, rel);
 	cleanup_free char *deep = deepest_existing(h->mount, rel);
 	cleanup_free char *common = common_ancestor(h->own, rel);
 	cleanup_free char *procs = xasprintf("%s/cgroup.procs", deep);
 	cleanup_free char *sc = xasprintf("%s/cgroup.subtree_control", deep);
-	cleanup_free char *cprocs =
-		xasprintf("%s%s/cgroup.procs", h->mount, common);
+	cleanup_free char *cprocs = xasprintf("%s%s/cgroup.procs", h->mount, common);
 
 	if (strcmp(deep, target) == 0)
 		return writable(procs, reason) && writable(cprocs, reason);
-	return writable(deep, reason) && writable(procs, reason) &&
-	       writable(sc, reason) && writable(cprocs, reason);
+	return writable(deep, reason) && writable(procs, reason) && writable(sc, reason) &&
+	       writable(cprocs, reason);
 }
 
 /* A cgroup that already existed must be empty: two containers sharing a
@@ -243,17 +237,17 @@ static int check_empty(struct cg *cg, struct error **err)
 	if (read_file_at(cg->dirfd, "cgroup.events", &text, NULL, err) < 0)
 		return -1;
 	if (cg_kv_find(text, "populated", &populated) && populated)
-		return error_set(err, EBUSY, "'%s' already exists and has "
-				 "processes in it", cg->path);
+		return error_set(err, EBUSY,
+				 "'%s' already exists and has "
+				 "processes in it",
+				 cg->path);
 	return 0;
 }
 
 /* Everything after the directories exist; on failure the caller rolls
  * back the directories (the bpf program goes with them).  */
-static int setup(const struct cg_request *req, const struct cg_hierarchy *h,
-		 const char *path, bool leaf_created,
-		 const struct cg_plan *plan, struct cg **out,
-		 struct error **err)
+static int setup(const struct cg_request *req, const struct cg_hierarchy *h, const char *path,
+		 bool leaf_created, const struct cg_plan *plan, struct cg **out, struct error **err)
 {
 	const struct spec_resources *res = req->resources;
 	cleanup_cg struct cg *cg = NULL;
@@ -268,21 +262,20 @@ static int setup(const struct cg_request *req, const struct cg_hierarchy *h,
 	 * namespace; a rootless container cannot open host devices its
 	 * user could not open anyway.  */
 	if (!req->rootless &&
-	    cg_devices_install(cg->dirfd, res ? res->devices : NULL,
-			       res ? res->n_devices : 0, req->devices,
-			       req->n_devices, err) < 0)
+	    cg_devices_install(cg->dirfd, res ? res->devices : NULL, res ? res->n_devices : 0,
+			       req->devices, req->n_devices, err) < 0)
 		return error_wrap(err, "device filter");
 	*out = steal_ptr(cg);
 	return 0;
 }
 
 /* No cgroup will be used: say why hard limits cannot be honoured. */
-static int no_hierarchy(struct cg_plan *plan, const struct cg_request *req,
-			struct error **err)
+static int no_hierarchy(struct cg_plan *plan, const struct cg_request *req, struct error **err)
 {
 	if (cg_plan_filter(plan, ~0u, true,
 			   "this host does not have (no cgroup v2 hierarchy "
-			   "is mounted: cgroup v1 only host)", err) < 0)
+			   "is mounted: cgroup v1 only host)",
+			   err) < 0)
 		return -1;
 	if (req->resources != NULL && req->resources->n_devices > 0)
 		log_warn("cgroup: linux.resources.devices not enforced: no "
@@ -291,12 +284,11 @@ static int no_hierarchy(struct cg_plan *plan, const struct cg_request *req,
 	return 0;
 }
 
-static int create(const struct cg_request *req, struct cg **out,
-		  struct error **err)
+static int create(const struct cg_request *req, struct cg **out, struct error **err)
 {
 	struct cg_hierarchy h;
 	struct cg_plan plan;
-	struct created made = { 0 };
+	struct created made = {0};
 	cleanup_free char *rel = NULL, *path = NULL, *reason = NULL;
 	bool leaf_created;
 	int ret = -1;
@@ -309,8 +301,8 @@ static int create(const struct cg_request *req, struct cg **out,
 	}
 	if (h.own == NULL)
 		h.own = xstrdup("/");
-	if (cg_path_resolve(&h, req->cgroups_path, req->id, req->systemd,
-			    req->rootless, &rel, err) < 0)
+	if (cg_path_resolve(&h, req->cgroups_path, req->id, req->systemd, req->rootless, &rel,
+			    err) < 0)
 		goto out;
 	if (h.mount == NULL) {
 		ret = no_hierarchy(&plan, req, err);
@@ -341,8 +333,7 @@ out:
 	return ret;
 }
 
-int cg_create(const struct cg_request *req, struct cg **out,
-	      struct error **err)
+int cg_create(const struct cg_request *req, struct cg **out, struct error **err)
 {
 	*out = NULL;
 	if (req->manager == CG_MANAGER_DISABLED)

@@ -19,11 +19,11 @@
 #include "core/log.h"
 
 #define EMPTY_TIMEOUT_MS 10000
-#define RMDIR_RETRIES 50	/* x 20 ms */
+#define RMDIR_RETRIES	 50 /* x 20 ms */
 
 static void sleep_ms(long ms)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
@@ -49,9 +49,7 @@ static int remove_subtree(const char *path, struct error **err)
 	struct dirent *de;
 
 	if (d == NULL)
-		return errno == ENOENT ? 0
-				       : error_set(err, errno, "open '%s'",
-						   path);
+		return errno == ENOENT ? 0 : error_set(err, errno, "open '%s'", path);
 	while ((de = readdir(d)) != NULL) {
 		cleanup_free char *child = NULL;
 
@@ -105,7 +103,7 @@ static int kill_all(const struct cg *cg, struct error **err)
 	if (cg_signal_all(cg, SIGKILL, &e) == 0)
 		return 0;
 	if (e->errnum == ENOENT || e->errnum == ENODEV) {
-		error_free(e);	/* already removed */
+		error_free(e); /* already removed */
 		return 0;
 	}
 	error_free(*err);
@@ -118,13 +116,14 @@ int cg_destroy(struct cg *cg, struct error **err)
 	if (kill_all(cg, err) < 0)
 		return error_wrap(err, "cgroup: kill '%s'", cg->path);
 	if (cg_wait_event(cg->path, "populated", 0, EMPTY_TIMEOUT_MS, err) < 0)
-		return error_wrap(err, "cgroup: '%s' still has processes "
-				  "after SIGKILL", cg->path);
+		return error_wrap(err,
+				  "cgroup: '%s' still has processes "
+				  "after SIGKILL",
+				  cg->path);
 	if (access(cg->path, F_OK) < 0)
 		return 0;
 	if (!cg_is_marked(cg->path)) {
-		log_debug("cgroup: '%s' was not created by berth; kept",
-			  cg->path);
+		log_debug("cgroup: '%s' was not created by berth; kept", cg->path);
 		return 0;
 	}
 	if (remove_subtree(cg->path, err) < 0)

@@ -22,22 +22,20 @@
 
 #define RWM (SPEC_DEV_READ | SPEC_DEV_WRITE | SPEC_DEV_MKNOD)
 
-/* runc's AllowedDevices (libcontainer/specconv), in its order */
+/* runc's AllowedDevices (libcontainer/specconv), in its order, minus its
+ * first two rules ("c *:* m" and "b *:* m"): runc lets a container mknod
+ * any device it cannot open; berth lets it create only what it may use,
+ * so a denied device cannot even be created, CAP_MKNOD or not.  */
 static const struct {
-	const char *path;	/* NULL: no node of its own */
+	const char *path; /* NULL: no node of its own */
 	struct spec_dev_rule rule;
 } default_devices[] = {
-	{ NULL, { true, 'c', -1, -1, SPEC_DEV_MKNOD } },
-	{ NULL, { true, 'b', -1, -1, SPEC_DEV_MKNOD } },
-	{ "/dev/null", { true, 'c', 1, 3, RWM } },
-	{ "/dev/random", { true, 'c', 1, 8, RWM } },
-	{ "/dev/full", { true, 'c', 1, 7, RWM } },
-	{ "/dev/tty", { true, 'c', 5, 0, RWM } },
-	{ "/dev/zero", { true, 'c', 1, 5, RWM } },
-	{ "/dev/urandom", { true, 'c', 1, 9, RWM } },
-	{ NULL, { true, 'c', 136, -1, RWM } },	/* the pty slaves */
-	{ NULL, { true, 'c', 5, 2, RWM } },	/* /dev/ptmx */
-	{ NULL, { true, 'c', 10, 200, RWM } },	/* /dev/net/tun */
+	{"/dev/null", {true, 'c', 1, 3, RWM}}, {"/dev/random", {true, 'c', 1, 8, RWM}},
+	{"/dev/full", {true, 'c', 1, 7, RWM}}, {"/dev/tty", {true, 'c', 5, 0, RWM}},
+	{"/dev/zero", {true, 'c', 1, 5, RWM}}, {"/dev/urandom", {true, 'c', 1, 9, RWM}},
+	{NULL, {true, 'c', 136, -1, RWM}}, /* the pty slaves */
+	{NULL, {true, 'c', 5, 2, RWM}},	   /* /dev/ptmx */
+	{NULL, {true, 'c', 10, 200, RWM}}, /* /dev/net/tun */
 };
 
 void cg_dev_emu_clear(struct cg_dev_emu *e)
@@ -47,12 +45,10 @@ void cg_dev_emu_clear(struct cg_dev_emu *e)
 	e->n = e->cap = 0;
 }
 
-static struct cg_dev_exc *find(struct cg_dev_emu *e, char type,
-			       int64_t major, int64_t minor)
+static struct cg_dev_exc *find(struct cg_dev_emu *e, char type, int64_t major, int64_t minor)
 {
 	for (size_t i = 0; i < e->n; i++)
-		if (e->v[i].type == type && e->v[i].major == major &&
-		    e->v[i].minor == minor)
+		if (e->v[i].type == type && e->v[i].major == major && e->v[i].minor == minor)
 			return &e->v[i];
 	return NULL;
 }
@@ -74,12 +70,13 @@ static void exc_add(struct cg_dev_emu *e, const struct cg_dev_exc *x)
 	e->v[e->n++] = *x;
 }
 
-static int exc_remove(struct cg_dev_emu *e, const struct cg_dev_exc *x,
-		      struct error **err)
+static int exc_remove(struct cg_dev_emu *e, const struct cg_dev_exc *x, struct error **err)
 {
 	const int64_t any = -1;
 	const int64_t partial[3][2] = {
-		{ any, x->minor }, { x->major, any }, { any, any },
+		{any, x->minor},
+		{x->major, any},
+		{any, any},
 	};
 	struct cg_dev_exc *old;
 
@@ -87,17 +84,15 @@ static int exc_remove(struct cg_dev_emu *e, const struct cg_dev_exc *x,
 		struct cg_dev_exc *w;
 
 		if (partial[i][0] == x->major && partial[i][1] == x->minor)
-			continue;	/* that is the exact match */
+			continue; /* that is the exact match */
 		w = find(e, x->type, partial[i][0], partial[i][1]);
 		if (w != NULL && (w->access & x->access))
 			return error_set(err, EINVAL,
 					 "device rule %c %lld:%lld cannot "
 					 "take access away from the wildcard "
 					 "rule %c %lld:%lld before it",
-					 x->type, (long long)x->major,
-					 (long long)x->minor, w->type,
-					 (long long)w->major,
-					 (long long)w->minor);
+					 x->type, (long long)x->major, (long long)x->minor, w->type,
+					 (long long)w->major, (long long)w->minor);
 	}
 	old = find(e, x->type, x->major, x->minor);
 	if (old == NULL)
@@ -108,8 +103,7 @@ static int exc_remove(struct cg_dev_emu *e, const struct cg_dev_exc *x,
 	return 0;
 }
 
-int cg_dev_emu_apply(struct cg_dev_emu *e, const struct spec_dev_rule *rule,
-		     struct error **err)
+int cg_dev_emu_apply(struct cg_dev_emu *e, const struct spec_dev_rule *rule, struct error **err)
 {
 	struct cg_dev_exc x = {
 		.type = rule->type,
@@ -124,12 +118,15 @@ int cg_dev_emu_apply(struct cg_dev_emu *e, const struct spec_dev_rule *rule,
 		return 0;
 	}
 	if (rule->type != 'c' && rule->type != 'b')
-		return error_set(err, EINVAL, "device rule type '%c' is not "
-				 "one of a, b, c", rule->type);
+		return error_set(err, EINVAL,
+				 "device rule type '%c' is not "
+				 "one of a, b, c",
+				 rule->type);
 	if (x.major > UINT32_MAX || x.minor > UINT32_MAX)
-		return error_set(err, EINVAL, "device rule %c %lld:%lld: "
-				 "number out of range", x.type,
-				 (long long)x.major, (long long)x.minor);
+		return error_set(err, EINVAL,
+				 "device rule %c %lld:%lld: "
+				 "number out of range",
+				 x.type, (long long)x.major, (long long)x.minor);
 	/* an exception with the default's verdict is no exception */
 	if (rule->allow == e->default_allow)
 		return exc_remove(e, &x, err);
@@ -137,8 +134,7 @@ int cg_dev_emu_apply(struct cg_dev_emu *e, const struct spec_dev_rule *rule,
 	return 0;
 }
 
-static bool redefined(const char *path, const struct spec_device *devs,
-		      size_t n)
+static bool redefined(const char *path, const struct spec_device *devs, size_t n)
 {
 	for (size_t i = 0; path != NULL && i < n; i++)
 		if (devs[i].path != NULL && strcmp(devs[i].path, path) == 0)
@@ -146,20 +142,17 @@ static bool redefined(const char *path, const struct spec_device *devs,
 	return false;
 }
 
-int cg_dev_rules_build(const struct spec_dev_rule *rules, size_t n,
-		       const struct spec_device *devs, size_t n_devs,
-		       struct cg_dev_emu *out, struct error **err)
+int cg_dev_rules_build(const struct spec_dev_rule *rules, size_t n, const struct spec_device *devs,
+		       size_t n_devs, struct cg_dev_emu *out, struct error **err)
 {
-	memset(out, 0, sizeof(*out));	/* a new cgroup: deny all */
+	memset(out, 0, sizeof(*out)); /* a new cgroup: deny all */
 	for (size_t i = 0; i < n; i++) {
 		if (cg_dev_emu_apply(out, &rules[i], err) < 0) {
 			cg_dev_emu_clear(out);
-			return error_wrap(err, "linux.resources.devices[%zu]",
-					  i);
+			return error_wrap(err, "linux.resources.devices[%zu]", i);
 		}
 	}
-	for (size_t i = 0;
-	     i < sizeof(default_devices) / sizeof(default_devices[0]); i++) {
+	for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++) {
 		if (redefined(default_devices[i].path, devs, n_devs))
 			continue;
 		if (cg_dev_emu_apply(out, &default_devices[i].rule, err) < 0) {
@@ -177,8 +170,7 @@ struct prog {
 	size_t n, cap;
 };
 
-static void emit(struct prog *p, uint8_t code, uint8_t dst, uint8_t src,
-		 int16_t off, int32_t imm)
+static void emit(struct prog *p, uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm)
 {
 	if (p->n == p->cap) {
 		p->cap = p->cap ? p->cap * 2 : 64;
@@ -186,9 +178,8 @@ static void emit(struct prog *p, uint8_t code, uint8_t dst, uint8_t src,
 		if (p->v == NULL)
 			abort();
 	}
-	p->v[p->n++] = (struct bpf_insn){ .code = code, .dst_reg = dst,
-					  .src_reg = src, .off = off,
-					  .imm = imm };
+	p->v[p->n++] = (struct bpf_insn){
+		.code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm};
 }
 
 static int32_t bpf_access(unsigned access)
@@ -207,32 +198,28 @@ static int16_t to_next_block(int len, int *at)
 
 /* One exception: each test jumps to the next block when it fails.
  *   r2 = device type, r3 = requested access, r4 = major, r5 = minor   */
-static void emit_exception(struct prog *p, const struct cg_dev_exc *x,
-			   bool verdict)
+static void emit_exception(struct prog *p, const struct cg_dev_exc *x, bool verdict)
 {
 	bool test_access = (x->access & RWM) != RWM;
-	int len = 1 + (test_access ? 3 : 0) + (x->major >= 0) +
-		  (x->minor >= 0) + 2;
-	int at = 0;	/* index of the next instruction in this block */
+	int len = 1 + (test_access ? 3 : 0) + (x->major >= 0) + (x->minor >= 0) + 2;
+	int at = 0; /* index of the next instruction in this block */
 
-	emit(p, BPF_JMP32 | BPF_JNE | BPF_K, BPF_REG_2, 0,
-	     to_next_block(len, &at),
+	emit(p, BPF_JMP32 | BPF_JNE | BPF_K, BPF_REG_2, 0, to_next_block(len, &at),
 	     x->type == 'c' ? BPF_DEVCG_DEV_CHAR : BPF_DEVCG_DEV_BLOCK);
 	if (test_access) {
 		/* every requested bit must be granted: (r3 & acc) == r3 */
 		emit(p, BPF_ALU | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_3, 0, 0);
-		emit(p, BPF_ALU | BPF_AND | BPF_K, BPF_REG_1, 0, 0,
-		     bpf_access(x->access));
+		emit(p, BPF_ALU | BPF_AND | BPF_K, BPF_REG_1, 0, 0, bpf_access(x->access));
 		at += 2;
-		emit(p, BPF_JMP32 | BPF_JNE | BPF_X, BPF_REG_1, BPF_REG_3,
-		     to_next_block(len, &at), 0);
+		emit(p, BPF_JMP32 | BPF_JNE | BPF_X, BPF_REG_1, BPF_REG_3, to_next_block(len, &at),
+		     0);
 	}
 	if (x->major >= 0)
-		emit(p, BPF_JMP32 | BPF_JNE | BPF_K, BPF_REG_4, 0,
-		     to_next_block(len, &at), (int32_t)(uint32_t)x->major);
+		emit(p, BPF_JMP32 | BPF_JNE | BPF_K, BPF_REG_4, 0, to_next_block(len, &at),
+		     (int32_t)(uint32_t)x->major);
 	if (x->minor >= 0)
-		emit(p, BPF_JMP32 | BPF_JNE | BPF_K, BPF_REG_5, 0,
-		     to_next_block(len, &at), (int32_t)(uint32_t)x->minor);
+		emit(p, BPF_JMP32 | BPF_JNE | BPF_K, BPF_REG_5, 0, to_next_block(len, &at),
+		     (int32_t)(uint32_t)x->minor);
 	emit(p, BPF_ALU | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, verdict);
 	emit(p, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 }
@@ -248,10 +235,10 @@ static int exc_cmp(const void *a, const void *b)
 	return (x->type > y->type) - (x->type < y->type);
 }
 
-int cg_dev_program(const struct cg_dev_emu *e, struct bpf_insn **insns,
-		   size_t *n, struct error **err)
+int cg_dev_program(const struct cg_dev_emu *e, struct bpf_insn **insns, size_t *n,
+		   struct error **err)
 {
-	struct prog p = { 0 };
+	struct prog p = {0};
 	struct cg_dev_exc *sorted = xcalloc(e->n, sizeof(*sorted));
 
 	(void)err;

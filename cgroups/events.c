@@ -41,8 +41,7 @@ static int write_line(int fd, struct jsonw *w, struct error **err)
 	return 0;
 }
 
-static int emit_stats(const struct cg *cg, const char *id, int fd,
-		      struct error **err)
+static int emit_stats(const struct cg *cg, const char *id, int fd, struct error **err)
 {
 	cleanup_jsonw struct jsonw *w = jsonw_new();
 
@@ -109,8 +108,8 @@ static int watch(int ifd, const char *dir, const char *file)
 	return inotify_add_watch(ifd, path, IN_MODIFY | IN_DELETE_SELF);
 }
 
-int cg_events_run(const struct cg *cg, const char *id, bool stats_only,
-		  unsigned interval_ms, int out_fd, struct error **err)
+int cg_events_run(const struct cg *cg, const char *id, bool stats_only, unsigned interval_ms,
+		  int out_fd, struct error **err)
 {
 	cleanup_close int ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
 	uint64_t seen_ooms = oom_kills(cg);
@@ -120,18 +119,18 @@ int cg_events_run(const struct cg *cg, const char *id, bool stats_only,
 	if (stats_only)
 		return emit_stats(cg, id, out_fd, err);
 	if (interval_ms == 0)
-		return error_set(err, EINVAL, "events: the interval must be "
+		return error_set(err, EINVAL,
+				 "events: the interval must be "
 				 "greater than 0");
 	/* without inotify (or memory.events) a short poll still works */
 	notified = ifd >= 0 && watch(ifd, cg->path, "cgroup.events") >= 0;
-	if (notified && watch(ifd, cg->path, "memory.events") < 0 &&
-	    errno != ENOENT)
-		notified = false;	/* no memory controller: no OOM */
+	if (notified && watch(ifd, cg->path, "memory.events") < 0 && errno != ENOENT)
+		notified = false; /* no memory controller: no OOM */
 	next = now_ms() + interval_ms;
 	while (alive(cg)) {
 		uint64_t ooms = oom_kills(cg);
 		long left;
-		struct pollfd pfd = { .fd = ifd, .events = POLLIN };
+		struct pollfd pfd = {.fd = ifd, .events = POLLIN};
 		char buf[4096];
 
 		for (; seen_ooms < ooms; seen_ooms++)

@@ -16,12 +16,12 @@
 #include "core/cleanup.h"
 #include "core/fsutil.h"
 
-#define CG_PURE_MOUNT "/sys/fs/cgroup"
+#define CG_PURE_MOUNT	"/sys/fs/cgroup"
 #define CG_HYBRID_MOUNT "/sys/fs/cgroup/unified"
 
 struct mount_entry {
-	char *root;	/* the mount's root inside its filesystem */
-	char *point;	/* where it is mounted (octal escapes decoded) */
+	char *root;  /* the mount's root inside its filesystem */
+	char *point; /* where it is mounted (octal escapes decoded) */
 	char *fstype;
 };
 
@@ -31,10 +31,9 @@ static void unescape_octal(char *s)
 	char *out = s;
 
 	for (char *p = s; *p; p++) {
-		if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' &&
-		    p[2] >= '0' && p[2] <= '7' && p[3] >= '0' && p[3] <= '7') {
-			*out++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 +
-					(p[3] - '0'));
+		if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' &&
+		    p[3] >= '0' && p[3] <= '7') {
+			*out++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
 			p += 3;
 		} else {
 			*out++ = *p;
@@ -86,18 +85,15 @@ static int mount_rank(const char *point)
 
 /* berth's own cgroup ("0::/path" in /proc/self/cgroup), made relative to
  * the mount's root: a mount of a subtree shows only that subtree.  */
-static int read_own_cgroup(const char *mount_root, char **own,
-			   struct error **err)
+static int read_own_cgroup(const char *mount_root, char **own, struct error **err)
 {
 	cleanup_free char *text = NULL;
 	const char *path = NULL;
 	size_t rlen = strlen(mount_root);
 
-	if (read_file_at(AT_FDCWD, "/proc/self/cgroup", &text,
-			 NULL, err) < 0)
+	if (read_file_at(AT_FDCWD, "/proc/self/cgroup", &text, NULL, err) < 0)
 		return -1;
-	for (char *line = strtok(text, "\n"); line != NULL;
-	     line = strtok(NULL, "\n")) {
+	for (char *line = strtok(text, "\n"); line != NULL; line = strtok(NULL, "\n")) {
 		if (strncmp(line, "0::", 3) == 0) {
 			path = line + 3;
 			break;
@@ -141,8 +137,7 @@ int cg_hierarchy_find(struct cg_hierarchy *h, struct error **err)
 			continue;
 		if (strcmp(m.fstype, "cgroup") == 0) {
 			h->hybrid = true;
-		} else if (strcmp(m.fstype, "cgroup2") == 0 &&
-			   mount_rank(m.point) < best_rank) {
+		} else if (strcmp(m.fstype, "cgroup2") == 0 && mount_rank(m.point) < best_rank) {
 			best_rank = mount_rank(m.point);
 			free(h->mount);
 			free(best_root);
@@ -151,7 +146,7 @@ int cg_hierarchy_find(struct cg_hierarchy *h, struct error **err)
 		}
 	}
 	if (h->mount == NULL) {
-		h->hybrid = false;	/* v1 only: no unified part at all */
+		h->hybrid = false; /* v1 only: no unified part at all */
 		return 0;
 	}
 	if (read_own_cgroup(best_root, &h->own, err) < 0) {
@@ -181,12 +176,11 @@ char *cg_mount_of(const char *path)
 		struct mount_entry m;
 		size_t len;
 
-		if (!parse_mountinfo_line(line, &m) ||
-		    strcmp(m.fstype, "cgroup2") != 0)
+		if (!parse_mountinfo_line(line, &m) || strcmp(m.fstype, "cgroup2") != 0)
 			continue;
 		len = strlen(m.point);
-		if (strncmp(path, m.point, len) != 0 ||
-		    (path[len] != '/' && path[len] != '\0') || len <= best_len)
+		if (strncmp(path, m.point, len) != 0 || (path[len] != '/' && path[len] != '\0') ||
+		    len <= best_len)
 			continue;
 		free(best);
 		best = xstrdup(m.point);
@@ -198,24 +192,19 @@ char *cg_mount_of(const char *path)
 /* Append the components of `p` to `out` ("/a/b"), dropping empty and "."
  * components; ".." is refused: a container must never climb out of the
  * place its cgroupsPath names.  */
-static int append_clean(char **out, const char *p, const char *what,
-			struct error **err)
+static int append_clean(char **out, const char *p, const char *what, struct error **err)
 {
 	cleanup_free char *copy = xstrdup(p);
 	char *save = NULL;
 
-	for (char *c = strtok_r(copy, "/", &save); c != NULL;
-	     c = strtok_r(NULL, "/", &save)) {
+	for (char *c = strtok_r(copy, "/", &save); c != NULL; c = strtok_r(NULL, "/", &save)) {
 		char *joined;
 
 		if (strcmp(c, ".") == 0)
 			continue;
 		if (strcmp(c, "..") == 0)
-			return error_set(err, EINVAL,
-					 "%s '%s': \"..\" is not allowed",
-					 what, p);
-		joined = xasprintf("%s/%s", strcmp(*out, "/") == 0 ? "" : *out,
-				   c);
+			return error_set(err, EINVAL, "%s '%s': \"..\" is not allowed", what, p);
+		joined = xasprintf("%s/%s", strcmp(*out, "/") == 0 ? "" : *out, c);
 		free(*out);
 		*out = joined;
 	}
@@ -227,8 +216,7 @@ static bool is_systemd_form(const char *p)
 {
 	const char *c1 = strchr(p, ':');
 
-	return p[0] != '/' && strchr(p, '/') == NULL && c1 != NULL &&
-	       strchr(c1 + 1, ':') != NULL &&
+	return p[0] != '/' && strchr(p, '/') == NULL && c1 != NULL && strchr(c1 + 1, ':') != NULL &&
 	       strchr(strchr(c1 + 1, ':') + 1, ':') == NULL;
 }
 
@@ -244,9 +232,8 @@ static char *parent_of(const char *path)
 	return dup;
 }
 
-int cg_path_resolve(const struct cg_hierarchy *h, const char *cgroups_path,
-		    const char *id, bool systemd, bool rootless, char **rel,
-		    struct error **err)
+int cg_path_resolve(const struct cg_hierarchy *h, const char *cgroups_path, const char *id,
+		    bool systemd, bool rootless, char **rel, struct error **err)
 {
 	cleanup_free char *out = NULL;
 	cleanup_free char *deflt = NULL;
@@ -261,19 +248,20 @@ int cg_path_resolve(const struct cg_hierarchy *h, const char *cgroups_path,
 				 "cgroup driver (it cannot create a systemd "
 				 "scope without D-Bus); run without "
 				 "--systemd-cgroup to use the cgroupfs driver",
-				 p ? " (cgroupsPath '" : "", p ? p : "",
-				 p ? "')" : "");
+				 p ? " (cgroupsPath '" : "", p ? p : "", p ? "')" : "");
 	if (p != NULL && p[0] != '\0' && is_systemd_form(p))
 		return error_set(err, EINVAL,
 				 "cgroupsPath '%s' has the systemd form "
 				 "\"slice:prefix:name\", but --systemd-cgroup "
-				 "was not given", p);
+				 "was not given",
+				 p);
 	if (p == NULL || p[0] == '\0') {
 		if (id == NULL || id[0] == '\0' || strchr(id, '/') != NULL ||
 		    strcmp(id, "..") == 0 || strcmp(id, ".") == 0)
 			return error_set(err, EINVAL,
 					 "container id '%s' cannot name a "
-					 "cgroup", id ? id : "");
+					 "cgroup",
+					 id ? id : "");
 		deflt = xasprintf("%sberth/%s", rootless ? "" : "/", id);
 		p = deflt;
 	}
@@ -284,8 +272,7 @@ int cg_path_resolve(const struct cg_hierarchy *h, const char *cgroups_path,
 	if (append_clean(&out, p, "cgroupsPath", err) < 0)
 		return -1;
 	if (strcmp(out, "/") == 0)
-		return error_set(err, EINVAL,
-				 "cgroupsPath '%s' names the root cgroup", p);
+		return error_set(err, EINVAL, "cgroupsPath '%s' names the root cgroup", p);
 	*rel = steal_ptr(out);
 	return 0;
 }

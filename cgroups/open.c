@@ -12,8 +12,8 @@
 #include "cgroups/internal.h"
 #include "core/fsutil.h"
 
-int cg_alloc(const char *path, const char *mount, bool rootless,
-	     struct cg **out, struct error **err)
+int cg_alloc(const char *path, const char *mount, bool rootless, struct cg **out,
+	     struct error **err)
 {
 	struct cg *cg = xcalloc(1, sizeof(*cg));
 
@@ -40,18 +40,14 @@ int cg_open(const char *path, struct cg **out, struct error **err)
 
 	*out = NULL;
 	if (path == NULL || path[0] != '/' || strstr(path, "/..") != NULL)
-		return error_set(err, EINVAL, "cgroup: invalid path '%s'",
-				 path ? path : "");
+		return error_set(err, EINVAL, "cgroup: invalid path '%s'", path ? path : "");
 	if (statfs(path, &sfs) < 0)
 		return error_set(err, errno, "cgroup: '%s'", path);
 	if (sfs.f_type != CGROUP2_SUPER_MAGIC)
-		return error_set(err, EINVAL,
-				 "cgroup: '%s' is not on a cgroup2 filesystem",
-				 path);
+		return error_set(err, EINVAL, "cgroup: '%s' is not on a cgroup2 filesystem", path);
 	mount = cg_mount_of(path);
 	if (mount == NULL)
-		return error_set(err, ENOENT,
-				 "cgroup: no cgroup2 mount holds '%s'", path);
+		return error_set(err, ENOENT, "cgroup: no cgroup2 mount holds '%s'", path);
 	/* root in a user namespace cannot load bpf programs either, but it
 	 * is not asked to: only creation and update install filters, and
 	 * both fail clearly there */

@@ -40,8 +40,7 @@ static bool read_u64(int dirfd, const char *file, uint64_t *v)
 
 	if (text == NULL)
 		return false;
-	*v = strncmp(text, "max", 3) == 0 ? UINT64_MAX
-					  : strtoull(text, NULL, 10);
+	*v = strncmp(text, "max", 3) == 0 ? UINT64_MAX : strtoull(text, NULL, 10);
 	return true;
 }
 
@@ -116,9 +115,8 @@ static void write_cpu_list(struct jsonw *w, const char *key, const char *text)
 static void write_cpuset(const struct cg *cg, struct jsonw *w)
 {
 	static const char *const flags[] = {
-		"mem_hardwall", "mem_exclusive", "memory_migrate",
-		"memory_spread_page", "memory_spread_slab", "memory_pressure",
-		"sched_load_balance",
+		"mem_hardwall",	      "mem_exclusive",	 "memory_migrate",     "memory_spread_page",
+		"memory_spread_slab", "memory_pressure", "sched_load_balance",
 	};
 	cleanup_free char *cpus = slurp(cg->dirfd, "cpuset.cpus.effective");
 	cleanup_free char *mems = slurp(cg->dirfd, "cpuset.mems.effective");
@@ -135,8 +133,8 @@ static void write_cpuset(const struct cg *cg, struct jsonw *w)
 	jsonw_obj_close(w);
 }
 
-static void write_entry(struct jsonw *w, const char *key, uint64_t limit,
-			uint64_t usage, uint64_t max, uint64_t failcnt)
+static void write_entry(struct jsonw *w, const char *key, uint64_t limit, uint64_t usage,
+			uint64_t max, uint64_t failcnt)
 {
 	jsonw_key(w, key);
 	jsonw_obj_open(w);
@@ -158,8 +156,7 @@ static void write_raw(struct jsonw *w, char *stat)
 	char *lines[512];
 	size_t n = 0;
 
-	for (char *l = strtok(stat, "\n"); l != NULL && n < 512;
-	     l = strtok(NULL, "\n"))
+	for (char *l = strtok(stat, "\n"); l != NULL && n < 512; l = strtok(NULL, "\n"))
 		lines[n++] = l;
 	if (n == 0)
 		return;
@@ -196,9 +193,7 @@ static void write_memory(const struct cg *cg, struct jsonw *w)
 		read_u64(cg->dirfd, "memory.swap.peak", &s_peak);
 		s_usage += usage;
 		if (s_limit != UINT64_MAX)
-			s_limit = limit > UINT64_MAX - s_limit
-					  ? UINT64_MAX
-					  : s_limit + limit;
+			s_limit = limit > UINT64_MAX - s_limit ? UINT64_MAX : s_limit + limit;
 	}
 	jsonw_key(w, "memory");
 	jsonw_obj_open(w);
@@ -220,7 +215,7 @@ static void write_pids(const struct cg *cg, struct jsonw *w)
 	if (read_u64(cg->dirfd, "pids.current", &current)) {
 		read_u64(cg->dirfd, "pids.max", &limit);
 		if (limit == UINT64_MAX)
-			limit = 0;	/* "max": no limit, runc's 0 */
+			limit = 0; /* "max": no limit, runc's 0 */
 	} else {
 		/* no pids controller: count the processes, as runc does */
 		pid_t *pids = NULL;
@@ -240,20 +235,18 @@ static void write_pids(const struct cg *cg, struct jsonw *w)
 }
 
 /* io.stat "8:0 rbytes=1 wbytes=2 rios=3 wios=4 ..." -> v1-style tables */
-static void write_io_table(struct jsonw *w, const char *key,
-			   const char *text, const char *rkey,
+static void write_io_table(struct jsonw *w, const char *key, const char *text, const char *rkey,
 			   const char *wkey)
 {
 	bool open = false;
 
 	for (const char *line = text; line != NULL && *line;) {
 		unsigned long major, minor;
-		const char *ops[2][2] = { { rkey, "Read" }, { wkey, "Write" } };
+		const char *ops[2][2] = {{rkey, "Read"}, {wkey, "Write"}};
 
 		if (sscanf(line, "%lu:%lu", &major, &minor) == 2) {
 			for (int i = 0; i < 2; i++) {
-				cleanup_free char *pat =
-					xasprintf(" %s=", ops[i][0]);
+				cleanup_free char *pat = xasprintf(" %s=", ops[i][0]);
 				const char *eol = strchr(line, '\n');
 				const char *at = strstr(line, pat);
 
@@ -268,8 +261,7 @@ static void write_io_table(struct jsonw *w, const char *key,
 				kv_omit(w, "major", major);
 				kv_omit(w, "minor", minor);
 				jsonw_kv_str(w, "op", ops[i][1]);
-				kv_omit(w, "value", strtoull(at + strlen(pat),
-							     NULL, 10));
+				kv_omit(w, "value", strtoull(at + strlen(pat), NULL, 10));
 				jsonw_obj_close(w);
 			}
 		}
@@ -295,7 +287,7 @@ static void write_blkio(const struct cg *cg, struct jsonw *w)
 /* "hugepages-2048kB" -> "2MB", as runc names page sizes */
 static char *page_size_name(const char *dirent_name)
 {
-	static const char *const units[] = { "KB", "MB", "GB", "TB", "PB" };
+	static const char *const units[] = {"KB", "MB", "GB", "TB", "PB"};
 	unsigned long long kb;
 	int u = 0;
 
@@ -311,7 +303,7 @@ static char *page_size_name(const char *dirent_name)
 static void write_hugetlb(const struct cg *cg, struct jsonw *w)
 {
 	cleanup_closedir DIR *d = opendir(HUGEPAGES_DIR);
-	char *names[16];
+	char *names[16] = {NULL};
 	size_t n = 0;
 	struct dirent *de;
 
@@ -325,18 +317,15 @@ static void write_hugetlb(const struct cg *cg, struct jsonw *w)
 	jsonw_key(w, "hugetlb");
 	jsonw_obj_open(w);
 	for (size_t i = 0; i < n; i++) {
-		cleanup_free char *cur = xasprintf("hugetlb.%s.current",
-						   names[i]);
-		cleanup_free char *ev = xasprintf("hugetlb.%s.events",
-						  names[i]);
+		cleanup_free char *cur = xasprintf("hugetlb.%s.current", names[i]);
+		cleanup_free char *ev = xasprintf("hugetlb.%s.events", names[i]);
 		uint64_t usage = 0;
 
 		if (read_u64(cg->dirfd, cur, &usage)) {
 			jsonw_key(w, names[i]);
 			jsonw_obj_open(w);
 			kv_omit(w, "usage", usage);
-			jsonw_kv_uint(w, "failcnt",
-				      key_u64(cg->dirfd, ev, "max"));
+			jsonw_kv_uint(w, "failcnt", key_u64(cg->dirfd, ev, "max"));
 			jsonw_obj_close(w);
 		}
 		free(names[i]);
@@ -347,8 +336,7 @@ static void write_hugetlb(const struct cg *cg, struct jsonw *w)
 int cg_stats_write(const struct cg *cg, struct jsonw *w, struct error **err)
 {
 	if (faccessat(cg->dirfd, "cgroup.procs", F_OK, 0) < 0)
-		return error_set(err, errno, "cgroup: stats of '%s'",
-				 cg->path);
+		return error_set(err, errno, "cgroup: stats of '%s'", cg->path);
 	jsonw_obj_open(w);
 	write_cpu(cg, w);
 	write_cpuset(cg, w);
@@ -363,4 +351,20 @@ int cg_stats_write(const struct cg *cg, struct jsonw *w, struct error **err)
 	jsonw_null(w);
 	jsonw_obj_close(w);
 	return 0;
+}
+
+/* A job's usage for `berth sandbox --stats`: what the kernel counted in
+ * the cgroup.  A counter the hierarchy lacks (memory.peak without the
+ * memory controller, pids.peak before Linux 6.1...) is marked absent.  */
+void cg_usage_read(const struct cg *cg, struct cg_usage *u)
+{
+	cleanup_free char *cpu = slurp(cg->dirfd, "cpu.stat");
+	cleanup_free char *mev = slurp(cg->dirfd, "memory.events");
+
+	memset(u, 0, sizeof(*u));
+	u->has_cpu = cpu != NULL && cg_kv_find(cpu, "user_usec", &u->user_usec) &&
+		     cg_kv_find(cpu, "system_usec", &u->system_usec);
+	u->has_memory_peak = read_u64(cg->dirfd, "memory.peak", &u->memory_peak);
+	u->has_oom_kills = mev != NULL && cg_kv_find(mev, "oom_kill", &u->oom_kills);
+	u->has_pids_peak = read_u64(cg->dirfd, "pids.peak", &u->pids_peak);
 }

@@ -18,15 +18,13 @@ struct cmd_ctx {
 
 struct cmd {
 	const char *name;
-	int (*run)(struct cmd_ctx *ctx, int argc, char **argv,
-		   struct error **err);
-	const char *args;	/* usage after the verb */
+	int (*run)(struct cmd_ctx *ctx, int argc, char **argv, struct error **err);
+	const char *args; /* usage after the verb */
 	const char *summary;
 };
 
-#define CMD_DECLARE(name)                                                      \
-	int cmd_##name(struct cmd_ctx *ctx, int argc, char **argv,             \
-		       struct error **err)
+#define CMD_DECLARE(name)                                                                          \
+	int cmd_##name(struct cmd_ctx *ctx, int argc, char **argv, struct error **err)
 
 CMD_DECLARE(create);
 CMD_DECLARE(start);
@@ -43,6 +41,7 @@ CMD_DECLARE(resume);
 CMD_DECLARE(update);
 CMD_DECLARE(events);
 CMD_DECLARE(features);
+CMD_DECLARE(sandbox);
 
 /* usage error for the verb: "create: <text> (see 'berth create --help')" */
 int cmd_usage(struct cmd_ctx *ctx, struct error **err, const char *fmt, ...)
@@ -52,8 +51,7 @@ int cmd_usage(struct cmd_ctx *ctx, struct error **err, const char *fmt, ...)
 int cmd_help(struct cmd_ctx *ctx, const char *options);
 
 /* exactly one positional argument (the container id) after the flags */
-int cmd_one_id(struct cmd_ctx *ctx, int argc, char **argv, const char **id,
-	       struct error **err);
+int cmd_one_id(struct cmd_ctx *ctx, int argc, char **argv, const char **id, struct error **err);
 
 /* "--bundle" made absolute (default: the current directory) */
 char *cmd_abs_path(const char *path);
@@ -62,7 +60,7 @@ char *cmd_abs_path(const char *path);
 int cmd_parse_size(const char *s, long long *out);
 
 /* non-negative int option value */
-int cmd_parse_int(struct cmd_ctx *ctx, const char *opt, const char *s,
-		  int *out, struct error **err);
+int cmd_parse_int(struct cmd_ctx *ctx, const char *opt, const char *s, int *out,
+		  struct error **err);
 
 #endif

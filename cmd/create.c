@@ -20,20 +20,20 @@ static const char run_help[] =
 
 enum { OPT_PID = 256, OPT_CONSOLE, OPT_NOPIVOT, OPT_KEYRING, OPT_PRESERVE, OPT_KEEP };
 
-static int parse(struct cmd_ctx *ctx, int argc, char **argv, bool run,
-		 struct rt_create_opts *o, struct error **err)
+static int parse(struct cmd_ctx *ctx, int argc, char **argv, bool run, struct rt_create_opts *o,
+		 struct error **err)
 {
 	static const struct option opts[] = {
-		{ "bundle", required_argument, NULL, 'b' },
-		{ "pid-file", required_argument, NULL, OPT_PID },
-		{ "console-socket", required_argument, NULL, OPT_CONSOLE },
-		{ "no-pivot", no_argument, NULL, OPT_NOPIVOT },
-		{ "no-new-keyring", no_argument, NULL, OPT_KEYRING },
-		{ "preserve-fds", required_argument, NULL, OPT_PRESERVE },
-		{ "detach", no_argument, NULL, 'd' },
-		{ "keep", no_argument, NULL, OPT_KEEP },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		{"bundle", required_argument, NULL, 'b'},
+		{"pid-file", required_argument, NULL, OPT_PID},
+		{"console-socket", required_argument, NULL, OPT_CONSOLE},
+		{"no-pivot", no_argument, NULL, OPT_NOPIVOT},
+		{"no-new-keyring", no_argument, NULL, OPT_KEYRING},
+		{"preserve-fds", required_argument, NULL, OPT_PRESERVE},
+		{"detach", no_argument, NULL, 'd'},
+		{"keep", no_argument, NULL, OPT_KEEP},
+		{"help", no_argument, NULL, 'h'},
+		{0},
 	};
 	const char *bundle = NULL;
 	int c;
@@ -51,7 +51,8 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, bool run,
 			break;
 		case 'd':
 			if (!run)
-				return cmd_usage(ctx, err, "unknown option '-d' (create always detaches)");
+				return cmd_usage(ctx, err,
+						 "unknown option '-d' (create always detaches)");
 			o->detach = true;
 			break;
 		case OPT_KEEP:
@@ -64,8 +65,7 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, bool run,
 			if (run)
 				fputs(run_help, stdout);
 			return 1;
-		default:
-			return cmd_usage(ctx, err, "unknown option '%s'", argv[optind - 1]);
+		default: return cmd_usage(ctx, err, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (cmd_one_id(ctx, argc, argv, &o->id, err) < 0)
@@ -76,7 +76,7 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, bool run,
 
 CMD_DECLARE(create)
 {
-	struct rt_create_opts o = { 0 };
+	struct rt_create_opts o = {0};
 	int rc = parse(ctx, argc, argv, false, &o, err);
 
 	if (rc == 0)
@@ -87,7 +87,7 @@ CMD_DECLARE(create)
 
 CMD_DECLARE(run)
 {
-	struct rt_create_opts o = { 0 };
+	struct rt_create_opts o = {0};
 	int status = 0;
 	int rc = parse(ctx, argc, argv, true, &o, err);
 

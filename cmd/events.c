@@ -28,10 +28,10 @@ static int parse_duration(const char *s, unsigned *ms)
 CMD_DECLARE(events)
 {
 	static const struct option opts[] = {
-		{ "stats", no_argument, NULL, 's' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		{"stats", no_argument, NULL, 's'},
+		{"interval", required_argument, NULL, 'i'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
 	};
 	unsigned interval = 5000;
 	bool stats = false;
@@ -43,10 +43,15 @@ CMD_DECLARE(events)
 			stats = true;
 		else if (c == 'i') {
 			if (parse_duration(optarg, &interval) < 0)
-				return cmd_usage(ctx, err, "--interval: \"%s\" is not a duration (e.g. 5s, 500ms)", optarg);
+				return cmd_usage(
+					ctx, err,
+					"--interval: \"%s\" is not a duration (e.g. 5s, 500ms)",
+					optarg);
 		} else if (c == 'h')
-			return cmd_help(ctx, "      --stats          print one stats object and exit\n"
-					     "      --interval D     time between stats lines (default 5s)\n");
+			return cmd_help(
+				ctx,
+				"      --stats          print one stats object and exit\n"
+				"      --interval D     time between stats lines (default 5s)\n");
 		else
 			return cmd_usage(ctx, err, "unknown option '%s'", argv[optind - 1]);
 	}

@@ -26,8 +26,16 @@ static const char exec_help[] =
 	"      --console-socket PATH send the pty master to this AF_UNIX socket\n"
 	"      --preserve-fds N      pass fds 3..3+N-1 on\n";
 
-enum { OPT_CWD = 256, OPT_NNP, OPT_PID, OPT_CONSOLE, OPT_PRESERVE, OPT_LABEL,
-       OPT_APPARMOR, OPT_IGNORE };
+enum {
+	OPT_CWD = 256,
+	OPT_NNP,
+	OPT_PID,
+	OPT_CONSOLE,
+	OPT_PRESERVE,
+	OPT_LABEL,
+	OPT_APPARMOR,
+	OPT_IGNORE
+};
 
 struct exec_args {
 	struct rt_exec_opts o;
@@ -69,8 +77,8 @@ static int parse_user(struct cmd_ctx *ctx, const char *s, struct rt_exec_opts *o
 
 static int add_cap(struct exec_args *a, const char *name, struct error **err)
 {
-	cleanup_free char *full = strncasecmp(name, "CAP_", 4) == 0 ?
-		xstrdup(name) : xasprintf("CAP_%s", name);
+	cleanup_free char *full =
+		strncasecmp(name, "CAP_", 4) == 0 ? xstrdup(name) : xasprintf("CAP_%s", name);
 	int cap;
 
 	for (char *p = full; *p; p++)
@@ -89,23 +97,23 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct exec_args *a
 		 struct error **err)
 {
 	static const struct option opts[] = {
-		{ "process", required_argument, NULL, 'p' },
-		{ "tty", no_argument, NULL, 't' },
-		{ "env", required_argument, NULL, 'e' },
-		{ "cwd", required_argument, NULL, OPT_CWD },
-		{ "user", required_argument, NULL, 'u' },
-		{ "additional-gids", required_argument, NULL, 'g' },
-		{ "cap", required_argument, NULL, 'c' },
-		{ "no-new-privs", no_argument, NULL, OPT_NNP },
-		{ "detach", no_argument, NULL, 'd' },
-		{ "pid-file", required_argument, NULL, OPT_PID },
-		{ "console-socket", required_argument, NULL, OPT_CONSOLE },
-		{ "preserve-fds", required_argument, NULL, OPT_PRESERVE },
-		{ "process-label", required_argument, NULL, OPT_LABEL },
-		{ "apparmor", required_argument, NULL, OPT_APPARMOR },
-		{ "ignore-paused", no_argument, NULL, OPT_IGNORE },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		{"process", required_argument, NULL, 'p'},
+		{"tty", no_argument, NULL, 't'},
+		{"env", required_argument, NULL, 'e'},
+		{"cwd", required_argument, NULL, OPT_CWD},
+		{"user", required_argument, NULL, 'u'},
+		{"additional-gids", required_argument, NULL, 'g'},
+		{"cap", required_argument, NULL, 'c'},
+		{"no-new-privs", no_argument, NULL, OPT_NNP},
+		{"detach", no_argument, NULL, 'd'},
+		{"pid-file", required_argument, NULL, OPT_PID},
+		{"console-socket", required_argument, NULL, OPT_CONSOLE},
+		{"preserve-fds", required_argument, NULL, OPT_PRESERVE},
+		{"process-label", required_argument, NULL, OPT_LABEL},
+		{"apparmor", required_argument, NULL, OPT_APPARMOR},
+		{"ignore-paused", no_argument, NULL, OPT_IGNORE},
+		{"help", no_argument, NULL, 'h'},
+		{0},
 	};
 	struct rt_exec_opts *o = &a->o;
 	int c;
@@ -134,7 +142,8 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct exec_args *a
 				return -1;
 			break;
 		case OPT_LABEL:
-			return error_set(err, 0, "exec: --process-label: SELinux is not supported by berth");
+			return error_set(
+				err, 0, "exec: --process-label: SELinux is not supported by berth");
 		case OPT_APPARMOR: o->apparmor = optarg; break;
 		case OPT_IGNORE: break;
 		case 'h': cmd_help(ctx, exec_help); return 1;
@@ -164,7 +173,7 @@ static struct spec_process *load_process(const char *path, struct error **err)
 
 CMD_DECLARE(exec)
 {
-	struct exec_args a = { 0 };
+	struct exec_args a = {0};
 	struct spec_process *proc = NULL;
 	int status = 0, rc;
 

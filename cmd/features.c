@@ -11,38 +11,91 @@
 #include "core/jsonw.h"
 #include "spec/spec.h"
 
-static const char *const hooks[] = { "prestart", "createRuntime", "createContainer",
-				     "startContainer", "poststart", "poststop", NULL };
-static const char *const namespaces[] = { "cgroup", "ipc", "mount", "network", "pid",
-					  "time", "user", "uts", NULL };
-static const char *const actions[] = { "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL",
-				       "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
-				       "SCMP_ACT_LOG", "SCMP_ACT_TRACE", "SCMP_ACT_TRAP", NULL };
-static const char *const operators[] = { "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",
-					 "SCMP_CMP_LE", "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ",
-					 "SCMP_CMP_NE", NULL };
-static const char *const archs[] = { "SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM", "SCMP_ARCH_MIPS",
-				     "SCMP_ARCH_MIPS64", "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL",
-				     "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",
-				     "SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE", "SCMP_ARCH_RISCV64",
-				     "SCMP_ARCH_S390", "SCMP_ARCH_S390X", "SCMP_ARCH_X32",
-				     "SCMP_ARCH_X86", "SCMP_ARCH_X86_64", NULL };
-static const char *const known_flags[] = { "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
-					   "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-					   "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL };
-static const char *const supported_flags[] = { "SECCOMP_FILTER_FLAG_TSYNC",
-					       "SECCOMP_FILTER_FLAG_LOG",
-					       "SECCOMP_FILTER_FLAG_SPEC_ALLOW", NULL };
+static const char *const hooks[] = {
+	"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
+	NULL};
+static const char *const namespaces[] = {"cgroup", "ipc",  "mount", "network", "pid",
+					 "time",   "user", "uts",   NULL};
+static const char *const actions[] = {
+	"SCMP_ACT_ALLOW",	 "SCMP_ACT_ERRNO",	 "SCMP_ACT_KILL",
+	"SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",
+	"SCMP_ACT_TRACE",	 "SCMP_ACT_TRAP",	 NULL};
+static const char *const operators[] = {"SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",
+					"SCMP_CMP_LE", "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ",
+					"SCMP_CMP_NE", NULL};
+static const char *const archs[] = {
+	"SCMP_ARCH_AARCH64",  "SCMP_ARCH_ARM",	       "SCMP_ARCH_MIPS",
+	"SCMP_ARCH_MIPS64",   "SCMP_ARCH_MIPS64N32",   "SCMP_ARCH_MIPSEL",
+	"SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",
+	"SCMP_ARCH_PPC64",    "SCMP_ARCH_PPC64LE",     "SCMP_ARCH_RISCV64",
+	"SCMP_ARCH_S390",     "SCMP_ARCH_S390X",       "SCMP_ARCH_X32",
+	"SCMP_ARCH_X86",      "SCMP_ARCH_X86_64",      NULL};
+static const char *const known_flags[] = {"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
+					  "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+					  "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL};
+static const char *const supported_flags[] = {"SECCOMP_FILTER_FLAG_TSYNC",
+					      "SECCOMP_FILTER_FLAG_LOG",
+					      "SECCOMP_FILTER_FLAG_SPEC_ALLOW", NULL};
 static const char *const mount_options[] = {
-	"async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec",
-	"iversion", "lazytime", "loud", "mand", "noatime", "nodev", "nodiratime",
-	"noexec", "noiversion", "nolazytime", "nomand", "norelatime", "nostrictatime",
-	"nosuid", "nosymfollow", "private", "ratime", "rbind", "rdev", "rdiratime",
-	"relatime", "remount", "rexec", "rnoatime", "rnodev", "rnodiratime",
-	"rnoexec", "rnorelatime", "rnostrictatime", "rnosuid", "rnosymfollow",
-	"ro", "rprivate", "rrelatime", "rro", "rrw", "rshared", "rslave",
-	"rstrictatime", "rsuid", "rsymfollow", "runbindable", "rw", "shared",
-	"silent", "slave", "strictatime", "suid", "symfollow", "sync", "unbindable",
+	"async",
+	"atime",
+	"bind",
+	"defaults",
+	"dev",
+	"diratime",
+	"dirsync",
+	"exec",
+	"iversion",
+	"lazytime",
+	"loud",
+	"mand",
+	"noatime",
+	"nodev",
+	"nodiratime",
+	"noexec",
+	"noiversion",
+	"nolazytime",
+	"nomand",
+	"norelatime",
+	"nostrictatime",
+	"nosuid",
+	"nosymfollow",
+	"private",
+	"ratime",
+	"rbind",
+	"rdev",
+	"rdiratime",
+	"relatime",
+	"remount",
+	"rexec",
+	"rnoatime",
+	"rnodev",
+	"rnodiratime",
+	"rnoexec",
+	"rnorelatime",
+	"rnostrictatime",
+	"rnosuid",
+	"rnosymfollow",
+	"ro",
+	"rprivate",
+	"rrelatime",
+	"rro",
+	"rrw",
+	"rshared",
+	"rslave",
+	"rstrictatime",
+	"rsuid",
+	"rsymfollow",
+	"runbindable",
+	"rw",
+	"shared",
+	"silent",
+	"slave",
+	"strictatime",
+	"suid",
+	"symfollow",
+	"sync",
+	"unbindable",
 	NULL,
 };
 

@@ -13,8 +13,7 @@
 #include "core/fsutil.h"
 #include "core/jsonw.h"
 
-static int parse_format(struct cmd_ctx *ctx, const char *s, bool *json,
-			struct error **err)
+static int parse_format(struct cmd_ctx *ctx, const char *s, bool *json, struct error **err)
 {
 	if (strcmp(s, "json") == 0)
 		*json = true;
@@ -28,10 +27,10 @@ static int parse_format(struct cmd_ctx *ctx, const char *s, bool *json,
 CMD_DECLARE(list)
 {
 	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		{"format", required_argument, NULL, 'f'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
 	};
 	struct rt_list_entry *v = NULL;
 	cleanup_free char *json_text = NULL;
@@ -46,7 +45,8 @@ CMD_DECLARE(list)
 		} else if (c == 'q') {
 			quiet = true;
 		} else if (c == 'h') {
-			return cmd_help(ctx, "  -f, --format table|json\n  -q, --quiet   ids only\n");
+			return cmd_help(ctx,
+					"  -f, --format table|json\n  -q, --quiet   ids only\n");
 		} else {
 			return cmd_usage(ctx, err, "unknown option '%s'", argv[optind - 1]);
 		}
@@ -61,12 +61,11 @@ CMD_DECLARE(list)
 		for (size_t i = 0; i < n; i++)
 			printf("%s\n", v[i].id);
 	else {
-		printf("%-12s %-8s %-10s %-40s %-32s %s\n", "ID", "PID", "STATUS",
-		       "BUNDLE", "CREATED", "OWNER");
+		printf("%-12s %-8s %-10s %-40s %-32s %s\n", "ID", "PID", "STATUS", "BUNDLE",
+		       "CREATED", "OWNER");
 		for (size_t i = 0; i < n; i++)
-			printf("%-12s %-8d %-10s %-40s %-32s %s\n", v[i].id,
-			       (int)v[i].pid, v[i].status, v[i].bundle,
-			       v[i].created, v[i].owner);
+			printf("%-12s %-8d %-10s %-40s %-32s %s\n", v[i].id, (int)v[i].pid,
+			       v[i].status, v[i].bundle, v[i].created, v[i].owner);
 	}
 	rt_list_free(v, n);
 	return 0;
@@ -103,8 +102,8 @@ static long field_at(const char *line, int col)
 }
 
 /* run ps(1) with the caller's options and keep the container's lines */
-static int ps_table(struct cmd_ctx *ctx, char **ps_args, const pid_t *pids,
-		    size_t n, struct error **err)
+static int ps_table(struct cmd_ctx *ctx, char **ps_args, const pid_t *pids, size_t n,
+		    struct error **err)
 {
 	size_t na = strv_len(ps_args);
 	char **argv = xcalloc(na + 3, sizeof(char *));
@@ -154,9 +153,9 @@ static int ps_table(struct cmd_ctx *ctx, char **ps_args, const pid_t *pids,
 CMD_DECLARE(ps)
 {
 	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		{"format", required_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
 	};
 	pid_t *pids = NULL;
 	bool json = false;
@@ -168,7 +167,9 @@ CMD_DECLARE(ps)
 			if (parse_format(ctx, optarg, &json, err) < 0)
 				return -1;
 		} else if (c == 'h') {
-			return cmd_help(ctx, "  -f, --format table|json  (table runs ps(1), default -ef)\n");
+			return cmd_help(
+				ctx,
+				"  -f, --format table|json  (table runs ps(1), default -ef)\n");
 		} else {
 			return cmd_usage(ctx, err, "unknown option '%s'", argv[optind - 1]);
 		}

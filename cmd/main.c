@@ -17,21 +17,28 @@
 #define SPEC_VERSION "1.2.0"
 
 static const struct cmd commands[] = {
-	{ "create", cmd_create, "[options] ID", "create a container from a bundle (blocked before the process)" },
-	{ "start", cmd_start, "ID", "start the process of a created container" },
-	{ "run", cmd_run, "[options] ID", "create and start a container, and wait for it" },
-	{ "state", cmd_state, "ID", "print the state of a container" },
-	{ "kill", cmd_kill, "[--all] ID [SIGNAL]", "send a signal to the container's init (or all its processes)" },
-	{ "delete", cmd_delete, "[--force] ID", "delete a container and everything it holds" },
-	{ "list", cmd_list, "[--format table|json] [-q]", "list containers" },
-	{ "ps", cmd_ps, "[--format table|json] ID [ps options]", "list the processes of a container" },
-	{ "exec", cmd_exec, "[options] ID [COMMAND [ARG...]]", "run a new process in a running container" },
-	{ "pause", cmd_pause, "ID", "freeze every process of a container" },
-	{ "resume", cmd_resume, "ID", "thaw a paused container" },
-	{ "update", cmd_update, "[options] ID", "change the resource limits of a running container" },
-	{ "events", cmd_events, "[--stats] [--interval D] ID", "print resource usage and OOM events" },
-	{ "spec", cmd_spec, "[--rootless] [--bundle DIR]", "write a default config.json" },
-	{ "features", cmd_features, "", "print what this runtime supports (JSON)" },
+	{"create", cmd_create, "[options] ID",
+	 "create a container from a bundle (blocked before the process)"},
+	{"start", cmd_start, "ID", "start the process of a created container"},
+	{"run", cmd_run, "[options] ID", "create and start a container, and wait for it"},
+	{"state", cmd_state, "ID", "print the state of a container"},
+	{"kill", cmd_kill, "[--all] ID [SIGNAL]",
+	 "send a signal to the container's init (or all its processes)"},
+	{"delete", cmd_delete, "[--force] ID", "delete a container and everything it holds"},
+	{"list", cmd_list, "[--format table|json] [-q]", "list containers"},
+	{"ps", cmd_ps, "[--format table|json] ID [ps options]",
+	 "list the processes of a container"},
+	{"exec", cmd_exec, "[options] ID [COMMAND [ARG...]]",
+	 "run a new process in a running container"},
+	{"pause", cmd_pause, "ID", "freeze every process of a container"},
+	{"resume", cmd_resume, "ID", "thaw a paused container"},
+	{"update", cmd_update, "[options] ID", "change the resource limits of a running container"},
+	{"events", cmd_events, "[--stats] [--interval D] ID",
+	 "print resource usage and OOM events"},
+	{"spec", cmd_spec, "[--rootless] [--bundle DIR]", "write a default config.json"},
+	{"features", cmd_features, "", "print what this runtime supports (JSON)"},
+	{"sandbox", cmd_sandbox, "[options] -- CMD [ARG...]",
+	 "run one job in a fresh locked-down container (docker-lite)"},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -67,26 +74,25 @@ static void usage(FILE *out)
 
 static void version(void)
 {
-	printf("berth version %s\ncommit: %s\nspec: %s\n", BERTH_VERSION,
-	       BERTH_COMMIT, SPEC_VERSION);
+	printf("berth version %s\ncommit: %s\nspec: %s\n", BERTH_VERSION, BERTH_COMMIT,
+	       SPEC_VERSION);
 }
 
 /* parse options before the verb; returns the index of the verb, or -1 */
-static int parse_globals(int argc, char **argv, struct globals *gl,
-			 struct error **err)
+static int parse_globals(int argc, char **argv, struct globals *gl, struct error **err)
 {
 	static const struct option opts[] = {
-		{ "root", required_argument, NULL, 'r' },
-		{ "log", required_argument, NULL, 'l' },
-		{ "log-format", required_argument, NULL, 'f' },
-		{ "debug", no_argument, NULL, 'd' },
-		{ "systemd-cgroup", no_argument, NULL, 's' },
-		{ "cgroup-manager", required_argument, NULL, 'c' },
-		{ "rootless", required_argument, NULL, 'R' },
-		{ "criu", required_argument, NULL, 'C' },
-		{ "version", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		{"root", required_argument, NULL, 'r'},
+		{"log", required_argument, NULL, 'l'},
+		{"log-format", required_argument, NULL, 'f'},
+		{"debug", no_argument, NULL, 'd'},
+		{"systemd-cgroup", no_argument, NULL, 's'},
+		{"cgroup-manager", required_argument, NULL, 'c'},
+		{"rootless", required_argument, NULL, 'R'},
+		{"criu", required_argument, NULL, 'C'},
+		{"version", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
 	};
 	int c;
 
@@ -97,7 +103,9 @@ static int parse_globals(int argc, char **argv, struct globals *gl,
 		case 'l': gl->log_path = optarg; break;
 		case 'f':
 			if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
-				return error_set(err, 0, "--log-format: must be text or json, not \"%s\"", optarg);
+				return error_set(err, 0,
+						 "--log-format: must be text or json, not \"%s\"",
+						 optarg);
 			gl->log_json = strcmp(optarg, "json") == 0;
 			break;
 		case 'd': gl->debug = true; break;
@@ -107,8 +115,7 @@ static int parse_globals(int argc, char **argv, struct globals *gl,
 		case 'C': break; /* runc compatibility: checkpointing is not supported */
 		case 'v': version(); exit(0);
 		case 'h': usage(stdout); exit(0);
-		default:
-			return error_set(err, 0, "unknown global option '%s'", argv[optind - 1]);
+		default: return error_set(err, 0, "unknown global option '%s'", argv[optind - 1]);
 		}
 	}
 	return optind;
@@ -138,8 +145,7 @@ static char *default_root(bool rootless)
 	return xasprintf("/tmp/berth-%u", (unsigned)getuid());
 }
 
-static int setup_global(const struct globals *gl, struct cmd_ctx *ctx,
-			struct error **err)
+static int setup_global(const struct globals *gl, struct cmd_ctx *ctx, struct error **err)
 {
 	struct rt_global *g = &ctx->g;
 
@@ -153,8 +159,10 @@ static int setup_global(const struct globals *gl, struct cmd_ctx *ctx,
 		if (strcmp(gl->cgroup_manager, "disabled") == 0)
 			g->cgroup_manager = CG_MANAGER_DISABLED;
 		else if (strcmp(gl->cgroup_manager, "cgroupfs") != 0)
-			return error_set(err, 0, "--cgroup-manager: must be cgroupfs or disabled, not \"%s\"",
-					 gl->cgroup_manager);
+			return error_set(
+				err, 0,
+				"--cgroup-manager: must be cgroupfs or disabled, not \"%s\"",
+				gl->cgroup_manager);
 	}
 	if (g->rootless && gl->root == NULL && mkdir(g->root, 0700) < 0 && errno != EEXIST)
 		return error_set(err, errno, "state root '%s'", g->root);
@@ -182,8 +190,8 @@ static int finish(struct error *err, int status)
 
 int main(int argc, char **argv)
 {
-	struct globals gl = { 0 };
-	struct cmd_ctx ctx = { 0 };
+	struct globals gl = {0};
+	struct cmd_ctx ctx = {0};
 	struct error *err = NULL;
 	const struct cmd *cmd;
 	int first, status;
@@ -227,8 +235,8 @@ int cmd_usage(struct cmd_ctx *ctx, struct error **err, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vasprintf(&text, fmt, ap);
 	va_end(ap);
-	error_set(err, 0, "%s: %s (see 'berth %s --help')", ctx->verb,
-		  n >= 0 ? text : "bad usage", ctx->verb);
+	error_set(err, 0, "%s: %s (see 'berth %s --help')", ctx->verb, n >= 0 ? text : "bad usage",
+		  ctx->verb);
 	free(text);
 	return -1;
 }
@@ -243,8 +251,7 @@ int cmd_help(struct cmd_ctx *ctx, const char *options)
 	return 0;
 }
 
-int cmd_one_id(struct cmd_ctx *ctx, int argc, char **argv, const char **id,
-	       struct error **err)
+int cmd_one_id(struct cmd_ctx *ctx, int argc, char **argv, const char **id, struct error **err)
 {
 	if (optind >= argc)
 		return cmd_usage(ctx, err, "a container id is required");
@@ -281,10 +288,26 @@ int cmd_parse_size(const char *s, long long *out)
 		return 0;
 	}
 	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
-	case 't': case 'T': v <<= 40; end++; break;
+	case 'k':
+	case 'K':
+		v <<= 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		v <<= 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		v <<= 30;
+		end++;
+		break;
+	case 't':
+	case 'T':
+		v <<= 40;
+		end++;
+		break;
 	default: break;
 	}
 	if (*end == 'b' || *end == 'B')
@@ -295,8 +318,7 @@ int cmd_parse_size(const char *s, long long *out)
 	return 0;
 }
 
-int cmd_parse_int(struct cmd_ctx *ctx, const char *opt, const char *s,
-		  int *out, struct error **err)
+int cmd_parse_int(struct cmd_ctx *ctx, const char *opt, const char *s, int *out, struct error **err)
 {
 	char *end;
 	long v;

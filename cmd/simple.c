@@ -10,10 +10,9 @@
 #include "spec/spec.h"
 
 /* no options but --help; the id is the one argument */
-static int only_id(struct cmd_ctx *ctx, int argc, char **argv,
-		   const char **id, struct error **err)
+static int only_id(struct cmd_ctx *ctx, int argc, char **argv, const char **id, struct error **err)
 {
-	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
+	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0}};
 	int c;
 
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
@@ -66,9 +65,9 @@ CMD_DECLARE(resume)
 CMD_DECLARE(delete)
 {
 	static const struct option opts[] = {
-		{ "force", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		{"force", no_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
 	};
 	bool force = false;
 	const char *id;
@@ -78,7 +77,8 @@ CMD_DECLARE(delete)
 		if (c == 'f')
 			force = true;
 		else if (c == 'h')
-			return cmd_help(ctx, "  -f, --force   kill the container first if it still runs\n");
+			return cmd_help(
+				ctx, "  -f, --force   kill the container first if it still runs\n");
 		else
 			return cmd_usage(ctx, err, "unknown option '%s'", argv[optind - 1]);
 	}
@@ -90,9 +90,9 @@ CMD_DECLARE(delete)
 CMD_DECLARE(kill)
 {
 	static const struct option opts[] = {
-		{ "all", no_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		{"all", no_argument, NULL, 'a'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
 	};
 	bool all = false;
 	int c, sig = SIGTERM;
@@ -101,8 +101,10 @@ CMD_DECLARE(kill)
 		if (c == 'a')
 			all = true;
 		else if (c == 'h')
-			return cmd_help(ctx, "  -a, --all     signal every process of the container\n"
-					     "SIGNAL: a number or a name (KILL, SIGKILL); default SIGTERM\n");
+			return cmd_help(
+				ctx,
+				"  -a, --all     signal every process of the container\n"
+				"SIGNAL: a number or a name (KILL, SIGKILL); default SIGTERM\n");
 		else
 			return cmd_usage(ctx, err, "unknown option '%s'", argv[optind - 1]);
 	}

@@ -14,10 +14,10 @@
 CMD_DECLARE(spec)
 {
 	static const struct option opts[] = {
-		{ "rootless", no_argument, NULL, 'r' },
-		{ "bundle", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		{"rootless", no_argument, NULL, 'r'},
+		{"bundle", required_argument, NULL, 'b'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
 	};
 	cleanup_free char *json = NULL;
 	cleanup_free char *path = NULL;
@@ -33,8 +33,10 @@ CMD_DECLARE(spec)
 		else if (c == 'b')
 			bundle = optarg;
 		else if (c == 'h')
-			return cmd_help(ctx, "      --rootless     a config for an unprivileged user\n"
-					     "  -b, --bundle DIR   where to write config.json (default .)\n");
+			return cmd_help(
+				ctx,
+				"      --rootless     a config for an unprivileged user\n"
+				"  -b, --bundle DIR   where to write config.json (default .)\n");
 		else
 			return cmd_usage(ctx, err, "unknown option '%s'", argv[optind - 1]);
 	}

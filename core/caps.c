@@ -29,8 +29,7 @@ int caps_last_cap(void)
 
 	if (last >= 0)
 		return last;
-	if (read_file_at(AT_FDCWD, "/proc/sys/kernel/cap_last_cap", &buf, NULL,
-			 &err) < 0) {
+	if (read_file_at(AT_FDCWD, "/proc/sys/kernel/cap_last_cap", &buf, NULL, &err) < 0) {
 		error_free(err);
 		last = CAP_LAST_CAP;
 		return last;
@@ -50,11 +49,9 @@ int caps_drop_bounding(uint64_t bounding, struct error **err)
 		if (bounding & (1ULL << cap))
 			continue;
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-			return error_set(err, errno,
-					 "drop %s from the bounding set",
-					 spec_capability_name(cap) ?
-						 spec_capability_name(cap) :
-						 "capability");
+			return error_set(err, errno, "drop %s from the bounding set",
+					 spec_capability_name(cap) ? spec_capability_name(cap)
+								   : "capability");
 	}
 	return 0;
 }
@@ -87,8 +84,7 @@ int caps_apply(const struct spec_capabilities *caps, struct error **err)
 		return error_set(err, errno,
 				 "capabilities: set effective/permitted/inheritable "
 				 "(effective must be within permitted)");
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 &&
-	    errno != EINVAL)
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return error_set(err, errno, "capabilities: clear ambient");
 	for (int cap = 0; cap <= last; cap++) {
 		if (!(caps->ambient & (1ULL << cap)))

@@ -83,12 +83,14 @@ int error_wrap(struct error **err, const char *fmt, ...)
 
 int error_from_text(struct error **err, int errnum, const char *text)
 {
-	struct error *e = error_alloc(err);
 	char *dup = strdup(text);
 
-	msg_free(e->msg);
-	e->msg = dup != NULL ? dup : oom_text;
-	e->errnum = errnum;
+	error_alloc(err);
+	msg_free((*err)->msg);
+	(*err)->msg = dup != NULL ? dup : oom_text;
+	(*err)->errnum = errnum;
+	/* dup now belongs to *err, which the caller frees */
+	// cppcheck-suppress memleak
 	return -1;
 }
 

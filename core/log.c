@@ -13,10 +13,10 @@
 #include "core/log.h"
 
 static struct {
-	int fd;	/* -1: no --log */
+	int fd; /* -1: no --log */
 	bool json;
 	bool debug;
-} logger = { .fd = -1 };
+} logger = {.fd = -1};
 
 int log_open(const char *path, bool json, bool debug, struct error **err)
 {
@@ -58,14 +58,10 @@ void log_rfc3339_now(char *buf, unsigned long size)
 static const char *level_name(enum log_level level)
 {
 	switch (level) {
-	case LOG_DEBUG:
-		return "debug";
-	case LOG_INFO:
-		return "info";
-	case LOG_WARN:
-		return "warning";
-	default:
-		return "error";
+	case LOG_DEBUG: return "debug";
+	case LOG_INFO: return "info";
+	case LOG_WARN: return "warning";
+	default: return "error";
 	}
 }
 
@@ -101,8 +97,7 @@ static void emit(int fd, enum log_level level, const char *msg, bool json)
 		jsonw_free(w);
 	} else {
 		char *line = NULL;
-		int n = asprintf(&line, "%s level=%s msg=\"%s\"\n", now,
-				 level_name(level), msg);
+		int n = asprintf(&line, "%s level=%s msg=\"%s\"\n", now, level_name(level), msg);
 
 		if (n > 0)
 			write_all(fd, line, (size_t)n);
@@ -126,15 +121,13 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	if (logger.fd >= 0)
 		emit(logger.fd, level, msg, logger.json);
 	else if (level != LOG_DEBUG || logger.debug)
-		dprintf(STDERR_FILENO, "berth: %s: %s\n", level_name(level),
-			msg);
+		dprintf(STDERR_FILENO, "berth: %s: %s\n", level_name(level), msg);
 	free(msg);
 }
 
 void log_final_error(const struct error *err)
 {
-	const char *msg = err != NULL && err->msg != NULL ? err->msg :
-							    "unknown error";
+	const char *msg = err != NULL && err->msg != NULL ? err->msg : "unknown error";
 
 	if (logger.fd >= 0)
 		emit(logger.fd, LOG_ERROR, msg, logger.json);

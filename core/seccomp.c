@@ -42,8 +42,8 @@ static struct scmp_arg_cmp to_cmp(const struct spec_seccomp_arg *a)
 	return c;
 }
 
-static int add_rule(scmp_filter_ctx ctx, const struct spec_seccomp_rule *r,
-		    int nr, const char *name, struct error **err)
+static int add_rule(scmp_filter_ctx ctx, const struct spec_seccomp_rule *r, int nr,
+		    const char *name, struct error **err)
 {
 	struct scmp_arg_cmp cmp[6];
 	int rc;
@@ -53,8 +53,7 @@ static int add_rule(scmp_filter_ctx ctx, const struct spec_seccomp_rule *r,
 	} else if (!same_index_twice(r)) {
 		for (size_t i = 0; i < r->n_args; i++)
 			cmp[i] = to_cmp(&r->args[i]);
-		rc = seccomp_rule_add_array(ctx, r->action, nr,
-					    (unsigned)r->n_args, cmp);
+		rc = seccomp_rule_add_array(ctx, r->action, nr, (unsigned)r->n_args, cmp);
 	} else {
 		rc = 0;
 		for (size_t i = 0; i < r->n_args && rc == 0; i++) {
@@ -67,8 +66,7 @@ static int add_rule(scmp_filter_ctx ctx, const struct spec_seccomp_rule *r,
 	return 0;
 }
 
-static int add_rules(scmp_filter_ctx ctx, const struct spec_seccomp *sc,
-		     struct error **err)
+static int add_rules(scmp_filter_ctx ctx, const struct spec_seccomp *sc, struct error **err)
 {
 	for (size_t i = 0; i < sc->n_rules; i++) {
 		const struct spec_seccomp_rule *r = &sc->rules[i];
@@ -80,8 +78,7 @@ static int add_rules(scmp_filter_ctx ctx, const struct spec_seccomp *sc,
 			int nr = seccomp_syscall_resolve_name(*name);
 
 			if (nr == __NR_SCMP_ERROR) {
-				log_debug("seccomp: unknown syscall '%s' skipped",
-					  *name);
+				log_debug("seccomp: unknown syscall '%s' skipped", *name);
 				continue;
 			}
 			if (add_rule(ctx, r, nr, *name, err) < 0)
@@ -91,8 +88,8 @@ static int add_rules(scmp_filter_ctx ctx, const struct spec_seccomp *sc,
 	return 0;
 }
 
-static int set_attrs(scmp_filter_ctx ctx, const struct spec_seccomp *sc,
-		     bool nnp, struct error **err)
+static int set_attrs(scmp_filter_ctx ctx, const struct spec_seccomp *sc, bool nnp,
+		     struct error **err)
 {
 	int rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, nnp ? 1 : 0);
 
@@ -100,7 +97,9 @@ static int set_attrs(scmp_filter_ctx ctx, const struct spec_seccomp *sc,
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
 	if (rc == 0 && (sc->flags & SECCOMP_FILTER_FLAG_LOG))
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1);
-	if (rc == 0 && (sc->flags & SECCOMP_FILTER_FLAG_SPEC_ALLOW))
+	/* no "flags" at all: runc and crun skip the speculative store bypass
+	 * mitigation, a large cost on every syscall of the container */
+	if (rc == 0 && ((sc->flags & SECCOMP_FILTER_FLAG_SPEC_ALLOW) || !sc->has_flags))
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_SSB, 1);
 	if (rc < 0)
 		return error_set(err, -rc, "seccomp: set filter flags");

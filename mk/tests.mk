@@ -22,4 +22,25 @@ $(TEST_CACHE)/rootfs/.done: $(BUILD)/tests/probe tests/lib/mkrootfs.sh
 
 .PHONY: test-host
 test-host: $(BIN) test-rootfs
-	$(BATS) $(BATS_JOBS) tests/bats
+	tests/run.sh host
+
+# ASan+UBSan build of berth and the unit tests, in build-asan/
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+.PHONY: asan-build test-asan
+asan-build:
+	$(MAKE) BUILD=build-asan CFLAGS='$(ASAN_FLAGS)' EXTRA_LDFLAGS='-fsanitize=address,undefined' \
+		build-asan/berth build-asan/libberth.a \
+		$(UNIT_SRCS:tests/unit/%.c=build-asan/tests/%)
+test-asan: asan-build test-rootfs
+	tests/run.sh asan
+
+.PHONY: test
+test: deps
+	$(MAKE) all unit-build test-rootfs asan-build
+	tests/run.sh unit host vm clients asan
+
+.PHONY: demo
+demo: deps
+	$(MAKE) all
+	scripts/demo.sh

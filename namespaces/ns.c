@@ -46,35 +46,32 @@ unsigned long long ns_clone_flags(const struct spec *spec)
 		if (ns == SPEC_NS_CGROUP || ns == SPEC_NS_TIME)
 			continue;
 		if (ns_new(spec, (enum spec_ns)ns))
-			flags |= (unsigned long long)spec_ns_clone_flag(
-				(enum spec_ns)ns);
+			flags |= (unsigned long long)spec_ns_clone_flag((enum spec_ns)ns);
 	}
 	return flags;
 }
 
-static int join_one(const struct spec *spec, enum spec_ns ns, int fd,
-		    struct error **err)
+static int join_one(const struct spec *spec, enum spec_ns ns, int fd, struct error **err)
 {
 	if (setns(fd, spec_ns_clone_flag(ns)) < 0)
-		return error_set(err, errno, "join %s namespace '%s'",
-				 spec_ns_name(ns), spec->linux.ns[ns].path);
+		return error_set(err, errno, "join %s namespace '%s'", spec_ns_name(ns),
+				 spec->linux.ns[ns].path);
 	return 0;
 }
 
-static int open_ns(const struct spec *spec, enum spec_ns ns,
-		   struct error **err)
+static int open_ns(const struct spec *spec, enum spec_ns ns, struct error **err)
 {
 	int fd = open(spec->linux.ns[ns].path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		return error_set(err, errno, "open %s namespace '%s'",
-				 spec_ns_name(ns), spec->linux.ns[ns].path);
+		return error_set(err, errno, "open %s namespace '%s'", spec_ns_name(ns),
+				 spec->linux.ns[ns].path);
 	return fd;
 }
 
 int ns_join_for_children(const struct spec *spec, struct error **err)
 {
-	static const enum spec_ns later[] = { SPEC_NS_PID, SPEC_NS_TIME };
+	static const enum spec_ns later[] = {SPEC_NS_PID, SPEC_NS_TIME};
 
 	for (size_t i = 0; i < sizeof(later) / sizeof(later[0]); i++) {
 		cleanup_close int fd = -1;
@@ -97,8 +94,7 @@ int ns_join(const struct spec *spec, struct error **err)
 	 * would resolve in the container's view */
 	for (int ns = 0; ns < SPEC_NS_COUNT; ns++) {
 		fds[ns] = -1;
-		if (ns == SPEC_NS_PID || ns == SPEC_NS_TIME ||
-		    !ns_joined(spec, (enum spec_ns)ns))
+		if (ns == SPEC_NS_PID || ns == SPEC_NS_TIME || !ns_joined(spec, (enum spec_ns)ns))
 			continue;
 		fds[ns] = open_ns(spec, (enum spec_ns)ns, err);
 		if (fds[ns] < 0) {
@@ -140,12 +136,11 @@ static int write_time_offsets(const struct spec *spec, struct error **err)
 
 	/* clock ids: CLOCK_MONOTONIC 1, CLOCK_BOOTTIME 7 */
 	if (mono->set)
-		len += (size_t)snprintf(buf + len, sizeof(buf) - len,
-					"1 %lld %u\n", (long long)mono->secs,
-					mono->nanosecs);
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "1 %lld %u\n",
+					(long long)mono->secs, mono->nanosecs);
 	if (boot->set)
-		snprintf(buf + len, sizeof(buf) - len, "7 %lld %u\n",
-			 (long long)boot->secs, boot->nanosecs);
+		snprintf(buf + len, sizeof(buf) - len, "7 %lld %u\n", (long long)boot->secs,
+			 boot->nanosecs);
 	if (buf[0] == '\0')
 		return 0;
 	if (write_str_at(AT_FDCWD, "/proc/self/timens_offsets", buf, err) < 0)

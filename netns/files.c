@@ -33,8 +33,8 @@ static bool hostname_is_valid(const char *name)
 	return label != 0 && name[len - 1] != '-';
 }
 
-#define LOCALHOST_LINES                                                        \
-	"127.0.0.1\tlocalhost\n"                                               \
+#define LOCALHOST_LINES                                                                            \
+	"127.0.0.1\tlocalhost\n"                                                                   \
 	"::1\tlocalhost ip6-localhost ip6-loopback\n"
 
 char *netns_hosts_file(const struct netns_lease *lease, const char *hostname)
@@ -47,8 +47,7 @@ char *netns_hosts_file(const struct netns_lease *lease, const char *hostname)
 	}
 	/* the container's own name resolves to its bridge address when it
 	 * has one (what other containers reach it by), else to loopback */
-	return xasprintf(LOCALHOST_LINES "%s\t%s\n",
-			 lease != NULL ? lease->address : "127.0.1.1",
+	return xasprintf(LOCALHOST_LINES "%s\t%s\n", lease != NULL ? lease->address : "127.0.1.1",
 			 hostname);
 }
 

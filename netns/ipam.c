@@ -27,8 +27,7 @@ char *netns_ipam_default_dir(struct error **err)
 		return xstrdup("/run/berth/net");
 	xdg = getenv("XDG_RUNTIME_DIR");
 	if (xdg == NULL || xdg[0] != '/') {
-		error_set(err, 0,
-			  "XDG_RUNTIME_DIR is not set: no default ipam dir");
+		error_set(err, 0, "XDG_RUNTIME_DIR is not set: no default ipam dir");
 		return NULL;
 	}
 	return xasprintf("%s/berth/net", xdg);
@@ -46,20 +45,17 @@ static int netns_key(char *key, size_t size, struct error **err)
 	socklen_t len = sizeof(cookie);
 	struct stat st;
 
-	if (s >= 0 && getsockopt(s, SOL_SOCKET, SO_NETNS_COOKIE, &cookie,
-				 &len) == 0) {
+	if (s >= 0 && getsockopt(s, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len) == 0) {
 		snprintf(key, size, "netns-%llu", (unsigned long long)cookie);
 		return 0;
 	}
 	if (stat("/proc/thread-self/ns/net", &st) < 0)
-		return error_set(err, errno,
-				 "stat \"/proc/thread-self/ns/net\"");
+		return error_set(err, errno, "stat \"/proc/thread-self/ns/net\"");
 	snprintf(key, size, "netns-inode-%llu", (unsigned long long)st.st_ino);
 	return 0;
 }
 
-char *netns_ipam_db_path(const char *ipam_dir, const char *bridge,
-			 struct error **err)
+char *netns_ipam_db_path(const char *ipam_dir, const char *bridge, struct error **err)
 {
 	char key[64];
 
@@ -70,8 +66,8 @@ char *netns_ipam_db_path(const char *ipam_dir, const char *bridge,
 
 /* Open the database of the bridge; with create, make it first.  Without
  * create a missing database leaves *dfd at -1 and succeeds.  */
-static int db_open(const char *ipam_dir, const char *bridge, bool create,
-		   int *dfd, struct error **err)
+static int db_open(const char *ipam_dir, const char *bridge, bool create, int *dfd,
+		   struct error **err)
 {
 	cleanup_free char *path = netns_ipam_db_path(ipam_dir, bridge, err);
 
@@ -99,8 +95,7 @@ static int db_lock(int dfd, int *lockfd, struct error **err)
 }
 
 /* Read a small file of the database; a missing one is *text == NULL. */
-static int db_read(int dfd, const char *name, char **text,
-		   struct error **err)
+static int db_read(int dfd, const char *name, char **text, struct error **err)
 {
 	cleanup_error struct error *read_err = NULL;
 
@@ -114,8 +109,7 @@ static int db_read(int dfd, const char *name, char **text,
 
 /* The first use of a bridge records its subnet; later requests must ask
  * for the same one, since the bridge already carries that gateway.  */
-static int db_check_subnet(int dfd, const char *bridge,
-			   const struct netns_subnet *subnet,
+static int db_check_subnet(int dfd, const char *bridge, const struct netns_subnet *subnet,
 			   struct error **err)
 {
 	cleanup_free char *have = NULL, *want = NULL;
@@ -126,8 +120,7 @@ static int db_check_subnet(int dfd, const char *bridge,
 	if (db_read(dfd, "subnet", &have, err) < 0)
 		return -1;
 	if (have == NULL)
-		return atomic_write_at(dfd, "subnet", want, strlen(want), 0600,
-				       err);
+		return atomic_write_at(dfd, "subnet", want, strlen(want), 0600, err);
 	if (strcmp(have, want) == 0)
 		return 0;
 	have[strcspn(have, "\n")] = '\0';
@@ -161,8 +154,7 @@ enum lease_state { LEASE_FREE, LEASE_LIVE, LEASE_STALE };
 /* A lease is live while its container's state directory exists.  One we
  * cannot parse is stale: leases are written atomically, so it is not one
  * being written, and keeping it would leak the address for good.  */
-static int lease_state(int dfd, const char *name, enum lease_state *state,
-		       struct error **err)
+static int lease_state(int dfd, const char *name, enum lease_state *state, struct error **err)
 {
 	cleanup_free char *text = NULL, *copy = NULL, *path = NULL;
 	const char *id, *root;
@@ -187,48 +179,39 @@ static int lease_state(int dfd, const char *name, enum lease_state *state,
 	else
 		*state = LEASE_STALE;
 	if (*state == LEASE_STALE)
-		log_debug("ipam: reclaiming %s from \"%s\": \"%s\" is gone",
-			  name, id, path);
+		log_debug("ipam: reclaiming %s from \"%s\": \"%s\" is gone", name, id, path);
 	return 0;
 }
 
-static int check_owner(const struct netns_ipam_owner *owner,
-		       struct error **err)
+static int check_owner(const struct netns_ipam_owner *owner, struct error **err)
 {
 	if (netns_check_id(owner->id, err) < 0)
 		return -1;
 	if (owner->state_root == NULL || owner->state_root[0] != '/' ||
 	    strchr(owner->state_root, '\n') != NULL)
-		return error_set(err, EINVAL,
-				 "state root \"%s\" is not an absolute path",
+		return error_set(err, EINVAL, "state root \"%s\" is not an absolute path",
 				 owner->state_root ? owner->state_root : "");
 	return netns_check_ifname("veth name", owner->ifname, err);
 }
 
-static int lease_write(int dfd, const char *name,
-		       const struct netns_ipam_owner *owner,
+static int lease_write(int dfd, const char *name, const struct netns_ipam_owner *owner,
 		       struct error **err)
 {
-	cleanup_free char *text = xasprintf("id=%s\nstate_root=%s\nifname=%s\n",
-					    owner->id, owner->state_root,
-					    owner->ifname);
+	cleanup_free char *text = xasprintf("id=%s\nstate_root=%s\nifname=%s\n", owner->id,
+					    owner->state_root, owner->ifname);
 
 	return atomic_write_at(dfd, name, text, strlen(text), 0600, err);
 }
 
-int netns_ipam_alloc(const char *ipam_dir, const char *bridge,
-		     const struct netns_subnet *subnet,
-		     const struct netns_ipam_owner *owner, uint32_t *addr,
-		     struct error **err)
+int netns_ipam_alloc(const char *ipam_dir, const char *bridge, const struct netns_subnet *subnet,
+		     const struct netns_ipam_owner *owner, uint32_t *addr, struct error **err)
 {
 	cleanup_close int dfd = -1, lockfd = -1;
 	uint32_t last = netns_subnet_last_host(subnet);
 	char name[INET_ADDRSTRLEN];
 
-	if (check_owner(owner, err) < 0 ||
-	    db_open(ipam_dir, bridge, true, &dfd, err) < 0 ||
-	    db_lock(dfd, &lockfd, err) < 0 ||
-	    db_check_subnet(dfd, bridge, subnet, err) < 0)
+	if (check_owner(owner, err) < 0 || db_open(ipam_dir, bridge, true, &dfd, err) < 0 ||
+	    db_lock(dfd, &lockfd, err) < 0 || db_check_subnet(dfd, bridge, subnet, err) < 0)
 		return error_wrap(err, "ipam");
 	for (uint32_t a = netns_subnet_gateway(subnet) + 1; a <= last; a++) {
 		enum lease_state state;
@@ -244,12 +227,11 @@ int netns_ipam_alloc(const char *ipam_dir, const char *bridge,
 		return 0;
 	}
 	netns_addr_str(subnet->network, name);
-	return error_set(err, ENOSPC, "ipam: no free address in %s/%u",
-			 name, subnet->prefix);
+	return error_set(err, ENOSPC, "ipam: no free address in %s/%u", name, subnet->prefix);
 }
 
-int netns_ipam_release(const char *ipam_dir, const char *bridge,
-		       uint32_t addr, const char *ifname, struct error **err)
+int netns_ipam_release(const char *ipam_dir, const char *bridge, uint32_t addr, const char *ifname,
+		       struct error **err)
 {
 	cleanup_close int dfd = -1, lockfd = -1;
 	cleanup_free char *text = NULL;
@@ -261,8 +243,7 @@ int netns_ipam_release(const char *ipam_dir, const char *bridge,
 	if (dfd < 0)
 		return 0;
 	netns_addr_str(addr, name);
-	if (db_lock(dfd, &lockfd, err) < 0 ||
-	    db_read(dfd, name, &text, err) < 0)
+	if (db_lock(dfd, &lockfd, err) < 0 || db_read(dfd, name, &text, err) < 0)
 		return error_wrap(err, "ipam");
 	if (text == NULL)
 		return 0;

@@ -29,8 +29,7 @@
 char *netns_ipam_default_dir(struct error **err);
 
 /* The database directory of a bridge in the calling thread's netns.  */
-char *netns_ipam_db_path(const char *ipam_dir, const char *bridge,
-			 struct error **err);
+char *netns_ipam_db_path(const char *ipam_dir, const char *bridge, struct error **err);
 
 /* Who holds a lease.  state_root must be absolute: every berth process,
  * whatever its working directory, must see the same <state_root>/<id>. */
@@ -42,15 +41,13 @@ struct netns_ipam_owner {
 
 /* Lease the lowest free (or stale) address of the subnet above the
  * gateway.  Fails if the bridge's database records another subnet. */
-int netns_ipam_alloc(const char *ipam_dir, const char *bridge,
-		     const struct netns_subnet *subnet,
-		     const struct netns_ipam_owner *owner, uint32_t *addr,
-		     struct error **err);
+int netns_ipam_alloc(const char *ipam_dir, const char *bridge, const struct netns_subnet *subnet,
+		     const struct netns_ipam_owner *owner, uint32_t *addr, struct error **err);
 
 /* Drop the lease of addr if its file still names ifname (after a stale
  * reclaim it belongs to someone else and is left alone).  A missing lease
  * or database is fine: release is idempotent.  */
-int netns_ipam_release(const char *ipam_dir, const char *bridge,
-		       uint32_t addr, const char *ifname, struct error **err);
+int netns_ipam_release(const char *ipam_dir, const char *bridge, uint32_t addr, const char *ifname,
+		       struct error **err);
 
 #endif

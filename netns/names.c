@@ -23,8 +23,7 @@ bool netns_ifname_is_valid(const char *name)
 	return true;
 }
 
-int netns_check_ifname(const char *what, const char *name,
-		       struct error **err)
+int netns_check_ifname(const char *what, const char *name, struct error **err)
 {
 	if (netns_ifname_is_valid(name))
 		return 0;
@@ -52,8 +51,7 @@ int netns_check_id(const char *id, struct error **err)
 {
 	if (netns_id_is_valid(id))
 		return 0;
-	return error_set(err, EINVAL, "invalid container id \"%.64s\"",
-			 id != NULL ? id : "");
+	return error_set(err, EINVAL, "invalid container id \"%.64s\"", id != NULL ? id : "");
 }
 
 uint32_t netns_prefix_mask(unsigned int prefix)
@@ -61,8 +59,7 @@ uint32_t netns_prefix_mask(unsigned int prefix)
 	return prefix == 0 ? 0 : ~(uint32_t)0 << (32 - prefix);
 }
 
-int netns_subnet_parse(const char *cidr, struct netns_subnet *subnet,
-		       struct error **err)
+int netns_subnet_parse(const char *cidr, struct netns_subnet *subnet, struct error **err)
 {
 	const char *slash = strchr(cidr, '/');
 	char addr_text[INET_ADDRSTRLEN], net_text[INET_ADDRSTRLEN];
@@ -71,22 +68,18 @@ int netns_subnet_parse(const char *cidr, struct netns_subnet *subnet,
 	char *end;
 
 	if (slash == NULL || (size_t)(slash - cidr) >= sizeof(addr_text))
-		return error_set(err, EINVAL,
-				 "subnet \"%s\" is not an IPv4 CIDR", cidr);
+		return error_set(err, EINVAL, "subnet \"%s\" is not an IPv4 CIDR", cidr);
 	memcpy(addr_text, cidr, (size_t)(slash - cidr));
 	addr_text[slash - cidr] = '\0';
 	errno = 0;
 	prefix = strtoul(slash + 1, &end, 10);
 	if (!netns_addr_parse(addr_text, &addr) || !isdigit((unsigned char)slash[1]) ||
 	    *end != '\0' || errno != 0)
-		return error_set(err, EINVAL,
-				 "subnet \"%s\" is not an IPv4 CIDR", cidr);
+		return error_set(err, EINVAL, "subnet \"%s\" is not an IPv4 CIDR", cidr);
 	if (prefix < 8 || prefix > 30)
-		return error_set(err, EINVAL,
-				 "subnet \"%s\": prefix must be 8 to 30", cidr);
+		return error_set(err, EINVAL, "subnet \"%s\": prefix must be 8 to 30", cidr);
 	if (addr & ~netns_prefix_mask((unsigned int)prefix)) {
-		netns_addr_str(addr & netns_prefix_mask((unsigned int)prefix),
-			       net_text);
+		netns_addr_str(addr & netns_prefix_mask((unsigned int)prefix), net_text);
 		return error_set(err, EINVAL,
 				 "subnet \"%s\" has host bits set (did you "
 				 "mean %s/%lu?)",
@@ -115,8 +108,7 @@ void netns_veth_name(const char *id, char name[IFNAMSIZ])
 		h ^= *p;
 		h *= 0x100000001b3ULL;
 	}
-	snprintf(name, IFNAMSIZ, "vb%010llx",
-		 (unsigned long long)(h & 0xffffffffffULL));
+	snprintf(name, IFNAMSIZ, "vb%010llx", (unsigned long long)(h & 0xffffffffffULL));
 }
 
 void netns_mac(uint32_t addr, uint8_t mac[6])
@@ -131,8 +123,8 @@ void netns_mac(uint32_t addr, uint8_t mac[6])
 
 void netns_mac_str(const uint8_t mac[6], char text[18])
 {
-	snprintf(text, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
-		 mac[2], mac[3], mac[4], mac[5]);
+	snprintf(text, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4],
+		 mac[5]);
 }
 
 void netns_addr_str(uint32_t addr, char text[INET_ADDRSTRLEN])

@@ -13,15 +13,14 @@
 #include "core/error.h"
 
 struct netns_subnet {
-	uint32_t network;	/* host bits clear */
-	unsigned int prefix;	/* 8..30: room for a gateway and a host */
+	uint32_t network;    /* host bits clear */
+	unsigned int prefix; /* 8..30: room for a gateway and a host */
 };
 
 /* What the kernel accepts as a link name: 1..15 bytes, not "." or "..",
  * no '/', ':' or white space.  */
 bool netns_ifname_is_valid(const char *name);
-int netns_check_ifname(const char *what, const char *name,
-		       struct error **err);
+int netns_check_ifname(const char *what, const char *name, struct error **err);
 
 /* A container id becomes a path component (<state_root>/<id>) and a line
  * of a lease file: non-empty, no '/', no control characters, not "." or
@@ -30,8 +29,7 @@ bool netns_id_is_valid(const char *id);
 int netns_check_id(const char *id, struct error **err);
 
 /* "10.90.0.0/16" -> {0x0a5a0000, 16}; host bits must be clear.  */
-int netns_subnet_parse(const char *cidr, struct netns_subnet *subnet,
-		       struct error **err);
+int netns_subnet_parse(const char *cidr, struct netns_subnet *subnet, struct error **err);
 uint32_t netns_prefix_mask(unsigned int prefix);
 /* the bridge's address: the first host of the subnet */
 uint32_t netns_subnet_gateway(const struct netns_subnet *subnet);

@@ -29,16 +29,16 @@
 /* The defaults.  10.90.0.0/16 keeps clear of docker (172.17.0.0/16) and
  * podman (10.88.0.0/16, then 10.89.x.0/24 for extra networks), so berth can
  * share a host with them without two bridges routing the same prefix.  */
-#define NETNS_DEFAULT_BRIDGE "berth0"
-#define NETNS_DEFAULT_SUBNET "10.90.0.0/16"
-#define NETNS_DEFAULT_MTU 1500
+#define NETNS_DEFAULT_BRIDGE   "berth0"
+#define NETNS_DEFAULT_SUBNET   "10.90.0.0/16"
+#define NETNS_DEFAULT_MTU      1500
 #define NETNS_CONTAINER_IFNAME "eth0"
 
 enum netns_mode {
-	NETNS_NONE,	/* new netns with only lo (netns_loopback_up) */
-	NETNS_HOST,	/* no new netns: nothing to do here */
-	NETNS_BRIDGE,	/* new netns wired to a bridge (netns_bridge_setup) */
-	NETNS_JOIN,	/* join an existing netns path: nothing to do here */
+	NETNS_NONE,   /* new netns with only lo (netns_loopback_up) */
+	NETNS_HOST,   /* no new netns: nothing to do here */
+	NETNS_BRIDGE, /* new netns wired to a bridge (netns_bridge_setup) */
+	NETNS_JOIN,   /* join an existing netns path: nothing to do here */
 };
 
 struct netns_request {
@@ -50,17 +50,17 @@ struct netns_request {
 				   NULL -> NETNS_DEFAULT_SUBNET */
 	unsigned int mtu;	/* 0 -> the existing bridge's MTU, else 1500 */
 	const char *ipam_dir;	/* NULL -> netns_ipam_default_dir() */
-	const char *state_root;	/* berth's state root (required): a lease
+	const char *state_root; /* berth's state root (required): a lease
 				   whose <state_root>/<id> is gone is stale */
 };
 
 /* What the runtime saves in its state file and passes back for teardown. */
 struct netns_lease {
 	char bridge[16], host_ifname[16];
-	char address[46];	/* "10.90.0.2" */
-	unsigned int prefix;	/* 16 */
-	char gateway[46];	/* "10.90.0.1" */
-	char mac[18];		/* "02:62:0a:5a:00:02": container eth0 */
+	char address[46];    /* "10.90.0.2" */
+	unsigned int prefix; /* 16 */
+	char gateway[46];    /* "10.90.0.1" */
+	char mac[18];	     /* "02:62:0a:5a:00:02": container eth0 */
 };
 
 /* Parent side, once the container's network namespace exists
@@ -76,8 +76,8 @@ struct netns_lease {
  * netns_fd stays open (the caller owns it).  Errors read
  * "netns: add veth \"vb3f2a1c9d04\": File exists"; one is EEXIST when a
  * veth for this id is still there (a setup of the same id not torn down). */
-int netns_bridge_setup(const struct netns_request *req, int netns_fd,
-		       struct netns_lease *lease, struct error **err);
+int netns_bridge_setup(const struct netns_request *req, int netns_fd, struct netns_lease *lease,
+		       struct error **err);
 
 /* Bring lo up inside the given netns (mode none).  Also done by
  * netns_bridge_setup().  */
@@ -89,8 +89,7 @@ int netns_loopback_up(int netns_fd, struct error **err);
  * the lease's name, and only releases the address if its lease file still
  * names that veth (it may have been reclaimed by another container since).
  * ipam_dir NULL -> netns_ipam_default_dir().  */
-int netns_teardown(const struct netns_lease *lease, const char *ipam_dir,
-		   struct error **err);
+int netns_teardown(const struct netns_lease *lease, const char *ipam_dir, struct error **err);
 
 /* Contents for the container's /etc/hosts, /etc/hostname and
  * /etc/resolv.conf (the runtime writes them into the writable layer).

@@ -49,13 +49,11 @@ int netns_nl_open(struct netns_nl *nl, struct error **err)
  *    so berth aborts rather than carry on in the wrong place.  */
 int netns_nl_open_in(struct netns_nl *nl, int netns_fd, struct error **err)
 {
-	cleanup_close int home =
-		open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	cleanup_close int home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	int r;
 
 	if (home < 0)
-		return error_set(err, errno,
-				 "open \"/proc/thread-self/ns/net\"");
+		return error_set(err, errno, "open \"/proc/thread-self/ns/net\"");
 	if (setns(netns_fd, CLONE_NEWNET) < 0)
 		return error_set(err, errno, "enter the container netns");
 	r = netns_nl_open(nl, err);
@@ -74,8 +72,7 @@ void netns_nl_close(struct netns_nl *nl)
 	errno = saved;
 }
 
-struct nlmsghdr *netns_nl_msg(struct netns_nl *nl, char *buf, uint16_t type,
-			      uint16_t flags)
+struct nlmsghdr *netns_nl_msg(struct netns_nl *nl, char *buf, uint16_t type, uint16_t flags)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 
@@ -132,8 +129,7 @@ static int on_error(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_ERROR;
 }
 
-static int exchange(struct netns_nl *nl, struct nlmsghdr *nlh,
-		    struct call *c)
+static int exchange(struct netns_nl *nl, struct nlmsghdr *nlh, struct call *c)
 {
 	static mnl_cb_t ctl[NLMSG_ERROR + 1] = {[NLMSG_ERROR] = on_error};
 	char buf[32768] __attribute__((aligned(4)));
@@ -148,8 +144,8 @@ static int exchange(struct netns_nl *nl, struct nlmsghdr *nlh,
 			continue;
 		if (n < 0)
 			return -1;
-		r = mnl_cb_run2(buf, (size_t)n, nlh->nlmsg_seq, nl->portid,
-				on_data, c, ctl, NLMSG_ERROR + 1);
+		r = mnl_cb_run2(buf, (size_t)n, nlh->nlmsg_seq, nl->portid, on_data, c, ctl,
+				NLMSG_ERROR + 1);
 		if (r == MNL_CB_ERROR)
 			return -1;
 		if (r == MNL_CB_STOP)
@@ -157,8 +153,8 @@ static int exchange(struct netns_nl *nl, struct nlmsghdr *nlh,
 	}
 }
 
-int netns_nl_call(struct netns_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
-		  void *data, struct error **err, const char *fmt, ...)
+int netns_nl_call(struct netns_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data,
+		  struct error **err, const char *fmt, ...)
 {
 	struct call c = {.cb = cb, .data = data};
 	char what[256];

@@ -30,8 +30,7 @@ static int on_linkinfo_attr(const struct nlattr *attr, void *data)
 	if (mnl_attr_get_type(attr) == IFLA_INFO_KIND &&
 	    mnl_attr_validate(attr, MNL_TYPE_STRING) == 0)
 		snprintf(link->kind, sizeof(link->kind), "%.*s",
-			 (int)strnlen(mnl_attr_get_str(attr),
-				      mnl_attr_get_payload_len(attr)),
+			 (int)strnlen(mnl_attr_get_str(attr), mnl_attr_get_payload_len(attr)),
 			 mnl_attr_get_str(attr));
 	return MNL_CB_OK;
 }
@@ -62,16 +61,15 @@ static int on_link(const struct nlmsghdr *nlh, void *data)
 	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
 	struct netns_link *link = data;
 
-	if (nlh->nlmsg_type != RTM_NEWLINK ||
-	    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*ifi)))
+	if (nlh->nlmsg_type != RTM_NEWLINK || nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*ifi)))
 		return MNL_CB_OK;
 	link->index = ifi->ifi_index;
 	link->flags = ifi->ifi_flags;
 	return mnl_attr_parse(nlh, sizeof(*ifi), on_link_attr, link);
 }
 
-int netns_link_get(struct netns_nl *nl, const char *name,
-		   struct netns_link *link, struct error **err)
+int netns_link_get(struct netns_nl *nl, const char *name, struct netns_link *link,
+		   struct error **err)
 {
 	char buf[NETNS_NL_BUFSIZE] __attribute__((aligned(4)));
 	struct nlmsghdr *nlh = netns_nl_msg(nl, buf, RTM_GETLINK, 0);
@@ -80,8 +78,7 @@ int netns_link_get(struct netns_nl *nl, const char *name,
 	put_ifinfo(nlh, 0);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-	if (netns_nl_call(nl, nlh, on_link, link, err, "look up link \"%s\"",
-			  name) == 0)
+	if (netns_nl_call(nl, nlh, on_link, link, err, "look up link \"%s\"", name) == 0)
 		return 0;
 	if (errno != ENODEV)
 		return -1;
@@ -92,12 +89,11 @@ int netns_link_get(struct netns_nl *nl, const char *name,
 
 /* ---- creating, raising, deleting links -------------------------------- */
 
-int netns_bridge_add(struct netns_nl *nl, const char *name, unsigned int mtu,
-		     const uint8_t mac[6], struct error **err)
+int netns_bridge_add(struct netns_nl *nl, const char *name, unsigned int mtu, const uint8_t mac[6],
+		     struct error **err)
 {
 	char buf[NETNS_NL_BUFSIZE] __attribute__((aligned(4)));
-	struct nlmsghdr *nlh = netns_nl_msg(nl, buf, RTM_NEWLINK,
-					    NLM_F_CREATE | NLM_F_EXCL);
+	struct nlmsghdr *nlh = netns_nl_msg(nl, buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
 	struct ifinfomsg *ifi = put_ifinfo(nlh, 0);
 	struct nlattr *info;
 
@@ -109,8 +105,7 @@ int netns_bridge_add(struct netns_nl *nl, const char *name, unsigned int mtu,
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
 	mnl_attr_nest_end(nlh, info);
-	return netns_nl_call(nl, nlh, NULL, NULL, err, "add bridge \"%s\"",
-			     name);
+	return netns_nl_call(nl, nlh, NULL, NULL, err, "add bridge \"%s\"", name);
 }
 
 /* The peer is described by a struct ifinfomsg followed by its own link
@@ -127,12 +122,10 @@ static void put_veth_peer(struct nlmsghdr *nlh, const struct netns_veth *v)
 	mnl_attr_nest_end(nlh, peer);
 }
 
-int netns_veth_add(struct netns_nl *nl, const struct netns_veth *v,
-		   struct error **err)
+int netns_veth_add(struct netns_nl *nl, const struct netns_veth *v, struct error **err)
 {
 	char buf[NETNS_NL_BUFSIZE] __attribute__((aligned(4)));
-	struct nlmsghdr *nlh = netns_nl_msg(nl, buf, RTM_NEWLINK,
-					    NLM_F_CREATE | NLM_F_EXCL);
+	struct nlmsghdr *nlh = netns_nl_msg(nl, buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
 	struct ifinfomsg *ifi = put_ifinfo(nlh, 0);
 	struct nlattr *info, *data;
 
@@ -147,12 +140,10 @@ int netns_veth_add(struct netns_nl *nl, const struct netns_veth *v,
 	put_veth_peer(nlh, v);
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, info);
-	return netns_nl_call(nl, nlh, NULL, NULL, err, "add veth \"%s\"",
-			     v->name);
+	return netns_nl_call(nl, nlh, NULL, NULL, err, "add veth \"%s\"", v->name);
 }
 
-int netns_link_up(struct netns_nl *nl, int index, const char *name,
-		  struct error **err)
+int netns_link_up(struct netns_nl *nl, int index, const char *name, struct error **err)
 {
 	char buf[NETNS_NL_BUFSIZE] __attribute__((aligned(4)));
 	struct nlmsghdr *nlh = netns_nl_msg(nl, buf, RTM_NEWLINK, 0);
@@ -160,31 +151,26 @@ int netns_link_up(struct netns_nl *nl, int index, const char *name,
 
 	ifi->ifi_flags = IFF_UP;
 	ifi->ifi_change = IFF_UP;
-	return netns_nl_call(nl, nlh, NULL, NULL, err, "set link \"%s\" up",
-			     name);
+	return netns_nl_call(nl, nlh, NULL, NULL, err, "set link \"%s\" up", name);
 }
 
-int netns_link_del(struct netns_nl *nl, int index, const char *name,
-		   struct error **err)
+int netns_link_del(struct netns_nl *nl, int index, const char *name, struct error **err)
 {
 	char buf[NETNS_NL_BUFSIZE] __attribute__((aligned(4)));
 	struct nlmsghdr *nlh = netns_nl_msg(nl, buf, RTM_DELLINK, 0);
 
 	put_ifinfo(nlh, index);
-	return netns_nl_call(nl, nlh, NULL, NULL, err, "delete link \"%s\"",
-			     name);
+	return netns_nl_call(nl, nlh, NULL, NULL, err, "delete link \"%s\"", name);
 }
 
 /* ---- addresses and routes --------------------------------------------- */
 
-int netns_addr_add(struct netns_nl *nl, int index, const char *ifname,
-		   uint32_t addr, unsigned int prefix, bool replace,
-		   struct error **err)
+int netns_addr_add(struct netns_nl *nl, int index, const char *ifname, uint32_t addr,
+		   unsigned int prefix, bool replace, struct error **err)
 {
 	char buf[NETNS_NL_BUFSIZE] __attribute__((aligned(4)));
-	struct nlmsghdr *nlh = netns_nl_msg(
-		nl, buf, RTM_NEWADDR,
-		NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL));
+	struct nlmsghdr *nlh = netns_nl_msg(nl, buf, RTM_NEWADDR,
+					    NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL));
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	uint32_t brd = addr | ~netns_prefix_mask(prefix);
 	char text[INET_ADDRSTRLEN];
@@ -197,18 +183,15 @@ int netns_addr_add(struct netns_nl *nl, int index, const char *ifname,
 	mnl_attr_put_u32(nlh, IFA_ADDRESS, htonl(addr));
 	mnl_attr_put_u32(nlh, IFA_BROADCAST, htonl(brd));
 	netns_addr_str(addr, text);
-	return netns_nl_call(nl, nlh, NULL, NULL, err,
-			     "add address %s/%u to \"%s\"", text, prefix,
+	return netns_nl_call(nl, nlh, NULL, NULL, err, "add address %s/%u to \"%s\"", text, prefix,
 			     ifname);
 }
 
-int netns_route_add_default(struct netns_nl *nl, int index,
-			    const char *ifname, uint32_t gw,
+int netns_route_add_default(struct netns_nl *nl, int index, const char *ifname, uint32_t gw,
 			    struct error **err)
 {
 	char buf[NETNS_NL_BUFSIZE] __attribute__((aligned(4)));
-	struct nlmsghdr *nlh = netns_nl_msg(nl, buf, RTM_NEWROUTE,
-					    NLM_F_CREATE | NLM_F_EXCL);
+	struct nlmsghdr *nlh = netns_nl_msg(nl, buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	char text[INET_ADDRSTRLEN];
 
@@ -221,7 +204,6 @@ int netns_route_add_default(struct netns_nl *nl, int index,
 	mnl_attr_put_u32(nlh, RTA_GATEWAY, htonl(gw));
 	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)index);
 	netns_addr_str(gw, text);
-	return netns_nl_call(nl, nlh, NULL, NULL, err,
-			     "add default route via %s on \"%s\"", text,
+	return netns_nl_call(nl, nlh, NULL, NULL, err, "add default route via %s on \"%s\"", text,
 			     ifname);
 }

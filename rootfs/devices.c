@@ -22,59 +22,52 @@
 #include "rootfs/resolve.h"
 
 static const struct spec_device default_devices[] = {
-	{ .type = 'c', .path = (char *)"/dev/null", .major = 1, .minor = 3 },
-	{ .type = 'c', .path = (char *)"/dev/zero", .major = 1, .minor = 5 },
-	{ .type = 'c', .path = (char *)"/dev/full", .major = 1, .minor = 7 },
-	{ .type = 'c', .path = (char *)"/dev/random", .major = 1, .minor = 8 },
-	{ .type = 'c', .path = (char *)"/dev/urandom", .major = 1, .minor = 9 },
-	{ .type = 'c', .path = (char *)"/dev/tty", .major = 5, .minor = 0 },
+	{.type = 'c', .path = (char *)"/dev/null", .major = 1, .minor = 3},
+	{.type = 'c', .path = (char *)"/dev/zero", .major = 1, .minor = 5},
+	{.type = 'c', .path = (char *)"/dev/full", .major = 1, .minor = 7},
+	{.type = 'c', .path = (char *)"/dev/random", .major = 1, .minor = 8},
+	{.type = 'c', .path = (char *)"/dev/urandom", .major = 1, .minor = 9},
+	{.type = 'c', .path = (char *)"/dev/tty", .major = 5, .minor = 0},
 };
 
 static const struct {
 	const char *target, *name;
 } dev_links[] = {
-	{ "/proc/self/fd", "fd" },	  { "/proc/self/fd/0", "stdin" },
-	{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
-	{ "pts/ptmx", "ptmx" },
+	{"/proc/self/fd", "fd"},       {"/proc/self/fd/0", "stdin"}, {"/proc/self/fd/1", "stdout"},
+	{"/proc/self/fd/2", "stderr"}, {"pts/ptmx", "ptmx"},
 };
 
 static mode_t node_type(char type)
 {
 	switch (type) {
-	case 'b':
-		return S_IFBLK;
-	case 'p':
-		return S_IFIFO;
-	default:
-		return S_IFCHR;
+	case 'b': return S_IFBLK;
+	case 'p': return S_IFIFO;
+	default: return S_IFCHR;
 	}
 }
 
 /* bind the host's node over an empty file (user namespace fallback) */
-static int bind_host_node(int dir_fd, const char *name,
-			  const struct spec_device *d, struct error **err)
+static int bind_host_node(int dir_fd, const char *name, const struct spec_device *d,
+			  struct error **err)
 {
 	cleanup_close int tree = -1;
 	cleanup_close int target = -1;
 	int fd;
 
-	fd = openat(dir_fd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-		    0644);
+	fd = openat(dir_fd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return error_set(err, errno, "create '%s'", d->path);
 	close(fd);
 	target = openat(dir_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (target < 0)
 		return error_set(err, errno, "open '%s'", d->path);
-	tree = sys_open_tree(AT_FDCWD, d->path,
-			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	tree = sys_open_tree(AT_FDCWD, d->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (tree < 0)
 		return error_set(err, errno, "bind host device '%s'", d->path);
 	return rootfs_move_tree(tree, target, d->path, err);
 }
 
-static int make_node(struct rootfs_ctx *ctx, const struct spec_device *d,
-		     struct error **err)
+static int make_node(struct rootfs_ctx *ctx, const struct spec_device *d, struct error **err)
 {
 	cleanup_free char *dir_copy = xstrdup(d->path);
 	cleanup_free char *base_copy = xstrdup(d->path);
@@ -82,8 +75,7 @@ static int make_node(struct rootfs_ctx *ctx, const struct spec_device *d,
 	const char *name = basename(base_copy);
 	mode_t mode = (d->has_file_mode ? d->file_mode : 0666) & 07777;
 
-	dir_fd = rootfs_resolve(ctx->root_fd, dirname(dir_copy),
-				ROOTFS_NODE_DIR, false, err);
+	dir_fd = rootfs_resolve(ctx->root_fd, dirname(dir_copy), ROOTFS_NODE_DIR, false, err);
 	if (dir_fd < 0)
 		return error_wrap(err, "device '%s'", d->path);
 	/* dir_fd is O_PATH: reopen it as a real directory for *at() calls */
@@ -93,8 +85,7 @@ static int make_node(struct rootfs_ctx *ctx, const struct spec_device *d,
 				O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 		if (real < 0)
-			return error_set(err, errno, "open parent of '%s'",
-					 d->path);
+			return error_set(err, errno, "open parent of '%s'", d->path);
 		close(dir_fd);
 		dir_fd = real;
 	}
@@ -106,15 +97,14 @@ static int make_node(struct rootfs_ctx *ctx, const struct spec_device *d,
 	if (mknodat(dir_fd, name, node_type(d->type) | mode,
 		    makedev((unsigned)d->major, (unsigned)d->minor)) < 0) {
 		if (errno == EPERM) {
-			log_debug("mknod '%s' refused: binding the host node",
-				  d->path);
+			log_debug("mknod '%s' refused: binding the host node", d->path);
 			return bind_host_node(dir_fd, name, d, err);
 		}
 		return error_set(err, errno, "mknod '%s'", d->path);
 	}
 	if ((d->has_uid || d->has_gid) &&
-	    fchownat(dir_fd, name, d->has_uid ? d->uid : (uid_t)-1,
-		     d->has_gid ? d->gid : (gid_t)-1, AT_SYMLINK_NOFOLLOW) < 0)
+	    fchownat(dir_fd, name, d->has_uid ? d->uid : (uid_t)-1, d->has_gid ? d->gid : (gid_t)-1,
+		     AT_SYMLINK_NOFOLLOW) < 0)
 		return error_set(err, errno, "chown '%s'", d->path);
 	return 0;
 }
@@ -129,8 +119,7 @@ static bool spec_has_device(const struct spec *spec, const char *path)
 
 static int make_links(struct rootfs_ctx *ctx, struct error **err)
 {
-	cleanup_close int dev = rootfs_resolve(ctx->root_fd, "/dev",
-					       ROOTFS_NODE_DIR, true, err);
+	cleanup_close int dev = rootfs_resolve(ctx->root_fd, "/dev", ROOTFS_NODE_DIR, true, err);
 	char fdpath[32];
 	cleanup_close int real = -1;
 
@@ -141,14 +130,11 @@ static int make_links(struct rootfs_ctx *ctx, struct error **err)
 	if (real < 0)
 		return error_set(err, errno, "open /dev of the rootfs");
 	for (size_t i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++) {
-		if (symlinkat(dev_links[i].target, real, dev_links[i].name) < 0 &&
-		    errno != EEXIST)
-			return error_set(err, errno, "symlink '/dev/%s'",
-					 dev_links[i].name);
+		if (symlinkat(dev_links[i].target, real, dev_links[i].name) < 0 && errno != EEXIST)
+			return error_set(err, errno, "symlink '/dev/%s'", dev_links[i].name);
 	}
 	if (ctx->console) {
-		int fd = openat(real, "console",
-				O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		int fd = openat(real, "console", O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 
 		if (fd < 0)
 			return error_set(err, errno, "create '/dev/console'");

@@ -29,8 +29,8 @@ static int ro_tmpfs(struct error **err)
 		return error_set(err, errno, "fsopen tmpfs");
 	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return error_set(err, errno, "create tmpfs");
-	mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-					     MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	mnt = fsmount(fs, FSMOUNT_CLOEXEC,
+		      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
 	if (mnt < 0)
 		return error_set(err, errno, "fsmount tmpfs");
 	return mnt;
@@ -57,11 +57,10 @@ static int mask_one(int root_fd, const char *path, struct error **err)
 	if (S_ISDIR(st.st_mode))
 		tree = ro_tmpfs(err);
 	else
-		tree = sys_open_tree(AT_FDCWD, "/dev/null",
-				     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		tree = sys_open_tree(AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (tree < 0)
-		return *err ? error_wrap(err, "mask '%s'", path) :
-			      error_set(err, errno, "mask '%s' with /dev/null", path);
+		return *err ? error_wrap(err, "mask '%s'", path)
+			    : error_set(err, errno, "mask '%s' with /dev/null", path);
 	return rootfs_move_tree(tree, target, path, err);
 }
 
@@ -82,7 +81,7 @@ static int readonly_one(int root_fd, const char *path, struct error **err)
 	cleanup_close int target = -1;
 	cleanup_close int tree = -1;
 	struct error *missing = NULL;
-	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
 
 	target = rootfs_resolve(root_fd, path, ROOTFS_NODE_NONE, false, &missing);
 	if (target < 0) {
@@ -93,8 +92,8 @@ static int readonly_one(int root_fd, const char *path, struct error **err)
 			return 0;
 		return error_set(err, e, "make '%s' read-only", path);
 	}
-	tree = sys_open_tree(target, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-					  AT_RECURSIVE | AT_EMPTY_PATH);
+	tree = sys_open_tree(target, "",
+			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
 	if (tree < 0)
 		return error_set(err, errno, "make '%s' read-only", path);
 	if (sys_mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro) < 0)

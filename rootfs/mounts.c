@@ -50,16 +50,15 @@ static uint64_t plain_attr(unsigned long flags)
  * MOUNT_ATTR__ATIME in attr_clr (the kernel's rule).  Flags the kernel
  * locked on a mount from a more privileged namespace are simply not
  * touched, unless the config explicitly clears them (then EPERM).  */
-void rootfs_flags_to_attr(unsigned long set, unsigned long clr,
-			  struct mount_attr *a)
+void rootfs_flags_to_attr(unsigned long set, unsigned long clr, struct mount_attr *a)
 {
 	a->attr_set = plain_attr(set);
 	a->attr_clr = plain_attr(clr) & ~a->attr_set;
 	if (set & MS_ATIME_MODES) {
 		a->attr_clr |= MOUNT_ATTR__ATIME;
-		a->attr_set |= set & MS_NOATIME	    ? MOUNT_ATTR_NOATIME :
-			       set & MS_STRICTATIME ? MOUNT_ATTR_STRICTATIME :
-						      MOUNT_ATTR_RELATIME;
+		a->attr_set |= set & MS_NOATIME	      ? MOUNT_ATTR_NOATIME
+			       : set & MS_STRICTATIME ? MOUNT_ATTR_STRICTATIME
+						      : MOUNT_ATTR_RELATIME;
 	} else if (clr & MS_ATIME_MODES) {
 		a->attr_clr |= MOUNT_ATTR__ATIME; /* back to relatime */
 	}
@@ -71,8 +70,7 @@ static bool is_bind(const struct spec_mount *m)
 }
 
 /* source of a bind mount: relative paths are relative to the bundle */
-static char *bind_source(const struct rootfs_ctx *ctx,
-			 const struct spec_mount *m)
+static char *bind_source(const struct rootfs_ctx *ctx, const struct spec_mount *m)
 {
 	if (m->source == NULL)
 		return NULL;
@@ -81,22 +79,19 @@ static char *bind_source(const struct rootfs_ctx *ctx,
 	return xasprintf("%s/%s", ctx->bundle, m->source);
 }
 
-int rootfs_apply_propagation(int fd, const char *dest, unsigned long prop,
-			     struct error **err)
+int rootfs_apply_propagation(int fd, const char *dest, unsigned long prop, struct error **err)
 {
 	char fdpath[32];
 
 	if (prop == 0)
 		return 0;
-	if (mount(NULL, rootfs_fd_path(fd, fdpath, sizeof(fdpath)), NULL,
-		  prop, NULL) < 0)
+	if (mount(NULL, rootfs_fd_path(fd, fdpath, sizeof(fdpath)), NULL, prop, NULL) < 0)
 		return error_set(err, errno, "set propagation of '%s'", dest);
 	return 0;
 }
 
 /* attach a detached tree (open_tree/fsmount) on target_fd */
-int rootfs_move_tree(int tree_fd, int target_fd, const char *dest,
-		     struct error **err)
+int rootfs_move_tree(int tree_fd, int target_fd, const char *dest, struct error **err)
 {
 	if (sys_move_mount(tree_fd, "", target_fd, "",
 			   MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
@@ -104,39 +99,34 @@ int rootfs_move_tree(int tree_fd, int target_fd, const char *dest,
 	return 0;
 }
 
-static int mount_bind(const struct rootfs_ctx *ctx, const struct spec_mount *m,
-		      struct error **err)
+static int mount_bind(const struct rootfs_ctx *ctx, const struct spec_mount *m, struct error **err)
 {
 	cleanup_free char *src = bind_source(ctx, m);
 	cleanup_close int tree = -1;
 	cleanup_close int target = -1;
-	struct mount_attr top = { 0 }, rec = { 0 };
+	struct mount_attr top = {0}, rec = {0};
 	unsigned int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC;
 	struct stat st;
 
 	if (src == NULL)
-		return error_set(err, 0, "bind mount on '%s': no source",
-				 m->destination);
+		return error_set(err, 0, "bind mount on '%s': no source", m->destination);
 	if (m->flags & MS_REC)
 		flags |= AT_RECURSIVE;
-	tree = sys_open_tree(AT_FDCWD, src, flags);
+	tree = sys_open_tree(AT_FDCWD, src, flags | OPEN_TREE_CLOEXEC);
 	if (tree < 0)
-		return error_set(err, errno, "bind mount '%s' on '%s'", src,
-				 m->destination);
+		return error_set(err, errno, "bind mount '%s' on '%s'", src, m->destination);
 	if (fstat(tree, &st) < 0)
 		return error_set(err, errno, "stat '%s'", src);
 	target = rootfs_resolve(ctx->root_fd, m->destination,
-				S_ISDIR(st.st_mode) ? ROOTFS_NODE_DIR :
-						      ROOTFS_NODE_FILE,
-				false, err);
+				S_ISDIR(st.st_mode) ? ROOTFS_NODE_DIR : ROOTFS_NODE_FILE, false,
+				err);
 	if (target < 0)
 		return error_wrap(err, "bind mount '%s'", src);
 
 	rootfs_flags_to_attr(m->flags, m->clear_flags, &top);
 	if (top.attr_set != 0 || top.attr_clr != 0) {
 		if (sys_mount_setattr(tree, "", AT_EMPTY_PATH, &top) < 0)
-			return error_set(err, errno,
-					 "set options of bind mount on '%s'",
+			return error_set(err, errno, "set options of bind mount on '%s'",
 					 m->destination);
 	}
 	rec.attr_set = m->rec_attr_set;
@@ -149,8 +139,7 @@ static int mount_bind(const struct rootfs_ctx *ctx, const struct spec_mount *m,
 		if (rec.attr_set || rec.attr_clr || (m->propagation & MS_REC))
 			how |= AT_RECURSIVE;
 		if (sys_mount_setattr(tree, "", how, &rec) < 0)
-			return error_set(err, errno,
-					 "set recursive options of bind mount on '%s'",
+			return error_set(err, errno, "set recursive options of bind mount on '%s'",
 					 m->destination);
 	}
 	return rootfs_move_tree(tree, target, m->destination, err);
@@ -167,69 +156,82 @@ static bool wants_real_dir(const struct spec_mount *m)
 /* rootless fallbacks, as runc and crun do: a fresh sysfs needs the
  * network namespace's owner, mqueue the ipc one's; bind the host's
  * instead, read-only as the config asked */
-static int mount_fallback(const struct rootfs_ctx *ctx,
-			  const struct spec_mount *m, const char *host_path,
-			  struct error **err)
+static int mount_fallback(const struct rootfs_ctx *ctx, const struct spec_mount *m,
+			  const char *host_path, struct error **err)
 {
 	struct spec_mount bind = *m;
 
-	log_debug("rootless: %s on '%s' refused, binding host '%s' instead",
-		  m->type, m->destination, host_path);
+	log_debug("rootless: %s on '%s' refused, binding host '%s' instead", m->type,
+		  m->destination, host_path);
 	bind.source = (char *)host_path;
 	bind.bind = true;
-	bind.flags = (m->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)) |
-		     MS_BIND | MS_REC;
+	bind.flags = (m->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)) | MS_BIND | MS_REC;
 	bind.data = NULL;
 	return mount_bind(ctx, &bind, err);
 }
 
-static int mount_fs(const struct rootfs_ctx *ctx, const struct spec_mount *m,
-		    struct error **err)
+static int mount_fs(const struct rootfs_ctx *ctx, const struct spec_mount *m, struct error **err)
 {
 	cleanup_close int target = -1;
+	cleanup_close int covered = -1;
 	const char *type = m->type;
 	const char *source = m->source != NULL ? m->source : m->type;
 	char fdpath[32];
 
-	target = rootfs_resolve(ctx->root_fd, m->destination, ROOTFS_NODE_DIR,
-				wants_real_dir(m), err);
+	target = rootfs_resolve(ctx->root_fd, m->destination, ROOTFS_NODE_DIR, wants_real_dir(m),
+				err);
 	if (target < 0)
 		return error_wrap(err, "mount %s", type);
+	if (m->tmpcopyup) {
+		/* still reaches the covered directory once the tmpfs is on it */
+		covered = open(rootfs_fd_path(target, fdpath, sizeof(fdpath)),
+			       O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (covered < 0)
+			return error_set(err, errno, "tmpcopyup: open '%s'", m->destination);
+	}
 	if (mount(source, rootfs_fd_path(target, fdpath, sizeof(fdpath)), type,
 		  m->flags & ~(unsigned long)(MS_BIND | MS_REC), m->data) < 0) {
 		int saved = errno;
 
-		if (ctx->userns && saved == EPERM &&
-		    strcmp(type, "sysfs") == 0)
+		if (ctx->userns && saved == EPERM && strcmp(type, "sysfs") == 0)
 			return mount_fallback(ctx, m, "/sys", err);
-		if (ctx->userns && saved == EPERM &&
-		    strcmp(type, "mqueue") == 0)
+		if (ctx->userns && saved == EPERM && strcmp(type, "mqueue") == 0)
 			return mount_fallback(ctx, m, "/dev/mqueue", err);
-		return error_set(err, saved, "mount %s on '%s'", type,
-				 m->destination);
+		return error_set(err, saved, "mount %s on '%s'", type, m->destination);
+	}
+	if (covered >= 0) {
+		cleanup_close int mounted =
+			rootfs_resolve(ctx->root_fd, m->destination, ROOTFS_NODE_NONE, false, err);
+		cleanup_close int dir = -1;
+
+		if (mounted < 0)
+			return -1;
+		dir = open(rootfs_fd_path(mounted, fdpath, sizeof(fdpath)),
+			   O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dir < 0)
+			return error_set(err, errno, "tmpcopyup: open the tmpfs on '%s'",
+					 m->destination);
+		if (rootfs_copyup(covered, dir, err) < 0)
+			return error_wrap(err, "mount on '%s'", m->destination);
 	}
 	if (m->rec_attr_set != 0 || m->rec_attr_clr != 0) {
-		struct mount_attr rec = { .attr_set = m->rec_attr_set,
-					  .attr_clr = m->rec_attr_clr };
-		cleanup_close int mnt = rootfs_resolve(
-			ctx->root_fd, m->destination, ROOTFS_NODE_NONE, false, err);
+		struct mount_attr rec = {.attr_set = m->rec_attr_set, .attr_clr = m->rec_attr_clr};
+		cleanup_close int mnt =
+			rootfs_resolve(ctx->root_fd, m->destination, ROOTFS_NODE_NONE, false, err);
 
 		if (mnt < 0)
 			return -1;
-		if (sys_mount_setattr(mnt, "", AT_EMPTY_PATH | AT_RECURSIVE,
-				      &rec) < 0)
-			return error_set(err, errno,
-					 "set recursive options on '%s'",
+		if (sys_mount_setattr(mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, &rec) < 0)
+			return error_set(err, errno, "set recursive options on '%s'",
 					 m->destination);
 	}
 	if (m->propagation != 0) {
-		cleanup_close int mnt = rootfs_resolve(
-			ctx->root_fd, m->destination, ROOTFS_NODE_NONE, false, err);
+		cleanup_close int mnt =
+			rootfs_resolve(ctx->root_fd, m->destination, ROOTFS_NODE_NONE, false, err);
 
 		if (mnt < 0)
 			return -1;
-		return rootfs_apply_propagation(mnt, m->destination,
-						m->propagation, err);
+		return rootfs_apply_propagation(mnt, m->destination, m->propagation, err);
 	}
 	return 0;
 }
@@ -271,8 +273,8 @@ int rootfs_mount_all(struct rootfs_ctx *ctx, struct error **err)
 
 		if (is_bind(m))
 			rc = mount_bind(ctx, m, err);
-		else if (m->type != NULL && (strcmp(m->type, "cgroup") == 0 ||
-					     strcmp(m->type, "cgroup2") == 0))
+		else if (m->type != NULL &&
+			 (strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0))
 			rc = mount_cgroup(ctx, m, err);
 		else if (m->type != NULL)
 			rc = mount_fs(ctx, m, err);
@@ -280,6 +282,36 @@ int rootfs_mount_all(struct rootfs_ctx *ctx, struct error **err)
 			rc = error_set(err, 0, "mounts[%zu]: no type and not a bind mount", i);
 		if (rc < 0)
 			return error_wrap(err, "mounts[%zu]", i);
+	}
+	return 0;
+}
+
+/* The network's /etc files (netns/ writes them in the state dir) are
+ * bound over the container's, as docker does: the image's layers are
+ * never written.  A read-only root without the file is left alone: the
+ * config allows no mount point there.  */
+int rootfs_bind_etc_files(struct rootfs_ctx *ctx, struct error **err)
+{
+	static const char *const files[] = {"hosts", "hostname", "resolv.conf"};
+
+	if (ctx->etc_files == NULL)
+		return 0;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		cleanup_free char *src = xasprintf("%s/%s", ctx->etc_files, files[i]);
+		cleanup_free char *dst = xasprintf("/etc/%s", files[i]);
+		struct spec_mount m = {
+			.destination = dst, .source = src, .bind = true, .flags = MS_BIND};
+		struct error *e = NULL;
+
+		if (mount_bind(ctx, &m, &e) == 0)
+			continue;
+		if (e->errnum == EROFS) {
+			log_debug("%s: read-only root, not provided", dst);
+			error_free(e);
+			continue;
+		}
+		*err = e;
+		return error_wrap(err, "network file '%s'", dst);
 	}
 	return 0;
 }

@@ -9,21 +9,16 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
+#include <unistd.h>
 
 #include "core/cleanup.h"
 #include "core/fsutil.h"
 #include "rootfs/overlay.h"
 
-#ifndef OVERLAYFS_SUPER_MAGIC
-#define OVERLAYFS_SUPER_MAGIC 0x794c7630
-#endif
-
 int rootfs_overlay_check_layers(char **layers, struct error **err)
 {
 	for (char **l = layers; l && *l; l++) {
 		struct stat st;
-		struct statfs sf;
 
 		if (strchr(*l, ',') != NULL || strchr(*l, ':') != NULL)
 			return error_set(err, 0,
@@ -33,20 +28,14 @@ int rootfs_overlay_check_layers(char **layers, struct error **err)
 			return error_set(err, errno, "layer '%s'", *l);
 		if (!S_ISDIR(st.st_mode))
 			return error_set(err, ENOTDIR, "layer '%s'", *l);
-		if (statfs(*l, &sf) < 0)
+		if (access(*l, R_OK | X_OK) < 0)
 			return error_set(err, errno, "layer '%s'", *l);
-		/* overlayfs cannot stack on itself more than the kernel's
-		 * depth allows; refuse early with a clear message */
-		if (sf.f_type == OVERLAYFS_SUPER_MAGIC)
-			return error_set(err, 0,
-					 "layer '%s' is on an overlay filesystem, which cannot be a lower layer here",
-					 *l);
 	}
 	return 0;
 }
 
-int rootfs_overlay_mount(const char *target, char **layers, const char *upper,
-			 const char *work, struct error **err)
+int rootfs_overlay_mount(const char *target, char **layers, const char *upper, const char *work,
+			 struct error **err)
 {
 	cleanup_free char *lower = xstrdup("");
 	cleanup_free char *data = NULL;
@@ -57,10 +46,17 @@ int rootfs_overlay_mount(const char *target, char **layers, const char *upper,
 		free(lower);
 		lower = next;
 	}
-	data = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, upper,
-			 work);
-	if (mount("overlay", target, "overlay", 0, data) < 0)
-		return error_set(err, errno, "mount overlay on '%s' (%s)",
-				 target, data);
+	data = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work);
+	if (mount("overlay", target, "overlay", 0, data) < 0) {
+		int saved = errno;
+
+		/* EINVAL: a layer on a filesystem overlayfs cannot use as a lower
+		 * layer (or stacked too deep); name every one */
+		return error_set(err, saved, "mount overlay of layers %s (upper '%s') on '%s'%s",
+				 lower, upper, target,
+				 saved == EINVAL ? ": a layer may be on a filesystem overlayfs "
+						   "cannot stack on"
+						 : "");
+	}
 	return 0;
 }

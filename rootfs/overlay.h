@@ -7,8 +7,8 @@
 
 /* Mount overlayfs on `target`: `layers` NULL-terminated, TOP layer first
  * (the order of overlayfs' lowerdir), `upper` and `work` on one fs.  */
-int rootfs_overlay_mount(const char *target, char **layers, const char *upper,
-			 const char *work, struct error **err);
+int rootfs_overlay_mount(const char *target, char **layers, const char *upper, const char *work,
+			 struct error **err);
 
 /* Check each layer before anything is created: exists, is a directory,
  * on a filesystem overlayfs accepts as a lower layer.  */

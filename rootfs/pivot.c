@@ -33,8 +33,7 @@ static unsigned long setup_propagation(unsigned long wanted)
  * writes vanish with it and never touch the host's disk */
 static int overlay_tmpfs(const struct rootfs_ctx *ctx, struct error **err)
 {
-	if (mount("tmpfs", ctx->overlay_tmpfs, "tmpfs", MS_NOSUID | MS_NODEV,
-		  "mode=0700") < 0)
+	if (mount("tmpfs", ctx->overlay_tmpfs, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700") < 0)
 		return error_set(err, errno, "mount tmpfs on '%s'", ctx->overlay_tmpfs);
 	if (mkdir(ctx->upper, 0755) < 0 || mkdir(ctx->work, 0700) < 0)
 		return error_set(err, errno, "overlay upper/work on tmpfs");
@@ -46,8 +45,7 @@ static int mount_root(struct rootfs_ctx *ctx, struct error **err)
 	if (ctx->layers != NULL) {
 		if (ctx->overlay_tmpfs != NULL && overlay_tmpfs(ctx, err) < 0)
 			return -1;
-		return rootfs_overlay_mount(ctx->root, ctx->layers, ctx->upper,
-					    ctx->work, err);
+		return rootfs_overlay_mount(ctx->root, ctx->layers, ctx->upper, ctx->work, err);
 	}
 	/* pivot_root needs the new root to be a mount point */
 	if (mount(ctx->root, ctx->root, NULL, MS_BIND | MS_REC, NULL) < 0)
@@ -67,7 +65,7 @@ int rootfs_prepare(struct rootfs_ctx *ctx, struct error **err)
 	ctx->root_fd = open(ctx->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (ctx->root_fd < 0)
 		return error_set(err, errno, "rootfs: open '%s'", ctx->root);
-	if (rootfs_mount_all(ctx, err) < 0 ||
+	if (rootfs_mount_all(ctx, err) < 0 || rootfs_bind_etc_files(ctx, err) < 0 ||
 	    rootfs_make_devices(ctx, err) < 0)
 		return error_wrap(err, "rootfs");
 	return 0;
@@ -124,20 +122,17 @@ int rootfs_finish(struct rootfs_ctx *ctx, struct error **err)
 	const struct spec *spec = ctx->spec;
 	unsigned long prop = spec->linux.rootfs_propagation;
 
-	if (rootfs_mask_paths(err, spec) < 0 ||
-	    rootfs_readonly_paths(spec, err) < 0)
+	if (rootfs_mask_paths(err, spec) < 0 || rootfs_readonly_paths(spec, err) < 0)
 		return error_wrap(err, "rootfs");
 	if (spec->root.readonly) {
-		struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+		struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
 
 		if (sys_mount_setattr(AT_FDCWD, "/", 0, &ro) < 0)
-			return error_set(err, errno,
-					 "rootfs: make '/' read-only");
+			return error_set(err, errno, "rootfs: make '/' read-only");
 	}
 	if (prop & (MS_SHARED | MS_UNBINDABLE)) {
 		if (mount(NULL, "/", NULL, prop, NULL) < 0)
-			return error_set(err, errno,
-					 "rootfs: set propagation of '/'");
+			return error_set(err, errno, "rootfs: set propagation of '/'");
 	}
 	close(ctx->root_fd);
 	ctx->root_fd = -1;
@@ -146,10 +141,9 @@ int rootfs_finish(struct rootfs_ctx *ctx, struct error **err)
 
 int rootfs_bind_console(const char *slave, struct error **err)
 {
-	cleanup_close int tree = sys_open_tree(AT_FDCWD, slave,
-					       OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-	cleanup_close int target = open("/dev/console",
-					O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	cleanup_close int tree =
+		sys_open_tree(AT_FDCWD, slave, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	cleanup_close int target = open("/dev/console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
 
 	if (tree < 0)
 		return error_set(err, errno, "console: open '%s'", slave);

@@ -22,8 +22,7 @@ const char *rootfs_fd_path(int fd, char *buf, size_t size)
 	return buf;
 }
 
-static int open_in_root(int root_fd, const char *path, uint64_t flags,
-			uint64_t resolve)
+static int open_in_root(int root_fd, const char *path, uint64_t flags, uint64_t resolve)
 {
 	struct open_how how = {
 		.flags = flags | O_CLOEXEC,
@@ -55,11 +54,8 @@ int rootfs_open(int root_fd, const char *path, int flags, struct error **err)
 static int create_node(int dir_fd, const char *name, bool file)
 {
 	if (!file)
-		return mkdirat(dir_fd, name, 0755) < 0 && errno != EEXIST ? -1 :
-									   0;
-	int fd = openat(dir_fd, name,
-			O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-			0644);
+		return mkdirat(dir_fd, name, 0755) < 0 && errno != EEXIST ? -1 : 0;
+	int fd = openat(dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 
 	if (fd < 0)
 		return errno == EEXIST ? 0 : -1;
@@ -67,8 +63,7 @@ static int create_node(int dir_fd, const char *name, bool file)
 	return 0;
 }
 
-static int create_path(int root_fd, const char *path, enum rootfs_node kind,
-		       struct error **err)
+static int create_path(int root_fd, const char *path, enum rootfs_node kind, struct error **err)
 {
 	cleanup_free char *copy = xstrdup(path);
 	char *p = copy;
@@ -89,8 +84,7 @@ static int create_path(int root_fd, const char *path, enum rootfs_node kind,
 			*slash = '\0';
 		fd = open_in_root(root_fd, copy, O_PATH, 0);
 		if (fd < 0 && errno != ENOENT)
-			return error_set(err, errno, "resolve '%s' in the rootfs",
-					 copy);
+			return error_set(err, errno, "resolve '%s' in the rootfs", copy);
 		if (fd < 0) {
 			/* the parent exists (the previous step saw it) */
 			name = strrchr(copy, '/');
@@ -103,13 +97,10 @@ static int create_path(int root_fd, const char *path, enum rootfs_node kind,
 				name = copy;
 			}
 			if (parent < 0)
-				return error_set(err, errno,
-						 "resolve parent of '%s' in the rootfs",
+				return error_set(err, errno, "resolve parent of '%s' in the rootfs",
 						 copy);
-			if (create_node(parent, name,
-					last && kind == ROOTFS_NODE_FILE) < 0)
-				return error_set(err, errno,
-						 "create '%s' in the rootfs", copy);
+			if (create_node(parent, name, last && kind == ROOTFS_NODE_FILE) < 0)
+				return error_set(err, errno, "create '%s' in the rootfs", copy);
 		}
 		if (last)
 			return 0;
@@ -118,19 +109,17 @@ static int create_path(int root_fd, const char *path, enum rootfs_node kind,
 	}
 }
 
-int rootfs_resolve(int root_fd, const char *path, enum rootfs_node kind,
-		   bool nofollow_last, struct error **err)
+int rootfs_resolve(int root_fd, const char *path, enum rootfs_node kind, bool nofollow_last,
+		   struct error **err)
 {
 	uint64_t resolve = 0;
 	int fd;
 
-	fd = open_in_root(root_fd, path, O_PATH | (nofollow_last ? O_NOFOLLOW : 0),
-			  resolve);
+	fd = open_in_root(root_fd, path, O_PATH | (nofollow_last ? O_NOFOLLOW : 0), resolve);
 	if (fd < 0 && errno == ENOENT && kind != ROOTFS_NODE_NONE) {
 		if (create_path(root_fd, path, kind, err) < 0)
 			return -1;
-		fd = open_in_root(root_fd, path,
-				  O_PATH | (nofollow_last ? O_NOFOLLOW : 0), 0);
+		fd = open_in_root(root_fd, path, O_PATH | (nofollow_last ? O_NOFOLLOW : 0), 0);
 	}
 	if (fd < 0)
 		return error_set(err, errno, "resolve '%s' in the rootfs", path);
@@ -139,9 +128,9 @@ int rootfs_resolve(int root_fd, const char *path, enum rootfs_node kind,
 
 		if (fstat(fd, &st) == 0 && S_ISLNK(st.st_mode)) {
 			close(fd);
-			return error_set(err, 0,
-					 "'%s' in the rootfs is a symlink: refusing to mount over it",
-					 path);
+			return error_set(
+				err, 0,
+				"'%s' in the rootfs is a symlink: refusing to mount over it", path);
 		}
 	}
 	return fd;

@@ -15,17 +15,17 @@
 #include "core/error.h"
 
 enum rootfs_node {
-	ROOTFS_NODE_DIR,	/* create missing directories */
-	ROOTFS_NODE_FILE,	/* directories, then an empty file as the last component */
-	ROOTFS_NODE_NONE,	/* create nothing: the path must exist */
+	ROOTFS_NODE_DIR,  /* create missing directories */
+	ROOTFS_NODE_FILE, /* directories, then an empty file as the last component */
+	ROOTFS_NODE_NONE, /* create nothing: the path must exist */
 };
 
 /* O_PATH|O_CLOEXEC fd of `path` (absolute or relative, read as inside
  * the root) below root_fd; missing components are created as `kind`
  * says (directories 0755, files 0644).  With `nofollow_last`, a symlink as
  * the last component is refused (mount targets such as /proc and /dev).  */
-int rootfs_resolve(int root_fd, const char *path, enum rootfs_node kind,
-		   bool nofollow_last, struct error **err);
+int rootfs_resolve(int root_fd, const char *path, enum rootfs_node kind, bool nofollow_last,
+		   struct error **err);
 
 /* Open `path` inside the root with open(2) flags (O_CLOEXEC added).  */
 int rootfs_open(int root_fd, const char *path, int flags, struct error **err);

@@ -18,17 +18,19 @@
 
 struct rootfs_ctx {
 	const struct spec *spec;
-	const char *bundle;	/* relative bind sources resolve here */
-	const char *root;	/* absolute host path of the root */
-	char **layers;		/* overlay lower layers (top first), or NULL */
-	const char *upper;	/* overlay upper dir (with layers) */
-	const char *work;	/* overlay work dir (with layers) */
+	const char *bundle;	   /* relative bind sources resolve here */
+	const char *root;	   /* absolute host path of the root */
+	char **layers;		   /* overlay lower layers (top first), or NULL */
+	const char *upper;	   /* overlay upper dir (with layers) */
+	const char *work;	   /* overlay work dir (with layers) */
 	const char *overlay_tmpfs; /* a tmpfs mounted here holds upper and work */
-	const char *cgroup_path; /* the container's cgroup dir, or NULL */
-	bool userns;		/* in a new user namespace: no mknod, fallbacks */
+	const char *etc_files;	   /* dir with hosts, hostname, resolv.conf to
+				   bind over the container's /etc ones, or NULL */
+	const char *cgroup_path;   /* the container's cgroup dir, or NULL */
+	bool userns;		   /* in a new user namespace: no mknod, fallbacks */
 	bool no_pivot;
-	bool console;		/* make /dev/console a mount point for the pty */
-	int root_fd;		/* set by rootfs_prepare: O_PATH fd of the root */
+	bool console; /* make /dev/console a mount point for the pty */
+	int root_fd;  /* set by rootfs_prepare: O_PATH fd of the root */
 };
 
 int rootfs_prepare(struct rootfs_ctx *ctx, struct error **err);

@@ -24,9 +24,10 @@ int container_id_check(const char *id, struct error **err)
 		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		    (*p >= '0' && *p <= '9') || strchr("_+.-", *p) != NULL)
 			continue;
-		return error_set(err, 0,
-				 "invalid container id \"%s\": only letters, digits and _+.- are allowed",
-				 id);
+		return error_set(
+			err, 0,
+			"invalid container id \"%s\": only letters, digits and _+.- are allowed",
+			id);
 	}
 	return 0;
 }
@@ -45,8 +46,7 @@ static int lock_dir(struct container *c, bool exclusive, struct error **err)
 	return 0;
 }
 
-int container_new(const char *root, const char *id, struct container *c,
-		  struct error **err)
+int container_new(const char *root, const char *id, struct container *c, struct error **err)
 {
 	memset(c, 0, sizeof(*c));
 	c->dir_fd = -1;
@@ -69,8 +69,8 @@ int container_new(const char *root, const char *id, struct container *c,
 	return lock_dir(c, true, err);
 }
 
-int container_open(const char *root, const char *id, bool exclusive,
-		   struct container *c, struct error **err)
+int container_open(const char *root, const char *id, bool exclusive, struct container *c,
+		   struct error **err)
 {
 	cleanup_free char *buf = NULL;
 	size_t len;
@@ -109,8 +109,7 @@ int container_save(struct container *c, struct error **err)
 	cleanup_jsonw struct jsonw *w = jsonw_new();
 
 	spec_state_write(w, &c->st, "created", true);
-	return atomic_write_at(c->dir_fd, "state.json", jsonw_buf(w),
-			       jsonw_len(w), 0600, err);
+	return atomic_write_at(c->dir_fd, "state.json", jsonw_buf(w), jsonw_len(w), 0600, err);
 }
 
 uint64_t container_pid_start(pid_t pid, bool *zombie)
@@ -135,8 +134,9 @@ uint64_t container_pid_start(pid_t pid, bool *zombie)
 	buf[n] = '\0';
 	/* the command name may hold spaces and ')': skip past the last ')' */
 	p = strrchr(buf, ')');
-	if (p == NULL || sscanf(p + 1, " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
-				      "%*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+	if (p == NULL || sscanf(p + 1,
+				" %c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
+				"%*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
 				&state, &start) != 2)
 		return 0;
 	*zombie = state == 'Z' || state == 'X';
@@ -175,16 +175,11 @@ enum container_status container_status(struct container *c)
 const char *container_status_name(enum container_status s)
 {
 	switch (s) {
-	case STATUS_CREATING:
-		return "creating";
-	case STATUS_CREATED:
-		return "created";
-	case STATUS_RUNNING:
-		return "running";
-	case STATUS_PAUSED:
-		return "paused";
-	default:
-		return "stopped";
+	case STATUS_CREATING: return "creating";
+	case STATUS_CREATED: return "created";
+	case STATUS_RUNNING: return "running";
+	case STATUS_PAUSED: return "paused";
+	default: return "stopped";
 	}
 }
 

@@ -19,13 +19,13 @@
 
 struct container {
 	char *id;
-	char *dir;		/* <root>/<id> */
-	int dir_fd;		/* O_RDONLY|O_DIRECTORY, carries the lock */
+	char *dir;  /* <root>/<id> */
+	int dir_fd; /* O_RDONLY|O_DIRECTORY, carries the lock */
 	struct spec_state st;
 };
 
 enum container_status {
-	STATUS_CREATING,	/* state dir exists, init not ready yet */
+	STATUS_CREATING, /* state dir exists, init not ready yet */
 	STATUS_CREATED,
 	STATUS_RUNNING,
 	STATUS_PAUSED,
@@ -37,13 +37,12 @@ int container_id_check(const char *id, struct error **err);
 
 /* mkdir <root> (0711) and <root>/<id> (0711), exclusively locked.
  * Fails with "container \"ID\" already exists".  */
-int container_new(const char *root, const char *id, struct container *c,
-		  struct error **err);
+int container_new(const char *root, const char *id, struct container *c, struct error **err);
 
 /* Open, lock (exclusive or shared) and load an existing container.
  * Fails with "container \"ID\" does not exist".  */
-int container_open(const char *root, const char *id, bool exclusive,
-		   struct container *c, struct error **err);
+int container_open(const char *root, const char *id, bool exclusive, struct container *c,
+		   struct error **err);
 
 int container_save(struct container *c, struct error **err);
 

@@ -2,14 +2,15 @@
 #ifndef BERTH_RUNTIME_CREATE_H
 #define BERTH_RUNTIME_CREATE_H
 
+#include "runtime/annotations.h"
 #include "runtime/container.h"
 #include "runtime/launch.h"
 #include "runtime/runtime.h"
 
 enum create_mode {
-	CREATE_DETACHED,	/* create: init waits on exec.fifo */
-	CREATE_FOREGROUND,	/* run: berth stays and waits */
-	CREATE_RUN_DETACHED,	/* run -d: started, then berth exits */
+	CREATE_DETACHED,     /* create: init waits on exec.fifo */
+	CREATE_FOREGROUND,   /* run: berth stays and waits */
+	CREATE_RUN_DETACHED, /* run -d: started, then berth exits */
 };
 
 struct creation {
@@ -25,10 +26,14 @@ struct creation {
 	struct cg *cg;
 	struct launch l;
 	bool launched;
-	int fifo_dir_fd;	/* O_PATH dup of the state dir for the init */
-	char **layers;		/* top first, as overlayfs wants them */
+	int fifo_dir_fd;      /* O_PATH dup of the state dir for the init */
+	struct berth_ext ext; /* the bundle's org.berth.* annotations */
+	char **ext_layers;    /* lowest first: the sandbox's or the bundle's */
+	bool overlay_tmpfs;
+	const struct netns_request *net;
+	char **layers; /* top first, as overlayfs wants them */
 	char *upper, *work;
-	char *overlay_dir;	/* <state>/overlay */
+	char *overlay_dir; /* <state>/overlay */
 };
 
 /* every step up to a ready init; on failure everything is undone */

@@ -33,13 +33,13 @@
 struct exec_ctx {
 	const struct rt_exec_opts *o;
 	struct container c;
-	struct spec *spec;		/* the container's saved config */
-	struct spec_process proc;	/* what runs: a copy with overrides */
-	char **env;			/* owned, CLI form */
-	uint32_t *gids;			/* owned, CLI form */
+	struct spec *spec;	  /* the container's saved config */
+	struct spec_process proc; /* what runs: a copy with overrides */
+	char **env;		  /* owned, CLI form */
+	uint32_t *gids;		  /* owned, CLI form */
 	struct cg *cg;
 	int init_pidfd;
-	int join_flags;			/* namespaces that differ from ours */
+	int join_flags; /* namespaces that differ from ours */
 	pid_t pid;
 	int pidfd;
 	int sync_fd;
@@ -128,8 +128,7 @@ static int cli_process(struct exec_ctx *x, struct error **err)
 	return 0;
 }
 
-static int load(struct exec_ctx *x, const struct rt_global *g,
-		struct error **err)
+static int load(struct exec_ctx *x, const struct rt_global *g, struct error **err)
 {
 	enum container_status s;
 	cleanup_free char *buf = NULL;
@@ -154,7 +153,8 @@ static int load(struct exec_ctx *x, const struct rt_global *g,
 	if (x->proc.terminal && x->o->detach && x->o->console_socket == NULL)
 		return error_set(err, 0, "a detached exec with a terminal needs --console-socket");
 	if (x->proc.apparmor_profile != NULL || x->proc.selinux_label != NULL)
-		return error_set(err, 0, "berth does not apply AppArmor profiles or SELinux labels");
+		return error_set(err, 0,
+				 "berth does not apply AppArmor profiles or SELinux labels");
 	x->init_pidfd = sys_pidfd_open(x->c.st.pid, 0);
 	if (x->init_pidfd < 0)
 		return error_set(err, 0, "container not running");
@@ -164,8 +164,7 @@ static int load(struct exec_ctx *x, const struct rt_global *g,
 	return 0;
 }
 
-static int child_setup(struct exec_ctx *x, int sync_fd, struct proc_ctx *pc,
-		       struct error **err)
+static int child_setup(struct exec_ctx *x, int sync_fd, struct proc_ctx *pc, struct error **err)
 {
 	int flags = x->join_flags & ~CLONE_NEWPID;
 
@@ -197,6 +196,7 @@ static _Noreturn void exec_child(struct exec_ctx *x, int sync_fd)
 	sigset_t none;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	setsid(); /* never in the caller's process group (see init.c) */
 	if (child_setup(x, sync_fd, &pc, &err) == 0) {
 		for (int sig = 1; sig < NSIG; sig++)
 			if (sig != SIGKILL && sig != SIGSTOP)
@@ -233,8 +233,7 @@ static int spawn(struct exec_ctx *x, struct error **err)
 	close(sv[1]);
 	if (x->pid < 0)
 		return error_set(err, errno, "clone3");
-	if ((x->proc.terminal &&
-	     sync_expect(x->sync_fd, SYNC_PTY, &x->pty_master, err) < 0) ||
+	if ((x->proc.terminal && sync_expect(x->sync_fd, SYNC_PTY, &x->pty_master, err) < 0) ||
 	    sync_expect(x->sync_fd, SYNC_READY, NULL, err) < 0 ||
 	    sync_expect_eof(x->sync_fd, err) < 0) {
 		sys_pidfd_send_signal(x->pidfd, SIGKILL);
@@ -245,11 +244,12 @@ static int spawn(struct exec_ctx *x, struct error **err)
 	return 0;
 }
 
-static int handover(struct exec_ctx *x, int sigfd, int *exit_status,
-		    struct error **err)
+static int handover(struct exec_ctx *x, int sigfd, int *exit_status, struct error **err)
 {
 	const struct rt_exec_opts *o = x->o;
-	int status = 0, rc;
+	struct wait_ctx w = {.pid = x->pid, .pidfd = x->pidfd, .sigfd = sigfd, .timerfd = -1};
+	enum wait_end end;
+	int status = 0, stop_sig = 0, rc;
 
 	if (o->pid_file != NULL && rt_write_pid_file(o->pid_file, x->pid, err) < 0)
 		return -1;
@@ -261,9 +261,9 @@ static int handover(struct exec_ctx *x, int sigfd, int *exit_status,
 	if (o->detach)
 		return 0;
 	if (x->pty_master >= 0)
-		rc = console_proxy(x->pty_master, x->pid, x->pidfd, sigfd, &status, err);
+		rc = console_proxy(x->pty_master, &w, &status, &end, &stop_sig, err);
 	else
-		rc = wait_forward(x->pid, x->pidfd, sigfd, &status, err);
+		rc = wait_forward(&w, &status, &end, &stop_sig, err);
 	if (rc == 0)
 		*exit_status = wait_exit_code(status);
 	return rc;
@@ -286,11 +286,11 @@ static void exec_free(struct exec_ctx *x)
 	container_close(&x->c);
 }
 
-int rt_exec(const struct rt_global *g, const struct rt_exec_opts *o,
-	    int *exit_status, struct error **err)
+int rt_exec(const struct rt_global *g, const struct rt_exec_opts *o, int *exit_status,
+	    struct error **err)
 {
-	struct exec_ctx x = { .o = o, .init_pidfd = -1, .pidfd = -1,
-			      .sync_fd = -1, .pty_master = -1 };
+	struct exec_ctx x = {
+		.o = o, .init_pidfd = -1, .pidfd = -1, .sync_fd = -1, .pty_master = -1};
 	sigset_t old;
 	int sigfd = -1, rc = -1;
 

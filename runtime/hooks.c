@@ -22,9 +22,9 @@
 
 static void hook_child(const struct spec_hook *h, int in_fd, int err_fd)
 {
-	char *default_argv[] = { h->path, NULL };
-	char *empty_env[] = { NULL };
-	int devnull = open("/dev/null", O_WRONLY);
+	char *default_argv[] = {h->path, NULL};
+	char *empty_env[] = {NULL};
+	int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC); /* dup2 keeps the copy */
 
 	dup2(in_fd, 0);
 	dup2(devnull >= 0 ? devnull : err_fd, 1);
@@ -34,8 +34,7 @@ static void hook_child(const struct spec_hook *h, int in_fd, int err_fd)
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	execve(h->path, h->args ? h->args : default_argv,
-	       h->env ? h->env : empty_env);
+	execve(h->path, h->args ? h->args : default_argv, h->env ? h->env : empty_env);
 	dprintf(2, "exec: %s", strerror(errno));
 	_exit(127);
 }
@@ -52,7 +51,7 @@ static long now_ms(void)
 static bool collect(int fd, char *buf, size_t *len, long deadline)
 {
 	for (;;) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
+		struct pollfd p = {.fd = fd, .events = POLLIN};
 		int wait_ms = deadline < 0 ? -1 : (int)(deadline - now_ms());
 		ssize_t n;
 
@@ -81,8 +80,8 @@ static bool collect(int fd, char *buf, size_t *len, long deadline)
 	}
 }
 
-static int run_one(const struct spec_hook *h, const char *what,
-		   const char *state_json, struct error **err)
+static int run_one(const struct spec_hook *h, const char *what, const char *state_json,
+		   struct error **err)
 {
 	int in[2], errp[2];
 	char buf[HOOK_ERR_MAX];
@@ -118,35 +117,33 @@ static int run_one(const struct spec_hook *h, const char *what,
 	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
 		buf[--len] = '\0';
 	if (timed_out)
-		return error_set(err, 0, "%s: timed out after %d s", what,
-				 h->timeout);
+		return error_set(err, 0, "%s: timed out after %d s", what, h->timeout);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	if (WIFSIGNALED(status))
-		return error_set(err, 0, "%s: killed by signal %d%s%s", what,
-				 WTERMSIG(status), len ? ": " : "", buf);
-	return error_set(err, 0, "%s: exited with status %d%s%s", what,
-			 WEXITSTATUS(status), len ? ": " : "", buf);
+		return error_set(err, 0, "%s: killed by signal %d%s%s", what, WTERMSIG(status),
+				 len ? ": " : "", buf);
+	return error_set(err, 0, "%s: exited with status %d%s%s", what, WEXITSTATUS(status),
+			 len ? ": " : "", buf);
 }
 
-int hooks_run(const struct spec *spec, enum spec_hook_kind kind,
-	      const char *state_json, struct error **err)
+int hooks_run(const struct spec *spec, enum spec_hook_kind kind, const char *state_json,
+	      struct error **err)
 {
 	const struct spec_hook_list *list = &spec->hooks[kind];
 
 	for (size_t i = 0; i < list->n; i++) {
 		char what[512];
 
-		snprintf(what, sizeof(what), "%s hook #%zu '%s'",
-			 spec_hook_kind_name(kind), i, list->v[i].path);
+		snprintf(what, sizeof(what), "%s hook #%zu '%s'", spec_hook_kind_name(kind), i,
+			 list->v[i].path);
 		if (run_one(&list->v[i], what, state_json, err) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-void hooks_run_warn(const struct spec *spec, enum spec_hook_kind kind,
-		    const char *state_json)
+void hooks_run_warn(const struct spec *spec, enum spec_hook_kind kind, const char *state_json)
 {
 	const struct spec_hook_list *list = &spec->hooks[kind];
 
@@ -154,8 +151,8 @@ void hooks_run_warn(const struct spec *spec, enum spec_hook_kind kind,
 		struct error *err = NULL;
 		char what[512];
 
-		snprintf(what, sizeof(what), "%s hook #%zu '%s'",
-			 spec_hook_kind_name(kind), i, list->v[i].path);
+		snprintf(what, sizeof(what), "%s hook #%zu '%s'", spec_hook_kind_name(kind), i,
+			 list->v[i].path);
 		if (run_one(&list->v[i], what, state_json, &err) < 0)
 			log_warn("%s", err->msg);
 		error_free(err);

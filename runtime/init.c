@@ -52,8 +52,7 @@ static int become_root(const struct spec *spec, struct error **err)
 
 static int set_names(const struct spec *spec, struct error **err)
 {
-	if (spec->hostname != NULL &&
-	    sethostname(spec->hostname, strlen(spec->hostname)) < 0)
+	if (spec->hostname != NULL && sethostname(spec->hostname, strlen(spec->hostname)) < 0)
 		return error_set(err, errno, "hostname \"%s\"", spec->hostname);
 	if (spec->domainname != NULL &&
 	    setdomainname(spec->domainname, strlen(spec->domainname)) < 0)
@@ -64,29 +63,26 @@ static int set_names(const struct spec *spec, struct error **err)
 static int apply_sysctl(const struct spec *spec, struct error **err)
 {
 	for (size_t i = 0; i < spec->linux.n_sysctl; i++) {
-		cleanup_free char *path =
-			xasprintf("/proc/sys/%s", spec->linux.sysctl_keys[i]);
+		cleanup_free char *path = xasprintf("/proc/sys/%s", spec->linux.sysctl_keys[i]);
 
+		/* keys are dotted; a dot inside one name part is kept as '/'
+		 * (spec.h): swap the two to get the /proc/sys path */
 		for (char *p = path + strlen("/proc/sys/"); *p; p++)
-			if (*p == '.')
-				*p = '/';
+			*p = *p == '.' ? '/' : *p == '/' ? '.' : *p;
 		if (write_str_at(AT_FDCWD, path, spec->linux.sysctl_values[i], err) < 0)
-			return error_wrap(err, "linux.sysctl \"%s\"",
-					  spec->linux.sysctl_keys[i]);
+			return error_wrap(err, "linux.sysctl \"%s\"", spec->linux.sysctl_keys[i]);
 	}
 	return 0;
 }
 
-static int container_hooks(struct launch *l, enum spec_hook_kind kind,
-			   struct error **err)
+static int container_hooks(struct launch *l, enum spec_hook_kind kind, struct error **err)
 {
 	cleanup_jsonw struct jsonw *w = NULL;
 
 	if (l->spec->hooks[kind].n == 0)
 		return 0;
 	w = jsonw_new();
-	spec_state_write(w, l->state,
-			 kind == SPEC_HOOK_START_CONTAINER ? "created" : "creating",
+	spec_state_write(w, l->state, kind == SPEC_HOOK_START_CONTAINER ? "created" : "creating",
 			 false);
 	return hooks_run(l->spec, kind, jsonw_buf(w), err);
 }
@@ -101,9 +97,9 @@ static void die_on_signal(int sig)
 
 static void catch_terminating_signals(void)
 {
-	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1,
-				    SIGUSR2, SIGALRM, SIGPIPE };
-	struct sigaction sa = { .sa_handler = die_on_signal };
+	static const int sigs[] = {SIGTERM, SIGINT,  SIGHUP,  SIGQUIT,
+				   SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE};
+	struct sigaction sa = {.sa_handler = die_on_signal};
 
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaction(sigs[i], &sa, NULL);
@@ -114,8 +110,12 @@ static int wait_for_start(struct launch *l, int sync_fd, struct error **err)
 	cleanup_close int fifo = -1;
 
 	catch_terminating_signals();
+	if (sync_expect(sync_fd, l->fifo_dir_fd < 0 ? SYNC_START : SYNC_COMMIT, NULL, err) < 0)
+		return -1;
+	/* recorded in the state file: from here the init may outlive berth */
+	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	if (l->fifo_dir_fd < 0)
-		return sync_expect(sync_fd, SYNC_START, NULL, err);
+		return 0;
 	/* blocks until `berth start` opens the fifo for reading */
 	fifo = openat(l->fifo_dir_fd, "exec.fifo", O_WRONLY | O_CLOEXEC);
 	if (fifo < 0)
@@ -137,8 +137,7 @@ static void reset_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-static int prepare(struct launch *l, int sync_fd, struct rootfs_ctx *rc,
-		   struct error **err)
+static int prepare(struct launch *l, int sync_fd, struct rootfs_ctx *rc, struct error **err)
 {
 	int64_t pid = 0;
 	const struct spec *spec = l->spec;
@@ -154,8 +153,8 @@ static int prepare(struct launch *l, int sync_fd, struct rootfs_ctx *rc,
 	    (sync_send(sync_fd, SYNC_RUNTIME_HOOKS, err) < 0 ||
 	     sync_expect(sync_fd, SYNC_RUNTIME_HOOKS_DONE, NULL, err) < 0))
 		return -1;
-	if (container_hooks(l, SPEC_HOOK_CREATE_CONTAINER, err) < 0 ||
-	    rootfs_pivot(rc, err) < 0 || apply_sysctl(spec, err) < 0)
+	if (container_hooks(l, SPEC_HOOK_CREATE_CONTAINER, err) < 0 || rootfs_pivot(rc, err) < 0 ||
+	    apply_sysctl(spec, err) < 0)
 		return -1;
 	if (spec->process->terminal) {
 		cleanup_close int master = console_setup(spec->process, true, err);
@@ -163,8 +162,7 @@ static int prepare(struct launch *l, int sync_fd, struct rootfs_ctx *rc,
 		if (master < 0 || sync_send_fd(sync_fd, SYNC_PTY, master, err) < 0)
 			return -1;
 	}
-	return process_make_cwd(spec->process, err) < 0 ? -1 :
-							  rootfs_finish(rc, err);
+	return process_make_cwd(spec->process, err) < 0 ? -1 : rootfs_finish(rc, err);
 }
 
 static int exit_code_for(int errnum)
@@ -185,6 +183,7 @@ _Noreturn void init_main(struct launch *l, int sync_fd)
 		.upper = l->upper,
 		.work = l->work,
 		.overlay_tmpfs = l->overlay_tmpfs,
+		.etc_files = l->etc_dir,
 		.cgroup_path = l->cg != NULL ? cg_path(l->cg) : NULL,
 		.userns = ns_creates_userns(spec),
 		.no_pivot = l->no_pivot,
@@ -202,10 +201,13 @@ _Noreturn void init_main(struct launch *l, int sync_fd)
 
 	/* berth dying before the container is ready must take us along */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* a session (and process group) of its own: kill(0, ...) or a
+	 * terminal's job control inside must never reach the caller's
+	 * process group on the host */
+	setsid();
 	umask(0);
 	if (prepare(l, sync_fd, &rc, &err) < 0 || process_resolve(&pc, &err) < 0)
 		goto fail;
-	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	if (sync_send(sync_fd, SYNC_READY, &err) < 0)
 		goto fail;
 	ready = true;

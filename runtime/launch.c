@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
+#include "core/fault.h"
 #include "core/fsutil.h"
 #include "core/jsonw.h"
 #include "core/log.h"
@@ -26,8 +27,7 @@
 
 static bool has_runtime_hooks(const struct spec *spec)
 {
-	return spec->hooks[SPEC_HOOK_PRESTART].n > 0 ||
-	       spec->hooks[SPEC_HOOK_CREATE_RUNTIME].n > 0;
+	return spec->hooks[SPEC_HOOK_PRESTART].n > 0 || spec->hooks[SPEC_HOOK_CREATE_RUNTIME].n > 0;
 }
 
 /* The parent enters a pid or time namespace given by path only "for
@@ -93,10 +93,38 @@ static int write_oom_score(const struct launch *l, struct error **err)
 			return error_set(err, (*err)->errnum,
 					 "process.oomScoreAdj: setting %lld (below the "
 					 "current value) needs CAP_SYS_RESOURCE, which "
-					 "berth does not have", (long long)adj->v);
+					 "berth does not have",
+					 (long long)adj->v);
 		return error_wrap(err, "process.oomScoreAdj");
 	}
 	return 0;
+}
+
+static int write_one(int dirfd, const char *name, char *text, struct error **err)
+{
+	int rc;
+
+	if (text == NULL)
+		return error_set(err, errno, "network: %s", name);
+	rc = write_str_at(dirfd, name, text, err);
+	free(text);
+	return rc;
+}
+
+/* the container's /etc/hosts, hostname and resolv.conf, bound over its
+ * own by the init (rootfs_bind_etc_files) */
+static int write_etc_files(struct launch *l, struct error **err)
+{
+	const char *host = l->spec->hostname != NULL ? l->spec->hostname : l->state->id;
+
+	if (l->etc_dir_fd < 0)
+		return 0;
+	return write_one(l->etc_dir_fd, "hosts", netns_hosts_file(&l->lease, host), err) < 0 ||
+			       write_one(l->etc_dir_fd, "hostname", netns_hostname_file(host),
+					 err) < 0 ||
+			       write_one(l->etc_dir_fd, "resolv.conf", netns_resolv_conf(), err) < 0
+		       ? -1
+		       : 0;
 }
 
 static int setup_network(struct launch *l, struct error **err)
@@ -104,8 +132,7 @@ static int setup_network(struct launch *l, struct error **err)
 	char path[64];
 	cleanup_close int fd = -1;
 
-	if (!l->spec->linux.ns[SPEC_NS_NET].present ||
-	    l->spec->linux.ns[SPEC_NS_NET].path != NULL)
+	if (!l->spec->linux.ns[SPEC_NS_NET].present || l->spec->linux.ns[SPEC_NS_NET].path != NULL)
 		return 0;
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)l->pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -115,7 +142,7 @@ static int setup_network(struct launch *l, struct error **err)
 		if (netns_bridge_setup(l->net, fd, &l->lease, err) < 0)
 			return -1;
 		l->has_lease = true;
-		return 0;
+		return write_etc_files(l, err);
 	}
 	return netns_loopback_up(fd, err);
 }
@@ -123,10 +150,12 @@ static int setup_network(struct launch *l, struct error **err)
 /* what the child needs from the parent before it goes on */
 static int parent_setup(struct launch *l, struct error **err)
 {
+	fault_point("clone");
 	if (ns_creates_userns(l->spec) && ns_write_idmaps(l->pid, l->spec, err) < 0)
 		return -1;
 	if (write_oom_score(l, err) < 0 || setup_network(l, err) < 0)
 		return -1;
+	fault_point("network");
 	return sync_send_value(l->sync_fd, SYNC_PARENT_DONE, l->pid, err);
 }
 
@@ -148,7 +177,7 @@ static int runtime_hooks(struct launch *l, struct error **err)
 
 int launch_init(struct launch *l, struct error **err)
 {
-	int sv[2], saved[2] = { -1, -1 };
+	int sv[2], saved[2] = {-1, -1};
 
 	l->pid = -1;
 	l->pidfd = -1;
@@ -157,8 +186,7 @@ int launch_init(struct launch *l, struct error **err)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return error_set(err, errno, "socketpair");
 	l->sync_fd = sv[0];
-	if (save_for_children(saved, err) < 0 ||
-	    ns_join_for_children(l->spec, err) < 0) {
+	if (save_for_children(saved, err) < 0 || ns_join_for_children(l->spec, err) < 0) {
 		restore_for_children(saved);
 		close(sv[1]);
 		return -1;
@@ -169,8 +197,7 @@ int launch_init(struct launch *l, struct error **err)
 	if (l->pid < 0)
 		return -1;
 	log_debug("init cloned: pid %d", (int)l->pid);
-	if (parent_setup(l, err) < 0 ||
-	    (has_runtime_hooks(l->spec) && runtime_hooks(l, err) < 0) ||
+	if (parent_setup(l, err) < 0 || (has_runtime_hooks(l->spec) && runtime_hooks(l, err) < 0) ||
 	    (l->spec->process->terminal &&
 	     sync_expect(l->sync_fd, SYNC_PTY, &l->pty_master, err) < 0) ||
 	    sync_expect(l->sync_fd, SYNC_READY, NULL, err) < 0) {
@@ -183,8 +210,7 @@ int launch_init(struct launch *l, struct error **err)
 
 int launch_start(struct launch *l, struct error **err)
 {
-	if (sync_send(l->sync_fd, SYNC_START, err) < 0 ||
-	    sync_expect_eof(l->sync_fd, err) < 0)
+	if (sync_send(l->sync_fd, SYNC_START, err) < 0 || sync_expect_eof(l->sync_fd, err) < 0)
 		return -1;
 	return 0;
 }

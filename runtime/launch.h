@@ -20,26 +20,28 @@
 struct launch {
 	/* inputs */
 	const struct spec *spec;
-	struct spec_state *state;	/* id, bundle, annotations: for hooks */
-	const char *rootfs;		/* absolute host path */
-	const struct cg *cg;		/* NULL: no cgroup */
+	struct spec_state *state;	 /* id, bundle, annotations: for hooks */
+	const char *rootfs;		 /* absolute host path */
+	const struct cg *cg;		 /* NULL: no cgroup */
 	const struct netns_request *net; /* NULL or mode none: lo only */
-	int fifo_dir_fd;		/* O_PATH state dir: wait on exec.fifo; -1: SYNC_START */
-	int lock_fd;			/* the state dir lock: closed in the child,
+	int fifo_dir_fd;		 /* O_PATH state dir: wait on exec.fifo; -1: SYNC_START */
+	int lock_fd;			 /* the state dir lock: closed in the child,
 					   or the init would hold it until exec */
 	bool no_pivot;
 	bool new_keyring;
-	int preserve_fds;		/* incl. LISTEN_FDS */
+	int preserve_fds; /* incl. LISTEN_FDS */
 	int listen_fds;
-	char **layers;			/* overlay root (top first), or NULL */
+	char **layers; /* overlay root (top first), or NULL */
 	const char *upper, *work;
-	const char *overlay_tmpfs;	/* mount a tmpfs here first for upper/work */
+	const char *overlay_tmpfs; /* mount a tmpfs here first for upper/work */
+	int etc_dir_fd;		   /* state dir for the network's /etc files, or -1 */
+	const char *etc_dir;
 
 	/* outputs */
 	pid_t pid;
 	int pidfd;
-	int sync_fd;			/* parent end, open until launch_done */
-	int pty_master;			/* with process.terminal, else -1 */
+	int sync_fd;	/* parent end, open until launch_done */
+	int pty_master; /* with process.terminal, else -1 */
 	bool has_lease;
 	struct netns_lease lease;
 };

@@ -43,15 +43,14 @@ static struct spec *load_saved_spec(struct container *c, struct error **err)
 /* wait for the writer (the init) to hand over its byte, or to die */
 static int open_fifo(struct container *c, int pidfd, struct error **err)
 {
-	cleanup_close int fifo = openat(c->dir_fd, "exec.fifo",
-					O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	cleanup_close int fifo = openat(c->dir_fd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	char byte;
 
 	if (fifo < 0)
 		return error_set(err, errno, "open exec.fifo");
 	for (;;) {
-		struct pollfd p[2] = { { .fd = fifo, .events = POLLIN },
-				       { .fd = pidfd, .events = POLLIN } };
+		struct pollfd p[2] = {{.fd = fifo, .events = POLLIN},
+				      {.fd = pidfd, .events = POLLIN}};
 
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
@@ -105,8 +104,7 @@ out:
 	return rc;
 }
 
-int rt_kill(const struct rt_global *g, const char *id, int sig, bool all,
-	    struct error **err)
+int rt_kill(const struct rt_global *g, const char *id, int sig, bool all, struct error **err)
 {
 	struct container c;
 	cleanup_close int pidfd = -1;
@@ -149,7 +147,7 @@ static int stop_all(struct container *c, struct cg *cg, struct error **err)
 	pidfd = open_init(c, &ignored);
 	error_free(ignored);
 	if (pidfd >= 0) {
-		struct pollfd p = { .fd = pidfd, .events = POLLIN };
+		struct pollfd p = {.fd = pidfd, .events = POLLIN};
 
 		sys_pidfd_send_signal(pidfd, SIGKILL);
 		/* a pidfd turns readable when the process has exited */
@@ -199,8 +197,7 @@ static void poststop(struct container *c)
 	spec_free(spec);
 }
 
-int rt_delete(const struct rt_global *g, const char *id, bool force,
-	      struct error **err)
+int rt_delete(const struct rt_global *g, const char *id, bool force, struct error **err)
 {
 	struct container c;
 	struct cg *cg = NULL;
@@ -219,8 +216,8 @@ int rt_delete(const struct rt_global *g, const char *id, bool force,
 	}
 	s = container_status(&c);
 	if (!force && (s == STATUS_RUNNING || s == STATUS_PAUSED)) {
-		error_set(err, 0, "cannot delete container \"%s\" that is not stopped: %s",
-			  id, container_status_name(s));
+		error_set(err, 0, "cannot delete container \"%s\" that is not stopped: %s", id,
+			  container_status_name(s));
 		goto out;
 	}
 	if (c.st.cgroup != NULL && cg_open(c.st.cgroup, &cg, err) < 0) {
@@ -242,8 +239,7 @@ out:
 	return rc;
 }
 
-int rt_pause(const struct rt_global *g, const char *id, bool pause,
-	     struct error **err)
+int rt_pause(const struct rt_global *g, const char *id, bool pause, struct error **err)
 {
 	struct container c;
 	struct cg *cg = NULL;

@@ -32,7 +32,7 @@
 #include "core/syscalls.h"
 #include "runtime/process.h"
 
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define DEFAULT_PATH	  "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define CAP_SYS_ADMIN_BIT (1ULL << 21)
 
 static const char *env_get(char *const *env, const char *name)
@@ -97,8 +97,7 @@ static int find_exe(struct proc_ctx *pc, struct error **err)
 			return 0;
 		}
 	}
-	return error_set(err, 0, "exec \"%s\": executable file not found in $PATH",
-			 arg0);
+	return error_set(err, 0, "exec \"%s\": executable file not found in $PATH", arg0);
 }
 
 /* HOME of uid from the container's /etc/passwd, "/" when unknown */
@@ -158,8 +157,8 @@ int process_make_cwd(const struct spec_process *proc, struct error **err)
 	struct stat st;
 
 	if (stat(proc->cwd, &st) == 0)
-		return S_ISDIR(st.st_mode) ? 0 :
-			error_set(err, ENOTDIR, "process.cwd '%s'", proc->cwd);
+		return S_ISDIR(st.st_mode) ? 0
+					   : error_set(err, ENOTDIR, "process.cwd '%s'", proc->cwd);
 	if (mkdir_p(proc->cwd, 0755, err) < 0)
 		return error_wrap(err, "process.cwd");
 	return 0;
@@ -168,14 +167,14 @@ int process_make_cwd(const struct spec_process *proc, struct error **err)
 static const char *rlimit_name(int res)
 {
 	static const char *const names[] = {
-		[RLIMIT_CPU] = "RLIMIT_CPU", [RLIMIT_FSIZE] = "RLIMIT_FSIZE",
-		[RLIMIT_DATA] = "RLIMIT_DATA", [RLIMIT_STACK] = "RLIMIT_STACK",
-		[RLIMIT_CORE] = "RLIMIT_CORE", [RLIMIT_RSS] = "RLIMIT_RSS",
-		[RLIMIT_NPROC] = "RLIMIT_NPROC", [RLIMIT_NOFILE] = "RLIMIT_NOFILE",
-		[RLIMIT_MEMLOCK] = "RLIMIT_MEMLOCK", [RLIMIT_AS] = "RLIMIT_AS",
-		[RLIMIT_LOCKS] = "RLIMIT_LOCKS", [RLIMIT_SIGPENDING] = "RLIMIT_SIGPENDING",
+		[RLIMIT_CPU] = "RLIMIT_CPU",	       [RLIMIT_FSIZE] = "RLIMIT_FSIZE",
+		[RLIMIT_DATA] = "RLIMIT_DATA",	       [RLIMIT_STACK] = "RLIMIT_STACK",
+		[RLIMIT_CORE] = "RLIMIT_CORE",	       [RLIMIT_RSS] = "RLIMIT_RSS",
+		[RLIMIT_NPROC] = "RLIMIT_NPROC",       [RLIMIT_NOFILE] = "RLIMIT_NOFILE",
+		[RLIMIT_MEMLOCK] = "RLIMIT_MEMLOCK",   [RLIMIT_AS] = "RLIMIT_AS",
+		[RLIMIT_LOCKS] = "RLIMIT_LOCKS",       [RLIMIT_SIGPENDING] = "RLIMIT_SIGPENDING",
 		[RLIMIT_MSGQUEUE] = "RLIMIT_MSGQUEUE", [RLIMIT_NICE] = "RLIMIT_NICE",
-		[RLIMIT_RTPRIO] = "RLIMIT_RTPRIO", [RLIMIT_RTTIME] = "RLIMIT_RTTIME",
+		[RLIMIT_RTPRIO] = "RLIMIT_RTPRIO",     [RLIMIT_RTTIME] = "RLIMIT_RTTIME",
 	};
 
 	if (res >= 0 && (size_t)res < sizeof(names) / sizeof(names[0]) && names[res])
@@ -187,21 +186,20 @@ static int apply_rlimits(const struct spec_process *p, struct error **err)
 {
 	for (size_t i = 0; i < p->n_rlimits; i++) {
 		const struct spec_rlimit *r = &p->rlimits[i];
-		struct rlimit want = { .rlim_cur = r->soft, .rlim_max = r->hard };
+		struct rlimit want = {.rlim_cur = r->soft, .rlim_max = r->hard};
 		struct rlimit cur;
 
 		if (setrlimit(r->resource, &want) == 0)
 			continue;
 		if (errno == EPERM && getrlimit(r->resource, &cur) == 0 &&
 		    want.rlim_max > cur.rlim_max)
-			return error_set(err, EPERM,
-					 "process.rlimits: %s: raising the hard limit to %llu (now %llu) "
-					 "needs CAP_SYS_RESOURCE, which berth does not have",
-					 rlimit_name(r->resource),
-					 (unsigned long long)want.rlim_max,
-					 (unsigned long long)cur.rlim_max);
-		return error_set(err, errno, "process.rlimits: %s",
-				 rlimit_name(r->resource));
+			return error_set(
+				err, EPERM,
+				"process.rlimits: %s: raising the hard limit to %llu (now %llu) "
+				"needs CAP_SYS_RESOURCE, which berth does not have",
+				rlimit_name(r->resource), (unsigned long long)want.rlim_max,
+				(unsigned long long)cur.rlim_max);
+		return error_set(err, errno, "process.rlimits: %s", rlimit_name(r->resource));
 	}
 	return 0;
 }
@@ -209,8 +207,7 @@ static int apply_rlimits(const struct spec_process *p, struct error **err)
 static int apply_sched(const struct spec_process *p, struct error **err)
 {
 	if (p->io_priority.set &&
-	    sys_ioprio_set_self((p->io_priority.class << 13) |
-				p->io_priority.priority) < 0)
+	    sys_ioprio_set_self((p->io_priority.class << 13) | p->io_priority.priority) < 0)
 		return error_set(err, errno, "process.ioPriority");
 	if (p->scheduler.set) {
 		struct berth_sched_attr a = {
@@ -249,7 +246,8 @@ static int set_user(const struct spec_process *p, struct error **err)
 	if (setgroups_denied()) {
 		if (u->n_additional_gids > 0)
 			return error_set(err, EPERM,
-					 "process.user.additionalGids: setgroups is denied in this user namespace");
+					 "process.user.additionalGids: setgroups is denied in this "
+					 "user namespace");
 	} else if (setgroups(u->n_additional_gids, (const gid_t *)u->additional_gids) < 0) {
 		return error_set(err, errno, "process.user.additionalGids: setgroups");
 	}
@@ -267,8 +265,7 @@ static int join_keyring(const char *name, struct error **err)
 	/* kernels without keys, or a keyring quota hit in a user
 	 * namespace: the container runs with the inherited keyring */
 	if (errno == ENOSYS || errno == EDQUOT || errno == EACCES) {
-		log_debug("session keyring '%s' not created: %s", name,
-			  strerror(errno));
+		log_debug("session keyring '%s' not created: %s", name, strerror(errno));
 		return 0;
 	}
 	return error_set(err, errno, "join session keyring '%s'", name);
@@ -285,13 +282,12 @@ static bool seccomp_early(const struct proc_ctx *pc)
 static int drop_privileges(struct proc_ctx *pc, struct error **err)
 {
 	const struct spec_process *p = pc->proc;
-	struct spec_capabilities none = { 0 };
+	struct spec_capabilities none = {0};
 
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return error_set(err, errno, "prctl(PR_SET_KEEPCAPS)");
 	if (caps_drop_bounding(p->has_capabilities ? p->caps.bounding : 0, err) < 0 ||
-	    set_user(p, err) < 0 ||
-	    caps_apply(p->has_capabilities ? &p->caps : &none, err) < 0)
+	    set_user(p, err) < 0 || caps_apply(p->has_capabilities ? &p->caps : &none, err) < 0)
 		return -1;
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 		return error_set(err, errno, "prctl(PR_SET_KEEPCAPS)");
@@ -316,8 +312,7 @@ int process_exec(struct proc_ctx *pc, struct error **err)
 	umask(p->user.has_umask ? p->user.umask : 0022);
 	if (chdir(p->cwd) < 0)
 		return error_set(err, errno, "process.cwd '%s'", p->cwd);
-	if (sys_close_range(3 + (unsigned)pc->preserve_fds, ~0U,
-			    CLOSE_RANGE_CLOEXEC) < 0)
+	if (sys_close_range(3 + (unsigned)pc->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		return error_set(err, errno, "mark fds close-on-exec");
 	if (!seccomp_early(pc) && pc->seccomp != NULL &&
 	    seccomp_apply(pc->seccomp, p->no_new_privileges, err) < 0)

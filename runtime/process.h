@@ -11,14 +11,14 @@
 
 struct proc_ctx {
 	const struct spec_process *proc;
-	const struct spec_seccomp *seccomp;	/* NULL: none */
-	const char *keyring;		/* session keyring name, NULL: keep */
-	bool has_personality;		/* linux.personality */
+	const struct spec_seccomp *seccomp; /* NULL: none */
+	const char *keyring;		    /* session keyring name, NULL: keep */
+	bool has_personality;		    /* linux.personality */
 	unsigned long personality;
-	int preserve_fds;		/* fds 3..3+n-1 stay open */
-	int listen_fds;			/* LISTEN_FDS passed on (part of preserve) */
-	char *exe;			/* set by process_resolve */
-	char **env;			/* set by process_resolve */
+	int preserve_fds; /* fds 3..3+n-1 stay open */
+	int listen_fds;	  /* LISTEN_FDS passed on (part of preserve) */
+	char *exe;	  /* set by process_resolve */
+	char **env;	  /* set by process_resolve */
 };
 
 /* Inside the container's mount namespace (after pivot_root, or after

@@ -20,14 +20,12 @@ static void state_json(struct container *c, struct jsonw *w)
 	/* the OCI state says pid 0 once stopped */
 	if (s == STATUS_STOPPED || s == STATUS_CREATING)
 		c->st.pid = 0;
-	spec_state_write(w, &c->st, s == STATUS_CREATING ? "creating" :
-						       container_status_name(s),
+	spec_state_write(w, &c->st, s == STATUS_CREATING ? "creating" : container_status_name(s),
 			 false);
 	c->st.pid = saved;
 }
 
-int rt_state(const struct rt_global *g, const char *id, char **out,
-	     struct error **err)
+int rt_state(const struct rt_global *g, const char *id, char **out, struct error **err)
 {
 	struct container c;
 	cleanup_jsonw struct jsonw *w = jsonw_new();
@@ -45,12 +43,11 @@ int rt_state(const struct rt_global *g, const char *id, char **out,
 
 static int cmp_entry(const void *a, const void *b)
 {
-	return strcmp(((const struct rt_list_entry *)a)->id,
-		      ((const struct rt_list_entry *)b)->id);
+	return strcmp(((const struct rt_list_entry *)a)->id, ((const struct rt_list_entry *)b)->id);
 }
 
-int rt_list(const struct rt_global *g, struct rt_list_entry **entries,
-	    size_t *n, char **json_out, struct error **err)
+int rt_list(const struct rt_global *g, struct rt_list_entry **entries, size_t *n, char **json_out,
+	    struct error **err)
 {
 	cleanup_closedir DIR *d = opendir(g->root);
 	cleanup_jsonw struct jsonw *w = jsonw_new();
@@ -127,8 +124,8 @@ void rt_list_free(struct rt_list_entry *entries, size_t n)
 }
 
 /* the container's cgroup, opened; "no cgroup" is an error for these verbs */
-static int open_cgroup(const struct rt_global *g, const char *id, bool running,
-		       struct cg **cg, struct error **err)
+static int open_cgroup(const struct rt_global *g, const char *id, bool running, struct cg **cg,
+		       struct error **err)
 {
 	struct container c;
 	int rc = -1;
@@ -150,8 +147,7 @@ out:
 	return rc;
 }
 
-int rt_ps(const struct rt_global *g, const char *id, pid_t **pids, size_t *n,
-	  struct error **err)
+int rt_ps(const struct rt_global *g, const char *id, pid_t **pids, size_t *n, struct error **err)
 {
 	struct cg *cg = NULL;
 	int rc = open_cgroup(g, id, false, &cg, err);
@@ -162,8 +158,8 @@ int rt_ps(const struct rt_global *g, const char *id, pid_t **pids, size_t *n,
 	return rc;
 }
 
-int rt_update(const struct rt_global *g, const char *id,
-	      const struct spec_resources *res, struct error **err)
+int rt_update(const struct rt_global *g, const char *id, const struct spec_resources *res,
+	      struct error **err)
 {
 	struct cg *cg = NULL;
 	int rc = open_cgroup(g, id, true, &cg, err);
@@ -174,8 +170,8 @@ int rt_update(const struct rt_global *g, const char *id,
 	return rc;
 }
 
-int rt_events(const struct rt_global *g, const char *id, bool stats_only,
-	      unsigned interval_ms, struct error **err)
+int rt_events(const struct rt_global *g, const char *id, bool stats_only, unsigned interval_ms,
+	      struct error **err)
 {
 	struct cg *cg = NULL;
 	int rc = open_cgroup(g, id, true, &cg, err);

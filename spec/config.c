@@ -28,8 +28,9 @@ static int dec_version(struct dec *d, const struct jnode *v, void *out)
 	/* "1", "1.0.2-dev", "1.2.0": any 1.x; the fields berth reads have
 	 * kept their meaning across 1.x */
 	if (s[0] != '1' || (s[1] != '\0' && s[1] != '.'))
-		return dec_fail(d, "unsupported version %s (berth implements "
-				   "1.x)",
+		return dec_fail(d,
+				"unsupported version %s (berth implements "
+				"1.x)",
 				quote(s).s);
 	return dec_str(d, v, out);
 }
@@ -72,8 +73,7 @@ static int dec_no_idmap(struct dec *d, const struct jnode *v, void *out)
 }
 
 static const struct field mount_fields[] = {
-	FIELD_REQ("destination", dec_destination, struct spec_mount,
-		  destination),
+	FIELD_REQ("destination", dec_destination, struct spec_mount, destination),
 	FIELD("type", dec_str_or_null, struct spec_mount, type),
 	FIELD("source", dec_str_or_null, struct spec_mount, source),
 	FIELD("options", dec_strv, struct spec_mount, options),
@@ -89,7 +89,7 @@ static int dec_mount(struct dec *d, const struct jnode *v, void *out)
 	if (dec_object(d, v, mount_fields, ARRAY_SIZE(mount_fields), m) < 0)
 		return -1;
 	mark = dec_key(d, "options");
-	if (spec_mount_options_decode(m, m->options, d->path, d->err) < 0)
+	if (spec_mount_options_decode(m, m->options, dec_path(d), d->err) < 0)
 		return -1;
 	dec_pop(d, mark);
 	if (m->type == NULL && !m->bind) {
@@ -103,8 +103,8 @@ static int dec_mounts(struct dec *d, const struct jnode *v, void *out)
 {
 	struct spec *spec = out;
 
-	return dec_array(d, v, sizeof(struct spec_mount), (void **)&spec->mounts,
-			 &spec->n_mounts, dec_mount);
+	return dec_array(d, v, sizeof(struct spec_mount), (void **)&spec->mounts, &spec->n_mounts,
+			 dec_mount);
 }
 
 /* ---- hooks -------------------------------------------------------------------- */
@@ -148,8 +148,8 @@ static int dec_hooks(struct dec *d, const struct jnode *v, void *out)
 		if (list == NULL || json_type(list) == J_NULL)
 			continue;
 		mark = dec_key(d, name);
-		if (dec_array(d, list, sizeof(struct spec_hook), (void **)&l->v,
-			      &l->n, dec_hook) < 0)
+		if (dec_array(d, list, sizeof(struct spec_hook), (void **)&l->v, &l->n, dec_hook) <
+		    0)
 			return -1;
 		dec_pop(d, mark);
 	}
@@ -162,8 +162,8 @@ static int dec_annotations(struct dec *d, const struct jnode *v, void *out)
 {
 	struct spec *spec = out;
 
-	return dec_string_map(d, v, &spec->annotation_keys,
-			      &spec->annotation_values, &spec->n_annotations);
+	return dec_string_map(d, v, &spec->annotation_keys, &spec->annotation_values,
+			      &spec->n_annotations);
 }
 
 static int dec_linux(struct dec *d, const struct jnode *v, void *out)
@@ -206,18 +206,18 @@ static int dec_spec(struct dec *d, const struct jnode *v, void *out)
 
 /* Parse `json` and run `decode` on its root; errors get `source:`. */
 static int parse_with(const char *json, size_t len, const char *source,
-		      int (*decode)(struct dec *, const struct jnode *, void *),
-		      void *out, struct error **err)
+		      int (*decode)(struct dec *, const struct jnode *, void *), void *out,
+		      struct error **err)
 {
-	struct jnode *root = json_parse(json, len, err);
+	struct jdoc *doc = json_parse(json, len, err);
 	struct dec d;
 	int r;
 
-	if (root == NULL)
+	if (doc == NULL)
 		return error_wrap(err, "%s", source);
 	dec_init(&d, NULL, err);
-	r = decode(&d, root, out);
-	json_free(root);
+	r = decode(&d, json_root(doc), out);
+	json_free(doc);
 	if (r < 0)
 		return error_wrap(err, "%s", source);
 	return 0;
@@ -250,8 +250,8 @@ struct spec *spec_load(const char *bundle, struct error **err)
 	return spec_parse(text, len, err);
 }
 
-struct spec_process *spec_process_parse(const char *json, size_t len,
-					const char *source, struct error **err)
+struct spec_process *spec_process_parse(const char *json, size_t len, const char *source,
+					struct error **err)
 {
 	struct spec_process *p = NULL;
 
@@ -262,8 +262,7 @@ struct spec_process *spec_process_parse(const char *json, size_t len,
 	return p;
 }
 
-struct spec_resources *spec_resources_parse(const char *json, size_t len,
-					    const char *source,
+struct spec_resources *spec_resources_parse(const char *json, size_t len, const char *source,
 					    struct error **err)
 {
 	struct spec_resources *r = xcalloc(1, sizeof(*r));

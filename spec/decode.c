@@ -17,10 +17,48 @@
 void dec_init(struct dec *d, const char *root, struct error **err)
 {
 	d->err = err;
-	d->len = 0;
-	d->path[0] = '\0';
+	d->depth = 0;
+	d->text[0] = '\0';
 	if (root != NULL)
 		dec_key(d, root);
+}
+
+static void render(struct dec *d, size_t *len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void render(struct dec *d, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*len >= sizeof(d->text) - 1)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(d->text + *len, sizeof(d->text) - *len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*len += (size_t)n;
+	if (*len >= sizeof(d->text))
+		*len = sizeof(d->text) - 1; /* truncated, still terminated */
+}
+
+const char *dec_path(struct dec *d)
+{
+	size_t len = 0;
+	size_t depth = d->depth < DEC_DEPTH_MAX ? d->depth : DEC_DEPTH_MAX;
+
+	d->text[0] = '\0';
+	for (size_t i = 0; i < depth; i++) {
+		const struct dec_seg *s = &d->seg[i];
+
+		if (s->key == NULL)
+			render(d, &len, "[%zu]", s->index);
+		else if (s->map)
+			render(d, &len, "[%s]", quote(s->key).s);
+		else
+			render(d, &len, len == 0 ? "%s" : ".%s", s->key);
+	}
+	return d->text;
 }
 
 int dec_fail(struct dec *d, const char *fmt, ...)
@@ -31,49 +69,41 @@ int dec_fail(struct dec *d, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (d->len == 0)
+	if (d->depth == 0)
 		return error_set(d->err, 0, "%s", msg);
-	return error_set(d->err, 0, "%s: %s", d->path, msg);
+	return error_set(d->err, 0, "%s: %s", dec_path(d), msg);
 }
 
-static size_t append(struct dec *d, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static size_t append(struct dec *d, const char *fmt, ...)
+/* Deeper than DEC_DEPTH_MAX (not reachable with the OCI schema) the
+ * segments are counted but not kept: paths are cut, never wrong.  */
+static size_t push(struct dec *d, const char *key, size_t index, bool map)
 {
-	size_t mark = d->len;
-	va_list ap;
-	int n;
+	size_t mark = d->depth;
 
-	va_start(ap, fmt);
-	n = vsnprintf(d->path + d->len, sizeof(d->path) - d->len, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		d->len += (size_t)n;
-	if (d->len >= sizeof(d->path))
-		d->len = sizeof(d->path) - 1; /* truncated, still terminated */
+	if (d->depth < DEC_DEPTH_MAX)
+		d->seg[d->depth] = (struct dec_seg){key, index, map};
+	d->depth++;
 	return mark;
 }
 
 size_t dec_key(struct dec *d, const char *key)
 {
-	return append(d, d->len == 0 ? "%s" : ".%s", key);
+	return push(d, key, 0, false);
 }
 
 size_t dec_index(struct dec *d, size_t i)
 {
-	return append(d, "[%zu]", i);
+	return push(d, NULL, i, false);
 }
 
 size_t dec_mapkey(struct dec *d, const char *key)
 {
-	return append(d, "[%s]", quote(key).s);
+	return push(d, key, 0, true);
 }
 
 void dec_pop(struct dec *d, size_t mark)
 {
-	d->len = mark;
-	d->path[mark] = '\0';
+	d->depth = mark;
 }
 
 struct quoted quote(const char *s)
@@ -85,8 +115,10 @@ struct quoted quote(const char *s)
 	q.s[o++] = '"';
 	for (size_t i = 0; s[i] != '\0'; i++) {
 		unsigned char c = (unsigned char)s[i];
+		bool continuation = (c & 0xc0) == 0x80;
 
-		if (o >= max) {
+		/* cut between characters, never inside a UTF-8 sequence */
+		if (o >= max && !continuation) {
 			memcpy(q.s + o, "...", 3);
 			o += 3;
 			break;
@@ -95,8 +127,7 @@ struct quoted quote(const char *s)
 			q.s[o++] = '\\';
 			q.s[o++] = (char)c;
 		} else if (c < 0x20 || c == 0x7f) {
-			o += (size_t)snprintf(q.s + o, sizeof(q.s) - o,
-					      "\\x%02x", c);
+			o += (size_t)snprintf(q.s + o, sizeof(q.s) - o, "\\x%02x", c);
 		} else {
 			q.s[o++] = (char)c;
 		}
@@ -109,9 +140,8 @@ struct quoted quote(const char *s)
 /* ---- objects and arrays ------------------------------------------------ */
 
 static const char *const type_words[] = {
-	[J_NULL] = "null",	  [J_BOOL] = "a boolean",
-	[J_NUMBER] = "a number",  [J_STRING] = "a string",
-	[J_OBJECT] = "an object", [J_ARRAY] = "an array",
+	[J_NULL] = "null",	 [J_BOOL] = "a boolean",   [J_NUMBER] = "a number",
+	[J_STRING] = "a string", [J_OBJECT] = "an object", [J_ARRAY] = "an array",
 };
 
 int dec_expect(struct dec *d, const struct jnode *v, enum jtype t)
@@ -121,8 +151,8 @@ int dec_expect(struct dec *d, const struct jnode *v, enum jtype t)
 	return 0;
 }
 
-int dec_object(struct dec *d, const struct jnode *v,
-	       const struct field *fields, size_t n, void *base)
+int dec_object(struct dec *d, const struct jnode *v, const struct field *fields, size_t n,
+	       void *base)
 {
 	if (dec_expect(d, v, J_OBJECT) < 0)
 		return -1;
@@ -135,8 +165,7 @@ int dec_object(struct dec *d, const struct jnode *v,
 			if (fields[i].required)
 				r = dec_fail(d, "required");
 		} else {
-			r = fields[i].decode(d, val,
-					     (char *)base + fields[i].offset);
+			r = fields[i].decode(d, val, (char *)base + fields[i].offset);
 		}
 		dec_pop(d, mark);
 		if (r < 0)
@@ -145,8 +174,7 @@ int dec_object(struct dec *d, const struct jnode *v,
 	return 0;
 }
 
-int dec_array(struct dec *d, const struct jnode *v, size_t size, void **arr,
-	      size_t *n,
+int dec_array(struct dec *d, const struct jnode *v, size_t size, void **arr, size_t *n,
 	      int (*elem)(struct dec *d, const struct jnode *v, void *out))
 {
 	size_t len;
@@ -167,8 +195,7 @@ int dec_array(struct dec *d, const struct jnode *v, size_t size, void **arr,
 	return 0;
 }
 
-int dec_string_map(struct dec *d, const struct jnode *v, char ***keys,
-		   char ***values, size_t *n)
+int dec_string_map(struct dec *d, const struct jnode *v, char ***keys, char ***values, size_t *n)
 {
 	size_t len;
 
@@ -179,15 +206,22 @@ int dec_string_map(struct dec *d, const struct jnode *v, char ***keys,
 	*values = xcalloc(len + 1, sizeof(char *));
 	*n = 0;
 	for (size_t i = 0; i < len; i++) {
+		const char *key = json_key_at(v, i);
 		const struct jnode *val = json_at(v, i);
-		size_t mark = dec_mapkey(d, json_key_at(v, i));
+		size_t mark = dec_mapkey(d, key), j;
 
 		if (dec_expect(d, val, J_STRING) < 0)
 			return -1;
 		dec_pop(d, mark);
-		(*keys)[i] = xstrdup(json_key_at(v, i));
-		(*values)[i] = xstrdup(json_string(val));
-		*n = i + 1;
+		/* a repeated key replaces the earlier value (last one wins) */
+		for (j = 0; j < *n && strcmp((*keys)[j], key) != 0; j++)
+			;
+		if (j == *n) {
+			(*keys)[j] = xstrdup(key);
+			*n = j + 1;
+		}
+		free((*values)[j]);
+		(*values)[j] = xstrdup(json_string(val));
 	}
 	return 0;
 }
@@ -242,8 +276,7 @@ int dec_abspath(struct dec *d, const struct jnode *v, void *out)
 	return dec_str(d, v, out);
 }
 
-static int strv_decode(struct dec *d, const struct jnode *v, void *out,
-		       bool absolute)
+static int strv_decode(struct dec *d, const struct jnode *v, void *out, bool absolute)
 {
 	char ***vec = out;
 	size_t len;
@@ -292,8 +325,7 @@ static bool is_integer_text(const char *t)
 	return strpbrk(t, ".eE") == NULL;
 }
 
-int dec_int_range(struct dec *d, const struct jnode *v, int64_t lo,
-		  int64_t hi, int64_t *out)
+int dec_int_range(struct dec *d, const struct jnode *v, int64_t lo, int64_t hi, int64_t *out)
 {
 	const char *t;
 	char *end;
@@ -305,14 +337,12 @@ int dec_int_range(struct dec *d, const struct jnode *v, int64_t lo,
 	errno = 0;
 	n = strtoll(t, &end, 10);
 	if (errno != 0 || *end != '\0' || n < lo || n > hi)
-		return dec_fail(d, "must be an integer in %" PRId64 "..%" PRId64,
-				lo, hi);
+		return dec_fail(d, "must be an integer in %" PRId64 "..%" PRId64, lo, hi);
 	*out = n;
 	return 0;
 }
 
-int dec_uint_range(struct dec *d, const struct jnode *v, uint64_t hi,
-		   uint64_t *out)
+int dec_uint_range(struct dec *d, const struct jnode *v, uint64_t hi, uint64_t *out)
 {
 	const char *t;
 	char *end;
@@ -380,8 +410,7 @@ int dec_opt_u64(struct dec *d, const struct jnode *v, void *out)
 	return 0;
 }
 
-bool name_lookup(const struct name_value *t, size_t n, const char *name,
-		 long *value)
+bool name_lookup(const struct name_value *t, size_t n, const char *name, long *value)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(t[i].name, name) == 0) {

@@ -26,13 +26,12 @@ static void strings(struct jsonw *w, const char *key, const char *const *v)
 
 static void process(struct jsonw *w)
 {
-	static const char *const caps[] = { "CAP_AUDIT_WRITE", "CAP_KILL",
-					    "CAP_NET_BIND_SERVICE", NULL };
-	static const char *const args[] = { "sh", NULL };
+	static const char *const caps[] = {"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE",
+					   NULL};
+	static const char *const args[] = {"sh", NULL};
 	static const char *const env[] = {
-		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-		"TERM=xterm", NULL
-	};
+		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm",
+		NULL};
 
 	jsonw_key(w, "process");
 	jsonw_obj_open(w);
@@ -69,27 +68,28 @@ struct default_mount {
 };
 
 static const struct default_mount mounts[] = {
-	{ "/proc", "proc", "proc", { NULL } },
-	{ "/dev", "tmpfs", "tmpfs",
-	  { "nosuid", "strictatime", "mode=755", "size=65536k", NULL } },
-	{ "/dev/pts", "devpts", "devpts",
-	  { "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620",
-	    "gid=5", NULL } },
-	{ "/dev/shm", "tmpfs", "shm",
-	  { "nosuid", "noexec", "nodev", "mode=1777", "size=65536k", NULL } },
-	{ "/dev/mqueue", "mqueue", "mqueue",
-	  { "nosuid", "noexec", "nodev", NULL } },
-	{ "/sys", "sysfs", "sysfs", { "nosuid", "noexec", "nodev", "ro", NULL } },
-	{ "/sys/fs/cgroup", "cgroup", "cgroup",
-	  { "nosuid", "noexec", "nodev", "relatime", "ro", NULL } },
+	{"/proc", "proc", "proc", {NULL}},
+	{"/dev", "tmpfs", "tmpfs", {"nosuid", "strictatime", "mode=755", "size=65536k", NULL}},
+	{"/dev/pts",
+	 "devpts",
+	 "devpts",
+	 {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5", NULL}},
+	{"/dev/shm",
+	 "tmpfs",
+	 "shm",
+	 {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k", NULL}},
+	{"/dev/mqueue", "mqueue", "mqueue", {"nosuid", "noexec", "nodev", NULL}},
+	{"/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", "ro", NULL}},
+	{"/sys/fs/cgroup",
+	 "cgroup",
+	 "cgroup",
+	 {"nosuid", "noexec", "nodev", "relatime", "ro", NULL}},
 };
 
 static const struct default_mount rootless_sys = {
-	"/sys", "none", "/sys", { "rbind", "nosuid", "noexec", "nodev", "ro", NULL }
-};
+	"/sys", "none", "/sys", {"rbind", "nosuid", "noexec", "nodev", "ro", NULL}};
 
-static void mount_entry(struct jsonw *w, const struct default_mount *m,
-			bool rootless)
+static void mount_entry(struct jsonw *w, const struct default_mount *m, bool rootless)
 {
 	jsonw_obj_open(w);
 	jsonw_kv_str(w, "destination", m->destination);
@@ -100,8 +100,8 @@ static void mount_entry(struct jsonw *w, const struct default_mount *m,
 		jsonw_arr_open(w);
 		for (const char *const *o = m->options; *o != NULL; o++) {
 			/* uids and gids other than ours are not mapped */
-			if (rootless && (strncmp(*o, "gid=", 4) == 0 ||
-					 strncmp(*o, "uid=", 4) == 0))
+			if (rootless &&
+			    (strncmp(*o, "gid=", 4) == 0 || strncmp(*o, "uid=", 4) == 0))
 				continue;
 			jsonw_str(w, *o);
 		}
@@ -117,8 +117,7 @@ static void mount_list(struct jsonw *w, bool rootless)
 	for (size_t i = 0; i < ARRAY_SIZE(mounts); i++) {
 		bool sys = strcmp(mounts[i].destination, "/sys") == 0;
 
-		mount_entry(w, rootless && sys ? &rootless_sys : &mounts[i],
-			    rootless);
+		mount_entry(w, rootless && sys ? &rootless_sys : &mounts[i], rootless);
 	}
 	jsonw_arr_close(w);
 }
@@ -137,10 +136,8 @@ static void idmap(struct jsonw *w, const char *key, uint32_t host_id)
 
 static void namespaces(struct jsonw *w, bool rootless)
 {
-	static const char *const rootful[] = { "pid", "network", "ipc", "uts",
-					       "mount", NULL };
-	static const char *const rootless_ns[] = { "pid", "ipc", "uts",
-						   "mount", "user", NULL };
+	static const char *const rootful[] = {"pid", "network", "ipc", "uts", "mount", NULL};
+	static const char *const rootless_ns[] = {"pid", "ipc", "uts", "mount", "user", NULL};
 
 	jsonw_key(w, "namespaces");
 	jsonw_arr_open(w);
@@ -152,18 +149,22 @@ static void namespaces(struct jsonw *w, bool rootless)
 	jsonw_arr_close(w);
 }
 
-static void linux_section(struct jsonw *w, bool rootless, uint32_t uid,
-			  uint32_t gid)
+static void linux_section(struct jsonw *w, bool rootless, uint32_t uid, uint32_t gid)
 {
-	static const char *const masked[] = {
-		"/proc/acpi",	     "/proc/asound",	  "/proc/kcore",
-		"/proc/keys",	     "/proc/latency_stats", "/proc/timer_list",
-		"/proc/timer_stats", "/proc/sched_debug", "/sys/firmware",
-		"/proc/scsi",	     "/sys/devices/virtual/tpm", NULL
-	};
-	static const char *const readonly[] = { "/proc/bus", "/proc/fs",
-						"/proc/irq", "/proc/sys",
-						"/proc/sysrq-trigger", NULL };
+	static const char *const masked[] = {"/proc/acpi",
+					     "/proc/asound",
+					     "/proc/kcore",
+					     "/proc/keys",
+					     "/proc/latency_stats",
+					     "/proc/timer_list",
+					     "/proc/timer_stats",
+					     "/proc/sched_debug",
+					     "/sys/firmware",
+					     "/proc/scsi",
+					     "/sys/devices/virtual/tpm",
+					     NULL};
+	static const char *const readonly[] = {
+		"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL};
 
 	jsonw_key(w, "linux");
 	jsonw_obj_open(w);

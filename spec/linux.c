@@ -57,10 +57,9 @@ static int dec_namespaces(struct dec *d, const struct jnode *v, void *out)
 	if (dec_expect(d, v, J_ARRAY) < 0)
 		return -1;
 	for (size_t i = 0; i < json_len(v); i++) {
-		struct ns_entry e = { NULL, NULL };
+		struct ns_entry e = {NULL, NULL};
 		size_t mark = dec_index(d, i);
-		int r = dec_object(d, json_at(v, i), ns_fields,
-				   ARRAY_SIZE(ns_fields), &e);
+		int r = dec_object(d, json_at(v, i), ns_fields, ARRAY_SIZE(ns_fields), &e);
 
 		if (r == 0)
 			r = ns_add(d, l, &e);
@@ -96,8 +95,7 @@ static int dec_idmap(struct dec *d, const struct jnode *v, void *out)
 	return -1;
 }
 
-static int dec_idmaps(struct dec *d, const struct jnode *v,
-		      struct spec_idmap **maps, size_t *n)
+static int dec_idmaps(struct dec *d, const struct jnode *v, struct spec_idmap **maps, size_t *n)
 {
 	if (dec_array(d, v, sizeof(**maps), (void **)maps, n, dec_idmap) < 0)
 		return -1;
@@ -155,8 +153,7 @@ static int dec_time_offsets(struct dec *d, const struct jnode *v, void *out)
 		else
 			return dec_fail(d, "unknown clock (monotonic or "
 					   "boottime)");
-		if (dec_object(d, json_at(v, i), offset_fields,
-			       ARRAY_SIZE(offset_fields), o) < 0)
+		if (dec_object(d, json_at(v, i), offset_fields, ARRAY_SIZE(offset_fields), o) < 0)
 			return -1;
 		o->set = true;
 		dec_pop(d, mark);
@@ -174,8 +171,7 @@ static int dec_dev_type(struct dec *d, const struct jnode *v, void *out)
 		return -1;
 	t = json_string(v);
 	if (strlen(t) != 1 || strchr("cbup", t[0]) == NULL)
-		return dec_fail(d, "unknown device type %s (c, b, u or p)",
-				quote(t).s);
+		return dec_fail(d, "unknown device type %s (c, b, u or p)", quote(t).s);
 	*(char *)out = t[0];
 	return 0;
 }
@@ -237,7 +233,7 @@ static const struct field device_fields[] = {
 static int dec_device(struct dec *d, const struct jnode *v, void *out)
 {
 	struct spec_device *dev = out;
-	static const char *const numbers[] = { "major", "minor" };
+	static const char *const numbers[] = {"major", "minor"};
 
 	if (dec_object(d, v, device_fields, ARRAY_SIZE(device_fields), dev) < 0)
 		return -1;
@@ -248,8 +244,7 @@ static int dec_device(struct dec *d, const struct jnode *v, void *out)
 
 		if (n == NULL || json_type(n) == J_NULL) {
 			dec_key(d, numbers[i]);
-			return dec_fail(d, "required for type \"%c\"",
-					dev->type);
+			return dec_fail(d, "required for type \"%c\"", dev->type);
 		}
 	}
 	return 0;
@@ -259,8 +254,8 @@ static int dec_devices(struct dec *d, const struct jnode *v, void *out)
 {
 	struct spec_linux *l = out;
 
-	return dec_array(d, v, sizeof(struct spec_device), (void **)&l->devices,
-			 &l->n_devices, dec_device);
+	return dec_array(d, v, sizeof(struct spec_device), (void **)&l->devices, &l->n_devices,
+			 dec_device);
 }
 
 /* ---- sysctl, propagation, personality ----------------------------------------- */
@@ -286,8 +281,7 @@ static int dec_sysctl(struct dec *d, const struct jnode *v, void *out)
 {
 	struct spec_linux *l = out;
 
-	if (dec_string_map(d, v, &l->sysctl_keys, &l->sysctl_values,
-			   &l->n_sysctl) < 0)
+	if (dec_string_map(d, v, &l->sysctl_keys, &l->sysctl_values, &l->n_sysctl) < 0)
 		return -1;
 	for (size_t i = 0; i < l->n_sysctl; i++)
 		sysctl_normalize(l->sysctl_keys[i]);
@@ -295,14 +289,10 @@ static int dec_sysctl(struct dec *d, const struct jnode *v, void *out)
 }
 
 static const struct name_value rootfs_propagations[] = {
-	{ "private", MS_PRIVATE },
-	{ "rprivate", MS_PRIVATE | MS_REC },
-	{ "shared", MS_SHARED },
-	{ "rshared", MS_SHARED | MS_REC },
-	{ "slave", MS_SLAVE },
-	{ "rslave", MS_SLAVE | MS_REC },
-	{ "unbindable", MS_UNBINDABLE },
-	{ "runbindable", MS_UNBINDABLE | MS_REC },
+	{"private", MS_PRIVATE},       {"rprivate", MS_PRIVATE | MS_REC},
+	{"shared", MS_SHARED},	       {"rshared", MS_SHARED | MS_REC},
+	{"slave", MS_SLAVE},	       {"rslave", MS_SLAVE | MS_REC},
+	{"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
 };
 
 static int dec_propagation(struct dec *d, const struct jnode *v, void *out)
@@ -313,10 +303,8 @@ static int dec_propagation(struct dec *d, const struct jnode *v, void *out)
 		return -1;
 	if (json_string(v)[0] == '\0')
 		return 0;
-	if (!name_lookup(rootfs_propagations, ARRAY_SIZE(rootfs_propagations),
-			 json_string(v), &p))
-		return dec_fail(d, "unknown propagation %s",
-				quote(json_string(v)).s);
+	if (!name_lookup(rootfs_propagations, ARRAY_SIZE(rootfs_propagations), json_string(v), &p))
+		return dec_fail(d, "unknown propagation %s", quote(json_string(v)).s);
 	*(unsigned long *)out = (unsigned long)p;
 	return 0;
 }
@@ -333,8 +321,7 @@ static int dec_domain(struct dec *d, const struct jnode *v, void *out)
 	else if (strcmp(s, "LINUX32") == 0)
 		*(unsigned long *)out = PER_LINUX32;
 	else
-		return dec_fail(d, "unknown domain %s (LINUX or LINUX32)",
-				quote(s).s);
+		return dec_fail(d, "unknown domain %s (LINUX or LINUX32)", quote(s).s);
 	return 0;
 }
 
@@ -359,12 +346,10 @@ static int dec_personality(struct dec *d, const struct jnode *v, void *out)
 	struct spec_linux *l = out;
 
 	l->has_personality = true;
-	return dec_object(d, v, personality_fields,
-			  ARRAY_SIZE(personality_fields), l);
+	return dec_object(d, v, personality_fields, ARRAY_SIZE(personality_fields), l);
 }
 
-static int dec_resources_in_linux(struct dec *d, const struct jnode *v,
-				  void *out)
+static int dec_resources_in_linux(struct dec *d, const struct jnode *v, void *out)
 {
 	struct spec_linux *l = out;
 
@@ -372,8 +357,11 @@ static int dec_resources_in_linux(struct dec *d, const struct jnode *v,
 	return spec_dec_resources(d, v, &l->resources);
 }
 
-/* Known to the runtime-spec, not implemented by berth: refused rather
- * than silently dropped, so nobody believes a limit is in force.  */
+/* Intel RDT is not implemented.  The runtime-spec requires an error when
+ * a runtime cannot apply it, rather than a container without the cache
+ * or bandwidth limits it asked for.  (Properties newer than the 1.2
+ * berth implements, such as netDevices or memoryPolicy, are unknown
+ * properties, which the runtime-spec says to ignore.)  */
 static int dec_unsupported(struct dec *d, const struct jnode *v, void *out)
 {
 	return dec_fail(d, "not supported by berth");
@@ -389,15 +377,12 @@ static const struct field linux_fields[] = {
 	FIELD_SELF("resources", dec_resources_in_linux),
 	FIELD_SELF("sysctl", dec_sysctl),
 	FIELD("seccomp", spec_dec_seccomp, struct spec_linux, seccomp),
-	FIELD("rootfsPropagation", dec_propagation, struct spec_linux,
-	      rootfs_propagation),
+	FIELD("rootfsPropagation", dec_propagation, struct spec_linux, rootfs_propagation),
 	FIELD("maskedPaths", dec_abspathv, struct spec_linux, masked_paths),
 	FIELD("readonlyPaths", dec_abspathv, struct spec_linux, readonly_paths),
 	FIELD("mountLabel", dec_str_or_null, struct spec_linux, mount_label),
 	FIELD_SELF("personality", dec_personality),
 	FIELD_SELF("intelRdt", dec_unsupported),
-	FIELD_SELF("netDevices", dec_unsupported),
-	FIELD_SELF("memoryPolicy", dec_unsupported),
 };
 
 int spec_dec_linux(struct dec *d, const struct jnode *v, void *out)

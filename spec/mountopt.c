@@ -22,50 +22,46 @@ struct mount_flag {
 };
 
 static const struct mount_flag mount_flags[] = {
-	{ "defaults", false, 0 },
-	{ "ro", false, MS_RDONLY },
-	{ "rw", true, MS_RDONLY },
-	{ "nosuid", false, MS_NOSUID },
-	{ "suid", true, MS_NOSUID },
-	{ "nodev", false, MS_NODEV },
-	{ "dev", true, MS_NODEV },
-	{ "noexec", false, MS_NOEXEC },
-	{ "exec", true, MS_NOEXEC },
-	{ "sync", false, MS_SYNCHRONOUS },
-	{ "async", true, MS_SYNCHRONOUS },
-	{ "dirsync", false, MS_DIRSYNC },
-	{ "remount", false, MS_REMOUNT },
-	{ "mand", false, MS_MANDLOCK },
-	{ "nomand", true, MS_MANDLOCK },
-	{ "noatime", false, MS_NOATIME },
-	{ "atime", true, MS_NOATIME },
-	{ "nodiratime", false, MS_NODIRATIME },
-	{ "diratime", true, MS_NODIRATIME },
-	{ "relatime", false, MS_RELATIME },
-	{ "norelatime", true, MS_RELATIME },
-	{ "strictatime", false, MS_STRICTATIME },
-	{ "nostrictatime", true, MS_STRICTATIME },
-	{ "lazytime", false, MS_LAZYTIME },
-	{ "nolazytime", true, MS_LAZYTIME },
-	{ "iversion", false, MS_I_VERSION },
-	{ "noiversion", true, MS_I_VERSION },
-	{ "silent", false, MS_SILENT },
-	{ "loud", true, MS_SILENT },
-	{ "nosymfollow", false, MS_NOSYMFOLLOW },
-	{ "symfollow", true, MS_NOSYMFOLLOW },
-	{ "bind", false, MS_BIND },
-	{ "rbind", false, MS_BIND | MS_REC },
+	{"defaults", false, 0},
+	{"ro", false, MS_RDONLY},
+	{"rw", true, MS_RDONLY},
+	{"nosuid", false, MS_NOSUID},
+	{"suid", true, MS_NOSUID},
+	{"nodev", false, MS_NODEV},
+	{"dev", true, MS_NODEV},
+	{"noexec", false, MS_NOEXEC},
+	{"exec", true, MS_NOEXEC},
+	{"sync", false, MS_SYNCHRONOUS},
+	{"async", true, MS_SYNCHRONOUS},
+	{"dirsync", false, MS_DIRSYNC},
+	{"remount", false, MS_REMOUNT},
+	{"mand", false, MS_MANDLOCK},
+	{"nomand", true, MS_MANDLOCK},
+	{"noatime", false, MS_NOATIME},
+	{"atime", true, MS_NOATIME},
+	{"nodiratime", false, MS_NODIRATIME},
+	{"diratime", true, MS_NODIRATIME},
+	{"relatime", false, MS_RELATIME},
+	{"norelatime", true, MS_RELATIME},
+	{"strictatime", false, MS_STRICTATIME},
+	{"nostrictatime", true, MS_STRICTATIME},
+	{"lazytime", false, MS_LAZYTIME},
+	{"nolazytime", true, MS_LAZYTIME},
+	{"iversion", false, MS_I_VERSION},
+	{"noiversion", true, MS_I_VERSION},
+	{"silent", false, MS_SILENT},
+	{"loud", true, MS_SILENT},
+	{"nosymfollow", false, MS_NOSYMFOLLOW},
+	{"symfollow", true, MS_NOSYMFOLLOW},
+	{"bind", false, MS_BIND},
+	{"rbind", false, MS_BIND | MS_REC},
 };
 
 static const struct name_value propagations[] = {
-	{ "private", MS_PRIVATE },
-	{ "rprivate", MS_PRIVATE | MS_REC },
-	{ "shared", MS_SHARED },
-	{ "rshared", MS_SHARED | MS_REC },
-	{ "slave", MS_SLAVE },
-	{ "rslave", MS_SLAVE | MS_REC },
-	{ "unbindable", MS_UNBINDABLE },
-	{ "runbindable", MS_UNBINDABLE | MS_REC },
+	{"private", MS_PRIVATE},       {"rprivate", MS_PRIVATE | MS_REC},
+	{"shared", MS_SHARED},	       {"rshared", MS_SHARED | MS_REC},
+	{"slave", MS_SLAVE},	       {"rslave", MS_SLAVE | MS_REC},
+	{"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
 };
 
 struct rec_attr {
@@ -75,24 +71,24 @@ struct rec_attr {
 };
 
 static const struct rec_attr rec_attrs[] = {
-	{ "rro", false, MOUNT_ATTR_RDONLY },
-	{ "rrw", true, MOUNT_ATTR_RDONLY },
-	{ "rnosuid", false, MOUNT_ATTR_NOSUID },
-	{ "rsuid", true, MOUNT_ATTR_NOSUID },
-	{ "rnodev", false, MOUNT_ATTR_NODEV },
-	{ "rdev", true, MOUNT_ATTR_NODEV },
-	{ "rnoexec", false, MOUNT_ATTR_NOEXEC },
-	{ "rexec", true, MOUNT_ATTR_NOEXEC },
-	{ "rnodiratime", false, MOUNT_ATTR_NODIRATIME },
-	{ "rdiratime", true, MOUNT_ATTR_NODIRATIME },
-	{ "rrelatime", false, MOUNT_ATTR_RELATIME },
-	{ "rnorelatime", true, MOUNT_ATTR_RELATIME },
-	{ "rnoatime", false, MOUNT_ATTR_NOATIME },
-	{ "ratime", true, MOUNT_ATTR_NOATIME },
-	{ "rstrictatime", false, MOUNT_ATTR_STRICTATIME },
-	{ "rnostrictatime", true, MOUNT_ATTR_STRICTATIME },
-	{ "rnosymfollow", false, MOUNT_ATTR_NOSYMFOLLOW },
-	{ "rsymfollow", true, MOUNT_ATTR_NOSYMFOLLOW },
+	{"rro", false, MOUNT_ATTR_RDONLY},
+	{"rrw", true, MOUNT_ATTR_RDONLY},
+	{"rnosuid", false, MOUNT_ATTR_NOSUID},
+	{"rsuid", true, MOUNT_ATTR_NOSUID},
+	{"rnodev", false, MOUNT_ATTR_NODEV},
+	{"rdev", true, MOUNT_ATTR_NODEV},
+	{"rnoexec", false, MOUNT_ATTR_NOEXEC},
+	{"rexec", true, MOUNT_ATTR_NOEXEC},
+	{"rnodiratime", false, MOUNT_ATTR_NODIRATIME},
+	{"rdiratime", true, MOUNT_ATTR_NODIRATIME},
+	{"rrelatime", false, MOUNT_ATTR_RELATIME},
+	{"rnorelatime", true, MOUNT_ATTR_RELATIME},
+	{"rnoatime", false, MOUNT_ATTR_NOATIME},
+	{"ratime", true, MOUNT_ATTR_NOATIME},
+	{"rstrictatime", false, MOUNT_ATTR_STRICTATIME},
+	{"rnostrictatime", true, MOUNT_ATTR_STRICTATIME},
+	{"rnosymfollow", false, MOUNT_ATTR_NOSYMFOLLOW},
+	{"rsymfollow", true, MOUNT_ATTR_NOSYMFOLLOW},
 };
 
 static bool apply_flag(struct spec_mount *m, const char *o)
@@ -157,8 +153,8 @@ static void append_data(char **data, size_t *len, const char *o)
 	*len += n;
 }
 
-int spec_mount_options_decode(struct spec_mount *m, char *const *options,
-			      const char *where, struct error **err)
+int spec_mount_options_decode(struct spec_mount *m, char *const *options, const char *where,
+			      struct error **err)
 {
 	size_t data_len = 0;
 	long prop;
@@ -179,9 +175,7 @@ int spec_mount_options_decode(struct spec_mount *m, char *const *options,
 		else if (strcmp(o, "notmpcopyup") == 0)
 			m->tmpcopyup = false;
 		else if (is_idmap(o))
-			return error_set(err, 0,
-					 "%s: idmapped mounts are not supported",
-					 where);
+			return error_set(err, 0, "%s: idmapped mounts are not supported", where);
 		else
 			append_data(&m->data, &data_len, o);
 	}

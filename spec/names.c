@@ -24,31 +24,65 @@
 
 /* Indexed by capability number (linux/capability.h). */
 static const char *const cap_names[] = {
-	"CAP_CHOWN",		"CAP_DAC_OVERRIDE",	"CAP_DAC_READ_SEARCH",
-	"CAP_FOWNER",		"CAP_FSETID",		"CAP_KILL",
-	"CAP_SETGID",		"CAP_SETUID",		"CAP_SETPCAP",
-	"CAP_LINUX_IMMUTABLE",	"CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
-	"CAP_NET_ADMIN",	"CAP_NET_RAW",		"CAP_IPC_LOCK",
-	"CAP_IPC_OWNER",	"CAP_SYS_MODULE",	"CAP_SYS_RAWIO",
-	"CAP_SYS_CHROOT",	"CAP_SYS_PTRACE",	"CAP_SYS_PACCT",
-	"CAP_SYS_ADMIN",	"CAP_SYS_BOOT",		"CAP_SYS_NICE",
-	"CAP_SYS_RESOURCE",	"CAP_SYS_TIME",		"CAP_SYS_TTY_CONFIG",
-	"CAP_MKNOD",		"CAP_LEASE",		"CAP_AUDIT_WRITE",
-	"CAP_AUDIT_CONTROL",	"CAP_SETFCAP",		"CAP_MAC_OVERRIDE",
-	"CAP_MAC_ADMIN",	"CAP_SYSLOG",		"CAP_WAKE_ALARM",
-	"CAP_BLOCK_SUSPEND",	"CAP_AUDIT_READ",	"CAP_PERFMON",
-	"CAP_BPF",		"CAP_CHECKPOINT_RESTORE",
+	"CAP_CHOWN",
+	"CAP_DAC_OVERRIDE",
+	"CAP_DAC_READ_SEARCH",
+	"CAP_FOWNER",
+	"CAP_FSETID",
+	"CAP_KILL",
+	"CAP_SETGID",
+	"CAP_SETUID",
+	"CAP_SETPCAP",
+	"CAP_LINUX_IMMUTABLE",
+	"CAP_NET_BIND_SERVICE",
+	"CAP_NET_BROADCAST",
+	"CAP_NET_ADMIN",
+	"CAP_NET_RAW",
+	"CAP_IPC_LOCK",
+	"CAP_IPC_OWNER",
+	"CAP_SYS_MODULE",
+	"CAP_SYS_RAWIO",
+	"CAP_SYS_CHROOT",
+	"CAP_SYS_PTRACE",
+	"CAP_SYS_PACCT",
+	"CAP_SYS_ADMIN",
+	"CAP_SYS_BOOT",
+	"CAP_SYS_NICE",
+	"CAP_SYS_RESOURCE",
+	"CAP_SYS_TIME",
+	"CAP_SYS_TTY_CONFIG",
+	"CAP_MKNOD",
+	"CAP_LEASE",
+	"CAP_AUDIT_WRITE",
+	"CAP_AUDIT_CONTROL",
+	"CAP_SETFCAP",
+	"CAP_MAC_OVERRIDE",
+	"CAP_MAC_ADMIN",
+	"CAP_SYSLOG",
+	"CAP_WAKE_ALARM",
+	"CAP_BLOCK_SUSPEND",
+	"CAP_AUDIT_READ",
+	"CAP_PERFMON",
+	"CAP_BPF",
+	"CAP_CHECKPOINT_RESTORE",
 };
 
-int spec_capability_parse(const char *name, int *cap, struct error **err)
+bool spec_capability_lookup(const char *name, int *cap)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(cap_names); i++) {
 		if (strcmp(cap_names[i], name) == 0) {
 			*cap = (int)i;
-			return 0;
+			return true;
 		}
 	}
-	return error_set(err, 0, "unknown capability %s", quote(name).s);
+	return false;
+}
+
+int spec_capability_parse(const char *name, int *cap, struct error **err)
+{
+	if (!spec_capability_lookup(name, cap))
+		return error_set(err, 0, "unknown capability %s", quote(name).s);
+	return 0;
 }
 
 const char *spec_capability_name(int cap)
@@ -66,18 +100,15 @@ int spec_capability_last(void)
 /* ---- signals ----------------------------------------------------------- */
 
 static const struct name_value signal_names[] = {
-	{ "HUP", SIGHUP },	 { "INT", SIGINT },	  { "QUIT", SIGQUIT },
-	{ "ILL", SIGILL },	 { "TRAP", SIGTRAP },	  { "ABRT", SIGABRT },
-	{ "IOT", SIGIOT },	 { "BUS", SIGBUS },	  { "FPE", SIGFPE },
-	{ "KILL", SIGKILL },	 { "USR1", SIGUSR1 },	  { "SEGV", SIGSEGV },
-	{ "USR2", SIGUSR2 },	 { "PIPE", SIGPIPE },	  { "ALRM", SIGALRM },
-	{ "TERM", SIGTERM },	 { "STKFLT", SIGSTKFLT }, { "CHLD", SIGCHLD },
-	{ "CLD", SIGCHLD },	 { "CONT", SIGCONT },	  { "STOP", SIGSTOP },
-	{ "TSTP", SIGTSTP },	 { "TTIN", SIGTTIN },	  { "TTOU", SIGTTOU },
-	{ "URG", SIGURG },	 { "XCPU", SIGXCPU },	  { "XFSZ", SIGXFSZ },
-	{ "VTALRM", SIGVTALRM }, { "PROF", SIGPROF },	  { "WINCH", SIGWINCH },
-	{ "IO", SIGIO },	 { "POLL", SIGPOLL },	  { "PWR", SIGPWR },
-	{ "SYS", SIGSYS },
+	{"HUP", SIGHUP},       {"INT", SIGINT},	    {"QUIT", SIGQUIT}, {"ILL", SIGILL},
+	{"TRAP", SIGTRAP},     {"ABRT", SIGABRT},   {"IOT", SIGIOT},   {"BUS", SIGBUS},
+	{"FPE", SIGFPE},       {"KILL", SIGKILL},   {"USR1", SIGUSR1}, {"SEGV", SIGSEGV},
+	{"USR2", SIGUSR2},     {"PIPE", SIGPIPE},   {"ALRM", SIGALRM}, {"TERM", SIGTERM},
+	{"STKFLT", SIGSTKFLT}, {"CHLD", SIGCHLD},   {"CLD", SIGCHLD},  {"CONT", SIGCONT},
+	{"STOP", SIGSTOP},     {"TSTP", SIGTSTP},   {"TTIN", SIGTTIN}, {"TTOU", SIGTTOU},
+	{"URG", SIGURG},       {"XCPU", SIGXCPU},   {"XFSZ", SIGXFSZ}, {"VTALRM", SIGVTALRM},
+	{"PROF", SIGPROF},     {"WINCH", SIGWINCH}, {"IO", SIGIO},     {"POLL", SIGPOLL},
+	{"PWR", SIGPWR},       {"SYS", SIGSYS},
 };
 
 /* "+3" / "-3" after RTMIN/RTMAX, or "" */
@@ -104,13 +135,11 @@ static bool signal_by_name(const char *upper, int *sig)
 	long v;
 	int off;
 
-	if (strncmp(upper, "RTMIN", 5) == 0 && rt_offset(upper + 5, &off) &&
-	    off >= 0) {
+	if (strncmp(upper, "RTMIN", 5) == 0 && rt_offset(upper + 5, &off) && off >= 0) {
 		*sig = SIGRTMIN + off;
 		return *sig <= SIGRTMAX;
 	}
-	if (strncmp(upper, "RTMAX", 5) == 0 && rt_offset(upper + 5, &off) &&
-	    off <= 0) {
+	if (strncmp(upper, "RTMAX", 5) == 0 && rt_offset(upper + 5, &off) && off <= 0) {
 		*sig = SIGRTMAX + off;
 		return *sig >= SIGRTMIN;
 	}
@@ -156,14 +185,14 @@ static const struct {
 	const char *proc;
 	int flag;
 } ns_table[SPEC_NS_COUNT] = {
-	[SPEC_NS_USER] = { "user", "user", CLONE_NEWUSER },
-	[SPEC_NS_PID] = { "pid", "pid", CLONE_NEWPID },
-	[SPEC_NS_NET] = { "network", "net", CLONE_NEWNET },
-	[SPEC_NS_MNT] = { "mount", "mnt", CLONE_NEWNS },
-	[SPEC_NS_IPC] = { "ipc", "ipc", CLONE_NEWIPC },
-	[SPEC_NS_UTS] = { "uts", "uts", CLONE_NEWUTS },
-	[SPEC_NS_CGROUP] = { "cgroup", "cgroup", CLONE_NEWCGROUP },
-	[SPEC_NS_TIME] = { "time", "time", CLONE_NEWTIME },
+	[SPEC_NS_USER] = {"user", "user", CLONE_NEWUSER},
+	[SPEC_NS_PID] = {"pid", "pid", CLONE_NEWPID},
+	[SPEC_NS_NET] = {"network", "net", CLONE_NEWNET},
+	[SPEC_NS_MNT] = {"mount", "mnt", CLONE_NEWNS},
+	[SPEC_NS_IPC] = {"ipc", "ipc", CLONE_NEWIPC},
+	[SPEC_NS_UTS] = {"uts", "uts", CLONE_NEWUTS},
+	[SPEC_NS_CGROUP] = {"cgroup", "cgroup", CLONE_NEWCGROUP},
+	[SPEC_NS_TIME] = {"time", "time", CLONE_NEWTIME},
 };
 
 const char *spec_ns_name(enum spec_ns ns)
@@ -207,22 +236,22 @@ const char *spec_hook_kind_name(enum spec_hook_kind kind)
 }
 
 static const struct name_value rlimit_names[] = {
-	{ "RLIMIT_AS", RLIMIT_AS },
-	{ "RLIMIT_CORE", RLIMIT_CORE },
-	{ "RLIMIT_CPU", RLIMIT_CPU },
-	{ "RLIMIT_DATA", RLIMIT_DATA },
-	{ "RLIMIT_FSIZE", RLIMIT_FSIZE },
-	{ "RLIMIT_LOCKS", RLIMIT_LOCKS },
-	{ "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },
-	{ "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
-	{ "RLIMIT_NICE", RLIMIT_NICE },
-	{ "RLIMIT_NOFILE", RLIMIT_NOFILE },
-	{ "RLIMIT_NPROC", RLIMIT_NPROC },
-	{ "RLIMIT_RSS", RLIMIT_RSS },
-	{ "RLIMIT_RTPRIO", RLIMIT_RTPRIO },
-	{ "RLIMIT_RTTIME", RLIMIT_RTTIME },
-	{ "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
-	{ "RLIMIT_STACK", RLIMIT_STACK },
+	{"RLIMIT_AS", RLIMIT_AS},
+	{"RLIMIT_CORE", RLIMIT_CORE},
+	{"RLIMIT_CPU", RLIMIT_CPU},
+	{"RLIMIT_DATA", RLIMIT_DATA},
+	{"RLIMIT_FSIZE", RLIMIT_FSIZE},
+	{"RLIMIT_LOCKS", RLIMIT_LOCKS},
+	{"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
+	{"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
+	{"RLIMIT_NICE", RLIMIT_NICE},
+	{"RLIMIT_NOFILE", RLIMIT_NOFILE},
+	{"RLIMIT_NPROC", RLIMIT_NPROC},
+	{"RLIMIT_RSS", RLIMIT_RSS},
+	{"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
+	{"RLIMIT_RTTIME", RLIMIT_RTTIME},
+	{"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+	{"RLIMIT_STACK", RLIMIT_STACK},
 };
 
 bool spec_rlimit_lookup(const char *name, int *resource)

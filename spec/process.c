@@ -94,7 +94,7 @@ static const struct field console_fields[] = {
 static int dec_console(struct dec *d, const struct jnode *v, void *out)
 {
 	struct spec_process *p = out;
-	struct console_size c = { 0, 0 };
+	struct console_size c = {0, 0};
 
 	if (dec_object(d, v, console_fields, ARRAY_SIZE(console_fields), &c) < 0)
 		return -1;
@@ -119,9 +119,8 @@ static int dec_capset(struct dec *d, const struct jnode *v, void *out)
 
 		if (dec_expect(d, s, J_STRING) < 0)
 			return -1;
-		if (spec_capability_parse(json_string(s), &cap, d->err) < 0)
-			return dec_fail(d, "unknown capability %s",
-					quote(json_string(s)).s);
+		if (!spec_capability_lookup(json_string(s), &cap))
+			return dec_fail(d, "unknown capability %s", quote(json_string(s)).s);
 		*mask |= UINT64_C(1) << cap;
 		dec_pop(d, mark);
 	}
@@ -161,8 +160,6 @@ static const struct field rlimit_fields[] = {
 	FIELD_REQ("hard", dec_u64, struct spec_rlimit, hard),
 };
 
-/* Each element is checked against the ones before it, so the error
- * names the later duplicate.  */
 static int dec_rlimit(struct dec *d, const struct jnode *v, void *out)
 {
 	struct spec_rlimit *rl = out;
@@ -174,12 +171,13 @@ static int dec_rlimit(struct dec *d, const struct jnode *v, void *out)
 	return 0;
 }
 
+/* Each type may appear once: the error names the later duplicate. */
 static int dec_rlimits(struct dec *d, const struct jnode *v, void *out)
 {
 	struct spec_process *p = out;
 
-	if (dec_array(d, v, sizeof(struct spec_rlimit), (void **)&p->rlimits,
-		      &p->n_rlimits, dec_rlimit) < 0)
+	if (dec_array(d, v, sizeof(struct spec_rlimit), (void **)&p->rlimits, &p->n_rlimits,
+		      dec_rlimit) < 0)
 		return -1;
 	for (size_t i = 1; i < p->n_rlimits; i++) {
 		for (size_t j = 0; j < i; j++) {
@@ -188,9 +186,7 @@ static int dec_rlimits(struct dec *d, const struct jnode *v, void *out)
 			dec_index(d, i);
 			dec_key(d, "type");
 			return dec_fail(d, "duplicate rlimit %s",
-					quote(json_string(json_get(
-						json_at(v, i), "type")))
-						.s);
+					quote(json_string(json_get(json_at(v, i), "type"))).s);
 		}
 	}
 	return 0;
@@ -210,9 +206,9 @@ static int dec_oom(struct dec *d, const struct jnode *v, void *out)
 }
 
 static const struct name_value ioprio_classes[] = {
-	{ "IOPRIO_CLASS_RT", 1 },
-	{ "IOPRIO_CLASS_BE", 2 },
-	{ "IOPRIO_CLASS_IDLE", 3 },
+	{"IOPRIO_CLASS_RT", 1},
+	{"IOPRIO_CLASS_BE", 2},
+	{"IOPRIO_CLASS_IDLE", 3},
 };
 
 static int dec_ioprio_class(struct dec *d, const struct jnode *v, void *out)
@@ -221,8 +217,7 @@ static int dec_ioprio_class(struct dec *d, const struct jnode *v, void *out)
 
 	if (dec_expect(d, v, J_STRING) < 0)
 		return -1;
-	if (!name_lookup(ioprio_classes, ARRAY_SIZE(ioprio_classes),
-			 json_string(v), &c))
+	if (!name_lookup(ioprio_classes, ARRAY_SIZE(ioprio_classes), json_string(v), &c))
 		return dec_fail(d, "unknown class %s", quote(json_string(v)).s);
 	*(int *)out = (int)c;
 	return 0;
@@ -253,24 +248,20 @@ static int dec_ioprio(struct dec *d, const struct jnode *v, void *out)
 
 /* ---- scheduler ------------------------------------------------------------ */
 
-#define SCHED_ISO_ 4	/* named by the runtime-spec, never in Linux */
+#define SCHED_ISO_ 4 /* named by the runtime-spec, never in Linux */
 
 static const struct name_value sched_policies[] = {
-	{ "SCHED_OTHER", SCHED_OTHER }, { "SCHED_FIFO", SCHED_FIFO },
-	{ "SCHED_RR", SCHED_RR },	{ "SCHED_BATCH", SCHED_BATCH },
-	{ "SCHED_ISO", SCHED_ISO_ },	{ "SCHED_IDLE", SCHED_IDLE },
-	{ "SCHED_DEADLINE", SCHED_DEADLINE },
+	{"SCHED_OTHER", SCHED_OTHER},	    {"SCHED_FIFO", SCHED_FIFO}, {"SCHED_RR", SCHED_RR},
+	{"SCHED_BATCH", SCHED_BATCH},	    {"SCHED_ISO", SCHED_ISO_},	{"SCHED_IDLE", SCHED_IDLE},
+	{"SCHED_DEADLINE", SCHED_DEADLINE},
 };
 
 /* linux/sched.h SCHED_FLAG_* */
 static const struct name_value sched_flags[] = {
-	{ "SCHED_FLAG_RESET_ON_FORK", 0x01 },
-	{ "SCHED_FLAG_RECLAIM", 0x02 },
-	{ "SCHED_FLAG_DL_OVERRUN", 0x04 },
-	{ "SCHED_FLAG_KEEP_POLICY", 0x08 },
-	{ "SCHED_FLAG_KEEP_PARAMS", 0x10 },
-	{ "SCHED_FLAG_UTIL_CLAMP_MIN", 0x20 },
-	{ "SCHED_FLAG_UTIL_CLAMP_MAX", 0x40 },
+	{"SCHED_FLAG_RESET_ON_FORK", 0x01},  {"SCHED_FLAG_RECLAIM", 0x02},
+	{"SCHED_FLAG_DL_OVERRUN", 0x04},     {"SCHED_FLAG_KEEP_POLICY", 0x08},
+	{"SCHED_FLAG_KEEP_PARAMS", 0x10},    {"SCHED_FLAG_UTIL_CLAMP_MIN", 0x20},
+	{"SCHED_FLAG_UTIL_CLAMP_MAX", 0x40},
 };
 
 static int dec_sched_policy(struct dec *d, const struct jnode *v, void *out)
@@ -279,8 +270,7 @@ static int dec_sched_policy(struct dec *d, const struct jnode *v, void *out)
 
 	if (dec_expect(d, v, J_STRING) < 0)
 		return -1;
-	if (!name_lookup(sched_policies, ARRAY_SIZE(sched_policies),
-			 json_string(v), &p))
+	if (!name_lookup(sched_policies, ARRAY_SIZE(sched_policies), json_string(v), &p))
 		return dec_fail(d, "unknown policy %s", quote(json_string(v)).s);
 	if (p == SCHED_ISO_)
 		return dec_fail(d, "SCHED_ISO is not implemented by Linux");
@@ -301,10 +291,8 @@ static int dec_sched_flags(struct dec *d, const struct jnode *v, void *out)
 
 		if (dec_expect(d, s, J_STRING) < 0)
 			return -1;
-		if (!name_lookup(sched_flags, ARRAY_SIZE(sched_flags),
-				 json_string(s), &f))
-			return dec_fail(d, "unknown flag %s",
-					quote(json_string(s)).s);
+		if (!name_lookup(sched_flags, ARRAY_SIZE(sched_flags), json_string(s), &f))
+			return dec_fail(d, "unknown flag %s", quote(json_string(s)).s);
 		*flags |= (uint64_t)f;
 		dec_pop(d, mark);
 	}
@@ -365,8 +353,7 @@ static int sched_check(struct dec *d, const struct spec_scheduler *s)
 	if (!dl && (s->runtime != 0 || s->deadline != 0 || s->period != 0))
 		return dec_fail(d, "runtime, deadline and period need "
 				   "SCHED_DEADLINE");
-	if (dl && (s->runtime == 0 || s->deadline < s->runtime ||
-		   period < s->deadline))
+	if (dl && (s->runtime == 0 || s->deadline < s->runtime || period < s->deadline))
 		return dec_fail(d, "SCHED_DEADLINE needs 0 < runtime <= "
 				   "deadline <= period");
 	return 0;
@@ -393,13 +380,10 @@ static const struct field process_fields[] = {
 	FIELD_REQ("cwd", dec_abspath, struct spec_process, cwd),
 	FIELD_SELF("capabilities", dec_caps),
 	FIELD_SELF("rlimits", dec_rlimits),
-	FIELD("noNewPrivileges", dec_bool, struct spec_process,
-	      no_new_privileges),
+	FIELD("noNewPrivileges", dec_bool, struct spec_process, no_new_privileges),
 	FIELD("oomScoreAdj", dec_oom, struct spec_process, oom_score_adj),
-	FIELD("apparmorProfile", dec_str_or_null, struct spec_process,
-	      apparmor_profile),
-	FIELD("selinuxLabel", dec_str_or_null, struct spec_process,
-	      selinux_label),
+	FIELD("apparmorProfile", dec_str_or_null, struct spec_process, apparmor_profile),
+	FIELD("selinuxLabel", dec_str_or_null, struct spec_process, selinux_label),
 	FIELD("ioPriority", dec_ioprio, struct spec_process, io_priority),
 	FIELD("scheduler", dec_sched, struct spec_process, scheduler),
 };

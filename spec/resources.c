@@ -24,8 +24,7 @@ static int dec_rule_type(struct dec *d, const struct jnode *v, void *out)
 		return -1;
 	t = json_string(v);
 	if (strlen(t) != 1 || strchr("acb", t[0]) == NULL)
-		return dec_fail(d, "unknown device type %s (a, c or b)",
-				quote(t).s);
+		return dec_fail(d, "unknown device type %s (a, c or b)", quote(t).s);
 	*(char *)out = t[0];
 	return 0;
 }
@@ -46,8 +45,7 @@ static int dec_access(struct dec *d, const struct jnode *v, void *out)
 	if (s[0] == '\0' || strspn(s, "rwm") != strlen(s))
 		return dec_fail(d, "must be a non-empty subset of \"rwm\"");
 	for (; *s != '\0'; s++)
-		*bits |= *s == 'r' ? SPEC_DEV_READ :
-			 *s == 'w' ? SPEC_DEV_WRITE : SPEC_DEV_MKNOD;
+		*bits |= *s == 'r' ? SPEC_DEV_READ : *s == 'w' ? SPEC_DEV_WRITE : SPEC_DEV_MKNOD;
 	return 0;
 }
 
@@ -72,8 +70,8 @@ static int dec_rules(struct dec *d, const struct jnode *v, void *out)
 {
 	struct spec_resources *r = out;
 
-	return dec_array(d, v, sizeof(struct spec_dev_rule),
-			 (void **)&r->devices, &r->n_devices, dec_rule);
+	return dec_array(d, v, sizeof(struct spec_dev_rule), (void **)&r->devices, &r->n_devices,
+			 dec_rule);
 }
 
 /* ---- memory ------------------------------------------------------------------ */
@@ -107,11 +105,9 @@ static const struct field memory_fields[] = {
 	FIELD("kernel", dec_opt_i64, struct spec_memory, kernel),
 	FIELD("kernelTCP", dec_opt_i64, struct spec_memory, kernel_tcp),
 	FIELD("swappiness", dec_swappiness, struct spec_memory, swappiness),
-	FIELD("disableOOMKiller", dec_bool, struct spec_memory,
-	      disable_oom_killer),
+	FIELD("disableOOMKiller", dec_bool, struct spec_memory, disable_oom_killer),
 	FIELD("useHierarchy", dec_bool, struct spec_memory, use_hierarchy),
-	FIELD("checkBeforeUpdate", dec_bool, struct spec_memory,
-	      check_before_update),
+	FIELD("checkBeforeUpdate", dec_bool, struct spec_memory, check_before_update),
 };
 
 static int dec_memory(struct dec *d, const struct jnode *v, void *out)
@@ -120,8 +116,7 @@ static int dec_memory(struct dec *d, const struct jnode *v, void *out)
 	const struct spec_memory *m = &r->memory;
 
 	r->has_memory = true;
-	if (dec_object(d, v, memory_fields, ARRAY_SIZE(memory_fields),
-		       &r->memory) < 0)
+	if (dec_object(d, v, memory_fields, ARRAY_SIZE(memory_fields), &r->memory) < 0)
 		return -1;
 	/* "swap" is the memory+swap limit: below the memory limit it is
 	 * meaningless (v1 refuses it; v2 would need a negative swap.max) */
@@ -168,8 +163,7 @@ static bool cpu_list_valid(const char *s)
 			if (*s == ':') {
 				s++;
 				if (!parse_number(&s, &used) || *s++ != '/' ||
-				    !parse_number(&s, &group) || used == 0 ||
-				    used > group)
+				    !parse_number(&s, &group) || used == 0 || used > group)
 					return false;
 			}
 		}
@@ -276,17 +270,15 @@ static const struct field weight_dev_fields[] = {
 
 static int dec_weight_dev(struct dec *d, const struct jnode *v, void *out)
 {
-	return dec_object(d, v, weight_dev_fields, ARRAY_SIZE(weight_dev_fields),
-			  out);
+	return dec_object(d, v, weight_dev_fields, ARRAY_SIZE(weight_dev_fields), out);
 }
 
 static int dec_weight_devs(struct dec *d, const struct jnode *v, void *out)
 {
 	struct spec_blkio *b = out;
 
-	return dec_array(d, v, sizeof(struct spec_weight_device),
-			 (void **)&b->weight_devices, &b->n_weight_devices,
-			 dec_weight_dev);
+	return dec_array(d, v, sizeof(struct spec_weight_device), (void **)&b->weight_devices,
+			 &b->n_weight_devices, dec_weight_dev);
 }
 
 static const struct field throttle_fields[] = {
@@ -297,30 +289,25 @@ static const struct field throttle_fields[] = {
 
 static int dec_throttle(struct dec *d, const struct jnode *v, void *out)
 {
-	return dec_object(d, v, throttle_fields, ARRAY_SIZE(throttle_fields),
-			  out);
+	return dec_object(d, v, throttle_fields, ARRAY_SIZE(throttle_fields), out);
 }
 
 static int dec_throttles(struct dec *d, const struct jnode *v, void *out)
 {
 	struct spec_throttle_list *l = out;
 
-	return dec_array(d, v, sizeof(struct spec_throttle_device),
-			 (void **)&l->v, &l->n, dec_throttle);
+	return dec_array(d, v, sizeof(struct spec_throttle_device), (void **)&l->v, &l->n,
+			 dec_throttle);
 }
 
 static const struct field blkio_fields[] = {
 	FIELD("weight", dec_weight, struct spec_blkio, weight),
 	FIELD("leafWeight", dec_weight, struct spec_blkio, leaf_weight),
 	FIELD_SELF("weightDevice", dec_weight_devs),
-	FIELD("throttleReadBpsDevice", dec_throttles, struct spec_blkio,
-	      read_bps),
-	FIELD("throttleWriteBpsDevice", dec_throttles, struct spec_blkio,
-	      write_bps),
-	FIELD("throttleReadIOPSDevice", dec_throttles, struct spec_blkio,
-	      read_iops),
-	FIELD("throttleWriteIOPSDevice", dec_throttles, struct spec_blkio,
-	      write_iops),
+	FIELD("throttleReadBpsDevice", dec_throttles, struct spec_blkio, read_bps),
+	FIELD("throttleWriteBpsDevice", dec_throttles, struct spec_blkio, write_bps),
+	FIELD("throttleReadIOPSDevice", dec_throttles, struct spec_blkio, read_iops),
+	FIELD("throttleWriteIOPSDevice", dec_throttles, struct spec_blkio, write_iops),
 };
 
 static int dec_blkio(struct dec *d, const struct jnode *v, void *out)
@@ -328,8 +315,7 @@ static int dec_blkio(struct dec *d, const struct jnode *v, void *out)
 	struct spec_resources *r = out;
 
 	r->has_blkio = true;
-	return dec_object(d, v, blkio_fields, ARRAY_SIZE(blkio_fields),
-			  &r->blkio);
+	return dec_object(d, v, blkio_fields, ARRAY_SIZE(blkio_fields), &r->blkio);
 }
 
 /* ---- hugepages, network, rdma, unified ----------------------------------- */
@@ -337,7 +323,7 @@ static int dec_blkio(struct dec *d, const struct jnode *v, void *out)
 /* "2MB", "1GB", "64KB": the names runtimes derive from hugepages-<N>kB */
 static bool page_size_valid(const char *s)
 {
-	static const char *const units[] = { "KB", "MB", "GB", "TB", "PB" };
+	static const char *const units[] = {"KB", "MB", "GB", "TB", "PB"};
 	size_t digits = strspn(s, "0123456789");
 
 	if (digits == 0 || digits > 12 || s[0] == '0')
@@ -358,23 +344,21 @@ static int dec_page_size(struct dec *d, const struct jnode *v, void *out)
 }
 
 static const struct field hugepage_fields[] = {
-	FIELD_REQ("pageSize", dec_page_size, struct spec_hugepage_limit,
-		  page_size),
+	FIELD_REQ("pageSize", dec_page_size, struct spec_hugepage_limit, page_size),
 	FIELD_REQ("limit", dec_u64, struct spec_hugepage_limit, limit),
 };
 
 static int dec_hugepage(struct dec *d, const struct jnode *v, void *out)
 {
-	return dec_object(d, v, hugepage_fields, ARRAY_SIZE(hugepage_fields),
-			  out);
+	return dec_object(d, v, hugepage_fields, ARRAY_SIZE(hugepage_fields), out);
 }
 
 static int dec_hugepages(struct dec *d, const struct jnode *v, void *out)
 {
 	struct spec_resources *r = out;
 
-	return dec_array(d, v, sizeof(struct spec_hugepage_limit),
-			 (void **)&r->hugepages, &r->n_hugepages, dec_hugepage);
+	return dec_array(d, v, sizeof(struct spec_hugepage_limit), (void **)&r->hugepages,
+			 &r->n_hugepages, dec_hugepage);
 }
 
 /* net_cls/net_prio exist on cgroup v1 only; berth checks their types
@@ -392,9 +376,8 @@ static const struct field priority_fields[] = {
 
 static int dec_priority(struct dec *d, const struct jnode *v, void *out)
 {
-	struct net_priority p = { NULL, 0, 0 };
-	int r = dec_object(d, v, priority_fields, ARRAY_SIZE(priority_fields),
-			   &p);
+	struct net_priority p = {NULL, 0, 0};
+	int r = dec_object(d, v, priority_fields, ARRAY_SIZE(priority_fields), &p);
 
 	free(p.name);
 	return r;
@@ -422,11 +405,10 @@ static const struct field network_fields[] = {
 static int dec_network(struct dec *d, const struct jnode *v, void *out)
 {
 	struct spec_resources *r = out;
-	struct net_priority unused = { NULL, 0, 0 };
+	struct net_priority unused = {NULL, 0, 0};
 
 	r->has_network = true;
-	return dec_object(d, v, network_fields, ARRAY_SIZE(network_fields),
-			  &unused);
+	return dec_object(d, v, network_fields, ARRAY_SIZE(network_fields), &unused);
 }
 
 static int dec_opt_u32(struct dec *d, const struct jnode *v, void *out)
@@ -459,8 +441,7 @@ static int dec_rdma(struct dec *d, const struct jnode *v, void *out)
 
 		l->device = xstrdup(json_key_at(v, i));
 		r->n_rdma = i + 1;
-		if (dec_object(d, json_at(v, i), rdma_fields,
-			       ARRAY_SIZE(rdma_fields), l) < 0)
+		if (dec_object(d, json_at(v, i), rdma_fields, ARRAY_SIZE(rdma_fields), l) < 0)
 			return -1;
 		dec_pop(d, mark);
 	}
@@ -471,14 +452,13 @@ static int dec_unified(struct dec *d, const struct jnode *v, void *out)
 {
 	struct spec_resources *r = out;
 
-	if (dec_string_map(d, v, &r->unified_keys, &r->unified_values,
-			   &r->n_unified) < 0)
+	if (dec_string_map(d, v, &r->unified_keys, &r->unified_values, &r->n_unified) < 0)
 		return -1;
 	for (size_t i = 0; i < r->n_unified; i++) {
 		const char *k = r->unified_keys[i];
 
-		if (k[0] != '\0' && strchr(k, '/') == NULL &&
-		    strcmp(k, ".") != 0 && strcmp(k, "..") != 0)
+		if (k[0] != '\0' && strchr(k, '/') == NULL && strcmp(k, ".") != 0 &&
+		    strcmp(k, "..") != 0)
 			continue;
 		dec_mapkey(d, k);
 		return dec_fail(d, "must be a cgroup file name (not empty, "
@@ -488,19 +468,14 @@ static int dec_unified(struct dec *d, const struct jnode *v, void *out)
 }
 
 static const struct field resources_fields[] = {
-	FIELD_SELF("devices", dec_rules),
-	FIELD_SELF("memory", dec_memory),
-	FIELD_SELF("cpu", dec_cpu),
-	FIELD_SELF("pids", dec_pids),
-	FIELD_SELF("blockIO", dec_blkio),
-	FIELD_SELF("hugepageLimits", dec_hugepages),
-	FIELD_SELF("network", dec_network),
-	FIELD_SELF("rdma", dec_rdma),
+	FIELD_SELF("devices", dec_rules),   FIELD_SELF("memory", dec_memory),
+	FIELD_SELF("cpu", dec_cpu),	    FIELD_SELF("pids", dec_pids),
+	FIELD_SELF("blockIO", dec_blkio),   FIELD_SELF("hugepageLimits", dec_hugepages),
+	FIELD_SELF("network", dec_network), FIELD_SELF("rdma", dec_rdma),
 	FIELD_SELF("unified", dec_unified),
 };
 
 int spec_dec_resources(struct dec *d, const struct jnode *v, void *out)
 {
-	return dec_object(d, v, resources_fields, ARRAY_SIZE(resources_fields),
-			  out);
+	return dec_object(d, v, resources_fields, ARRAY_SIZE(resources_fields), out);
 }

@@ -17,7 +17,7 @@
 #include "core/fsutil.h"
 #include "spec/internal.h"
 
-#ifndef SCMP_ARCH_LOONGARCH64	/* libseccomp >= 2.5.5 */
+#ifndef SCMP_ARCH_LOONGARCH64 /* libseccomp >= 2.5.5 */
 #define SCMP_ARCH_LOONGARCH64 AUDIT_ARCH_LOONGARCH64
 #endif
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
@@ -25,53 +25,55 @@
 #endif
 
 static const struct name_value actions[] = {
-	{ "SCMP_ACT_KILL", SCMP_ACT_KILL },
-	{ "SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD },
-	{ "SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS },
-	{ "SCMP_ACT_TRAP", SCMP_ACT_TRAP },
-	{ "SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0) },
-	{ "SCMP_ACT_TRACE", SCMP_ACT_TRACE(0) },
-	{ "SCMP_ACT_ALLOW", SCMP_ACT_ALLOW },
-	{ "SCMP_ACT_LOG", SCMP_ACT_LOG },
-	{ "SCMP_ACT_NOTIFY", SCMP_ACT_NOTIFY },
+	{"SCMP_ACT_KILL", SCMP_ACT_KILL},
+	{"SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD},
+	{"SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS},
+	{"SCMP_ACT_TRAP", SCMP_ACT_TRAP},
+	{"SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0)},
+	{"SCMP_ACT_TRACE", SCMP_ACT_TRACE(0)},
+	{"SCMP_ACT_ALLOW", SCMP_ACT_ALLOW},
+	{"SCMP_ACT_LOG", SCMP_ACT_LOG},
+	{"SCMP_ACT_NOTIFY", SCMP_ACT_NOTIFY},
 };
 
 static const struct name_value arches[] = {
-	{ "SCMP_ARCH_X86", SCMP_ARCH_X86 },
-	{ "SCMP_ARCH_X86_64", SCMP_ARCH_X86_64 },
-	{ "SCMP_ARCH_X32", SCMP_ARCH_X32 },
-	{ "SCMP_ARCH_ARM", SCMP_ARCH_ARM },
-	{ "SCMP_ARCH_AARCH64", SCMP_ARCH_AARCH64 },
-	{ "SCMP_ARCH_MIPS", SCMP_ARCH_MIPS },
-	{ "SCMP_ARCH_MIPS64", SCMP_ARCH_MIPS64 },
-	{ "SCMP_ARCH_MIPS64N32", SCMP_ARCH_MIPS64N32 },
-	{ "SCMP_ARCH_MIPSEL", SCMP_ARCH_MIPSEL },
-	{ "SCMP_ARCH_MIPSEL64", SCMP_ARCH_MIPSEL64 },
-	{ "SCMP_ARCH_MIPSEL64N32", SCMP_ARCH_MIPSEL64N32 },
-	{ "SCMP_ARCH_PPC", SCMP_ARCH_PPC },
-	{ "SCMP_ARCH_PPC64", SCMP_ARCH_PPC64 },
-	{ "SCMP_ARCH_PPC64LE", SCMP_ARCH_PPC64LE },
-	{ "SCMP_ARCH_S390", SCMP_ARCH_S390 },
-	{ "SCMP_ARCH_S390X", SCMP_ARCH_S390X },
-	{ "SCMP_ARCH_PARISC", SCMP_ARCH_PARISC },
-	{ "SCMP_ARCH_PARISC64", SCMP_ARCH_PARISC64 },
-	{ "SCMP_ARCH_RISCV64", SCMP_ARCH_RISCV64 },
-	{ "SCMP_ARCH_LOONGARCH64", SCMP_ARCH_LOONGARCH64 },
+	{"SCMP_ARCH_X86", SCMP_ARCH_X86},
+	{"SCMP_ARCH_X86_64", SCMP_ARCH_X86_64},
+	{"SCMP_ARCH_X32", SCMP_ARCH_X32},
+	{"SCMP_ARCH_ARM", SCMP_ARCH_ARM},
+	{"SCMP_ARCH_AARCH64", SCMP_ARCH_AARCH64},
+	{"SCMP_ARCH_MIPS", SCMP_ARCH_MIPS},
+	{"SCMP_ARCH_MIPS64", SCMP_ARCH_MIPS64},
+	{"SCMP_ARCH_MIPS64N32", SCMP_ARCH_MIPS64N32},
+	{"SCMP_ARCH_MIPSEL", SCMP_ARCH_MIPSEL},
+	{"SCMP_ARCH_MIPSEL64", SCMP_ARCH_MIPSEL64},
+	{"SCMP_ARCH_MIPSEL64N32", SCMP_ARCH_MIPSEL64N32},
+	{"SCMP_ARCH_PPC", SCMP_ARCH_PPC},
+	{"SCMP_ARCH_PPC64", SCMP_ARCH_PPC64},
+	{"SCMP_ARCH_PPC64LE", SCMP_ARCH_PPC64LE},
+	{"SCMP_ARCH_S390", SCMP_ARCH_S390},
+	{"SCMP_ARCH_S390X", SCMP_ARCH_S390X},
+	{"SCMP_ARCH_PARISC", SCMP_ARCH_PARISC},
+	{"SCMP_ARCH_PARISC64", SCMP_ARCH_PARISC64},
+	{"SCMP_ARCH_RISCV64", SCMP_ARCH_RISCV64},
+	{"SCMP_ARCH_LOONGARCH64", SCMP_ARCH_LOONGARCH64},
 };
 
 static const struct name_value operators[] = {
-	{ "SCMP_CMP_NE", SCMP_CMP_NE }, { "SCMP_CMP_LT", SCMP_CMP_LT },
-	{ "SCMP_CMP_LE", SCMP_CMP_LE }, { "SCMP_CMP_EQ", SCMP_CMP_EQ },
-	{ "SCMP_CMP_GE", SCMP_CMP_GE }, { "SCMP_CMP_GT", SCMP_CMP_GT },
-	{ "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
+	{"SCMP_CMP_NE", SCMP_CMP_NE},
+	{"SCMP_CMP_LT", SCMP_CMP_LT},
+	{"SCMP_CMP_LE", SCMP_CMP_LE},
+	{"SCMP_CMP_EQ", SCMP_CMP_EQ},
+	{"SCMP_CMP_GE", SCMP_CMP_GE},
+	{"SCMP_CMP_GT", SCMP_CMP_GT},
+	{"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
 };
 
 static const struct name_value filter_flags[] = {
-	{ "SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC },
-	{ "SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG },
-	{ "SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW },
-	{ "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
-	  SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV },
+	{"SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC},
+	{"SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG},
+	{"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW},
+	{"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV},
 };
 
 /* A string decoded through one of the tables above into a uint32_t. */
@@ -83,8 +85,7 @@ static int dec_named(struct dec *d, const struct jnode *v, uint32_t *out,
 	if (dec_expect(d, v, J_STRING) < 0)
 		return -1;
 	if (!name_lookup(t, n, json_string(v), &value))
-		return dec_fail(d, "unknown %s %s", what,
-				quote(json_string(v)).s);
+		return dec_fail(d, "unknown %s %s", what, quote(json_string(v)).s);
 	*out = (uint32_t)value;
 	return 0;
 }
@@ -98,8 +99,7 @@ static int dec_operator(struct dec *d, const struct jnode *v, void *out)
 {
 	uint32_t op;
 
-	if (dec_named(d, v, &op, operators, ARRAY_SIZE(operators),
-		      "operator") < 0)
+	if (dec_named(d, v, &op, operators, ARRAY_SIZE(operators), "operator") < 0)
 		return -1;
 	*(int *)out = (int)op;
 	return 0;
@@ -111,8 +111,7 @@ static bool takes_errno(uint32_t action)
 }
 
 /* Fold obj[key] (errnoRet / defaultErrnoRet) into *action. */
-static int fold_errno(struct dec *d, const struct jnode *obj, const char *key,
-		      uint32_t *action)
+static int fold_errno(struct dec *d, const struct jnode *obj, const char *key, uint32_t *action)
 {
 	const struct jnode *v = json_get(obj, key);
 	uint64_t e = EPERM;
@@ -162,8 +161,8 @@ static int dec_args(struct dec *d, const struct jnode *v, void *out)
 {
 	struct spec_seccomp_rule *r = out;
 
-	return dec_array(d, v, sizeof(struct spec_seccomp_arg),
-			 (void **)&r->args, &r->n_args, dec_arg);
+	return dec_array(d, v, sizeof(struct spec_seccomp_arg), (void **)&r->args, &r->n_args,
+			 dec_arg);
 }
 
 static int dec_names(struct dec *d, const struct jnode *v, void *out)
@@ -202,8 +201,8 @@ static int dec_rules(struct dec *d, const struct jnode *v, void *out)
 {
 	struct spec_seccomp *s = out;
 
-	return dec_array(d, v, sizeof(struct spec_seccomp_rule),
-			 (void **)&s->rules, &s->n_rules, dec_rule);
+	return dec_array(d, v, sizeof(struct spec_seccomp_rule), (void **)&s->rules, &s->n_rules,
+			 dec_rule);
 }
 
 /* ---- the seccomp object --------------------------------------------------------- */
@@ -217,8 +216,7 @@ static int dec_arches(struct dec *d, const struct jnode *v, void *out)
 {
 	struct spec_seccomp *s = out;
 
-	return dec_array(d, v, sizeof(uint32_t), (void **)&s->arches,
-			 &s->n_arches, dec_arch);
+	return dec_array(d, v, sizeof(uint32_t), (void **)&s->arches, &s->n_arches, dec_arch);
 }
 
 static int dec_flags(struct dec *d, const struct jnode *v, void *out)
@@ -232,8 +230,8 @@ static int dec_flags(struct dec *d, const struct jnode *v, void *out)
 		size_t mark = dec_index(d, i);
 		uint32_t f;
 
-		if (dec_named(d, json_at(v, i), &f, filter_flags,
-			      ARRAY_SIZE(filter_flags), "flag") < 0)
+		if (dec_named(d, json_at(v, i), &f, filter_flags, ARRAY_SIZE(filter_flags),
+			      "flag") < 0)
 			return -1;
 		s->flags |= f;
 		dec_pop(d, mark);
@@ -242,13 +240,11 @@ static int dec_flags(struct dec *d, const struct jnode *v, void *out)
 }
 
 static const struct field seccomp_fields[] = {
-	FIELD_REQ("defaultAction", dec_action, struct spec_seccomp,
-		  default_action),
+	FIELD_REQ("defaultAction", dec_action, struct spec_seccomp, default_action),
 	FIELD_SELF("architectures", dec_arches),
 	FIELD_SELF("flags", dec_flags),
 	FIELD("listenerPath", dec_abspath, struct spec_seccomp, listener_path),
-	FIELD("listenerMetadata", dec_str, struct spec_seccomp,
-	      listener_metadata),
+	FIELD("listenerMetadata", dec_str, struct spec_seccomp, listener_metadata),
 	FIELD_SELF("syscalls", dec_rules),
 };
 
@@ -264,10 +260,8 @@ static bool is_disabled(const struct jnode *v)
 	const struct jnode *act = json_get(v, "defaultAction");
 	const struct jnode *calls = json_get(v, "syscalls");
 
-	return (is_absent(act) || (json_type(act) == J_STRING &&
-				   json_string(act)[0] == '\0')) &&
-	       (is_absent(calls) ||
-		(json_type(calls) == J_ARRAY && json_len(calls) == 0));
+	return (is_absent(act) || (json_type(act) == J_STRING && json_string(act)[0] == '\0')) &&
+	       (is_absent(calls) || (json_type(calls) == J_ARRAY && json_len(calls) == 0));
 }
 
 static int seccomp_check(struct dec *d, struct spec_seccomp *s)
@@ -300,8 +294,7 @@ int spec_dec_seccomp(struct dec *d, const struct jnode *v, void *out)
 	if (is_disabled(v))
 		return 0;
 	*sp = xcalloc(1, sizeof(**sp));
-	if (dec_object(d, v, seccomp_fields, ARRAY_SIZE(seccomp_fields), *sp) <
-	    0)
+	if (dec_object(d, v, seccomp_fields, ARRAY_SIZE(seccomp_fields), *sp) < 0)
 		return -1;
 	if (fold_errno(d, v, "defaultErrnoRet", &(*sp)->default_action) < 0)
 		return -1;

@@ -24,8 +24,8 @@ static void write_net(struct jsonw *w, const struct spec_state *st)
 	jsonw_obj_close(w);
 }
 
-void spec_state_write(struct jsonw *w, const struct spec_state *st,
-		      const char *status, bool private)
+void spec_state_write(struct jsonw *w, const struct spec_state *st, const char *status,
+		      bool private)
 {
 	jsonw_obj_open(w);
 	jsonw_kv_str(w, "ociVersion", st->oci_version ? st->oci_version : OCI_VERSION);
@@ -40,8 +40,7 @@ void spec_state_write(struct jsonw *w, const struct spec_state *st,
 		jsonw_key(w, "annotations");
 		jsonw_obj_open(w);
 		for (size_t i = 0; i < st->n_annotations; i++)
-			jsonw_kv_str(w, st->annotation_keys[i],
-				     st->annotation_values[i]);
+			jsonw_kv_str(w, st->annotation_keys[i], st->annotation_values[i]);
 		jsonw_obj_close(w);
 	}
 	if (private) {
@@ -60,7 +59,7 @@ void spec_state_write(struct jsonw *w, const struct spec_state *st,
 
 static char *get_str(yajl_val obj, const char *key)
 {
-	const char *path[] = { key, NULL };
+	const char *path[] = {key, NULL};
 	yajl_val v = yajl_tree_get(obj, path, yajl_t_string);
 
 	return v != NULL ? xstrdup(YAJL_GET_STRING(v)) : NULL;
@@ -68,7 +67,7 @@ static char *get_str(yajl_val obj, const char *key)
 
 static long long get_int(yajl_val obj, const char *key)
 {
-	const char *path[] = { key, NULL };
+	const char *path[] = {key, NULL};
 	yajl_val v = yajl_tree_get(obj, path, yajl_t_number);
 
 	if (v == NULL)
@@ -78,7 +77,7 @@ static long long get_int(yajl_val obj, const char *key)
 
 static unsigned long long get_uint(yajl_val obj, const char *key)
 {
-	const char *path[] = { key, NULL };
+	const char *path[] = {key, NULL};
 	yajl_val v = yajl_tree_get(obj, path, yajl_t_number);
 
 	if (v == NULL)
@@ -88,7 +87,7 @@ static unsigned long long get_uint(yajl_val obj, const char *key)
 
 static yajl_val get_obj(yajl_val obj, const char *key)
 {
-	const char *path[] = { key, NULL };
+	const char *path[] = {key, NULL};
 
 	return obj != NULL ? yajl_tree_get(obj, path, yajl_t_object) : NULL;
 }
@@ -108,17 +107,15 @@ static void parse_annotations(yajl_val root, struct spec_state *st)
 
 		if (!YAJL_IS_STRING(v))
 			continue;
-		st->annotation_keys[st->n_annotations] =
-			xstrdup(a->u.object.keys[i]);
-		st->annotation_values[st->n_annotations++] =
-			xstrdup(YAJL_GET_STRING(v));
+		st->annotation_keys[st->n_annotations] = xstrdup(a->u.object.keys[i]);
+		st->annotation_values[st->n_annotations++] = xstrdup(YAJL_GET_STRING(v));
 	}
 }
 
 static void parse_private(yajl_val b, struct spec_state *st)
 {
 	yajl_val net = get_obj(b, "net");
-	const char *path[] = { "userns", NULL };
+	const char *path[] = {"userns", NULL};
 
 	st->pid_start = get_uint(b, "pidStart");
 	st->cgroup = get_str(b, "cgroup");
@@ -135,8 +132,7 @@ static void parse_private(yajl_val b, struct spec_state *st)
 	st->net_ipam_dir = get_str(net, "ipamDir");
 }
 
-int spec_state_parse(const char *json, size_t len, struct spec_state *st,
-		     struct error **err)
+int spec_state_parse(const char *json, size_t len, struct spec_state *st, struct error **err)
 {
 	char errbuf[256] = "";
 	char *copy = strndup(json, len);
@@ -150,8 +146,8 @@ int spec_state_parse(const char *json, size_t len, struct spec_state *st,
 	free(copy);
 	if (root == NULL || !YAJL_IS_OBJECT(root)) {
 		yajl_tree_free(root);
-		return error_set(err, 0, "state.json: not a JSON object%s%s",
-				 errbuf[0] ? ": " : "", errbuf);
+		return error_set(err, 0, "state.json: not a JSON object%s%s", errbuf[0] ? ": " : "",
+				 errbuf);
 	}
 	st->oci_version = get_str(root, "ociVersion");
 	st->id = get_str(root, "id");

@@ -21,33 +21,32 @@ struct spec_state {
 	pid_t pid;
 	char *bundle;
 	char *rootfs;
-	char *created;		/* RFC3339 with nanoseconds */
+	char *created; /* RFC3339 with nanoseconds */
 	char *owner;
 	char **annotation_keys;
 	char **annotation_values;
 	size_t n_annotations;
 
 	/* berth's own */
-	uint64_t pid_start;	/* /proc/PID/stat field 22 */
-	char *cgroup;		/* absolute cgroupfs path, or NULL */
-	bool has_userns;	/* init is in a new user namespace */
-	char *net_bridge;	/* bridge lease, or NULL */
+	uint64_t pid_start; /* /proc/PID/stat field 22 */
+	char *cgroup;	    /* absolute cgroupfs path, or NULL */
+	bool has_userns;    /* init is in a new user namespace */
+	char *net_bridge;   /* bridge lease, or NULL */
 	char *net_host_ifname;
 	char *net_address;
 	unsigned int net_prefix;
 	char *net_gateway;
 	char *net_mac;
 	char *net_ipam_dir;
-	char *overlay_dir;	/* upper/work parent to remove, or NULL */
+	char *overlay_dir; /* upper/work parent to remove, or NULL */
 };
 
 /* OCI state object (for `state`, `list`, hooks' stdin); `status` given by
  * the caller.  With `private`, the "berth" object is included too.  */
-void spec_state_write(struct jsonw *w, const struct spec_state *st,
-		      const char *status, bool private);
+void spec_state_write(struct jsonw *w, const struct spec_state *st, const char *status,
+		      bool private);
 
-int spec_state_parse(const char *json, size_t len, struct spec_state *st,
-		     struct error **err);
+int spec_state_parse(const char *json, size_t len, struct spec_state *st, struct error **err);
 void spec_state_clear(struct spec_state *st);
 
 #endif

@@ -12,7 +12,7 @@
 
 #include "spec/internal.h"
 
-#define HOST_NAME_MAX_ 64	/* the kernel's __NEW_UTS_LEN */
+#define HOST_NAME_MAX_ 64 /* the kernel's __NEW_UTS_LEN */
 
 static bool ns_given(const struct spec *s, enum spec_ns ns)
 {
@@ -26,18 +26,17 @@ static bool ns_new(const struct spec *s, enum spec_ns ns)
 
 static int check_uts(const struct spec *s, struct error **err)
 {
-	const char *names[] = { "hostname", "domainname" };
-	const char *values[] = { s->hostname, s->domainname };
+	const char *names[] = {"hostname", "domainname"};
+	const char *values[] = {s->hostname, s->domainname};
 
 	for (int i = 0; i < 2; i++) {
 		if (values[i] == NULL)
 			continue;
 		if (!ns_given(s, SPEC_NS_UTS))
-			return error_set(err, 0, "%s: needs a new uts namespace",
-					 names[i]);
+			return error_set(err, 0, "%s: needs a new uts namespace", names[i]);
 		if (strlen(values[i]) > HOST_NAME_MAX_)
-			return error_set(err, 0, "%s: longer than %d bytes",
-					 names[i], HOST_NAME_MAX_);
+			return error_set(err, 0, "%s: longer than %d bytes", names[i],
+					 HOST_NAME_MAX_);
 	}
 	return 0;
 }
@@ -58,18 +57,24 @@ static int check_ids_mapped(const struct spec *s, struct error **err)
 	const struct spec_user *u = &s->process->user;
 
 	if (!id_mapped(l->uid_mappings, l->n_uid_mappings, u->uid))
-		return error_set(err, 0, "process.user.uid: %u is not mapped "
-					 "by linux.uidMappings", u->uid);
+		return error_set(err, 0,
+				 "process.user.uid: %u is not mapped "
+				 "by linux.uidMappings",
+				 u->uid);
 	if (!id_mapped(l->gid_mappings, l->n_gid_mappings, u->gid))
-		return error_set(err, 0, "process.user.gid: %u is not mapped "
-					 "by linux.gidMappings", u->gid);
+		return error_set(err, 0,
+				 "process.user.gid: %u is not mapped "
+				 "by linux.gidMappings",
+				 u->gid);
 	for (size_t i = 0; i < u->n_additional_gids; i++) {
 		uint32_t g = u->additional_gids[i];
 
 		if (!id_mapped(l->gid_mappings, l->n_gid_mappings, g))
-			return error_set(err, 0, "process.user.additionalGids"
-						 "[%zu]: %u is not mapped by "
-						 "linux.gidMappings", i, g);
+			return error_set(err, 0,
+					 "process.user.additionalGids"
+					 "[%zu]: %u is not mapped by "
+					 "linux.gidMappings",
+					 i, g);
 	}
 	return 0;
 }
@@ -80,11 +85,13 @@ static int check_userns(const struct spec *s, struct error **err)
 
 	if (!ns_given(s, SPEC_NS_USER)) {
 		if (l->uid_mappings != NULL)
-			return error_set(err, 0, "linux.uidMappings: needs a "
-						 "user namespace");
+			return error_set(err, 0,
+					 "linux.uidMappings: needs a "
+					 "user namespace");
 		if (l->gid_mappings != NULL)
-			return error_set(err, 0, "linux.gidMappings: needs a "
-						 "user namespace");
+			return error_set(err, 0,
+					 "linux.gidMappings: needs a "
+					 "user namespace");
 		return 0;
 	}
 	/* joining one: its mappings are what they are (containerd and
@@ -92,11 +99,13 @@ static int check_userns(const struct spec *s, struct error **err)
 	if (!ns_new(s, SPEC_NS_USER))
 		return 0;
 	if (l->n_uid_mappings == 0)
-		return error_set(err, 0, "linux.uidMappings: required with a "
-					 "new user namespace");
+		return error_set(err, 0,
+				 "linux.uidMappings: required with a "
+				 "new user namespace");
 	if (l->n_gid_mappings == 0)
-		return error_set(err, 0, "linux.gidMappings: required with a "
-					 "new user namespace");
+		return error_set(err, 0,
+				 "linux.gidMappings: required with a "
+				 "new user namespace");
 	return check_ids_mapped(s, err);
 }
 
@@ -105,18 +114,17 @@ static int check_timens(const struct spec *s, struct error **err)
 	const struct spec_linux *l = &s->linux;
 
 	/* offsets can only be written before the first process enters */
-	if ((l->time_monotonic.set || l->time_boottime.set) &&
-	    !ns_new(s, SPEC_NS_TIME))
-		return error_set(err, 0, "linux.timeOffsets: needs a new time "
-					 "namespace");
+	if ((l->time_monotonic.set || l->time_boottime.set) && !ns_new(s, SPEC_NS_TIME))
+		return error_set(err, 0,
+				 "linux.timeOffsets: needs a new time "
+				 "namespace");
 	return 0;
 }
 
 /* IPC sysctls the kernel namespaces with the ipc namespace. */
 static const char *const ipc_sysctls[] = {
-	"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
-	"kernel.sem",	 "kernel.shmall", "kernel.shmmax",
-	"kernel.shmmni", "kernel.shm_rmid_forced",
+	"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+	"kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
 };
 
 /* Which namespace makes writing `key` safe, or SPEC_NS_COUNT if none
@@ -130,8 +138,7 @@ static enum spec_ns sysctl_namespace(const char *key)
 		return SPEC_NS_IPC;
 	if (strncmp(key, "net.", 4) == 0)
 		return SPEC_NS_NET;
-	if (strcmp(key, "kernel.hostname") == 0 ||
-	    strcmp(key, "kernel.domainname") == 0)
+	if (strcmp(key, "kernel.hostname") == 0 || strcmp(key, "kernel.domainname") == 0)
 		return SPEC_NS_UTS;
 	return SPEC_NS_COUNT;
 }
@@ -145,13 +152,15 @@ static int check_sysctls(const struct spec *s, struct error **err)
 		enum spec_ns ns = sysctl_namespace(key);
 
 		if (ns == SPEC_NS_COUNT)
-			return error_set(err, 0, "linux.sysctl[%s]: not "
-						 "namespaced, it would change "
-						 "the host",
+			return error_set(err, 0,
+					 "linux.sysctl[%s]: not "
+					 "namespaced, it would change "
+					 "the host",
 					 quote(key).s);
 		if (!ns_given(s, ns))
-			return error_set(err, 0, "linux.sysctl[%s]: needs a new "
-						 "%s namespace",
+			return error_set(err, 0,
+					 "linux.sysctl[%s]: needs a new "
+					 "%s namespace",
 					 quote(key).s, spec_ns_name(ns));
 	}
 	return 0;
@@ -165,11 +174,13 @@ static int check_mountns(const struct spec *s, struct error **err)
 	if (s->n_mounts > 0)
 		return error_set(err, 0, "mounts: needs a new mount namespace");
 	if (s->linux.masked_paths[0] != NULL)
-		return error_set(err, 0, "linux.maskedPaths: needs a new mount "
-					 "namespace");
+		return error_set(err, 0,
+				 "linux.maskedPaths: needs a new mount "
+				 "namespace");
 	if (s->linux.readonly_paths[0] != NULL)
-		return error_set(err, 0, "linux.readonlyPaths: needs a new "
-					 "mount namespace");
+		return error_set(err, 0,
+				 "linux.readonlyPaths: needs a new "
+				 "mount namespace");
 	return 0;
 }
 

@@ -1,4 +1,5 @@
 # tests/bats/helpers.bash — shared by every host suite.
+# shellcheck disable=SC2154 # $status and $output are set by bats' run
 #
 # Each test gets its own state root, bundle and container ids under
 # $BATS_TEST_TMPDIR; teardown force-deletes whatever the test left and
@@ -141,10 +142,10 @@ state_of() {
 	berth state "$1" | jq -r .status
 }
 
-# wait_for CMD...: retry for up to 5 s
+# wait_for CMD...: retry for up to $WAIT_FOR_SECONDS (default 5 s; the
+# VM suites, under software emulation, wait longer)
 wait_for() {
-	local i
-	for i in $(seq 50); do
+	for _ in $(seq $((${WAIT_FOR_SECONDS:-5} * 10))); do
 		"$@" && return 0
 		sleep 0.1
 	done

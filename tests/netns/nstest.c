@@ -39,8 +39,7 @@ void expect(bool ok, const char *fmt, ...)
  * unspecified)  */
 void expect_ok(int r, struct error **err, const char *what)
 {
-	expect(r == 0, "%s: %s", what,
-	       *err != NULL ? (*err)->msg : "(no error)");
+	expect(r == 0, "%s: %s", what, *err != NULL ? (*err)->msg : "(no error)");
 }
 
 /* A fresh network namespace, kept alive by the returned fd only: closing
@@ -97,11 +96,9 @@ bool contains(const char *haystack, const char *needle)
 	return strstr(haystack, needle) != NULL;
 }
 
-void expect_has(const char *text, const char *needle,
-		       const char *where)
+void expect_has(const char *text, const char *needle, const char *where)
 {
-	expect(contains(text, needle), "%s: expected \"%s\" in:\n%s", where,
-	       needle, text);
+	expect(contains(text, needle), "%s: expected \"%s\" in:\n%s", where, needle, text);
 }
 
 char *case_state_root(const char *name)
@@ -140,8 +137,7 @@ struct netns_request request(const char *root, const char *id)
 }
 
 /* A container on the bridge: its state dir, its netns, its network. */
-int container(const struct netns_request *req,
-		     struct netns_lease *lease)
+int container(const struct netns_request *req, struct netns_lease *lease)
 {
 	cleanup_error struct error *err = NULL;
 	int fd = new_netns();
@@ -198,10 +194,8 @@ void expect_setup_error(const struct netns_request *req, const char *want)
 	struct netns_lease lease;
 	int fd = new_netns();
 
-	expect(netns_bridge_setup(req, fd, &lease, &err) < 0,
-	       "accepted (want %s)", want);
-	expect(strcmp(err->msg, want) == 0, "message \"%s\", want \"%s\"",
-	       err->msg, want);
+	expect(netns_bridge_setup(req, fd, &lease, &err) < 0, "accepted (want %s)", want);
+	expect(strcmp(err->msg, want) == 0, "message \"%s\", want \"%s\"", err->msg, want);
 	close(fd);
 }
 

@@ -26,8 +26,7 @@
 extern char nstest_ipam_dir[256], nstest_state_root[256];
 
 /* A failed expectation prints and ends the case (exit 1). */
-void expect(bool ok, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void expect(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* r must be 0; err by address, read after the call has filled it */
 void expect_ok(int r, struct error **err, const char *what);
 void expect_has(const char *text, const char *needle, const char *where);
@@ -38,8 +37,7 @@ bool contains(const char *haystack, const char *needle);
 int new_netns(void);
 
 /* stdout of `sh -c CMD` run inside netns_fd (-1: the case's own) */
-char *sh_in(int netns_fd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+char *sh_in(int netns_fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* <state>/<name>, created; and container state dirs below it, whose
  * existence keeps a lease alive */
@@ -57,8 +55,8 @@ void expect_setup_error(const struct netns_request *req, const char *want);
 /* the ipam database of a bridge in the case's netns */
 char *ipam_db(const char *bridge);
 int lease_count(const char *bridge);
-char *lease_text(const char *bridge, const char *address);	/* or NULL */
-bool link_exists(const char *name);	/* in the case's netns */
+char *lease_text(const char *bridge, const char *address); /* or NULL */
+bool link_exists(const char *name);			   /* in the case's netns */
 
 struct nstest_case {
 	const char *name;

@@ -23,21 +23,21 @@
 
 static int passed, failed;
 
-#define CHECK(cond, ...)                                                       \
-	do {                                                                   \
-		if (cond) {                                                    \
-			passed++;                                              \
-		} else {                                                       \
-			failed++;                                              \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);   \
-			fprintf(stderr, __VA_ARGS__);                          \
-			fputc('\n', stderr);                                   \
-		}                                                              \
+#define CHECK(cond, ...)                                                                           \
+	do {                                                                                       \
+		if (cond) {                                                                        \
+			passed++;                                                                  \
+		} else {                                                                           \
+			failed++;                                                                  \
+			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                       \
+			fprintf(stderr, __VA_ARGS__);                                              \
+			fputc('\n', stderr);                                                       \
+		}                                                                                  \
 	} while (0)
 
 static struct cg_hierarchy hier;
-static char base[256];		/* <mount>/berth-test-<pid> */
-static char base_rel[64];	/* /berth-test-<pid> */
+static char base[256];	  /* <mount>/berth-test-<pid> */
+static char base_rel[64]; /* /berth-test-<pid> */
 
 static inline bool exists(const char *path)
 {
@@ -76,7 +76,7 @@ static inline char *cg_file(const struct cg *cg, const char *file)
 
 static inline void sleep_ms(long ms)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
 
 	nanosleep(&ts, NULL);
 }
@@ -102,12 +102,10 @@ static inline bool root_has(unsigned ctrl)
 	return has_it;
 }
 
-static inline struct cg *create_ok(const char *rel,
-				   const struct spec_resources *r)
+static inline struct cg *create_ok(const char *rel, const struct spec_resources *r)
 {
 	char *path = cg_rel(rel);
-	struct cg_request req = { .id = "t", .cgroups_path = path,
-				  .resources = r };
+	struct cg_request req = {.id = "t", .cgroups_path = path, .resources = r};
 	struct cg *cg = NULL;
 	struct error *e = NULL;
 
@@ -118,12 +116,10 @@ static inline struct cg *create_ok(const char *rel,
 	return cg;
 }
 
-static inline char *create_err(const char *rel,
-			       const struct spec_resources *r)
+static inline char *create_err(const char *rel, const struct spec_resources *r)
 {
 	char *path = cg_rel(rel);
-	struct cg_request req = { .id = "t", .cgroups_path = path,
-				  .resources = r };
+	struct cg_request req = {.id = "t", .cgroups_path = path, .resources = r};
 	struct cg *cg = NULL;
 	struct error *e = NULL;
 	char *msg = NULL;
@@ -153,10 +149,9 @@ static inline void destroy(struct cg *cg)
 }
 
 /* A child born in the cgroup: it runs fn and _exits with its result.  */
-static inline pid_t spawn_in(const struct cg *cg, int (*fn)(void *),
-			     void *arg)
+static inline pid_t spawn_in(const struct cg *cg, int (*fn)(void *), void *arg)
 {
-	struct clone_args args = { 0 };
+	struct clone_args args = {0};
 	pid_t pid;
 
 	args.flags = CLONE_INTO_CGROUP;

@@ -38,8 +38,8 @@
 
 static char tmpdir[] = "/tmp/berth-cgtest-XXXXXX";
 static char log_path[300];
-static char *root_subtree;	/* the mount root's subtree_control before */
-static bool berth_made;		/* <mount>/berth did not exist before */
+static char *root_subtree; /* the mount root's subtree_control before */
+static bool berth_made;	   /* <mount>/berth did not exist before */
 
 static char *log_text(void)
 {
@@ -60,7 +60,7 @@ static void teardown(void)
 	if (berth_made) {
 		char *b = xasprintf("%s/berth", hier.mount);
 
-		rmdir(b);	/* only if empty: never another's container */
+		rmdir(b); /* only if empty: never another's container */
 		free(b);
 	}
 	if (root_subtree != NULL) {
@@ -70,8 +70,7 @@ static void teardown(void)
 		file = xasprintf("%s/cgroup.subtree_control", hier.mount);
 		now_text = slurp(file);
 		for (unsigned bit = 1; bit <= CG_CTRL_MISC; bit <<= 1) {
-			if (!(cg_ctrl_parse_list(now_text) & bit) ||
-			    (before & bit))
+			if (!(cg_ctrl_parse_list(now_text) & bit) || (before & bit))
 				continue;
 			sc = xasprintf("-%s", cg_ctrl_name(bit));
 			if (write_str_at(AT_FDCWD, file, sc, &e) < 0)
@@ -123,10 +122,10 @@ static void check_stats(const struct cg *cg)
 	struct error *e = NULL;
 	char errbuf[256];
 	yajl_val root, v;
-	const char *total[] = { "cpu", "usage", "total", NULL };
-	const char *pids[] = { "pids", "current", NULL };
-	const char *mem[] = { "memory", "usage", NULL };
-	const char *hug[] = { "hugetlb", NULL };
+	const char *total[] = {"cpu", "usage", "total", NULL};
+	const char *pids[] = {"pids", "current", NULL};
+	const char *mem[] = {"memory", "usage", NULL};
+	const char *hug[] = {"hugetlb", NULL};
 
 	CHECK(cg_stats_write(cg, w, &e) == 0, "stats: %s", e ? e->msg : "");
 	root = yajl_tree_parse(jsonw_buf(w), errbuf, sizeof(errbuf));
@@ -135,10 +134,8 @@ static void check_stats(const struct cg *cg)
 	CHECK(v && YAJL_GET_INTEGER(v) > 0, "cpu.usage.total > 0 (ns)");
 	v = yajl_tree_get(root, pids, yajl_t_number);
 	CHECK(v && YAJL_GET_INTEGER(v) == 1, "pids.current == 1");
-	CHECK(yajl_tree_get(root, mem, yajl_t_object) != NULL,
-	      "memory.usage object");
-	CHECK(yajl_tree_get(root, hug, yajl_t_object) != NULL,
-	      "hugetlb object");
+	CHECK(yajl_tree_get(root, mem, yajl_t_object) != NULL, "memory.usage object");
+	CHECK(yajl_tree_get(root, hug, yajl_t_object) != NULL, "hugetlb object");
 	yajl_tree_free(root);
 	error_free(e);
 	jsonw_free(w);
@@ -146,8 +143,8 @@ static void check_stats(const struct cg *cg)
 
 static void test_place_freeze_kill(void)
 {
-	volatile uint64_t *counter = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-					  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	volatile uint64_t *counter =
+		mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	struct cg *cg = create_ok("a/b/c1", NULL);
 	char *a = at_base("a"), *b = at_base("a/b"), *want = NULL, *procf;
 	char *proc_text;
@@ -160,8 +157,7 @@ static void test_place_freeze_kill(void)
 
 	if (cg == NULL)
 		return;
-	CHECK(marked(a) && marked(b) && marked(cg_path(cg)),
-	      "created dirs carry berth's mark");
+	CHECK(marked(a) && marked(b) && marked(cg_path(cg)), "created dirs carry berth's mark");
 	CHECK(!marked(base), "the pre-existing base is not marked");
 	pid = spawn_in(cg, child_spin, (void *)counter);
 	procf = xasprintf("/proc/%d/cgroup", (int)pid);
@@ -185,8 +181,7 @@ static void test_place_freeze_kill(void)
 	sleep_ms(100);
 	CHECK(*counter > before, "thawed child runs again");
 
-	CHECK(cg_signal_all(cg, SIGKILL, &e) == 0, "kill: %s",
-	      e ? e->msg : "");
+	CHECK(cg_signal_all(cg, SIGKILL, &e) == 0, "kill: %s", e ? e->msg : "");
 	st = wait_status(pid);
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "child got SIGKILL");
 	destroy(cg);
@@ -214,12 +209,10 @@ static void test_signal_term(void)
 		return;
 	pid = spawn_in(cg, child_pause, NULL);
 	sleep_ms(20);
-	CHECK(cg_signal_all(cg, SIGTERM, &e) == 0, "SIGTERM: %s",
-	      e ? e->msg : "");
+	CHECK(cg_signal_all(cg, SIGTERM, &e) == 0, "SIGTERM: %s", e ? e->msg : "");
 	st = wait_status(pid);
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, "child got SIGTERM");
-	CHECK(cg_is_frozen(cg, &frozen, &e) == 0 && !frozen,
-	      "thawed again after signalling");
+	CHECK(cg_is_frozen(cg, &frozen, &e) == 0 && !frozen, "thawed again after signalling");
 	destroy(cg);
 	error_free(e);
 }
@@ -243,7 +236,7 @@ static int child_open(void *arg)
 
 static int open_in(const struct cg *cg, const char *path, int flags)
 {
-	struct open_probe p = { path, flags };
+	struct open_probe p = {path, flags};
 	int st = wait_status(spawn_in(cg, child_open, &p));
 
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
@@ -253,8 +246,8 @@ static void test_devices(void)
 {
 	char *kmsg = xasprintf("%s/kmsg", tmpdir);
 	char *null = xasprintf("%s/null", tmpdir);
-	struct spec_dev_rule allow_r = { true, 'c', 1, 11, SPEC_DEV_READ };
-	struct spec_resources upd = { .devices = &allow_r, .n_devices = 1 };
+	struct spec_dev_rule allow_r = {true, 'c', 1, 11, SPEC_DEV_READ};
+	struct spec_resources upd = {.devices = &allow_r, .n_devices = 1};
 	struct cg *cg;
 	struct error *e = NULL;
 	unsigned count = 0;
@@ -272,12 +265,10 @@ static void test_devices(void)
 		goto out;
 	CHECK(cg_bpf_count(cg->dirfd, &count, &e) == 0 && count == 1,
 	      "one device program attached (%u)", count);
-	CHECK(open_in(cg, kmsg, O_RDONLY) == EPERM,
-	      "c 1:11 denied in the cgroup");
+	CHECK(open_in(cg, kmsg, O_RDONLY) == EPERM, "c 1:11 denied in the cgroup");
 	CHECK(open_in(cg, null, O_RDWR) == 0, "c 1:3 (default) allowed");
 
-	CHECK(cg_update(cg, &upd, &e) == 0, "update devices: %s",
-	      e ? e->msg : "");
+	CHECK(cg_update(cg, &upd, &e) == 0, "update devices: %s", e ? e->msg : "");
 	CHECK(cg_bpf_count(cg->dirfd, &count, &e) == 0 && count == 1,
 	      "still one program after update (%u)", count);
 	CHECK(open_in(cg, kmsg, O_RDONLY) == 0, "c 1:11 r allowed now");
@@ -292,7 +283,7 @@ out:
 
 static void test_hard_limit_refused(void)
 {
-	struct spec_resources r = { 0 };
+	struct spec_resources r = {0};
 	char *msg, *want, *x = at_base("hard");
 
 	if (root_has(CG_CTRL_MEMORY)) {
@@ -301,11 +292,11 @@ static void test_hard_limit_refused(void)
 		return;
 	}
 	r.has_memory = true;
-	r.memory.limit = (struct opt_i64){ true, 64 << 20 };
+	r.memory.limit = (struct opt_i64){true, 64 << 20};
 	msg = create_err("hard/c", &r);
 	want = xasprintf("cgroup: memory limit needs the \"memory\" "
-			 "controller, which %s does not have%s", hier.mount,
-			 hier.hybrid ? " (hybrid cgroup v1/v2 host)" : "");
+			 "controller, which %s does not have%s",
+			 hier.mount, hier.hybrid ? " (hybrid cgroup v1/v2 host)" : "");
 	CHECK(strcmp(msg, want) == 0, "got '%s'\nwant '%s'", msg, want);
 	CHECK(!exists(x), "nothing created for a refused limit");
 	free(msg);
@@ -315,7 +306,7 @@ static void test_hard_limit_refused(void)
 
 static void test_soft_weights(void)
 {
-	struct spec_resources r = { 0 };
+	struct spec_resources r = {0};
 	struct cg *cg;
 	char *text;
 
@@ -324,15 +315,16 @@ static void test_soft_weights(void)
 		return;
 	}
 	r.has_cpu = true;
-	r.cpu.shares = (struct opt_u64){ true, 512 };
+	r.cpu.shares = (struct opt_u64){true, 512};
 	r.has_blkio = true;
-	r.blkio.weight = (struct opt_u64){ true, 300 };
+	r.blkio.weight = (struct opt_u64){true, 300};
 	cg = create_ok("soft", &r);
 	CHECK(cg != NULL, "soft weights only: the container runs");
 	text = log_text();
 	CHECK(strstr(text, "cpu shares not applied: it needs the \"cpu\" "
-		     "controller") && strstr(text, "blkio weight not "
-						   "applied"),
+			   "controller") &&
+		      strstr(text, "blkio weight not "
+				   "applied"),
 	      "warnings logged: %s", text);
 	free(text);
 	destroy(cg);
@@ -362,21 +354,18 @@ static void test_parents(void)
 static void test_default_path(void)
 {
 	char *berth = xasprintf("%s/berth", hier.mount);
-	char *leaf = xasprintf("%s/berth/berth-test-%d", hier.mount,
-			       (int)getpid());
+	char *leaf = xasprintf("%s/berth/berth-test-%d", hier.mount, (int)getpid());
 	char *id = xasprintf("berth-test-%d", (int)getpid());
 	bool had = exists(berth);
 
 	berth_made = !had;
-	struct cg_request req = { .id = id };
+	struct cg_request req = {.id = id};
 	struct cg *cg = NULL;
 	struct error *e = NULL;
 
-	CHECK(cg_create(&req, &cg, &e) == 0 && cg != NULL, "default: %s",
-	      e ? e->msg : "");
+	CHECK(cg_create(&req, &cg, &e) == 0 && cg != NULL, "default: %s", e ? e->msg : "");
 	if (cg != NULL) {
-		CHECK(strcmp(cg_path(cg), leaf) == 0, "default path %s",
-		      cg_path(cg));
+		CHECK(strcmp(cg_path(cg), leaf) == 0, "default path %s", cg_path(cg));
 		destroy(cg);
 		CHECK(!exists(leaf), "leaf removed");
 		/* an existing /berth may be another berth's: not asserted */
@@ -390,20 +379,19 @@ static void test_default_path(void)
 
 static void test_unified_hugetlb(void)
 {
-	struct spec_resources r = { 0 };
-	struct spec_hugepage_limit hp = { "2MB", 0 };
-	char *k[] = { "cgroup.max.depth" }, *v[] = { "3" };
-	char *bad_k[] = { "foo.bar" }, *bad_v[] = { "1" };
-	char *mem_k[] = { "memory.high" }, *mem_v[] = { "1000000" };
-	char *val_k[] = { "cgroup.max.depth" }, *val_v[] = { "bogus" };
+	struct spec_resources r = {0};
+	struct spec_hugepage_limit hp = {"2MB", 0};
+	char *k[] = {"cgroup.max.depth"}, *v[] = {"3"};
+	char *bad_k[] = {"foo.bar"}, *bad_v[] = {"1"};
+	char *mem_k[] = {"memory.high"}, *mem_v[] = {"1000000"};
+	char *val_k[] = {"cgroup.max.depth"}, *val_v[] = {"bogus"};
 	char *msg, *file, *text, *gone = at_base("rb");
 	struct cg *cg;
 
 	r.unified_keys = k;
 	r.unified_values = v;
 	r.n_unified = 1;
-	if (root_has(CG_CTRL_HUGETLB) &&
-	    exists("/sys/kernel/mm/hugepages/hugepages-2048kB")) {
+	if (root_has(CG_CTRL_HUGETLB) && exists("/sys/kernel/mm/hugepages/hugepages-2048kB")) {
 		r.hugepages = &hp;
 		r.n_hugepages = 1;
 	}
@@ -417,8 +405,7 @@ static void test_unified_hugetlb(void)
 		if (r.n_hugepages) {
 			file = xasprintf("%s/hugetlb.2MB.max", cg_path(cg));
 			text = slurp(file);
-			CHECK(text && strcmp(text, "0\n") == 0,
-			      "hugetlb.2MB.max = %s", text);
+			CHECK(text && strcmp(text, "0\n") == 0, "hugetlb.2MB.max = %s", text);
 			free(file);
 			free(text);
 		}
@@ -429,16 +416,14 @@ static void test_unified_hugetlb(void)
 	r.unified_values = bad_v;
 	r.n_unified = 1;
 	msg = create_err("rb/x", &r);
-	CHECK(strstr(msg, "unified 'foo.bar': '") &&
-		      strstr(msg, "/rb/x/foo.bar' does not exist"),
+	CHECK(strstr(msg, "unified 'foo.bar': '") && strstr(msg, "/rb/x/foo.bar' does not exist"),
 	      "unknown unified key: %s", msg);
 	CHECK(!exists(gone), "rolled back after a failed write");
 	free(msg);
 	r.unified_keys = val_k;
 	r.unified_values = val_v;
 	msg = create_err("rb/y", &r);
-	CHECK(strstr(msg, "unified 'cgroup.max.depth': write 'bogus'") &&
-		      !exists(gone),
+	CHECK(strstr(msg, "unified 'cgroup.max.depth': write 'bogus'") && !exists(gone),
 	      "bad value rolled back: %s", msg);
 	free(msg);
 	if (!root_has(CG_CTRL_MEMORY)) {
@@ -446,7 +431,7 @@ static void test_unified_hugetlb(void)
 		r.unified_values = mem_v;
 		msg = create_err("rb/z", &r);
 		CHECK(strstr(msg, "unified 'memory.high' needs the \"memory\" "
-			     "controller, which "),
+				  "controller, which "),
 		      "unified on a missing controller: %s", msg);
 		free(msg);
 	}
@@ -455,24 +440,22 @@ static void test_unified_hugetlb(void)
 
 static void test_path_errors(void)
 {
-	struct cg_request req = { .id = "x", .cgroups_path = "/a/../b" };
+	struct cg_request req = {.id = "x", .cgroups_path = "/a/../b"};
 	struct cg *cg = NULL;
 	struct error *e = NULL;
 
-	CHECK(cg_create(&req, &cg, &e) < 0 && strstr(e->msg, "\"..\""),
-	      "dotdot: %s", e ? e->msg : "");
+	CHECK(cg_create(&req, &cg, &e) < 0 && strstr(e->msg, "\"..\""), "dotdot: %s",
+	      e ? e->msg : "");
 	error_freep(&e);
 	req.cgroups_path = "system.slice:docker:x";
-	CHECK(cg_create(&req, &cg, &e) < 0 &&
-		      strstr(e->msg, "systemd form \"slice:prefix:name\""),
+	CHECK(cg_create(&req, &cg, &e) < 0 && strstr(e->msg, "systemd form \"slice:prefix:name\""),
 	      "systemd form: %s", e ? e->msg : "");
 	error_freep(&e);
 	req.systemd = true;
-	CHECK(cg_create(&req, &cg, &e) < 0 &&
-		      strstr(e->msg, "berth has no systemd cgroup driver"),
+	CHECK(cg_create(&req, &cg, &e) < 0 && strstr(e->msg, "berth has no systemd cgroup driver"),
 	      "systemd: %s", e ? e->msg : "");
 	error_freep(&e);
-	req = (struct cg_request){ .id = "x", .manager = CG_MANAGER_DISABLED };
+	req = (struct cg_request){.id = "x", .manager = CG_MANAGER_DISABLED};
 	cg = (struct cg *)1;
 	CHECK(cg_create(&req, &cg, &e) == 0 && cg == NULL, "disabled: NULL");
 	error_freep(&e);
@@ -490,18 +473,15 @@ static void test_busy_and_open(void)
 		return;
 	pid = spawn_in(cg, child_pause, NULL);
 	msg = create_err("busy", NULL);
-	CHECK(strstr(msg, "already exists and has processes"), "busy: %s",
-	      msg);
+	CHECK(strstr(msg, "already exists and has processes"), "busy: %s", msg);
 	free(msg);
-	CHECK(cg_open(cg_path(cg), &again, &e) == 0, "open: %s",
-	      e ? e->msg : "");
+	CHECK(cg_open(cg_path(cg), &again, &e) == 0, "open: %s", e ? e->msg : "");
 	if (again != NULL) {
 		CHECK(strcmp(cg_path(again), cg_path(cg)) == 0, "same path");
-		CHECK(cg_freeze(again, true, &e) == 0 &&
-			      cg_is_frozen(cg, &frozen, &e) == 0 && frozen,
+		CHECK(cg_freeze(again, true, &e) == 0 && cg_is_frozen(cg, &frozen, &e) == 0 &&
+			      frozen,
 		      "freeze through the reopened handle");
-		CHECK(cg_destroy(again, &e) == 0, "destroy reopened: %s",
-		      e ? e->msg : "");
+		CHECK(cg_destroy(again, &e) == 0, "destroy reopened: %s", e ? e->msg : "");
 		cg_free(again);
 	}
 	CHECK(WIFSIGNALED(wait_status(pid)), "destroy killed the frozen child");
@@ -535,20 +515,18 @@ static void test_events(void)
 	if (cg == NULL || pipe2(pfd, O_CLOEXEC) < 0)
 		return;
 	child = spawn_in(cg, child_pause, NULL);
-	CHECK(cg_events_run(cg, "evt", true, 0, pfd[1], &e) == 0,
-	      "stats only");
+	CHECK(cg_events_run(cg, "evt", true, 0, pfd[1], &e) == 0, "stats only");
 	n = read(pfd[0], buf, sizeof(buf) - 1);
 	buf[n > 0 ? n : 0] = '\0';
 	CHECK(count_lines(buf, "{\"type\":\"stats\",\"id\":\"evt\",\"data\":"
-			  "{\"cpu\":") == 1 && strchr(buf, '\n') ==
-			  buf + n - 1,
+			       "{\"cpu\":") == 1 &&
+		      strchr(buf, '\n') == buf + n - 1,
 	      "one stats line: %s", buf);
 
 	ev = fork();
 	if (ev == 0) {
 		close(pfd[0]);
-		_exit(cg_events_run(cg, "evt", false, 50, pfd[1], &e) == 0
-			      ? 0 : 1);
+		_exit(cg_events_run(cg, "evt", false, 50, pfd[1], &e) == 0 ? 0 : 1);
 	}
 	close(pfd[1]);
 	sleep_ms(300);
@@ -558,8 +536,7 @@ static void test_events(void)
 		got += n;
 	buf[got] = '\0';
 	st = wait_status(ev);
-	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	      "events returned when the container died");
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "events returned when the container died");
 	CHECK(count_lines(buf, "{\"type\":\"stats\",\"id\":\"evt\"") >= 2,
 	      "periodic stats lines: %s", buf);
 	close(pfd[0]);
@@ -571,9 +548,8 @@ static void test_events(void)
 
 static void chown_cgroup(const char *dir, uid_t uid)
 {
-	static const char *const files[] = { "", "/cgroup.procs",
-					     "/cgroup.subtree_control",
-					     "/cgroup.threads" };
+	static const char *const files[] = {"", "/cgroup.procs", "/cgroup.subtree_control",
+					    "/cgroup.threads"};
 
 	for (size_t i = 0; i < 4; i++) {
 		char *p = xasprintf("%s%s", dir, files[i]);
@@ -589,8 +565,8 @@ static void chown_cgroup(const char *dir, uid_t uid)
 static int rootless_child(const char *home, bool delegated)
 {
 	char *procs = xasprintf("%s/cgroup.procs", home);
-	struct spec_resources lim = { .pids_limit = { true, 10 } };
-	struct cg_request req = { .id = "rl", .rootless = true };
+	struct spec_resources lim = {.pids_limit = {true, 10}};
+	struct cg_request req = {.id = "rl", .rootless = true};
 	struct cg *cg = NULL;
 	struct error *e = NULL;
 	char num[16];
@@ -614,11 +590,10 @@ static int rootless_child(const char *home, bool delegated)
 	}
 	if (cg_create(&req, &cg, &e) < 0 || cg == NULL)
 		return 30;
-	if (stat(cg_path(cg), &st) < 0 || st.st_uid != 65534 ||
-	    !marked(cg_path(cg)))
+	if (stat(cg_path(cg), &st) < 0 || st.st_uid != 65534 || !marked(cg_path(cg)))
 		return 31;
-	if (WEXITSTATUS(wait_status(spawn_in(cg, child_open,
-			&(struct open_probe){ "/dev/null", O_RDONLY }))) != 0)
+	if (WEXITSTATUS(wait_status(
+		    spawn_in(cg, child_open, &(struct open_probe){"/dev/null", O_RDONLY}))) != 0)
 		return 32;
 	if (cg_destroy(cg, &e) < 0 || exists(cg_path(cg)))
 		return 33;
@@ -633,8 +608,8 @@ static void test_rootless(void)
 	pid_t pid;
 	int st;
 
-	CHECK(mkdir(deleg, 0755) == 0 && mkdir(home, 0755) == 0 &&
-		      mkdir(nod, 0755) == 0 && mkdir(nhome, 0755) == 0,
+	CHECK(mkdir(deleg, 0755) == 0 && mkdir(home, 0755) == 0 && mkdir(nod, 0755) == 0 &&
+		      mkdir(nhome, 0755) == 0,
 	      "mkdir rootless fixtures");
 	chown_cgroup(deleg, 65534);
 	chown_cgroup(home, 65534);
@@ -643,16 +618,16 @@ static void test_rootless(void)
 	if (pid == 0)
 		_exit(rootless_child(home, true));
 	st = wait_status(pid);
-	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	      "rootless with delegation (step %d)", WEXITSTATUS(st));
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "rootless with delegation (step %d)",
+	      WEXITSTATUS(st));
 	CHECK(!exists(made), "rootless destroy removed its berth/ parent");
 
 	pid = fork();
 	if (pid == 0)
 		_exit(rootless_child(nhome, false));
 	st = wait_status(pid);
-	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	      "rootless without delegation (step %d)", WEXITSTATUS(st));
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "rootless without delegation (step %d)",
+	      WEXITSTATUS(st));
 	free(deleg);
 	free(home);
 	free(nod);
@@ -700,8 +675,7 @@ int main(void)
 		return s < 0 ? 1 : 0;
 	}
 	atexit(teardown);
-	printf("test-cgroups: hierarchy %s%s\n", hier.mount,
-	       hier.hybrid ? " (hybrid)" : "");
+	printf("test-cgroups: hierarchy %s%s\n", hier.mount, hier.hybrid ? " (hybrid)" : "");
 	fds = count_fds();
 	test_place_freeze_kill();
 	test_signal_term();

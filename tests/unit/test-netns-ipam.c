@@ -36,10 +36,8 @@ static void parallel_allocations_are_unique(void)
 	uint32_t got[N];
 	int go[2], res[2];
 
-	expect_ok(netns_subnet_parse("10.91.0.0/24", &subnet, &perr), &perr,
-		  "parse");
-	expect(pipe2(go, O_CLOEXEC) == 0 && pipe2(res, O_CLOEXEC) == 0,
-	       "pipe: %m");
+	expect_ok(netns_subnet_parse("10.91.0.0/24", &subnet, &perr), &perr, "parse");
+	expect(pipe2(go, O_CLOEXEC) == 0 && pipe2(res, O_CLOEXEC) == 0, "pipe: %m");
 	for (int i = 0; i < N; i++) {
 		pid_t pid = fork();
 
@@ -56,37 +54,29 @@ static void parallel_allocations_are_unique(void)
 			if (read(go[0], &byte, 1) != 0)
 				_exit(2);
 			if (netns_ipam_alloc(nstest_ipam_dir, "berth0", &subnet,
-					     &(struct netns_ipam_owner){
-						     id, root, veth},
-					     &addr, &err) < 0) {
+					     &(struct netns_ipam_owner){id, root, veth}, &addr,
+					     &err) < 0) {
 				fprintf(stderr, "    %s\n", err->msg);
 				addr = 0;
 			}
-			_exit(write(res[1], &addr, sizeof(addr)) ==
-					      sizeof(addr)
-				      ? 0
-				      : 3);
+			_exit(write(res[1], &addr, sizeof(addr)) == sizeof(addr) ? 0 : 3);
 		}
 	}
 	close(go[0]);
 	close(res[1]);
 	close(go[1]); /* go */
 	for (int i = 0; i < N; i++)
-		expect(read(res[0], &got[i], sizeof(got[i])) ==
-			       sizeof(got[i]),
-		       "result %d missing", i);
+		expect(read(res[0], &got[i], sizeof(got[i])) == sizeof(got[i]), "result %d missing",
+		       i);
 	while (wait(NULL) > 0)
 		;
 	for (int i = 0; i < N; i++) {
-		expect(got[i] > subnet.network + 1 &&
-			       got[i] <= netns_subnet_last_host(&subnet),
+		expect(got[i] > subnet.network + 1 && got[i] <= netns_subnet_last_host(&subnet),
 		       "address %d: %08x", i, got[i]);
 		for (int j = 0; j < i; j++)
-			expect(got[i] != got[j], "%08x handed out twice",
-			       got[i]);
+			expect(got[i] != got[j], "%08x handed out twice", got[i]);
 	}
-	expect(lease_count("berth0") == N, "%d lease files",
-	       lease_count("berth0"));
+	expect(lease_count("berth0") == N, "%d lease files", lease_count("berth0"));
 }
 
 /* 20 containers set up at once on a bridge none of them finds: they race
@@ -140,8 +130,7 @@ static void parallel_setups(void)
 	for (int i = 0; i < N; i++) {
 		expect(got[i][0] != '\0', "setup %d failed", i);
 		for (int j = 0; j < i; j++)
-			expect(strcmp(got[i], got[j]) != 0,
-			       "%s handed out twice", got[i]);
+			expect(strcmp(got[i], got[j]) != 0, "%s handed out twice", got[i]);
 	}
 	expect(lease_count("berth0") == N, "%d leases", lease_count("berth0"));
 	ports = sh_in(-1, "ip -o link show master berth0");
@@ -222,8 +211,7 @@ static void subnet_of_a_bridge_is_fixed(void)
 static void address_space_is_per_netns(void)
 {
 	cleanup_free char *root = case_state_root("per-netns");
-	struct netns_request r1 = request(root, "here"), r2 = request(root,
-								       "there");
+	struct netns_request r1 = request(root, "here"), r2 = request(root, "there");
 	cleanup_free char *here_db = ipam_db("berth0");
 	struct netns_lease l1, l2;
 	int f1 = container(&r1, &l1), status, pipefd[2];
@@ -244,20 +232,17 @@ static void address_space_is_per_netns(void)
 		_exit(0);
 	}
 	close(pipefd[1]);
-	expect(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
-		       WEXITSTATUS(status) == 0,
+	expect(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	       "other netns failed");
 	{
 		FILE *f = fdopen(pipefd[0], "r");
 
-		expect(f != NULL && fscanf(f, "%45s %511s", addr, there_db) == 2,
-		       "no result");
+		expect(f != NULL && fscanf(f, "%45s %511s", addr, there_db) == 2, "no result");
 		fclose(f);
 	}
 	expect(strcmp(l1.address, "10.90.0.2") == 0, "here: %s", l1.address);
 	expect(strcmp(addr, "10.90.0.2") == 0, "there: %s", addr);
-	expect(strcmp(here_db, there_db) != 0, "one database for both: %s",
-	       here_db);
+	expect(strcmp(here_db, there_db) != 0, "one database for both: %s", here_db);
 	close(f1);
 }
 
@@ -273,24 +258,21 @@ static void pure_helpers(void)
 	netns_veth_name("3f2a1c9d0f", b);
 	expect(strcmp(a, b) != 0, "veth names collide: %s", a);
 	expect(!netns_ifname_is_valid("") && !netns_ifname_is_valid("a b") &&
-		       !netns_ifname_is_valid("..") &&
-		       netns_ifname_is_valid("berth0"),
+		       !netns_ifname_is_valid("..") && netns_ifname_is_valid("berth0"),
 	       "ifname checks");
 	hosts = netns_hosts_file(&lease, "web-1");
-	expect(hosts != NULL &&
-		       strcmp(hosts, "127.0.0.1\tlocalhost\n"
-				     "::1\tlocalhost ip6-localhost "
-				     "ip6-loopback\n"
-				     "10.90.0.7\tweb-1\n") == 0,
+	expect(hosts != NULL && strcmp(hosts, "127.0.0.1\tlocalhost\n"
+					      "::1\tlocalhost ip6-localhost "
+					      "ip6-loopback\n"
+					      "10.90.0.7\tweb-1\n") == 0,
 	       "hosts:\n%s", hosts);
-	expect(netns_hosts_file(&lease, "evil\n1.2.3.4 bank") == NULL &&
-		       errno == EINVAL,
+	expect(netns_hosts_file(&lease, "evil\n1.2.3.4 bank") == NULL && errno == EINVAL,
 	       "a hostname with a newline was accepted");
 	expect(netns_hosts_file(NULL, "-x") == NULL, "\"-x\" accepted");
 	free(hosts);
 	hosts = netns_hosts_file(NULL, "web-1");
-	expect(hosts != NULL && contains(hosts, "\n127.0.1.1\tweb-1\n"),
-	       "hosts without lease:\n%s", hosts);
+	expect(hosts != NULL && contains(hosts, "\n127.0.1.1\tweb-1\n"), "hosts without lease:\n%s",
+	       hosts);
 	free(hosts);
 	hosts = netns_hosts_file(NULL, NULL);
 	expect(hosts != NULL && !contains(hosts, "web") &&
@@ -315,6 +297,5 @@ static const struct nstest_case cases[] = {
 
 int main(void)
 {
-	return nstest_run("test-netns-ipam", cases,
-			  sizeof(cases) / sizeof(*cases));
+	return nstest_run("test-netns-ipam", cases, sizeof(cases) / sizeof(*cases));
 }

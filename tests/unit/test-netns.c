@@ -40,14 +40,11 @@ static void bridge_setup_with_defaults(void)
 	char want[128];
 
 	expect(strcmp(lease.bridge, "berth0") == 0, "bridge %s", lease.bridge);
-	expect(strcmp(lease.address, "10.90.0.2") == 0, "address %s",
-	       lease.address);
+	expect(strcmp(lease.address, "10.90.0.2") == 0, "address %s", lease.address);
 	expect(lease.prefix == 16, "prefix %u", lease.prefix);
 	expect(strcmp(lease.gateway, "10.90.0.1") == 0, "gw %s", lease.gateway);
-	expect(strcmp(lease.mac, "02:62:0a:5a:00:02") == 0, "mac %s",
-	       lease.mac);
-	expect(strlen(lease.host_ifname) <= 15 &&
-		       strncmp(lease.host_ifname, "vb", 2) == 0,
+	expect(strcmp(lease.mac, "02:62:0a:5a:00:02") == 0, "mac %s", lease.mac);
+	expect(strlen(lease.host_ifname) <= 15 && strncmp(lease.host_ifname, "vb", 2) == 0,
 	       "host veth name %s", lease.host_ifname);
 
 	/* host side: bridge up with the gateway, veth attached and up */
@@ -92,8 +89,8 @@ static void bridge_setup_with_options(void)
 	req.subnet = "172.30.5.0/24";
 	req.mtu = 1400;
 	fd = container(&req, &lease);
-	expect(strcmp(lease.address, "172.30.5.2") == 0 && lease.prefix == 24,
-	       "lease %s/%u", lease.address, lease.prefix);
+	expect(strcmp(lease.address, "172.30.5.2") == 0 && lease.prefix == 24, "lease %s/%u",
+	       lease.address, lease.prefix);
 	br = sh_in(-1, "ip -o addr show dev brtest0; ip -o link show brtest0");
 	expect_has(br, "inet 172.30.5.1/24", "bridge");
 	expect_has(br, "mtu 1400", "bridge");
@@ -156,16 +153,15 @@ static void udp_echo_server(int fd, const char *addr, int ready)
 	for (;;) {
 		struct sockaddr_in from;
 		socklen_t fromlen = sizeof(from);
-		ssize_t n = recvfrom(s, buf, sizeof(buf) - 1, 0,
-				     (struct sockaddr *)&from, &fromlen);
+		ssize_t n =
+			recvfrom(s, buf, sizeof(buf) - 1, 0, (struct sockaddr *)&from, &fromlen);
 
 		if (n < 0)
 			_exit(answered > 0 ? 0 : 5);
 		buf[n] = '\0';
 		inet_ntop(AF_INET, &from.sin_addr, src, sizeof(src));
 		n = snprintf(reply, sizeof(reply), "%s says %s", src, buf);
-		sendto(s, reply, (size_t)n, 0, (struct sockaddr *)&from,
-		       fromlen);
+		sendto(s, reply, (size_t)n, 0, (struct sockaddr *)&from, fromlen);
 		answered++;
 		setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof(idle));
 	}
@@ -197,8 +193,7 @@ static void udp_client(int fd, const char *to, int out)
 	_exit(0);
 }
 
-static pid_t fork_into(void (*fn)(int, const char *, int), int fd,
-		       const char *addr, int pipe_end)
+static pid_t fork_into(void (*fn)(int, const char *, int), int fd, const char *addr, int pipe_end)
 {
 	pid_t pid = fork();
 
@@ -212,8 +207,7 @@ static void expect_exit_0(pid_t pid, const char *who)
 {
 	int status = 0;
 
-	expect(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
-		       WEXITSTATUS(status) == 0,
+	expect(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	       "%s: status %#x", who, status);
 }
 
@@ -232,10 +226,8 @@ static void two_containers_talk(void)
 	pid_t server, client;
 	ssize_t n;
 
-	expect(strcmp(a.address, b.address) != 0, "same address %s",
-	       a.address);
-	expect(pipe2(ready, O_CLOEXEC) == 0 && pipe2(answer, O_CLOEXEC) == 0,
-	       "pipe: %m");
+	expect(strcmp(a.address, b.address) != 0, "same address %s", a.address);
+	expect(pipe2(ready, O_CLOEXEC) == 0 && pipe2(answer, O_CLOEXEC) == 0, "pipe: %m");
 	server = fork_into(udp_echo_server, fb, b.address, ready[1]);
 	close(ready[1]);
 	expect(read(ready[0], &byte, 1) == 1, "echo server did not start");
@@ -246,8 +238,7 @@ static void two_containers_talk(void)
 	expect_exit_0(client, "client in A");
 	expect_exit_0(server, "echo server in B");
 	snprintf(want, sizeof(want), "%s says hello", a.address);
-	expect(strcmp(reply, want) == 0, "reply \"%s\", want \"%s\"", reply,
-	       want);
+	expect(strcmp(reply, want) == 0, "reply \"%s\", want \"%s\"", reply, want);
 }
 
 static void teardown_removes_veth_and_lease(void)
@@ -266,12 +257,10 @@ static void teardown_removes_veth_and_lease(void)
 	expect(!link_exists(lease.host_ifname), "veth still there");
 	expect(lease_count("berth0") == 0, "lease still there");
 	inside = sh_in(fd, "ip -o link show");
-	expect(!contains(inside, "eth0"), "eth0 still in container:\n%s",
-	       inside);
+	expect(!contains(inside, "eth0"), "eth0 still in container:\n%s", inside);
 	expect(link_exists("berth0"), "the shared bridge was deleted");
 	/* twice is fine */
-	expect_ok(netns_teardown(&lease, nstest_ipam_dir, &err), &err,
-		  "second teardown");
+	expect_ok(netns_teardown(&lease, nstest_ipam_dir, &err), &err, "second teardown");
 	close(fd);
 }
 
@@ -305,8 +294,7 @@ static void teardown_after_container_death(void)
 		usleep(10000);
 	expect(!link_exists(l1.host_ifname), "veth outlived its netns");
 	expect(lease_count("berth0") == 1, "lease of dead-1 missing");
-	expect_ok(netns_teardown(&l1, nstest_ipam_dir, &err), &err,
-		  "teardown of a vanished veth");
+	expect_ok(netns_teardown(&l1, nstest_ipam_dir, &err), &err, "teardown of a vanished veth");
 	expect(lease_count("berth0") == 0, "lease of dead-1 not released");
 
 	/* and right after the netns is dropped, racing the kernel */
@@ -366,8 +354,7 @@ static void veth_collision_is_reported_and_undone(void)
 	int f1 = container(&req, &first), f2 = new_netns();
 
 	expect(netns_bridge_setup(&req, f2, &second, &err) < 0, "accepted");
-	want = xasprintf("netns: add veth \"%s\": File exists",
-			 first.host_ifname);
+	want = xasprintf("netns: add veth \"%s\": File exists", first.host_ifname);
 	expect(strcmp(err->msg, want) == 0, "message: %s", err->msg);
 	expect(err->errnum == EEXIST, "errnum %d", err->errnum);
 	expect(lease_count("berth0") == 1, "%d leases", lease_count("berth0"));
@@ -457,8 +444,7 @@ static void bad_requests_are_refused(void)
 				 "argument");
 	/* none of that created anything */
 	links = sh_in(-1, "ip -o link show");
-	expect(!contains(links, "berth0") && !contains(links, "vb"),
-	       "links created:\n%s", links);
+	expect(!contains(links, "berth0") && !contains(links, "vb"), "links created:\n%s", links);
 	expect(lease_count("berth0") == 0, "leases created");
 }
 
@@ -491,8 +477,7 @@ static void netlink_errors_name_object_and_cause(void)
 
 	expect_ok(netns_nl_open_in(&nl, fd, &err), &err, "open in netns");
 	expect_ok(netns_link_get(&nl, "lo", &lo, &err), &err, "get lo");
-	expect(lo.index > 0 && lo.kind[0] == '\0', "lo: %d \"%s\"", lo.index,
-	       lo.kind);
+	expect(lo.index > 0 && lo.kind[0] == '\0', "lo: %d \"%s\"", lo.index, lo.kind);
 	expect(netns_addr_parse("10.1.1.1", &gw), "parse");
 	expect(netns_route_add_default(&nl, lo.index, "lo", gw, &err) < 0,
 	       "route via a down lo accepted");
@@ -503,8 +488,7 @@ static void netlink_errors_name_object_and_cause(void)
 	expect(err->errnum == ENETUNREACH, "errnum %d", err->errnum);
 	error_freep(&err);
 	/* a missing link is not an error for a lookup */
-	expect_ok(netns_link_get(&nl, "nosuchlink", &lo, &err), &err,
-		  "get missing");
+	expect_ok(netns_link_get(&nl, "nosuchlink", &lo, &err), &err, "get missing");
 	expect(lo.index == 0, "found a missing link");
 	close(fd);
 }
@@ -514,18 +498,14 @@ static const struct nstest_case cases[] = {
 	{"bridge setup with bridge, subnet and mtu", bridge_setup_with_options},
 	{"an existing bridge is reused", existing_bridge_is_reused},
 	{"two containers on one bridge talk", two_containers_talk},
-	{"teardown removes the veth and the lease",
-	 teardown_removes_veth_and_lease},
+	{"teardown removes the veth and the lease", teardown_removes_veth_and_lease},
 	{"teardown after the container died", teardown_after_container_death},
 	{"a non-bridge interface is refused", non_bridge_interface_is_refused},
-	{"a veth collision is reported and undone",
-	 veth_collision_is_reported_and_undone},
-	{"a failure inside the container is undone",
-	 container_side_failure_is_undone},
+	{"a veth collision is reported and undone", veth_collision_is_reported_and_undone},
+	{"a failure inside the container is undone", container_side_failure_is_undone},
 	{"bad requests are refused", bad_requests_are_refused},
 	{"netns_loopback_up", loopback_comes_up},
-	{"netlink errors name the object and the cause",
-	 netlink_errors_name_object_and_cause},
+	{"netlink errors name the object and the cause", netlink_errors_name_object_and_cause},
 };
 
 int main(void)
