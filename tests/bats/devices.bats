@@ -65,11 +65,35 @@ full-refused
 /dev/sub/dir/zero2 c 1:5 666 0:0"
 }
 
-@test "devices: a linux.devices entry for a default node replaces it" {
-	make_bundle '.linux.devices = [{"path": "/dev/null", "type": "c", "major": 1, "minor": 3, "fileMode": 384, "uid": 1, "gid": 1}]'
+@test "devices: a linux.devices entry for a default node replaces it, and it still works" {
+	# as in runc, redefining a default node drops its default rule: the
+	# config allows it itself
+	make_bundle '.linux.devices = [{"path": "/dev/null", "type": "c", "major": 1, "minor": 3, "fileMode": 432, "uid": 0, "gid": 5}] |
+		.linux.resources.devices += [{"allow": true, "type": "c", "major": 1, "minor": 3, "access": "rwm"}]'
 	devices_in_ctr /dev/null
 	assert_status 0
-	assert_line_eq "$output" "/dev/null c 1:3 600 1:1"
+	assert_line_eq "$output" "/dev/null c 1:3 660 0:5"
+	run_sh 'probe open /dev/null w; grep -c " /dev/null " /proc/self/mountinfo; true'
+	assert_status 0
+	# a node of the container's own, not a bind of the host's
+	assert_line_eq "$output" "ok
+0"
+}
+
+@test "devices: a linux.devices node the filter allows gets its fileMode, uid and gid" {
+	make_bundle '.linux.devices = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229, "fileMode": 416, "uid": 1, "gid": 5}] |
+		.linux.resources.devices += [{"allow": true, "type": "c", "major": 10, "minor": 229, "access": "rwm"}]'
+	devices_in_ctr /dev/fuse
+	assert_status 0
+	assert_line_eq "$output" "/dev/fuse c 10:229 640 1:5"
+}
+
+@test "devices: a linux.devices node at a path the host does not have is created" {
+	make_bundle '.linux.devices = [{"path": "/dev/berth-test-node", "type": "c", "major": 10, "minor": 229, "fileMode": 438}]'
+	[ ! -e /dev/berth-test-node ]
+	devices_in_ctr /dev/berth-test-node
+	assert_status 0
+	assert_line_eq "$output" "/dev/berth-test-node c 10:229 666 0:0"
 }
 
 @test "devices: the /dev symlinks point where every runtime points them" {
@@ -134,19 +158,28 @@ EPERM"
 	assert_line_eq "$output" EPERM
 }
 
-@test "devices: with CAP_MKNOD a node can be made, but the filter still guards its use" {
+@test "devices: with CAP_MKNOD a denied device still cannot be made, an allowed one can" {
 	make_bundle '.process.capabilities.bounding += ["CAP_MKNOD"] |
 		.process.capabilities.effective += ["CAP_MKNOD"] |
 		.process.capabilities.permitted += ["CAP_MKNOD"]'
-	# runc's default rules allow mknod of any c/b node ("c *:* m"):
-	# what matters is that the made node cannot be opened
-	sh_in 'probe mknod /dev/fuse2 c 10 229; probe open /dev/fuse2 r
-		probe mknod /dev/null2 c 1 3; probe open /dev/null2 w'
+	sh_in 'probe mknod /dev/fuse2 c 10 229; test -e /dev/fuse2 || echo absent
+		probe mknod /dev/null2 c 1 3; echo x > /dev/null2 && echo usable'
+	assert_status 0
+	assert_line_eq "$output" "EPERM
+absent
+ok
+usable"
+}
+
+@test "devices: with CAP_MKNOD a device allowed only for mknod can be made but not opened" {
+	make_bundle '.process.capabilities.bounding += ["CAP_MKNOD"] |
+		.process.capabilities.effective += ["CAP_MKNOD"] |
+		.process.capabilities.permitted += ["CAP_MKNOD"] |
+		.linux.resources.devices += [{"allow": true, "type": "c", "major": 10, "minor": 229, "access": "m"}]'
+	run_sh 'probe mknod /dev/fuse2 c 10 229; probe open /dev/fuse2 r'
 	assert_status 0
 	assert_line_eq "$output" "ok
-EPERM
-ok
-ok"
+EPERM"
 }
 
 @test "devices: the default filter allows the pty devices" {

@@ -317,6 +317,44 @@ init_is_sleep() {
 	assert_not_contains "write: ok"
 }
 
+@test "security: a container sharing a pid namespace cannot overwrite berth through a created init (CVE-2019-5736)" {
+	# a pod: container A (hostile, every capability) and container B
+	# joining A's pid namespace; B's init is berth until B starts
+	berth_copy
+	shared=$(open_dir)
+	chmod 777 "$shared"
+	make_bundle
+	all=$(host_caps)
+	edit_config ".process.capabilities = {\"bounding\": $(caps_json $all),
+		\"effective\": $(caps_json $all), \"permitted\": $(caps_json $all)}"
+	bind_mount "$shared" /shared rbind
+	own_rootfs
+	args sleep 1000
+	detached run -d -b "$BUNDLE" "$ID"
+	a_pid=$(init_pid)
+	a=$ID
+	ID=$a-b
+	BUNDLE=$BATS_TEST_TMPDIR/bundle-b
+	make_bundle ".linux.namespaces = [.linux.namespaces[] |
+		if .type == \"pid\" then .path = \"/proc/$a_pid/ns/pid\" else . end]"
+	args sleep 1000
+	"$COPY" --root "$ROOT" create -b "$BUNDLE" "$ID" >/dev/null 2>&1 </dev/null
+	b_pid=$(init_pid)
+	# B's init as A sees it
+	b_in_a=$(awk '/^NSpid:/ {print $NF}' "/proc/$b_pid/status")
+	berth exec -d "$a" probe exe-attack "$b_in_a" /shared/go >"$shared/result" 2>&1 </dev/null
+	wait_for grep -q open-path "$shared/result"
+	"$COPY" --root "$ROOT" start "$ID"
+	wait_for init_is_sleep
+	touch "$shared/go"
+	wait_for grep -q -e reopen-write -e "open-path: E" "$shared/result"
+	cat "$shared/result"
+	sha256sum -c --quiet "$BATS_TEST_TMPDIR/berth.sha"
+	run cat "$shared/result"
+	assert_not_contains "write: ok"
+	ID=$a
+}
+
 @test "security: the created init's /proc/1/exe cannot be opened for writing" {
 	make_bundle
 	all=$(host_caps)

@@ -184,8 +184,7 @@ static int exe_attack(const char *pid, const char *trigger)
 	fd = open(fdpath, O_WRONLY);
 	printf("reopen-write: %s\n", fd < 0 ? ename(errno) : "ok");
 	if (fd >= 0)
-		printf("write: %s\n",
-		       pwrite(fd, "OVERWRITTEN", 11, 0) == 11 ? "ok" : ename(errno));
+		printf("write: %s\n", pwrite(fd, "OVERWRITTEN", 11, 0) == 11 ? "ok" : ename(errno));
 	return 0;
 }
 
@@ -202,8 +201,8 @@ static int raw_clone(unsigned long flags)
 
 static int status_lines(void)
 {
-	static const char *const keys[] = { "Uid:", "Gid:", "Groups:", "Cap",
-					    "NoNewPrivs:", "Seccomp:" };
+	static const char *const keys[] = {
+		"Uid:", "Gid:", "Groups:", "Cap", "NoNewPrivs:", "Seccomp:"};
 	char line[256];
 	FILE *f = fopen("/proc/self/status", "r");
 

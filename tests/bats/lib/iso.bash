@@ -115,6 +115,7 @@ host_caps() {
 
 # status_caps FIELD: decode e.g. CapEff from a /proc/self/status dump in
 # $output
+# shellcheck disable=SC2154 # $output is set by bats' run
 status_caps() {
 	caps_decode "$(awk -v f="$1:" '$1 == f {print $2}' <<<"$output")"
 }
