@@ -6,22 +6,23 @@ load helpers
 load lib/iso
 
 @test "sysctl: network, ipc and mqueue sysctls are visible inside and not on the host" {
-	host_fwd=$(cat /proc/sys/net/ipv4/ip_forward)
+	# (keys nothing else on this host changes while the test runs)
+	host_fin=$(cat /proc/sys/net/ipv4/tcp_fin_timeout)
 	host_msgmax=$(cat /proc/sys/kernel/msgmax)
 	host_somax=$(cat /proc/sys/net/core/somaxconn)
 	host_mq=$(cat /proc/sys/fs/mqueue/msg_max)
-	want_fwd=$((1 - host_fwd))
-	make_bundle ".linux.sysctl = {\"net.ipv4.ip_forward\": \"$want_fwd\",
+	want_fin=$((host_fin + 7))
+	make_bundle ".linux.sysctl = {\"net.ipv4.tcp_fin_timeout\": \"$want_fin\",
 		\"kernel.msgmax\": \"12345\", \"net.core.somaxconn\": \"777\",
 		\"fs.mqueue.msg_max\": \"33\", \"net.ipv4.ping_group_range\": \"0 2147483647\"}"
-	run_sh 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/msgmax /proc/sys/net/core/somaxconn /proc/sys/fs/mqueue/msg_max /proc/sys/net/ipv4/ping_group_range'
+	run_sh 'cat /proc/sys/net/ipv4/tcp_fin_timeout /proc/sys/kernel/msgmax /proc/sys/net/core/somaxconn /proc/sys/fs/mqueue/msg_max /proc/sys/net/ipv4/ping_group_range'
 	assert_status 0
-	assert_line_eq "$output" "$want_fwd
+	assert_line_eq "$output" "$want_fin
 12345
 777
 33
 0	2147483647"
-	[ "$(cat /proc/sys/net/ipv4/ip_forward)" = "$host_fwd" ]
+	[ "$(cat /proc/sys/net/ipv4/tcp_fin_timeout)" = "$host_fin" ]
 	[ "$(cat /proc/sys/kernel/msgmax)" = "$host_msgmax" ]
 	[ "$(cat /proc/sys/net/core/somaxconn)" = "$host_somax" ]
 	[ "$(cat /proc/sys/fs/mqueue/msg_max)" = "$host_mq" ]
@@ -59,14 +60,14 @@ EROFS"
 
 @test "sysctl: a net sysctl without a network namespace is refused" {
 	make_bundle '.linux.namespaces = [.linux.namespaces[] | select(.type != "network")] |
-		.linux.sysctl = {"net.ipv4.ip_forward": "1"}'
-	before=$(cat /proc/sys/net/ipv4/ip_forward)
+		.linux.sysctl = {"net.ipv4.tcp_fin_timeout": "17"}'
+	before=$(cat /proc/sys/net/ipv4/tcp_fin_timeout)
 	set_args true
 	run berth run -b "$BUNDLE" "$ID"
 	assert_status 1
-	assert_contains 'linux.sysctl["net.ipv4.ip_forward"]: needs a new network namespace'
+	assert_contains 'linux.sysctl["net.ipv4.tcp_fin_timeout"]: needs a new network namespace'
 	assert_no_state
-	[ "$(cat /proc/sys/net/ipv4/ip_forward)" = "$before" ]
+	[ "$(cat /proc/sys/net/ipv4/tcp_fin_timeout)" = "$before" ]
 }
 
 @test "sysctl: an ipc sysctl without an ipc namespace is refused" {
