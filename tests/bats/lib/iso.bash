@@ -14,22 +14,24 @@
 # registered host cleanups first, so its leak check sees them undone
 eval "$(declare -f teardown | sed '1s/^teardown/iso_base_teardown/')"
 
-ISO_CLEANUPS=()
-
-# on_teardown CMD...: run CMD (as a string, eval'd) when the test ends
+# on_teardown CMD...: run CMD (a string, eval'd) when the test ends, last
+# registered first.  Kept in a file: it may be called from a $(...)
+# subshell.
 on_teardown() {
-	ISO_CLEANUPS+=("$*")
+	echo "$*" >>"$BATS_TEST_TMPDIR/.iso-cleanups"
 }
 
 teardown() {
-	local i
+	local id cmd
 	# containers first: a mount the container made may pin ours
 	for id in $(berth list -q 2>/dev/null); do
 		berth delete --force "$id" >/dev/null 2>&1 || true
 	done
-	for ((i = ${#ISO_CLEANUPS[@]} - 1; i >= 0; i--)); do
-		eval "${ISO_CLEANUPS[$i]}" >/dev/null 2>&1 || true
-	done
+	if [ -f "$BATS_TEST_TMPDIR/.iso-cleanups" ]; then
+		while IFS= read -r cmd; do
+			eval "$cmd" >/dev/null 2>&1 || true
+		done < <(tac "$BATS_TEST_TMPDIR/.iso-cleanups")
+	fi
 	iso_base_teardown
 }
 
