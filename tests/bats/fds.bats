@@ -49,7 +49,7 @@ content-4"
 		>"$BATS_TEST_TMPDIR/out" 2>&1 </dev/null
 	# start's own fds must not matter
 	berth_with_fds start "$ID"
-	wait_for test "$(state_of "$ID")" = stopped
+	wait_for status_is stopped
 	assert_line_eq "$(cat "$BATS_TEST_TMPDIR/out")" "0 1 2 3
 content-3"
 }

@@ -205,6 +205,12 @@ start_sleeper() {
 	detached run -d -b "$BUNDLE" "$ID"
 }
 
+# status_is STATUS [ID]: for wait_for (its arguments are expanded once,
+# so `wait_for test "$(state_of ...)" = x` would never see a change)
+status_is() {
+	[ "$(state_of "${2:-$ID}")" = "$1" ]
+}
+
 # in_ctr CMD...: berth exec into this test's container, `run` semantics
 in_ctr() {
 	run berth exec "$ID" "$@"
