@@ -16,7 +16,8 @@
  * Output: one line per sample on stdout (or -o FILE):
  *     TEST RUNTIME ROUND VALUE UNIT
  * where VALUE is wall milliseconds, or kilobytes for the `rss` samples
- * that the `run` test also records: ru_maxrss of the runtime process as
+ * that the `run` test also records (and the life-create, life-start,
+ * life-wait, life-delete phases of each `life` sample): ru_maxrss of the runtime process as
  * wait4() returns it, the same number `/usr/bin/time -f %M` prints (the
  * runtime and every descendant it waited for itself, such as the
  * container's init under `run`).
@@ -193,8 +194,7 @@ static void reap(const struct runtime *rt, pid_t pid, char *const *argv, struct 
 		return;
 	describe(cmd, sizeof(cmd), argv);
 	if (WIFEXITED(st))
-		die("'%s' exited with %d (its stderr is in the %s log)", cmd, WEXITSTATUS(st),
-		    rt->name);
+		die("'%s' exited with %d", cmd, WEXITSTATUS(st));
 	die("'%s' killed by signal %d", cmd, WTERMSIG(st));
 }
 
@@ -261,7 +261,7 @@ static void step_life(const struct opts *o, const struct runtime *rt, int round)
 {
 	char *pidfile = xasprintf("%s/state/%s.life.pid", o->work, rt->name);
 	struct argv create = { .n = 0 }, start = { .n = 0 }, del = { .n = 0 };
-	double t0;
+	double t[5];
 	pid_t init;
 
 	runtime_head(&create, o, rt);
@@ -279,13 +279,22 @@ static void step_life(const struct opts *o, const struct runtime *rt, int round)
 	arg(&del, "life");
 
 	unlink(pidfile);
-	t0 = now_ms();
+	t[0] = now_ms();
 	call(rt, create.v, NULL);
 	init = read_pid_file(pidfile);
+	t[1] = now_ms();
 	call(rt, start.v, NULL);
+	t[2] = now_ms();
 	wait_container(init);
+	t[3] = now_ms();
 	call(rt, del.v, NULL);
-	emit(o, "life", rt, round, now_ms() - t0, "ms");
+	t[4] = now_ms();
+	emit(o, "life", rt, round, t[4] - t[0], "ms");
+	/* the phases, in the raw file only: which call costs what */
+	emit(o, "life-create", rt, round, t[1] - t[0], "ms");
+	emit(o, "life-start", rt, round, t[2] - t[1], "ms");
+	emit(o, "life-wait", rt, round, t[3] - t[2], "ms");
+	emit(o, "life-delete", rt, round, t[4] - t[3], "ms");
 
 	argv_free(&create);
 	argv_free(&start);
@@ -363,6 +372,44 @@ static void step_ctr(const struct opts *o, const struct runtime *rt, int round)
 
 static pid_t sleeper[MAX_RUNTIMES];
 
+/* WORK/log/NAME.container: the running container's cgroups and the
+ * namespaces it does not share with us, so that run.sh can check that
+ * every runtime set up the same thing (a runtime that skipped a cgroup
+ * hierarchy or a namespace would look faster for the wrong reason). */
+static void describe_container(const struct opts *o, const struct runtime *rt, pid_t pid)
+{
+	static const char *const ns[] = { "cgroup", "ipc", "mnt", "net", "pid", "time", "user", "uts" };
+	char *path = xasprintf("%s/log/%s.container", o->work, rt->name);
+	char *cg = xasprintf("/proc/%d/cgroup", (int)pid);
+	FILE *out = fopen(path, "we"), *in = fopen(cg, "re");
+	char line[4096];
+
+	if (!out || !in)
+		die("describe container %d: %s", (int)pid, strerror(errno));
+	fputs("ns", out);
+	for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+		char a[PATH_MAX], b[PATH_MAX], *pa, *pb;
+		ssize_t na, nb;
+
+		pa = xasprintf("/proc/%d/ns/%s", (int)pid, ns[i]);
+		pb = xasprintf("/proc/self/ns/%s", ns[i]);
+		na = readlink(pa, a, sizeof(a) - 1);
+		nb = readlink(pb, b, sizeof(b) - 1);
+		if (na > 0 && nb > 0 && (na != nb || memcmp(a, b, (size_t)na) != 0))
+			fprintf(out, " %s", ns[i]);
+		free(pa);
+		free(pb);
+	}
+	fputc('\n', out);
+	while (fgets(line, sizeof(line), in))
+		fprintf(out, "cgroup %s", line);
+	fclose(in);
+	if (fclose(out) != 0)
+		die("write '%s': %s", path, strerror(errno));
+	free(path);
+	free(cg);
+}
+
 static void exec_setup(const struct opts *o)
 {
 	for (int i = 0; i < o->nrt; i++) {
@@ -387,6 +434,7 @@ static void exec_setup(const struct opts *o)
 		call(rt, a.v, NULL);
 		argv_free(&a);
 		free(pidfile);
+		describe_container(o, rt, sleeper[i]);
 	}
 }
 

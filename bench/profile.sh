@@ -48,7 +48,7 @@ out=$(cd "$out" && pwd)
 bench_private_ns "$0" "${orig_args[@]}"
 bench_cgroup_setup
 
-work=$(mktemp -d /tmp/berth-profile.XXXXXX)
+work=$(bench_work_dir berth-profile)
 cgparent=berth-profile-$$
 cleanup() {
 	set +e

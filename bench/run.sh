@@ -23,7 +23,8 @@
 # pure-v1 layout.  The host's mounts are never
 # touched: propagation is checked to be private before the umount, and the
 # host's unified mount is checked again afterwards.
-# Every runtime gets its own --root under a temp dir and the same bundle:
+# Every runtime gets its own --root under a temp dir (on a private tmpfs, as
+# /run is on real hosts; /tmp here is the slow root disk) and the same bundle:
 # `runc spec` with terminal off, the busybox rootfs of tests/lib/mkrootfs.sh,
 # and an absolute cgroupsPath /berth-bench-<pid>/<runtime>-<id> (runtimes
 # disagree on where a missing or relative cgroupsPath goes, so it is pinned).
@@ -33,7 +34,8 @@
 # Usage: bench/run.sh [--quick] [-n N] [--runtimes "berth crun runc"]
 #                     [--no-ctr] [--label NAME] [--results DIR]
 # Environment: BERTH (default ./berth of this checkout), CRUN, RUNC (default
-# from PATH), BENCH_RUNTIMES (same as --runtimes), N, BENCH_DRIVER.
+# from PATH), BENCH_RUNTIMES (same as --runtimes), N, BENCH_DRIVER; WARMUP
+# (rounds, default 3), PAR_ROUNDS and CTR_ROUNDS (default N/10 and N/5).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -75,10 +77,10 @@ done
 case $n in '' | *[!0-9]* | 0) die "N must be a positive number, not '$n'" ;; esac
 
 # Rounds per test: the parallel batch and containerd are slow, so fewer.
-warmup=3
+warmup=${WARMUP:-3}
 par=20
-par_rounds=$(( n / 10 > 3 ? n / 10 : 3 ))
-ctr_rounds=$(( n / 5 > 5 ? n / 5 : 5 ))
+par_rounds=${PAR_ROUNDS:-$(( n / 10 > 3 ? n / 10 : 3 ))}
+ctr_rounds=${CTR_ROUNDS:-$(( n / 5 > 5 ? n / 5 : 5 ))}
 if [ "$quick" = 1 ]; then
 	n=5 warmup=1 par_rounds=1 ctr_rounds=2
 fi
@@ -102,7 +104,7 @@ fi
 bench_private_ns "$0" "${orig_args[@]}"
 bench_cgroup_setup
 
-work=$(mktemp -d /tmp/berth-bench.XXXXXX)
+work=$(bench_work_dir berth-bench)
 cgparent=/berth-bench-$$
 ctr_ns=berth-bench-$$
 ctrd_pid=
@@ -235,12 +237,42 @@ stats() {
 		function flush() {
 			if (c == 0) return
 			med = (c % 2) ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2
-			p90 = v[int(0.9 * (c - 1)) + 1]
+			p90 = v[int(0.9 * c + 0.999)]  # nearest rank
 			printf "%s %s %d %.3f %.3f %.3f\n", t, r, c, med, v[1], p90
 		}
 		$1 != t || $2 != r { flush(); t = $1; r = $2; c = 0 }
 		{ v[++c] = $4 }
 		END { flush() }'
+}
+
+# setup_check: did every runtime build the same container?  Compares the
+# namespaces and cgroups the driver saw on each runtime's `exec` container,
+# with the runtime's name taken out of the cgroup paths.
+setup_check() {
+	local rt first='' f same=1 ns ncg ntot
+	for rt in $runtimes; do
+		f=$work/log/$rt.container
+		[ -f "$f" ] || { echo "container set-up: not recorded for $rt"; return; }
+		sed "s|$cgparent/$rt-exec|$cgparent/RUNTIME-exec|" "$f" > "$f.norm"
+		if [ -z "$first" ]; then
+			first=$rt
+		elif ! cmp -s "$work/log/$first.container.norm" "$f.norm"; then
+			same=0
+		fi
+	done
+	for rt in $runtimes; do
+		f=$work/log/$rt.container.norm
+		ns=$(sed -n 's/^ns *//p' "$f")
+		ncg=$(grep -c "^cgroup .*:$cgparent/RUNTIME-exec\$" "$f" || true)
+		ntot=$(grep -c '^cgroup ' "$f" || true)
+		if [ "$same" = 1 ]; then
+			printf 'same container set-up for all: new namespaces: %s; in %s of %s cgroup hierarchies at %s\n' \
+				"${ns:-none}" "$ncg" "$ntot" "$cgparent/<runtime>-exec"
+			return
+		fi
+		printf 'WARNING, set-ups differ: %-6s new namespaces: %s; %s of %s hierarchies at %s\n' \
+			"$rt" "${ns:-none}" "$ncg" "$ntot" "$cgparent/$rt-exec"
+	done
 }
 
 table() {
@@ -254,6 +286,7 @@ table() {
 		printf '  %-6s %s: %s\n' "$rt" "${path[$rt]}" \
 			"$("${path[$rt]}" --version 2>/dev/null | head -1)"
 	done
+	printf '%s\n' "$setup"
 	echo
 	awk -v rts="$runtimes" -v stats="$st" '
 		BEGIN {
@@ -295,12 +328,18 @@ table() {
 		}'
 }
 
+setup=$(setup_check)
 out=$results/$stamp-$label.txt
 {
 	table
 	echo
-	echo "# per test and runtime: samples median min p90 (ms; rss in KB)"
+	echo "# per test and runtime: samples median min p90 (ms; rss in KB; life-* are the phases of life)"
 	stats | sed 's/^/# /'
+	echo
+	for rt in $runtimes; do
+		echo "# $rt's exec container:"
+		sed 's/^/#   /' "$work/log/$rt.container"
+	done
 	echo
 	echo "# raw samples: test runtime round value unit"
 	cat "$raw"
