@@ -67,6 +67,17 @@ int sync_send(int fd, enum sync_step step, struct error **err)
 	return sync_send_fd(fd, step, -1, err);
 }
 
+int sync_send_value(int fd, enum sync_step step, int64_t value,
+		    struct error **err)
+{
+	struct sync_msg msg = { .step = step, .value = value };
+
+	if (send_msg(fd, &msg, msg_len(&msg), -1) < 0)
+		return error_set(err, errno, "sync: send %s",
+				 sync_step_name(step));
+	return 0;
+}
+
 int sync_send_fd(int fd, enum sync_step step, int payload_fd,
 		 struct error **err)
 {
@@ -126,7 +137,8 @@ static ssize_t recv_msg(int fd, struct sync_msg *msg, int *fd_out)
 	return n;
 }
 
-int sync_expect(int fd, enum sync_step want, int *fd_out, struct error **err)
+static int expect(int fd, enum sync_step want, int *fd_out, int64_t *value,
+		  struct error **err)
 {
 	struct sync_msg msg;
 	ssize_t n;
@@ -149,7 +161,20 @@ int sync_expect(int fd, enum sync_step want, int *fd_out, struct error **err)
 				 sync_step_name(want),
 				 sync_step_name((enum sync_step)msg.step));
 	}
+	if (value != NULL)
+		*value = msg.value;
 	return 0;
+}
+
+int sync_expect(int fd, enum sync_step want, int *fd_out, struct error **err)
+{
+	return expect(fd, want, fd_out, NULL, err);
+}
+
+int sync_expect_value(int fd, enum sync_step want, int64_t *value,
+		      struct error **err)
+{
+	return expect(fd, want, NULL, value, err);
 }
 
 int sync_expect_eof(int fd, struct error **err)

@@ -45,6 +45,7 @@ enum sync_step {
 struct sync_msg {
 	uint32_t step;
 	int32_t errnum;
+	int64_t value;		/* a step's number payload (e.g. the host pid) */
 	char text[SYNC_TEXT_MAX];
 };
 
@@ -52,6 +53,10 @@ const char *sync_step_name(enum sync_step step);
 
 /* Send `step` (no payload).  */
 int sync_send(int fd, enum sync_step step, struct error **err);
+
+/* Send `step` with a number payload.  */
+int sync_send_value(int fd, enum sync_step step, int64_t value,
+		    struct error **err);
 
 /* Send `step` carrying one file descriptor (SCM_RIGHTS).  */
 int sync_send_fd(int fd, enum sync_step step, int payload_fd,
@@ -65,6 +70,10 @@ void sync_send_error(int fd, const struct error *cause);
  * with the peer's text; EOF becomes "... exited before <step>".  When
  * `fd_out` is not NULL a passed fd is stored there (else closed).  */
 int sync_expect(int fd, enum sync_step want, int *fd_out, struct error **err);
+
+/* sync_expect() returning the step's number payload in *value.  */
+int sync_expect_value(int fd, enum sync_step want, int64_t *value,
+		      struct error **err);
 
 /* Wait for EOF (the child exec'd) or a SYNC_ERROR.  Returns 0 on EOF.  */
 int sync_expect_eof(int fd, struct error **err);

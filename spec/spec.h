@@ -19,6 +19,14 @@
 
 #include "core/error.h"
 
+/* gcc and clang predefine `linux` as 1 in GNU modes; struct spec has a
+ * member of that name.  (Test for Linux with __linux__.)  */
+#undef linux
+
+/* The runtime-spec version berth implements (written by `berth spec`);
+ * any 1.x config is accepted.  */
+#define SPEC_OCI_VERSION "1.2.0"
+
 struct opt_u64 {
 	bool set;
 	uint64_t v;
@@ -56,6 +64,8 @@ struct spec_mount {
 	uint64_t rec_attr_clr;	    /* MOUNT_ATTR_* cleared recursively (rrw, rsuid, ...) */
 	bool bind;		    /* MS_BIND given ("bind"/"rbind" or type "bind") */
 	char *data;		    /* remaining options, comma-joined, or NULL */
+	bool tmpcopyup;		    /* "tmpcopyup": copy the underlying dir's
+				       content into the new tmpfs (runc, crun) */
 };
 
 /* ---- process ----------------------------------------------------------- */
@@ -305,6 +315,8 @@ struct spec_seccomp {
 	uint32_t *arches;		/* SCMP_ARCH_* values */
 	size_t n_arches;
 	uint32_t flags;			/* SECCOMP_FILTER_FLAG_* bits */
+	bool has_flags;			/* "flags" given, even empty: without it
+					   runc and crun add SPEC_ALLOW */
 	char *listener_path;		/* for SCMP_ACT_NOTIFY, or NULL */
 	char *listener_metadata;
 	struct spec_seccomp_rule *rules;
@@ -327,7 +339,8 @@ struct spec_linux {
 	char *cgroups_path;		/* NULL: default */
 	bool has_resources;
 	struct spec_resources resources;
-	char **sysctl_keys;
+	char **sysctl_keys;		/* dotted form ("net.ipv4.ip_forward"),
+					   also when written with '/' */
 	char **sysctl_values;
 	size_t n_sysctl;
 	struct spec_seccomp *seccomp;	/* NULL: no seccomp */

@@ -1,0 +1,176 @@
+/* namespaces/idmap.c — uid/gid mappings of a new user namespace.
+ *
+ * Written by the parent: the child cannot map ids it does not hold.  Root
+ * writes the maps directly.  An unprivileged caller may map only its own
+ * uid/gid (and must first deny setgroups(2), or the kernel refuses the
+ * gid map); anything more goes through the setuid helpers newuidmap and
+ * newgidmap, which check /etc/subuid and /etc/subgid.  */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/cleanup.h"
+#include "core/fsutil.h"
+#include "namespaces/ns.h"
+
+static char *map_text(const struct spec_idmap *m, size_t n)
+{
+	char *text = xstrdup("");
+
+	for (size_t i = 0; i < n; i++) {
+		char *next = xasprintf("%s%u %u %u\n", text, m[i].container_id,
+				       m[i].host_id, m[i].size);
+
+		free(text);
+		text = next;
+	}
+	return text;
+}
+
+/* the maps only name the caller's own id: the kernel allows that */
+static bool map_is_self(const struct spec_idmap *m, size_t n, unsigned id)
+{
+	return n == 1 && m[0].size == 1 && m[0].host_id == id;
+}
+
+static int write_map(pid_t pid, const char *file, const char *text,
+		     struct error **err)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	if (write_str_at(AT_FDCWD, path, text, err) < 0)
+		return error_wrap(err, "user namespace: %s", file);
+	return 0;
+}
+
+/* the subordinate-id file lines for `name` or `uid`, for the error text */
+static bool has_subid_range(const char *file, uid_t id)
+{
+	cleanup_free char *buf = NULL;
+	char uidtxt[16];
+	struct error *ignored = NULL;
+
+	if (read_file_at(AT_FDCWD, file, &buf, NULL, &ignored) < 0) {
+		error_free(ignored);
+		return false;
+	}
+	snprintf(uidtxt, sizeof(uidtxt), "%u:", (unsigned)id);
+	for (char *line = buf; line && *line;) {
+		char *nl = strchr(line, '\n');
+
+		if (strncmp(line, uidtxt, strlen(uidtxt)) == 0)
+			return true;
+		line = nl ? nl + 1 : NULL;
+	}
+	return false;
+}
+
+/* newuidmap PID cid hid size [cid hid size ...] */
+static int run_helper(const char *helper, pid_t pid,
+		      const struct spec_idmap *m, size_t n, const char *subfile,
+		      struct error **err)
+{
+	char **argv = xcalloc(3 * n + 3, sizeof(char *));
+	pid_t child;
+	int status;
+	size_t a = 0;
+
+	argv[a++] = xstrdup(helper);
+	argv[a++] = xasprintf("%d", (int)pid);
+	for (size_t i = 0; i < n; i++) {
+		argv[a++] = xasprintf("%u", m[i].container_id);
+		argv[a++] = xasprintf("%u", m[i].host_id);
+		argv[a++] = xasprintf("%u", m[i].size);
+	}
+	child = fork();
+	if (child == 0) {
+		execvp(helper, argv);
+		_exit(127);
+	}
+	strv_free(argv);
+	if (child < 0)
+		return error_set(err, errno, "user namespace: fork %s", helper);
+	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		return error_set(err, 0,
+				 "user namespace: %s not found (install the "
+				 "uidmap package)", helper);
+	if (!has_subid_range(subfile, getuid()))
+		return error_set(err, 0,
+				 "user namespace: %s failed: %s has no range "
+				 "for uid %u (add a line such as '%u:100000:65536')",
+				 helper, subfile, (unsigned)getuid(),
+				 (unsigned)getuid());
+	return error_set(err, 0,
+			 "user namespace: %s failed: the mapping is not within "
+			 "the ranges %s grants to uid %u",
+			 helper, subfile, (unsigned)getuid());
+}
+
+int ns_write_idmaps(pid_t pid, const struct spec *spec, struct error **err)
+{
+	const struct spec_linux *l = &spec->linux;
+	cleanup_free char *uids = map_text(l->uid_mappings, l->n_uid_mappings);
+	cleanup_free char *gids = map_text(l->gid_mappings, l->n_gid_mappings);
+	bool privileged = geteuid() == 0;
+
+	if (privileged) {
+		if (write_map(pid, "uid_map", uids, err) < 0 ||
+		    write_map(pid, "gid_map", gids, err) < 0)
+			return -1;
+		return 0;
+	}
+	if (map_is_self(l->uid_mappings, l->n_uid_mappings, geteuid()))
+		write_map(pid, "uid_map", uids, err);
+	else
+		run_helper("newuidmap", pid, l->uid_mappings,
+			   l->n_uid_mappings, "/etc/subuid", err);
+	if (*err != NULL)
+		return -1;
+	if (map_is_self(l->gid_mappings, l->n_gid_mappings, getegid())) {
+		/* the kernel wants setgroups denied before an unprivileged
+		 * gid map, so that dropping a group can't grant access */
+		if (write_map(pid, "setgroups", "deny", err) < 0 ||
+		    write_map(pid, "gid_map", gids, err) < 0)
+			return -1;
+		return 0;
+	}
+	return run_helper("newgidmap", pid, l->gid_mappings, l->n_gid_mappings,
+			  "/etc/subgid", err);
+}
+
+/* with no mappings in the spec (a joined user namespace), ids pass as is */
+static unsigned lookup(const struct spec_idmap *m, size_t n, unsigned id)
+{
+	if (n == 0)
+		return id;
+	for (size_t i = 0; i < n; i++)
+		if (id >= m[i].container_id &&
+		    id - m[i].container_id < m[i].size)
+			return m[i].host_id + (id - m[i].container_id);
+	return 65534; /* the kernel's overflow id */
+}
+
+uid_t ns_host_uid(const struct spec *spec, uid_t container_uid)
+{
+	if (!spec->linux.ns[SPEC_NS_USER].present)
+		return container_uid;
+	return lookup(spec->linux.uid_mappings, spec->linux.n_uid_mappings,
+		      container_uid);
+}
+
+gid_t ns_host_gid(const struct spec *spec, gid_t container_gid)
+{
+	if (!spec->linux.ns[SPEC_NS_USER].present)
+		return container_gid;
+	return lookup(spec->linux.gid_mappings, spec->linux.n_gid_mappings,
+		      container_gid);
+}
