@@ -73,6 +73,17 @@ struct opts {
 
 static int null_fd = -1;
 
+/* Every wait is bounded: a runtime that hangs (a start that never comes,
+ * a lock never released) must end the benchmark with a message, not stall
+ * it.  SIGALRM interrupts wait4(); the handler only raises a flag. */
+static int call_timeout = 60;
+static volatile sig_atomic_t timed_out;
+
+static void on_alarm(int sig)
+{
+	timed_out = 1;
+}
+
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 static void die(const char *fmt, ...)
 {
@@ -187,9 +198,18 @@ static void reap(const struct runtime *rt, pid_t pid, char *const *argv, struct 
 	char cmd[1024];
 	int st;
 
-	while (wait4(pid, &st, 0, ru) < 0)
+	timed_out = 0;
+	alarm((unsigned)call_timeout);
+	while (wait4(pid, &st, 0, ru) < 0) {
 		if (errno != EINTR)
 			die("wait for %d: %s", (int)pid, strerror(errno));
+		if (timed_out) {
+			kill(pid, SIGKILL);
+			describe(cmd, sizeof(cmd), argv);
+			die("'%s' still running after %d s, killed", cmd, call_timeout);
+		}
+	}
+	alarm(0);
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return;
 	describe(cmd, sizeof(cmd), argv);
@@ -209,9 +229,15 @@ static void wait_container(pid_t pid)
 {
 	int st;
 
-	while (waitpid(pid, &st, 0) < 0)
+	timed_out = 0;
+	alarm((unsigned)call_timeout);
+	while (waitpid(pid, &st, 0) < 0) {
 		if (errno != EINTR)
 			die("wait for container init %d: %s", (int)pid, strerror(errno));
+		if (timed_out)
+			die("container init %d still running after %d s", (int)pid, call_timeout);
+	}
+	alarm(0);
 }
 
 static pid_t read_pid_file(const char *path)
@@ -465,7 +491,8 @@ static void exec_teardown(const struct opts *o)
 static void usage(void)
 {
 	fputs("usage: bench-driver -t run|life|exec|par|ctr -d WORK [-n ROUNDS] [-w WARMUP]\n"
-	      "                    [-p PAR] [-o FILE] [-a CTR_ADDRESS -N CTR_NS -c CGROUP]\n"
+	      "                    [-p PAR] [-o FILE] [-T TIMEOUT_S] [-a CTR_ADDRESS -N CTR_NS\n"
+	      "                    -c CGROUP]\n"
 	      "                    NAME=PATH...\n",
 	      stderr);
 	exit(2);
@@ -507,7 +534,7 @@ static void parse(struct opts *o, int argc, char **argv)
 	int c;
 
 	*o = (struct opts){ .rounds = 10, .warmup = 2, .par = 20, .out = stdout };
-	while ((c = getopt(argc, argv, "t:d:n:w:p:o:a:N:c:")) != -1) {
+	while ((c = getopt(argc, argv, "t:d:n:w:p:o:a:N:c:T:")) != -1) {
 		switch (c) {
 		case 't': o->test = optarg; break;
 		case 'd': o->work = optarg; break;
@@ -517,6 +544,7 @@ static void parse(struct opts *o, int argc, char **argv)
 		case 'a': o->ctr_address = optarg; break;
 		case 'N': o->ctr_ns = optarg; break;
 		case 'c': o->cgroup = optarg; break;
+		case 'T': call_timeout = intarg(optarg, 1, 86400); break;
 		case 'o':
 			o->out = fopen(optarg, "ae");
 			if (!o->out)
@@ -557,6 +585,8 @@ int main(int argc, char **argv)
 		die("open /dev/null: %s", strerror(errno));
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		die("become a subreaper: %s", strerror(errno));
+	if (sigaction(SIGALRM, &(struct sigaction){ .sa_handler = on_alarm }, NULL) < 0)
+		die("SIGALRM handler: %s", strerror(errno));
 
 	if (step == step_exec)
 		exec_setup(&o);

@@ -78,11 +78,16 @@ bench_cgroup_setup() {
 }
 
 # bench_rootfs_and_spec: $work/rootfs (busybox) and $work/spec.json (`runc spec`).
+# SPEC_EDIT, a jq filter, changes the config of every runtime alike, for
+# experiments (e.g. SPEC_EDIT='.linux.namespaces -= [{"type": "network"}]');
+# the results header records it.
 bench_rootfs_and_spec() {
 	command -v runc >/dev/null || bench_die "needs runc for 'runc spec' (the bundle's config)"
 	"$top/tests/lib/mkrootfs.sh" "$work/rootfs" >/dev/null
 	runc spec --bundle "$work"
-	mv "$work/config.json" "$work/spec.json"
+	jq "${SPEC_EDIT:-.}" "$work/config.json" > "$work/spec.json" ||
+		bench_die "SPEC_EDIT is not a jq filter that applies: ${SPEC_EDIT:-}"
+	rm "$work/config.json"
 }
 
 # bench_bundle DIR CGROUP ARGS-JSON: a bundle dir holding only config.json;
@@ -122,6 +127,28 @@ bench_work_dir() {
 	dir=$(mktemp -d "/tmp/$1.XXXXXX")
 	mount -t tmpfs -o mode=0700,size=1g "$1" "$dir"
 	echo "$dir"
+}
+
+# bench_kill_leftovers: SIGKILL every process whose root, cwd or an open
+# file lies under $work — a container whose runtime hung or was killed
+# before `delete` could run.  $work is a fresh mktemp dir, so whatever
+# points into it was started by this benchmark.
+bench_kill_leftovers() {
+	local p link target
+	for p in /proc/[0-9]*; do
+		[ "${p#/proc/}" = "$$" ] && continue
+		for link in "$p/root" "$p/cwd" "$p"/fd/*; do
+			target=$(readlink "$link" 2>/dev/null) || continue
+			case $target in
+			"$work" | "$work"/*)
+				echo "bench: killing leftover process ${p#/proc/} ($(tr '\0' ' ' < "$p/cmdline" 2>/dev/null))" >&2
+				kill -KILL "${p#/proc/}" 2>/dev/null
+				break
+				;;
+			esac
+		done
+	done
+	return 0
 }
 
 # bench_rm_work: unmount and delete $work, never through another mount.

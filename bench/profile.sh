@@ -52,9 +52,11 @@ work=$(bench_work_dir berth-profile)
 cgparent=berth-profile-$$
 cleanup() {
 	set +e
-	for id in $("$rtpath" --root "$work/state" list -q 2>/dev/null); do
-		"$rtpath" --root "$work/state" delete -f "$id"
+	for id in $(timeout -k 5 30 "$rtpath" --root "$work/state" list -q 2>/dev/null); do
+		timeout -k 5 30 "$rtpath" --root "$work/state" delete -f "$id"
 	done
+	bench_kill_leftovers
+	sleep 0.2 # let the kernel reap them before their cgroups go
 	bench_cgroup_cleanup "$cgparent"
 	bench_rm_work
 }

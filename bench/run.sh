@@ -32,10 +32,13 @@
 # /berth-bench-<pid> cgroups removed and the temp dir deleted.
 #
 # Usage: bench/run.sh [--quick] [-n N] [--runtimes "berth crun runc"]
-#                     [--no-ctr] [--label NAME] [--results DIR]
+#                     [--tests "run life exec par ctr"] [--no-ctr]
+#                     [--label NAME] [--results DIR]
 # Environment: BERTH (default ./berth of this checkout), CRUN, RUNC (default
 # from PATH), BENCH_RUNTIMES (same as --runtimes), N, BENCH_DRIVER; WARMUP
-# (rounds, default 3), PAR_ROUNDS and CTR_ROUNDS (default N/10 and N/5).
+# (rounds, default 3), PAR_ROUNDS and CTR_ROUNDS (default N/10 and N/5);
+# SPEC_EDIT (a jq filter applied to every runtime's config.json);
+# CALL_TIMEOUT (seconds any one runtime call may take, default 60).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -43,7 +46,7 @@ top=$(cd "$here/.." && pwd)
 
 n=${N:-100}
 quick=0
-with_ctr=1
+tests="run life exec par ctr"
 label=host
 results=$here/results
 runtimes_set=${BENCH_RUNTIMES:+1}
@@ -66,7 +69,8 @@ while [ $# -gt 0 ]; do
 	--quick) quick=1 ;;
 	-n) n=${2:?}; shift ;;
 	--runtimes) runtimes=${2:?}; runtimes_set=1; shift ;;
-	--no-ctr) with_ctr=0 ;;
+	--tests) tests=${2:?}; shift ;;
+	--no-ctr) tests=${tests/ctr/} ;;
 	--label) label=${2:?}; shift ;;
 	--results) results=${2:?}; shift ;;
 	-h | --help) usage ;;
@@ -95,9 +99,12 @@ for rt in $runtimes; do
 done
 [ -x "$driver" ] || die "no driver at $driver (make build/bench/driver)"
 [ "$(id -u)" = 0 ] || die "needs root (namespaces, cgroups)"
-if [ "$with_ctr" = 1 ] && ! command -v containerd >/dev/null; then
+for t in $tests; do
+	case $t in run | life | exec | par | ctr) ;; *) die "unknown test '$t' (run life exec par ctr)" ;; esac
+done
+if [[ " $tests " == *" ctr "* ]] && ! command -v containerd >/dev/null; then
 	echo "bench: containerd not installed, skipping the ctr test" >&2
-	with_ctr=0
+	tests=${tests/ctr/}
 fi
 
 # ---- private mount namespace, work dir, clean-up ------------------------------
@@ -115,12 +122,12 @@ cleanup() {
 	local rt id d
 	set +e
 	if [ -n "$ctrd_pid" ]; then
-		for id in $(ctr --address "$work/ctrd/sock" -n "$ctr_ns" tasks ls -q 2>/dev/null); do
-			ctr --address "$work/ctrd/sock" -n "$ctr_ns" tasks kill -s KILL "$id"
+		for id in $(timeout 30 ctr --address "$work/ctrd/sock" -n "$ctr_ns" tasks ls -q 2>/dev/null); do
+			timeout 30 ctr --address "$work/ctrd/sock" -n "$ctr_ns" tasks kill -s KILL "$id"
 		done
-		for id in $(ctr --address "$work/ctrd/sock" -n "$ctr_ns" containers ls -q 2>/dev/null); do
-			ctr --address "$work/ctrd/sock" -n "$ctr_ns" tasks delete -f "$id" 2>/dev/null
-			ctr --address "$work/ctrd/sock" -n "$ctr_ns" containers delete "$id"
+		for id in $(timeout 30 ctr --address "$work/ctrd/sock" -n "$ctr_ns" containers ls -q 2>/dev/null); do
+			timeout 30 ctr --address "$work/ctrd/sock" -n "$ctr_ns" tasks delete -f "$id" 2>/dev/null
+			timeout 30 ctr --address "$work/ctrd/sock" -n "$ctr_ns" containers delete "$id"
 		done
 		kill "$ctrd_pid" 2>/dev/null
 		wait "$ctrd_pid" 2>/dev/null
@@ -131,12 +138,14 @@ cleanup() {
 	for rt in "${!path[@]}"; do
 		for d in "$work/state/$rt" "$work/state/$rt-ctr"; do
 			[ -d "$d" ] || continue
-			for id in $("${path[$rt]}" --root "$d" list -q 2>/dev/null); do
+			for id in $(timeout -k 5 30 "${path[$rt]}" --root "$d" list -q 2>/dev/null); do
 				echo "bench: deleting leftover $rt container '$id'" >&2
-				"${path[$rt]}" --root "$d" delete -f "$id"
+				timeout -k 5 30 "${path[$rt]}" --root "$d" delete -f "$id"
 			done
 		done
 	done
+	bench_kill_leftovers
+	sleep 0.2 # let the kernel reap them before their cgroups go
 	bench_cgroup_cleanup "${cgparent#/}"
 	bench_rm_work
 }
@@ -203,7 +212,7 @@ measure() {
 	local test=$1 rounds=$2
 	shift 2
 	printf 'bench: %-5s %s rounds x %s\n' "$test" "$rounds" "$runtimes" >&2
-	if ! "$driver" -t "$test" -d "$work" -n "$rounds" -w "$warmup" -p "$par" -o "$raw" \
+	if ! "$driver" -t "$test" -d "$work" -n "$rounds" -w "$warmup" -p "$par" -o "$raw" -T "${CALL_TIMEOUT:-60}" \
 		"$@" "${args[@]}"; then
 		for rt in $runtimes; do
 			[ -s "$work/log/$rt.err" ] || continue
@@ -219,14 +228,16 @@ if awk -v l="${load_start%% *}" 'BEGIN { exit !(l > 1.0) }'; then
 	echo "bench: warning: load average $load_start before starting — other work on" \
 		"this machine inflates every number (the ratios suffer less: runtimes are interleaved)" >&2
 fi
-measure run "$n"
-measure life "$n"
-measure exec "$n"
-measure par "$par_rounds"
-if [ "$with_ctr" = 1 ]; then
-	start_containerd
-	measure ctr "$ctr_rounds" -a "$work/ctrd/sock" -N "$ctr_ns" -c "$cgparent"
-fi
+for t in $tests; do
+	case $t in
+	run | life | exec) measure "$t" "$n" ;;
+	par) measure par "$par_rounds" ;;
+	ctr)
+		start_containerd
+		measure ctr "$ctr_rounds" -a "$work/ctrd/sock" -N "$ctr_ns" -c "$cgparent"
+		;;
+	esac
+done
 
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -252,7 +263,7 @@ setup_check() {
 	local rt first='' f same=1 ns ncg ntot
 	for rt in $runtimes; do
 		f=$work/log/$rt.container
-		[ -f "$f" ] || { echo "container set-up: not recorded for $rt"; return; }
+		[ -f "$f" ] || { echo "container set-up: not checked (needs the exec test)"; return; }
 		sed "s|$cgparent/$rt-exec|$cgparent/RUNTIME-exec|" "$f" > "$f.norm"
 		if [ -z "$first" ]; then
 			first=$rt
@@ -282,6 +293,7 @@ table() {
 	printf 'medians; N=%s (par: %s batches of %s, ctr: %s); %s; %s\n' \
 		"$n" "$par_rounds" "$par" "$ctr_rounds" "$(uname -r)" "$stamp"
 	printf 'load average before: %s, after: %s; %s CPUs\n' "$load_start" "$load_end" "$(nproc)"
+	[ -z "${SPEC_EDIT:-}" ] || printf 'config.json edited for all runtimes: SPEC_EDIT=%s\n' "$SPEC_EDIT"
 	for rt in $runtimes; do
 		printf '  %-6s %s: %s\n' "$rt" "${path[$rt]}" \
 			"$("${path[$rt]}" --version 2>/dev/null | head -1)"
@@ -337,6 +349,7 @@ out=$results/$stamp-$label.txt
 	stats | sed 's/^/# /'
 	echo
 	for rt in $runtimes; do
+		[ -f "$work/log/$rt.container" ] || continue
 		echo "# $rt's exec container:"
 		sed 's/^/#   /' "$work/log/$rt.container"
 	done

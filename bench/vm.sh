@@ -28,8 +28,9 @@ if [ ! -x "$vm_run" ]; then
 fi
 
 export N=${N:-10} WARMUP=${WARMUP:-1} PAR_ROUNDS=${PAR_ROUNDS:-2} CTR_ROUNDS=${CTR_ROUNDS:-3}
+export CALL_TIMEOUT=${CALL_TIMEOUT:-900}
 export VM_PASS_ENV="${VM_PASS_ENV:+$VM_PASS_ENV }BERTH CRUN RUNC BENCH_RUNTIMES BENCH_DRIVER N"
-VM_PASS_ENV+=" WARMUP PAR_ROUNDS CTR_ROUNDS"
+VM_PASS_ENV+=" WARMUP PAR_ROUNDS CTR_ROUNDS SPEC_EDIT CALL_TIMEOUT"
 mkdir -p "$here/results"
 cd "$top"
 exec "$vm_run" --mem "${VM_MEM:-2048}" --cpus "${VM_CPUS:-2}" --timeout "${VM_TIMEOUT:-3600}" \

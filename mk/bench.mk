@@ -3,6 +3,7 @@
 #   make bench                      all three runtimes on this host, N=100
 #   make bench QUICK=1              a smoke run (a few rounds of each test)
 #   make bench N=50 RUNTIMES="crun runc" BERTH=/path/to/berth
+#   make bench TESTS="run exec"     a subset of: run life exec par ctr
 #   make bench-vm                   the same inside the pure cgroup v2 VM
 #   make bench-profile              strace/perf of one `run` (PROFILE_RUNTIME=berth)
 #
@@ -10,7 +11,7 @@
 
 BENCH_DRIVER := $(BUILD)/bench/driver
 BENCH_ARGS = $(if $(N),-n $(N)) $(if $(filter 1 yes,$(QUICK)),--quick) \
-	$(if $(RUNTIMES),--runtimes "$(RUNTIMES)")
+	$(if $(RUNTIMES),--runtimes "$(RUNTIMES)") $(if $(TESTS),--tests "$(TESTS)")
 BENCH_ENV = BENCH_DRIVER=$(BENCH_DRIVER) $(if $(BERTH),BERTH=$(BERTH))
 
 # Build ./berth first when it is one of the runtimes, no BERTH was given and
