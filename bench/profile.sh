@@ -111,7 +111,7 @@ fi
 				gaps[++ng] = sprintf("%9.3f ms  pid %s, after %s, before %s", \
 					(t - prev_end[pid]) * 1000, pid, prev_call[pid], call)
 			if (line !~ /unfinished \.\.\.>$/) { prev_end[pid] = t + dur; prev_call[pid] = call }
-			if (dur > 0 && call !~ /^(wait4|waitid|read|poll|ppoll|epoll_wait|epoll_pwait|futex|select|pselect6|nanosleep|clock_nanosleep|rt_sigsuspend)$/)
+			if (dur > 0 && call !~ /^(wait4|waitid|read|readv|recvmsg|recvfrom|accept|accept4|poll|ppoll|epoll_wait|epoll_pwait|futex|select|pselect6|nanosleep|clock_nanosleep|rt_sigsuspend|flock)$/)
 				slow[++ns] = sprintf("%9.3f ms  pid %s  %s", dur * 1000, pid, substr(line, 1, 110))
 			if (call ~ /^clone3?$/ && line ~ /CLONE_NEW/) mark("clone with new namespaces (" call ")")
 			if (call == "unshare") mark("unshare")
