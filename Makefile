@@ -85,7 +85,8 @@ deps:
 	./scripts/deps.sh
 
 # ---- tests --------------------------------------------------------------
-.PHONY: unit
+.PHONY: unit unit-build
+unit-build: $(UNIT_BINS)
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 

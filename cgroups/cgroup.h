@@ -115,6 +115,20 @@ int cg_events_run(const struct cg *cg, const char *id, bool stats_only,
  * removed.  cg stays valid for cg_free().  */
 int cg_destroy(struct cg *cg, struct error **err);
 
+/* What a finished job used (berth sandbox --stats), read before
+ * cg_destroy().  Each counter says whether this hierarchy has it.  */
+struct cg_usage {
+	bool has_cpu;
+	uint64_t user_usec, system_usec;
+	bool has_memory_peak;
+	uint64_t memory_peak;		/* bytes */
+	bool has_oom_kills;
+	uint64_t oom_kills;
+	bool has_pids_peak;
+	uint64_t pids_peak;
+};
+void cg_usage_read(const struct cg *cg, struct cg_usage *u);
+
 void cg_free(struct cg *cg);
 void cg_freep(struct cg **cg);
 #define cleanup_cg __attribute__((cleanup(cg_freep)))

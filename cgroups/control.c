@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -67,27 +66,43 @@ static int read_event(const char *file, const char *key, uint64_t *value,
 	return 1;
 }
 
-/* cgroup.events changes raise IN_MODIFY (kernfs_notify), so waiting costs
- * no polling; without inotify it falls back to a 20 ms poll.  */
+/* Read key from an open cgroup.events.  1: found, 0: cgroup gone */
+static int pread_event(int fd, const char *key, uint64_t *value)
+{
+	char buf[512];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (n < 0)
+		return 0; /* ENODEV: the cgroup was removed */
+	buf[n] = '\0';
+	return cg_kv_find(buf, key, value) ? 1 : 0;
+}
+
+/* A change of cgroup.events wakes poll(POLLPRI) on an open fd of it
+ * (kernfs_notify), so waiting costs no polling loop.  Not inotify: closing
+ * an inotify instance waits for an SRCU grace period, ~10 ms each time,
+ * on every delete.  The condition is checked before any wait.  */
 int cg_wait_event(const char *path, const char *key, uint64_t want,
 		  int timeout_ms, struct error **err)
 {
 	cleanup_free char *file = xasprintf("%s/cgroup.events", path);
-	cleanup_close int ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	cleanup_close int fd = open(file, O_RDONLY | O_CLOEXEC);
 	long deadline = now_ms() + timeout_ms;
-	bool watching = ifd >= 0 &&
-			inotify_add_watch(ifd, file, IN_MODIFY) >= 0;
 
+	if (fd < 0) {
+		if (errno == ENOENT || errno == ENODEV) {
+			if (want == 0) /* a removed cgroup is empty and not frozen */
+				return 0;
+			return error_set(err, ENOENT, "'%s' was removed", path);
+		}
+		return error_set(err, errno, "open '%s'", file);
+	}
 	for (;;) {
 		uint64_t v = 0;
-		int r = read_event(file, key, &v, err);
+		int r = pread_event(fd, key, &v);
 		long left = deadline - now_ms();
-		struct pollfd pfd = { .fd = ifd, .events = POLLIN };
-		char buf[4096];
+		struct pollfd pfd = { .fd = fd, .events = POLLPRI };
 
-		if (r < 0)
-			return -1;
-		/* a removed cgroup is empty and not frozen */
 		if ((r == 0 && want == 0) || (r == 1 && v == want))
 			return 0;
 		if (r == 0)
@@ -96,13 +111,8 @@ int cg_wait_event(const char *path, const char *key, uint64_t want,
 			return error_set(err, ETIMEDOUT, "waiting for \"%s %llu\""
 					 " in '%s'", key,
 					 (unsigned long long)want, file);
-		if (!watching) {
-			usleep(20000);
-			continue;
-		}
-		if (poll(&pfd, 1, (int)left) > 0)
-			while (read(ifd, buf, sizeof(buf)) > 0)
-				;
+		if (poll(&pfd, 1, (int)(left < 100 ? left : 100)) < 0 && errno != EINTR)
+			return error_set(err, errno, "poll '%s'", file);
 	}
 }
 

@@ -22,13 +22,14 @@
 
 #define RWM (SPEC_DEV_READ | SPEC_DEV_WRITE | SPEC_DEV_MKNOD)
 
-/* runc's AllowedDevices (libcontainer/specconv), in its order */
+/* runc's AllowedDevices (libcontainer/specconv), in its order, minus its
+ * first two rules ("c *:* m" and "b *:* m"): runc lets a container mknod
+ * any device it cannot open; berth lets it create only what it may use,
+ * so a denied device cannot even be created, CAP_MKNOD or not.  */
 static const struct {
 	const char *path;	/* NULL: no node of its own */
 	struct spec_dev_rule rule;
 } default_devices[] = {
-	{ NULL, { true, 'c', -1, -1, SPEC_DEV_MKNOD } },
-	{ NULL, { true, 'b', -1, -1, SPEC_DEV_MKNOD } },
 	{ "/dev/null", { true, 'c', 1, 3, RWM } },
 	{ "/dev/random", { true, 'c', 1, 8, RWM } },
 	{ "/dev/full", { true, 'c', 1, 7, RWM } },
@@ -198,6 +199,13 @@ static int32_t bpf_access(unsigned access)
 	       ((access & SPEC_DEV_MKNOD) ? BPF_DEVCG_ACC_MKNOD : 0);
 }
 
+/* Jump offset from instruction `*at` of a block of `len` to the next
+ * block; advances *at.  */
+static int16_t to_next_block(int len, int *at)
+{
+	return (int16_t)(len - 1 - (*at)++);
+}
+
 /* One exception: each test jumps to the next block when it fails.
  *   r2 = device type, r3 = requested access, r4 = major, r5 = minor   */
 static void emit_exception(struct prog *p, const struct cg_dev_exc *x,
@@ -208,26 +216,24 @@ static void emit_exception(struct prog *p, const struct cg_dev_exc *x,
 		  (x->minor >= 0) + 2;
 	int at = 0;	/* index of the next instruction in this block */
 
-#define SKIP_REST() ((int16_t)(len - 1 - at++))
-	emit(p, BPF_JMP32 | BPF_JNE | BPF_K, BPF_REG_2, 0, SKIP_REST(),
+	emit(p, BPF_JMP32 | BPF_JNE | BPF_K, BPF_REG_2, 0,
+	     to_next_block(len, &at),
 	     x->type == 'c' ? BPF_DEVCG_DEV_CHAR : BPF_DEVCG_DEV_BLOCK);
 	if (test_access) {
 		/* every requested bit must be granted: (r3 & acc) == r3 */
 		emit(p, BPF_ALU | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_3, 0, 0);
-		at++;
 		emit(p, BPF_ALU | BPF_AND | BPF_K, BPF_REG_1, 0, 0,
 		     bpf_access(x->access));
-		at++;
+		at += 2;
 		emit(p, BPF_JMP32 | BPF_JNE | BPF_X, BPF_REG_1, BPF_REG_3,
-		     SKIP_REST(), 0);
+		     to_next_block(len, &at), 0);
 	}
 	if (x->major >= 0)
-		emit(p, BPF_JMP32 | BPF_JNE | BPF_K, BPF_REG_4, 0, SKIP_REST(),
-		     (int32_t)(uint32_t)x->major);
+		emit(p, BPF_JMP32 | BPF_JNE | BPF_K, BPF_REG_4, 0,
+		     to_next_block(len, &at), (int32_t)(uint32_t)x->major);
 	if (x->minor >= 0)
-		emit(p, BPF_JMP32 | BPF_JNE | BPF_K, BPF_REG_5, 0, SKIP_REST(),
-		     (int32_t)(uint32_t)x->minor);
-#undef SKIP_REST
+		emit(p, BPF_JMP32 | BPF_JNE | BPF_K, BPF_REG_5, 0,
+		     to_next_block(len, &at), (int32_t)(uint32_t)x->minor);
 	emit(p, BPF_ALU | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, verdict);
 	emit(p, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 }

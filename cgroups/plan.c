@@ -314,9 +314,32 @@ static int plan_blkio(const struct spec_blkio *b, struct cg_plan *plan,
 	return 0;
 }
 
-static void plan_hugetlb(const struct spec_resources *res,
-			 struct cg_plan *plan)
+/* A name that becomes part of a file name must stay one: no '/', no "..",
+ * so a config can never reach a file of a parent cgroup.  */
+static int check_name(const char *name, const char *what, bool dots_ok,
+		      struct error **err)
 {
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' ||
+		      (dots_ok && *p == '.')))
+			return error_set(err, EINVAL, "%s '%s': invalid name",
+					 what, name);
+	if (name[0] == '\0' || name[0] == '.')
+		return error_set(err, EINVAL, "%s '%s': invalid name", what,
+				 name);
+	return 0;
+}
+
+static int plan_hugetlb(const struct spec_resources *res,
+			struct cg_plan *plan, struct error **err)
+{
+	for (size_t i = 0; i < res->n_hugepages; i++) {
+		const struct spec_hugepage_limit *h = &res->hugepages[i];
+
+		if (check_name(h->page_size, "hugepage size", false, err) < 0)
+			return -1;
+	}
 	for (size_t i = 0; i < res->n_hugepages; i++) {
 		const struct spec_hugepage_limit *h = &res->hugepages[i];
 		cleanup_free char *file =
@@ -333,6 +356,7 @@ static void plan_hugetlb(const struct spec_resources *res,
 			"%" PRIu64, h->limit);
 		w->missing_ok = true;
 	}
+	return 0;
 }
 
 static void plan_rdma(const struct spec_resources *res, struct cg_plan *plan)
@@ -356,9 +380,12 @@ static void plan_rdma(const struct spec_resources *res, struct cg_plan *plan)
 
 /* linux.resources.unified: written last, so it overrides; the controller
  * is the key's prefix ("memory.high" -> memory), none for "cgroup.*". */
-static void plan_unified(const struct spec_resources *res,
-			 struct cg_plan *plan)
+static int plan_unified(const struct spec_resources *res,
+			struct cg_plan *plan, struct error **err)
 {
+	for (size_t i = 0; i < res->n_unified; i++)
+		if (check_name(res->unified_keys[i], "unified", true, err) < 0)
+			return -1;
 	for (size_t i = 0; i < res->n_unified; i++) {
 		const char *key = res->unified_keys[i];
 		const char *dot = strchr(key, '.');
@@ -368,6 +395,7 @@ static void plan_unified(const struct spec_resources *res,
 		add(plan, ctrl, CG_HARD, what, key, "%s",
 		    res->unified_values[i]);
 	}
+	return 0;
 }
 
 int cg_plan_build(const struct spec_resources *res, const char *cur_cpu_max,
@@ -393,9 +421,11 @@ int cg_plan_build(const struct spec_resources *res, const char *cur_cpu_max,
 	}
 	if (res->has_blkio && plan_blkio(&res->blkio, plan, err) < 0)
 		goto fail;
-	plan_hugetlb(res, plan);
+	if (plan_hugetlb(res, plan, err) < 0)
+		goto fail;
 	plan_rdma(res, plan);
-	plan_unified(res, plan);
+	if (plan_unified(res, plan, err) < 0)
+		goto fail;
 	if (res->has_network)
 		log_debug("cgroup: linux.resources.network (net_cls/net_prio)"
 			  " has no cgroup v2 equivalent; ignored");

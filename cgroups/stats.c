@@ -364,3 +364,19 @@ int cg_stats_write(const struct cg *cg, struct jsonw *w, struct error **err)
 	jsonw_obj_close(w);
 	return 0;
 }
+
+/* A job's usage for `berth sandbox --stats`: what the kernel counted in
+ * the cgroup.  A counter the hierarchy lacks (memory.peak without the
+ * memory controller, pids.peak before Linux 6.1...) is marked absent.  */
+void cg_usage_read(const struct cg *cg, struct cg_usage *u)
+{
+	cleanup_free char *cpu = slurp(cg->dirfd, "cpu.stat");
+	cleanup_free char *mev = slurp(cg->dirfd, "memory.events");
+
+	memset(u, 0, sizeof(*u));
+	u->has_cpu = cpu != NULL && cg_kv_find(cpu, "user_usec", &u->user_usec) &&
+		     cg_kv_find(cpu, "system_usec", &u->system_usec);
+	u->has_memory_peak = read_u64(cg->dirfd, "memory.peak", &u->memory_peak);
+	u->has_oom_kills = mev != NULL && cg_kv_find(mev, "oom_kill", &u->oom_kills);
+	u->has_pids_peak = read_u64(cg->dirfd, "pids.peak", &u->pids_peak);
+}

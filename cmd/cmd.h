@@ -43,6 +43,7 @@ CMD_DECLARE(resume);
 CMD_DECLARE(update);
 CMD_DECLARE(events);
 CMD_DECLARE(features);
+CMD_DECLARE(sandbox);
 
 /* usage error for the verb: "create: <text> (see 'berth create --help')" */
 int cmd_usage(struct cmd_ctx *ctx, struct error **err, const char *fmt, ...)

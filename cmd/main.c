@@ -32,6 +32,7 @@ static const struct cmd commands[] = {
 	{ "events", cmd_events, "[--stats] [--interval D] ID", "print resource usage and OOM events" },
 	{ "spec", cmd_spec, "[--rootless] [--bundle DIR]", "write a default config.json" },
 	{ "features", cmd_features, "", "print what this runtime supports (JSON)" },
+	{ "sandbox", cmd_sandbox, "[options] -- CMD [ARG...]", "run one job in a fresh locked-down container (docker-lite)" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -29,11 +29,14 @@ static struct error *error_alloc(struct error **err)
 
 int error_set(struct error **err, int errnum, const char *fmt, ...)
 {
-	struct error *e = error_alloc(err);
+	struct error *e;
 	char *text = NULL, *full = NULL;
 	va_list ap;
 	int n;
 
+	if (err == NULL) /* the caller does not want the details */
+		return -1;
+	e = error_alloc(err);
 	va_start(ap, fmt);
 	n = vasprintf(&text, fmt, ap);
 	va_end(ap);
@@ -53,11 +56,14 @@ int error_set(struct error **err, int errnum, const char *fmt, ...)
 
 int error_wrap(struct error **err, const char *fmt, ...)
 {
-	struct error *e = error_alloc(err);
+	struct error *e;
 	char *prefix = NULL, *full = NULL;
 	va_list ap;
 	int n;
 
+	if (err == NULL)
+		return -1;
+	e = error_alloc(err);
 	va_start(ap, fmt);
 	n = vasprintf(&prefix, fmt, ap);
 	va_end(ap);

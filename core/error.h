@@ -13,7 +13,8 @@ struct error {
 };
 
 /* Fill *err (freeing what it held) with the formatted text, followed by
- * ": strerror(errnum)" when errnum != 0.  Always returns -1.  */
+ * ": strerror(errnum)" when errnum != 0.  Always returns -1.  A NULL err
+ * means the caller does not want the details: nothing is recorded.  */
 int error_set(struct error **err, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

@@ -100,7 +100,9 @@ static int set_attrs(scmp_filter_ctx ctx, const struct spec_seccomp *sc,
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
 	if (rc == 0 && (sc->flags & SECCOMP_FILTER_FLAG_LOG))
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1);
-	if (rc == 0 && (sc->flags & SECCOMP_FILTER_FLAG_SPEC_ALLOW))
+	/* no "flags" at all: runc and crun skip the speculative store bypass
+	 * mitigation, a large cost on every syscall of the container */
+	if (rc == 0 && ((sc->flags & SECCOMP_FILTER_FLAG_SPEC_ALLOW) || !sc->has_flags))
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_SSB, 1);
 	if (rc < 0)
 		return error_set(err, -rc, "seccomp: set filter flags");

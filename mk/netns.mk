@@ -7,7 +7,8 @@ NSTEST := tests/netns/nstest.c
 $(NETNS_TESTS): $(BUILD)/tests/%: tests/unit/%.c $(NSTEST) tests/netns/nstest.h \
 		$(BUILD)/libberth.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(NSTEST) \
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(NSTEST) \
 		$(BUILD)/libberth.a $(PKG_LIBS)
 
 .PHONY: unit-netns

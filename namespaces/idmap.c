@@ -7,6 +7,7 @@
  * newgidmap, which check /etc/subuid and /etc/subgid.  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -48,34 +49,54 @@ static int write_map(pid_t pid, const char *file, const char *text,
 	return 0;
 }
 
-/* the subordinate-id file lines for `name` or `uid`, for the error text */
-static bool has_subid_range(const char *file, uid_t id)
+/* The ranges /etc/subuid (or subgid) grants the caller, as text such as
+ * "100000-165535", or NULL when it grants none.  Lines are keyed by user
+ * name or by uid.  */
+static char *granted_ranges(const char *file, uid_t uid)
 {
 	cleanup_free char *buf = NULL;
-	char uidtxt[16];
 	struct error *ignored = NULL;
+	struct passwd *pw = getpwuid(uid);
+	char uidtxt[16];
+	char *out = NULL;
 
 	if (read_file_at(AT_FDCWD, file, &buf, NULL, &ignored) < 0) {
 		error_free(ignored);
-		return false;
+		return NULL;
 	}
-	snprintf(uidtxt, sizeof(uidtxt), "%u:", (unsigned)id);
-	for (char *line = buf; line && *line;) {
-		char *nl = strchr(line, '\n');
+	snprintf(uidtxt, sizeof(uidtxt), "%u", (unsigned)uid);
+	for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		char *who = l, *start = strchr(l, ':'), *count;
+		unsigned long s, n;
 
-		if (strncmp(line, uidtxt, strlen(uidtxt)) == 0)
-			return true;
-		line = nl ? nl + 1 : NULL;
+		if (start == NULL || (count = strchr(start + 1, ':')) == NULL)
+			continue;
+		*start++ = '\0';
+		*count++ = '\0';
+		if (strcmp(who, uidtxt) != 0 && (pw == NULL || strcmp(who, pw->pw_name) != 0))
+			continue;
+		s = strtoul(start, NULL, 10);
+		n = strtoul(count, NULL, 10);
+		if (n == 0)
+			continue;
+		char *next = xasprintf("%s%s%lu-%lu", out ? out : "", out ? ", " : "",
+				       s, s + n - 1);
+		free(out);
+		out = next;
 	}
-	return false;
+	return out;
 }
 
-/* newuidmap PID cid hid size [cid hid size ...] */
+/* newuidmap PID cid hid size [cid hid size ...]; its own stderr is
+ * replaced by a message naming what is missing */
 static int run_helper(const char *helper, pid_t pid,
 		      const struct spec_idmap *m, size_t n, const char *subfile,
 		      struct error **err)
 {
 	char **argv = xcalloc(3 * n + 3, sizeof(char *));
+	cleanup_free char *granted = NULL;
+	cleanup_free char *wanted = xstrdup("");
 	pid_t child;
 	int status;
 	size_t a = 0;
@@ -83,12 +104,22 @@ static int run_helper(const char *helper, pid_t pid,
 	argv[a++] = xstrdup(helper);
 	argv[a++] = xasprintf("%d", (int)pid);
 	for (size_t i = 0; i < n; i++) {
+		char *next;
+
 		argv[a++] = xasprintf("%u", m[i].container_id);
 		argv[a++] = xasprintf("%u", m[i].host_id);
 		argv[a++] = xasprintf("%u", m[i].size);
+		next = xasprintf("%s%s%u-%u", wanted, *wanted ? ", " : "",
+				 m[i].host_id, m[i].host_id + m[i].size - 1);
+		free(wanted);
+		wanted = next;
 	}
 	child = fork();
 	if (child == 0) {
+		int devnull = open("/dev/null", O_WRONLY);
+
+		if (devnull >= 0)
+			dup2(devnull, STDERR_FILENO);
 		execvp(helper, argv);
 		_exit(127);
 	}
@@ -101,18 +132,18 @@ static int run_helper(const char *helper, pid_t pid,
 		return 0;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
 		return error_set(err, 0,
-				 "user namespace: %s not found (install the "
-				 "uidmap package)", helper);
-	if (!has_subid_range(subfile, getuid()))
+				 "user namespace: %s not found (install the uidmap package)",
+				 helper);
+	granted = granted_ranges(subfile, getuid());
+	if (granted == NULL)
 		return error_set(err, 0,
-				 "user namespace: %s failed: %s has no range "
-				 "for uid %u (add a line such as '%u:100000:65536')",
-				 helper, subfile, (unsigned)getuid(),
-				 (unsigned)getuid());
+				 "user namespace: %s has no range for uid %u, so host ids %s "
+				 "cannot be mapped (add a line such as '%u:100000:65536')",
+				 subfile, (unsigned)getuid(), wanted, (unsigned)getuid());
 	return error_set(err, 0,
-			 "user namespace: %s failed: the mapping is not within "
-			 "the ranges %s grants to uid %u",
-			 helper, subfile, (unsigned)getuid());
+			 "user namespace: host ids %s are not all within what %s grants "
+			 "uid %u (%s, plus the uid itself)",
+			 wanted, subfile, (unsigned)getuid(), granted);
 }
 
 int ns_write_idmaps(pid_t pid, const struct spec *spec, struct error **err)

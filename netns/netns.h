@@ -10,7 +10,7 @@
  *
  *   host netns                          container netns
  *   berth0 (10.90.0.1/16, up)
- *     └── vb3f2a1c9d0 (up) <── veth ──> eth0 (10.90.0.2/16, up), lo (up)
+ *     └── vb3f2a1c9d04 (up) <─ veth ─> eth0 (10.90.0.2/16, up), lo (up)
  *                                       default via 10.90.0.1
  *
  * The bridge is shared and outlives its containers (like docker0 or cni0):
@@ -65,17 +65,22 @@ struct netns_lease {
 
 /* Parent side, once the container's network namespace exists
  * (netns_fd = open("/proc/PID/ns/net")), called from berth's own netns.
- * Allocates an address, creates or reuses the bridge (gateway = first host
- * of the subnet, up), creates the veth pair with the peer born inside the
- * container netns as eth0 (MTU, MAC derived from the address), attaches the
- * host end to the bridge and brings it up, then inside the container netns
- * puts the address on eth0, brings lo and eth0 up and adds the default
- * route via the gateway.  On failure everything but the shared bridge is
- * undone.  netns_fd stays open (the caller owns it).  */
+ * In order: lease an address (first, so the subnet is checked before the
+ * bridge is touched and the MAC is known when the veth is created);
+ * create or reuse the bridge (gateway = first host of the subnet, up);
+ * create the veth pair in one request, the host end attached to the bridge
+ * and up, the peer born inside the container netns as eth0 with the MTU
+ * and a MAC derived from the address; then inside the container netns put
+ * the address on eth0, bring lo and eth0 up and add the default route via
+ * the gateway.  On failure everything but the shared bridge is undone.
+ * netns_fd stays open (the caller owns it).  Errors read
+ * "netns: add veth \"vb3f2a1c9d04\": File exists"; one is EEXIST when a
+ * veth for this id is still there (a setup of the same id not torn down). */
 int netns_bridge_setup(const struct netns_request *req, int netns_fd,
 		       struct netns_lease *lease, struct error **err);
 
-/* Bring lo up inside the given netns (mode none).  */
+/* Bring lo up inside the given netns (mode none).  Also done by
+ * netns_bridge_setup().  */
 int netns_loopback_up(int netns_fd, struct error **err);
 
 /* Delete the host veth end if it still exists and release the address.
@@ -91,7 +96,9 @@ int netns_teardown(const struct netns_lease *lease, const char *ipam_dir,
  * /etc/resolv.conf (the runtime writes them into the writable layer).
  * The caller frees the result.  netns_hosts_file() and
  * netns_hostname_file() return NULL with errno EINVAL for a hostname that
- * is not a plain RFC 1123 name; lease may be NULL (no bridge network). */
+ * is not a plain RFC 1123 name (a space or newline would forge entries).
+ * In /etc/hosts the hostname maps to the lease's address, or to 127.0.1.1
+ * when lease is NULL; a NULL hostname leaves only the localhost lines. */
 char *netns_hosts_file(const struct netns_lease *lease, const char *hostname);
 char *netns_hostname_file(const char *hostname);
 

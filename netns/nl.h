@@ -39,7 +39,7 @@ struct nlmsghdr *netns_nl_msg(struct netns_nl *nl, char *buf, uint16_t type,
 /* Send the request and read until its ACK; reply messages go to cb (may be
  * NULL).  On failure fills err with the formatted object, the kernel's
  * extended-ACK text when there is one, and the errno text:
- *   add veth "vb3f2a1c9d0": File exists
+ *   add veth "vb3f2a1c9d04": File exists
  * and returns -1 with errno set (callers test ENODEV, EEXIST ...).  */
 int netns_nl_call(struct netns_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 		  void *data, struct error **err, const char *fmt, ...)

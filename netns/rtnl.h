@@ -2,7 +2,7 @@
  * look a link up, create a bridge or a veth pair, bring a link up, delete
  * it, add an IPv4 address and a default route.  Internal to netns/.
  * IPv4 addresses are host-order uint32_t throughout.  Each returns 0, or
- * -1 with errno set and err filled ("add veth \"vb3f2a1c9d0\": File
+ * -1 with errno set and err filled ("add veth \"vb3f2a1c9d04\": File
  * exists").  */
 #ifndef BERTH_NETNS_RTNL_H
 #define BERTH_NETNS_RTNL_H

@@ -187,6 +187,7 @@ static int mount_fs(const struct rootfs_ctx *ctx, const struct spec_mount *m,
 		    struct error **err)
 {
 	cleanup_close int target = -1;
+	cleanup_close int covered = -1;
 	const char *type = m->type;
 	const char *source = m->source != NULL ? m->source : m->type;
 	char fdpath[32];
@@ -195,6 +196,13 @@ static int mount_fs(const struct rootfs_ctx *ctx, const struct spec_mount *m,
 				wants_real_dir(m), err);
 	if (target < 0)
 		return error_wrap(err, "mount %s", type);
+	if (m->tmpcopyup) {
+		/* still reaches the covered directory once the tmpfs is on it */
+		covered = open(rootfs_fd_path(target, fdpath, sizeof(fdpath)),
+			       O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (covered < 0)
+			return error_set(err, errno, "tmpcopyup: open '%s'", m->destination);
+	}
 	if (mount(source, rootfs_fd_path(target, fdpath, sizeof(fdpath)), type,
 		  m->flags & ~(unsigned long)(MS_BIND | MS_REC), m->data) < 0) {
 		int saved = errno;
@@ -207,6 +215,21 @@ static int mount_fs(const struct rootfs_ctx *ctx, const struct spec_mount *m,
 			return mount_fallback(ctx, m, "/dev/mqueue", err);
 		return error_set(err, saved, "mount %s on '%s'", type,
 				 m->destination);
+	}
+	if (covered >= 0) {
+		cleanup_close int mounted = rootfs_resolve(ctx->root_fd, m->destination,
+							   ROOTFS_NODE_NONE, false, err);
+		cleanup_close int dir = -1;
+
+		if (mounted < 0)
+			return -1;
+		dir = open(rootfs_fd_path(mounted, fdpath, sizeof(fdpath)),
+			   O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dir < 0)
+			return error_set(err, errno, "tmpcopyup: open the tmpfs on '%s'",
+					 m->destination);
+		if (rootfs_copyup(covered, dir, err) < 0)
+			return error_wrap(err, "mount on '%s'", m->destination);
 	}
 	if (m->rec_attr_set != 0 || m->rec_attr_clr != 0) {
 		struct mount_attr rec = { .attr_set = m->rec_attr_set,
@@ -280,6 +303,36 @@ int rootfs_mount_all(struct rootfs_ctx *ctx, struct error **err)
 			rc = error_set(err, 0, "mounts[%zu]: no type and not a bind mount", i);
 		if (rc < 0)
 			return error_wrap(err, "mounts[%zu]", i);
+	}
+	return 0;
+}
+
+/* The network's /etc files (netns/ writes them in the state dir) are
+ * bound over the container's, as docker does: the image's layers are
+ * never written.  A read-only root without the file is left alone: the
+ * config allows no mount point there.  */
+int rootfs_bind_etc_files(struct rootfs_ctx *ctx, struct error **err)
+{
+	static const char *const files[] = { "hosts", "hostname", "resolv.conf" };
+
+	if (ctx->etc_files == NULL)
+		return 0;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		cleanup_free char *src = xasprintf("%s/%s", ctx->etc_files, files[i]);
+		cleanup_free char *dst = xasprintf("/etc/%s", files[i]);
+		struct spec_mount m = { .destination = dst, .source = src,
+					.bind = true, .flags = MS_BIND };
+		struct error *e = NULL;
+
+		if (mount_bind(ctx, &m, &e) == 0)
+			continue;
+		if (e->errnum == EROFS) {
+			log_debug("%s: read-only root, not provided", dst);
+			error_free(e);
+			continue;
+		}
+		*err = e;
+		return error_wrap(err, "network file '%s'", dst);
 	}
 	return 0;
 }

@@ -68,6 +68,7 @@ int rootfs_prepare(struct rootfs_ctx *ctx, struct error **err)
 	if (ctx->root_fd < 0)
 		return error_set(err, errno, "rootfs: open '%s'", ctx->root);
 	if (rootfs_mount_all(ctx, err) < 0 ||
+	    rootfs_bind_etc_files(ctx, err) < 0 ||
 	    rootfs_make_devices(ctx, err) < 0)
 		return error_wrap(err, "rootfs");
 	return 0;

@@ -24,6 +24,8 @@ struct rootfs_ctx {
 	const char *upper;	/* overlay upper dir (with layers) */
 	const char *work;	/* overlay work dir (with layers) */
 	const char *overlay_tmpfs; /* a tmpfs mounted here holds upper and work */
+	const char *etc_files;	/* dir with hosts, hostname, resolv.conf to
+				   bind over the container's /etc ones, or NULL */
 	const char *cgroup_path; /* the container's cgroup dir, or NULL */
 	bool userns;		/* in a new user namespace: no mknod, fallbacks */
 	bool no_pivot;

@@ -71,18 +71,18 @@ int creation_overlay(struct creation *cr, struct error **err)
 {
 	const char *dir = cr->c.dir;
 
-	if (cr->o->layers == NULL)
+	if (cr->ext_layers == NULL)
 		return 0;
-	if (rootfs_overlay_check_layers(cr->o->layers, err) < 0)
+	if (rootfs_overlay_check_layers(cr->ext_layers, err) < 0)
 		return -1;
-	cr->layers = top_first(cr->o->layers);
+	cr->layers = top_first(cr->ext_layers);
 	cr->overlay_dir = xasprintf("%s/overlay", dir);
 	cr->upper = xasprintf("%s/upper", cr->overlay_dir);
 	cr->work = xasprintf("%s/work", cr->overlay_dir);
 	cr->rootfs = xasprintf("%s/merged", dir);
 	if (mkdir(cr->overlay_dir, 0700) < 0 || mkdir(cr->rootfs, 0755) < 0)
 		return error_set(err, errno, "overlay dirs in '%s'", dir);
-	if (!cr->o->overlay_on_tmpfs &&
+	if (!cr->overlay_tmpfs &&
 	    (mkdir(cr->upper, 0755) < 0 || mkdir(cr->work, 0700) < 0))
 		return error_set(err, errno, "overlay upper/work in '%s'", dir);
 	return 0;

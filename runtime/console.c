@@ -17,6 +17,7 @@
 #include "core/syscalls.h"
 #include "rootfs/rootfs.h"
 #include "runtime/console.h"
+#include "runtime/wait.h"
 
 int console_setup(const struct spec_process *p, bool console_mount,
 		  struct error **err)
@@ -50,7 +51,8 @@ int console_setup(const struct spec_process *p, bool console_mount,
 	for (int fd = 0; fd <= 2; fd++)
 		if (dup3(slave, fd, 0) < 0)
 			return error_set(err, errno, "console: dup to fd %d", fd);
-	if (setsid() < 0)
+	/* the caller made us a session leader already */
+	if (getsid(0) != getpid() && setsid() < 0)
 		return error_set(err, errno, "console: setsid");
 	if (ioctl(0, TIOCSCTTY, 0) < 0)
 		return error_set(err, errno, "console: make controlling terminal");
@@ -133,8 +135,8 @@ static void drain(int master)
 			break;
 }
 
-int console_proxy(int master, pid_t pid, int pidfd, int sigfd, int *status,
-		  struct error **err)
+int console_proxy(int master, const struct wait_ctx *w, int *status,
+		  enum wait_end *end, int *stop_sig, struct error **err)
 {
 	struct termios saved, raw;
 	bool is_tty = tcgetattr(STDIN_FILENO, &saved) == 0;
@@ -142,6 +144,7 @@ int console_proxy(int master, pid_t pid, int pidfd, int sigfd, int *status,
 	char buf[8192];
 	int rc = -1;
 
+	*end = WAIT_EXITED;
 	if (is_tty) {
 		raw = saved;
 		cfmakeraw(&raw);
@@ -149,35 +152,23 @@ int console_proxy(int master, pid_t pid, int pidfd, int sigfd, int *status,
 		copy_winsize(STDIN_FILENO, master);
 	}
 	for (;;) {
-		struct pollfd p[3] = {
-			{ .fd = sigfd, .events = POLLIN },
+		struct pollfd p[4] = {
+			{ .fd = w->sigfd, .events = POLLIN },
 			{ .fd = master_open ? master : -1, .events = POLLIN },
 			{ .fd = stdin_open ? STDIN_FILENO : -1, .events = POLLIN },
+			{ .fd = w->timerfd, .events = POLLIN },
 		};
 
-		if (poll(p, 3, -1) < 0) {
+		if (poll(p, 4, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			error_set(err, errno, "console: poll");
 			break;
 		}
-		if (p[0].revents & POLLIN) {
-			struct signalfd_siginfo si;
-
-			if (read(sigfd, &si, sizeof(si)) != sizeof(si))
-				continue;
-			if (si.ssi_signo == SIGWINCH) {
-				copy_winsize(STDIN_FILENO, master);
-			} else if (si.ssi_signo == SIGCHLD) {
-				if (waitpid(pid, status, WNOHANG) == pid) {
-					if (master_open)
-						drain(master);
-					rc = 0;
-					break;
-				}
-			} else {
-				sys_pidfd_send_signal(pidfd, (int)si.ssi_signo);
-			}
+		if (p[3].revents & POLLIN) {
+			*end = WAIT_TIMEOUT;
+			rc = 0;
+			break;
 		}
 		if (p[1].revents & (POLLIN | POLLHUP)) {
 			ssize_t n = read(master, buf, sizeof(buf));
@@ -194,6 +185,16 @@ int console_proxy(int master, pid_t pid, int pidfd, int sigfd, int *status,
 				stdin_open = false; /* EOF: the terminal stays open */
 			else
 				write_all(master, buf, n);
+		}
+		if (p[0].revents & POLLIN) {
+			/* peek at SIGWINCH: the shared handler ignores it */
+			if (wait_on_signal(w, status, end, stop_sig)) {
+				if (*end == WAIT_EXITED && master_open)
+					drain(master);
+				rc = 0;
+				break;
+			}
+			copy_winsize(STDIN_FILENO, master);
 		}
 	}
 	if (is_tty)

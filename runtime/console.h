@@ -24,11 +24,13 @@ int console_setup(const struct spec_process *p, bool console_mount,
  * sendmsg, one SCM_RIGHTS fd, the pty name as payload (as runc does).  */
 int console_send(const char *path, int master, struct error **err);
 
+struct wait_ctx;
+enum wait_end;
+
 /* Parent (`run -t` in the foreground): copy stdin to the master and the
- * master to stdout until the process exits, keeping the window size in
- * step (SIGWINCH).  Signals other than SIGWINCH/SIGCHLD go to `pidfd`.
- * Returns the process's wait status.  */
-int console_proxy(int master, pid_t pid, int pidfd, int sigfd, int *status,
-		  struct error **err);
+ * master to stdout until the wait is over (see wait_forward), keeping the
+ * window size in step (SIGWINCH).  */
+int console_proxy(int master, const struct wait_ctx *w, int *status,
+		  enum wait_end *end, int *stop_sig, struct error **err);
 
 #endif

@@ -19,10 +19,33 @@
 #include "core/log.h"
 #include "namespaces/ns.h"
 #include "rootfs/overlay.h"
+#include "runtime/annotations.h"
 #include "runtime/console.h"
 #include "runtime/container.h"
 #include "runtime/create.h"
 #include "runtime/runtime.h"
+
+/* the sandbox's options, or else the bundle's org.berth.* annotations */
+static int extensions(struct creation *cr, struct error **err)
+{
+	const struct rt_create_opts *o = cr->o;
+
+	if (berth_ext_read(cr->spec, &cr->ext, err) < 0)
+		return -1;
+	cr->ext_layers = o->layers != NULL ? o->layers : cr->ext.layers;
+	cr->overlay_tmpfs = o->overlay_on_tmpfs || cr->ext.overlay_tmpfs;
+	cr->net = o->net;
+	if (cr->net == NULL && cr->ext.has_net) {
+		cr->ext.net.id = o->id;
+		cr->ext.net.state_root = cr->g->root;
+		cr->net = &cr->ext.net;
+	}
+	if (cr->net != NULL && cr->net->mode == NETNS_BRIDGE && cr->g->rootless)
+		return error_set(err, 0,
+				 "bridge networking needs root: a rootless container can use no "
+				 "network namespace (the host's) or one with only loopback");
+	return 0;
+}
 
 static int load_config(struct creation *cr, struct error **err)
 {
@@ -38,7 +61,9 @@ static int load_config(struct creation *cr, struct error **err)
 			return error_wrap(err, "config.json");
 	}
 	cr->spec = spec_parse(cr->config, cr->config_len, err);
-	return cr->spec != NULL ? 0 : -1;
+	if (cr->spec == NULL)
+		return -1;
+	return extensions(cr, err);
 }
 
 /* root.path: relative to the bundle; with layers, the overlay is
@@ -50,7 +75,7 @@ static int resolve_rootfs(struct creation *cr, struct error **err)
 	char real[PATH_MAX];
 	struct stat st;
 
-	if (cr->o->layers != NULL)
+	if (cr->ext_layers != NULL)
 		return 0;
 	joined = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", cr->o->bundle, path);
 	if (realpath(joined, real) == NULL)
@@ -131,6 +156,8 @@ static int setup_cgroup(struct creation *cr, struct error **err)
 		.cgroups_path = cr->spec->linux.cgroups_path,
 		.resources = cr->spec->linux.has_resources ?
 				     &cr->spec->linux.resources : NULL,
+		.devices = cr->spec->linux.devices,
+		.n_devices = cr->spec->linux.n_devices,
 		.manager = cr->g->cgroup_manager,
 		.systemd = cr->g->systemd_cgroup,
 		.rootless = cr->g->rootless,
@@ -138,6 +165,13 @@ static int setup_cgroup(struct creation *cr, struct error **err)
 
 	if (cg_create(&req, &cr->cg, err) < 0)
 		return -1;
+	/* an image layer may carry device nodes, and the job has CAP_MKNOD:
+	 * as root, only the cgroup device filter keeps the host's disks out
+	 * of reach (in a user namespace the kernel refuses devices anyway) */
+	if (cr->o->sandbox && cr->cg == NULL && !cr->g->rootless)
+		return error_set(err, 0,
+				 "sandbox: no cgroup v2 hierarchy is mounted, so the device "
+				 "filter cannot be enforced (is /sys/fs/cgroup visible here?)");
 	if (cr->cg != NULL)
 		cr->c.st.cgroup = xstrdup(cg_path(cr->cg));
 	/* from here on delete --force can find the cgroup */
@@ -159,6 +193,22 @@ static int make_fifo(struct creation *cr, struct error **err)
 	return 0;
 }
 
+/* empty now, filled by the parent once the address is leased */
+static int make_etc_files(struct creation *cr, struct error **err)
+{
+	static const char *const names[] = { "hosts", "hostname", "resolv.conf" };
+
+	for (size_t i = 0; i < 3; i++) {
+		int fd = openat(cr->c.dir_fd, names[i],
+				O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+		if (fd < 0)
+			return error_set(err, errno, "network: create '%s'", names[i]);
+		close(fd);
+	}
+	return 0;
+}
+
 static int launch(struct creation *cr, struct error **err)
 {
 	struct launch *l = &cr->l;
@@ -168,8 +218,15 @@ static int launch(struct creation *cr, struct error **err)
 	l->state = &cr->c.st;
 	l->rootfs = cr->rootfs;
 	l->cg = cr->cg;
-	l->net = cr->o->net;
-	l->fifo_dir_fd = cr->mode == CREATE_DETACHED ? cr->c.dir_fd : -1;
+	l->net = cr->net;
+	l->lock_fd = cr->c.dir_fd;
+	l->fifo_dir_fd = -1;
+	if (cr->mode == CREATE_DETACHED) {
+		cr->fifo_dir_fd = openat(cr->c.dir_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (cr->fifo_dir_fd < 0)
+			return error_set(err, errno, "open state dir");
+		l->fifo_dir_fd = cr->fifo_dir_fd;
+	}
 	l->no_pivot = cr->o->no_pivot;
 	l->new_keyring = !cr->o->no_new_keyring;
 	l->listen_fds = listen_fds();
@@ -177,7 +234,14 @@ static int launch(struct creation *cr, struct error **err)
 	l->layers = cr->layers;
 	l->upper = cr->upper;
 	l->work = cr->work;
-	l->overlay_tmpfs = cr->o->overlay_on_tmpfs ? cr->overlay_dir : NULL;
+	l->overlay_tmpfs = cr->overlay_tmpfs ? cr->overlay_dir : NULL;
+	l->etc_dir_fd = -1;
+	if (cr->net != NULL && cr->net->mode == NETNS_BRIDGE) {
+		if (make_etc_files(cr, err) < 0)
+			return -1;
+		l->etc_dir_fd = cr->c.dir_fd;
+		l->etc_dir = cr->c.dir;
+	}
 	if (launch_init(l, err) < 0)
 		return -1;
 	cr->launched = true;
@@ -203,7 +267,7 @@ static int record_init(struct creation *cr, struct error **err)
 		st->net_prefix = ls->prefix;
 		st->net_gateway = xstrdup(ls->gateway);
 		st->net_mac = xstrdup(ls->mac);
-		st->net_ipam_dir = xstrdup(cr->o->net->ipam_dir);
+		st->net_ipam_dir = xstrdup(cr->net->ipam_dir);
 	}
 	if (container_save(&cr->c, err) < 0)
 		return -1;
@@ -236,6 +300,8 @@ void creation_rollback(struct creation *cr)
 
 void creation_free(struct creation *cr)
 {
+	if (cr->fifo_dir_fd >= 0)
+		close(cr->fifo_dir_fd);
 	if (cr->launched)
 		launch_done(&cr->l);
 	cg_free(cr->cg);
@@ -248,6 +314,7 @@ void creation_free(struct creation *cr)
 	free(cr->upper);
 	free(cr->work);
 	free(cr->overlay_dir);
+	berth_ext_clear(&cr->ext);
 	memset(cr, 0, sizeof(*cr));
 }
 
@@ -274,7 +341,7 @@ fail:
 int rt_create(const struct rt_global *g, const struct rt_create_opts *o,
 	      struct error **err)
 {
-	struct creation cr = { .g = g, .o = o, .mode = CREATE_DETACHED };
+	struct creation cr = { .g = g, .o = o, .mode = CREATE_DETACHED, .fifo_dir_fd = -1 };
 	int rc = creation_run(&cr, err);
 
 	creation_free(&cr);

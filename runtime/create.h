@@ -2,6 +2,7 @@
 #ifndef BERTH_RUNTIME_CREATE_H
 #define BERTH_RUNTIME_CREATE_H
 
+#include "runtime/annotations.h"
 #include "runtime/container.h"
 #include "runtime/launch.h"
 #include "runtime/runtime.h"
@@ -25,6 +26,11 @@ struct creation {
 	struct cg *cg;
 	struct launch l;
 	bool launched;
+	int fifo_dir_fd;	/* O_PATH dup of the state dir for the init */
+	struct berth_ext ext;	/* the bundle's org.berth.* annotations */
+	char **ext_layers;	/* lowest first: the sandbox's or the bundle's */
+	bool overlay_tmpfs;
+	const struct netns_request *net;
 	char **layers;		/* top first, as overlayfs wants them */
 	char *upper, *work;
 	char *overlay_dir;	/* <state>/overlay */

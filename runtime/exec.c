@@ -179,6 +179,8 @@ static int child_setup(struct exec_ctx *x, int sync_fd, struct proc_ctx *pc,
 	}
 	if (process_resolve(pc, err) < 0)
 		return -1;
+	/* a detached exec outlives berth */
+	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	return sync_send(sync_fd, SYNC_READY, err);
 }
 
@@ -195,6 +197,7 @@ static _Noreturn void exec_child(struct exec_ctx *x, int sync_fd)
 	sigset_t none;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	setsid(); /* never in the caller's process group (see init.c) */
 	if (child_setup(x, sync_fd, &pc, &err) == 0) {
 		for (int sig = 1; sig < NSIG; sig++)
 			if (sig != SIGKILL && sig != SIGSTOP)
@@ -247,7 +250,10 @@ static int handover(struct exec_ctx *x, int sigfd, int *exit_status,
 		    struct error **err)
 {
 	const struct rt_exec_opts *o = x->o;
-	int status = 0, rc;
+	struct wait_ctx w = { .pid = x->pid, .pidfd = x->pidfd, .sigfd = sigfd,
+			      .timerfd = -1 };
+	enum wait_end end;
+	int status = 0, stop_sig = 0, rc;
 
 	if (o->pid_file != NULL && rt_write_pid_file(o->pid_file, x->pid, err) < 0)
 		return -1;
@@ -259,9 +265,9 @@ static int handover(struct exec_ctx *x, int sigfd, int *exit_status,
 	if (o->detach)
 		return 0;
 	if (x->pty_master >= 0)
-		rc = console_proxy(x->pty_master, x->pid, x->pidfd, sigfd, &status, err);
+		rc = console_proxy(x->pty_master, &w, &status, &end, &stop_sig, err);
 	else
-		rc = wait_forward(x->pid, x->pidfd, sigfd, &status, err);
+		rc = wait_forward(&w, &status, &end, &stop_sig, err);
 	if (rc == 0)
 		*exit_status = wait_exit_code(status);
 	return rc;

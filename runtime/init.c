@@ -67,9 +67,10 @@ static int apply_sysctl(const struct spec *spec, struct error **err)
 		cleanup_free char *path =
 			xasprintf("/proc/sys/%s", spec->linux.sysctl_keys[i]);
 
+		/* keys are dotted; a dot inside one name part is kept as '/'
+		 * (spec.h): swap the two to get the /proc/sys path */
 		for (char *p = path + strlen("/proc/sys/"); *p; p++)
-			if (*p == '.')
-				*p = '/';
+			*p = *p == '.' ? '/' : *p == '/' ? '.' : *p;
 		if (write_str_at(AT_FDCWD, path, spec->linux.sysctl_values[i], err) < 0)
 			return error_wrap(err, "linux.sysctl \"%s\"",
 					  spec->linux.sysctl_keys[i]);
@@ -91,10 +92,29 @@ static int container_hooks(struct launch *l, enum spec_hook_kind kind,
 	return hooks_run(l->spec, kind, jsonw_buf(w), err);
 }
 
+/* As pid 1 of its namespace, the init ignores every signal it has no
+ * handler for, even from the host.  While it waits for `start`, the usual
+ * terminating signals must still end it (kill on a created container). */
+static void die_on_signal(int sig)
+{
+	_exit(128 + sig);
+}
+
+static void catch_terminating_signals(void)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1,
+				    SIGUSR2, SIGALRM, SIGPIPE };
+	struct sigaction sa = { .sa_handler = die_on_signal };
+
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
 static int wait_for_start(struct launch *l, int sync_fd, struct error **err)
 {
 	cleanup_close int fifo = -1;
 
+	catch_terminating_signals();
 	if (l->fifo_dir_fd < 0)
 		return sync_expect(sync_fd, SYNC_START, NULL, err);
 	/* blocks until `berth start` opens the fifo for reading */
@@ -166,6 +186,7 @@ _Noreturn void init_main(struct launch *l, int sync_fd)
 		.upper = l->upper,
 		.work = l->work,
 		.overlay_tmpfs = l->overlay_tmpfs,
+		.etc_files = l->etc_dir,
 		.cgroup_path = l->cg != NULL ? cg_path(l->cg) : NULL,
 		.userns = ns_creates_userns(spec),
 		.no_pivot = l->no_pivot,
@@ -183,6 +204,10 @@ _Noreturn void init_main(struct launch *l, int sync_fd)
 
 	/* berth dying before the container is ready must take us along */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* a session (and process group) of its own: kill(0, ...) or a
+	 * terminal's job control inside must never reach the caller's
+	 * process group on the host */
+	setsid();
 	umask(0);
 	if (prepare(l, sync_fd, &rc, &err) < 0 || process_resolve(&pc, &err) < 0)
 		goto fail;

@@ -70,6 +70,8 @@ static pid_t clone_child(struct launch *l, int child_fd, struct error **err)
 	pid = sys_clone3(&args);
 	if (pid == 0) {
 		close(l->sync_fd);
+		if (l->lock_fd >= 0)
+			close(l->lock_fd);
 		init_main(l, child_fd);
 	}
 	if (pid < 0)
@@ -97,6 +99,34 @@ static int write_oom_score(const struct launch *l, struct error **err)
 	return 0;
 }
 
+static int write_one(int dirfd, const char *name, char *text,
+		     struct error **err)
+{
+	int rc;
+
+	if (text == NULL)
+		return error_set(err, errno, "network: %s", name);
+	rc = write_str_at(dirfd, name, text, err);
+	free(text);
+	return rc;
+}
+
+/* the container's /etc/hosts, hostname and resolv.conf, bound over its
+ * own by the init (rootfs_bind_etc_files) */
+static int write_etc_files(struct launch *l, struct error **err)
+{
+	const char *host = l->spec->hostname != NULL ? l->spec->hostname :
+						       l->state->id;
+
+	if (l->etc_dir_fd < 0)
+		return 0;
+	return write_one(l->etc_dir_fd, "hosts", netns_hosts_file(&l->lease, host), err) < 0 ||
+			       write_one(l->etc_dir_fd, "hostname", netns_hostname_file(host), err) < 0 ||
+			       write_one(l->etc_dir_fd, "resolv.conf", netns_resolv_conf(), err) < 0 ?
+		       -1 :
+		       0;
+}
+
 static int setup_network(struct launch *l, struct error **err)
 {
 	char path[64];
@@ -113,7 +143,7 @@ static int setup_network(struct launch *l, struct error **err)
 		if (netns_bridge_setup(l->net, fd, &l->lease, err) < 0)
 			return -1;
 		l->has_lease = true;
-		return 0;
+		return write_etc_files(l, err);
 	}
 	return netns_loopback_up(fd, err);
 }

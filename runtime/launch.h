@@ -24,7 +24,9 @@ struct launch {
 	const char *rootfs;		/* absolute host path */
 	const struct cg *cg;		/* NULL: no cgroup */
 	const struct netns_request *net; /* NULL or mode none: lo only */
-	int fifo_dir_fd;		/* state dir: wait on exec.fifo; -1: SYNC_START */
+	int fifo_dir_fd;		/* O_PATH state dir: wait on exec.fifo; -1: SYNC_START */
+	int lock_fd;			/* the state dir lock: closed in the child,
+					   or the init would hold it until exec */
 	bool no_pivot;
 	bool new_keyring;
 	int preserve_fds;		/* incl. LISTEN_FDS */
@@ -32,6 +34,8 @@ struct launch {
 	char **layers;			/* overlay root (top first), or NULL */
 	const char *upper, *work;
 	const char *overlay_tmpfs;	/* mount a tmpfs here first for upper/work */
+	int etc_dir_fd;			/* state dir for the network's /etc files, or -1 */
+	const char *etc_dir;
 
 	/* outputs */
 	pid_t pid;

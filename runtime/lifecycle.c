@@ -207,8 +207,16 @@ int rt_delete(const struct rt_global *g, const char *id, bool force,
 	enum container_status s;
 	int rc = -1;
 
-	if (container_open(g->root, id, true, &c, err) < 0)
+	if (container_open(g->root, id, true, &c, err) < 0) {
+		/* containerd deletes twice (delete, then delete --force): a
+		 * forced delete of what is already gone succeeds, as in runc */
+		if (force && container_id_check(id, NULL) == 0 &&
+		    strstr((*err)->msg, "does not exist") != NULL) {
+			error_freep(err);
+			rc = 0;
+		}
 		goto out;
+	}
 	s = container_status(&c);
 	if (!force && (s == STATUS_RUNNING || s == STATUS_PAUSED)) {
 		error_set(err, 0, "cannot delete container \"%s\" that is not stopped: %s",

@@ -45,6 +45,20 @@ static const char *env_get(char *const *env, const char *name)
 	return NULL;
 }
 
+/* Exec failures are matched by callers as Go prints errno text:
+ * lowercase ("no such file or directory" -> 127 in docker and podman,
+ * "permission denied" -> 126).  */
+static int exec_error(struct error **err, int errnum, const char *arg0)
+{
+	char text[128];
+
+	snprintf(text, sizeof(text), "%s", strerror(errnum));
+	text[0] = (char)(text[0] >= 'A' && text[0] <= 'Z' ? text[0] + 32 : text[0]);
+	error_set(err, 0, "exec \"%s\": %s", arg0, text);
+	(*err)->errnum = errnum;
+	return -1;
+}
+
 static bool is_executable_file(const char *path, int *why)
 {
 	struct stat st;
@@ -69,7 +83,7 @@ static int find_exe(struct proc_ctx *pc, struct error **err)
 
 	if (strchr(arg0, '/') != NULL) {
 		if (!is_executable_file(arg0, &why))
-			return error_set(err, why, "exec \"%s\"", arg0);
+			return exec_error(err, why, arg0);
 		pc->exe = xstrdup(arg0);
 		return 0;
 	}
@@ -309,7 +323,7 @@ int process_exec(struct proc_ctx *pc, struct error **err)
 	    seccomp_apply(pc->seccomp, p->no_new_privileges, err) < 0)
 		return -1;
 	execve(pc->exe, p->args, pc->env);
-	return error_set(err, errno, "exec \"%s\"", p->args[0]);
+	return exec_error(err, errno, p->args[0]);
 }
 
 void process_ctx_clear(struct proc_ctx *pc)

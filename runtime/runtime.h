@@ -40,6 +40,10 @@ struct rt_create_opts {
 	const struct netns_request *net;
 	char **layers;			/* lowest layer first */
 	bool overlay_on_tmpfs;
+	/* run in the foreground only */
+	unsigned timeout_ms;		/* kill everything after this; exit 124 */
+	const char *stats_file;		/* usage report at the end */
+	bool sandbox;			/* SIGINT/SIGTERM stop the job, not forward */
 };
 
 int rt_create(const struct rt_global *g, const struct rt_create_opts *o,

@@ -1,9 +1,12 @@
 /* runtime/wait.c — forwarding signals to the container and reaping.  */
 #define _GNU_SOURCE
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,6 +33,20 @@ int wait_block_signals(sigset_t *old, struct error **err)
 	return fd;
 }
 
+int wait_timer(unsigned ms, struct error **err)
+{
+	struct itimerspec its = { .it_value = { .tv_sec = ms / 1000,
+						.tv_nsec = (long)(ms % 1000) * 1000000L } };
+	int fd;
+
+	if (ms == 0)
+		return -1;
+	fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	if (fd < 0 || timerfd_settime(fd, 0, &its, NULL) < 0)
+		return error_set(err, errno, "timerfd");
+	return fd;
+}
+
 /* reap what exited; true once `pid` is among them */
 static bool reap(pid_t pid, int *status)
 {
@@ -48,28 +65,51 @@ static bool reap(pid_t pid, int *status)
 	}
 }
 
-int wait_forward(pid_t pid, int pidfd, int sigfd, int *status,
-		 struct error **err)
+bool wait_on_signal(const struct wait_ctx *w, int *status, enum wait_end *end,
+		    int *stop_sig)
 {
-	if (reap(pid, status))
+	struct signalfd_siginfo si;
+	int sig;
+
+	if (read(w->sigfd, &si, sizeof(si)) != sizeof(si))
+		return false;
+	sig = (int)si.ssi_signo;
+	if (sig == SIGCHLD) {
+		*end = WAIT_EXITED;
+		return reap(w->pid, status);
+	}
+	if (w->stop_on_term && (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)) {
+		*end = WAIT_STOPPED;
+		*stop_sig = sig;
+		return true;
+	}
+	/* SIGWINCH only matters to a terminal; SIGURG is noise */
+	if (sig != SIGWINCH && sig != SIGURG)
+		sys_pidfd_send_signal(w->pidfd, sig);
+	return false;
+}
+
+int wait_forward(const struct wait_ctx *w, int *status, enum wait_end *end,
+		 int *stop_sig, struct error **err)
+{
+	*end = WAIT_EXITED;
+	if (reap(w->pid, status))
 		return 0;
 	for (;;) {
-		struct signalfd_siginfo si;
-		ssize_t n = read(sigfd, &si, sizeof(si));
+		struct pollfd p[2] = { { .fd = w->sigfd, .events = POLLIN },
+				       { .fd = w->timerfd, .events = POLLIN } };
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n != sizeof(si))
-			return error_set(err, errno, "read signalfd");
-		if (si.ssi_signo == SIGCHLD) {
-			if (reap(pid, status))
-				return 0;
-			continue;
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return error_set(err, errno, "poll");
 		}
-		/* SIGWINCH only matters to a terminal; SIGURG is noise */
-		if (si.ssi_signo == SIGWINCH || si.ssi_signo == SIGURG)
-			continue;
-		sys_pidfd_send_signal(pidfd, (int)si.ssi_signo);
+		if (p[1].revents & POLLIN) {
+			*end = WAIT_TIMEOUT;
+			return 0;
+		}
+		if ((p[0].revents & POLLIN) && wait_on_signal(w, status, end, stop_sig))
+			return 0;
 	}
 }
 

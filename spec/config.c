@@ -89,7 +89,7 @@ static int dec_mount(struct dec *d, const struct jnode *v, void *out)
 	if (dec_object(d, v, mount_fields, ARRAY_SIZE(mount_fields), m) < 0)
 		return -1;
 	mark = dec_key(d, "options");
-	if (spec_mount_options_decode(m, m->options, d->path, d->err) < 0)
+	if (spec_mount_options_decode(m, m->options, dec_path(d), d->err) < 0)
 		return -1;
 	dec_pop(d, mark);
 	if (m->type == NULL && !m->bind) {
@@ -209,15 +209,15 @@ static int parse_with(const char *json, size_t len, const char *source,
 		      int (*decode)(struct dec *, const struct jnode *, void *),
 		      void *out, struct error **err)
 {
-	struct jnode *root = json_parse(json, len, err);
+	struct jdoc *doc = json_parse(json, len, err);
 	struct dec d;
 	int r;
 
-	if (root == NULL)
+	if (doc == NULL)
 		return error_wrap(err, "%s", source);
 	dec_init(&d, NULL, err);
-	r = decode(&d, root, out);
-	json_free(root);
+	r = decode(&d, json_root(doc), out);
+	json_free(doc);
 	if (r < 0)
 		return error_wrap(err, "%s", source);
 	return 0;

@@ -17,10 +17,48 @@
 void dec_init(struct dec *d, const char *root, struct error **err)
 {
 	d->err = err;
-	d->len = 0;
-	d->path[0] = '\0';
+	d->depth = 0;
+	d->text[0] = '\0';
 	if (root != NULL)
 		dec_key(d, root);
+}
+
+static void render(struct dec *d, size_t *len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void render(struct dec *d, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*len >= sizeof(d->text) - 1)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(d->text + *len, sizeof(d->text) - *len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*len += (size_t)n;
+	if (*len >= sizeof(d->text))
+		*len = sizeof(d->text) - 1; /* truncated, still terminated */
+}
+
+const char *dec_path(struct dec *d)
+{
+	size_t len = 0;
+	size_t depth = d->depth < DEC_DEPTH_MAX ? d->depth : DEC_DEPTH_MAX;
+
+	d->text[0] = '\0';
+	for (size_t i = 0; i < depth; i++) {
+		const struct dec_seg *s = &d->seg[i];
+
+		if (s->key == NULL)
+			render(d, &len, "[%zu]", s->index);
+		else if (s->map)
+			render(d, &len, "[%s]", quote(s->key).s);
+		else
+			render(d, &len, len == 0 ? "%s" : ".%s", s->key);
+	}
+	return d->text;
 }
 
 int dec_fail(struct dec *d, const char *fmt, ...)
@@ -31,49 +69,41 @@ int dec_fail(struct dec *d, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (d->len == 0)
+	if (d->depth == 0)
 		return error_set(d->err, 0, "%s", msg);
-	return error_set(d->err, 0, "%s: %s", d->path, msg);
+	return error_set(d->err, 0, "%s: %s", dec_path(d), msg);
 }
 
-static size_t append(struct dec *d, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static size_t append(struct dec *d, const char *fmt, ...)
+/* Deeper than DEC_DEPTH_MAX (not reachable with the OCI schema) the
+ * segments are counted but not kept: paths are cut, never wrong.  */
+static size_t push(struct dec *d, const char *key, size_t index, bool map)
 {
-	size_t mark = d->len;
-	va_list ap;
-	int n;
+	size_t mark = d->depth;
 
-	va_start(ap, fmt);
-	n = vsnprintf(d->path + d->len, sizeof(d->path) - d->len, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		d->len += (size_t)n;
-	if (d->len >= sizeof(d->path))
-		d->len = sizeof(d->path) - 1; /* truncated, still terminated */
+	if (d->depth < DEC_DEPTH_MAX)
+		d->seg[d->depth] = (struct dec_seg){ key, index, map };
+	d->depth++;
 	return mark;
 }
 
 size_t dec_key(struct dec *d, const char *key)
 {
-	return append(d, d->len == 0 ? "%s" : ".%s", key);
+	return push(d, key, 0, false);
 }
 
 size_t dec_index(struct dec *d, size_t i)
 {
-	return append(d, "[%zu]", i);
+	return push(d, NULL, i, false);
 }
 
 size_t dec_mapkey(struct dec *d, const char *key)
 {
-	return append(d, "[%s]", quote(key).s);
+	return push(d, key, 0, true);
 }
 
 void dec_pop(struct dec *d, size_t mark)
 {
-	d->len = mark;
-	d->path[mark] = '\0';
+	d->depth = mark;
 }
 
 struct quoted quote(const char *s)
@@ -85,8 +115,10 @@ struct quoted quote(const char *s)
 	q.s[o++] = '"';
 	for (size_t i = 0; s[i] != '\0'; i++) {
 		unsigned char c = (unsigned char)s[i];
+		bool continuation = (c & 0xc0) == 0x80;
 
-		if (o >= max) {
+		/* cut between characters, never inside a UTF-8 sequence */
+		if (o >= max && !continuation) {
 			memcpy(q.s + o, "...", 3);
 			o += 3;
 			break;
@@ -179,15 +211,22 @@ int dec_string_map(struct dec *d, const struct jnode *v, char ***keys,
 	*values = xcalloc(len + 1, sizeof(char *));
 	*n = 0;
 	for (size_t i = 0; i < len; i++) {
+		const char *key = json_key_at(v, i);
 		const struct jnode *val = json_at(v, i);
-		size_t mark = dec_mapkey(d, json_key_at(v, i));
+		size_t mark = dec_mapkey(d, key), j;
 
 		if (dec_expect(d, val, J_STRING) < 0)
 			return -1;
 		dec_pop(d, mark);
-		(*keys)[i] = xstrdup(json_key_at(v, i));
-		(*values)[i] = xstrdup(json_string(val));
-		*n = i + 1;
+		/* a repeated key replaces the earlier value (last one wins) */
+		for (j = 0; j < *n && strcmp((*keys)[j], key) != 0; j++)
+			;
+		if (j == *n) {
+			(*keys)[j] = xstrdup(key);
+			*n = j + 1;
+		}
+		free((*values)[j]);
+		(*values)[j] = xstrdup(json_string(val));
 	}
 	return 0;
 }

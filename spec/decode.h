@@ -27,11 +27,21 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #define DEC_PATH_MAX 512
+#define DEC_DEPTH_MAX 24
+
+/* The path is kept as a stack of segments and only rendered to text when
+ * an error needs it: pushing and popping are the hot path of decoding. */
+struct dec_seg {
+	const char *key;	/* NULL for an array index */
+	size_t index;
+	bool map;		/* key is free-form: render as ["key"] */
+};
 
 struct dec {
 	struct error **err;
-	size_t len;
-	char path[DEC_PATH_MAX];
+	size_t depth;
+	struct dec_seg seg[DEC_DEPTH_MAX];
+	char text[DEC_PATH_MAX];
 };
 
 void dec_init(struct dec *d, const char *root, struct error **err);
@@ -40,8 +50,13 @@ void dec_init(struct dec *d, const char *root, struct error **err);
 int dec_fail(struct dec *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* The current path as text ("linux.namespaces[3].type"); valid until the
+ * next call.  */
+const char *dec_path(struct dec *d);
+
 /* Extend the path; each returns a mark for dec_pop().  dec_mapkey() is
- * for free-form keys (sysctl, annotations): `["net.ipv4.ip_forward"]`. */
+ * for free-form keys (sysctl, annotations): `["net.ipv4.ip_forward"]`.
+ * Keys are not copied: they must outlive the push (JSON tree, literals). */
 size_t dec_key(struct dec *d, const char *key);
 size_t dec_index(struct dec *d, size_t i);
 size_t dec_mapkey(struct dec *d, const char *key);

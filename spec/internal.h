@@ -33,6 +33,7 @@ void spec_resources_clear(struct spec_resources *r);
 void spec_seccomp_free(struct spec_seccomp *s);
 
 bool spec_ns_lookup(const char *name, enum spec_ns *ns);
+bool spec_capability_lookup(const char *name, int *cap);
 bool spec_rlimit_lookup(const char *name, int *resource);
 
 #endif

@@ -1,90 +1,238 @@
-/* spec/json.c — JSON text to a read-only tree, on top of yajl's tree API.
+/* spec/json.c — JSON text to a read-only tree, with yajl's parser.
  *
- * Owns every use of yajl in berth.  A cheap pre-scan runs before yajl and
- * rejects what yajl would accept but berth must not: NUL bytes and
- * "\u0000" escapes (yajl_tree stores NUL-terminated strings, so "/a\u0000b"
- * would silently become "/a"), comments (yajl_tree enables them; JSON has
- * none), and nesting deeper than JSON_MAX_DEPTH (yajl_tree_free recurses,
- * so a megabyte of '[' would overflow the stack).  */
+ * Owns every use of yajl in berth.  yajl_tree would do, but it makes one
+ * malloc per value and per key and reallocs every array one element at a
+ * time: for a docker config with its seccomp profile that was most of the
+ * parse time.  Here yajl's callbacks build the tree in an arena (a few
+ * large blocks, freed at once), which also lets us refuse what yajl_tree
+ * would accept but berth must not:
+ *   - strings with "\u0000" (a C string would silently end there, turning
+ *     "/a\u0000b" into "/a");
+ *   - nesting deeper than JSON_MAX_DEPTH;
+ *   - comments (yajl_tree enables them; JSON has none).  */
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yajl/yajl_tree.h>
+#include <yajl/yajl_parse.h>
 
-#include "core/cleanup.h"
 #include "spec/json.h"
 
-/* struct jnode is never defined: a `struct jnode *` is a yajl_val. */
-static yajl_val V(const struct jnode *n)
+struct jnode {
+	enum jtype type;
+	bool boolean;
+	const char *key;	/* member name, inside an object */
+	const char *text;	/* J_STRING value, J_NUMBER as written */
+	struct jnode **kids;	/* J_ARRAY / J_OBJECT members, in order */
+	size_t n;
+	struct jnode *next;	/* sibling list, while building */
+};
+
+/* ---- arena ------------------------------------------------------------------ */
+
+struct block {
+	struct block *prev;
+	size_t used, size;
+	max_align_t data[];
+};
+
+struct arena {
+	struct block *top;
+};
+
+static void *arena_alloc(struct arena *a, size_t n)
 {
-	return (yajl_val)(void *)n;
-}
+	struct block *b = a->top;
+	size_t size;
 
-static const struct jnode *N(yajl_val v)
-{
-	return (const struct jnode *)(void *)v;
-}
-
-static bool is_hex_zero(const char *p, const char *end)
-{
-	if (end - p < 4)
-		return false;
-	return p[0] == '0' && p[1] == '0' && p[2] == '0' && p[3] == '0';
-}
-
-/* Returns NULL when the text may go to yajl, else the reason. */
-static const char *prescan(const char *text, size_t len)
-{
-	const char *p = text, *end = text + len;
-	bool in_string = false;
-	int depth = 0;
-
-	for (; p < end; p++) {
-		char c = *p;
-
-		if (c == '\0')
-			return "contains a NUL byte";
-		if (in_string) {
-			if (c == '"')
-				in_string = false;
-			else if (c == '\\' && p + 1 < end) {
-				p++;
-				if (*p == 'u' && is_hex_zero(p + 1, end))
-					return "string contains \\u0000";
-				if (*p == '\0')
-					return "contains a NUL byte";
-			}
-			continue;
-		}
-		switch (c) {
-		case '"':
-			in_string = true;
-			break;
-		case '[':
-		case '{':
-			if (++depth > JSON_MAX_DEPTH)
-				return "nested too deeply";
-			break;
-		case ']':
-		case '}':
-			depth--;
-			break;
-		case '/':
-			return "comments are not allowed";
-		}
+	n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+	if (b == NULL || b->size - b->used < n) {
+		size = b == NULL ? 16384 : b->size * 2;
+		if (size > (1u << 20))
+			size = 1u << 20;
+		if (size < n)
+			size = n;
+		b = malloc(sizeof(*b) + size);
+		if (b == NULL)
+			abort(); /* as xcalloc: a config is small */
+		b->prev = a->top;
+		b->used = 0;
+		b->size = size;
+		a->top = b;
 	}
-	return NULL;
+	b->used += n;
+	return (char *)b->data + b->used - n;
 }
 
-/* yajl's verbose text is "parse error: <what>\n<context>\n<caret>\n":
- * keep <what>, on one line.  */
+static void arena_free(struct arena *a)
+{
+	while (a->top != NULL) {
+		struct block *prev = a->top->prev;
+
+		free(a->top);
+		a->top = prev;
+	}
+}
+
+static char *arena_strndup(struct arena *a, const void *s, size_t n)
+{
+	char *c = arena_alloc(a, n + 1);
+
+	memcpy(c, s, n);
+	c[n] = '\0';
+	return c;
+}
+
+/* ---- building the tree from yajl's callbacks ------------------------------- */
+
+struct frame {
+	struct jnode *node;
+	struct jnode *first, *last;
+};
+
+struct jdoc {
+	struct arena arena;
+	struct jnode *root;
+	const char *key;	/* pending member name */
+	const char *why;	/* our reason when a callback refuses */
+	int depth;
+	struct frame stack[JSON_MAX_DEPTH];
+};
+
+static struct jnode *add(struct jdoc *b, enum jtype type)
+{
+	struct jnode *n = arena_alloc(&b->arena, sizeof(*n));
+	struct frame *f;
+
+	memset(n, 0, sizeof(*n));
+	n->type = type;
+	if (b->depth == 0) {
+		b->root = n;
+		return n;
+	}
+	f = &b->stack[b->depth - 1];
+	if (f->node->type == J_OBJECT) {
+		n->key = b->key;
+		b->key = NULL;
+	}
+	if (f->last == NULL)
+		f->first = n;
+	else
+		f->last->next = n;
+	f->last = n;
+	f->node->n++;
+	return n;
+}
+
+static int on_null(void *ctx)
+{
+	return add(ctx, J_NULL) != NULL;
+}
+
+static int on_boolean(void *ctx, int value)
+{
+	add(ctx, J_BOOL)->boolean = value != 0;
+	return 1;
+}
+
+static int on_number(void *ctx, const char *s, size_t len)
+{
+	struct jdoc *b = ctx;
+
+	add(b, J_NUMBER)->text = arena_strndup(&b->arena, s, len);
+	return 1;
+}
+
+static int on_string(void *ctx, const unsigned char *s, size_t len)
+{
+	struct jdoc *b = ctx;
+
+	if (memchr(s, '\0', len) != NULL) {
+		b->why = "string contains \\u0000";
+		return 0;
+	}
+	add(b, J_STRING)->text = arena_strndup(&b->arena, s, len);
+	return 1;
+}
+
+static int on_key(void *ctx, const unsigned char *s, size_t len)
+{
+	struct jdoc *b = ctx;
+
+	if (memchr(s, '\0', len) != NULL) {
+		b->why = "string contains \\u0000";
+		return 0;
+	}
+	b->key = arena_strndup(&b->arena, s, len);
+	return 1;
+}
+
+static int open_container(struct jdoc *b, enum jtype type)
+{
+	struct jnode *n;
+
+	if (b->depth >= JSON_MAX_DEPTH) {
+		b->why = "nested too deeply";
+		return 0;
+	}
+	n = add(b, type);
+	b->stack[b->depth++] = (struct frame){ n, NULL, NULL };
+	return 1;
+}
+
+/* The members become an array, for indexed access. */
+static int close_container(struct jdoc *b)
+{
+	struct frame *f = &b->stack[--b->depth];
+	struct jnode *k = f->first;
+
+	f->node->kids = arena_alloc(&b->arena, f->node->n * sizeof(k));
+	for (size_t i = 0; k != NULL; k = k->next, i++)
+		f->node->kids[i] = k;
+	return 1;
+}
+
+static int on_start_map(void *ctx)
+{
+	return open_container(ctx, J_OBJECT);
+}
+
+static int on_start_array(void *ctx)
+{
+	return open_container(ctx, J_ARRAY);
+}
+
+static int on_end(void *ctx)
+{
+	return close_container(ctx);
+}
+
+static const yajl_callbacks callbacks = {
+	.yajl_null = on_null,
+	.yajl_boolean = on_boolean,
+	.yajl_number = on_number, /* raw text: uint64 must stay exact */
+	.yajl_string = on_string,
+	.yajl_start_map = on_start_map,
+	.yajl_map_key = on_key,
+	.yajl_end_map = on_end,
+	.yajl_start_array = on_start_array,
+	.yajl_end_array = on_end,
+};
+
+/* yajl's text is "parse error: <what>.\n": keep <what>, on one line,
+ * without the final period.  */
 static void one_line(char *msg)
 {
 	static const char *const prefixes[] = { "parse error: ",
 						"lexical error: " };
 	char *nl = strchr(msg, '\n');
+	size_t len;
 
 	if (nl != NULL)
 		*nl = '\0';
+	len = strlen(msg);
+	if (len > 0 && msg[len - 1] == '.')
+		msg[len - 1] = '\0';
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
 		size_t n = strlen(prefixes[i]);
 
@@ -95,105 +243,100 @@ static void one_line(char *msg)
 	}
 }
 
-struct jnode *json_parse(const char *text, size_t len, struct error **err)
+static void parse_error(yajl_handle h, struct jdoc *b, struct error **err)
 {
-	cleanup_free char *copy = NULL;
-	const char *why = prescan(text, len);
-	char errbuf[256] = "";
-	yajl_val root;
+	unsigned char *text;
 
-	if (why != NULL) {
-		error_set(err, 0, "invalid JSON: %s", why);
-		return NULL;
+	if (b->why != NULL) {
+		error_set(err, 0, "invalid JSON: %s", b->why);
+		return;
 	}
-	copy = malloc(len + 1);
-	if (copy == NULL) {
-		error_set(err, ENOMEM, "invalid JSON");
-		return NULL;
+	text = yajl_get_error(h, 0, NULL, 0);
+	if (text == NULL) {
+		error_set(err, 0, "invalid JSON");
+		return;
 	}
-	memcpy(copy, text, len);
-	copy[len] = '\0';
-	root = yajl_tree_parse(copy, errbuf, sizeof(errbuf));
-	if (root == NULL) {
-		one_line(errbuf);
-		error_set(err, 0, "invalid JSON: %s",
-			  errbuf[0] != '\0' ? errbuf : "unknown error");
-		return NULL;
-	}
-	return (struct jnode *)(void *)root;
+	one_line((char *)text);
+	error_set(err, 0, "invalid JSON: %s", (char *)text);
+	yajl_free_error(h, text);
 }
 
-void json_free(struct jnode *root)
+struct jdoc *json_parse(const char *text, size_t len, struct error **err)
 {
-	if (root != NULL)
-		yajl_tree_free(V(root));
+	struct jdoc *b = calloc(1, sizeof(*b));
+	yajl_handle h;
+	yajl_status st;
+
+	if (b == NULL)
+		abort();
+	h = yajl_alloc(&callbacks, NULL, b);
+	if (h == NULL)
+		abort();
+	st = yajl_parse(h, (const unsigned char *)text, len);
+	if (st == yajl_status_ok)
+		st = yajl_complete_parse(h);
+	if (st != yajl_status_ok || b->root == NULL) {
+		parse_error(h, b, err);
+		yajl_free(h);
+		json_free(b);
+		return NULL;
+	}
+	yajl_free(h);
+	return b;
+}
+
+const struct jnode *json_root(const struct jdoc *doc)
+{
+	return doc->root;
+}
+
+void json_free(struct jdoc *doc)
+{
+	if (doc == NULL)
+		return;
+	arena_free(&doc->arena);
+	free(doc);
 }
 
 enum jtype json_type(const struct jnode *n)
 {
-	switch (V(n)->type) {
-	case yajl_t_string:
-		return J_STRING;
-	case yajl_t_number:
-		return J_NUMBER;
-	case yajl_t_object:
-		return J_OBJECT;
-	case yajl_t_array:
-		return J_ARRAY;
-	case yajl_t_true:
-	case yajl_t_false:
-		return J_BOOL;
-	default:
-		return J_NULL;
-	}
+	return n->type;
 }
 
 bool json_bool(const struct jnode *n)
 {
-	return V(n)->type == yajl_t_true;
+	return n->boolean;
 }
 
 const char *json_string(const struct jnode *n)
 {
-	return V(n)->u.string;
+	return n->text;
 }
 
 const char *json_number_text(const struct jnode *n)
 {
-	return V(n)->u.number.r;
+	return n->text;
 }
 
 size_t json_len(const struct jnode *n)
 {
-	yajl_val v = V(n);
-
-	if (v->type == yajl_t_array)
-		return v->u.array.len;
-	if (v->type == yajl_t_object)
-		return v->u.object.len;
-	return 0;
+	return n->type == J_ARRAY || n->type == J_OBJECT ? n->n : 0;
 }
 
 const struct jnode *json_at(const struct jnode *n, size_t i)
 {
-	yajl_val v = V(n);
-
-	if (v->type == yajl_t_array)
-		return N(v->u.array.values[i]);
-	return N(v->u.object.values[i]);
+	return n->kids[i];
 }
 
 const char *json_key_at(const struct jnode *obj, size_t i)
 {
-	return V(obj)->u.object.keys[i];
+	return obj->kids[i]->key;
 }
 
 const struct jnode *json_get(const struct jnode *obj, const char *key)
 {
-	yajl_val v = V(obj);
-
-	for (size_t i = v->u.object.len; i-- > 0;)
-		if (strcmp(v->u.object.keys[i], key) == 0)
-			return N(v->u.object.values[i]);
+	for (size_t i = obj->n; i-- > 0;)
+		if (strcmp(obj->kids[i]->key, key) == 0)
+			return obj->kids[i];
 	return NULL;
 }

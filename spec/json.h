@@ -12,17 +12,19 @@
 
 #include "core/error.h"
 
-struct jnode;	/* opaque */
+struct jdoc;	/* a parsed document; owns all its nodes */
+struct jnode;	/* one value in it */
 
 enum jtype { J_NULL, J_BOOL, J_NUMBER, J_STRING, J_OBJECT, J_ARRAY };
 
 /* Parse `len` bytes (need not be NUL-terminated).  Rejects, besides
- * syntax errors, NUL bytes and "\u0000" escapes (a C string would be
- * silently truncated) and nesting deeper than JSON_MAX_DEPTH.  Errors read
- * "invalid JSON: <reason>".  */
+ * syntax errors and invalid UTF-8, "\u0000" in strings (a C string would
+ * be silently cut there), comments, and nesting deeper than
+ * JSON_MAX_DEPTH.  Errors read "invalid JSON: <reason>".  */
 #define JSON_MAX_DEPTH 64
-struct jnode *json_parse(const char *text, size_t len, struct error **err);
-void json_free(struct jnode *root);
+struct jdoc *json_parse(const char *text, size_t len, struct error **err);
+const struct jnode *json_root(const struct jdoc *doc);
+void json_free(struct jdoc *doc);
 
 enum jtype json_type(const struct jnode *n);
 

@@ -372,8 +372,11 @@ static int dec_resources_in_linux(struct dec *d, const struct jnode *v,
 	return spec_dec_resources(d, v, &l->resources);
 }
 
-/* Known to the runtime-spec, not implemented by berth: refused rather
- * than silently dropped, so nobody believes a limit is in force.  */
+/* Intel RDT is not implemented.  The runtime-spec requires an error when
+ * a runtime cannot apply it, rather than a container without the cache
+ * or bandwidth limits it asked for.  (Properties newer than the 1.2
+ * berth implements, such as netDevices or memoryPolicy, are unknown
+ * properties, which the runtime-spec says to ignore.)  */
 static int dec_unsupported(struct dec *d, const struct jnode *v, void *out)
 {
 	return dec_fail(d, "not supported by berth");
@@ -396,8 +399,6 @@ static const struct field linux_fields[] = {
 	FIELD("mountLabel", dec_str_or_null, struct spec_linux, mount_label),
 	FIELD_SELF("personality", dec_personality),
 	FIELD_SELF("intelRdt", dec_unsupported),
-	FIELD_SELF("netDevices", dec_unsupported),
-	FIELD_SELF("memoryPolicy", dec_unsupported),
 };
 
 int spec_dec_linux(struct dec *d, const struct jnode *v, void *out)

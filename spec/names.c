@@ -40,15 +40,22 @@ static const char *const cap_names[] = {
 	"CAP_BPF",		"CAP_CHECKPOINT_RESTORE",
 };
 
-int spec_capability_parse(const char *name, int *cap, struct error **err)
+bool spec_capability_lookup(const char *name, int *cap)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(cap_names); i++) {
 		if (strcmp(cap_names[i], name) == 0) {
 			*cap = (int)i;
-			return 0;
+			return true;
 		}
 	}
-	return error_set(err, 0, "unknown capability %s", quote(name).s);
+	return false;
+}
+
+int spec_capability_parse(const char *name, int *cap, struct error **err)
+{
+	if (!spec_capability_lookup(name, cap))
+		return error_set(err, 0, "unknown capability %s", quote(name).s);
+	return 0;
 }
 
 const char *spec_capability_name(int cap)

@@ -119,7 +119,7 @@ static int dec_capset(struct dec *d, const struct jnode *v, void *out)
 
 		if (dec_expect(d, s, J_STRING) < 0)
 			return -1;
-		if (spec_capability_parse(json_string(s), &cap, d->err) < 0)
+		if (!spec_capability_lookup(json_string(s), &cap))
 			return dec_fail(d, "unknown capability %s",
 					quote(json_string(s)).s);
 		*mask |= UINT64_C(1) << cap;
@@ -161,8 +161,6 @@ static const struct field rlimit_fields[] = {
 	FIELD_REQ("hard", dec_u64, struct spec_rlimit, hard),
 };
 
-/* Each element is checked against the ones before it, so the error
- * names the later duplicate.  */
 static int dec_rlimit(struct dec *d, const struct jnode *v, void *out)
 {
 	struct spec_rlimit *rl = out;
@@ -174,6 +172,7 @@ static int dec_rlimit(struct dec *d, const struct jnode *v, void *out)
 	return 0;
 }
 
+/* Each type may appear once: the error names the later duplicate. */
 static int dec_rlimits(struct dec *d, const struct jnode *v, void *out)
 {
 	struct spec_process *p = out;

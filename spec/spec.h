@@ -339,8 +339,10 @@ struct spec_linux {
 	char *cgroups_path;		/* NULL: default */
 	bool has_resources;
 	struct spec_resources resources;
-	char **sysctl_keys;		/* dotted form ("net.ipv4.ip_forward"),
-					   also when written with '/' */
+	char **sysctl_keys;		/* dotted form, also when written with
+					   '/'; a dot inside a name is '/'
+					   ("net.ipv4.conf.eth0/100.rp_filter"):
+					   swap '.' and '/' for /proc/sys */
 	char **sysctl_values;
 	size_t n_sysctl;
 	struct spec_seccomp *seccomp;	/* NULL: no seccomp */
@@ -359,7 +361,7 @@ struct spec {
 	struct spec_root root;
 	struct spec_mount *mounts;
 	size_t n_mounts;
-	struct spec_process *process;	/* NULL only when absent (create fails) */
+	struct spec_process *process;	/* required: never NULL after spec_parse */
 	char *hostname;			/* NULL or as given */
 	char *domainname;
 	struct spec_hook_list hooks[SPEC_HOOK_KIND_COUNT];
@@ -416,8 +418,10 @@ const char *spec_ns_proc_name(enum spec_ns ns); /* "pid", "net", "mnt", ... */
 const char *spec_hook_kind_name(enum spec_hook_kind kind); /* "prestart", ... */
 
 /* Decode one mount's option list into m->flags, clear_flags,
- * propagation, rec_attr_*, bind and data.  `where` names the mount in
- * errors ("mounts[2].options").  */
+ * propagation, rec_attr_*, bind, tmpcopyup and data (m->type is read:
+ * type "bind" alone makes a bind mount, as in crun).  Later options win.
+ * "idmap"/"ridmap" fail: idmapped mounts are not supported.  `where`
+ * names the mount in errors ("mounts[2].options").  */
 int spec_mount_options_decode(struct spec_mount *m, char *const *options,
 			      const char *where, struct error **err);
 

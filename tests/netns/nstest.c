@@ -230,6 +230,7 @@ int nstest_run(const char *prog, const struct nstest_case *cases, size_t n)
 {
 	char tmp[] = "/tmp/berth-test-netns.XXXXXX";
 	cleanup_error struct error *err = NULL;
+	const char *only = getenv("NSTEST_ONLY"); /* run the matching cases */
 	int passed = 0, failed = 0;
 
 	if (geteuid() != 0) {
@@ -243,8 +244,11 @@ int nstest_run(const char *prog, const struct nstest_case *cases, size_t n)
 	snprintf(nstest_ipam_dir, sizeof(nstest_ipam_dir), "%s/ipam", tmp);
 	snprintf(nstest_state_root, sizeof(nstest_state_root), "%s/state", tmp);
 	for (size_t i = 0; i < n; i++) {
-		bool ok = run_case(cases[i].fn);
+		bool ok;
 
+		if (only != NULL && strstr(cases[i].name, only) == NULL)
+			continue;
+		ok = run_case(cases[i].fn);
 		printf("%s - %s\n", ok ? "ok  " : "FAIL", cases[i].name);
 		fflush(stdout);
 		ok ? passed++ : failed++;

@@ -7,7 +7,12 @@
  * namespace: that namespace plays "the host" (it gets the bridge and the
  * host veth ends), and each "container" is a further namespace made by
  * new_netns().  The machine's own interfaces are never touched, and the
- * only packets sent go between namespaces the test made.  */
+ * only packets sent go between namespaces the test made.
+ *
+ * A case process stays in its own netns and enters others only in forked
+ * children: a netns that no process is in and no fd holds is destroyed,
+ * and with it the bridge and every veth pair attached to it.
+ * NSTEST_ONLY=<substring> runs only the cases whose name contains it. */
 #ifndef BERTH_TESTS_NSTEST_H
 #define BERTH_TESTS_NSTEST_H
 

@@ -260,6 +260,21 @@ static void test_plan_v1_only(void)
 	r.has_memory = true;
 	r.memory.swap = (struct opt_i64){ true, 1000 };
 	expect_plan_error(&r, "needs a memory limit");
+	/* names that become file names cannot climb out of the cgroup */
+	memset(&r, 0, sizeof(r));
+	{
+		struct spec_hugepage_limit hp = { "2MB/../../x", 1 };
+		char *k[] = { "../cgroup.procs" }, *v[] = { "1" };
+
+		r.hugepages = &hp;
+		r.n_hugepages = 1;
+		expect_plan_error(&r, "hugepage size '2MB/../../x': invalid");
+		r.n_hugepages = 0;
+		r.unified_keys = k;
+		r.unified_values = v;
+		r.n_unified = 1;
+		expect_plan_error(&r, "unified '../cgroup.procs': invalid");
+	}
 }
 
 static char log_path[] = "/tmp/berth-test-log-XXXXXX";
@@ -439,8 +454,8 @@ static void test_devices_defaults(void)
 		{ 'c', R | W, 10, 200, 1 }, /* tun */
 		{ 'c', R, 1, 11, 0 },	   /* kmsg: not a default */
 		{ 'b', R, 8, 0, 0 },	   /* a disk */
-		{ 'c', M, 8, 0, 1 },	   /* mknod of anything */
-		{ 'b', M, 8, 0, 1 },
+		{ 'c', M, 8, 0, 0 },	   /* no mknod of what cannot be used */
+		{ 'b', M, 8, 0, 0 },
 		{ 'b', M | R, 8, 0, 0 },
 		{ 'c', R, 5, 1, 0 },	   /* console: not a default */
 	};

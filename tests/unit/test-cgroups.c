@@ -34,47 +34,12 @@
 #include "core/jsonw.h"
 #include "core/log.h"
 #include "core/syscalls.h"
+#include "tests/unit/cgtest.h"
 
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                       \
-	do {                                                                   \
-		if (cond) {                                                    \
-			passed++;                                              \
-		} else {                                                       \
-			failed++;                                              \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);   \
-			fprintf(stderr, __VA_ARGS__);                          \
-			fputc('\n', stderr);                                   \
-		}                                                              \
-	} while (0)
-
-static struct cg_hierarchy hier;
-static char base[256];		/* <mount>/berth-test-<pid> */
-static char base_rel[64];	/* /berth-test-<pid> */
 static char tmpdir[] = "/tmp/berth-cgtest-XXXXXX";
 static char log_path[300];
 static char *root_subtree;	/* the mount root's subtree_control before */
 static bool berth_made;		/* <mount>/berth did not exist before */
-
-static bool exists(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0;
-}
-
-static char *slurp(const char *path)
-{
-	char *text = NULL;
-	struct error *e = NULL;
-
-	if (read_file_at(AT_FDCWD, path, &text, NULL, &e) < 0) {
-		error_free(e);
-		return NULL;
-	}
-	return text;
-}
 
 static char *log_text(void)
 {
@@ -83,38 +48,7 @@ static char *log_text(void)
 	return t ? t : xstrdup("");
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 /* ---- fixture ----------------------------------------------------------- */
-
-static void rm_cgroup_tree(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *de;
-	struct error *e = NULL;
-	char *kill_file = xasprintf("%s/cgroup.kill", path);
-
-	write_str_at(AT_FDCWD, kill_file, "1", &e);
-	error_freep(&e);
-	free(kill_file);
-	while (d != NULL && (de = readdir(d)) != NULL) {
-		if (de->d_type == DT_DIR && de->d_name[0] != '.') {
-			char *child = xasprintf("%s/%s", path, de->d_name);
-
-			rm_cgroup_tree(child);
-			free(child);
-		}
-	}
-	if (d != NULL)
-		closedir(d);
-	for (int i = 0; i < 100 && rmdir(path) < 0 && errno == EBUSY; i++)
-		sleep_ms(10);
-}
 
 static void teardown(void)
 {
@@ -154,90 +88,6 @@ static void teardown(void)
 	}
 	if (log_path[0] != '\0')
 		unlink(log_path);
-}
-
-static char *at_base(const char *rel)
-{
-	return xasprintf("%s/%s", base, rel);
-}
-
-static char *cg_rel(const char *rel)
-{
-	return xasprintf("%s/%s", base_rel, rel);
-}
-
-static struct cg *create_ok(const char *rel, const struct spec_resources *r)
-{
-	char *path = cg_rel(rel);
-	struct cg_request req = { .id = "t", .cgroups_path = path,
-				  .resources = r };
-	struct cg *cg = NULL;
-	struct error *e = NULL;
-
-	if (cg_create(&req, &cg, &e) < 0 || cg == NULL)
-		CHECK(false, "create %s: %s", path, e ? e->msg : "NULL cg");
-	error_free(e);
-	free(path);
-	return cg;
-}
-
-static char *create_err(const char *rel, const struct spec_resources *r)
-{
-	char *path = cg_rel(rel);
-	struct cg_request req = { .id = "t", .cgroups_path = path,
-				  .resources = r };
-	struct cg *cg = NULL;
-	struct error *e = NULL;
-	char *msg = NULL;
-
-	if (cg_create(&req, &cg, &e) == 0) {
-		CHECK(false, "create %s should fail", path);
-		if (cg != NULL)
-			cg_destroy(cg, &e);
-		cg_free(cg);
-	} else {
-		msg = xstrdup(e->msg);
-	}
-	error_free(e);
-	free(path);
-	return msg ? msg : xstrdup("");
-}
-
-static void destroy(struct cg *cg)
-{
-	struct error *e = NULL;
-
-	if (cg == NULL)
-		return;
-	CHECK(cg_destroy(cg, &e) == 0, "destroy: %s", e ? e->msg : "");
-	error_free(e);
-	cg_free(cg);
-}
-
-/* A child born in the cgroup.  It runs fn and _exits with its result;
- * only async-signal-safe work in fn.  */
-static pid_t spawn_in(const struct cg *cg, int (*fn)(void *), void *arg)
-{
-	struct clone_args args = { 0 };
-	pid_t pid;
-
-	args.flags = CLONE_INTO_CGROUP;
-	args.exit_signal = SIGCHLD;
-	args.cgroup = (uint64_t)cg_dirfd(cg);
-	pid = sys_clone3(&args);
-	if (pid == 0)
-		_exit(fn(arg));
-	CHECK(pid > 0, "clone3 into cgroup: %s", strerror(errno));
-	return pid;
-}
-
-static int wait_status(pid_t pid)
-{
-	int status = -1;
-
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	return status;
 }
 
 static int child_spin(void *arg)
@@ -438,17 +288,6 @@ out:
 	error_free(e);
 	free(kmsg);
 	free(null);
-}
-
-static bool root_has(unsigned ctrl)
-{
-	char *file = xasprintf("%s/cgroup.controllers", hier.mount);
-	char *text = slurp(file);
-	bool has_it = text && (cg_ctrl_parse_list(text) & ctrl);
-
-	free(file);
-	free(text);
-	return has_it;
 }
 
 static void test_hard_limit_refused(void)
@@ -827,16 +666,14 @@ static int setup(void)
 	char *file;
 	int fd;
 
-	if (cg_hierarchy_find(&hier, &e) < 0 || hier.mount == NULL) {
-		printf("skip: no cgroup2 hierarchy\n");
+	if (!fixture_setup()) {
+		printf("test-cgroups: skipped (no cgroup2 hierarchy)\n");
 		return 1;
 	}
-	snprintf(base_rel, sizeof(base_rel), "/berth-test-%d", (int)getpid());
-	snprintf(base, sizeof(base), "%s%s", hier.mount, base_rel);
 	file = xasprintf("%s/cgroup.subtree_control", hier.mount);
 	root_subtree = slurp(file);
 	free(file);
-	if (mkdtemp(tmpdir) == NULL || mkdir(base, 0755) < 0) {
+	if (mkdtemp(tmpdir) == NULL) {
 		fprintf(stderr, "setup: %s\n", strerror(errno));
 		return -1;
 	}
@@ -851,7 +688,7 @@ static int setup(void)
 
 int main(void)
 {
-	int s;
+	int s, fds;
 
 	if (geteuid() != 0) {
 		printf("test-cgroups: skipped (needs root)\n");
@@ -865,6 +702,7 @@ int main(void)
 	atexit(teardown);
 	printf("test-cgroups: hierarchy %s%s\n", hier.mount,
 	       hier.hybrid ? " (hybrid)" : "");
+	fds = count_fds();
 	test_place_freeze_kill();
 	test_signal_term();
 	test_devices();
@@ -877,6 +715,7 @@ int main(void)
 	test_busy_and_open();
 	test_events();
 	test_rootless();
+	CHECK(count_fds() == fds, "no fd leaked (%d -> %d)", fds, count_fds());
 	printf("test-cgroups: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -171,27 +171,55 @@ static void udp_echo_server(int fd, const char *addr, int ready)
 	}
 }
 
-static void udp_client(int fd, const char *to, char *reply, size_t size)
+/* In a child inside container A: send to B until it answers (bounded:
+ * 20 tries of 300 ms, the first waits for ARP) and pass the answer up. */
+static void udp_client(int fd, const char *to, int out)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(5353)};
 	struct timeval tv = {.tv_usec = 300000};
+	char reply[300];
 	ssize_t n = -1;
 	int s;
 
-	expect(setns(fd, CLONE_NEWNET) == 0, "setns client: %m");
+	if (setns(fd, CLONE_NEWNET) < 0)
+		_exit(2);
 	inet_pton(AF_INET, to, &sa.sin_addr);
 	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	expect(s >= 0, "socket: %m");
+	if (s < 0)
+		_exit(3);
 	setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	/* bounded: 20 tries, 300 ms each (the first waits for ARP) */
 	for (int i = 0; i < 20 && n < 0; i++) {
 		sendto(s, "hello", 5, 0, (struct sockaddr *)&sa, sizeof(sa));
-		n = recv(s, reply, size - 1, 0);
+		n = recv(s, reply, sizeof(reply), 0);
 	}
-	expect(n > 0, "no reply from %s: %m", to);
-	reply[n] = '\0';
+	if (n <= 0 || write(out, reply, (size_t)n) != n)
+		_exit(4);
+	_exit(0);
 }
 
+static pid_t fork_into(void (*fn)(int, const char *, int), int fd,
+		       const char *addr, int pipe_end)
+{
+	pid_t pid = fork();
+
+	expect(pid >= 0, "fork: %m");
+	if (pid == 0)
+		fn(fd, addr, pipe_end);
+	return pid;
+}
+
+static void expect_exit_0(pid_t pid, const char *who)
+{
+	int status = 0;
+
+	expect(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+		       WEXITSTATUS(status) == 0,
+	       "%s: status %#x", who, status);
+}
+
+/* Both ends run in forked children, one in each container; this process
+ * stays in the case's host netns, which must outlive the exchange (a
+ * netns nobody is in or holds open is destroyed with its bridge).  */
 static void two_containers_talk(void)
 {
 	cleanup_free char *root = case_state_root("talk");
@@ -199,27 +227,27 @@ static void two_containers_talk(void)
 	struct netns_request rb = request(root, "talk-b");
 	struct netns_lease a, b;
 	int fa = container(&ra, &a), fb = container(&rb, &b);
-	char reply[300], want[300], byte;
-	int ready[2], status;
-	pid_t server;
+	char reply[300] = "", want[300], byte;
+	int ready[2], answer[2];
+	pid_t server, client;
+	ssize_t n;
 
 	expect(strcmp(a.address, b.address) != 0, "same address %s",
 	       a.address);
-	expect(pipe2(ready, O_CLOEXEC) == 0, "pipe: %m");
-	server = fork();
-	expect(server >= 0, "fork: %m");
-	if (server == 0)
-		udp_echo_server(fb, b.address, ready[1]);
+	expect(pipe2(ready, O_CLOEXEC) == 0 && pipe2(answer, O_CLOEXEC) == 0,
+	       "pipe: %m");
+	server = fork_into(udp_echo_server, fb, b.address, ready[1]);
 	close(ready[1]);
 	expect(read(ready[0], &byte, 1) == 1, "echo server did not start");
-	/* the client runs in A: this case process is free to enter it */
-	udp_client(fa, b.address, reply, sizeof(reply));
+	client = fork_into(udp_client, fa, b.address, answer[1]);
+	close(answer[1]);
+	n = read(answer[0], reply, sizeof(reply) - 1);
+	reply[n > 0 ? n : 0] = '\0';
+	expect_exit_0(client, "client in A");
+	expect_exit_0(server, "echo server in B");
 	snprintf(want, sizeof(want), "%s says hello", a.address);
 	expect(strcmp(reply, want) == 0, "reply \"%s\", want \"%s\"", reply,
 	       want);
-	expect(waitpid(server, &status, 0) == server && WIFEXITED(status) &&
-		       WEXITSTATUS(status) == 0,
-	       "echo server status %d", status);
 }
 
 static void teardown_removes_veth_and_lease(void)
