@@ -224,8 +224,10 @@ static void call(const struct runtime *rt, char *const *argv, struct rusage *ru)
 }
 
 /* The container's init is our child once `create` has exited (we are a
- * subreaper); its own exit status is the container's business. */
-static void wait_container(pid_t pid)
+ * subreaper).  With must_succeed, it has to exit 0 (it runs /bin/true): a
+ * container that dies early, say on a capability it could not raise,
+ * must not pass for a fast one. */
+static void wait_container(const struct runtime *rt, pid_t pid, int must_succeed)
 {
 	int st;
 
@@ -238,6 +240,8 @@ static void wait_container(pid_t pid)
 			die("container init %d still running after %d s", (int)pid, call_timeout);
 	}
 	alarm(0);
+	if (must_succeed && !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
+		die("%s's container init %d did not exit 0 (status 0x%x)", rt->name, (int)pid, st);
 }
 
 static pid_t read_pid_file(const char *path)
@@ -311,7 +315,7 @@ static void step_life(const struct opts *o, const struct runtime *rt, int round)
 	t[1] = now_ms();
 	call(rt, start.v, NULL);
 	t[2] = now_ms();
-	wait_container(init);
+	wait_container(rt, init, 1);
 	t[3] = now_ms();
 	call(rt, del.v, NULL);
 	t[4] = now_ms();
@@ -476,7 +480,7 @@ static void exec_teardown(const struct opts *o)
 		arg(&a, "KILL");
 		call(rt, a.v, NULL);
 		argv_free(&a);
-		wait_container(sleeper[i]);
+		wait_container(rt, sleeper[i], 0);
 
 		runtime_head(&a, o, rt);
 		arg(&a, "delete");

@@ -290,8 +290,10 @@ table() {
 	local st rt
 	st=$(stats)
 	printf 'berth bench — %s, %s\n' "$label" "$cgmode"
-	printf 'medians; N=%s (par: %s batches of %s, ctr: %s); %s; %s\n' \
-		"$n" "$par_rounds" "$par" "$ctr_rounds" "$(uname -r)" "$stamp"
+	printf 'medians of %s rounds (%s warm-up)' "$n" "$warmup"
+	[[ " $tests " != *" par "* ]] || printf '; par: %s batches of %s' "$par_rounds" "$par"
+	[[ " $tests " != *" ctr "* ]] || printf '; ctr: %s rounds' "$ctr_rounds"
+	printf '; kernel %s; %s\n' "$(uname -r)" "$stamp"
 	printf 'load average before: %s, after: %s; %s CPUs\n' "$load_start" "$load_end" "$(nproc)"
 	[ -z "${SPEC_EDIT:-}" ] || printf 'config.json edited for all runtimes: SPEC_EDIT=%s\n' "$SPEC_EDIT"
 	for rt in $runtimes; do
