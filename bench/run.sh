@@ -20,9 +20,9 @@
 # a private mount namespace (unshare --mount --propagation private) where
 # /sys/fs/cgroup/unified is unmounted (and an empty tmpfs put there, see
 # below) — for every runtime, not just crun, so all of them see the same
-# pure-v1 layout.  The host's mounts are never
-# touched: propagation is checked to be private before the umount, and the
-# host's unified mount is checked again afterwards.
+# pure-v1 layout.  The host's mounts are never touched: propagation is
+# checked to be private before the umount, and the host's unified mount is
+# checked again afterwards.
 # Every runtime gets its own --root under a temp dir (on a private tmpfs, as
 # /run is on real hosts; /tmp here is the slow root disk) and the same bundle:
 # `runc spec` with terminal off, the busybox rootfs of tests/lib/mkrootfs.sh,
