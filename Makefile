@@ -42,8 +42,10 @@ COMMIT  := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 .PHONY: all
 all: $(BIN)
 
+# by rename: a created container's init runs the old binary ("text file
+# busy" for cp), and a rename also never leaves a half-written berth
 $(BIN): $(BUILD)/berth
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/berth: $(CMD_OBJS) $(BUILD)/libberth.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(CMD_OBJS) $(BUILD)/libberth.a $(PKG_LIBS)

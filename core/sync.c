@@ -17,6 +17,7 @@ static const char *const step_names[SYNC_STEP_MAX] = {
 	[SYNC_PTY] = "pty",
 	[SYNC_READY] = "ready",
 	[SYNC_COMMIT] = "commit",
+	[SYNC_COMMITTED] = "committed",
 	[SYNC_START] = "start",
 	[SYNC_ERROR] = "error",
 };

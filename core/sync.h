@@ -17,6 +17,8 @@
  *     ---- SYNC_COMMIT       (create: state saved; the init    ---->
  *                             may outlive berth and waits on
  *                             exec.fifo)
+ *     <--- SYNC_COMMITTED    (create: the init no longer dies  ----
+ *                             with berth; berth may exit)
  *     ---- SYNC_START        (run: state saved, go on at once) ---->
  *     <--- EOF               (exec succeeded: the socket is close-on-exec)
  *
@@ -41,6 +43,7 @@ enum sync_step {
 	SYNC_PTY,
 	SYNC_READY,
 	SYNC_COMMIT,
+	SYNC_COMMITTED,
 	SYNC_START,
 	SYNC_ERROR,
 	SYNC_STEP_MAX

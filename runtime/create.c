@@ -349,7 +349,9 @@ int creation_run(struct creation *cr, struct error **err)
 	if (record_init(cr, err) < 0)
 		goto fail;
 	fault_point("state");
-	if (cr->mode == CREATE_DETACHED && sync_send(cr->l.sync_fd, SYNC_COMMIT, err) < 0)
+	if (cr->mode == CREATE_DETACHED &&
+	    (sync_send(cr->l.sync_fd, SYNC_COMMIT, err) < 0 ||
+	     sync_expect(cr->l.sync_fd, SYNC_COMMITTED, NULL, err) < 0))
 		goto fail;
 	return 0;
 fail:

@@ -128,6 +128,9 @@ static int wait_for_start(struct launch *l, int sync_fd, struct error **err)
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	if (l->fifo_dir_fd < 0)
 		return 0;
+	/* berth waits for this before it exits: until now its death kills us */
+	if (sync_send(sync_fd, SYNC_COMMITTED, err) < 0)
+		return -1;
 	/* blocks until `berth start` opens the fifo for reading */
 	fifo = openat(l->fifo_dir_fd, "exec.fifo", O_WRONLY | O_CLOEXEC);
 	if (fifo < 0)
