@@ -13,6 +13,7 @@
 #include "cmd/cmd.h"
 #include "core/fsutil.h"
 #include "core/log.h"
+#include "core/selfexe.h"
 
 #define SPEC_VERSION "1.2.0"
 
@@ -198,6 +199,7 @@ int main(int argc, char **argv)
 
 	struct error *log_err = NULL;
 
+	selfexe_init(argv);
 	first = parse_globals(argc, argv, &gl, &err);
 	/* the log file first: callers read it even when nothing fails */
 	if (log_open(gl.log_path, gl.log_json, gl.debug, &log_err) < 0) {

@@ -18,11 +18,13 @@
 #include "core/fault.h"
 #include "core/fsutil.h"
 #include "core/log.h"
+#include "core/selfexe.h"
 #include "core/sync.h"
 #include "namespaces/ns.h"
 #include "rootfs/overlay.h"
 #include "runtime/annotations.h"
 #include "runtime/console.h"
+#include "runtime/protect.h"
 #include "runtime/container.h"
 #include "runtime/create.h"
 #include "runtime/runtime.h"
@@ -64,6 +66,11 @@ static int load_config(struct creation *cr, struct error **err)
 	}
 	cr->spec = spec_parse(cr->config, cr->config_len, err);
 	if (cr->spec == NULL)
+		return -1;
+	/* an init that waits for `start`, or that others can see before it
+	 * execs, must not be berth's own binary (runtime/protect.c) */
+	if ((cr->mode == CREATE_DETACHED || protect_shared_pidns(cr->spec)) &&
+	    protect_needed(cr->spec, NULL) && selfexe_seal(err) < 0)
 		return -1;
 	return extensions(cr, err);
 }
@@ -147,6 +154,7 @@ static void fill_state(struct creation *cr)
 	st->annotation_keys = strv_dup(spec->annotation_keys);
 	st->annotation_values = strv_dup(spec->annotation_values);
 	st->has_userns = ns_creates_userns(spec);
+	st->sealed = selfexe_is_sealed();
 }
 
 static int setup_cgroup(struct creation *cr, struct error **err)

@@ -22,11 +22,13 @@
 #include "core/cleanup.h"
 #include "core/fsutil.h"
 #include "core/log.h"
+#include "core/selfexe.h"
 #include "core/sync.h"
 #include "core/syscalls.h"
 #include "runtime/console.h"
 #include "runtime/container.h"
 #include "runtime/process.h"
+#include "runtime/protect.h"
 #include "runtime/runtime.h"
 #include "runtime/wait.h"
 
@@ -155,6 +157,15 @@ static int load(struct exec_ctx *x, const struct rt_global *g, struct error **er
 	if (x->proc.apparmor_profile != NULL || x->proc.selinux_label != NULL)
 		return error_set(err, 0,
 				 "berth does not apply AppArmor profiles or SELinux labels");
+	if (protect_needed(x->spec, &x->proc) && selfexe_seal(err) < 0)
+		return -1;
+	/* a created init still runs berth's image: one that is not a sealed
+	 * copy must not meet a process that may ptrace it (protect.c) */
+	if (s == STATUS_CREATED && !x->c.st.sealed && !x->c.st.has_userns &&
+	    protect_may_ptrace(&x->proc))
+		return error_set(err, 0,
+				 "exec with CAP_SYS_PTRACE into a container that has not started is "
+				 "refused: its init is still berth's binary (CVE-2019-5736)");
 	x->init_pidfd = sys_pidfd_open(x->c.st.pid, 0);
 	if (x->init_pidfd < 0)
 		return error_set(err, 0, "container not running");

@@ -162,7 +162,14 @@ static int prepare(struct launch *l, int sync_fd, struct rootfs_ctx *rc, struct 
 	l->state->pid = (pid_t)pid;
 	if (become_root(spec, err) < 0 || ns_join(spec, err) < 0 ||
 	    ns_unshare_late(spec, err) < 0 || set_names(spec, err) < 0 ||
-	    loopback_up(l, err) < 0 || rootfs_prepare(rc, err) < 0)
+	    loopback_up(l, err) < 0)
+		return -1;
+	/* maps and clock offsets are written (both need a dumpable process):
+	 * from here no process of the container may open our /proc files,
+	 * /proc/<pid>/exe above all (CVE-2019-5736; see core/selfexe.h) */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return error_set(err, errno, "prctl(PR_SET_DUMPABLE)");
+	if (rootfs_prepare(rc, err) < 0)
 		return -1;
 	if (spec->hooks[SPEC_HOOK_PRESTART].n + spec->hooks[SPEC_HOOK_CREATE_RUNTIME].n > 0 &&
 	    (sync_send(sync_fd, SYNC_RUNTIME_HOOKS, err) < 0 ||
@@ -177,7 +184,7 @@ static int prepare(struct launch *l, int sync_fd, struct rootfs_ctx *rc, struct 
 		if (master < 0 || sync_send_fd(sync_fd, SYNC_PTY, master, err) < 0)
 			return -1;
 	}
-	return process_make_cwd(spec->process, err) < 0 ? -1 : rootfs_finish(rc, err);
+	return process_make_cwd(spec->process, spec->root.readonly, err) < 0 ? -1 : rootfs_finish(rc, err);
 }
 
 static int exit_code_for(int errnum)

@@ -14,6 +14,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@
 #include "core/log.h"
 #include "core/seccomp.h"
 #include "core/syscalls.h"
+#include "rootfs/resolve.h"
 #include "runtime/process.h"
 
 #define DEFAULT_PATH	  "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -152,15 +154,43 @@ int process_resolve(struct proc_ctx *pc, struct error **err)
 	return 0;
 }
 
-int process_make_cwd(const struct spec_process *proc, struct error **err)
+int process_make_cwd(const struct spec_process *proc, bool readonly_root, struct error **err)
 {
-	struct stat st;
+	cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	cleanup_close int fd = -1;
 
-	if (stat(proc->cwd, &st) == 0)
-		return S_ISDIR(st.st_mode) ? 0
-					   : error_set(err, ENOTDIR, "process.cwd '%s'", proc->cwd);
-	if (mkdir_p(proc->cwd, 0755, err) < 0)
-		return error_wrap(err, "process.cwd");
+	if (root < 0)
+		return error_set(err, errno, "open '/'");
+	/* in the root, no magic links: /proc/self/fd/N must not lead out.
+	 * Created even under root.readonly, as runc does: the read-only
+	 * remount comes after, and images rely on WORKDIR being made. */
+	(void)readonly_root;
+	fd = rootfs_resolve(root, proc->cwd, ROOTFS_NODE_DIR, false, err);
+	if (fd < 0)
+		return error_wrap(err, "process.cwd '%s'", proc->cwd);
+	return 0;
+}
+
+/* chdir to cwd resolved strictly inside the container's root: openat2()
+ * with RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS, so neither "../../.." nor
+ * a /proc/self/fd/N link to a directory fd berth held can lead to the
+ * host (CVE-2024-21626); then make sure the kernel agrees we are inside */
+static int enter_cwd(const char *cwd, struct error **err)
+{
+	cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	cleanup_close int fd = -1;
+	char buf[PATH_MAX];
+
+	if (root < 0)
+		return error_set(err, errno, "open '/'");
+	fd = rootfs_open(root, cwd, O_PATH | O_DIRECTORY, err);
+	if (fd < 0)
+		return error_wrap(err, "process.cwd '%s'", cwd);
+	if (fchdir(fd) < 0)
+		return error_set(err, errno, "process.cwd '%s'", cwd);
+	if (getcwd(buf, sizeof(buf)) == NULL || buf[0] != '/')
+		return error_set(err, errno ? errno : EPERM,
+				 "process.cwd '%s' is outside the container's root", cwd);
 	return 0;
 }
 
@@ -310,8 +340,8 @@ int process_exec(struct proc_ctx *pc, struct error **err)
 	if (drop_privileges(pc, err) < 0)
 		return -1;
 	umask(p->user.has_umask ? p->user.umask : 0022);
-	if (chdir(p->cwd) < 0)
-		return error_set(err, errno, "process.cwd '%s'", p->cwd);
+	if (enter_cwd(p->cwd, err) < 0)
+		return -1;
 	if (sys_close_range(3 + (unsigned)pc->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		return error_set(err, errno, "mark fds close-on-exec");
 	if (!seccomp_early(pc) && pc->seccomp != NULL &&

@@ -27,9 +27,10 @@ struct proc_ctx {
  * the file as callers match them: exec "/bin/nope": No such file or directory */
 int process_resolve(struct proc_ctx *pc, struct error **err);
 
-/* Create process.cwd (and parents) if missing, as runc does; called
+/* Create process.cwd (and parents) if missing, as runc does, strictly
+ * inside the root (no symlink or /proc magic link leads out); called
  * while the root is still writable.  */
-int process_make_cwd(const struct spec_process *proc, struct error **err);
+int process_make_cwd(const struct spec_process *proc, bool readonly_root, struct error **err);
 
 /* Everything from the keyring to seccomp, then execve().  Returns only
  * on failure.  */

@@ -49,6 +49,7 @@ void spec_state_write(struct jsonw *w, const struct spec_state *st, const char *
 		jsonw_kv_uint(w, "pidStart", st->pid_start);
 		jsonw_kv_str(w, "cgroup", st->cgroup);
 		jsonw_kv_bool(w, "userns", st->has_userns);
+		jsonw_kv_bool(w, "sealed", st->sealed);
 		if (st->net_bridge != NULL)
 			write_net(w, st);
 		jsonw_kv_str(w, "overlayDir", st->overlay_dir);
@@ -120,6 +121,8 @@ static void parse_private(yajl_val b, struct spec_state *st)
 	st->pid_start = get_uint(b, "pidStart");
 	st->cgroup = get_str(b, "cgroup");
 	st->has_userns = YAJL_IS_TRUE(yajl_tree_get(b, path, yajl_t_true));
+	path[0] = "sealed";
+	st->sealed = YAJL_IS_TRUE(yajl_tree_get(b, path, yajl_t_true));
 	st->overlay_dir = get_str(b, "overlayDir");
 	if (net == NULL)
 		return;

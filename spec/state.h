@@ -31,6 +31,7 @@ struct spec_state {
 	uint64_t pid_start; /* /proc/PID/stat field 22 */
 	char *cgroup;	    /* absolute cgroupfs path, or NULL */
 	bool has_userns;    /* init is in a new user namespace */
+	bool sealed;	    /* init runs from a sealed copy of berth */
 	char *net_bridge;   /* bridge lease, or NULL */
 	char *net_host_ifname;
 	char *net_address;
