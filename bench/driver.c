@@ -48,8 +48,8 @@
 extern char **environ;
 
 #define MAX_RUNTIMES 8
-#define MAX_PAR 256
-#define MAX_ARGS 32
+#define MAX_PAR	     256
+#define MAX_ARGS     32
 
 struct runtime {
 	const char *name;
@@ -64,8 +64,8 @@ struct opts {
 	int warmup;
 	int par;
 	const char *ctr_address; /* ctr test: containerd socket */
-	const char *ctr_ns;      /* ctr test: containerd namespace */
-	const char *cgroup;      /* ctr test: parent cgroup for --cgroup */
+	const char *ctr_ns;	 /* ctr test: containerd namespace */
+	const char *cgroup;	 /* ctr test: parent cgroup for --cgroup */
 	FILE *out;
 	struct runtime rt[MAX_RUNTIMES];
 	int nrt;
@@ -147,7 +147,7 @@ static void argv_free(struct argv *a)
 	for (int i = 0; i < a->n; i++)
 		if (a->owned & (1u << i))
 			free(a->v[i]);
-	*a = (struct argv){ .n = 0 };
+	*a = (struct argv){.n = 0};
 }
 
 /* `PATH --root WORK/state/NAME` — the common head of every runtime call. */
@@ -269,7 +269,7 @@ static void emit(const struct opts *o, const char *test, const struct runtime *r
 /* `run ID` of /bin/true, plus the peak RSS of that same call. */
 static void step_run(const struct opts *o, const struct runtime *rt, int round)
 {
-	struct argv a = { .n = 0 };
+	struct argv a = {.n = 0};
 	struct rusage ru;
 	double t0;
 
@@ -290,7 +290,7 @@ static void step_run(const struct opts *o, const struct runtime *rt, int round)
 static void step_life(const struct opts *o, const struct runtime *rt, int round)
 {
 	char *pidfile = xasprintf("%s/state/%s.life.pid", o->work, rt->name);
-	struct argv create = { .n = 0 }, start = { .n = 0 }, del = { .n = 0 };
+	struct argv create = {.n = 0}, start = {.n = 0}, del = {.n = 0};
 	double t[5];
 	pid_t init;
 
@@ -335,7 +335,7 @@ static void step_life(const struct opts *o, const struct runtime *rt, int round)
 /* `exec ID /bin/true` into the running `exec` container. */
 static void step_exec(const struct opts *o, const struct runtime *rt, int round)
 {
-	struct argv a = { .n = 0 };
+	struct argv a = {.n = 0};
 	double t0;
 
 	runtime_head(&a, o, rt);
@@ -383,10 +383,25 @@ static void step_ctr(const struct opts *o, const struct runtime *rt, int round)
 	char *root = xasprintf("%s/state/%s-ctr", o->work, rt->name);
 	char *rootfs = xasprintf("%s/rootfs", o->work);
 	char *id = xasprintf("ctr-%s", rt->name);
-	char *argv[] = { "ctr", "--address", (char *)o->ctr_address,
-			 "--namespace", (char *)o->ctr_ns, "run", "--rm", "--null-io",
-			 "--cgroup", cgroup, "--runc-binary", (char *)rt->path,
-			 "--runc-root", root, "--rootfs", rootfs, id, "/bin/true", NULL };
+	char *argv[] = {"ctr",
+			"--address",
+			(char *)o->ctr_address,
+			"--namespace",
+			(char *)o->ctr_ns,
+			"run",
+			"--rm",
+			"--null-io",
+			"--cgroup",
+			cgroup,
+			"--runc-binary",
+			(char *)rt->path,
+			"--runc-root",
+			root,
+			"--rootfs",
+			rootfs,
+			id,
+			"/bin/true",
+			NULL};
 	double t0;
 
 	t0 = now_ms();
@@ -408,7 +423,8 @@ static pid_t sleeper[MAX_RUNTIMES];
  * hierarchy or a namespace would look faster for the wrong reason). */
 static void describe_container(const struct opts *o, const struct runtime *rt, pid_t pid)
 {
-	static const char *const ns[] = { "cgroup", "ipc", "mnt", "net", "pid", "time", "user", "uts" };
+	static const char *const ns[] = {"cgroup", "ipc",  "mnt",  "net",
+					 "pid",	   "time", "user", "uts"};
 	char *path = xasprintf("%s/log/%s.container", o->work, rt->name);
 	char *cg = xasprintf("/proc/%d/cgroup", (int)pid);
 	FILE *out = fopen(path, "we"), *in = fopen(cg, "re");
@@ -445,7 +461,7 @@ static void exec_setup(const struct opts *o)
 	for (int i = 0; i < o->nrt; i++) {
 		const struct runtime *rt = &o->rt[i];
 		char *pidfile = xasprintf("%s/state/%s.exec.pid", o->work, rt->name);
-		struct argv a = { .n = 0 };
+		struct argv a = {.n = 0};
 
 		runtime_head(&a, o, rt);
 		arg(&a, "create");
@@ -472,7 +488,7 @@ static void exec_teardown(const struct opts *o)
 {
 	for (int i = 0; i < o->nrt; i++) {
 		const struct runtime *rt = &o->rt[i];
-		struct argv a = { .n = 0 };
+		struct argv a = {.n = 0};
 
 		runtime_head(&a, o, rt);
 		arg(&a, "kill");
@@ -537,7 +553,7 @@ static void parse(struct opts *o, int argc, char **argv)
 {
 	int c;
 
-	*o = (struct opts){ .rounds = 10, .warmup = 2, .par = 20, .out = stdout };
+	*o = (struct opts){.rounds = 10, .warmup = 2, .par = 20, .out = stdout};
 	while ((c = getopt(argc, argv, "t:d:n:w:p:o:a:N:c:T:")) != -1) {
 		switch (c) {
 		case 't': o->test = optarg; break;
@@ -589,7 +605,7 @@ int main(int argc, char **argv)
 		die("open /dev/null: %s", strerror(errno));
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		die("become a subreaper: %s", strerror(errno));
-	if (sigaction(SIGALRM, &(struct sigaction){ .sa_handler = on_alarm }, NULL) < 0)
+	if (sigaction(SIGALRM, &(struct sigaction){.sa_handler = on_alarm}, NULL) < 0)
 		die("SIGALRM handler: %s", strerror(errno));
 
 	if (step == step_exec)

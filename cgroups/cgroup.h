@@ -37,6 +37,9 @@ struct cg_request {
 	enum cg_manager manager;
 	bool systemd;  /* --systemd-cgroup was given */
 	bool rootless; /* not root in the initial user ns */
+	/* attach the device filter later, with cg_devices_attach(): the init
+	 * must create linux.devices nodes that it may not use itself */
+	bool defer_devices;
 	/* Optional: spec linux.devices.  A default device rule (/dev/null,
 	 * /dev/zero, ...) whose path the spec redefines is dropped, as runc
 	 * does.  NULL/0 keeps every default.  */
@@ -63,6 +66,10 @@ int cg_create(const struct cg_request *req, struct cg **out, struct error **err)
 
 /* Reopen a container cgroup from the path cg_path() returned.  */
 int cg_open(const char *path, struct cg **out, struct error **err);
+
+/* Attach the device filter a request deferred (defer_devices); nothing
+ * to do otherwise.  Before any process of the container runs.  */
+int cg_devices_attach(struct cg *cg, struct error **err);
 
 /* Absolute filesystem path (saved in the state file).  */
 const char *cg_path(const struct cg *cg);

@@ -64,6 +64,22 @@ int cg_plan_filter(struct cg_plan *plan, unsigned missing, bool include_core, co
 	return 0;
 }
 
+int cg_plan_refuse_reason(struct cg_plan *plan, const char *reason, struct error **err)
+{
+	while (plan->n > 0) {
+		struct cg_write *w = &plan->v[0];
+
+		if (w->kind == CG_HARD) {
+			error_set(err, 0, "%s asked, but %s", w->what, reason);
+			return refusal(err, EINVAL);
+		}
+		if (w->kind == CG_SOFT)
+			log_warn("cgroup: %s not applied: %s", w->what, reason);
+		cg_plan_drop(plan, 0);
+	}
+	return 0;
+}
+
 int cg_plan_refuse(struct cg_plan *plan, const char *reason, struct error **err)
 {
 	while (plan->n > 0) {

@@ -261,10 +261,17 @@ static int setup(const struct cg_request *req, const struct cg_hierarchy *h, con
 	/* bpf(2) needs CAP_SYS_ADMIN (or CAP_BPF) in the initial user
 	 * namespace; a rootless container cannot open host devices its
 	 * user could not open anyway.  */
-	if (!req->rootless &&
-	    cg_devices_install(cg->dirfd, res ? res->devices : NULL, res ? res->n_devices : 0,
-			       req->devices, req->n_devices, err) < 0)
+	if (!req->rootless && req->defer_devices) {
+		cg->devices_pending = true;
+		cg->dev_rules = res ? res->devices : NULL;
+		cg->n_dev_rules = res ? res->n_devices : 0;
+		cg->devs = req->devices;
+		cg->n_devs = req->n_devices;
+	} else if (!req->rootless && cg_devices_install(cg->dirfd, res ? res->devices : NULL,
+							res ? res->n_devices : 0, req->devices,
+							req->n_devices, err) < 0) {
 		return error_wrap(err, "device filter");
+	}
 	*out = steal_ptr(cg);
 	return 0;
 }
@@ -333,12 +340,38 @@ out:
 	return ret;
 }
 
+/* --cgroup-manager=disabled: no cgroup, so a limit cannot be honoured.
+ * Asked-for limits fail, weights are reported as not applied, as on a
+ * hierarchy that lacks their controller: never a silent run without them */
+static int disabled(const struct cg_request *req, struct error **err)
+{
+	struct cg_plan plan;
+	int rc;
+
+	if (cg_plan_build(req->resources, NULL, &plan, err) < 0)
+		return -1;
+	rc = cg_plan_refuse_reason(&plan, "--cgroup-manager=disabled runs without cgroups", err);
+	cg_plan_clear(&plan);
+	return rc;
+}
+
 int cg_create(const struct cg_request *req, struct cg **out, struct error **err)
 {
 	*out = NULL;
 	if (req->manager == CG_MANAGER_DISABLED)
-		return 0;
+		return disabled(req, err) < 0 ? error_wrap(err, "cgroup") : 0;
 	if (create(req, out, err) < 0)
 		return error_wrap(err, "cgroup");
+	return 0;
+}
+
+int cg_devices_attach(struct cg *cg, struct error **err)
+{
+	if (cg == NULL || !cg->devices_pending)
+		return 0;
+	if (cg_devices_install(cg->dirfd, cg->dev_rules, cg->n_dev_rules, cg->devs, cg->n_devs,
+			       err) < 0)
+		return error_wrap(err, "cgroup: device filter");
+	cg->devices_pending = false;
 	return 0;
 }

@@ -30,6 +30,13 @@ struct cg {
 	int dirfd;     /* O_RDONLY|O_DIRECTORY: file access and bpf */
 	int pathfd;    /* O_PATH|O_DIRECTORY: CLONE_INTO_CGROUP */
 	bool rootless; /* no device filter: bpf needs CAP_SYS_ADMIN */
+	/* a device filter waiting for cg_devices_attach() (the request's
+	 * rules: valid as long as the request's spec) */
+	bool devices_pending;
+	const struct spec_dev_rule *dev_rules;
+	size_t n_dev_rules;
+	const struct spec_device *devs;
+	size_t n_devs;
 };
 
 /* open.c: a handle on an existing directory (both fds opened) */
@@ -138,6 +145,8 @@ int cg_plan_filter(struct cg_plan *plan, unsigned missing, bool include_core, co
 
 /* A rootless user without delegation: every write is impossible:
  *   <what> needs a delegated cgroup: <reason>                          */
+/* the same when there is no cgroup at all: "<what> asked, but <reason>" */
+int cg_plan_refuse_reason(struct cg_plan *plan, const char *reason, struct error **err);
 int cg_plan_refuse(struct cg_plan *plan, const char *reason, struct error **err);
 
 /* Walk the levels from the mount root down to the container's parent and

@@ -167,7 +167,7 @@ static struct spec_resources *load_resources(const char *path, struct error **er
 	if (read_file_at(AT_FDCWD, strcmp(path, "-") == 0 ? "/dev/stdin" : path, &buf, &len, err) <
 	    0)
 		return error_wrap(err, "update: --resources"), NULL;
-	return spec_resources_parse(buf, len, "resources", err);
+	return spec_resources_parse(buf, len, "resources.json", err);
 }
 
 CMD_DECLARE(update)

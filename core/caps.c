@@ -89,12 +89,12 @@ int caps_apply(const struct spec_capabilities *caps, struct error **err)
 	for (int cap = 0; cap <= last; cap++) {
 		if (!(caps->ambient & (1ULL << cap)))
 			continue;
-		/* the kernel wants ambient caps in permitted and inheritable */
+		/* the kernel wants ambient caps in permitted and inheritable;
+		 * `runc spec` lists ambient ones without inheritable, and runc
+		 * and crun only warn (berth warns before the clone, see
+		 * runtime/checks.c), so a config written for them still runs */
 		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
-			return error_set(err, errno,
-					 "capabilities: raise ambient %s (it must "
-					 "also be permitted and inheritable)",
-					 spec_capability_name(cap));
+			log_debug("capabilities: ambient %s not raised", spec_capability_name(cap));
 	}
 	return 0;
 }

@@ -12,7 +12,7 @@
 #include "core/selfexe.h"
 
 #define SEALED_ENV "_BERTH_SEALED_EXE"
-#define SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+#define SEALS	   (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
 
 extern char **environ;
 static char **saved_argv;

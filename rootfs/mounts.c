@@ -23,6 +23,15 @@
 #include "rootfs/internal.h"
 #include "rootfs/resolve.h"
 
+/* The access-time mode is one field of the mount: changing any part of
+ * it (ratime, rnostrictatime, rrelatime...) needs all of
+ * MOUNT_ATTR__ATIME in attr_clr, or mount_setattr() says EINVAL.  */
+static void atime_whole(struct mount_attr *a)
+{
+	if ((a->attr_set | a->attr_clr) & MOUNT_ATTR__ATIME)
+		a->attr_clr |= MOUNT_ATTR__ATIME;
+}
+
 /* MS_* per-mount flags to MOUNT_ATTR_* bits (access time excluded) */
 static uint64_t plain_attr(unsigned long flags)
 {
@@ -131,6 +140,7 @@ static int mount_bind(const struct rootfs_ctx *ctx, const struct spec_mount *m, 
 	}
 	rec.attr_set = m->rec_attr_set;
 	rec.attr_clr = m->rec_attr_clr;
+	atime_whole(&rec);
 	if (m->propagation != 0)
 		rec.propagation = m->propagation & ~(unsigned long)MS_REC;
 	if (rec.attr_set != 0 || rec.attr_clr != 0 || rec.propagation != 0) {
@@ -216,6 +226,8 @@ static int mount_fs(const struct rootfs_ctx *ctx, const struct spec_mount *m, st
 	}
 	if (m->rec_attr_set != 0 || m->rec_attr_clr != 0) {
 		struct mount_attr rec = {.attr_set = m->rec_attr_set, .attr_clr = m->rec_attr_clr};
+
+		atime_whole(&rec);
 		cleanup_close int mnt =
 			rootfs_resolve(ctx->root_fd, m->destination, ROOTFS_NODE_NONE, false, err);
 

@@ -9,6 +9,7 @@
 
 #include "core/cleanup.h"
 #include "core/fsutil.h"
+#include "core/log.h"
 #include "rootfs/overlay.h"
 #include "runtime/create.h"
 
@@ -30,11 +31,25 @@ static bool selinux_enabled(void)
 	return access("/sys/fs/selinux/enforce", F_OK) == 0;
 }
 
+/* ambient capabilities the kernel will refuse: warn once, here, in the
+ * runtime (the init's stderr is the container's) */
+static void check_ambient(const struct spec_process *p)
+{
+	uint64_t lost = p->caps.ambient & ~(p->caps.inheritable & p->caps.permitted);
+
+	for (int cap = 0; p->has_capabilities && cap < 64; cap++)
+		if (lost & (1ULL << cap))
+			log_warn("process.capabilities.ambient: %s is not also inheritable and "
+				 "permitted, so it cannot be ambient",
+				 spec_capability_name(cap) ? spec_capability_name(cap) : "?");
+}
+
 int host_checks(const struct creation *cr, struct error **err)
 {
 	const struct spec *spec = cr->spec;
 	const struct spec_process *p = spec->process;
 
+	check_ambient(p);
 	if (!spec->linux.ns[SPEC_NS_MNT].present || spec->linux.ns[SPEC_NS_MNT].path)
 		return error_set(
 			err, 0, "config.json: linux.namespaces: berth needs a new mount namespace");

@@ -104,11 +104,16 @@ static int check_preserved_fds(int n, struct error **err)
 }
 
 /* listen fds from systemd socket activation, passed on like runc does */
+/* listen fds from systemd socket activation, passed on like runc does:
+ * only when they were meant for this very process (LISTEN_PID) */
 static int listen_fds(void)
 {
 	const char *s = getenv("LISTEN_FDS");
+	const char *pid = getenv("LISTEN_PID");
 	int n = s != NULL ? atoi(s) : 0;
 
+	if (pid == NULL || atoi(pid) != (int)getpid())
+		return 0;
 	return n > 0 && n < 1024 ? n : 0;
 }
 
@@ -155,6 +160,7 @@ static void fill_state(struct creation *cr)
 	st->annotation_values = strv_dup(spec->annotation_values);
 	st->has_userns = ns_creates_userns(spec);
 	st->sealed = selfexe_is_sealed();
+	st->no_new_keyring = cr->o->no_new_keyring;
 }
 
 static int setup_cgroup(struct creation *cr, struct error **err)
@@ -168,6 +174,7 @@ static int setup_cgroup(struct creation *cr, struct error **err)
 		.manager = cr->g->cgroup_manager,
 		.systemd = cr->g->systemd_cgroup,
 		.rootless = cr->g->rootless,
+		.defer_devices = true, /* attached at SYNC_READY: see launch.c */
 	};
 
 	if (cg_create(&req, &cr->cg, err) < 0)

@@ -42,6 +42,7 @@ struct exec_ctx {
 	struct cg *cg;
 	int init_pidfd;
 	int join_flags; /* namespaces that differ from ours */
+	bool no_new_keyring;
 	pid_t pid;
 	int pidfd;
 	int sync_fd;
@@ -163,15 +164,17 @@ static int load(struct exec_ctx *x, const struct rt_global *g, struct error **er
 	 * copy must not meet a process that may ptrace it (protect.c) */
 	if (s == STATUS_CREATED && !x->c.st.sealed && !x->c.st.has_userns &&
 	    protect_may_ptrace(&x->proc))
-		return error_set(err, 0,
-				 "exec with CAP_SYS_PTRACE into a container that has not started is "
-				 "refused: its init is still berth's binary (CVE-2019-5736)");
+		return error_set(
+			err, 0,
+			"exec with CAP_SYS_PTRACE into a container that has not started is "
+			"refused: its init is still berth's binary (CVE-2019-5736)");
 	x->init_pidfd = sys_pidfd_open(x->c.st.pid, 0);
 	if (x->init_pidfd < 0)
 		return error_set(err, 0, "container not running");
 	if (x->c.st.cgroup != NULL && cg_open(x->c.st.cgroup, &x->cg, err) < 0)
 		return -1;
 	x->join_flags = differing_namespaces(x->c.st.pid);
+	x->no_new_keyring = x->c.st.no_new_keyring;
 	return 0;
 }
 
@@ -203,6 +206,9 @@ static _Noreturn void exec_child(struct exec_ctx *x, int sync_fd)
 		.has_personality = x->spec->linux.has_personality,
 		.personality = x->spec->linux.personality,
 		.preserve_fds = x->o->preserve_fds,
+		/* as runc: a session keyring named after the container, unless
+		 * it was created with --no-new-keyring */
+		.keyring = x->no_new_keyring ? NULL : x->o->id,
 	};
 	sigset_t none;
 

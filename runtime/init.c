@@ -117,10 +117,13 @@ static void catch_terminating_signals(void)
 		sigaction(sigs[i], &sa, NULL);
 }
 
-static int wait_for_start(struct launch *l, int sync_fd, struct error **err)
+/* create: after COMMIT, open exec.fifo for writing, which blocks until
+ * `berth start` opens it for reading.  The fd stays open, close-on-exec,
+ * through the startContainer hooks: `start` sees EOF only once the
+ * process really runs (so poststart comes after it, as the spec orders),
+ * or reads the error text fail() writes into it.  */
+static int wait_for_start(struct launch *l, int sync_fd, int *fifo, struct error **err)
 {
-	cleanup_close int fifo = -1;
-
 	catch_terminating_signals();
 	if (sync_expect(sync_fd, l->fifo_dir_fd < 0 ? SYNC_START : SYNC_COMMIT, NULL, err) < 0)
 		return -1;
@@ -131,12 +134,9 @@ static int wait_for_start(struct launch *l, int sync_fd, struct error **err)
 	/* berth waits for this before it exits: until now its death kills us */
 	if (sync_send(sync_fd, SYNC_COMMITTED, err) < 0)
 		return -1;
-	/* blocks until `berth start` opens the fifo for reading */
-	fifo = openat(l->fifo_dir_fd, "exec.fifo", O_WRONLY | O_CLOEXEC);
-	if (fifo < 0)
+	*fifo = openat(l->fifo_dir_fd, "exec.fifo", O_WRONLY | O_CLOEXEC);
+	if (*fifo < 0)
 		return error_set(err, errno, "open exec.fifo");
-	if (write(fifo, "0", 1) != 1)
-		return error_set(err, errno, "write exec.fifo");
 	return 0;
 }
 
@@ -161,8 +161,7 @@ static int prepare(struct launch *l, int sync_fd, struct rootfs_ctx *rc, struct 
 		return -1;
 	l->state->pid = (pid_t)pid;
 	if (become_root(spec, err) < 0 || ns_join(spec, err) < 0 ||
-	    ns_unshare_late(spec, err) < 0 || set_names(spec, err) < 0 ||
-	    loopback_up(l, err) < 0)
+	    ns_unshare_late(spec, err) < 0 || set_names(spec, err) < 0 || loopback_up(l, err) < 0)
 		return -1;
 	/* maps and clock offsets are written (both need a dumpable process):
 	 * from here no process of the container may open our /proc files,
@@ -184,7 +183,9 @@ static int prepare(struct launch *l, int sync_fd, struct rootfs_ctx *rc, struct 
 		if (master < 0 || sync_send_fd(sync_fd, SYNC_PTY, master, err) < 0)
 			return -1;
 	}
-	return process_make_cwd(spec->process, spec->root.readonly, err) < 0 ? -1 : rootfs_finish(rc, err);
+	return process_make_cwd(spec->process, spec->root.readonly, err) < 0
+		       ? -1
+		       : rootfs_finish(rc, err);
 }
 
 static int exit_code_for(int errnum)
@@ -197,6 +198,7 @@ _Noreturn void init_main(struct launch *l, int sync_fd)
 	const struct spec *spec = l->spec;
 	struct error *err = NULL;
 	bool ready = false;
+	int fifo = -1;
 	struct rootfs_ctx rc = {
 		.spec = spec,
 		.bundle = l->state->bundle,
@@ -228,19 +230,23 @@ _Noreturn void init_main(struct launch *l, int sync_fd)
 	 * process group on the host */
 	setsid();
 	umask(0);
-	if (prepare(l, sync_fd, &rc, &err) < 0 || process_resolve(&pc, &err) < 0)
+	if (prepare(l, sync_fd, &rc, &err) < 0 || process_resolve(&pc, &err) < 0 ||
+	    process_rlimits(&pc, &err) < 0)
 		goto fail;
 	if (sync_send(sync_fd, SYNC_READY, &err) < 0)
 		goto fail;
 	ready = true;
-	if (wait_for_start(l, sync_fd, &err) < 0 ||
+	if (wait_for_start(l, sync_fd, &fifo, &err) < 0 ||
 	    container_hooks(l, SPEC_HOOK_START_CONTAINER, &err) < 0)
 		goto fail;
 	reset_signals();
 	process_exec(&pc, &err);
 fail:
 	sync_send_error(sync_fd, err);
-	/* after create has returned nobody reads the socket: say it here */
+	/* after create has returned nobody reads the socket: `start` reads
+	 * the fifo, and the caller's stderr gets it too */
+	if (fifo >= 0 && write(fifo, err->msg, strlen(err->msg)) < 0)
+		fifo = -1;
 	if (ready && l->fifo_dir_fd >= 0)
 		dprintf(STDERR_FILENO, "berth: %s\n", err->msg);
 	_exit(exit_code_for(err->errnum));

@@ -29,8 +29,7 @@ bool launch_wants_bridge(const struct launch *l)
 {
 	const struct spec_namespace *net = &l->spec->linux.ns[SPEC_NS_NET];
 
-	return net->present && net->path == NULL && l->net != NULL &&
-	       l->net->mode == NETNS_BRIDGE;
+	return net->present && net->path == NULL && l->net != NULL && l->net->mode == NETNS_BRIDGE;
 }
 
 static bool has_runtime_hooks(const struct spec *spec)
@@ -207,7 +206,10 @@ int launch_init(struct launch *l, struct error **err)
 	if (parent_setup(l, err) < 0 || (has_runtime_hooks(l->spec) && runtime_hooks(l, err) < 0) ||
 	    (l->spec->process->terminal &&
 	     sync_expect(l->sync_fd, SYNC_PTY, &l->pty_master, err) < 0) ||
-	    sync_expect(l->sync_fd, SYNC_READY, NULL, err) < 0) {
+	    sync_expect(l->sync_fd, SYNC_READY, NULL, err) < 0 ||
+	    /* the init made its device nodes: from now on the filter holds,
+	     * before any process of the container runs */
+	    cg_devices_attach(l->cg, err) < 0) {
 		launch_abort(l);
 		return -1;
 	}

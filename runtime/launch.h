@@ -22,7 +22,7 @@ struct launch {
 	const struct spec *spec;
 	struct spec_state *state;	 /* id, bundle, annotations: for hooks */
 	const char *rootfs;		 /* absolute host path */
-	const struct cg *cg;		 /* NULL: no cgroup */
+	struct cg *cg;			 /* NULL: no cgroup */
 	const struct netns_request *net; /* NULL or mode none: lo only */
 	int fifo_dir_fd;		 /* O_PATH state dir: wait on exec.fifo; -1: SYNC_START */
 	int lock_fd;			 /* the state dir lock: closed in the child,

@@ -40,11 +40,13 @@ static struct spec *load_saved_spec(struct container *c, struct error **err)
 	return spec_parse(buf, len, err);
 }
 
-/* wait for the writer (the init) to hand over its byte, or to die */
+/* Open the fifo (which lets the waiting init go on) and wait until the
+ * init closes it by exec'ing its process — or writes why it could not. */
 static int open_fifo(struct container *c, int pidfd, struct error **err)
 {
 	cleanup_close int fifo = openat(c->dir_fd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	char byte;
+	char text[1024];
+	ssize_t n;
 
 	if (fifo < 0)
 		return error_set(err, errno, "open exec.fifo");
@@ -57,15 +59,18 @@ static int open_fifo(struct container *c, int pidfd, struct error **err)
 				continue;
 			return error_set(err, errno, "wait for the container init");
 		}
-		if (p[0].revents & POLLIN) {
-			if (read(fifo, &byte, 1) == 1)
-				return 0;
-		}
+		if (p[0].revents & (POLLIN | POLLHUP))
+			break;
+		/* dead before it even opened the fifo */
 		if (p[1].revents & POLLIN)
 			return error_set(err, 0, "container init exited before start");
-		if (p[0].revents & POLLHUP) /* opened and closed with no byte */
-			return error_set(err, 0, "container init failed before start");
 	}
+	n = read(fifo, text, sizeof(text) - 1);
+	if (n > 0) {
+		text[n] = '\0';
+		return error_set(err, 0, "start: %s", text);
+	}
+	return 0;
 }
 
 int rt_start(const struct rt_global *g, const char *id, struct error **err)

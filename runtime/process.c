@@ -117,11 +117,11 @@ static char *home_of(uid_t uid)
 		char *f[7];
 		int n = 0;
 
-		for (char *s2 = NULL, *t = strtok_r(l, ":", &s2); t && n < 7;
-		     t = strtok_r(NULL, ":", &s2))
+		/* strsep, not strtok: fields may be empty (no GECOS) */
+		for (char *rest = l, *t; n < 7 && (t = strsep(&rest, ":")) != NULL;)
 			f[n++] = t;
 		if (n >= 6 && (uid_t)strtoul(f[2], NULL, 10) == uid)
-			return xstrdup(f[5]);
+			return xstrdup(f[5][0] != '\0' ? f[5] : "/");
 	}
 	return xstrdup("/");
 }
@@ -234,6 +234,16 @@ static int apply_rlimits(const struct spec_process *p, struct error **err)
 	return 0;
 }
 
+int process_rlimits(struct proc_ctx *pc, struct error **err)
+{
+	if (pc->rlimits_done)
+		return 0;
+	if (apply_rlimits(pc->proc, err) < 0)
+		return -1;
+	pc->rlimits_done = true;
+	return 0;
+}
+
 static int apply_sched(const struct spec_process *p, struct error **err)
 {
 	if (p->io_priority.set &&
@@ -328,7 +338,7 @@ int process_exec(struct proc_ctx *pc, struct error **err)
 {
 	const struct spec_process *p = pc->proc;
 
-	if (join_keyring(pc->keyring, err) < 0 || apply_rlimits(p, err) < 0 ||
+	if (join_keyring(pc->keyring, err) < 0 || process_rlimits(pc, err) < 0 ||
 	    apply_sched(p, err) < 0)
 		return -1;
 	if (pc->has_personality && personality(pc->personality) < 0)

@@ -15,10 +15,11 @@ struct proc_ctx {
 	const char *keyring;		    /* session keyring name, NULL: keep */
 	bool has_personality;		    /* linux.personality */
 	unsigned long personality;
-	int preserve_fds; /* fds 3..3+n-1 stay open */
-	int listen_fds;	  /* LISTEN_FDS passed on (part of preserve) */
-	char *exe;	  /* set by process_resolve */
-	char **env;	  /* set by process_resolve */
+	int preserve_fds;  /* fds 3..3+n-1 stay open */
+	int listen_fds;	   /* LISTEN_FDS passed on (part of preserve) */
+	bool rlimits_done; /* process_rlimits() already ran */
+	char *exe;	   /* set by process_resolve */
+	char **env;	   /* set by process_resolve */
 };
 
 /* Inside the container's mount namespace (after pivot_root, or after
@@ -31,6 +32,10 @@ int process_resolve(struct proc_ctx *pc, struct error **err);
  * inside the root (no symlink or /proc magic link leads out); called
  * while the root is still writable.  */
 int process_make_cwd(const struct spec_process *proc, bool readonly_root, struct error **err);
+
+/* Apply process.rlimits (the init does it before SYNC_READY, so a limit
+ * the host refuses fails `create` rather than a later `start`).  */
+int process_rlimits(struct proc_ctx *pc, struct error **err);
 
 /* Everything from the keyring to seccomp, then execve().  Returns only
  * on failure.  */

@@ -28,11 +28,12 @@ struct spec_state {
 	size_t n_annotations;
 
 	/* berth's own */
-	uint64_t pid_start; /* /proc/PID/stat field 22 */
-	char *cgroup;	    /* absolute cgroupfs path, or NULL */
-	bool has_userns;    /* init is in a new user namespace */
-	bool sealed;	    /* init runs from a sealed copy of berth */
-	char *net_bridge;   /* bridge lease, or NULL */
+	uint64_t pid_start;  /* /proc/PID/stat field 22 */
+	char *cgroup;	     /* absolute cgroupfs path, or NULL */
+	bool has_userns;     /* init is in a new user namespace */
+	bool sealed;	     /* init runs from a sealed copy of berth */
+	bool no_new_keyring; /* created with --no-new-keyring */
+	char *net_bridge;    /* bridge lease, or NULL */
 	char *net_host_ifname;
 	char *net_address;
 	unsigned int net_prefix;

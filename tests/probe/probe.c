@@ -52,15 +52,18 @@
 
 static const char *ename(int e)
 {
-	static const struct { int e; const char *n; } names[] = {
-		{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { EACCES, "EACCES" },
-		{ EEXIST, "EEXIST" }, { EINVAL, "EINVAL" }, { ENOSYS, "ENOSYS" },
-		{ EROFS, "EROFS" }, { ENOTDIR, "ENOTDIR" }, { EISDIR, "EISDIR" },
-		{ ETXTBSY, "ETXTBSY" }, { EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" },
-		{ EBUSY, "EBUSY" }, { ENXIO, "ENXIO" }, { ENODEV, "ENODEV" },
-		{ ESRCH, "ESRCH" }, { EBADF, "EBADF" }, { ENOTTY, "ENOTTY" },
-		{ ENOSPC, "ENOSPC" }, { EFBIG, "EFBIG" }, { EMFILE, "EMFILE" },
-		{ EOPNOTSUPP, "EOPNOTSUPP" }, { EXDEV, "EXDEV" }, { ELOOP, "ELOOP" },
+	static const struct {
+		int e;
+		const char *n;
+	} names[] = {
+		{EPERM, "EPERM"},	    {ENOENT, "ENOENT"},	  {EACCES, "EACCES"},
+		{EEXIST, "EEXIST"},	    {EINVAL, "EINVAL"},	  {ENOSYS, "ENOSYS"},
+		{EROFS, "EROFS"},	    {ENOTDIR, "ENOTDIR"}, {EISDIR, "EISDIR"},
+		{ETXTBSY, "ETXTBSY"},	    {EAGAIN, "EAGAIN"},	  {ENOMEM, "ENOMEM"},
+		{EBUSY, "EBUSY"},	    {ENXIO, "ENXIO"},	  {ENODEV, "ENODEV"},
+		{ESRCH, "ESRCH"},	    {EBADF, "EBADF"},	  {ENOTTY, "ENOTTY"},
+		{ENOSPC, "ENOSPC"},	    {EFBIG, "EFBIG"},	  {EMFILE, "EMFILE"},
+		{EOPNOTSUPP, "EOPNOTSUPP"}, {EXDEV, "EXDEV"},	  {ELOOP, "ELOOP"},
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -145,7 +148,7 @@ static int burn(long ms)
 
 static int tty(void)
 {
-	struct winsize ws = { 0 };
+	struct winsize ws = {0};
 	const char *name = ttyname(0);
 
 	ioctl(0, TIOCGWINSZ, &ws);
