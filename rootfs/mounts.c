@@ -108,7 +108,37 @@ int rootfs_move_tree(int tree_fd, int target_fd, const char *dest, struct error 
 	return 0;
 }
 
-static int mount_bind(const struct rootfs_ctx *ctx, const struct spec_mount *m, struct error **err)
+/* A bind that asks for shared propagation must join its source's peer
+ * group, so that mounts made on either side reach the other (Kubernetes'
+ * Bidirectional volumes).  A detached open_tree() clone comes out as a
+ * slave of the source, so this one is a classic mount(MS_BIND) onto the
+ * resolved target fd; its options are then set on the mount in place.  */
+static int bind_shared(const struct rootfs_ctx *ctx, const struct spec_mount *m, const char *src,
+		       int src_fd, int target, const struct mount_attr *rec, struct error **err)
+{
+	char to[32], from[32];
+	struct mount_attr top = {0};
+	cleanup_close int mnt = -1;
+
+	if (mount(src_fd >= 0 ? rootfs_fd_path(src_fd, from, sizeof(from)) : src,
+		  rootfs_fd_path(target, to, sizeof(to)), NULL, MS_BIND | (m->flags & MS_REC),
+		  NULL) < 0)
+		return error_set(err, errno, "bind mount '%s' on '%s'", src, m->destination);
+	mnt = rootfs_resolve(ctx->root_fd, m->destination, ROOTFS_NODE_NONE, false, err);
+	if (mnt < 0)
+		return -1;
+	rootfs_flags_to_attr(m->flags, m->clear_flags, &top);
+	if ((top.attr_set || top.attr_clr) && sys_mount_setattr(mnt, "", AT_EMPTY_PATH, &top) < 0)
+		return error_set(err, errno, "set options of bind mount on '%s'", m->destination);
+	if (sys_mount_setattr(mnt, "", AT_EMPTY_PATH | (m->propagation & MS_REC ? AT_RECURSIVE : 0),
+			      (struct mount_attr *)rec) < 0)
+		return error_set(err, errno, "set recursive options of bind mount on '%s'",
+				 m->destination);
+	return 0;
+}
+
+static int mount_bind_fd(const struct rootfs_ctx *ctx, const struct spec_mount *m, int src_fd,
+			 struct error **err)
 {
 	cleanup_free char *src = bind_source(ctx, m);
 	cleanup_close int tree = -1;
@@ -121,7 +151,10 @@ static int mount_bind(const struct rootfs_ctx *ctx, const struct spec_mount *m, 
 		return error_set(err, 0, "bind mount on '%s': no source", m->destination);
 	if (m->flags & MS_REC)
 		flags |= AT_RECURSIVE;
-	tree = sys_open_tree(AT_FDCWD, src, flags | OPEN_TREE_CLOEXEC);
+	if (src_fd >= 0) /* opened before we became the mapped root */
+		tree = sys_open_tree(src_fd, "", flags | AT_EMPTY_PATH | OPEN_TREE_CLOEXEC);
+	else
+		tree = sys_open_tree(AT_FDCWD, src, flags | OPEN_TREE_CLOEXEC);
 	if (tree < 0)
 		return error_set(err, errno, "bind mount '%s' on '%s'", src, m->destination);
 	if (fstat(tree, &st) < 0)
@@ -133,7 +166,8 @@ static int mount_bind(const struct rootfs_ctx *ctx, const struct spec_mount *m, 
 		return error_wrap(err, "bind mount '%s'", src);
 
 	rootfs_flags_to_attr(m->flags, m->clear_flags, &top);
-	if (top.attr_set != 0 || top.attr_clr != 0) {
+	if (top.attr_set != 0 || top.attr_clr != 0 ||
+	    ((m->propagation & MS_SHARED) && (top.attr_set || top.attr_clr))) {
 		if (sys_mount_setattr(tree, "", AT_EMPTY_PATH, &top) < 0)
 			return error_set(err, errno, "set options of bind mount on '%s'",
 					 m->destination);
@@ -143,6 +177,8 @@ static int mount_bind(const struct rootfs_ctx *ctx, const struct spec_mount *m, 
 	atime_whole(&rec);
 	if (m->propagation != 0)
 		rec.propagation = m->propagation & ~(unsigned long)MS_REC;
+	if (m->propagation & MS_SHARED)
+		return bind_shared(ctx, m, src, src_fd, target, &rec, err);
 	if (rec.attr_set != 0 || rec.attr_clr != 0 || rec.propagation != 0) {
 		unsigned int how = AT_EMPTY_PATH;
 
@@ -153,6 +189,26 @@ static int mount_bind(const struct rootfs_ctx *ctx, const struct spec_mount *m, 
 					 m->destination);
 	}
 	return rootfs_move_tree(tree, target, m->destination, err);
+}
+
+static int mount_bind(const struct rootfs_ctx *ctx, const struct spec_mount *m, struct error **err)
+{
+	return mount_bind_fd(ctx, m, -1, err);
+}
+
+int rootfs_open_bind_sources(struct rootfs_ctx *ctx)
+{
+	const struct spec *spec = ctx->spec;
+
+	ctx->bind_src_fds = xcalloc(spec->n_mounts, sizeof(int));
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		cleanup_free char *src =
+			is_bind(&spec->mounts[i]) ? bind_source(ctx, &spec->mounts[i]) : NULL;
+
+		/* a source that cannot be opened fails later, with its path */
+		ctx->bind_src_fds[i] = src != NULL ? open(src, O_PATH | O_CLOEXEC) : -1;
+	}
+	return 0;
 }
 
 /* proc, sysfs and /dev are refused on a symlink: the image must not be
@@ -284,7 +340,8 @@ int rootfs_mount_all(struct rootfs_ctx *ctx, struct error **err)
 		int rc;
 
 		if (is_bind(m))
-			rc = mount_bind(ctx, m, err);
+			rc = mount_bind_fd(ctx, m, ctx->bind_src_fds ? ctx->bind_src_fds[i] : -1,
+					   err);
 		else if (m->type != NULL &&
 			 (strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0))
 			rc = mount_cgroup(ctx, m, err);

@@ -3,6 +3,8 @@
  * Mount list: mounts.c.  Devices: devices.c.  Masks: masks.c.  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -15,18 +17,67 @@
 #include "rootfs/overlay.h"
 #include "rootfs/resolve.h"
 
-/* Propagation of "/" while the root is prepared.  Default rslave: host
- * mount events still reach the container, nothing of ours leaks out.
- * A shared or unbindable root is only applied after pivot_root: shared
- * would make the old root's detach propagate to the host, and an
- * unbindable "/" forbids the bind of the rootfs itself.  */
+/* Propagation of "/" while the root is prepared: rootfsPropagation, or
+ * rslave by default (host mount events still reach the container,
+ * nothing of ours leaks out).  The old root is made a slave before it is
+ * detached (pivot()), so its detach never propagates to the host.  */
 static unsigned long setup_propagation(unsigned long wanted)
 {
-	if (wanted == 0 || (wanted & MS_SHARED))
-		return MS_SLAVE | MS_REC;
-	if (wanted & MS_UNBINDABLE)
-		return MS_PRIVATE | MS_REC;
-	return wanted | MS_REC;
+	return wanted == 0 ? MS_SLAVE | MS_REC : wanted | MS_REC;
+}
+
+/* The mount point of the mount that holds `path` (longest prefix in
+ * mountinfo; mount points there escape space, tab, \n and \ as \ooo).  */
+static char *mount_point_of(const char *path)
+{
+	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
+	char *line = NULL, *best = NULL;
+	size_t cap = 0, best_len = 0;
+
+	while (f != NULL && getline(&line, &cap, f) > 0) {
+		char mp[4096];
+		size_t n = 0;
+		const char *p = line;
+
+		for (int field = 0; field < 4 && p; field++)
+			p = strchr(p, ' ') ? strchr(p, ' ') + 1 : NULL;
+		for (; p && *p && *p != ' ' && n < sizeof(mp) - 1; p++)
+			if (p[0] == '\\' && p[1] && p[2] && p[3]) {
+				mp[n++] =
+					(char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
+				p += 3;
+			} else {
+				mp[n++] = *p;
+			}
+		mp[n] = '\0';
+		if (n >= best_len && strncmp(path, mp, n) == 0 &&
+		    (path[n] == '/' || path[n] == '\0' || n == 1)) {
+			free(best);
+			best = xstrdup(mp);
+			best_len = n;
+		}
+	}
+	free(line);
+	return best;
+}
+
+/* With a shared or unbindable "/", the mount holding the rootfs is made
+ * private, as runc does: pivot_root refuses a shared parent, an
+ * unbindable one cannot be bound, and the container's own mounts under
+ * its root must not propagate out.  Bind mounts that asked for rshared
+ * keep their peers with the host (Kubernetes' Bidirectional volumes).  */
+static int parent_private(const struct rootfs_ctx *ctx, unsigned long prop, struct error **err)
+{
+	cleanup_free char *mp = NULL;
+
+	if (!(prop & (MS_SHARED | MS_UNBINDABLE)))
+		return 0;
+	mp = mount_point_of(ctx->root);
+	if (mp == NULL)
+		return error_set(err, ENOENT, "find the mount holding '%s'", ctx->root);
+	if (mount(NULL, mp, NULL, MS_PRIVATE, NULL) < 0)
+		return error_set(err, errno, "make '%s' private", mp);
+	return 0;
 }
 
 /* upper and work on a tmpfs of this mount namespace: the container's
@@ -60,7 +111,7 @@ int rootfs_prepare(struct rootfs_ctx *ctx, struct error **err)
 	ctx->root_fd = -1;
 	if (mount(NULL, "/", NULL, prop, NULL) < 0)
 		return error_set(err, errno, "rootfs: set propagation of '/'");
-	if (mount_root(ctx, err) < 0)
+	if (parent_private(ctx, prop, err) < 0 || mount_root(ctx, err) < 0)
 		return error_wrap(err, "rootfs");
 	ctx->root_fd = open(ctx->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (ctx->root_fd < 0)
@@ -73,12 +124,21 @@ int rootfs_prepare(struct rootfs_ctx *ctx, struct error **err)
 
 static int pivot(const struct rootfs_ctx *ctx, struct error **err)
 {
+	cleanup_close int old_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (old_root < 0)
+		return error_set(err, errno, "open the old root");
 	if (fchdir(ctx->root_fd) < 0)
 		return error_set(err, errno, "chdir to the rootfs");
 	/* "." "." stacks the old root on top of the new one: no directory
 	 * has to exist in the image for it */
 	if (sys_pivot_root(".", ".") < 0)
 		return error_set(err, errno, "pivot_root '%s'", ctx->root);
+	/* Stand on the old root itself: mount(2) does not follow the mount
+	 * stacked on the cwd (umount2 does), so from the new root "." would
+	 * turn every container mount into a slave, breaking shared ones */
+	if (fchdir(old_root) < 0)
+		return error_set(err, errno, "chdir to the old root");
 	/* make the old root a slave first, or detaching it would unmount
 	 * the host's mounts through shared propagation */
 	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)

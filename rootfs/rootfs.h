@@ -29,9 +29,16 @@ struct rootfs_ctx {
 	const char *cgroup_path;   /* the container's cgroup dir, or NULL */
 	bool userns;		   /* in a new user namespace: no mknod, fallbacks */
 	bool no_pivot;
-	bool console; /* make /dev/console a mount point for the pty */
-	int root_fd;  /* set by rootfs_prepare: O_PATH fd of the root */
+	bool console;	   /* make /dev/console a mount point for the pty */
+	int root_fd;	   /* set by rootfs_prepare: O_PATH fd of the root */
+	int *bind_src_fds; /* per mount: its bind source opened early, or -1 */
 };
+
+/* In a new user namespace, open every bind mount's source first, while
+ * the init still has its caller's access to the host's paths: the mapped
+ * root it becomes may not be allowed to walk to them (a 0700 directory of
+ * the caller's).  The fds point into the init's own mount namespace.  */
+int rootfs_open_bind_sources(struct rootfs_ctx *ctx);
 
 int rootfs_prepare(struct rootfs_ctx *ctx, struct error **err);
 int rootfs_pivot(struct rootfs_ctx *ctx, struct error **err);

@@ -230,6 +230,8 @@ _Noreturn void init_main(struct launch *l, int sync_fd)
 	 * process group on the host */
 	setsid();
 	umask(0);
+	if (rc.userns)
+		rootfs_open_bind_sources(&rc);
 	if (prepare(l, sync_fd, &rc, &err) < 0 || process_resolve(&pc, &err) < 0 ||
 	    process_rlimits(&pc, &err) < 0)
 		goto fail;
