@@ -19,6 +19,7 @@ static const char *const step_names[SYNC_STEP_MAX] = {
 	[SYNC_COMMIT] = "commit",
 	[SYNC_COMMITTED] = "committed",
 	[SYNC_START] = "start",
+	[SYNC_PID] = "pid",
 	[SYNC_ERROR] = "error",
 };
 

@@ -45,6 +45,7 @@ enum sync_step {
 	SYNC_COMMIT,
 	SYNC_COMMITTED,
 	SYNC_START,
+	SYNC_PID, /* exec into another user ns: the process's pid */
 	SYNC_ERROR,
 	SYNC_STEP_MAX
 };

@@ -97,7 +97,7 @@ int console_send(const char *path, int master, struct error **err)
 	return 0;
 }
 
-static void copy_winsize(int from, int to)
+void console_copy_winsize(int from, int to)
 {
 	struct winsize ws;
 
@@ -147,7 +147,7 @@ int console_proxy(int master, const struct wait_ctx *w, int *status, enum wait_e
 		raw = saved;
 		cfmakeraw(&raw);
 		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
-		copy_winsize(STDIN_FILENO, master);
+		console_copy_winsize(STDIN_FILENO, master);
 	}
 	for (;;) {
 		struct pollfd p[4] = {
@@ -192,7 +192,7 @@ int console_proxy(int master, const struct wait_ctx *w, int *status, enum wait_e
 				rc = 0;
 				break;
 			}
-			copy_winsize(STDIN_FILENO, master);
+			console_copy_winsize(STDIN_FILENO, master);
 		}
 	}
 	if (is_tty)

@@ -23,6 +23,10 @@ int console_setup(const struct spec_process *p, bool console_mount, struct error
  * sendmsg, one SCM_RIGHTS fd, the pty name as payload (as runc does).  */
 int console_send(const char *path, int master, struct error **err);
 
+/* Give `to` (a pty master) the window size of `from` (the caller's
+ * terminal); the kernel signals SIGWINCH only when the size changes.  */
+void console_copy_winsize(int from, int to);
+
 struct wait_ctx;
 enum wait_end;
 

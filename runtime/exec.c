@@ -43,6 +43,7 @@ struct exec_ctx {
 	int init_pidfd;
 	int join_flags; /* namespaces that differ from ours */
 	bool no_new_keyring;
+	bool two_step; /* another user namespace: see two_step() */
 	pid_t pid;
 	int pidfd;
 	int sync_fd;
@@ -178,12 +179,54 @@ static int load(struct exec_ctx *x, const struct rt_global *g, struct error **er
 	return 0;
 }
 
+/* Another user namespace: berth (maybe unprivileged) cannot enter the
+ * pid namespace "for children" itself, as joining one needs
+ * CAP_SYS_ADMIN in the caller's own user namespace.  So the child joins
+ * every namespace at once (the kernel takes the user one first) and
+ * forks the real process with CLONE_PARENT: born in the container's pid
+ * namespace, and still berth's own child to wait for.  It reports the
+ * pid (SYNC_PTY/READY then come from the process itself) and leaves.  */
+static int two_step(struct exec_ctx *x, int sync_fd, struct error **err)
+{
+	struct clone_args args = {.flags = CLONE_PARENT, .exit_signal = 0};
+	int go[2];
+	char c;
+	pid_t pid;
+
+	if (setns(x->init_pidfd, x->join_flags) < 0)
+		return error_set(err, errno, "join the container's namespaces");
+	if (x->cg != NULL) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)cg_dirfd(x->cg);
+	}
+	/* the process waits until its pid is sent: berth expects it first */
+	if (pipe2(go, O_CLOEXEC) < 0)
+		return error_set(err, errno, "pipe");
+	pid = sys_clone3(&args);
+	if (pid < 0)
+		return error_set(err, errno, "clone3 into the container's pid namespace");
+	if (pid == 0) {
+		close(go[1]);
+		while (read(go[0], &c, 1) < 0 && errno == EINTR)
+			;
+		close(go[0]);
+		return 1; /* the process: go on */
+	}
+	if (sync_send_value(sync_fd, SYNC_PID, pid, err) < 0)
+		return -1;
+	_exit(0);
+}
+
 static int child_setup(struct exec_ctx *x, int sync_fd, struct proc_ctx *pc, struct error **err)
 {
 	int flags = x->join_flags & ~CLONE_NEWPID;
 
-	if (flags != 0 && setns(x->init_pidfd, flags) < 0)
+	if (x->two_step) {
+		if (two_step(x, sync_fd, err) < 0)
+			return -1;
+	} else if (flags != 0 && setns(x->init_pidfd, flags) < 0) {
 		return error_set(err, errno, "join the container's namespaces");
+	}
 	if (x->proc.terminal) {
 		cleanup_close int master = console_setup(&x->proc, false, err);
 
@@ -226,6 +269,25 @@ static _Noreturn void exec_child(struct exec_ctx *x, int sync_fd)
 	_exit(err->errnum == ENOENT ? 127 : err->errnum == EACCES ? 126 : 1);
 }
 
+/* two-step: the intermediate child hands over the process's pid */
+static int adopt(struct exec_ctx *x, struct error **err)
+{
+	int64_t pid = 0;
+	int rc = sync_expect_value(x->sync_fd, SYNC_PID, &pid, err);
+
+	waitpid(x->pid, NULL, 0); /* the intermediate exits either way */
+	close(x->pidfd);
+	x->pidfd = -1;
+	x->pid = -1;
+	if (rc < 0)
+		return -1;
+	x->pid = (pid_t)pid;
+	x->pidfd = sys_pidfd_open(x->pid, 0);
+	if (x->pidfd < 0)
+		return error_set(err, errno, "pidfd of the exec'd process");
+	return 0;
+}
+
 static int spawn(struct exec_ctx *x, struct error **err)
 {
 	struct clone_args args = {
@@ -238,7 +300,7 @@ static int spawn(struct exec_ctx *x, struct error **err)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return error_set(err, errno, "socketpair");
 	x->sync_fd = sv[0];
-	if (x->cg != NULL) {
+	if (x->cg != NULL && !x->two_step) {
 		args.flags |= CLONE_INTO_CGROUP;
 		args.cgroup = (uint64_t)cg_dirfd(x->cg);
 	}
@@ -250,6 +312,8 @@ static int spawn(struct exec_ctx *x, struct error **err)
 	close(sv[1]);
 	if (x->pid < 0)
 		return error_set(err, errno, "clone3");
+	if (x->two_step && adopt(x, err) < 0)
+		return -1;
 	if ((x->proc.terminal && sync_expect(x->sync_fd, SYNC_PTY, &x->pty_master, err) < 0) ||
 	    sync_expect(x->sync_fd, SYNC_READY, NULL, err) < 0 ||
 	    sync_expect_eof(x->sync_fd, err) < 0) {
@@ -322,7 +386,8 @@ int rt_exec(const struct rt_global *g, const struct rt_exec_opts *o, int *exit_s
 		goto out;
 	/* the lock is only needed to read a consistent state */
 	container_close(&x.c);
-	if ((x.join_flags & CLONE_NEWPID) && setns(x.init_pidfd, CLONE_NEWPID) < 0) {
+	x.two_step = (x.join_flags & CLONE_NEWUSER) != 0;
+	if (!x.two_step && (x.join_flags & CLONE_NEWPID) && setns(x.init_pidfd, CLONE_NEWPID) < 0) {
 		error_set(err, errno, "join the container's pid namespace");
 		goto out;
 	}

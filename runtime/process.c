@@ -165,9 +165,13 @@ int process_make_cwd(const struct spec_process *proc, bool readonly_root, struct
 	 * Created even under root.readonly, as runc does: the read-only
 	 * remount comes after, and images rely on WORKDIR being made. */
 	(void)readonly_root;
+	struct stat st;
+
 	fd = rootfs_resolve(root, proc->cwd, ROOTFS_NODE_DIR, false, err);
 	if (fd < 0)
-		return error_wrap(err, "process.cwd '%s'", proc->cwd);
+		return error_set(err, (*err)->errnum, "process.cwd '%s'", proc->cwd);
+	if (fstat(fd, &st) == 0 && !S_ISDIR(st.st_mode))
+		return error_set(err, ENOTDIR, "process.cwd '%s'", proc->cwd);
 	return 0;
 }
 
@@ -185,7 +189,7 @@ static int enter_cwd(const char *cwd, struct error **err)
 		return error_set(err, errno, "open '/'");
 	fd = rootfs_open(root, cwd, O_PATH | O_DIRECTORY, err);
 	if (fd < 0)
-		return error_wrap(err, "process.cwd '%s'", cwd);
+		return error_set(err, (*err)->errnum, "process.cwd '%s'", cwd);
 	if (fchdir(fd) < 0)
 		return error_set(err, errno, "process.cwd '%s'", cwd);
 	if (getcwd(buf, sizeof(buf)) == NULL || buf[0] != '/')

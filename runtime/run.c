@@ -140,6 +140,10 @@ static int write_stats(const char *path, const struct outcome *out, struct error
 
 static int start_and_wait(struct creation *cr, int sigfd, struct outcome *out, struct error **err)
 {
+	/* the caller's terminal size before the process runs: set later, it
+	 * would reach the process as a spurious SIGWINCH */
+	if (cr->l.pty_master >= 0 && cr->o->console_socket == NULL)
+		console_copy_winsize(STDIN_FILENO, cr->l.pty_master);
 	if (launch_start(&cr->l, err) < 0) {
 		creation_rollback(cr);
 		return -1;
