@@ -25,7 +25,7 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wvla -Wformat=2 -Wpointer-arith \
 	-Wstrict-prototypes -Wmissing-prototypes -Wundef -Wcast-align \
 	-Werror=implicit-function-declaration -Wno-unused-parameter
 HARDEN := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE -fno-strict-aliasing
-ALL_CFLAGS = -std=gnu11 $(WARN) $(HARDEN) -I. $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+ALL_CFLAGS = -std=c11 $(WARN) $(HARDEN) -I. $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now,--as-needed $(LDFLAGS) $(EXTRA_LDFLAGS)
 
 LIB_SRCS := $(sort $(wildcard core/*.c spec/*.c namespaces/*.c rootfs/*.c \
@@ -42,8 +42,10 @@ COMMIT  := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 .PHONY: all
 all: $(BIN)
 
+# by rename: a created container's init runs the old binary ("text file
+# busy" for cp), and a rename also never leaves a half-written berth
 $(BIN): $(BUILD)/berth
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/berth: $(CMD_OBJS) $(BUILD)/libberth.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(CMD_OBJS) $(BUILD)/libberth.a $(PKG_LIBS)
@@ -52,10 +54,18 @@ $(BUILD)/libberth.a: $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+
 $(BUILD)/%.o: %.c $(BUILD)/flags
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -DBERTH_VERSION='"$(VERSION)"' -DBERTH_COMMIT='"$(COMMIT)"' \
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -DBERTH_VERSION='"$(VERSION)"' -DBERTH_COMMIT='"$(COMMIT)"' \
 		-MMD -MP -c -o $@ $<
+
+# -std=c11, not gnu11: gnu11 predefines the macro `linux`, which is the
+# name of struct spec's linux member.  GNU extensions stay available
+# through _GNU_SOURCE, defined at the top of each .c file.
 
 # rebuild everything when the flags change (e.g. switching to the asan build)
 $(BUILD)/flags: FORCE
@@ -77,7 +87,8 @@ deps:
 	./scripts/deps.sh
 
 # ---- tests --------------------------------------------------------------
-.PHONY: unit
+.PHONY: unit unit-build
+unit-build: $(UNIT_BINS)
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 

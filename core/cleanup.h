@@ -61,17 +61,17 @@ static inline void strvfreep(char ***v)
 #define cleanup_closedir __attribute__((cleanup(closedirp)))
 #define cleanup_strv	 __attribute__((cleanup(strvfreep)))
 
-#define steal_fd(fd)                                                           \
-	({                                                                     \
-		int _f = (fd);                                                 \
-		(fd) = -1;                                                     \
-		_f;                                                            \
+#define steal_fd(fd)                                                                               \
+	({                                                                                         \
+		int _f = (fd);                                                                     \
+		(fd) = -1;                                                                         \
+		_f;                                                                                \
 	})
-#define steal_ptr(p)                                                           \
-	({                                                                     \
-		__typeof__(p) _p = (p);                                        \
-		(p) = NULL;                                                    \
-		_p;                                                            \
+#define steal_ptr(p)                                                                               \
+	({                                                                                         \
+		__typeof__(p) _p = (p);                                                            \
+		(p) = NULL;                                                                        \
+		_p;                                                                                \
 	})
 
 #endif

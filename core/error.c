@@ -29,11 +29,14 @@ static struct error *error_alloc(struct error **err)
 
 int error_set(struct error **err, int errnum, const char *fmt, ...)
 {
-	struct error *e = error_alloc(err);
+	struct error *e;
 	char *text = NULL, *full = NULL;
 	va_list ap;
 	int n;
 
+	if (err == NULL) /* the caller does not want the details */
+		return -1;
+	e = error_alloc(err);
 	va_start(ap, fmt);
 	n = vasprintf(&text, fmt, ap);
 	va_end(ap);
@@ -53,11 +56,14 @@ int error_set(struct error **err, int errnum, const char *fmt, ...)
 
 int error_wrap(struct error **err, const char *fmt, ...)
 {
-	struct error *e = error_alloc(err);
+	struct error *e;
 	char *prefix = NULL, *full = NULL;
 	va_list ap;
 	int n;
 
+	if (err == NULL)
+		return -1;
+	e = error_alloc(err);
 	va_start(ap, fmt);
 	n = vasprintf(&prefix, fmt, ap);
 	va_end(ap);
@@ -77,12 +83,14 @@ int error_wrap(struct error **err, const char *fmt, ...)
 
 int error_from_text(struct error **err, int errnum, const char *text)
 {
-	struct error *e = error_alloc(err);
 	char *dup = strdup(text);
 
-	msg_free(e->msg);
-	e->msg = dup != NULL ? dup : oom_text;
-	e->errnum = errnum;
+	error_alloc(err);
+	msg_free((*err)->msg);
+	(*err)->msg = dup != NULL ? dup : oom_text;
+	(*err)->errnum = errnum;
+	/* dup now belongs to *err, which the caller frees */
+	// cppcheck-suppress memleak
 	return -1;
 }
 

@@ -8,19 +8,19 @@
 #define BERTH_CORE_ERROR_H
 
 struct error {
-	int errnum;	/* errno of the root cause, 0 when there is none */
-	char *msg;	/* full text, owned */
+	int errnum; /* errno of the root cause, 0 when there is none */
+	char *msg;  /* full text, owned */
 };
 
 /* Fill *err (freeing what it held) with the formatted text, followed by
- * ": strerror(errnum)" when errnum != 0.  Always returns -1.  */
+ * ": strerror(errnum)" when errnum != 0.  Always returns -1.  A NULL err
+ * means the caller does not want the details: nothing is recorded.  */
 int error_set(struct error **err, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* Prefix the message in *err with "<formatted>: ".  Keeps errnum.  Returns -1.
  * With no error in *err it creates one, so a wrap can never lose a failure. */
-int error_wrap(struct error **err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int error_wrap(struct error **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Build an error from a message received from another process (sync
  * protocol): the text is taken as is, errnum kept for the exit status.  */

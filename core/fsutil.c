@@ -12,8 +12,7 @@
 #include "core/cleanup.h"
 #include "core/fsutil.h"
 
-int read_file_at(int dirfd, const char *path, char **buf, size_t *len,
-		 struct error **err)
+int read_file_at(int dirfd, const char *path, char **buf, size_t *len, struct error **err)
 {
 	cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	cleanup_free char *data = NULL;
@@ -31,8 +30,7 @@ int read_file_at(int dirfd, const char *path, char **buf, size_t *len,
 			char *bigger = realloc(data, cap * 2);
 
 			if (bigger == NULL)
-				return error_set(err, ENOMEM, "read '%s'",
-						 path);
+				return error_set(err, ENOMEM, "read '%s'", path);
 			data = bigger;
 			cap *= 2;
 		}
@@ -67,11 +65,9 @@ static int write_all_fd(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-int write_file_at(int dirfd, const char *path, const char *buf, size_t len,
-		  struct error **err)
+int write_file_at(int dirfd, const char *path, const char *buf, size_t len, struct error **err)
 {
-	cleanup_close int fd =
-		openat(dirfd, path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	cleanup_close int fd = openat(dirfd, path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 
 	if (fd < 0)
 		return error_set(err, errno, "open '%s'", path);
@@ -80,21 +76,19 @@ int write_file_at(int dirfd, const char *path, const char *buf, size_t len,
 	return 0;
 }
 
-int write_str_at(int dirfd, const char *path, const char *s,
-		 struct error **err)
+int write_str_at(int dirfd, const char *path, const char *s, struct error **err)
 {
 	return write_file_at(dirfd, path, s, strlen(s), err);
 }
 
-int atomic_write_at(int dirfd, const char *name, const char *buf, size_t len,
-		    mode_t mode, struct error **err)
+int atomic_write_at(int dirfd, const char *name, const char *buf, size_t len, mode_t mode,
+		    struct error **err)
 {
 	char tmp[256];
 	cleanup_close int fd = -1;
 
 	snprintf(tmp, sizeof(tmp), ".%s.%d.tmp", name, (int)getpid());
-	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		    mode);
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0)
 		return error_set(err, errno, "create '%s'", tmp);
 	if (write_all_fd(fd, buf, len) < 0) {
@@ -139,33 +133,33 @@ static int remove_children(int dfd, dev_t dev, struct error **err)
 		return error_set(err, errno, "opendir");
 	}
 	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		if (de->d_type == DT_DIR) {
 			struct stat st;
 			int sub = openat(dirfd(d), de->d_name,
-					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-						 O_CLOEXEC);
+					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+			/* overlayfs leaves work/work with mode 000: an owner
+			 * without CAP_DAC_OVERRIDE (rootless) must open it up */
+			if (sub < 0 && errno == EACCES &&
+			    fchmodat(dirfd(d), de->d_name, 0700, 0) == 0)
+				sub = openat(dirfd(d), de->d_name,
+					     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 			if (sub < 0)
-				return error_set(err, errno, "open '%s'",
-						 de->d_name);
+				return error_set(err, errno, "open '%s'", de->d_name);
 			/* never descend into a mount point */
 			if (fstat(sub, &st) < 0 || st.st_dev != dev) {
 				close(sub);
-				return error_set(err, EBUSY, "remove '%s'",
-						 de->d_name);
+				return error_set(err, EBUSY, "remove '%s'", de->d_name);
 			}
 			if (remove_children(sub, dev, err) < 0)
 				return error_wrap(err, "%s", de->d_name);
 			if (unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) < 0)
-				return error_set(err, errno, "rmdir '%s'",
-						 de->d_name);
-		} else if (unlinkat(dirfd(d), de->d_name, 0) < 0 &&
-			   errno != ENOENT) {
-			return error_set(err, errno, "unlink '%s'",
-					 de->d_name);
+				return error_set(err, errno, "rmdir '%s'", de->d_name);
+		} else if (unlinkat(dirfd(d), de->d_name, 0) < 0 && errno != ENOENT) {
+			return error_set(err, errno, "unlink '%s'", de->d_name);
 		}
 	}
 	return 0;
@@ -186,8 +180,7 @@ int remove_tree_at(int dirfd, const char *name, struct error **err)
 			return error_set(err, errno, "unlink '%s'", name);
 		return 0;
 	}
-	dfd = openat(dirfd, name,
-		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	dfd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dfd < 0)
 		return error_set(err, errno, "open '%s'", name);
 	if (remove_children(dfd, st.st_dev, err) < 0)

@@ -11,21 +11,18 @@
 
 /* Read a whole file (relative to dirfd, or AT_FDCWD) into a NUL-terminated
  * buffer.  Files in /proc and cgroupfs report size 0: read until EOF.  */
-int read_file_at(int dirfd, const char *path, char **buf, size_t *len,
-		 struct error **err);
+int read_file_at(int dirfd, const char *path, char **buf, size_t *len, struct error **err);
 
 /* Write `len` bytes to an existing file (cgroup, /proc, sysctl files):
  * O_WRONLY|O_TRUNC, no create.  */
-int write_file_at(int dirfd, const char *path, const char *buf, size_t len,
-		  struct error **err);
-int write_str_at(int dirfd, const char *path, const char *s,
-		 struct error **err);
+int write_file_at(int dirfd, const char *path, const char *buf, size_t len, struct error **err);
+int write_str_at(int dirfd, const char *path, const char *s, struct error **err);
 
 /* Replace dirfd/name atomically: write a temp file in the same directory,
  * fsync is skipped on purpose (state files are recreated on reboot),
  * then rename over the target.  Readers see the old or the new file.  */
-int atomic_write_at(int dirfd, const char *name, const char *buf, size_t len,
-		    mode_t mode, struct error **err);
+int atomic_write_at(int dirfd, const char *name, const char *buf, size_t len, mode_t mode,
+		    struct error **err);
 
 /* mkdir -p with `mode` for created components; existing dirs are fine. */
 int mkdir_p(const char *path, mode_t mode, struct error **err);

@@ -150,21 +150,11 @@ static void put_escaped(struct jsonw *w, const char *s)
 		char esc[8];
 
 		switch (*p) {
-		case '"':
-			puts_(w, "\\\"");
-			break;
-		case '\\':
-			puts_(w, "\\\\");
-			break;
-		case '\n':
-			puts_(w, "\\n");
-			break;
-		case '\r':
-			puts_(w, "\\r");
-			break;
-		case '\t':
-			puts_(w, "\\t");
-			break;
+		case '"': puts_(w, "\\\""); break;
+		case '\\': puts_(w, "\\\\"); break;
+		case '\n': puts_(w, "\\n"); break;
+		case '\r': puts_(w, "\\r"); break;
+		case '\t': puts_(w, "\\t"); break;
 		default:
 			if (*p < 0x20) {
 				snprintf(esc, sizeof(esc), "\\u%04x", *p);

@@ -26,12 +26,12 @@ void jsonw_obj_close(struct jsonw *w);
 void jsonw_arr_open(struct jsonw *w);
 void jsonw_arr_close(struct jsonw *w);
 void jsonw_key(struct jsonw *w, const char *key);
-void jsonw_str(struct jsonw *w, const char *s);	/* NULL writes null */
+void jsonw_str(struct jsonw *w, const char *s); /* NULL writes null */
 void jsonw_int(struct jsonw *w, int64_t v);
 void jsonw_uint(struct jsonw *w, uint64_t v);
 void jsonw_bool(struct jsonw *w, bool v);
 void jsonw_null(struct jsonw *w);
-void jsonw_raw(struct jsonw *w, const char *text);	/* no comma logic */
+void jsonw_raw(struct jsonw *w, const char *text); /* no comma logic */
 
 /* key + value shorthands */
 void jsonw_kv_str(struct jsonw *w, const char *key, const char *s);

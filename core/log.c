@@ -13,10 +13,12 @@
 #include "core/log.h"
 
 static struct {
-	int fd;	/* -1: no --log */
+	int fd; /* -1: no --log */
 	bool json;
 	bool debug;
-} logger = { .fd = -1 };
+	char *pending; /* JSON lines held until the command ends */
+	size_t pending_len;
+} logger = {.fd = -1};
 
 int log_open(const char *path, bool json, bool debug, struct error **err)
 {
@@ -31,11 +33,30 @@ int log_open(const char *path, bool json, bool debug, struct error **err)
 	return 0;
 }
 
+static void write_all(int fd, const char *buf, size_t len);
+
+/* A command that ends well writes the lines it held back; see emit(). */
 void log_close(void)
 {
+	if (logger.fd >= 0 && logger.pending != NULL)
+		write_all(logger.fd, logger.pending, logger.pending_len);
+	free(logger.pending);
+	logger.pending = NULL;
+	logger.pending_len = 0;
 	if (logger.fd >= 0)
 		close(logger.fd);
 	logger.fd = -1;
+}
+
+static void hold(const char *line, size_t len)
+{
+	char *more = realloc(logger.pending, logger.pending_len + len);
+
+	if (more == NULL)
+		return;
+	memcpy(more + logger.pending_len, line, len);
+	logger.pending = more;
+	logger.pending_len += len;
 }
 
 bool log_debug_enabled(void)
@@ -58,14 +79,10 @@ void log_rfc3339_now(char *buf, unsigned long size)
 static const char *level_name(enum log_level level)
 {
 	switch (level) {
-	case LOG_DEBUG:
-		return "debug";
-	case LOG_INFO:
-		return "info";
-	case LOG_WARN:
-		return "warning";
-	default:
-		return "error";
+	case LOG_DEBUG: return "debug";
+	case LOG_INFO: return "info";
+	case LOG_WARN: return "warning";
+	default: return "error";
 	}
 }
 
@@ -83,6 +100,29 @@ static void write_all(int fd, const char *buf, size_t len)
 	}
 }
 
+/* logrus' text format quotes the message: " and \\ escaped */
+static char *quoted(const char *msg)
+{
+	size_t n = 0;
+	char *out, *o;
+
+	for (const char *p = msg; *p; p++)
+		n += (*p == '"' || *p == '\\' || *p == '\n') ? 2 : 1;
+	out = malloc(n + 1);
+	if (out == NULL)
+		return NULL;
+	for (o = out; *msg; msg++) {
+		if (*msg == '"' || *msg == '\\' || *msg == '\n')
+			*o++ = '\\';
+		*o++ = *msg == '\n' ? 'n' : *msg;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* In JSON, a failed command must leave exactly one object in the file
+ * (podman parses it as one): lines other than the final error are held
+ * back, and written only if the command ends without one.  */
 static void emit(int fd, enum log_level level, const char *msg, bool json)
 {
 	char now[48];
@@ -97,16 +137,20 @@ static void emit(int fd, enum log_level level, const char *msg, bool json)
 		jsonw_kv_str(w, "time", now);
 		jsonw_obj_close(w);
 		jsonw_raw(w, "\n");
-		write_all(fd, jsonw_buf(w), jsonw_len(w));
+		if (level == LOG_ERROR)
+			write_all(fd, jsonw_buf(w), jsonw_len(w));
+		else
+			hold(jsonw_buf(w), jsonw_len(w));
 		jsonw_free(w);
 	} else {
-		char *line = NULL;
-		int n = asprintf(&line, "%s level=%s msg=\"%s\"\n", now,
-				 level_name(level), msg);
+		char *line = NULL, *q = quoted(msg);
+		int n = asprintf(&line, "%s level=%s msg=\"%s\"\n", now, level_name(level),
+				 q != NULL ? q : "");
 
 		if (n > 0)
 			write_all(fd, line, (size_t)n);
 		free(line);
+		free(q);
 	}
 }
 
@@ -126,15 +170,21 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	if (logger.fd >= 0)
 		emit(logger.fd, level, msg, logger.json);
 	else if (level != LOG_DEBUG || logger.debug)
-		dprintf(STDERR_FILENO, "berth: %s: %s\n", level_name(level),
-			msg);
+		dprintf(STDERR_FILENO, "berth: %s: %s\n", level_name(level), msg);
 	free(msg);
 }
 
 void log_final_error(const struct error *err)
 {
-	const char *msg = err != NULL && err->msg != NULL ? err->msg :
-							    "unknown error";
+	const char *msg = err != NULL && err->msg != NULL ? err->msg : "unknown error";
+
+	/* the held-back lines go to stderr instead: the file gets one object */
+	if (logger.pending != NULL && logger.json) {
+		write_all(STDERR_FILENO, logger.pending, logger.pending_len);
+		free(logger.pending);
+		logger.pending = NULL;
+		logger.pending_len = 0;
+	}
 
 	if (logger.fd >= 0)
 		emit(logger.fd, LOG_ERROR, msg, logger.json);

@@ -20,15 +20,14 @@ int log_open(const char *path, bool json, bool debug, struct error **err);
 void log_close(void);
 bool log_debug_enabled(void);
 
-void log_msg(enum log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-#define log_debug(...)                                                         \
-	do {                                                                   \
-		if (log_debug_enabled())                                       \
-			log_msg(LOG_DEBUG, __VA_ARGS__);                       \
+#define log_debug(...)                                                                             \
+	do {                                                                                       \
+		if (log_debug_enabled())                                                           \
+			log_msg(LOG_DEBUG, __VA_ARGS__);                                           \
 	} while (0)
-#define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
+#define log_warn(...)  log_msg(LOG_WARN, __VA_ARGS__)
 #define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)
 
 /* RFC3339 UTC with nanoseconds into buf (at least 40 bytes) */

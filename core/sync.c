@@ -16,6 +16,8 @@ static const char *const step_names[SYNC_STEP_MAX] = {
 	[SYNC_RUNTIME_HOOKS_DONE] = "runtime-hooks-done",
 	[SYNC_PTY] = "pty",
 	[SYNC_READY] = "ready",
+	[SYNC_COMMIT] = "commit",
+	[SYNC_COMMITTED] = "committed",
 	[SYNC_START] = "start",
 	[SYNC_ERROR] = "error",
 };
@@ -27,15 +29,14 @@ const char *sync_step_name(enum sync_step step)
 	return step_names[step];
 }
 
-static ssize_t send_msg(int fd, const struct sync_msg *msg, size_t len,
-			int payload_fd)
+static ssize_t send_msg(int fd, const struct sync_msg *msg, size_t len, int payload_fd)
 {
-	struct iovec iov = { .iov_base = (void *)msg, .iov_len = len };
+	struct iovec iov = {.iov_base = (void *)msg, .iov_len = len};
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} ctl;
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
 	ssize_t n;
 
 	if (payload_fd >= 0) {
@@ -67,22 +68,28 @@ int sync_send(int fd, enum sync_step step, struct error **err)
 	return sync_send_fd(fd, step, -1, err);
 }
 
-int sync_send_fd(int fd, enum sync_step step, int payload_fd,
-		 struct error **err)
+int sync_send_value(int fd, enum sync_step step, int64_t value, struct error **err)
 {
-	struct sync_msg msg = { .step = step };
+	struct sync_msg msg = {.step = step, .value = value};
+
+	if (send_msg(fd, &msg, msg_len(&msg), -1) < 0)
+		return error_set(err, errno, "sync: send %s", sync_step_name(step));
+	return 0;
+}
+
+int sync_send_fd(int fd, enum sync_step step, int payload_fd, struct error **err)
+{
+	struct sync_msg msg = {.step = step};
 
 	if (send_msg(fd, &msg, msg_len(&msg), payload_fd) < 0)
-		return error_set(err, errno, "sync: send %s",
-				 sync_step_name(step));
+		return error_set(err, errno, "sync: send %s", sync_step_name(step));
 	return 0;
 }
 
 void sync_send_error(int fd, const struct error *cause)
 {
-	struct sync_msg msg = { .step = SYNC_ERROR };
-	const char *text = cause != NULL && cause->msg != NULL ? cause->msg :
-								 "unknown error";
+	struct sync_msg msg = {.step = SYNC_ERROR};
+	const char *text = cause != NULL && cause->msg != NULL ? cause->msg : "unknown error";
 
 	msg.errnum = cause != NULL ? cause->errnum : 0;
 	strncpy(msg.text, text, sizeof(msg.text) - 1);
@@ -91,7 +98,7 @@ void sync_send_error(int fd, const struct error *cause)
 
 static ssize_t recv_msg(int fd, struct sync_msg *msg, int *fd_out)
 {
-	struct iovec iov = { .iov_base = msg, .iov_len = sizeof(*msg) };
+	struct iovec iov = {.iov_base = msg, .iov_len = sizeof(*msg)};
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
@@ -126,7 +133,7 @@ static ssize_t recv_msg(int fd, struct sync_msg *msg, int *fd_out)
 	return n;
 }
 
-int sync_expect(int fd, enum sync_step want, int *fd_out, struct error **err)
+static int expect(int fd, enum sync_step want, int *fd_out, int64_t *value, struct error **err)
 {
 	struct sync_msg msg;
 	ssize_t n;
@@ -135,21 +142,30 @@ int sync_expect(int fd, enum sync_step want, int *fd_out, struct error **err)
 		*fd_out = -1;
 	n = recv_msg(fd, &msg, fd_out);
 	if (n < 0)
-		return error_set(err, errno, "sync: wait for %s",
-				 sync_step_name(want));
+		return error_set(err, errno, "sync: wait for %s", sync_step_name(want));
 	if (n == 0)
-		return error_set(err, 0, "sync: peer exited before %s",
-				 sync_step_name(want));
+		return error_set(err, 0, "sync: peer exited before %s", sync_step_name(want));
 	if (msg.step == SYNC_ERROR)
 		return error_from_text(err, msg.errnum, msg.text);
 	if (msg.step != (uint32_t)want) {
 		if (fd_out != NULL && *fd_out >= 0)
 			close(steal_fd(*fd_out));
-		return error_set(err, 0, "sync: expected %s, got %s",
-				 sync_step_name(want),
+		return error_set(err, 0, "sync: expected %s, got %s", sync_step_name(want),
 				 sync_step_name((enum sync_step)msg.step));
 	}
+	if (value != NULL)
+		*value = msg.value;
 	return 0;
+}
+
+int sync_expect(int fd, enum sync_step want, int *fd_out, struct error **err)
+{
+	return expect(fd, want, fd_out, NULL, err);
+}
+
+int sync_expect_value(int fd, enum sync_step want, int64_t *value, struct error **err)
+{
+	return expect(fd, want, NULL, value, err);
 }
 
 int sync_expect_eof(int fd, struct error **err)

@@ -14,10 +14,17 @@
  *     <--- SYNC_PTY          (pty master, SCM_RIGHTS)          ----   run -t only
  *     <--- SYNC_READY        (pivoted, process resolved,       ----
  *                             waiting for start)
- *     ---- SYNC_START        (run: go on without the fifo)     ---->
+ *     ---- SYNC_COMMIT       (create: state saved; the init    ---->
+ *                             may outlive berth and waits on
+ *                             exec.fifo)
+ *     <--- SYNC_COMMITTED    (create: the init no longer dies  ----
+ *                             with berth; berth may exit)
+ *     ---- SYNC_START        (run: state saved, go on at once) ---->
  *     <--- EOF               (exec succeeded: the socket is close-on-exec)
  *
  * exec into a running container uses the same steps minus the hooks.
+ * Until COMMIT or START the init dies with berth (PR_SET_PDEATHSIG): a
+ * berth killed before it recorded the init can leave no orphan behind.
  * Either side may send SYNC_ERROR {errnum, text} instead of its next step;
  * the receiver then fails with that text.  The child never prints: its
  * errors travel here and it calls _exit().  */
@@ -35,6 +42,8 @@ enum sync_step {
 	SYNC_RUNTIME_HOOKS_DONE,
 	SYNC_PTY,
 	SYNC_READY,
+	SYNC_COMMIT,
+	SYNC_COMMITTED,
 	SYNC_START,
 	SYNC_ERROR,
 	SYNC_STEP_MAX
@@ -45,6 +54,7 @@ enum sync_step {
 struct sync_msg {
 	uint32_t step;
 	int32_t errnum;
+	int64_t value; /* a step's number payload (e.g. the host pid) */
 	char text[SYNC_TEXT_MAX];
 };
 
@@ -53,9 +63,11 @@ const char *sync_step_name(enum sync_step step);
 /* Send `step` (no payload).  */
 int sync_send(int fd, enum sync_step step, struct error **err);
 
+/* Send `step` with a number payload.  */
+int sync_send_value(int fd, enum sync_step step, int64_t value, struct error **err);
+
 /* Send `step` carrying one file descriptor (SCM_RIGHTS).  */
-int sync_send_fd(int fd, enum sync_step step, int payload_fd,
-		 struct error **err);
+int sync_send_fd(int fd, enum sync_step step, int payload_fd, struct error **err);
 
 /* Send an error: text and errno of *cause (child side, before _exit).
  * Never fails visibly: if the socket is gone there is nobody to tell.  */
@@ -65,6 +77,9 @@ void sync_send_error(int fd, const struct error *cause);
  * with the peer's text; EOF becomes "... exited before <step>".  When
  * `fd_out` is not NULL a passed fd is stored there (else closed).  */
 int sync_expect(int fd, enum sync_step want, int *fd_out, struct error **err);
+
+/* sync_expect() returning the step's number payload in *value.  */
+int sync_expect_value(int fd, enum sync_step want, int64_t *value, struct error **err);
 
 /* Wait for EOF (the child exec'd) or a SYNC_ERROR.  Returns 0 on EOF.  */
 int sync_expect_eof(int fd, struct error **err);

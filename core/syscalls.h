@@ -17,10 +17,10 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#define BERTH_NOSYS()                                                          \
-	({                                                                     \
-		errno = ENOSYS;                                                \
-		-1;                                                            \
+#define BERTH_NOSYS()                                                                              \
+	({                                                                                         \
+		errno = ENOSYS;                                                                    \
+		-1;                                                                                \
 	})
 
 /* pivot_root(2) has no glibc wrapper.  berth uses the "." "." form: new and
@@ -68,13 +68,11 @@ static inline int sys_open_tree(int dirfd, const char *path, unsigned int flags)
 #endif
 }
 
-static inline int sys_move_mount(int from_dfd, const char *from_path,
-				 int to_dfd, const char *to_path,
-				 unsigned int flags)
+static inline int sys_move_mount(int from_dfd, const char *from_path, int to_dfd,
+				 const char *to_path, unsigned int flags)
 {
 #ifdef SYS_move_mount
-	return (int)syscall(SYS_move_mount, from_dfd, from_path, to_dfd,
-			    to_path, flags);
+	return (int)syscall(SYS_move_mount, from_dfd, from_path, to_dfd, to_path, flags);
 #else
 	(void)from_dfd, (void)from_path, (void)to_dfd, (void)to_path;
 	(void)flags;
@@ -84,12 +82,11 @@ static inline int sys_move_mount(int from_dfd, const char *from_path,
 
 /* mount_setattr(2): the recursive `r*` mount options (rro, rnosuid, ...)
  * and recursive read-only, applied to a whole subtree in one call.  */
-static inline int sys_mount_setattr(int dirfd, const char *path,
-				    unsigned int flags, struct mount_attr *attr)
+static inline int sys_mount_setattr(int dirfd, const char *path, unsigned int flags,
+				    struct mount_attr *attr)
 {
 #ifdef SYS_mount_setattr
-	return (int)syscall(SYS_mount_setattr, dirfd, path, flags, attr,
-			    sizeof(*attr));
+	return (int)syscall(SYS_mount_setattr, dirfd, path, flags, attr, sizeof(*attr));
 #else
 	(void)dirfd, (void)path, (void)flags, (void)attr;
 	return BERTH_NOSYS();
@@ -119,8 +116,7 @@ static inline int sys_pidfd_send_signal(int pidfd, int sig)
 /* close_range(2) with CLOSE_RANGE_CLOEXEC marks every fd from `first` on
  * close-on-exec, so nothing the caller leaked to berth reaches the
  * container (CVE-2024-21626 class).  */
-static inline int sys_close_range(unsigned int first, unsigned int last,
-				  unsigned int flags)
+static inline int sys_close_range(unsigned int first, unsigned int last, unsigned int flags)
 {
 #ifdef SYS_close_range
 	return (int)syscall(SYS_close_range, first, last, flags);

@@ -19,6 +19,14 @@
 
 #include "core/error.h"
 
+/* gcc and clang predefine `linux` as 1 in GNU modes; struct spec has a
+ * member of that name.  (Test for Linux with __linux__.)  */
+#undef linux
+
+/* The runtime-spec version berth implements (written by `berth spec`);
+ * any 1.x config is accepted.  */
+#define SPEC_OCI_VERSION "1.2.0"
+
 struct opt_u64 {
 	bool set;
 	uint64_t v;
@@ -32,7 +40,7 @@ struct opt_i64 {
 /* ---- root, mounts ------------------------------------------------------ */
 
 struct spec_root {
-	char *path;		/* as written: absolute, or relative to the bundle */
+	char *path; /* as written: absolute, or relative to the bundle */
 	bool readonly;
 };
 
@@ -43,19 +51,21 @@ struct spec_idmap {
 };
 
 struct spec_mount {
-	char *destination;	/* absolute path inside the container */
-	char *type;		/* NULL for a bind mount without a type */
-	char *source;		/* may be NULL (tmpfs, proc, ...) */
-	char **options;		/* raw, NULL-terminated (kept for state/hooks) */
+	char *destination; /* absolute path inside the container */
+	char *type;	   /* NULL for a bind mount without a type */
+	char *source;	   /* may be NULL (tmpfs, proc, ...) */
+	char **options;	   /* raw, NULL-terminated (kept for state/hooks) */
 
 	/* decoded options */
-	unsigned long flags;	    /* MS_* to pass to mount(2), incl. MS_BIND|MS_REC */
-	unsigned long clear_flags;  /* MS_* explicitly cleared ("rw", "suid", ...) */
-	unsigned long propagation;  /* 0 or MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE [|MS_REC] */
-	uint64_t rec_attr_set;	    /* MOUNT_ATTR_* set recursively (rro, rnosuid, ...) */
-	uint64_t rec_attr_clr;	    /* MOUNT_ATTR_* cleared recursively (rrw, rsuid, ...) */
-	bool bind;		    /* MS_BIND given ("bind"/"rbind" or type "bind") */
-	char *data;		    /* remaining options, comma-joined, or NULL */
+	unsigned long flags;	   /* MS_* to pass to mount(2), incl. MS_BIND|MS_REC */
+	unsigned long clear_flags; /* MS_* explicitly cleared ("rw", "suid", ...) */
+	unsigned long propagation; /* 0 or MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE [|MS_REC] */
+	uint64_t rec_attr_set;	   /* MOUNT_ATTR_* set recursively (rro, rnosuid, ...) */
+	uint64_t rec_attr_clr;	   /* MOUNT_ATTR_* cleared recursively (rrw, rsuid, ...) */
+	bool bind;		   /* MS_BIND given ("bind"/"rbind" or type "bind") */
+	char *data;		   /* remaining options, comma-joined, or NULL */
+	bool tmpcopyup;		   /* "tmpcopyup": copy the underlying dir's
+				       content into the new tmpfs (runc, crun) */
 };
 
 /* ---- process ----------------------------------------------------------- */
@@ -79,23 +89,23 @@ struct spec_capabilities {
 };
 
 struct spec_rlimit {
-	int resource;		/* RLIMIT_* */
+	int resource; /* RLIMIT_* */
 	uint64_t soft;
 	uint64_t hard;
 };
 
 struct spec_io_priority {
 	bool set;
-	int class;		/* IOPRIO_CLASS_RT=1, _BE=2, _IDLE=3 */
-	int priority;		/* 0..7 */
+	int class;    /* IOPRIO_CLASS_RT=1, _BE=2, _IDLE=3 */
+	int priority; /* 0..7 */
 };
 
 struct spec_scheduler {
 	bool set;
-	int policy;		/* SCHED_OTHER, SCHED_FIFO, ... */
+	int policy; /* SCHED_OTHER, SCHED_FIFO, ... */
 	int nice;
 	int priority;
-	uint64_t flags;		/* SCHED_FLAG_* bits */
+	uint64_t flags; /* SCHED_FLAG_* bits */
 	uint64_t runtime;
 	uint64_t deadline;
 	uint64_t period;
@@ -107,16 +117,16 @@ struct spec_process {
 	unsigned int console_height;
 	unsigned int console_width;
 	struct spec_user user;
-	char **args;		/* non-empty, NULL-terminated */
-	char **env;		/* NULL-terminated ("K=V"), may be empty */
-	char *cwd;		/* absolute */
-	bool has_capabilities;	/* false: no "capabilities" object at all */
+	char **args;	       /* non-empty, NULL-terminated */
+	char **env;	       /* NULL-terminated ("K=V"), may be empty */
+	char *cwd;	       /* absolute */
+	bool has_capabilities; /* false: no "capabilities" object at all */
 	struct spec_capabilities caps;
 	struct spec_rlimit *rlimits;
 	size_t n_rlimits;
 	bool no_new_privileges;
 	struct opt_i64 oom_score_adj;
-	char *apparmor_profile;	/* NULL or non-empty */
+	char *apparmor_profile; /* NULL or non-empty */
 	char *selinux_label;	/* NULL or non-empty */
 	struct spec_io_priority io_priority;
 	struct spec_scheduler scheduler;
@@ -135,10 +145,10 @@ enum spec_hook_kind {
 };
 
 struct spec_hook {
-	char *path;		/* absolute */
-	char **args;		/* NULL-terminated, may be NULL */
-	char **env;		/* NULL-terminated, may be NULL */
-	int timeout;		/* seconds, 0 = none */
+	char *path;  /* absolute */
+	char **args; /* NULL-terminated, may be NULL */
+	char **env;  /* NULL-terminated, may be NULL */
+	int timeout; /* seconds, 0 = none */
 };
 
 struct spec_hook_list {
@@ -149,7 +159,7 @@ struct spec_hook_list {
 /* ---- linux: namespaces, ids, devices ----------------------------------- */
 
 enum spec_ns {
-	SPEC_NS_USER,		/* first: created before the others own them */
+	SPEC_NS_USER, /* first: created before the others own them */
 	SPEC_NS_PID,
 	SPEC_NS_NET,
 	SPEC_NS_MNT,
@@ -161,17 +171,17 @@ enum spec_ns {
 };
 
 struct spec_namespace {
-	bool present;		/* listed in linux.namespaces */
-	char *path;		/* NULL: create a new one; else join (setns) */
+	bool present; /* listed in linux.namespaces */
+	char *path;   /* NULL: create a new one; else join (setns) */
 };
 
 struct spec_device {
-	char type;		/* 'c', 'b', 'u' (unbuffered char), 'p' (fifo) */
-	char *path;		/* absolute, inside the container */
+	char type;  /* 'c', 'b', 'u' (unbuffered char), 'p' (fifo) */
+	char *path; /* absolute, inside the container */
 	int64_t major;
 	int64_t minor;
 	bool has_file_mode;
-	mode_t file_mode;	/* permission bits only */
+	mode_t file_mode; /* permission bits only */
 	bool has_uid;
 	uint32_t uid;
 	bool has_gid;
@@ -194,19 +204,19 @@ enum spec_dev_access {
 
 struct spec_dev_rule {
 	bool allow;
-	char type;		/* 'a' (all), 'c', 'b' */
-	int64_t major;		/* -1: any */
-	int64_t minor;		/* -1: any */
-	unsigned int access;	/* enum spec_dev_access bits; 0 means "rwm" */
+	char type;	     /* 'a' (all), 'c', 'b' */
+	int64_t major;	     /* -1: any */
+	int64_t minor;	     /* -1: any */
+	unsigned int access; /* enum spec_dev_access bits; 0 means "rwm" */
 };
 
 struct spec_memory {
-	struct opt_i64 limit;		/* -1 = unlimited */
+	struct opt_i64 limit; /* -1 = unlimited */
 	struct opt_i64 reservation;
-	struct opt_i64 swap;		/* memory+swap, as in the OCI spec */
-	struct opt_i64 kernel;		/* v1 only: rejected when non-zero */
-	struct opt_i64 kernel_tcp;	/* v1 only */
-	struct opt_u64 swappiness;	/* v1 only */
+	struct opt_i64 swap;	   /* memory+swap, as in the OCI spec */
+	struct opt_i64 kernel;	   /* v1 only: rejected when non-zero */
+	struct opt_i64 kernel_tcp; /* v1 only */
+	struct opt_u64 swappiness; /* v1 only */
 	bool disable_oom_killer;
 	bool use_hierarchy;
 	bool check_before_update;
@@ -214,12 +224,12 @@ struct spec_memory {
 
 struct spec_cpu {
 	struct opt_u64 shares;
-	struct opt_i64 quota;		/* -1 = max */
+	struct opt_i64 quota; /* -1 = max */
 	struct opt_u64 burst;
 	struct opt_u64 period;
 	struct opt_i64 realtime_runtime;
 	struct opt_u64 realtime_period;
-	char *cpus;			/* cpuset list or NULL */
+	char *cpus; /* cpuset list or NULL */
 	char *mems;
 	struct opt_i64 idle;
 };
@@ -254,7 +264,7 @@ struct spec_blkio {
 };
 
 struct spec_hugepage_limit {
-	char *page_size;		/* e.g. "2MB", "1GB" */
+	char *page_size; /* e.g. "2MB", "1GB" */
 	uint64_t limit;
 };
 
@@ -271,45 +281,47 @@ struct spec_resources {
 	struct spec_memory memory;
 	bool has_cpu;
 	struct spec_cpu cpu;
-	struct opt_i64 pids_limit;	/* <= 0 means unlimited */
+	struct opt_i64 pids_limit; /* <= 0 means unlimited */
 	bool has_blkio;
 	struct spec_blkio blkio;
 	struct spec_hugepage_limit *hugepages;
 	size_t n_hugepages;
 	struct spec_rdma_limit *rdma;
 	size_t n_rdma;
-	char **unified_keys;		/* validated names: no '/', no ".." */
+	char **unified_keys; /* validated names: no '/', no ".." */
 	char **unified_values;
 	size_t n_unified;
-	bool has_network;		/* v1 net_cls/net_prio: ignored on v2 */
+	bool has_network; /* v1 net_cls/net_prio: ignored on v2 */
 };
 
 /* ---- linux.seccomp ----------------------------------------------------- */
 
 struct spec_seccomp_arg {
-	unsigned int index;		/* 0..5 */
+	unsigned int index; /* 0..5 */
 	uint64_t value;
 	uint64_t value_two;
-	int op;				/* enum scmp_compare */
+	int op; /* enum scmp_compare */
 };
 
 struct spec_seccomp_rule {
-	char **names;			/* NULL-terminated; resolved at load time */
-	uint32_t action;		/* full SCMP_ACT_* value, errno folded in */
+	char **names;	 /* NULL-terminated; resolved at load time */
+	uint32_t action; /* full SCMP_ACT_* value, errno folded in */
 	struct spec_seccomp_arg *args;
 	size_t n_args;
 };
 
 struct spec_seccomp {
-	uint32_t default_action;	/* full SCMP_ACT_* value */
-	uint32_t *arches;		/* SCMP_ARCH_* values */
+	uint32_t default_action; /* full SCMP_ACT_* value */
+	uint32_t *arches;	 /* SCMP_ARCH_* values */
 	size_t n_arches;
-	uint32_t flags;			/* SECCOMP_FILTER_FLAG_* bits */
-	char *listener_path;		/* for SCMP_ACT_NOTIFY, or NULL */
+	uint32_t flags;	     /* SECCOMP_FILTER_FLAG_* bits */
+	bool has_flags;	     /* "flags" given, even empty: without it
+					   runc and crun add SPEC_ALLOW */
+	char *listener_path; /* for SCMP_ACT_NOTIFY, or NULL */
 	char *listener_metadata;
 	struct spec_seccomp_rule *rules;
 	size_t n_rules;
-	bool uses_notify;		/* some action is SCMP_ACT_NOTIFY */
+	bool uses_notify; /* some action is SCMP_ACT_NOTIFY */
 };
 
 /* ---- linux ------------------------------------------------------------- */
@@ -324,19 +336,22 @@ struct spec_linux {
 	struct spec_time_offset time_boottime;
 	struct spec_device *devices;
 	size_t n_devices;
-	char *cgroups_path;		/* NULL: default */
+	char *cgroups_path; /* NULL: default */
 	bool has_resources;
 	struct spec_resources resources;
-	char **sysctl_keys;
+	char **sysctl_keys; /* dotted form, also when written with
+					   '/'; a dot inside a name is '/'
+					   ("net.ipv4.conf.eth0/100.rp_filter"):
+					   swap '.' and '/' for /proc/sys */
 	char **sysctl_values;
 	size_t n_sysctl;
-	struct spec_seccomp *seccomp;	/* NULL: no seccomp */
+	struct spec_seccomp *seccomp;	  /* NULL: no seccomp */
 	unsigned long rootfs_propagation; /* MS_* | MS_REC, 0 = default (rprivate) */
-	char **masked_paths;		/* NULL-terminated */
-	char **readonly_paths;		/* NULL-terminated */
-	char *mount_label;		/* NULL or non-empty */
+	char **masked_paths;		  /* NULL-terminated */
+	char **readonly_paths;		  /* NULL-terminated */
+	char *mount_label;		  /* NULL or non-empty */
 	bool has_personality;
-	unsigned long personality;	/* PER_LINUX or PER_LINUX32 */
+	unsigned long personality; /* PER_LINUX or PER_LINUX32 */
 };
 
 /* ---- the whole config -------------------------------------------------- */
@@ -346,8 +361,8 @@ struct spec {
 	struct spec_root root;
 	struct spec_mount *mounts;
 	size_t n_mounts;
-	struct spec_process *process;	/* NULL only when absent (create fails) */
-	char *hostname;			/* NULL or as given */
+	struct spec_process *process; /* required: never NULL after spec_parse */
+	char *hostname;		      /* NULL or as given */
 	char *domainname;
 	struct spec_hook_list hooks[SPEC_HOOK_KIND_COUNT];
 	char **annotation_keys;
@@ -370,14 +385,12 @@ void spec_free(struct spec *spec);
 /* An exec process JSON (runc exec --process FILE): the same object as
  * config.json's "process", validated the same way; `source` prefixes the
  * messages (e.g. "process.json").  */
-struct spec_process *spec_process_parse(const char *json, size_t len,
-					const char *source,
+struct spec_process *spec_process_parse(const char *json, size_t len, const char *source,
 					struct error **err);
 void spec_process_free(struct spec_process *process);
 
 /* A LinuxResources JSON (runc update --resources FILE|-).  */
-struct spec_resources *spec_resources_parse(const char *json, size_t len,
-					    const char *source,
+struct spec_resources *spec_resources_parse(const char *json, size_t len, const char *source,
 					    struct error **err);
 void spec_resources_free(struct spec_resources *res);
 
@@ -394,18 +407,20 @@ int spec_signal_parse(const char *name, int *sig, struct error **err);
 /* "CAP_SYS_ADMIN" -> 21.  Names known to berth but above the running
  * kernel's cap_last_cap are accepted here; the launcher drops them.  */
 int spec_capability_parse(const char *name, int *cap, struct error **err);
-const char *spec_capability_name(int cap);	/* NULL if unknown */
-int spec_capability_last(void);		/* highest number berth knows */
+const char *spec_capability_name(int cap); /* NULL if unknown */
+int spec_capability_last(void);		   /* highest number berth knows */
 
-const char *spec_ns_name(enum spec_ns ns);	/* "pid", "network", ... */
-int spec_ns_clone_flag(enum spec_ns ns);	/* CLONE_NEWPID, ... */
-const char *spec_ns_proc_name(enum spec_ns ns); /* "pid", "net", "mnt", ... */
+const char *spec_ns_name(enum spec_ns ns);		   /* "pid", "network", ... */
+int spec_ns_clone_flag(enum spec_ns ns);		   /* CLONE_NEWPID, ... */
+const char *spec_ns_proc_name(enum spec_ns ns);		   /* "pid", "net", "mnt", ... */
 const char *spec_hook_kind_name(enum spec_hook_kind kind); /* "prestart", ... */
 
 /* Decode one mount's option list into m->flags, clear_flags,
- * propagation, rec_attr_*, bind and data.  `where` names the mount in
- * errors ("mounts[2].options").  */
-int spec_mount_options_decode(struct spec_mount *m, char *const *options,
-			      const char *where, struct error **err);
+ * propagation, rec_attr_*, bind, tmpcopyup and data (m->type is read:
+ * type "bind" alone makes a bind mount, as in crun).  Later options win.
+ * "idmap"/"ridmap" fail: idmapped mounts are not supported.  `where`
+ * names the mount in errors ("mounts[2].options").  */
+int spec_mount_options_decode(struct spec_mount *m, char *const *options, const char *where,
+			      struct error **err);
 
 #endif

@@ -1,0 +1,364 @@
+#!/bin/bash
+# bench/run.sh — berth, crun and runc side by side on the same bundle.
+#
+# Measures, per runtime, with every runtime interleaved round by round
+# (bench/driver.c does the timing; see its opening comment):
+#   run    `run` of /bin/true, sequential                       (ms, median)
+#   life   create --pid-file, start, wait for exit, delete       (ms, median)
+#   exec   `exec ID /bin/true` into a container running sleep    (ms, median)
+#   par    PAR `run`s of /bin/true started at once               (ms of the batch)
+#   rss    peak RSS of one `run`: ru_maxrss from wait4(), i.e. /usr/bin/time's %M —
+#          the runtime process and every descendant it waits for itself (under
+#          runc that includes its `runc init` child, under crun its clone child)
+#   ctr    `ctr run --rm --rootfs` through a private containerd, the runtime passed
+#          with --runc-binary                                    (ms, median)
+# and prints a table of medians with the ratios berth/crun and berth/runc.
+# Raw samples and the table go to bench/results/<date>-<label>.txt.
+#
+# Fairness: on a hybrid cgroup host (v1 controllers, cgroup2 at
+# /sys/fs/cgroup/unified) crun refuses to run, so the whole benchmark runs in
+# a private mount namespace (unshare --mount --propagation private) where
+# /sys/fs/cgroup/unified is unmounted (and an empty tmpfs put there, see
+# below) — for every runtime, not just crun, so all of them see the same
+# pure-v1 layout.  The host's mounts are never touched: propagation is
+# checked to be private before the umount, and the host's unified mount is
+# checked again afterwards.
+# Every runtime gets its own --root under a temp dir (on a private tmpfs, as
+# /run is on real hosts; /tmp here is the slow root disk) and the same bundle:
+# `runc spec` with terminal off, the busybox rootfs of tests/lib/mkrootfs.sh,
+# and an absolute cgroupsPath /berth-bench-<pid>/<runtime>-<id> (runtimes
+# disagree on where a missing or relative cgroupsPath goes, so it is pinned).
+# At the end every container is deleted, containerd stopped, the
+# /berth-bench-<pid> cgroups removed and the temp dir deleted.
+#
+# Usage: bench/run.sh [--quick] [-n N] [--runtimes "berth crun runc"]
+#                     [--tests "run life exec par ctr"] [--no-ctr]
+#                     [--label NAME] [--results DIR]
+# Environment: BERTH (default ./berth of this checkout), CRUN, RUNC (default
+# from PATH), BENCH_RUNTIMES (same as --runtimes), N, BENCH_DRIVER; WARMUP
+# (rounds, default 3), PAR_ROUNDS and CTR_ROUNDS (default N/10 and N/5);
+# SPEC_EDIT (a jq filter applied to every runtime's config.json);
+# CALL_TIMEOUT (seconds any one runtime call may take, default 60).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/.." && pwd)
+
+n=${N:-100}
+quick=0
+tests="run life exec par ctr"
+label=host
+results=$here/results
+runtimes_set=${BENCH_RUNTIMES:+1}
+runtimes=${BENCH_RUNTIMES:-berth crun runc}
+driver=${BENCH_DRIVER:-$top/build/bench/driver}
+orig_args=("$@")
+
+usage() {
+	sed -n '/^# Usage:/,/^# from PATH/s/^# \{0,1\}//p' "$0" >&2
+	exit 2
+}
+
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) quick=1 ;;
+	-n) n=${2:?}; shift ;;
+	--runtimes) runtimes=${2:?}; runtimes_set=1; shift ;;
+	--tests) tests=${2:?}; shift ;;
+	--no-ctr) tests=${tests/ctr/} ;;
+	--label) label=${2:?}; shift ;;
+	--results) results=${2:?}; shift ;;
+	-h | --help) usage ;;
+	*) usage ;;
+	esac
+	shift
+done
+case $n in '' | *[!0-9]* | 0) die "N must be a positive number, not '$n'" ;; esac
+
+# Rounds per test: the parallel batch and containerd are slow, so fewer.
+warmup=${WARMUP:-3}
+par=20
+par_rounds=${PAR_ROUNDS:-$(( n / 10 > 3 ? n / 10 : 3 ))}
+ctr_rounds=${CTR_ROUNDS:-$(( n / 5 > 5 ? n / 5 : 5 ))}
+if [ "$quick" = 1 ]; then
+	n=5 warmup=1 par_rounds=1 ctr_rounds=2
+fi
+
+# ---- runtimes ---------------------------------------------------------------
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
+declare -A path
+for rt in $runtimes; do
+	case $rt in berth | crun | runc) ;; *) die "unknown runtime '$rt' (berth, crun, runc)" ;; esac
+	path[$rt]=$(bench_runtime_path "$rt" "${runtimes_set:-0}") || exit 1
+done
+[ -x "$driver" ] || die "no driver at $driver (make build/bench/driver)"
+[ "$(id -u)" = 0 ] || die "needs root (namespaces, cgroups)"
+for t in $tests; do
+	case $t in run | life | exec | par | ctr) ;; *) die "unknown test '$t' (run life exec par ctr)" ;; esac
+done
+if [[ " $tests " == *" ctr "* ]] && ! command -v containerd >/dev/null; then
+	echo "bench: containerd not installed, skipping the ctr test" >&2
+	tests=${tests/ctr/}
+fi
+
+# ---- private mount namespace, work dir, clean-up ------------------------------
+bench_private_ns "$0" "${orig_args[@]}"
+bench_cgroup_setup
+
+work=$(bench_work_dir berth-bench)
+cgparent=/berth-bench-$$
+ctr_ns=berth-bench-$$
+ctrd_pid=
+ctrd_run=/run/containerd
+ctrd_run_made=0
+
+cleanup() {
+	local rt id d
+	set +e
+	if [ -n "$ctrd_pid" ]; then
+		for id in $(timeout 30 ctr --address "$work/ctrd/sock" -n "$ctr_ns" tasks ls -q 2>/dev/null); do
+			timeout 30 ctr --address "$work/ctrd/sock" -n "$ctr_ns" tasks kill -s KILL "$id"
+		done
+		for id in $(timeout 30 ctr --address "$work/ctrd/sock" -n "$ctr_ns" containers ls -q 2>/dev/null); do
+			timeout 30 ctr --address "$work/ctrd/sock" -n "$ctr_ns" tasks delete -f "$id" 2>/dev/null
+			timeout 30 ctr --address "$work/ctrd/sock" -n "$ctr_ns" containers delete "$id"
+		done
+		kill "$ctrd_pid" 2>/dev/null
+		wait "$ctrd_pid" 2>/dev/null
+	fi
+	if mountpoint -q "$ctrd_run"; then
+		umount "$ctrd_run" && [ "$ctrd_run_made" = 1 ] && rmdir "$ctrd_run"
+	fi
+	for rt in "${!path[@]}"; do
+		for d in "$work/state/$rt" "$work/state/$rt-ctr"; do
+			[ -d "$d" ] || continue
+			for id in $(timeout -k 5 30 "${path[$rt]}" --root "$d" list -q 2>/dev/null); do
+				echo "bench: deleting leftover $rt container '$id'" >&2
+				timeout -k 5 30 "${path[$rt]}" --root "$d" delete -f "$id"
+			done
+		done
+	done
+	bench_kill_leftovers
+	sleep 0.2 # let the kernel reap them before their cgroups go
+	bench_cgroup_cleanup "${cgparent#/}"
+	bench_rm_work
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+mkdir -p "$work/log" "$work/state" "$work/bundles" "$results"
+
+# ---- bundles ------------------------------------------------------------------
+bench_rootfs_and_spec
+for rt in $runtimes; do
+	mkdir -p "$work/state/$rt" "$work/state/$rt-ctr"
+	b=$work/bundles/$rt
+	bench_bundle "$b/seq" "$cgparent/$rt-seq" '["/bin/true"]'
+	bench_bundle "$b/life" "$cgparent/$rt-life" '["/bin/true"]'
+	bench_bundle "$b/exec" "$cgparent/$rt-exec" '["/bin/sleep", "1000000"]'
+	for i in $(seq 0 $((par - 1))); do
+		bench_bundle "$b/par$i" "$cgparent/$rt-par$i" '["/bin/true"]'
+	done
+done
+
+# ---- containerd ------------------------------------------------------------------
+start_containerd() {
+	mkdir -p "$work/ctrd"
+	cat > "$work/ctrd/config.toml" <<-EOF
+		version = 2
+		root = "$work/ctrd/root"
+		state = "$work/ctrd/state"
+		disabled_plugins = ["io.containerd.grpc.v1.cri"]
+		[grpc]
+		  address = "$work/ctrd/sock"
+		[ttrpc]
+		  address = "$work/ctrd/sock.ttrpc"
+		[plugins."io.containerd.internal.v1.opt"]
+		  path = "$work/ctrd/opt"
+	EOF
+	# The runc shim puts its sockets in /run/containerd/s whatever the
+	# config says (and ctr its fifos in /run/containerd/fifo): a tmpfs of
+	# our own there, seen only in this namespace, keeps us apart from any
+	# other containerd on the machine and leaves nothing behind.
+	if [ ! -e "$ctrd_run" ]; then
+		mkdir -p "$ctrd_run"
+		ctrd_run_made=1
+	fi
+	mount -t tmpfs -o mode=0700 berth-bench-containerd "$ctrd_run"
+	containerd --config "$work/ctrd/config.toml" > "$work/log/containerd.log" 2>&1 &
+	ctrd_pid=$!
+	for _ in $(seq 100); do
+		ctr --address "$work/ctrd/sock" version >/dev/null 2>&1 && return 0
+		kill -0 "$ctrd_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	tail -5 "$work/log/containerd.log" >&2
+	die "containerd did not come up"
+}
+
+# ---- measurements ------------------------------------------------------------------
+stamp=$(date +%Y-%m-%dT%H%M%S)
+raw=$work/raw.txt
+args=()
+for rt in $runtimes; do args+=("$rt=${path[$rt]}"); done
+
+measure() {
+	local test=$1 rounds=$2
+	shift 2
+	printf 'bench: %-5s %s rounds x %s\n' "$test" "$rounds" "$runtimes" >&2
+	if ! "$driver" -t "$test" -d "$work" -n "$rounds" -w "$warmup" -p "$par" -o "$raw" -T "${CALL_TIMEOUT:-60}" \
+		"$@" "${args[@]}"; then
+		for rt in $runtimes; do
+			[ -s "$work/log/$rt.err" ] || continue
+			echo "--- last lines of $rt's stderr:" >&2
+			tail -5 "$work/log/$rt.err" >&2
+		done
+		die "the $test measurement failed"
+	fi
+}
+
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+if awk -v l="${load_start%% *}" 'BEGIN { exit !(l > 1.0) }'; then
+	echo "bench: warning: load average $load_start before starting — other work on" \
+		"this machine inflates every number (the ratios suffer less: runtimes are interleaved)" >&2
+fi
+for t in $tests; do
+	case $t in
+	run | life | exec) measure "$t" "$n" ;;
+	par) measure par "$par_rounds" ;;
+	ctr)
+		start_containerd
+		measure ctr "$ctr_rounds" -a "$work/ctrd/sock" -N "$ctr_ns" -c "$cgparent"
+		;;
+	esac
+done
+
+load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# ---- report --------------------------------------------------------------------------
+# stats: "TEST RUNTIME COUNT MEDIAN MIN P90" for every TEST/RUNTIME in the raw file.
+stats() {
+	sort -k1,1 -k2,2 -k4,4g "$raw" | awk '
+		function flush() {
+			if (c == 0) return
+			med = (c % 2) ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2
+			p90 = v[int(0.9 * c + 0.999)]  # nearest rank
+			printf "%s %s %d %.3f %.3f %.3f\n", t, r, c, med, v[1], p90
+		}
+		$1 != t || $2 != r { flush(); t = $1; r = $2; c = 0 }
+		{ v[++c] = $4 }
+		END { flush() }'
+}
+
+# setup_check: did every runtime build the same container?  Compares the
+# namespaces and cgroups the driver saw on each runtime's `exec` container,
+# with the runtime's name taken out of the cgroup paths.
+setup_check() {
+	local rt first='' f same=1 ns ncg ntot
+	for rt in $runtimes; do
+		f=$work/log/$rt.container
+		[ -f "$f" ] || { echo "container set-up: not checked (needs the exec test)"; return; }
+		sed "s|$cgparent/$rt-exec|$cgparent/RUNTIME-exec|" "$f" > "$f.norm"
+		if [ -z "$first" ]; then
+			first=$rt
+		elif ! cmp -s "$work/log/$first.container.norm" "$f.norm"; then
+			same=0
+		fi
+	done
+	for rt in $runtimes; do
+		f=$work/log/$rt.container.norm
+		ns=$(sed -n 's/^ns *//p' "$f")
+		ncg=$(grep -c "^cgroup .*:$cgparent/RUNTIME-exec\$" "$f" || true)
+		ntot=$(grep -c '^cgroup ' "$f" || true)
+		if [ "$same" = 1 ]; then
+			printf 'same container set-up for all: new namespaces: %s; in %s of %s cgroup hierarchies at %s\n' \
+				"${ns:-none}" "$ncg" "$ntot" "$cgparent/<runtime>-exec"
+			return
+		fi
+		printf 'WARNING, set-ups differ: %-6s new namespaces: %s; %s of %s hierarchies at %s\n' \
+			"$rt" "${ns:-none}" "$ncg" "$ntot" "$cgparent/$rt-exec"
+	done
+}
+
+table() {
+	local st rt
+	st=$(stats)
+	printf 'berth bench — %s, %s\n' "$label" "$cgmode"
+	printf 'medians of %s rounds (%s warm-up)' "$n" "$warmup"
+	[[ " $tests " != *" par "* ]] || printf '; par: %s batches of %s' "$par_rounds" "$par"
+	[[ " $tests " != *" ctr "* ]] || printf '; ctr: %s rounds' "$ctr_rounds"
+	printf '; kernel %s; %s\n' "$(uname -r)" "$stamp"
+	printf 'load average before: %s, after: %s; %s CPUs\n' "$load_start" "$load_end" "$(nproc)"
+	[ -z "${SPEC_EDIT:-}" ] || printf 'config.json edited for all runtimes: SPEC_EDIT=%s\n' "$SPEC_EDIT"
+	for rt in $runtimes; do
+		printf '  %-6s %s: %s\n' "$rt" "${path[$rt]}" \
+			"$("${path[$rt]}" --version 2>/dev/null | head -1)"
+	done
+	printf '%s\n' "$setup"
+	echo
+	awk -v rts="$runtimes" -v stats="$st" '
+		BEGIN {
+			nr = split(rts, rt, " ")
+			ns = split(stats, lines, "\n")
+			for (i = 1; i <= ns; i++) {
+				split(lines[i], f, " ")
+				med[f[1], f[2]] = f[4]
+			}
+			split("run life exec par rss ctr", tests, " ")
+			name["run"] = "run /bin/true, sequential"
+			name["life"] = "create+start+wait+delete"
+			name["exec"] = "exec /bin/true"
+			name["par"] = "20 parallel runs (batch)"
+			name["rss"] = "peak RSS of one run"
+			name["ctr"] = "ctr run --rm (containerd)"
+			printf "%-28s %4s", "", ""
+			for (j = 1; j <= nr; j++) printf " %9s", rt[j]
+			printf " %11s %11s\n", "berth/crun", "berth/runc"
+			for (i = 1; i <= 6; i++) {
+				t = tests[i]
+				if (!((t, rt[1]) in med)) continue
+				unit = (t == "rss") ? "MB" : "ms"
+				printf "%-28s %4s", name[t], unit
+				for (j = 1; j <= nr; j++) {
+					v = med[t, rt[j]]
+					if (t == "rss") v /= 1024
+					printf " %9.2f", v
+				}
+				printf " %11s %11s\n", ratio(t, "crun"), ratio(t, "runc")
+			}
+			print ""
+			print "target: berth/crun <= 0.50 for times, <= 1.00 for peak RSS"
+		}
+		function ratio(t, other) {
+			if (!((t, "berth") in med) || !((t, other) in med) || med[t, other] == 0)
+				return "-"
+			return sprintf("%.2f", med[t, "berth"] / med[t, other])
+		}'
+}
+
+setup=$(setup_check)
+out=$results/$stamp-$label.txt
+{
+	table
+	echo
+	echo "# per test and runtime: samples median min p90 (ms; rss in KB; life-* are the phases of life)"
+	stats | sed 's/^/# /'
+	echo
+	for rt in $runtimes; do
+		[ -f "$work/log/$rt.container" ] || continue
+		echo "# $rt's exec container:"
+		sed 's/^/#   /' "$work/log/$rt.container"
+	done
+	echo
+	echo "# raw samples: test runtime round value unit"
+	cat "$raw"
+} > "$out"
+table
+echo
+echo "raw samples: $out"

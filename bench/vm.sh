@@ -1,0 +1,37 @@
+#!/bin/bash
+# bench/vm.sh — the benchmark's second table: the same measurements inside
+# the pure cgroup v2 VM (tests/vm/vm-run, QEMU under TCG).
+#
+# Usage: bench/vm.sh [bench/run.sh options]      (make bench-vm)
+#
+# bench/run.sh runs unchanged in the guest (the host's / is the guest's
+# root, so the same binaries, driver and rootfs script are used), with
+# --label vm; bench/results/ is shared writable with the guest, so the
+# table and raw samples land there as <date>-vm.txt.
+#
+# Without KVM every fork+exec costs ~35 ms in the guest (about 48 times the
+# host; a quick run takes ~8 minutes), so the defaults are N=10, one warm-up
+# round, 2 parallel batches and 3 containerd runs; absolute numbers there say
+# little: read the ratios.  Environment: as bench/run.sh, plus VM_RUN
+# (default tests/vm/vm-run), VM_MEM (MiB, default 2048), VM_CPUS (default 2),
+# VM_TIMEOUT (seconds, default 3600).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/.." && pwd)
+vm_run=${VM_RUN:-$top/tests/vm/vm-run}
+
+if [ ! -x "$vm_run" ]; then
+	echo "bench: no VM runner at $vm_run: make bench-vm needs tests/vm/vm-run" \
+		"(git merge main once it has landed, or set VM_RUN=path)" >&2
+	exit 1
+fi
+
+export N=${N:-10} WARMUP=${WARMUP:-1} PAR_ROUNDS=${PAR_ROUNDS:-2} CTR_ROUNDS=${CTR_ROUNDS:-3}
+export CALL_TIMEOUT=${CALL_TIMEOUT:-900}
+export VM_PASS_ENV="${VM_PASS_ENV:+$VM_PASS_ENV }BERTH CRUN RUNC BENCH_RUNTIMES BENCH_DRIVER N"
+VM_PASS_ENV+=" WARMUP PAR_ROUNDS CTR_ROUNDS SPEC_EDIT CALL_TIMEOUT"
+mkdir -p "$here/results"
+cd "$top"
+exec "$vm_run" --mem "${VM_MEM:-2048}" --cpus "${VM_CPUS:-2}" --timeout "${VM_TIMEOUT:-3600}" \
+	--out "$here/results" -- "$here/run.sh" --label vm --results "$here/results" "$@"

@@ -1,0 +1,178 @@
+/* cgroups/check.c — can the hierarchy honour the plan?
+ *
+ * Owns the hard/soft policy (a limit on a missing controller fails, a
+ * weight is logged and skipped, an "unlimited" value is dropped) and the
+ * walk that finds, for each level from the mount root down to the
+ * container's parent, whether a controller is there and enabled or
+ * enableable.  Runs before any directory is made.  */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgroups/internal.h"
+#include "core/cleanup.h"
+#include "core/fsutil.h"
+#include "core/log.h"
+
+/* The policy messages are complete sentences: keep the errno for the exit
+ * status but out of the text.  */
+static int refusal(struct error **err, int errnum)
+{
+	(*err)->errnum = errnum;
+	return -1;
+}
+
+int cg_plan_filter(struct cg_plan *plan, unsigned missing, bool include_core, const char *which,
+		   struct error **err)
+{
+	size_t i = 0;
+
+	while (i < plan->n) {
+		struct cg_write *w = &plan->v[i];
+		bool impossible = w->ctrl ? (w->ctrl & missing) != 0 : include_core;
+		const char *ctrl = w->ctrl ? cg_ctrl_name(w->ctrl) : NULL;
+
+		if (!impossible) {
+			i++;
+			continue;
+		}
+		if (w->kind == CG_HARD && ctrl != NULL) {
+			error_set(err, 0,
+				  "%s needs the \"%s\" controller, "
+				  "which %s",
+				  w->what, ctrl, which);
+			return refusal(err, EOPNOTSUPP);
+		}
+		if (w->kind == CG_HARD) {
+			error_set(err, 0,
+				  "%s needs a cgroup v2 hierarchy, "
+				  "which %s",
+				  w->what, which);
+			return refusal(err, EOPNOTSUPP);
+		}
+		if (w->kind == CG_SOFT)
+			log_warn("cgroup: %s not applied: it needs the \"%s\" "
+				 "controller, which %s",
+				 w->what, ctrl ? ctrl : "?", which);
+		cg_plan_drop(plan, i);
+	}
+	return 0;
+}
+
+int cg_plan_refuse_reason(struct cg_plan *plan, const char *reason, struct error **err)
+{
+	while (plan->n > 0) {
+		struct cg_write *w = &plan->v[0];
+
+		if (w->kind == CG_HARD) {
+			error_set(err, 0, "%s asked, but %s", w->what, reason);
+			return refusal(err, EINVAL);
+		}
+		if (w->kind == CG_SOFT)
+			log_warn("cgroup: %s not applied: %s", w->what, reason);
+		cg_plan_drop(plan, 0);
+	}
+	return 0;
+}
+
+int cg_plan_refuse(struct cg_plan *plan, const char *reason, struct error **err)
+{
+	while (plan->n > 0) {
+		struct cg_write *w = &plan->v[0];
+
+		if (w->kind == CG_HARD) {
+			error_set(err, 0, "%s needs a delegated cgroup: %s", w->what, reason);
+			return refusal(err, EPERM);
+		}
+		if (w->kind == CG_SOFT)
+			log_warn("cgroup: %s not applied: it needs a delegated "
+				 "cgroup: %s",
+				 w->what, reason);
+		cg_plan_drop(plan, 0);
+	}
+	return 0;
+}
+
+/* Read a controller list file of dir; a missing file is an empty set. */
+static unsigned read_ctrls(const char *dir, const char *file)
+{
+	cleanup_free char *path = xasprintf("%s/%s", dir, file);
+	cleanup_free char *text = NULL;
+	struct error *ignored = NULL;
+
+	if (read_file_at(AT_FDCWD, path, &text, NULL, &ignored) < 0) {
+		error_free(ignored);
+		return 0;
+	}
+	return cg_ctrl_parse_list(text);
+}
+
+/* One existing level L: controllers the plan needs must be in L's
+ * cgroup.controllers, and either already in its cgroup.subtree_control
+ * or enableable there (writable).  */
+static int check_level(const char *dir, bool is_mount_root, bool hybrid, struct cg_plan *plan,
+		       struct error **err)
+{
+	unsigned need = cg_plan_ctrls(plan);
+	unsigned have = read_ctrls(dir, "cgroup.controllers");
+	unsigned on = read_ctrls(dir, "cgroup.subtree_control");
+	unsigned off = need & have & ~on;
+	cleanup_free char *which = NULL;
+
+	if (need & ~have) {
+		which = xasprintf("%s does not have%s", dir,
+				  is_mount_root && hybrid ? " (hybrid cgroup v1/v2 host)" : "");
+		if (cg_plan_filter(plan, need & ~have, false, which, err) < 0)
+			return -1;
+	}
+	if (off != 0) {
+		cleanup_free char *sc = xasprintf("%s/cgroup.subtree_control", dir);
+
+		if (faccessat(AT_FDCWD, sc, W_OK, AT_EACCESS) == 0)
+			return 0;
+		free(which);
+		which = xasprintf("is not enabled in '%s', which berth cannot "
+				  "write (%s)",
+				  sc, strerror(errno));
+		if (cg_plan_filter(plan, off, false, which, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Levels are the mount root and each existing directory above the leaf.
+ * The leaf's own availability is decided by its parent's subtree_control,
+ * so the walk stops at the parent.  */
+int cg_check_path(const char *mount, const char *rel, bool hybrid, struct cg_plan *plan,
+		  struct error **err)
+{
+	cleanup_free char *dir = xstrdup(mount);
+	cleanup_free char *copy = xstrdup(rel);
+	char *save = NULL, *next;
+
+	if (check_level(dir, true, hybrid, plan, err) < 0)
+		return -1;
+	next = strtok_r(copy, "/", &save);
+	while (next != NULL) {
+		char *comp = next;
+		char *child;
+		struct stat st;
+
+		next = strtok_r(NULL, "/", &save);
+		if (next == NULL)
+			break; /* comp is the leaf */
+		child = xasprintf("%s/%s", dir, comp);
+		free(dir);
+		dir = child;
+		if (stat(dir, &st) < 0)
+			break; /* created by berth: it enables what it needs */
+		if (check_level(dir, false, hybrid, plan, err) < 0)
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,133 @@
+/* cgroups/destroy.c — cg_destroy(): kill, wait, remove.
+ *
+ * Removes the container cgroup (with any cgroups the container made inside
+ * it) and then each empty parent that carries berth's mark (create.c), up
+ * to the first one that is in use or was not made by berth.  Destroying a
+ * cgroup that is already gone succeeds: `delete` after a crash must work. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroups/internal.h"
+#include "core/cleanup.h"
+#include "core/fsutil.h"
+#include "core/log.h"
+
+#define EMPTY_TIMEOUT_MS 10000
+#define RMDIR_RETRIES	 50 /* x 20 ms */
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* rmdir, retrying EBUSY for a moment: the last task may still be leaving
+ * its css_set when cgroup.events already reported "populated 0".  */
+static int rmdir_retry(const char *path)
+{
+	for (int i = 0;; i++) {
+		if (rmdir(path) == 0 || errno == ENOENT)
+			return 0;
+		if (errno != EBUSY || i == RMDIR_RETRIES)
+			return -1;
+		sleep_ms(20);
+	}
+}
+
+/* Child cgroups first (a container with cgroupns may make its own). */
+static int remove_subtree(const char *path, struct error **err)
+{
+	cleanup_closedir DIR *d = opendir(path);
+	struct dirent *de;
+
+	if (d == NULL)
+		return errno == ENOENT ? 0 : error_set(err, errno, "open '%s'", path);
+	while ((de = readdir(d)) != NULL) {
+		cleanup_free char *child = NULL;
+
+		if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		child = xasprintf("%s/%s", path, de->d_name);
+		if (remove_subtree(child, err) < 0)
+			return -1;
+	}
+	if (rmdir_retry(path) < 0)
+		return error_set(err, errno, "rmdir '%s'", path);
+	return 0;
+}
+
+static char *parent_dir(const char *path)
+{
+	char *p = xstrdup(path);
+	char *slash = strrchr(p, '/');
+
+	if (slash != NULL && slash != p)
+		*slash = '\0';
+	return p;
+}
+
+/* Empty parents berth made, bottom up, never the mount itself.  A parent
+ * another container still uses fails rmdir with EBUSY: that ends it.  */
+static void remove_parents(const struct cg *cg)
+{
+	size_t mlen = strlen(cg->mount);
+	char *p = parent_dir(cg->path);
+
+	while (strlen(p) > mlen && cg_is_marked(p)) {
+		char *up;
+
+		if (rmdir(p) < 0 && errno != ENOENT) {
+			log_debug("cgroup: keep '%s': %s", p, strerror(errno));
+			break;
+		}
+		up = parent_dir(p);
+		free(p);
+		p = up;
+	}
+	free(p);
+}
+
+static int kill_all(const struct cg *cg, struct error **err)
+{
+	struct error *e = NULL;
+
+	if (cg_signal_all(cg, SIGKILL, &e) == 0)
+		return 0;
+	if (e->errnum == ENOENT || e->errnum == ENODEV) {
+		error_free(e); /* already removed */
+		return 0;
+	}
+	error_free(*err);
+	*err = e;
+	return -1;
+}
+
+int cg_destroy(struct cg *cg, struct error **err)
+{
+	if (kill_all(cg, err) < 0)
+		return error_wrap(err, "cgroup: kill '%s'", cg->path);
+	if (cg_wait_event(cg->path, "populated", 0, EMPTY_TIMEOUT_MS, err) < 0)
+		return error_wrap(err,
+				  "cgroup: '%s' still has processes "
+				  "after SIGKILL",
+				  cg->path);
+	if (access(cg->path, F_OK) < 0)
+		return 0;
+	if (!cg_is_marked(cg->path)) {
+		log_debug("cgroup: '%s' was not created by berth; kept", cg->path);
+		return 0;
+	}
+	if (remove_subtree(cg->path, err) < 0)
+		return error_wrap(err, "cgroup");
+	remove_parents(cg);
+	return 0;
+}

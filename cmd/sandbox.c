@@ -1,0 +1,233 @@
+/* cmd/sandbox.c — `sandbox`: run one CI job in a fresh, locked-down
+ * container built from image layers; see runtime/sandbox.h.  */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "core/fsutil.h"
+#include "runtime/sandbox.h"
+
+static const char sandbox_help[] =
+	"      --image DIR          an image layer (repeatable, lowest first)\n"
+	"      --rootfs DIR         a single-layer image (same as one --image)\n"
+	"  -v, --volume SRC:DST[:ro] bind a host path into the job\n"
+	"  -e, --env K=V            add an environment variable\n"
+	"  -w, --workdir DIR        working directory (default /)\n"
+	"      --user UID[:GID]     run as this user (default 0)\n"
+	"      --memory SIZE        memory limit (e.g. 512m)\n"
+	"      --cpus N             CPU limit (e.g. 1.5)\n"
+	"      --pids N             process limit\n"
+	"      --timeout DURATION   kill the whole job after it (e.g. 30s, 5m): exit 124\n"
+	"      --network MODE       none (default: loopback only), host,\n"
+	"                           bridge[=NAME] (veth on a bridge), ns:PATH (join)\n"
+	"      --read-only          the root filesystem is read-only\n"
+	"      --overlay-tmpfs      keep the job's writes on a tmpfs\n"
+	"      --tmpfs DST          a tmpfs at DST (repeatable)\n"
+	"      --hostname NAME\n"
+	"      --stats FILE         write a JSON usage report at the end\n"
+	"  -t, --tty                give the job a terminal\n"
+	"      --print-spec         print the config the job would run with\n"
+	"      -- CMD [ARG...]      the job\n";
+
+enum {
+	OPT_IMAGE = 256,
+	OPT_ROOTFS,
+	OPT_USER,
+	OPT_MEMORY,
+	OPT_CPUS,
+	OPT_PIDS,
+	OPT_TIMEOUT,
+	OPT_NETWORK,
+	OPT_RO,
+	OPT_TMPFS,
+	OPT_HOSTNAME,
+	OPT_STATS,
+	OPT_PRINT,
+	OPT_OVLTMPFS
+};
+
+struct lists {
+	char **layers, **volumes, **env, **tmpfs;
+	size_t n_layers, n_volumes, n_env, n_tmpfs;
+};
+
+static void push(char ***v, size_t *n, const char *s)
+{
+	*v = realloc(*v, (*n + 2) * sizeof(char *));
+	if (*v == NULL)
+		abort();
+	(*v)[(*n)++] = xstrdup(s);
+	(*v)[*n] = NULL;
+}
+
+/* "1.5" CPUs -> 1500 milli-CPUs */
+static int parse_cpus(const char *s, long long *milli)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end != '\0' || v <= 0 || v > 4096)
+		return -1;
+	*milli = (long long)(v * 1000 + 0.5);
+	return 0;
+}
+
+/* "30s", "500ms", "5m", "1h", "10" (seconds) -> ms */
+static int parse_timeout(const char *s, unsigned *ms)
+{
+	char *end;
+	double v = strtod(s, &end), unit;
+
+	if (end == s || v <= 0)
+		return -1;
+	if (strcmp(end, "ms") == 0)
+		unit = 1;
+	else if (*end == '\0' || strcmp(end, "s") == 0)
+		unit = 1000;
+	else if (strcmp(end, "m") == 0)
+		unit = 60000;
+	else if (strcmp(end, "h") == 0)
+		unit = 3600000;
+	else
+		return -1;
+	if (v * unit < 1 || v * unit > 4e9)
+		return -1;
+	*ms = (unsigned)(v * unit);
+	return 0;
+}
+
+static int parse_user(const char *s, struct rt_sandbox_opts *o)
+{
+	char *end;
+
+	o->uid = (uid_t)strtoul(s, &end, 10);
+	if (end == s || (*end != '\0' && *end != ':'))
+		return -1;
+	o->gid = *end == ':' ? (gid_t)strtoul(end + 1, &end, 10) : o->uid;
+	o->has_user = true;
+	return *end == '\0' ? 0 : -1;
+}
+
+static int option(struct cmd_ctx *ctx, int c, struct rt_sandbox_opts *o, struct lists *l,
+		  struct error **err)
+{
+	switch (c) {
+	case OPT_IMAGE:
+	case OPT_ROOTFS: push(&l->layers, &l->n_layers, optarg); break;
+	case 'v': push(&l->volumes, &l->n_volumes, optarg); break;
+	case 'e': push(&l->env, &l->n_env, optarg); break;
+	case OPT_TMPFS: push(&l->tmpfs, &l->n_tmpfs, optarg); break;
+	case 'w': o->workdir = optarg; break;
+	case OPT_HOSTNAME: o->hostname = optarg; break;
+	case OPT_STATS: o->stats_file = optarg; break;
+	case OPT_RO: o->read_only = true; break;
+	case OPT_OVLTMPFS: o->overlay_tmpfs = true; break;
+	case OPT_PRINT: o->print_spec = true; break;
+	case 't': o->tty = true; break;
+	case OPT_USER:
+		if (parse_user(optarg, o) < 0)
+			return cmd_usage(ctx, err, "--user: \"%s\" is not UID[:GID]", optarg);
+		break;
+	case OPT_MEMORY:
+		if (cmd_parse_size(optarg, &o->memory) < 0 || o->memory <= 0)
+			return cmd_usage(ctx, err, "--memory: \"%s\" is not a size (e.g. 512m)",
+					 optarg);
+		break;
+	case OPT_CPUS:
+		if (parse_cpus(optarg, &o->cpus_milli) < 0)
+			return cmd_usage(ctx, err, "--cpus: \"%s\" is not a number of CPUs",
+					 optarg);
+		break;
+	case OPT_PIDS:
+		if (cmd_parse_size(optarg, &o->pids) < 0 || o->pids <= 0)
+			return cmd_usage(ctx, err, "--pids: \"%s\" is not a positive number",
+					 optarg);
+		break;
+	case OPT_TIMEOUT:
+		if (parse_timeout(optarg, &o->timeout_ms) < 0)
+			return cmd_usage(ctx, err,
+					 "--timeout: \"%s\" is not a duration (e.g. 30s, 5m)",
+					 optarg);
+		break;
+	case OPT_NETWORK:
+		if (strcmp(optarg, "none") == 0) {
+			o->network = NETNS_NONE;
+		} else if (strcmp(optarg, "host") == 0) {
+			o->network = NETNS_HOST;
+		} else if (strcmp(optarg, "bridge") == 0 || strncmp(optarg, "bridge=", 7) == 0) {
+			o->network = NETNS_BRIDGE;
+			o->bridge = optarg[6] == '=' ? optarg + 7 : NULL;
+		} else if (strncmp(optarg, "ns:", 3) == 0 && optarg[3] == '/') {
+			o->network = NETNS_JOIN;
+			o->netns_path = optarg + 3;
+		} else {
+			return cmd_usage(ctx, err,
+					 "--network: must be none, host, bridge[=NAME] or ns:PATH, "
+					 "not \"%s\"",
+					 optarg);
+		}
+		break;
+	case 'h': cmd_help(ctx, sandbox_help); return 1;
+	default: return cmd_usage(ctx, err, "unknown option '%s'", ctx->verb);
+	}
+	return 0;
+}
+
+static void lists_free(struct lists *l)
+{
+	strv_free(l->layers);
+	strv_free(l->volumes);
+	strv_free(l->env);
+	strv_free(l->tmpfs);
+}
+
+CMD_DECLARE(sandbox)
+{
+	static const struct option opts[] = {
+		{"image", required_argument, NULL, OPT_IMAGE},
+		{"rootfs", required_argument, NULL, OPT_ROOTFS},
+		{"volume", required_argument, NULL, 'v'},
+		{"env", required_argument, NULL, 'e'},
+		{"workdir", required_argument, NULL, 'w'},
+		{"user", required_argument, NULL, OPT_USER},
+		{"memory", required_argument, NULL, OPT_MEMORY},
+		{"cpus", required_argument, NULL, OPT_CPUS},
+		{"pids", required_argument, NULL, OPT_PIDS},
+		{"timeout", required_argument, NULL, OPT_TIMEOUT},
+		{"network", required_argument, NULL, OPT_NETWORK},
+		{"read-only", no_argument, NULL, OPT_RO},
+		{"overlay-tmpfs", no_argument, NULL, OPT_OVLTMPFS},
+		{"tmpfs", required_argument, NULL, OPT_TMPFS},
+		{"hostname", required_argument, NULL, OPT_HOSTNAME},
+		{"stats", required_argument, NULL, OPT_STATS},
+		{"tty", no_argument, NULL, 't'},
+		{"print-spec", no_argument, NULL, OPT_PRINT},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	struct rt_sandbox_opts o = {.network = NETNS_NONE};
+	struct lists l = {0};
+	int c, rc = 0, status = 0;
+
+	while (rc == 0 && (c = getopt_long(argc, argv, "+v:e:w:th", opts, NULL)) != -1) {
+		if (c == '?')
+			rc = cmd_usage(ctx, err, "unknown option '%s'", argv[optind - 1]);
+		else
+			rc = option(ctx, c, &o, &l, err);
+	}
+	if (rc == 0) {
+		o.layers = l.layers;
+		o.volumes = l.volumes;
+		o.env = l.env;
+		o.tmpfs = l.tmpfs;
+		o.args = argv + optind;
+		rc = rt_sandbox(&ctx->g, &o, &status, err);
+	}
+	lists_free(&l);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	return status;
+}

@@ -1,0 +1,100 @@
+/* core/caps.c — bounding, effective/permitted/inheritable and ambient sets.
+ *
+ * Capabilities named by the config that the running kernel does not know
+ * (above cap_last_cap) are left out quietly, as runc and crun do: a config
+ * written for a newer kernel must still run.  */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+
+#include "core/caps.h"
+#include "core/fsutil.h"
+#include "core/log.h"
+
+static void cap_freep(cap_t *c)
+{
+	if (*c != NULL)
+		cap_free(*c);
+}
+#define cleanup_cap __attribute__((cleanup(cap_freep)))
+
+int caps_last_cap(void)
+{
+	static int last = -1;
+	char *buf = NULL;
+	struct error *err = NULL;
+
+	if (last >= 0)
+		return last;
+	if (read_file_at(AT_FDCWD, "/proc/sys/kernel/cap_last_cap", &buf, NULL, &err) < 0) {
+		error_free(err);
+		last = CAP_LAST_CAP;
+		return last;
+	}
+	last = atoi(buf);
+	free(buf);
+	if (last <= 0 || last > 63)
+		last = CAP_LAST_CAP;
+	return last;
+}
+
+int caps_drop_bounding(uint64_t bounding, struct error **err)
+{
+	int last = caps_last_cap();
+
+	for (int cap = 0; cap <= last; cap++) {
+		if (bounding & (1ULL << cap))
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+			return error_set(err, errno, "drop %s from the bounding set",
+					 spec_capability_name(cap) ? spec_capability_name(cap)
+								   : "capability");
+	}
+	return 0;
+}
+
+static int fill_set(cap_t c, cap_flag_t flag, uint64_t mask, int last)
+{
+	for (int cap = 0; cap <= last; cap++) {
+		cap_value_t v = cap;
+
+		if (!(mask & (1ULL << cap)))
+			continue;
+		if (cap_set_flag(c, flag, 1, &v, CAP_SET) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int caps_apply(const struct spec_capabilities *caps, struct error **err)
+{
+	cleanup_cap cap_t c = cap_init();
+	int last = caps_last_cap();
+
+	if (c == NULL)
+		return error_set(err, errno, "capabilities");
+	if (fill_set(c, CAP_EFFECTIVE, caps->effective, last) < 0 ||
+	    fill_set(c, CAP_PERMITTED, caps->permitted, last) < 0 ||
+	    fill_set(c, CAP_INHERITABLE, caps->inheritable, last) < 0)
+		return error_set(err, errno, "capabilities: build sets");
+	if (cap_set_proc(c) < 0)
+		return error_set(err, errno,
+				 "capabilities: set effective/permitted/inheritable "
+				 "(effective must be within permitted)");
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		return error_set(err, errno, "capabilities: clear ambient");
+	for (int cap = 0; cap <= last; cap++) {
+		if (!(caps->ambient & (1ULL << cap)))
+			continue;
+		/* the kernel wants ambient caps in permitted and inheritable;
+		 * `runc spec` lists ambient ones without inheritable, and runc
+		 * and crun only warn (berth warns before the clone, see
+		 * runtime/checks.c), so a config written for them still runs */
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+			log_debug("capabilities: ambient %s not raised", spec_capability_name(cap));
+	}
+	return 0;
+}

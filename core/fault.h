@@ -1,0 +1,13 @@
+/* core/fault.h — test-only fault injection.
+ *
+ * With BERTH_FAULT_STEP=<name> in its environment, berth kills itself with
+ * SIGKILL when it reaches that named step, so the tests can prove that a
+ * berth dying at any point of `create` leaves nothing `delete --force`
+ * cannot clean up.  The steps: state-dir, cgroup, fifo, clone, network,
+ * ready, state.  Without the variable this is one cached getenv().  */
+#ifndef BERTH_CORE_FAULT_H
+#define BERTH_CORE_FAULT_H
+
+void fault_point(const char *step);
+
+#endif

@@ -1,0 +1,40 @@
+# mk/fuzz.mk — libFuzzer targets for spec/ (owner: spec).
+#
+#   make fuzz-build           build every fuzz/fuzz-*.c with clang, ASan and UBSan
+#   make fuzz                 run each target FUZZ_SECONDS (default 60)
+#   make fuzz FUZZ_SECONDS=300 FUZZ_TARGETS=fuzz-config
+#
+# Parsing has no side effects, so the targets link spec/ and core/ sources
+# directly (instrumented), not build/libberth.a.  Each run starts from the
+# committed seeds in fuzz/corpus/<target>/ and keeps what it finds in
+# fuzz/corpus-out/<target>/ (ignored by git), crashes included: a crash
+# file is fixed, then added to tests/data/bad or tests/data/good.
+
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_MAX_LEN ?= 65536
+FUZZ_BUILD   := $(BUILD)/fuzz
+FUZZ_TARGETS ?= $(patsubst fuzz/%.c,%,$(sort $(wildcard fuzz/fuzz-*.c)))
+FUZZ_BINS     = $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%)
+FUZZ_SRCS    := $(sort $(wildcard spec/*.c core/*.c))
+FUZZ_HDRS    := $(sort $(wildcard spec/*.h core/*.h))
+FUZZ_CFLAGS  := -std=gnu11 -g -O1 -fno-omit-frame-pointer \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	-I. $(PKG_CFLAGS)
+
+.PHONY: fuzz fuzz-build
+fuzz-build: $(FUZZ_BINS)
+
+$(FUZZ_BUILD)/fuzz-%: fuzz/fuzz-%.c $(FUZZ_SRCS) $(FUZZ_HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS) $(PKG_LIBS)
+
+fuzz: fuzz-build
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		mkdir -p fuzz/corpus-out/$$t; \
+		echo "== $$t: $(FUZZ_SECONDS)s"; \
+		$(FUZZ_BUILD)/$$t -max_total_time=$(FUZZ_SECONDS) \
+			-max_len=$(FUZZ_MAX_LEN) -dict=fuzz/spec.dict \
+			-artifact_prefix=fuzz/corpus-out/$$t/ -print_final_stats=1 \
+			fuzz/corpus-out/$$t fuzz/corpus/$$t; \
+	done

@@ -1,0 +1,4 @@
+# mk/lint.mk — `make lint`: clang-format, cppcheck, shellcheck, berth's rules
+.PHONY: lint
+lint:
+	scripts/lint.sh

@@ -1,0 +1,46 @@
+# mk/tests.mk — the host test suites and what they need.
+#
+#   make test          every suite: unit, host bats, VM cgroup suite, clients
+#   make test-host     the bats suites under tests/bats (this host)
+#   make test-rootfs   the busybox + probe root filesystem the tests share
+
+TEST_CACHE := tests/.cache
+BATS ?= bats
+BATS_JOBS ?=
+
+$(BUILD)/tests/probe: tests/probe/probe.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+.PHONY: test-rootfs
+test-rootfs: $(TEST_CACHE)/rootfs/.done
+
+$(TEST_CACHE)/rootfs/.done: $(BUILD)/tests/probe tests/lib/mkrootfs.sh
+	rm -rf $(TEST_CACHE)/rootfs
+	PROBE=$(CURDIR)/$(BUILD)/tests/probe sh tests/lib/mkrootfs.sh $(TEST_CACHE)/rootfs
+	touch $@
+
+.PHONY: test-host
+test-host: $(BIN) test-rootfs
+	tests/run.sh host
+
+# ASan+UBSan build of berth and the unit tests, in build-asan/
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+.PHONY: asan-build test-asan
+asan-build:
+	$(MAKE) BUILD=build-asan CFLAGS='$(ASAN_FLAGS)' EXTRA_LDFLAGS='-fsanitize=address,undefined' \
+		build-asan/berth build-asan/libberth.a \
+		$(UNIT_SRCS:tests/unit/%.c=build-asan/tests/%)
+test-asan: asan-build test-rootfs
+	tests/run.sh asan
+
+.PHONY: test
+test: deps
+	$(MAKE) all unit-build test-rootfs asan-build
+	tests/run.sh unit host vm clients asan
+
+.PHONY: demo
+demo: deps
+	$(MAKE) all
+	scripts/demo.sh

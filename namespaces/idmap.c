@@ -1,0 +1,201 @@
+/* namespaces/idmap.c — uid/gid mappings of a new user namespace.
+ *
+ * Written by the parent: the child cannot map ids it does not hold.  Root
+ * writes the maps directly.  An unprivileged caller may map only its own
+ * uid/gid (and must first deny setgroups(2), or the kernel refuses the
+ * gid map); anything more goes through the setuid helpers newuidmap and
+ * newgidmap, which check /etc/subuid and /etc/subgid.  */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/cleanup.h"
+#include "core/fsutil.h"
+#include "namespaces/ns.h"
+
+static char *map_text(const struct spec_idmap *m, size_t n)
+{
+	char *text = xstrdup("");
+
+	for (size_t i = 0; i < n; i++) {
+		char *next =
+			xasprintf("%s%u %u %u\n", text, m[i].container_id, m[i].host_id, m[i].size);
+
+		free(text);
+		text = next;
+	}
+	return text;
+}
+
+/* the maps only name the caller's own id: the kernel allows that */
+static bool map_is_self(const struct spec_idmap *m, size_t n, unsigned id)
+{
+	return n == 1 && m[0].size == 1 && m[0].host_id == id;
+}
+
+static int write_map(pid_t pid, const char *file, const char *text, struct error **err)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	if (write_str_at(AT_FDCWD, path, text, err) < 0)
+		return error_wrap(err, "user namespace: %s", file);
+	return 0;
+}
+
+/* The ranges /etc/subuid (or subgid) grants the caller, as text such as
+ * "100000-165535", or NULL when it grants none.  Lines are keyed by user
+ * name or by uid.  */
+static char *granted_ranges(const char *file, uid_t uid)
+{
+	cleanup_free char *buf = NULL;
+	struct error *ignored = NULL;
+	struct passwd *pw = getpwuid(uid);
+	char uidtxt[16];
+	char *out = NULL;
+
+	if (read_file_at(AT_FDCWD, file, &buf, NULL, &ignored) < 0) {
+		error_free(ignored);
+		return NULL;
+	}
+	snprintf(uidtxt, sizeof(uidtxt), "%u", (unsigned)uid);
+	for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		char *who = l, *start = strchr(l, ':'), *count;
+		unsigned long s, n;
+
+		if (start == NULL || (count = strchr(start + 1, ':')) == NULL)
+			continue;
+		*start++ = '\0';
+		*count++ = '\0';
+		if (strcmp(who, uidtxt) != 0 && (pw == NULL || strcmp(who, pw->pw_name) != 0))
+			continue;
+		s = strtoul(start, NULL, 10);
+		n = strtoul(count, NULL, 10);
+		if (n == 0)
+			continue;
+		char *next =
+			xasprintf("%s%s%lu-%lu", out ? out : "", out ? ", " : "", s, s + n - 1);
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
+/* newuidmap PID cid hid size [cid hid size ...]; its own stderr is
+ * replaced by a message naming what is missing */
+static int run_helper(const char *helper, pid_t pid, const struct spec_idmap *m, size_t n,
+		      const char *subfile, struct error **err)
+{
+	char **argv = xcalloc(3 * n + 3, sizeof(char *));
+	cleanup_free char *granted = NULL;
+	cleanup_free char *wanted = xstrdup("");
+	pid_t child;
+	int status;
+	size_t a = 0;
+
+	argv[a++] = xstrdup(helper);
+	argv[a++] = xasprintf("%d", (int)pid);
+	for (size_t i = 0; i < n; i++) {
+		char *next;
+
+		argv[a++] = xasprintf("%u", m[i].container_id);
+		argv[a++] = xasprintf("%u", m[i].host_id);
+		argv[a++] = xasprintf("%u", m[i].size);
+		next = xasprintf("%s%s%u-%u", wanted, *wanted ? ", " : "", m[i].host_id,
+				 m[i].host_id + m[i].size - 1);
+		free(wanted);
+		wanted = next;
+	}
+	child = fork();
+	if (child == 0) {
+		int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+		if (devnull >= 0)
+			dup2(devnull, STDERR_FILENO);
+		execvp(helper, argv);
+		_exit(127);
+	}
+	strv_free(argv);
+	if (child < 0)
+		return error_set(err, errno, "user namespace: fork %s", helper);
+	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		return error_set(err, 0,
+				 "user namespace: %s not found (install the uidmap package)",
+				 helper);
+	granted = granted_ranges(subfile, getuid());
+	if (granted == NULL)
+		return error_set(err, 0,
+				 "user namespace: %s has no range for uid %u, so host ids %s "
+				 "cannot be mapped (add a line such as '%u:100000:65536')",
+				 subfile, (unsigned)getuid(), wanted, (unsigned)getuid());
+	return error_set(err, 0,
+			 "user namespace: host ids %s are not all within what %s grants "
+			 "uid %u (%s, plus the uid itself)",
+			 wanted, subfile, (unsigned)getuid(), granted);
+}
+
+int ns_write_idmaps(pid_t pid, const struct spec *spec, struct error **err)
+{
+	const struct spec_linux *l = &spec->linux;
+	cleanup_free char *uids = map_text(l->uid_mappings, l->n_uid_mappings);
+	cleanup_free char *gids = map_text(l->gid_mappings, l->n_gid_mappings);
+	bool privileged = geteuid() == 0;
+
+	if (privileged) {
+		if (write_map(pid, "uid_map", uids, err) < 0 ||
+		    write_map(pid, "gid_map", gids, err) < 0)
+			return -1;
+		return 0;
+	}
+	if (map_is_self(l->uid_mappings, l->n_uid_mappings, geteuid()))
+		write_map(pid, "uid_map", uids, err);
+	else
+		run_helper("newuidmap", pid, l->uid_mappings, l->n_uid_mappings, "/etc/subuid",
+			   err);
+	if (*err != NULL)
+		return -1;
+	if (map_is_self(l->gid_mappings, l->n_gid_mappings, getegid())) {
+		/* the kernel wants setgroups denied before an unprivileged
+		 * gid map, so that dropping a group can't grant access */
+		if (write_map(pid, "setgroups", "deny", err) < 0 ||
+		    write_map(pid, "gid_map", gids, err) < 0)
+			return -1;
+		return 0;
+	}
+	return run_helper("newgidmap", pid, l->gid_mappings, l->n_gid_mappings, "/etc/subgid", err);
+}
+
+/* with no mappings in the spec (a joined user namespace), ids pass as is */
+static unsigned lookup(const struct spec_idmap *m, size_t n, unsigned id)
+{
+	if (n == 0)
+		return id;
+	for (size_t i = 0; i < n; i++)
+		if (id >= m[i].container_id && id - m[i].container_id < m[i].size)
+			return m[i].host_id + (id - m[i].container_id);
+	return 65534; /* the kernel's overflow id */
+}
+
+uid_t ns_host_uid(const struct spec *spec, uid_t container_uid)
+{
+	if (!spec->linux.ns[SPEC_NS_USER].present)
+		return container_uid;
+	return lookup(spec->linux.uid_mappings, spec->linux.n_uid_mappings, container_uid);
+}
+
+gid_t ns_host_gid(const struct spec *spec, gid_t container_gid)
+{
+	if (!spec->linux.ns[SPEC_NS_USER].present)
+		return container_gid;
+	return lookup(spec->linux.gid_mappings, spec->linux.n_gid_mappings, container_gid);
+}

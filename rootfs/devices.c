@@ -1,0 +1,160 @@
+/* rootfs/devices.c — /dev nodes and symlinks of the container.
+ *
+ * The default nodes every runtime provides (null, zero, full, random,
+ * urandom, tty) and linux.devices are made with mknod(2).  In a new user
+ * namespace mknod is not allowed, so the host's node is bind-mounted over
+ * an empty file instead, as runc and crun do.  Which devices may actually
+ * be *used* is the cgroup device filter's job (cgroups/).  */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "core/cleanup.h"
+#include "core/fsutil.h"
+#include "core/log.h"
+#include "core/syscalls.h"
+#include "rootfs/internal.h"
+#include "rootfs/resolve.h"
+
+static const struct spec_device default_devices[] = {
+	{.type = 'c', .path = (char *)"/dev/null", .major = 1, .minor = 3},
+	{.type = 'c', .path = (char *)"/dev/zero", .major = 1, .minor = 5},
+	{.type = 'c', .path = (char *)"/dev/full", .major = 1, .minor = 7},
+	{.type = 'c', .path = (char *)"/dev/random", .major = 1, .minor = 8},
+	{.type = 'c', .path = (char *)"/dev/urandom", .major = 1, .minor = 9},
+	{.type = 'c', .path = (char *)"/dev/tty", .major = 5, .minor = 0},
+};
+
+static const struct {
+	const char *target, *name;
+} dev_links[] = {
+	{"/proc/self/fd", "fd"},       {"/proc/self/fd/0", "stdin"}, {"/proc/self/fd/1", "stdout"},
+	{"/proc/self/fd/2", "stderr"}, {"pts/ptmx", "ptmx"},
+};
+
+static mode_t node_type(char type)
+{
+	switch (type) {
+	case 'b': return S_IFBLK;
+	case 'p': return S_IFIFO;
+	default: return S_IFCHR;
+	}
+}
+
+/* bind the host's node over an empty file (user namespace fallback) */
+static int bind_host_node(int dir_fd, const char *name, const struct spec_device *d,
+			  struct error **err)
+{
+	cleanup_close int tree = -1;
+	cleanup_close int target = -1;
+	int fd;
+
+	fd = openat(dir_fd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return error_set(err, errno, "create '%s'", d->path);
+	close(fd);
+	target = openat(dir_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (target < 0)
+		return error_set(err, errno, "open '%s'", d->path);
+	tree = sys_open_tree(AT_FDCWD, d->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0)
+		return error_set(err, errno, "bind host device '%s'", d->path);
+	return rootfs_move_tree(tree, target, d->path, err);
+}
+
+static int make_node(struct rootfs_ctx *ctx, const struct spec_device *d, struct error **err)
+{
+	cleanup_free char *dir_copy = xstrdup(d->path);
+	cleanup_free char *base_copy = xstrdup(d->path);
+	cleanup_close int dir_fd = -1;
+	const char *name = basename(base_copy);
+	mode_t mode = (d->has_file_mode ? d->file_mode : 0666) & 07777;
+
+	dir_fd = rootfs_resolve(ctx->root_fd, dirname(dir_copy), ROOTFS_NODE_DIR, false, err);
+	if (dir_fd < 0)
+		return error_wrap(err, "device '%s'", d->path);
+	/* dir_fd is O_PATH: reopen it as a real directory for *at() calls */
+	{
+		char fdpath[32];
+		int real = open(rootfs_fd_path(dir_fd, fdpath, sizeof(fdpath)),
+				O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (real < 0)
+			return error_set(err, errno, "open parent of '%s'", d->path);
+		close(dir_fd);
+		dir_fd = real;
+	}
+	/* whatever the image put there is replaced by the real node */
+	if (unlinkat(dir_fd, name, 0) < 0 && errno != ENOENT && errno != EISDIR)
+		return error_set(err, errno, "remove '%s'", d->path);
+	if (ctx->userns)
+		return bind_host_node(dir_fd, name, d, err);
+	if (mknodat(dir_fd, name, node_type(d->type) | mode,
+		    makedev((unsigned)d->major, (unsigned)d->minor)) < 0) {
+		if (errno == EPERM) {
+			log_debug("mknod '%s' refused: binding the host node", d->path);
+			return bind_host_node(dir_fd, name, d, err);
+		}
+		return error_set(err, errno, "mknod '%s'", d->path);
+	}
+	if ((d->has_uid || d->has_gid) &&
+	    fchownat(dir_fd, name, d->has_uid ? d->uid : (uid_t)-1, d->has_gid ? d->gid : (gid_t)-1,
+		     AT_SYMLINK_NOFOLLOW) < 0)
+		return error_set(err, errno, "chown '%s'", d->path);
+	return 0;
+}
+
+static bool spec_has_device(const struct spec *spec, const char *path)
+{
+	for (size_t i = 0; i < spec->linux.n_devices; i++)
+		if (strcmp(spec->linux.devices[i].path, path) == 0)
+			return true;
+	return false;
+}
+
+static int make_links(struct rootfs_ctx *ctx, struct error **err)
+{
+	cleanup_close int dev = rootfs_resolve(ctx->root_fd, "/dev", ROOTFS_NODE_DIR, true, err);
+	char fdpath[32];
+	cleanup_close int real = -1;
+
+	if (dev < 0)
+		return -1;
+	real = open(rootfs_fd_path(dev, fdpath, sizeof(fdpath)),
+		    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (real < 0)
+		return error_set(err, errno, "open /dev of the rootfs");
+	for (size_t i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++) {
+		if (symlinkat(dev_links[i].target, real, dev_links[i].name) < 0 && errno != EEXIST)
+			return error_set(err, errno, "symlink '/dev/%s'", dev_links[i].name);
+	}
+	if (ctx->console) {
+		int fd = openat(real, "console", O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+		if (fd < 0)
+			return error_set(err, errno, "create '/dev/console'");
+		close(fd);
+	}
+	return 0;
+}
+
+int rootfs_make_devices(struct rootfs_ctx *ctx, struct error **err)
+{
+	const struct spec *spec = ctx->spec;
+
+	for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++) {
+		if (spec_has_device(spec, default_devices[i].path))
+			continue;
+		if (make_node(ctx, &default_devices[i], err) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < spec->linux.n_devices; i++)
+		if (make_node(ctx, &spec->linux.devices[i], err) < 0)
+			return error_wrap(err, "linux.devices[%zu]", i);
+	return make_links(ctx, err);
+}

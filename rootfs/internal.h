@@ -1,0 +1,20 @@
+/* rootfs/internal.h — helpers shared by the files of rootfs/ only.  */
+#ifndef BERTH_ROOTFS_INTERNAL_H
+#define BERTH_ROOTFS_INTERNAL_H
+
+#include <sys/mount.h>
+
+#include "rootfs/rootfs.h"
+
+int rootfs_mount_all(struct rootfs_ctx *ctx, struct error **err);
+int rootfs_make_devices(struct rootfs_ctx *ctx, struct error **err);
+int rootfs_bind_etc_files(struct rootfs_ctx *ctx, struct error **err);
+/* copy the tree under covered_fd into mounted_fd (tmpcopyup) */
+int rootfs_copyup(int covered_fd, int mounted_fd, struct error **err);
+int rootfs_mask_paths(struct error **err_out, const struct spec *spec);
+int rootfs_readonly_paths(const struct spec *spec, struct error **err);
+int rootfs_apply_propagation(int fd, const char *dest, unsigned long prop, struct error **err);
+int rootfs_move_tree(int tree_fd, int target_fd, const char *dest, struct error **err);
+void rootfs_flags_to_attr(unsigned long set, unsigned long clr, struct mount_attr *a);
+
+#endif

@@ -1,0 +1,329 @@
+/* rootfs/mounts.c — the config's mounts, in order, inside the root.
+ *
+ * Bind mounts use the new mount API: open_tree() clones the source,
+ * mount_setattr() gives the clone its final flags while it is still
+ * detached, and move_mount() attaches it on the resolved target fd — the
+ * mount never exists with the wrong flags and never lands anywhere but
+ * the fd.  Filesystem mounts (proc, tmpfs, ...) go through mount(2) on
+ * "/proc/self/fd/N" of the resolved target, for the same reason.
+ * Devices: devices.c.  Pivot: pivot.c.  */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "core/cleanup.h"
+#include "core/fsutil.h"
+#include "core/log.h"
+#include "core/syscalls.h"
+#include "rootfs/internal.h"
+#include "rootfs/resolve.h"
+
+/* The access-time mode is one field of the mount: changing any part of
+ * it (ratime, rnostrictatime, rrelatime...) needs all of
+ * MOUNT_ATTR__ATIME in attr_clr, or mount_setattr() says EINVAL.  */
+static void atime_whole(struct mount_attr *a)
+{
+	if ((a->attr_set | a->attr_clr) & MOUNT_ATTR__ATIME)
+		a->attr_clr |= MOUNT_ATTR__ATIME;
+}
+
+/* MS_* per-mount flags to MOUNT_ATTR_* bits (access time excluded) */
+static uint64_t plain_attr(unsigned long flags)
+{
+	uint64_t attr = 0;
+
+	if (flags & MS_RDONLY)
+		attr |= MOUNT_ATTR_RDONLY;
+	if (flags & MS_NOSUID)
+		attr |= MOUNT_ATTR_NOSUID;
+	if (flags & MS_NODEV)
+		attr |= MOUNT_ATTR_NODEV;
+	if (flags & MS_NOEXEC)
+		attr |= MOUNT_ATTR_NOEXEC;
+	if (flags & MS_NODIRATIME)
+		attr |= MOUNT_ATTR_NODIRATIME;
+	if (flags & MS_NOSYMFOLLOW)
+		attr |= MOUNT_ATTR_NOSYMFOLLOW;
+	return attr;
+}
+
+#define MS_ATIME_MODES (MS_NOATIME | MS_STRICTATIME | MS_RELATIME)
+
+/* The mount_setattr() request for "set these MS_* flags, clear those".
+ * The access-time mode is one field: changing it needs
+ * MOUNT_ATTR__ATIME in attr_clr (the kernel's rule).  Flags the kernel
+ * locked on a mount from a more privileged namespace are simply not
+ * touched, unless the config explicitly clears them (then EPERM).  */
+void rootfs_flags_to_attr(unsigned long set, unsigned long clr, struct mount_attr *a)
+{
+	a->attr_set = plain_attr(set);
+	a->attr_clr = plain_attr(clr) & ~a->attr_set;
+	if (set & MS_ATIME_MODES) {
+		a->attr_clr |= MOUNT_ATTR__ATIME;
+		a->attr_set |= set & MS_NOATIME	      ? MOUNT_ATTR_NOATIME
+			       : set & MS_STRICTATIME ? MOUNT_ATTR_STRICTATIME
+						      : MOUNT_ATTR_RELATIME;
+	} else if (clr & MS_ATIME_MODES) {
+		a->attr_clr |= MOUNT_ATTR__ATIME; /* back to relatime */
+	}
+}
+
+static bool is_bind(const struct spec_mount *m)
+{
+	return m->bind || (m->type != NULL && strcmp(m->type, "bind") == 0);
+}
+
+/* source of a bind mount: relative paths are relative to the bundle */
+static char *bind_source(const struct rootfs_ctx *ctx, const struct spec_mount *m)
+{
+	if (m->source == NULL)
+		return NULL;
+	if (m->source[0] == '/')
+		return xstrdup(m->source);
+	return xasprintf("%s/%s", ctx->bundle, m->source);
+}
+
+int rootfs_apply_propagation(int fd, const char *dest, unsigned long prop, struct error **err)
+{
+	char fdpath[32];
+
+	if (prop == 0)
+		return 0;
+	if (mount(NULL, rootfs_fd_path(fd, fdpath, sizeof(fdpath)), NULL, prop, NULL) < 0)
+		return error_set(err, errno, "set propagation of '%s'", dest);
+	return 0;
+}
+
+/* attach a detached tree (open_tree/fsmount) on target_fd */
+int rootfs_move_tree(int tree_fd, int target_fd, const char *dest, struct error **err)
+{
+	if (sys_move_mount(tree_fd, "", target_fd, "",
+			   MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return error_set(err, errno, "attach mount on '%s'", dest);
+	return 0;
+}
+
+static int mount_bind(const struct rootfs_ctx *ctx, const struct spec_mount *m, struct error **err)
+{
+	cleanup_free char *src = bind_source(ctx, m);
+	cleanup_close int tree = -1;
+	cleanup_close int target = -1;
+	struct mount_attr top = {0}, rec = {0};
+	unsigned int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC;
+	struct stat st;
+
+	if (src == NULL)
+		return error_set(err, 0, "bind mount on '%s': no source", m->destination);
+	if (m->flags & MS_REC)
+		flags |= AT_RECURSIVE;
+	tree = sys_open_tree(AT_FDCWD, src, flags | OPEN_TREE_CLOEXEC);
+	if (tree < 0)
+		return error_set(err, errno, "bind mount '%s' on '%s'", src, m->destination);
+	if (fstat(tree, &st) < 0)
+		return error_set(err, errno, "stat '%s'", src);
+	target = rootfs_resolve(ctx->root_fd, m->destination,
+				S_ISDIR(st.st_mode) ? ROOTFS_NODE_DIR : ROOTFS_NODE_FILE, false,
+				err);
+	if (target < 0)
+		return error_wrap(err, "bind mount '%s'", src);
+
+	rootfs_flags_to_attr(m->flags, m->clear_flags, &top);
+	if (top.attr_set != 0 || top.attr_clr != 0) {
+		if (sys_mount_setattr(tree, "", AT_EMPTY_PATH, &top) < 0)
+			return error_set(err, errno, "set options of bind mount on '%s'",
+					 m->destination);
+	}
+	rec.attr_set = m->rec_attr_set;
+	rec.attr_clr = m->rec_attr_clr;
+	atime_whole(&rec);
+	if (m->propagation != 0)
+		rec.propagation = m->propagation & ~(unsigned long)MS_REC;
+	if (rec.attr_set != 0 || rec.attr_clr != 0 || rec.propagation != 0) {
+		unsigned int how = AT_EMPTY_PATH;
+
+		if (rec.attr_set || rec.attr_clr || (m->propagation & MS_REC))
+			how |= AT_RECURSIVE;
+		if (sys_mount_setattr(tree, "", how, &rec) < 0)
+			return error_set(err, errno, "set recursive options of bind mount on '%s'",
+					 m->destination);
+	}
+	return rootfs_move_tree(tree, target, m->destination, err);
+}
+
+/* proc, sysfs and /dev are refused on a symlink: the image must not be
+ * able to move them somewhere else in the tree */
+static bool wants_real_dir(const struct spec_mount *m)
+{
+	return strcmp(m->type, "proc") == 0 || strcmp(m->type, "sysfs") == 0 ||
+	       strcmp(m->destination, "/dev") == 0;
+}
+
+/* rootless fallbacks, as runc and crun do: a fresh sysfs needs the
+ * network namespace's owner, mqueue the ipc one's; bind the host's
+ * instead, read-only as the config asked */
+static int mount_fallback(const struct rootfs_ctx *ctx, const struct spec_mount *m,
+			  const char *host_path, struct error **err)
+{
+	struct spec_mount bind = *m;
+
+	log_debug("rootless: %s on '%s' refused, binding host '%s' instead", m->type,
+		  m->destination, host_path);
+	bind.source = (char *)host_path;
+	bind.bind = true;
+	bind.flags = (m->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)) | MS_BIND | MS_REC;
+	bind.data = NULL;
+	return mount_bind(ctx, &bind, err);
+}
+
+static int mount_fs(const struct rootfs_ctx *ctx, const struct spec_mount *m, struct error **err)
+{
+	cleanup_close int target = -1;
+	cleanup_close int covered = -1;
+	const char *type = m->type;
+	const char *source = m->source != NULL ? m->source : m->type;
+	char fdpath[32];
+
+	target = rootfs_resolve(ctx->root_fd, m->destination, ROOTFS_NODE_DIR, wants_real_dir(m),
+				err);
+	if (target < 0)
+		return error_wrap(err, "mount %s", type);
+	if (m->tmpcopyup) {
+		/* still reaches the covered directory once the tmpfs is on it */
+		covered = open(rootfs_fd_path(target, fdpath, sizeof(fdpath)),
+			       O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (covered < 0)
+			return error_set(err, errno, "tmpcopyup: open '%s'", m->destination);
+	}
+	if (mount(source, rootfs_fd_path(target, fdpath, sizeof(fdpath)), type,
+		  m->flags & ~(unsigned long)(MS_BIND | MS_REC), m->data) < 0) {
+		int saved = errno;
+
+		if (ctx->userns && saved == EPERM && strcmp(type, "sysfs") == 0)
+			return mount_fallback(ctx, m, "/sys", err);
+		if (ctx->userns && saved == EPERM && strcmp(type, "mqueue") == 0)
+			return mount_fallback(ctx, m, "/dev/mqueue", err);
+		return error_set(err, saved, "mount %s on '%s'", type, m->destination);
+	}
+	if (covered >= 0) {
+		cleanup_close int mounted =
+			rootfs_resolve(ctx->root_fd, m->destination, ROOTFS_NODE_NONE, false, err);
+		cleanup_close int dir = -1;
+
+		if (mounted < 0)
+			return -1;
+		dir = open(rootfs_fd_path(mounted, fdpath, sizeof(fdpath)),
+			   O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dir < 0)
+			return error_set(err, errno, "tmpcopyup: open the tmpfs on '%s'",
+					 m->destination);
+		if (rootfs_copyup(covered, dir, err) < 0)
+			return error_wrap(err, "mount on '%s'", m->destination);
+	}
+	if (m->rec_attr_set != 0 || m->rec_attr_clr != 0) {
+		struct mount_attr rec = {.attr_set = m->rec_attr_set, .attr_clr = m->rec_attr_clr};
+
+		atime_whole(&rec);
+		cleanup_close int mnt =
+			rootfs_resolve(ctx->root_fd, m->destination, ROOTFS_NODE_NONE, false, err);
+
+		if (mnt < 0)
+			return -1;
+		if (sys_mount_setattr(mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, &rec) < 0)
+			return error_set(err, errno, "set recursive options on '%s'",
+					 m->destination);
+	}
+	if (m->propagation != 0) {
+		cleanup_close int mnt =
+			rootfs_resolve(ctx->root_fd, m->destination, ROOTFS_NODE_NONE, false, err);
+
+		if (mnt < 0)
+			return -1;
+		return rootfs_apply_propagation(mnt, m->destination, m->propagation, err);
+	}
+	return 0;
+}
+
+/* cgroup and cgroup2 mounts: berth manages cgroup v2 only.  In a new
+ * cgroup namespace a fresh cgroup2 shows the container's own subtree;
+ * without one, bind the container's cgroup so the host tree stays out */
+static int mount_cgroup(const struct rootfs_ctx *ctx, const struct spec_mount *m,
+			struct error **err)
+{
+	const struct spec_namespace *cgns = &ctx->spec->linux.ns[SPEC_NS_CGROUP];
+	struct spec_mount v2 = *m;
+	int rc;
+
+	v2.type = (char *)"cgroup2";
+	v2.source = (char *)"cgroup2";
+	v2.data = NULL;
+	if (cgns->present || ctx->cgroup_path == NULL) {
+		rc = mount_fs(ctx, &v2, err);
+		if (rc < 0 && ctx->userns && (*err)->errnum == EPERM) {
+			error_freep(err);
+			return mount_fallback(ctx, m, "/sys/fs/cgroup", err);
+		}
+		return rc;
+	}
+	v2.source = (char *)ctx->cgroup_path;
+	v2.bind = true;
+	v2.flags |= MS_BIND;
+	return mount_bind(ctx, &v2, err);
+}
+
+int rootfs_mount_all(struct rootfs_ctx *ctx, struct error **err)
+{
+	const struct spec *spec = ctx->spec;
+
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		const struct spec_mount *m = &spec->mounts[i];
+		int rc;
+
+		if (is_bind(m))
+			rc = mount_bind(ctx, m, err);
+		else if (m->type != NULL &&
+			 (strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0))
+			rc = mount_cgroup(ctx, m, err);
+		else if (m->type != NULL)
+			rc = mount_fs(ctx, m, err);
+		else
+			rc = error_set(err, 0, "mounts[%zu]: no type and not a bind mount", i);
+		if (rc < 0)
+			return error_wrap(err, "mounts[%zu]", i);
+	}
+	return 0;
+}
+
+/* The network's /etc files (netns/ writes them in the state dir) are
+ * bound over the container's, as docker does: the image's layers are
+ * never written.  A read-only root without the file is left alone: the
+ * config allows no mount point there.  */
+int rootfs_bind_etc_files(struct rootfs_ctx *ctx, struct error **err)
+{
+	static const char *const files[] = {"hosts", "hostname", "resolv.conf"};
+
+	if (ctx->etc_files == NULL)
+		return 0;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		cleanup_free char *src = xasprintf("%s/%s", ctx->etc_files, files[i]);
+		cleanup_free char *dst = xasprintf("/etc/%s", files[i]);
+		struct spec_mount m = {
+			.destination = dst, .source = src, .bind = true, .flags = MS_BIND};
+		struct error *e = NULL;
+
+		if (mount_bind(ctx, &m, &e) == 0)
+			continue;
+		if (e->errnum == EROFS) {
+			log_debug("%s: read-only root, not provided", dst);
+			error_free(e);
+			continue;
+		}
+		*err = e;
+		return error_wrap(err, "network file '%s'", dst);
+	}
+	return 0;
+}

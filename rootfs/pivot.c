@@ -1,0 +1,153 @@
+/* rootfs/pivot.c — the root mount: propagation, the self bind (or the
+ * overlay), pivot_root(2), and the final read-only and propagation steps.
+ * Mount list: mounts.c.  Devices: devices.c.  Masks: masks.c.  */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/cleanup.h"
+#include "core/fsutil.h"
+#include "core/syscalls.h"
+#include "rootfs/internal.h"
+#include "rootfs/overlay.h"
+#include "rootfs/resolve.h"
+
+/* Propagation of "/" while the root is prepared.  Default rslave: host
+ * mount events still reach the container, nothing of ours leaks out.
+ * A shared or unbindable root is only applied after pivot_root: shared
+ * would make the old root's detach propagate to the host, and an
+ * unbindable "/" forbids the bind of the rootfs itself.  */
+static unsigned long setup_propagation(unsigned long wanted)
+{
+	if (wanted == 0 || (wanted & MS_SHARED))
+		return MS_SLAVE | MS_REC;
+	if (wanted & MS_UNBINDABLE)
+		return MS_PRIVATE | MS_REC;
+	return wanted | MS_REC;
+}
+
+/* upper and work on a tmpfs of this mount namespace: the container's
+ * writes vanish with it and never touch the host's disk */
+static int overlay_tmpfs(const struct rootfs_ctx *ctx, struct error **err)
+{
+	if (mount("tmpfs", ctx->overlay_tmpfs, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700") < 0)
+		return error_set(err, errno, "mount tmpfs on '%s'", ctx->overlay_tmpfs);
+	if (mkdir(ctx->upper, 0755) < 0 || mkdir(ctx->work, 0700) < 0)
+		return error_set(err, errno, "overlay upper/work on tmpfs");
+	return 0;
+}
+
+static int mount_root(struct rootfs_ctx *ctx, struct error **err)
+{
+	if (ctx->layers != NULL) {
+		if (ctx->overlay_tmpfs != NULL && overlay_tmpfs(ctx, err) < 0)
+			return -1;
+		return rootfs_overlay_mount(ctx->root, ctx->layers, ctx->upper, ctx->work, err);
+	}
+	/* pivot_root needs the new root to be a mount point */
+	if (mount(ctx->root, ctx->root, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return error_set(err, errno, "bind the rootfs '%s'", ctx->root);
+	return 0;
+}
+
+int rootfs_prepare(struct rootfs_ctx *ctx, struct error **err)
+{
+	unsigned long prop = setup_propagation(ctx->spec->linux.rootfs_propagation);
+
+	ctx->root_fd = -1;
+	if (mount(NULL, "/", NULL, prop, NULL) < 0)
+		return error_set(err, errno, "rootfs: set propagation of '/'");
+	if (mount_root(ctx, err) < 0)
+		return error_wrap(err, "rootfs");
+	ctx->root_fd = open(ctx->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (ctx->root_fd < 0)
+		return error_set(err, errno, "rootfs: open '%s'", ctx->root);
+	if (rootfs_mount_all(ctx, err) < 0 || rootfs_bind_etc_files(ctx, err) < 0 ||
+	    rootfs_make_devices(ctx, err) < 0)
+		return error_wrap(err, "rootfs");
+	return 0;
+}
+
+static int pivot(const struct rootfs_ctx *ctx, struct error **err)
+{
+	if (fchdir(ctx->root_fd) < 0)
+		return error_set(err, errno, "chdir to the rootfs");
+	/* "." "." stacks the old root on top of the new one: no directory
+	 * has to exist in the image for it */
+	if (sys_pivot_root(".", ".") < 0)
+		return error_set(err, errno, "pivot_root '%s'", ctx->root);
+	/* make the old root a slave first, or detaching it would unmount
+	 * the host's mounts through shared propagation */
+	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		return error_set(err, errno, "make the old root a slave");
+	if (umount2(".", MNT_DETACH) < 0)
+		return error_set(err, errno, "detach the old root");
+	return 0;
+}
+
+/* --no-pivot (e.g. a ramfs root, where pivot_root is refused): move the
+ * root over "/" and chroot; the host's mounts remain reachable to a
+ * process that can escape a chroot, so this is for trusted setups only */
+static int move_root(const struct rootfs_ctx *ctx, struct error **err)
+{
+	if (fchdir(ctx->root_fd) < 0)
+		return error_set(err, errno, "chdir to the rootfs");
+	if (mount(ctx->root, "/", NULL, MS_MOVE, NULL) < 0)
+		return error_set(err, errno, "move the rootfs to '/'");
+	if (chroot(".") < 0)
+		return error_set(err, errno, "chroot to the rootfs");
+	return 0;
+}
+
+int rootfs_pivot(struct rootfs_ctx *ctx, struct error **err)
+{
+	int rc = ctx->no_pivot ? move_root(ctx, err) : pivot(ctx, err);
+
+	if (rc < 0)
+		return error_wrap(err, "rootfs");
+	if (chdir("/") < 0)
+		return error_set(err, errno, "rootfs: chdir '/'");
+	close(ctx->root_fd);
+	ctx->root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (ctx->root_fd < 0)
+		return error_set(err, errno, "rootfs: open '/'");
+	return 0;
+}
+
+int rootfs_finish(struct rootfs_ctx *ctx, struct error **err)
+{
+	const struct spec *spec = ctx->spec;
+	unsigned long prop = spec->linux.rootfs_propagation;
+
+	if (rootfs_mask_paths(err, spec) < 0 || rootfs_readonly_paths(spec, err) < 0)
+		return error_wrap(err, "rootfs");
+	if (spec->root.readonly) {
+		struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
+
+		if (sys_mount_setattr(AT_FDCWD, "/", 0, &ro) < 0)
+			return error_set(err, errno, "rootfs: make '/' read-only");
+	}
+	if (prop & (MS_SHARED | MS_UNBINDABLE)) {
+		if (mount(NULL, "/", NULL, prop, NULL) < 0)
+			return error_set(err, errno, "rootfs: set propagation of '/'");
+	}
+	close(ctx->root_fd);
+	ctx->root_fd = -1;
+	return 0;
+}
+
+int rootfs_bind_console(const char *slave, struct error **err)
+{
+	cleanup_close int tree =
+		sys_open_tree(AT_FDCWD, slave, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	cleanup_close int target = open("/dev/console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+
+	if (tree < 0)
+		return error_set(err, errno, "console: open '%s'", slave);
+	if (target < 0)
+		return error_set(err, errno, "console: open '/dev/console'");
+	return rootfs_move_tree(tree, target, "/dev/console", err);
+}

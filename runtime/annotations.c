@@ -1,0 +1,135 @@
+/* runtime/annotations.c — berth's own extensions for plain OCI bundles,
+ * read from config.json's annotations:
+ *
+ *   org.berth.rootfs.layers   "/img/base:/img/app"  image layers, lowest
+ *                             first, overlaid with a private writable
+ *                             layer (root.path is then not used)
+ *   org.berth.rootfs.upper    "tmpfs": keep the writable layer on a tmpfs
+ *   org.berth.network         "bridge" or "bridge=NAME": wire a veth to
+ *                             that bridge (needs a new network namespace)
+ *   org.berth.network.subnet  "10.90.0.0/16"
+ *   org.berth.network.mtu     "1500"
+ *
+ * Unknown org.berth.* keys are an error: a typo must not silently run a
+ * container without the network or layers it asked for.  */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/cleanup.h"
+#include "core/fsutil.h"
+#include "runtime/annotations.h"
+
+static const char *const known[] = {
+	"org.berth.rootfs.layers",  "org.berth.rootfs.upper", "org.berth.network",
+	"org.berth.network.subnet", "org.berth.network.mtu",  NULL,
+};
+
+static const char *get(const struct spec *spec, const char *key)
+{
+	for (size_t i = 0; i < spec->n_annotations; i++)
+		if (strcmp(spec->annotation_keys[i], key) == 0)
+			return spec->annotation_values[i];
+	return NULL;
+}
+
+static int check_keys(const struct spec *spec, struct error **err)
+{
+	for (size_t i = 0; i < spec->n_annotations; i++) {
+		const char *k = spec->annotation_keys[i];
+		bool ok = strncmp(k, "org.berth.", 10) != 0;
+
+		for (const char *const *n = known; !ok && *n; n++)
+			ok = strcmp(*n, k) == 0;
+		if (!ok)
+			return error_set(
+				err, 0, "config.json: annotations: unknown berth annotation \"%s\"",
+				k);
+	}
+	return 0;
+}
+
+static int layers(const struct spec *spec, struct berth_ext *ext, struct error **err)
+{
+	const char *v = get(spec, "org.berth.rootfs.layers");
+	const char *upper = get(spec, "org.berth.rootfs.upper");
+	cleanup_free char *copy = NULL;
+	size_t n = 0;
+
+	if (upper != NULL && strcmp(upper, "tmpfs") != 0 && strcmp(upper, "state") != 0)
+		return error_set(err, 0,
+				 "config.json: annotations: org.berth.rootfs.upper must be "
+				 "\"tmpfs\" or \"state\", not \"%s\"",
+				 upper);
+	ext->overlay_tmpfs = upper != NULL && strcmp(upper, "tmpfs") == 0;
+	if (v == NULL)
+		return 0;
+	copy = xstrdup(v);
+	ext->layers = xcalloc(strlen(v) / 2 + 2, sizeof(char *));
+	for (char *save = NULL, *l = strtok_r(copy, ":", &save); l;
+	     l = strtok_r(NULL, ":", &save)) {
+		if (l[0] != '/')
+			return error_set(err, 0,
+					 "config.json: annotations: org.berth.rootfs.layers: layer "
+					 "\"%s\" is not an absolute path",
+					 l);
+		ext->layers[n++] = xstrdup(l);
+	}
+	if (n == 0)
+		return error_set(err, 0,
+				 "config.json: annotations: org.berth.rootfs.layers: no layer");
+	return 0;
+}
+
+static int network(const struct spec *spec, struct berth_ext *ext, struct error **err)
+{
+	const char *v = get(spec, "org.berth.network");
+	const char *mtu = get(spec, "org.berth.network.mtu");
+	const struct spec_namespace *net = &spec->linux.ns[SPEC_NS_NET];
+
+	if (v == NULL)
+		return 0;
+	if (strcmp(v, "bridge") != 0 && strncmp(v, "bridge=", 7) != 0)
+		return error_set(err, 0,
+				 "config.json: annotations: org.berth.network must be \"bridge\" "
+				 "or \"bridge=NAME\", not \"%s\"",
+				 v);
+	if (!net->present || net->path != NULL)
+		return error_set(err, 0,
+				 "config.json: annotations: org.berth.network=%s needs a new "
+				 "network namespace in linux.namespaces",
+				 v);
+	ext->net.mode = NETNS_BRIDGE;
+	ext->net.bridge = v[6] == '=' ? v + 7 : NULL;
+	ext->net.subnet = get(spec, "org.berth.network.subnet");
+	if (mtu != NULL) {
+		char *end;
+		unsigned long m = strtoul(mtu, &end, 10);
+
+		if (end == mtu || *end != '\0' || m < 68 || m > 65535)
+			return error_set(err, 0,
+					 "config.json: annotations: org.berth.network.mtu \"%s\" "
+					 "is not an MTU (68..65535)",
+					 mtu);
+		ext->net.mtu = (unsigned)m;
+	}
+	ext->has_net = true;
+	return 0;
+}
+
+int berth_ext_read(const struct spec *spec, struct berth_ext *ext, struct error **err)
+{
+	memset(ext, 0, sizeof(*ext));
+	if (check_keys(spec, err) < 0 || layers(spec, ext, err) < 0 ||
+	    network(spec, ext, err) < 0) {
+		berth_ext_clear(ext);
+		return -1;
+	}
+	return 0;
+}
+
+void berth_ext_clear(struct berth_ext *ext)
+{
+	strv_free(ext->layers);
+	ext->layers = NULL;
+}

@@ -1,0 +1,21 @@
+/* runtime/annotations.h — org.berth.* annotations of a bundle.  */
+#ifndef BERTH_RUNTIME_ANNOTATIONS_H
+#define BERTH_RUNTIME_ANNOTATIONS_H
+
+#include <stdbool.h>
+
+#include "core/error.h"
+#include "netns/netns.h"
+#include "spec/spec.h"
+
+struct berth_ext {
+	char **layers; /* lowest first, or NULL */
+	bool overlay_tmpfs;
+	bool has_net;
+	struct netns_request net; /* strings point into the spec */
+};
+
+int berth_ext_read(const struct spec *spec, struct berth_ext *ext, struct error **err);
+void berth_ext_clear(struct berth_ext *ext);
+
+#endif

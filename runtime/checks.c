@@ -1,0 +1,105 @@
+/* runtime/checks.c — what this host must offer for a config, checked
+ * before anything is created, so a config asking for what berth cannot
+ * give fails clearly and leaves nothing behind.  */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/cleanup.h"
+#include "core/fsutil.h"
+#include "core/log.h"
+#include "rootfs/overlay.h"
+#include "runtime/create.h"
+
+static bool apparmor_enabled(void)
+{
+	cleanup_free char *buf = NULL;
+	struct error *ignored = NULL;
+
+	if (read_file_at(AT_FDCWD, "/sys/module/apparmor/parameters/enabled", &buf, NULL,
+			 &ignored) < 0) {
+		error_free(ignored);
+		return false;
+	}
+	return buf[0] == 'Y';
+}
+
+static bool selinux_enabled(void)
+{
+	return access("/sys/fs/selinux/enforce", F_OK) == 0;
+}
+
+/* ambient capabilities the kernel will refuse: warn once, here, in the
+ * runtime (the init's stderr is the container's) */
+static void check_ambient(const struct spec_process *p)
+{
+	uint64_t lost = p->caps.ambient & ~(p->caps.inheritable & p->caps.permitted);
+
+	for (int cap = 0; p->has_capabilities && cap < 64; cap++)
+		if (lost & (1ULL << cap))
+			log_warn("process.capabilities.ambient: %s is not also inheritable and "
+				 "permitted, so it cannot be ambient",
+				 spec_capability_name(cap) ? spec_capability_name(cap) : "?");
+}
+
+int host_checks(const struct creation *cr, struct error **err)
+{
+	const struct spec *spec = cr->spec;
+	const struct spec_process *p = spec->process;
+
+	check_ambient(p);
+	if (!spec->linux.ns[SPEC_NS_MNT].present || spec->linux.ns[SPEC_NS_MNT].path)
+		return error_set(
+			err, 0, "config.json: linux.namespaces: berth needs a new mount namespace");
+	if (p->apparmor_profile != NULL && !apparmor_enabled())
+		return error_set(err, 0,
+				 "config.json: process.apparmorProfile \"%s\": AppArmor is not "
+				 "enabled on this host",
+				 p->apparmor_profile);
+	if (p->apparmor_profile != NULL)
+		return error_set(err, 0,
+				 "config.json: process.apparmorProfile: berth does not apply "
+				 "AppArmor profiles");
+	if (p->selinux_label != NULL || spec->linux.mount_label != NULL)
+		return error_set(err, 0, "config.json: %s: %s",
+				 p->selinux_label ? "process.selinuxLabel" : "linux.mountLabel",
+				 selinux_enabled() ? "berth does not apply SELinux labels"
+						   : "SELinux is not enabled on this host");
+	if (spec->linux.seccomp != NULL && spec->linux.seccomp->uses_notify)
+		return error_set(
+			err, 0,
+			"config.json: linux.seccomp: SCMP_ACT_NOTIFY is not supported by berth");
+	return 0;
+}
+
+static char **top_first(char **lowest_first)
+{
+	size_t n = strv_len(lowest_first);
+	char **out = xcalloc(n + 1, sizeof(char *));
+
+	for (size_t i = 0; i < n; i++)
+		out[i] = xstrdup(lowest_first[n - 1 - i]);
+	return out;
+}
+
+int creation_overlay(struct creation *cr, struct error **err)
+{
+	const char *dir = cr->c.dir;
+
+	if (cr->ext_layers == NULL)
+		return 0;
+	if (rootfs_overlay_check_layers(cr->ext_layers, err) < 0)
+		return -1;
+	cr->layers = top_first(cr->ext_layers);
+	cr->overlay_dir = xasprintf("%s/overlay", dir);
+	cr->upper = xasprintf("%s/upper", cr->overlay_dir);
+	cr->work = xasprintf("%s/work", cr->overlay_dir);
+	cr->rootfs = xasprintf("%s/merged", dir);
+	if (mkdir(cr->overlay_dir, 0700) < 0 || mkdir(cr->rootfs, 0755) < 0)
+		return error_set(err, errno, "overlay dirs in '%s'", dir);
+	if (!cr->overlay_tmpfs && (mkdir(cr->upper, 0755) < 0 || mkdir(cr->work, 0700) < 0))
+		return error_set(err, errno, "overlay upper/work in '%s'", dir);
+	return 0;
+}

@@ -1,0 +1,208 @@
+/* runtime/container.c — state directory, lock, state.json, status.  */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgroups/cgroup.h"
+#include "core/cleanup.h"
+#include "core/fsutil.h"
+#include "core/jsonw.h"
+#include "runtime/container.h"
+
+int container_id_check(const char *id, struct error **err)
+{
+	size_t n = strlen(id);
+
+	if (n == 0 || n > 1024 || strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
+		return error_set(err, 0, "invalid container id \"%s\"", id);
+	for (const char *p = id; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("_+.-", *p) != NULL)
+			continue;
+		return error_set(
+			err, 0,
+			"invalid container id \"%s\": only letters, digits and _+.- are allowed",
+			id);
+	}
+	return 0;
+}
+
+static int lock_dir(struct container *c, bool exclusive, struct error **err)
+{
+	struct stat st;
+
+	while (flock(c->dir_fd, exclusive ? LOCK_EX : LOCK_SH) < 0) {
+		if (errno != EINTR)
+			return error_set(err, errno, "lock '%s'", c->dir);
+	}
+	/* deleted while we waited for the lock */
+	if (fstat(c->dir_fd, &st) < 0 || st.st_nlink == 0)
+		return error_set(err, 0, "container \"%s\" does not exist", c->id);
+	return 0;
+}
+
+int container_new(const char *root, const char *id, struct container *c, struct error **err)
+{
+	memset(c, 0, sizeof(*c));
+	c->dir_fd = -1;
+	if (container_id_check(id, err) < 0)
+		return -1;
+	c->id = xstrdup(id);
+	if (mkdir_p(root, 0711, err) < 0)
+		return error_wrap(err, "state root");
+	c->dir = xasprintf("%s/%s", root, id);
+	/* 0711: the init, maybe running as a mapped uid in a user
+	 * namespace, must reach exec.fifo by name */
+	if (mkdir(c->dir, 0711) < 0) {
+		if (errno == EEXIST)
+			return error_set(err, 0, "container \"%s\" already exists", id);
+		return error_set(err, errno, "create state dir '%s'", c->dir);
+	}
+	c->dir_fd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (c->dir_fd < 0)
+		return error_set(err, errno, "open state dir '%s'", c->dir);
+	return lock_dir(c, true, err);
+}
+
+int container_open(const char *root, const char *id, bool exclusive, struct container *c,
+		   struct error **err)
+{
+	cleanup_free char *buf = NULL;
+	size_t len;
+
+	memset(c, 0, sizeof(*c));
+	c->dir_fd = -1;
+	if (container_id_check(id, err) < 0)
+		return -1;
+	c->id = xstrdup(id);
+	c->dir = xasprintf("%s/%s", root, id);
+	c->dir_fd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (c->dir_fd < 0) {
+		if (errno == ENOENT)
+			return error_set(err, 0, "container \"%s\" does not exist", id);
+		return error_set(err, errno, "open state dir '%s'", c->dir);
+	}
+	if (lock_dir(c, exclusive, err) < 0)
+		return -1;
+	if (read_file_at(c->dir_fd, "state.json", &buf, &len, err) < 0) {
+		/* a create that died before writing its state: the dir is
+		 * there but holds no container yet */
+		if ((*err)->errnum == ENOENT) {
+			error_freep(err);
+			c->st.id = xstrdup(id);
+			return 0;
+		}
+		return error_wrap(err, "container \"%s\"", id);
+	}
+	if (spec_state_parse(buf, len, &c->st, err) < 0)
+		return error_wrap(err, "container \"%s\"", id);
+	return 0;
+}
+
+int container_save(struct container *c, struct error **err)
+{
+	cleanup_jsonw struct jsonw *w = jsonw_new();
+
+	spec_state_write(w, &c->st, "created", true);
+	return atomic_write_at(c->dir_fd, "state.json", jsonw_buf(w), jsonw_len(w), 0600, err);
+}
+
+uint64_t container_pid_start(pid_t pid, bool *zombie)
+{
+	char path[64], buf[1024];
+	cleanup_close int fd = -1;
+	ssize_t n;
+	char *p;
+	unsigned long long start = 0;
+	char state;
+
+	*zombie = false;
+	if (pid <= 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* the command name may hold spaces and ')': skip past the last ')' */
+	p = strrchr(buf, ')');
+	if (p == NULL || sscanf(p + 1,
+				" %c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
+				"%*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+				&state, &start) != 2)
+		return 0;
+	*zombie = state == 'Z' || state == 'X';
+	return start;
+}
+
+enum container_status container_status(struct container *c)
+{
+	bool zombie;
+	uint64_t start;
+	struct stat st;
+
+	if (c->st.pid <= 0)
+		return c->st.created == NULL ? STATUS_CREATING : STATUS_STOPPED;
+	start = container_pid_start(c->st.pid, &zombie);
+	if (start == 0 || zombie || start != c->st.pid_start)
+		return STATUS_STOPPED;
+	if (fstatat(c->dir_fd, "exec.fifo", &st, AT_SYMLINK_NOFOLLOW) == 0)
+		return STATUS_CREATED;
+	if (c->st.cgroup != NULL) {
+		struct cg *cg = NULL;
+		struct error *ignored = NULL;
+		bool frozen = false;
+
+		if (cg_open(c->st.cgroup, &cg, &ignored) == 0 &&
+		    cg_is_frozen(cg, &frozen, &ignored) == 0 && frozen) {
+			cg_free(cg);
+			return STATUS_PAUSED;
+		}
+		cg_free(cg);
+		error_free(ignored);
+	}
+	return STATUS_RUNNING;
+}
+
+const char *container_status_name(enum container_status s)
+{
+	switch (s) {
+	case STATUS_CREATING: return "creating";
+	case STATUS_CREATED: return "created";
+	case STATUS_RUNNING: return "running";
+	case STATUS_PAUSED: return "paused";
+	default: return "stopped";
+	}
+}
+
+int container_remove(struct container *c, struct error **err)
+{
+	cleanup_free char *parent = xstrdup(c->dir);
+	char *slash = strrchr(parent, '/');
+
+	if (slash == NULL)
+		return error_set(err, EINVAL, "state dir '%s'", c->dir);
+	*slash = '\0';
+	if (remove_tree_at(AT_FDCWD, c->dir, err) < 0)
+		return error_wrap(err, "remove state of \"%s\"", c->id);
+	return 0;
+}
+
+void container_close(struct container *c)
+{
+	if (c->dir_fd >= 0)
+		close(c->dir_fd);
+	c->dir_fd = -1;
+	spec_state_clear(&c->st);
+	free(c->id);
+	free(c->dir);
+	c->id = c->dir = NULL;
+}

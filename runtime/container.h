@@ -1,0 +1,62 @@
+/* runtime/container.h — one container's state directory.
+ *
+ * <root>/<id>/ holds state.json, a copy of config.json (exec and the
+ * poststop hooks need the config the container was created with, not
+ * whatever the bundle holds later), exec.fifo while the container is
+ * "created", and overlay upper/work dirs.  Every verb holds a flock on
+ * the directory while it works, so two berth commands on one id are
+ * serialised; a verb that got the lock after a delete sees the directory
+ * unlinked and reports that the container does not exist.  */
+#ifndef BERTH_RUNTIME_CONTAINER_H
+#define BERTH_RUNTIME_CONTAINER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "core/error.h"
+#include "spec/state.h"
+
+struct container {
+	char *id;
+	char *dir;  /* <root>/<id> */
+	int dir_fd; /* O_RDONLY|O_DIRECTORY, carries the lock */
+	struct spec_state st;
+};
+
+enum container_status {
+	STATUS_CREATING, /* state dir exists, init not ready yet */
+	STATUS_CREATED,
+	STATUS_RUNNING,
+	STATUS_PAUSED,
+	STATUS_STOPPED,
+};
+
+/* A container id is 1..1024 characters of [A-Za-z0-9_+.-], not "." or "..". */
+int container_id_check(const char *id, struct error **err);
+
+/* mkdir <root> (0711) and <root>/<id> (0711), exclusively locked.
+ * Fails with "container \"ID\" already exists".  */
+int container_new(const char *root, const char *id, struct container *c, struct error **err);
+
+/* Open, lock (exclusive or shared) and load an existing container.
+ * Fails with "container \"ID\" does not exist".  */
+int container_open(const char *root, const char *id, bool exclusive, struct container *c,
+		   struct error **err);
+
+int container_save(struct container *c, struct error **err);
+
+/* The OCI status, computed from the process, the fifo and the freezer. */
+enum container_status container_status(struct container *c);
+const char *container_status_name(enum container_status s);
+
+/* Remove the state directory (caller holds the lock).  */
+int container_remove(struct container *c, struct error **err);
+
+void container_close(struct container *c);
+
+/* /proc/PID/stat start time (field 22); 0 if the process is gone,
+ * and *zombie set when it has exited but is not reaped yet.  */
+uint64_t container_pid_start(pid_t pid, bool *zombie);
+
+#endif

@@ -1,0 +1,406 @@
+/* runtime/create.c — `create` and `run`: from a bundle to a ready init.
+ *
+ * The orchestration reads as a checklist; each step lives in its own
+ * module.  Everything acquired is recorded in the state file as soon as
+ * it exists, so that `delete --force` after a berth killed at any step
+ * finds it again; on an error here, rollback() undoes it right away.  */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/cleanup.h"
+#include "core/fault.h"
+#include "core/fsutil.h"
+#include "core/log.h"
+#include "core/selfexe.h"
+#include "core/sync.h"
+#include "namespaces/ns.h"
+#include "rootfs/overlay.h"
+#include "runtime/annotations.h"
+#include "runtime/console.h"
+#include "runtime/protect.h"
+#include "runtime/container.h"
+#include "runtime/create.h"
+#include "runtime/runtime.h"
+
+/* the sandbox's options, or else the bundle's org.berth.* annotations */
+static int extensions(struct creation *cr, struct error **err)
+{
+	const struct rt_create_opts *o = cr->o;
+
+	if (berth_ext_read(cr->spec, &cr->ext, err) < 0)
+		return -1;
+	cr->ext_layers = o->layers != NULL ? o->layers : cr->ext.layers;
+	cr->overlay_tmpfs = o->overlay_on_tmpfs || cr->ext.overlay_tmpfs;
+	cr->net = o->net;
+	if (cr->net == NULL && cr->ext.has_net) {
+		cr->ext.net.id = o->id;
+		cr->ext.net.state_root = cr->g->root;
+		cr->net = &cr->ext.net;
+	}
+	if (cr->net != NULL && cr->net->mode == NETNS_BRIDGE && cr->g->rootless)
+		return error_set(err, 0,
+				 "bridge networking needs root: a rootless container can use no "
+				 "network namespace (the host's) or one with only loopback");
+	return 0;
+}
+
+static int load_config(struct creation *cr, struct error **err)
+{
+	const struct rt_create_opts *o = cr->o;
+
+	if (o->config_json != NULL) {
+		cr->config = xstrdup(o->config_json);
+		cr->config_len = o->config_len;
+	} else {
+		cleanup_free char *path = xasprintf("%s/config.json", o->bundle);
+
+		if (read_file_at(AT_FDCWD, path, &cr->config, &cr->config_len, err) < 0)
+			return error_wrap(err, "config.json");
+	}
+	cr->spec = spec_parse(cr->config, cr->config_len, err);
+	if (cr->spec == NULL)
+		return -1;
+	/* an init that waits for `start`, or that others can see before it
+	 * execs, must not be berth's own binary (runtime/protect.c) */
+	if ((cr->mode == CREATE_DETACHED || protect_shared_pidns(cr->spec)) &&
+	    protect_needed(cr->spec, NULL) && selfexe_seal(err) < 0)
+		return -1;
+	return extensions(cr, err);
+}
+
+/* root.path: relative to the bundle; with layers, the overlay is
+ * mounted on a directory in the state dir instead */
+static int resolve_rootfs(struct creation *cr, struct error **err)
+{
+	const char *path = cr->spec->root.path;
+	cleanup_free char *joined = NULL;
+	char real[PATH_MAX];
+	struct stat st;
+
+	if (cr->ext_layers != NULL)
+		return 0;
+	joined = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", cr->o->bundle, path);
+	if (realpath(joined, real) == NULL)
+		return error_set(err, errno, "root.path '%s'", joined);
+	if (stat(real, &st) < 0 || !S_ISDIR(st.st_mode))
+		return error_set(err, ENOTDIR, "root.path '%s'", joined);
+	cr->rootfs = xstrdup(real);
+	return 0;
+}
+
+static int check_preserved_fds(int n, struct error **err)
+{
+	for (int fd = 3; fd < 3 + n; fd++)
+		if (fcntl(fd, F_GETFD) < 0)
+			return error_set(err, errno, "--preserve-fds: fd %d", fd);
+	return 0;
+}
+
+/* listen fds from systemd socket activation, passed on like runc does */
+/* listen fds from systemd socket activation, passed on like runc does:
+ * only when they were meant for this very process (LISTEN_PID) */
+static int listen_fds(void)
+{
+	const char *s = getenv("LISTEN_FDS");
+	const char *pid = getenv("LISTEN_PID");
+	int n = s != NULL ? atoi(s) : 0;
+
+	if (pid == NULL || atoi(pid) != (int)getpid())
+		return 0;
+	return n > 0 && n < 1024 ? n : 0;
+}
+
+static int check_console(const struct creation *cr, struct error **err)
+{
+	bool terminal = cr->spec->process->terminal;
+	bool detached = cr->mode != CREATE_FOREGROUND;
+
+	if (terminal && detached && cr->o->console_socket == NULL)
+		return error_set(err, 0,
+				 "process.terminal is true but no --console-socket was given "
+				 "(a detached container needs one for its pty)");
+	if (!terminal && cr->o->console_socket != NULL)
+		return error_set(err, 0, "--console-socket needs process.terminal: true");
+	return 0;
+}
+
+static int setup_dirs(struct creation *cr, struct error **err)
+{
+	if (container_new(cr->g->root, cr->o->id, &cr->c, err) < 0) {
+		if (cr->c.dir_fd >= 0 && (*err)->msg != NULL &&
+		    strstr((*err)->msg, "already exists") == NULL)
+			cr->have_dir = true;
+		return -1;
+	}
+	cr->have_dir = true;
+	if (atomic_write_at(cr->c.dir_fd, "config.json", cr->config, cr->config_len, 0600, err) < 0)
+		return error_wrap(err, "save config.json");
+	return 0;
+}
+
+static void fill_state(struct creation *cr)
+{
+	struct spec_state *st = &cr->c.st;
+	const struct spec *spec = cr->spec;
+
+	st->id = xstrdup(cr->o->id);
+	st->bundle = xstrdup(cr->o->bundle);
+	st->rootfs = xstrdup(cr->rootfs);
+	st->oci_version = xstrdup(spec->oci_version);
+	st->owner = xstrdup("");
+	st->n_annotations = spec->n_annotations;
+	st->annotation_keys = strv_dup(spec->annotation_keys);
+	st->annotation_values = strv_dup(spec->annotation_values);
+	st->has_userns = ns_creates_userns(spec);
+	st->sealed = selfexe_is_sealed();
+	st->no_new_keyring = cr->o->no_new_keyring;
+}
+
+static int setup_cgroup(struct creation *cr, struct error **err)
+{
+	struct cg_request req = {
+		.id = cr->o->id,
+		.cgroups_path = cr->spec->linux.cgroups_path,
+		.resources = cr->spec->linux.has_resources ? &cr->spec->linux.resources : NULL,
+		.devices = cr->spec->linux.devices,
+		.n_devices = cr->spec->linux.n_devices,
+		.manager = cr->g->cgroup_manager,
+		.systemd = cr->g->systemd_cgroup,
+		.rootless = cr->g->rootless,
+		.defer_devices = true, /* attached at SYNC_READY: see launch.c */
+	};
+
+	if (cg_create(&req, &cr->cg, err) < 0)
+		return -1;
+	/* an image layer may carry device nodes, and the job has CAP_MKNOD:
+	 * as root, only the cgroup device filter keeps the host's disks out
+	 * of reach (in a user namespace the kernel refuses devices anyway) */
+	if (cr->o->sandbox && cr->cg == NULL && !cr->g->rootless)
+		return error_set(err, 0,
+				 "sandbox: no cgroup v2 hierarchy is mounted, so the device "
+				 "filter cannot be enforced (is /sys/fs/cgroup visible here?)");
+	if (cr->cg != NULL)
+		cr->c.st.cgroup = xstrdup(cg_path(cr->cg));
+	/* from here on delete --force can find the cgroup */
+	return container_save(&cr->c, err);
+}
+
+static int make_fifo(struct creation *cr, struct error **err)
+{
+	uid_t uid = ns_host_uid(cr->spec, 0);
+	gid_t gid = ns_host_gid(cr->spec, 0);
+
+	if (cr->mode != CREATE_DETACHED)
+		return 0;
+	if (mkfifoat(cr->c.dir_fd, "exec.fifo", 0600) < 0)
+		return error_set(err, errno, "create exec.fifo");
+	if (uid == geteuid() && gid == getegid())
+		return 0;
+	/* the init opens it as the container's root, maybe a mapped uid */
+	if (geteuid() == 0) {
+		if (fchownat(cr->c.dir_fd, "exec.fifo", uid, gid, 0) < 0)
+			return error_set(err, errno, "chown exec.fifo to %u:%u", uid, gid);
+		return 0;
+	}
+	/* rootless, root mapped to a subordinate id: the caller cannot chown,
+	 * so let others write; the state root (0700) keeps them away anyway */
+	if (fchmodat(cr->c.dir_fd, "exec.fifo", 0622, 0) < 0)
+		return error_set(err, errno, "chmod exec.fifo");
+	return 0;
+}
+
+/* empty now, filled by the parent once the address is leased */
+static int make_etc_files(struct creation *cr, struct error **err)
+{
+	static const char *const names[] = {"hosts", "hostname", "resolv.conf"};
+
+	for (size_t i = 0; i < 3; i++) {
+		int fd = openat(cr->c.dir_fd, names[i], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+				0644);
+
+		if (fd < 0)
+			return error_set(err, errno, "network: create '%s'", names[i]);
+		close(fd);
+	}
+	return 0;
+}
+
+static int launch(struct creation *cr, struct error **err)
+{
+	struct launch *l = &cr->l;
+
+	memset(l, 0, sizeof(*l));
+	l->spec = cr->spec;
+	l->state = &cr->c.st;
+	l->rootfs = cr->rootfs;
+	l->cg = cr->cg;
+	l->net = cr->net;
+	l->lock_fd = cr->c.dir_fd;
+	l->fifo_dir_fd = -1;
+	if (cr->mode == CREATE_DETACHED) {
+		cr->fifo_dir_fd = openat(cr->c.dir_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (cr->fifo_dir_fd < 0)
+			return error_set(err, errno, "open state dir");
+		l->fifo_dir_fd = cr->fifo_dir_fd;
+	}
+	l->no_pivot = cr->o->no_pivot;
+	l->new_keyring = !cr->o->no_new_keyring;
+	l->listen_fds = listen_fds();
+	l->preserve_fds = cr->o->preserve_fds + l->listen_fds;
+	l->layers = cr->layers;
+	l->upper = cr->upper;
+	l->work = cr->work;
+	l->overlay_tmpfs = cr->overlay_tmpfs ? cr->overlay_dir : NULL;
+	l->etc_dir_fd = -1;
+	if (cr->net != NULL && cr->net->mode == NETNS_BRIDGE) {
+		if (make_etc_files(cr, err) < 0)
+			return -1;
+		l->etc_dir_fd = cr->c.dir_fd;
+		l->etc_dir = cr->c.dir;
+	}
+	if (launch_init(l, err) < 0)
+		return -1;
+	cr->launched = true;
+	return 0;
+}
+
+static int record_init(struct creation *cr, struct error **err)
+{
+	struct spec_state *st = &cr->c.st;
+	bool zombie;
+	char now[48];
+
+	st->pid = cr->l.pid;
+	st->pid_start = container_pid_start(cr->l.pid, &zombie);
+	log_rfc3339_now(now, sizeof(now));
+	st->created = xstrdup(now);
+	if (cr->l.has_lease) {
+		const struct netns_lease *ls = &cr->l.lease;
+
+		st->net_bridge = xstrdup(ls->bridge);
+		st->net_host_ifname = xstrdup(ls->host_ifname);
+		st->net_address = xstrdup(ls->address);
+		st->net_prefix = ls->prefix;
+		st->net_gateway = xstrdup(ls->gateway);
+		st->net_mac = xstrdup(ls->mac);
+		st->net_ipam_dir = xstrdup(cr->net->ipam_dir);
+	}
+	if (container_save(&cr->c, err) < 0)
+		return -1;
+	if (cr->o->pid_file != NULL && rt_write_pid_file(cr->o->pid_file, cr->l.pid, err) < 0)
+		return -1;
+	if (cr->o->console_socket != NULL && cr->l.pty_master >= 0) {
+		if (console_send(cr->o->console_socket, cr->l.pty_master, err) < 0)
+			return -1;
+		close(steal_fd(cr->l.pty_master));
+	}
+	return 0;
+}
+
+void creation_rollback(struct creation *cr)
+{
+	struct error *e = NULL;
+
+	if (cr->launched)
+		launch_abort(&cr->l);
+	if (cr->cg != NULL && cg_destroy(cr->cg, &e) < 0) {
+		log_warn("rollback: %s", e->msg);
+		error_freep(&e);
+	}
+	if (cr->have_dir && container_remove(&cr->c, &e) < 0) {
+		log_warn("rollback: %s", e->msg);
+		error_freep(&e);
+	}
+}
+
+void creation_free(struct creation *cr)
+{
+	if (cr->fifo_dir_fd >= 0)
+		close(cr->fifo_dir_fd);
+	if (cr->launched)
+		launch_done(&cr->l);
+	cg_free(cr->cg);
+	cr->cg = NULL;
+	container_close(&cr->c);
+	spec_free(cr->spec);
+	free(cr->config);
+	free(cr->rootfs);
+	strv_free(cr->layers);
+	free(cr->upper);
+	free(cr->work);
+	free(cr->overlay_dir);
+	berth_ext_clear(&cr->ext);
+	memset(cr, 0, sizeof(*cr));
+}
+
+int creation_run(struct creation *cr, struct error **err)
+{
+	cr->c.dir_fd = -1;
+	if (container_id_check(cr->o->id, err) < 0 || load_config(cr, err) < 0 ||
+	    resolve_rootfs(cr, err) < 0 || host_checks(cr, err) < 0 || check_console(cr, err) < 0 ||
+	    check_preserved_fds(cr->o->preserve_fds, err) < 0)
+		return -1;
+	/* each fault_point: a step a test may kill berth at (core/fault.h) */
+	if (setup_dirs(cr, err) < 0 || creation_overlay(cr, err) < 0)
+		goto fail;
+	fault_point("state-dir");
+	fill_state(cr);
+	if (setup_cgroup(cr, err) < 0)
+		goto fail;
+	fault_point("cgroup");
+	if (make_fifo(cr, err) < 0)
+		goto fail;
+	fault_point("fifo");
+	if (launch(cr, err) < 0)
+		goto fail;
+	fault_point("ready");
+	if (record_init(cr, err) < 0)
+		goto fail;
+	fault_point("state");
+	if (cr->mode == CREATE_DETACHED &&
+	    (sync_send(cr->l.sync_fd, SYNC_COMMIT, err) < 0 ||
+	     sync_expect(cr->l.sync_fd, SYNC_COMMITTED, NULL, err) < 0))
+		goto fail;
+	return 0;
+fail:
+	creation_rollback(cr);
+	return -1;
+}
+
+int rt_create(const struct rt_global *g, const struct rt_create_opts *o, struct error **err)
+{
+	struct creation cr = {.g = g, .o = o, .mode = CREATE_DETACHED, .fifo_dir_fd = -1};
+	int rc = creation_run(&cr, err);
+
+	creation_free(&cr);
+	return rc;
+}
+
+int rt_write_pid_file(const char *path, pid_t pid, struct error **err)
+{
+	cleanup_free char *copy = xstrdup(path);
+	char *slash = strrchr(copy, '/');
+	const char *dir = ".", *base = copy;
+	cleanup_close int dfd = -1;
+	char num[32];
+
+	if (slash != NULL) {
+		*slash = '\0';
+		dir = copy[0] ? copy : "/";
+		base = slash + 1;
+	}
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return error_set(err, errno, "pid file '%s'", path);
+	snprintf(num, sizeof(num), "%d", (int)pid);
+	if (atomic_write_at(dfd, base, num, strlen(num), 0644, err) < 0)
+		return error_wrap(err, "pid file '%s'", path);
+	return 0;
+}

@@ -1,0 +1,343 @@
+/* runtime/exec.c — `exec`: a new process inside a running container.
+ *
+ * berth makes itself non-dumpable before it goes near the container: a
+ * process of the container must never open /proc/<berth>/exe or its
+ * memory (CVE-2019-5736: overwriting the runtime binary).  The pid
+ * namespace is entered "for children" by berth itself, so the one child
+ * clone3() makes is born inside it and in the container's cgroup; the
+ * child joins every other namespace at once through the init's pidfd,
+ * and then runs the same final steps as the init (process.c).  */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/cleanup.h"
+#include "core/fsutil.h"
+#include "core/log.h"
+#include "core/selfexe.h"
+#include "core/sync.h"
+#include "core/syscalls.h"
+#include "runtime/console.h"
+#include "runtime/container.h"
+#include "runtime/process.h"
+#include "runtime/protect.h"
+#include "runtime/runtime.h"
+#include "runtime/wait.h"
+
+struct exec_ctx {
+	const struct rt_exec_opts *o;
+	struct container c;
+	struct spec *spec;	  /* the container's saved config */
+	struct spec_process proc; /* what runs: a copy with overrides */
+	char **env;		  /* owned, CLI form */
+	uint32_t *gids;		  /* owned, CLI form */
+	struct cg *cg;
+	int init_pidfd;
+	int join_flags; /* namespaces that differ from ours */
+	bool no_new_keyring;
+	pid_t pid;
+	int pidfd;
+	int sync_fd;
+	int pty_master;
+};
+
+static bool same_ns(pid_t pid, const char *name)
+{
+	char a[64], b[64];
+	struct stat sa, sb;
+
+	snprintf(a, sizeof(a), "/proc/self/ns/%s", name);
+	snprintf(b, sizeof(b), "/proc/%d/ns/%s", (int)pid, name);
+	if (stat(a, &sa) < 0 || stat(b, &sb) < 0)
+		return true;
+	return sa.st_ino == sb.st_ino && sa.st_dev == sb.st_dev;
+}
+
+static int differing_namespaces(pid_t pid)
+{
+	int flags = 0;
+
+	for (int ns = 0; ns < SPEC_NS_COUNT; ns++)
+		if (!same_ns(pid, spec_ns_proc_name((enum spec_ns)ns)))
+			flags |= spec_ns_clone_flag((enum spec_ns)ns);
+	return flags;
+}
+
+/* K=V pairs of `extra` replace those of `base` with the same K */
+static char **merge_env(char **base, char **extra)
+{
+	size_t nb = strv_len(base), ne = strv_len(extra), k = 0;
+	char **out = xcalloc(nb + ne + 1, sizeof(char *));
+
+	for (size_t i = 0; i < nb; i++) {
+		size_t klen = strcspn(base[i], "=");
+		bool replaced = false;
+
+		for (size_t j = 0; j < ne && !replaced; j++)
+			replaced = strncmp(extra[j], base[i], klen + 1) == 0;
+		if (!replaced)
+			out[k++] = xstrdup(base[i]);
+	}
+	for (size_t j = 0; j < ne; j++)
+		out[k++] = xstrdup(extra[j]);
+	return out;
+}
+
+static int cli_process(struct exec_ctx *x, struct error **err)
+{
+	const struct rt_exec_opts *o = x->o;
+	struct spec_process *p = &x->proc;
+	size_t ng = strv_len(o->additional_gids);
+
+	*p = *x->spec->process;
+	p->args = o->args;
+	x->env = merge_env(p->env, o->env);
+	p->env = x->env;
+	if (o->cwd != NULL)
+		p->cwd = (char *)o->cwd;
+	if (o->has_user) {
+		p->user.uid = o->uid;
+		p->user.gid = o->gid;
+	}
+	if (ng > 0) {
+		x->gids = xcalloc(ng, sizeof(uint32_t));
+		for (size_t i = 0; i < ng; i++)
+			x->gids[i] = (uint32_t)strtoul(o->additional_gids[i], NULL, 10);
+		p->user.additional_gids = x->gids;
+		p->user.n_additional_gids = ng;
+	}
+	for (size_t i = 0; i < o->n_caps; i++) {
+		uint64_t bit = 1ULL << o->caps[i];
+
+		p->has_capabilities = true;
+		p->caps.bounding |= bit;
+		p->caps.effective |= bit;
+		p->caps.permitted |= bit;
+		p->caps.inheritable |= bit;
+		p->caps.ambient |= bit;
+	}
+	p->no_new_privileges |= o->no_new_privs;
+	p->terminal = o->tty;
+	if (o->apparmor != NULL)
+		return error_set(err, 0, "--apparmor: berth does not apply AppArmor profiles");
+	return 0;
+}
+
+static int load(struct exec_ctx *x, const struct rt_global *g, struct error **err)
+{
+	enum container_status s;
+	cleanup_free char *buf = NULL;
+	size_t len;
+
+	if (container_open(g->root, x->o->id, false, &x->c, err) < 0)
+		return -1;
+	s = container_status(&x->c);
+	if (s == STATUS_PAUSED)
+		return error_set(err, 0, "cannot exec in a paused container");
+	if (s != STATUS_RUNNING && s != STATUS_CREATED)
+		return error_set(err, 0, "container not running");
+	if (read_file_at(x->c.dir_fd, "config.json", &buf, &len, err) < 0)
+		return error_wrap(err, "container \"%s\"", x->o->id);
+	x->spec = spec_parse(buf, len, err);
+	if (x->spec == NULL)
+		return -1;
+	if (x->o->process != NULL)
+		x->proc = *x->o->process;
+	else if (cli_process(x, err) < 0)
+		return -1;
+	if (x->proc.terminal && x->o->detach && x->o->console_socket == NULL)
+		return error_set(err, 0, "a detached exec with a terminal needs --console-socket");
+	if (x->proc.apparmor_profile != NULL || x->proc.selinux_label != NULL)
+		return error_set(err, 0,
+				 "berth does not apply AppArmor profiles or SELinux labels");
+	if (protect_needed(x->spec, &x->proc) && selfexe_seal(err) < 0)
+		return -1;
+	/* a created init still runs berth's image: one that is not a sealed
+	 * copy must not meet a process that may ptrace it (protect.c) */
+	if (s == STATUS_CREATED && !x->c.st.sealed && !x->c.st.has_userns &&
+	    protect_may_ptrace(&x->proc))
+		return error_set(
+			err, 0,
+			"exec with CAP_SYS_PTRACE into a container that has not started is "
+			"refused: its init is still berth's binary (CVE-2019-5736)");
+	x->init_pidfd = sys_pidfd_open(x->c.st.pid, 0);
+	if (x->init_pidfd < 0)
+		return error_set(err, 0, "container not running");
+	if (x->c.st.cgroup != NULL && cg_open(x->c.st.cgroup, &x->cg, err) < 0)
+		return -1;
+	x->join_flags = differing_namespaces(x->c.st.pid);
+	x->no_new_keyring = x->c.st.no_new_keyring;
+	return 0;
+}
+
+static int child_setup(struct exec_ctx *x, int sync_fd, struct proc_ctx *pc, struct error **err)
+{
+	int flags = x->join_flags & ~CLONE_NEWPID;
+
+	if (flags != 0 && setns(x->init_pidfd, flags) < 0)
+		return error_set(err, errno, "join the container's namespaces");
+	if (x->proc.terminal) {
+		cleanup_close int master = console_setup(&x->proc, false, err);
+
+		if (master < 0 || sync_send_fd(sync_fd, SYNC_PTY, master, err) < 0)
+			return -1;
+	}
+	if (process_resolve(pc, err) < 0)
+		return -1;
+	/* a detached exec outlives berth */
+	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+	return sync_send(sync_fd, SYNC_READY, err);
+}
+
+static _Noreturn void exec_child(struct exec_ctx *x, int sync_fd)
+{
+	struct error *err = NULL;
+	struct proc_ctx pc = {
+		.proc = &x->proc,
+		.seccomp = x->spec->linux.seccomp,
+		.has_personality = x->spec->linux.has_personality,
+		.personality = x->spec->linux.personality,
+		.preserve_fds = x->o->preserve_fds,
+		/* as runc: a session keyring named after the container, unless
+		 * it was created with --no-new-keyring */
+		.keyring = x->no_new_keyring ? NULL : x->o->id,
+	};
+	sigset_t none;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	setsid(); /* never in the caller's process group (see init.c) */
+	if (child_setup(x, sync_fd, &pc, &err) == 0) {
+		for (int sig = 1; sig < NSIG; sig++)
+			if (sig != SIGKILL && sig != SIGSTOP)
+				signal(sig, SIG_DFL);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		process_exec(&pc, &err);
+	}
+	sync_send_error(sync_fd, err);
+	_exit(err->errnum == ENOENT ? 127 : err->errnum == EACCES ? 126 : 1);
+}
+
+static int spawn(struct exec_ctx *x, struct error **err)
+{
+	struct clone_args args = {
+		.flags = CLONE_PIDFD,
+		.pidfd = (uint64_t)(uintptr_t)&x->pidfd,
+		.exit_signal = SIGCHLD,
+	};
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return error_set(err, errno, "socketpair");
+	x->sync_fd = sv[0];
+	if (x->cg != NULL) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)cg_dirfd(x->cg);
+	}
+	x->pid = sys_clone3(&args);
+	if (x->pid == 0) {
+		close(sv[0]);
+		exec_child(x, sv[1]);
+	}
+	close(sv[1]);
+	if (x->pid < 0)
+		return error_set(err, errno, "clone3");
+	if ((x->proc.terminal && sync_expect(x->sync_fd, SYNC_PTY, &x->pty_master, err) < 0) ||
+	    sync_expect(x->sync_fd, SYNC_READY, NULL, err) < 0 ||
+	    sync_expect_eof(x->sync_fd, err) < 0) {
+		sys_pidfd_send_signal(x->pidfd, SIGKILL);
+		waitpid(x->pid, NULL, 0);
+		x->pid = -1;
+		return -1;
+	}
+	return 0;
+}
+
+static int handover(struct exec_ctx *x, int sigfd, int *exit_status, struct error **err)
+{
+	const struct rt_exec_opts *o = x->o;
+	struct wait_ctx w = {.pid = x->pid, .pidfd = x->pidfd, .sigfd = sigfd, .timerfd = -1};
+	enum wait_end end;
+	int status = 0, stop_sig = 0, rc;
+
+	if (o->pid_file != NULL && rt_write_pid_file(o->pid_file, x->pid, err) < 0)
+		return -1;
+	if (x->pty_master >= 0 && o->console_socket != NULL) {
+		if (console_send(o->console_socket, x->pty_master, err) < 0)
+			return -1;
+		close(steal_fd(x->pty_master));
+	}
+	if (o->detach)
+		return 0;
+	if (x->pty_master >= 0)
+		rc = console_proxy(x->pty_master, &w, &status, &end, &stop_sig, err);
+	else
+		rc = wait_forward(&w, &status, &end, &stop_sig, err);
+	if (rc == 0)
+		*exit_status = wait_exit_code(status);
+	return rc;
+}
+
+static void exec_free(struct exec_ctx *x)
+{
+	if (x->sync_fd >= 0)
+		close(x->sync_fd);
+	if (x->pidfd >= 0)
+		close(x->pidfd);
+	if (x->init_pidfd >= 0)
+		close(x->init_pidfd);
+	if (x->pty_master >= 0)
+		close(x->pty_master);
+	cg_free(x->cg);
+	spec_free(x->spec);
+	strv_free(x->env);
+	free(x->gids);
+	container_close(&x->c);
+}
+
+int rt_exec(const struct rt_global *g, const struct rt_exec_opts *o, int *exit_status,
+	    struct error **err)
+{
+	struct exec_ctx x = {
+		.o = o, .init_pidfd = -1, .pidfd = -1, .sync_fd = -1, .pty_master = -1};
+	sigset_t old;
+	int sigfd = -1, rc = -1;
+
+	x.c.dir_fd = -1;
+	*exit_status = 0;
+	/* before anything of the container is touched: see the top */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		error_set(err, errno, "prctl(PR_SET_DUMPABLE)");
+		goto out;
+	}
+	if (load(&x, g, err) < 0)
+		goto out;
+	/* the lock is only needed to read a consistent state */
+	container_close(&x.c);
+	if ((x.join_flags & CLONE_NEWPID) && setns(x.init_pidfd, CLONE_NEWPID) < 0) {
+		error_set(err, errno, "join the container's pid namespace");
+		goto out;
+	}
+	if (!o->detach) {
+		sigfd = wait_block_signals(&old, err);
+		if (sigfd < 0)
+			goto out;
+	}
+	if (spawn(&x, err) == 0)
+		rc = handover(&x, sigfd, exit_status, err);
+	if (sigfd >= 0) {
+		close(sigfd);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	}
+out:
+	exec_free(&x);
+	return rc;
+}

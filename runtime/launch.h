@@ -1,0 +1,69 @@
+/* runtime/launch.h — starting a container's init process.
+ *
+ * launch_init() clones the init straight into its namespaces and cgroup
+ * and drives the protocol of core/sync.h up to SYNC_READY: the init is
+ * then fully set up and blocked before the user's process, waiting either
+ * on exec.fifo (create; `start` opens the fifo) or on SYNC_START (run).
+ * The child side lives in init.c.  */
+#ifndef BERTH_RUNTIME_LAUNCH_H
+#define BERTH_RUNTIME_LAUNCH_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "cgroups/cgroup.h"
+#include "core/error.h"
+#include "netns/netns.h"
+#include "spec/spec.h"
+#include "spec/state.h"
+
+struct launch {
+	/* inputs */
+	const struct spec *spec;
+	struct spec_state *state;	 /* id, bundle, annotations: for hooks */
+	const char *rootfs;		 /* absolute host path */
+	struct cg *cg;			 /* NULL: no cgroup */
+	const struct netns_request *net; /* NULL or mode none: lo only */
+	int fifo_dir_fd;		 /* O_PATH state dir: wait on exec.fifo; -1: SYNC_START */
+	int lock_fd;			 /* the state dir lock: closed in the child,
+					   or the init would hold it until exec */
+	bool no_pivot;
+	bool new_keyring;
+	int preserve_fds; /* incl. LISTEN_FDS */
+	int listen_fds;
+	char **layers; /* overlay root (top first), or NULL */
+	const char *upper, *work;
+	const char *overlay_tmpfs; /* mount a tmpfs here first for upper/work */
+	int etc_dir_fd;		   /* state dir for the network's /etc files, or -1 */
+	const char *etc_dir;
+
+	/* outputs */
+	pid_t pid;
+	int pidfd;
+	int sync_fd;	/* parent end, open until launch_done */
+	int pty_master; /* with process.terminal, else -1 */
+	bool has_lease;
+	struct netns_lease lease;
+};
+
+/* Clone the init and take it up to SYNC_READY.  On failure the child is
+ * killed and reaped and its network undone; the caller removes the
+ * cgroup and the state directory.  */
+int launch_init(struct launch *l, struct error **err);
+
+/* run: let the init exec the process now; 0 once execve() succeeded.  */
+int launch_start(struct launch *l, struct error **err);
+
+/* Kill (SIGKILL) and reap the child if it is still ours.  */
+void launch_abort(struct launch *l);
+
+/* Close the parent's fds (sync socket, pidfd, pty master).  */
+void launch_done(struct launch *l);
+
+/* a new network namespace wired to a bridge (else only lo comes up) */
+bool launch_wants_bridge(const struct launch *l);
+
+/* The init, in the child after clone3(); never returns.  */
+_Noreturn void init_main(struct launch *l, int sync_fd);
+
+#endif

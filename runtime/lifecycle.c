@@ -1,0 +1,277 @@
+/* runtime/lifecycle.c — start, kill, delete, pause/resume.  */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/cleanup.h"
+#include "core/fsutil.h"
+#include "core/jsonw.h"
+#include "core/log.h"
+#include "core/syscalls.h"
+#include "runtime/container.h"
+#include "runtime/hooks.h"
+#include "runtime/runtime.h"
+
+/* a pidfd for the init, only if it is still the process we started */
+static int open_init(struct container *c, struct error **err)
+{
+	bool zombie;
+	int fd = sys_pidfd_open(c->st.pid, 0);
+
+	if (fd < 0)
+		return error_set(err, 0, "container not running");
+	if (container_pid_start(c->st.pid, &zombie) != c->st.pid_start || zombie) {
+		close(fd);
+		return error_set(err, 0, "container not running");
+	}
+	return fd;
+}
+
+static struct spec *load_saved_spec(struct container *c, struct error **err)
+{
+	cleanup_free char *buf = NULL;
+	size_t len;
+
+	if (read_file_at(c->dir_fd, "config.json", &buf, &len, err) < 0)
+		return NULL;
+	return spec_parse(buf, len, err);
+}
+
+/* Open the fifo (which lets the waiting init go on) and wait until the
+ * init closes it by exec'ing its process — or writes why it could not. */
+static int open_fifo(struct container *c, int pidfd, struct error **err)
+{
+	cleanup_close int fifo = openat(c->dir_fd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	char text[1024];
+	ssize_t n;
+
+	if (fifo < 0)
+		return error_set(err, errno, "open exec.fifo");
+	for (;;) {
+		struct pollfd p[2] = {{.fd = fifo, .events = POLLIN},
+				      {.fd = pidfd, .events = POLLIN}};
+
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return error_set(err, errno, "wait for the container init");
+		}
+		if (p[0].revents & (POLLIN | POLLHUP))
+			break;
+		/* dead before it even opened the fifo */
+		if (p[1].revents & POLLIN)
+			return error_set(err, 0, "container init exited before start");
+	}
+	n = read(fifo, text, sizeof(text) - 1);
+	if (n > 0) {
+		text[n] = '\0';
+		return error_set(err, 0, "start: %s", text);
+	}
+	return 0;
+}
+
+int rt_start(const struct rt_global *g, const char *id, struct error **err)
+{
+	struct container c;
+	cleanup_close int pidfd = -1;
+	struct spec *spec = NULL;
+	enum container_status s;
+	int rc = -1;
+
+	if (container_open(g->root, id, true, &c, err) < 0)
+		goto out;
+	s = container_status(&c);
+	if (s != STATUS_CREATED) {
+		error_set(err, 0, "cannot start a container in status %s (must be created)",
+			  container_status_name(s));
+		goto out;
+	}
+	pidfd = open_init(&c, err);
+	if (pidfd < 0 || open_fifo(&c, pidfd, err) < 0)
+		goto out;
+	unlinkat(c.dir_fd, "exec.fifo", 0);
+	spec = load_saved_spec(&c, err);
+	if (spec == NULL)
+		goto out;
+	if (spec->hooks[SPEC_HOOK_POSTSTART].n > 0) {
+		cleanup_jsonw struct jsonw *w = jsonw_new();
+
+		spec_state_write(w, &c.st, "running", false);
+		hooks_run_warn(spec, SPEC_HOOK_POSTSTART, jsonw_buf(w));
+	}
+	rc = 0;
+out:
+	spec_free(spec);
+	container_close(&c);
+	return rc;
+}
+
+int rt_kill(const struct rt_global *g, const char *id, int sig, bool all, struct error **err)
+{
+	struct container c;
+	cleanup_close int pidfd = -1;
+	int rc = -1;
+
+	if (container_open(g->root, id, false, &c, err) < 0)
+		goto out;
+	if (all && c.st.cgroup != NULL) {
+		struct cg *cg = NULL;
+
+		if (container_status(&c) == STATUS_STOPPED && sig != SIGKILL) {
+			error_set(err, 0, "container not running");
+			goto out;
+		}
+		if (cg_open(c.st.cgroup, &cg, err) == 0)
+			rc = cg_signal_all(cg, sig, err);
+		cg_free(cg);
+		goto out;
+	}
+	pidfd = open_init(&c, err);
+	if (pidfd < 0)
+		goto out;
+	if (sys_pidfd_send_signal(pidfd, sig) < 0) {
+		error_set(err, errno == ESRCH ? 0 : errno,
+			  errno == ESRCH ? "container not running" : "kill");
+		goto out;
+	}
+	rc = 0;
+out:
+	container_close(&c);
+	return rc;
+}
+
+/* kill everything of the container and wait until it is gone */
+static int stop_all(struct container *c, struct cg *cg, struct error **err)
+{
+	cleanup_close int pidfd = -1;
+	struct error *ignored = NULL;
+
+	pidfd = open_init(c, &ignored);
+	error_free(ignored);
+	if (pidfd >= 0) {
+		struct pollfd p = {.fd = pidfd, .events = POLLIN};
+
+		sys_pidfd_send_signal(pidfd, SIGKILL);
+		/* a pidfd turns readable when the process has exited */
+		while (poll(&p, 1, 10000) < 0 && errno == EINTR)
+			;
+	}
+	if (cg != NULL && cg_signal_all(cg, SIGKILL, err) < 0)
+		return -1;
+	return 0;
+}
+
+static void teardown_network(struct container *c)
+{
+	struct netns_lease lease;
+	struct error *e = NULL;
+
+	if (c->st.net_bridge == NULL)
+		return;
+	memset(&lease, 0, sizeof(lease));
+	snprintf(lease.bridge, sizeof(lease.bridge), "%s", c->st.net_bridge);
+	snprintf(lease.host_ifname, sizeof(lease.host_ifname), "%s",
+		 c->st.net_host_ifname ? c->st.net_host_ifname : "");
+	snprintf(lease.address, sizeof(lease.address), "%s",
+		 c->st.net_address ? c->st.net_address : "");
+	lease.prefix = c->st.net_prefix;
+	if (netns_teardown(&lease, c->st.net_ipam_dir, &e) < 0) {
+		log_warn("%s", e->msg);
+		error_free(e);
+	}
+}
+
+static void poststop(struct container *c)
+{
+	struct error *e = NULL;
+	struct spec *spec = load_saved_spec(c, &e);
+	cleanup_jsonw struct jsonw *w = NULL;
+
+	if (spec == NULL) {
+		error_free(e);
+		return;
+	}
+	if (spec->hooks[SPEC_HOOK_POSTSTOP].n > 0) {
+		w = jsonw_new();
+		spec_state_write(w, &c->st, "stopped", false);
+		hooks_run_warn(spec, SPEC_HOOK_POSTSTOP, jsonw_buf(w));
+	}
+	spec_free(spec);
+}
+
+int rt_delete(const struct rt_global *g, const char *id, bool force, struct error **err)
+{
+	struct container c;
+	struct cg *cg = NULL;
+	enum container_status s;
+	int rc = -1;
+
+	if (container_open(g->root, id, true, &c, err) < 0) {
+		/* containerd deletes twice (delete, then delete --force): a
+		 * forced delete of what is already gone succeeds, as in runc */
+		if (force && container_id_check(id, NULL) == 0 &&
+		    strstr((*err)->msg, "does not exist") != NULL) {
+			error_freep(err);
+			rc = 0;
+		}
+		goto out;
+	}
+	s = container_status(&c);
+	if (!force && (s == STATUS_RUNNING || s == STATUS_PAUSED)) {
+		error_set(err, 0, "cannot delete container \"%s\" that is not stopped: %s", id,
+			  container_status_name(s));
+		goto out;
+	}
+	if (c.st.cgroup != NULL && cg_open(c.st.cgroup, &cg, err) < 0) {
+		/* already gone is fine: delete must be idempotent */
+		error_freep(err);
+		cg = NULL;
+	}
+	if (stop_all(&c, cg, err) < 0)
+		goto out;
+	teardown_network(&c);
+	if (cg != NULL && cg_destroy(cg, err) < 0)
+		goto out;
+	if (c.st.created != NULL)
+		poststop(&c);
+	rc = container_remove(&c, err);
+out:
+	cg_free(cg);
+	container_close(&c);
+	return rc;
+}
+
+int rt_pause(const struct rt_global *g, const char *id, bool pause, struct error **err)
+{
+	struct container c;
+	struct cg *cg = NULL;
+	enum container_status s;
+	int rc = -1;
+
+	if (container_open(g->root, id, true, &c, err) < 0)
+		goto out;
+	s = container_status(&c);
+	if (pause && s != STATUS_RUNNING && s != STATUS_CREATED) {
+		error_set(err, 0, "container not running");
+		goto out;
+	}
+	if (!pause && s != STATUS_PAUSED) {
+		error_set(err, 0, "container not paused");
+		goto out;
+	}
+	if (c.st.cgroup == NULL) {
+		error_set(err, 0, "cannot %s container \"%s\": it has no cgroup",
+			  pause ? "pause" : "resume", id);
+		goto out;
+	}
+	if (cg_open(c.st.cgroup, &cg, err) < 0)
+		goto out;
+	rc = cg_freeze(cg, pause, err);
+out:
+	cg_free(cg);
+	container_close(&c);
+	return rc;
+}

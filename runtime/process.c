@@ -1,0 +1,370 @@
+/* runtime/process.c — from a prepared container to the user's process.
+ *
+ * Order (each step needs the privileges the next one drops):
+ *   keyring, rlimits, I/O priority, scheduler, personality  (as root)
+ *   no_new_privs
+ *   seccomp here if no_new_privs is off and CAP_SYS_ADMIN is not kept:
+ *     without no_new_privs loading a filter needs CAP_SYS_ADMIN (runc and
+ *     crun do the same)
+ *   bounding set, groups, gid, uid (PR_SET_KEEPCAPS keeps permitted)
+ *   effective/permitted/inheritable/ambient sets, umask, cwd
+ *   every fd above stdio and the preserved ones marked close-on-exec
+ *   seccomp, as the very last step, otherwise
+ *   execve()  */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/caps.h"
+#include "core/cleanup.h"
+#include "core/fsutil.h"
+#include "core/log.h"
+#include "core/seccomp.h"
+#include "core/syscalls.h"
+#include "rootfs/resolve.h"
+#include "runtime/process.h"
+
+#define DEFAULT_PATH	  "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define CAP_SYS_ADMIN_BIT (1ULL << 21)
+
+static const char *env_get(char *const *env, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; env && *env; env++)
+		if (strncmp(*env, name, n) == 0 && (*env)[n] == '=')
+			return *env + n + 1;
+	return NULL;
+}
+
+/* Exec failures are matched by callers as Go prints errno text:
+ * lowercase ("no such file or directory" -> 127 in docker and podman,
+ * "permission denied" -> 126).  */
+static int exec_error(struct error **err, int errnum, const char *arg0)
+{
+	char text[128];
+
+	snprintf(text, sizeof(text), "%s", strerror(errnum));
+	text[0] = (char)(text[0] >= 'A' && text[0] <= 'Z' ? text[0] + 32 : text[0]);
+	error_set(err, 0, "exec \"%s\": %s", arg0, text);
+	(*err)->errnum = errnum;
+	return -1;
+}
+
+static bool is_executable_file(const char *path, int *why)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		*why = errno;
+		return false;
+	}
+	if (S_ISDIR(st.st_mode) || !(st.st_mode & 0111)) {
+		*why = EACCES;
+		return false;
+	}
+	return true;
+}
+
+static int find_exe(struct proc_ctx *pc, struct error **err)
+{
+	const char *arg0 = pc->proc->args[0];
+	const char *path = env_get(pc->proc->env, "PATH");
+	cleanup_free char *dirs = NULL;
+	int why = ENOENT;
+
+	if (strchr(arg0, '/') != NULL) {
+		if (!is_executable_file(arg0, &why))
+			return exec_error(err, why, arg0);
+		pc->exe = xstrdup(arg0);
+		return 0;
+	}
+	dirs = xstrdup(path != NULL ? path : DEFAULT_PATH);
+	for (char *save = NULL, *d = strtok_r(dirs, ":", &save); d != NULL;
+	     d = strtok_r(NULL, ":", &save)) {
+		cleanup_free char *cand = xasprintf("%s/%s", *d ? d : ".", arg0);
+
+		if (is_executable_file(cand, &why)) {
+			pc->exe = steal_ptr(cand);
+			return 0;
+		}
+	}
+	return error_set(err, 0, "exec \"%s\": executable file not found in $PATH", arg0);
+}
+
+/* HOME of uid from the container's /etc/passwd, "/" when unknown */
+static char *home_of(uid_t uid)
+{
+	cleanup_free char *buf = NULL;
+	struct error *ignored = NULL;
+
+	if (read_file_at(AT_FDCWD, "/etc/passwd", &buf, NULL, &ignored) < 0) {
+		error_free(ignored);
+		return xstrdup("/");
+	}
+	for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		char *f[7];
+		int n = 0;
+
+		/* strsep, not strtok: fields may be empty (no GECOS) */
+		for (char *rest = l, *t; n < 7 && (t = strsep(&rest, ":")) != NULL;)
+			f[n++] = t;
+		if (n >= 6 && (uid_t)strtoul(f[2], NULL, 10) == uid)
+			return xstrdup(f[5][0] != '\0' ? f[5] : "/");
+	}
+	return xstrdup("/");
+}
+
+static void build_env(struct proc_ctx *pc)
+{
+	char *const *src = pc->proc->env;
+	size_t n = strv_len(src), k = 0;
+
+	pc->env = xcalloc(n + 4, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		pc->env[k++] = xstrdup(src[i]);
+	if (env_get(src, "HOME") == NULL) {
+		cleanup_free char *home = home_of(pc->proc->user.uid);
+
+		pc->env[k++] = xasprintf("HOME=%s", home);
+	}
+	/* socket activation: the fds were passed on as preserved fds */
+	if (pc->listen_fds > 0) {
+		pc->env[k++] = xasprintf("LISTEN_FDS=%d", pc->listen_fds);
+		pc->env[k++] = xstrdup("LISTEN_PID=1");
+	}
+}
+
+int process_resolve(struct proc_ctx *pc, struct error **err)
+{
+	if (find_exe(pc, err) < 0)
+		return -1;
+	build_env(pc);
+	return 0;
+}
+
+int process_make_cwd(const struct spec_process *proc, bool readonly_root, struct error **err)
+{
+	cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	cleanup_close int fd = -1;
+
+	if (root < 0)
+		return error_set(err, errno, "open '/'");
+	/* in the root, no magic links: /proc/self/fd/N must not lead out.
+	 * Created even under root.readonly, as runc does: the read-only
+	 * remount comes after, and images rely on WORKDIR being made. */
+	(void)readonly_root;
+	fd = rootfs_resolve(root, proc->cwd, ROOTFS_NODE_DIR, false, err);
+	if (fd < 0)
+		return error_wrap(err, "process.cwd '%s'", proc->cwd);
+	return 0;
+}
+
+/* chdir to cwd resolved strictly inside the container's root: openat2()
+ * with RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS, so neither "../../.." nor
+ * a /proc/self/fd/N link to a directory fd berth held can lead to the
+ * host (CVE-2024-21626); then make sure the kernel agrees we are inside */
+static int enter_cwd(const char *cwd, struct error **err)
+{
+	cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	cleanup_close int fd = -1;
+	char buf[PATH_MAX];
+
+	if (root < 0)
+		return error_set(err, errno, "open '/'");
+	fd = rootfs_open(root, cwd, O_PATH | O_DIRECTORY, err);
+	if (fd < 0)
+		return error_wrap(err, "process.cwd '%s'", cwd);
+	if (fchdir(fd) < 0)
+		return error_set(err, errno, "process.cwd '%s'", cwd);
+	if (getcwd(buf, sizeof(buf)) == NULL || buf[0] != '/')
+		return error_set(err, errno ? errno : EPERM,
+				 "process.cwd '%s' is outside the container's root", cwd);
+	return 0;
+}
+
+static const char *rlimit_name(int res)
+{
+	static const char *const names[] = {
+		[RLIMIT_CPU] = "RLIMIT_CPU",	       [RLIMIT_FSIZE] = "RLIMIT_FSIZE",
+		[RLIMIT_DATA] = "RLIMIT_DATA",	       [RLIMIT_STACK] = "RLIMIT_STACK",
+		[RLIMIT_CORE] = "RLIMIT_CORE",	       [RLIMIT_RSS] = "RLIMIT_RSS",
+		[RLIMIT_NPROC] = "RLIMIT_NPROC",       [RLIMIT_NOFILE] = "RLIMIT_NOFILE",
+		[RLIMIT_MEMLOCK] = "RLIMIT_MEMLOCK",   [RLIMIT_AS] = "RLIMIT_AS",
+		[RLIMIT_LOCKS] = "RLIMIT_LOCKS",       [RLIMIT_SIGPENDING] = "RLIMIT_SIGPENDING",
+		[RLIMIT_MSGQUEUE] = "RLIMIT_MSGQUEUE", [RLIMIT_NICE] = "RLIMIT_NICE",
+		[RLIMIT_RTPRIO] = "RLIMIT_RTPRIO",     [RLIMIT_RTTIME] = "RLIMIT_RTTIME",
+	};
+
+	if (res >= 0 && (size_t)res < sizeof(names) / sizeof(names[0]) && names[res])
+		return names[res];
+	return "rlimit";
+}
+
+static int apply_rlimits(const struct spec_process *p, struct error **err)
+{
+	for (size_t i = 0; i < p->n_rlimits; i++) {
+		const struct spec_rlimit *r = &p->rlimits[i];
+		struct rlimit want = {.rlim_cur = r->soft, .rlim_max = r->hard};
+		struct rlimit cur;
+
+		if (setrlimit(r->resource, &want) == 0)
+			continue;
+		if (errno == EPERM && getrlimit(r->resource, &cur) == 0 &&
+		    want.rlim_max > cur.rlim_max)
+			return error_set(
+				err, EPERM,
+				"process.rlimits: %s: raising the hard limit to %llu (now %llu) "
+				"needs CAP_SYS_RESOURCE, which berth does not have",
+				rlimit_name(r->resource), (unsigned long long)want.rlim_max,
+				(unsigned long long)cur.rlim_max);
+		return error_set(err, errno, "process.rlimits: %s", rlimit_name(r->resource));
+	}
+	return 0;
+}
+
+int process_rlimits(struct proc_ctx *pc, struct error **err)
+{
+	if (pc->rlimits_done)
+		return 0;
+	if (apply_rlimits(pc->proc, err) < 0)
+		return -1;
+	pc->rlimits_done = true;
+	return 0;
+}
+
+static int apply_sched(const struct spec_process *p, struct error **err)
+{
+	if (p->io_priority.set &&
+	    sys_ioprio_set_self((p->io_priority.class << 13) | p->io_priority.priority) < 0)
+		return error_set(err, errno, "process.ioPriority");
+	if (p->scheduler.set) {
+		struct berth_sched_attr a = {
+			.size = sizeof(a),
+			.sched_policy = (uint32_t)p->scheduler.policy,
+			.sched_flags = p->scheduler.flags,
+			.sched_nice = p->scheduler.nice,
+			.sched_priority = (uint32_t)p->scheduler.priority,
+			.sched_runtime = p->scheduler.runtime,
+			.sched_deadline = p->scheduler.deadline,
+			.sched_period = p->scheduler.period,
+		};
+
+		if (sys_sched_setattr_self(&a) < 0)
+			return error_set(err, errno, "process.scheduler");
+	}
+	return 0;
+}
+
+static bool setgroups_denied(void)
+{
+	cleanup_free char *buf = NULL;
+	struct error *ignored = NULL;
+
+	if (read_file_at(AT_FDCWD, "/proc/self/setgroups", &buf, NULL, &ignored) < 0) {
+		error_free(ignored);
+		return false;
+	}
+	return strncmp(buf, "deny", 4) == 0;
+}
+
+static int set_user(const struct spec_process *p, struct error **err)
+{
+	const struct spec_user *u = &p->user;
+
+	if (setgroups_denied()) {
+		if (u->n_additional_gids > 0)
+			return error_set(err, EPERM,
+					 "process.user.additionalGids: setgroups is denied in this "
+					 "user namespace");
+	} else if (setgroups(u->n_additional_gids, (const gid_t *)u->additional_gids) < 0) {
+		return error_set(err, errno, "process.user.additionalGids: setgroups");
+	}
+	if (setresgid(u->gid, u->gid, u->gid) < 0)
+		return error_set(err, errno, "process.user.gid %u", u->gid);
+	if (setresuid(u->uid, u->uid, u->uid) < 0)
+		return error_set(err, errno, "process.user.uid %u", u->uid);
+	return 0;
+}
+
+static int join_keyring(const char *name, struct error **err)
+{
+	if (name == NULL || sys_keyctl_join(name) >= 0)
+		return 0;
+	/* kernels without keys, or a keyring quota hit in a user
+	 * namespace: the container runs with the inherited keyring */
+	if (errno == ENOSYS || errno == EDQUOT || errno == EACCES) {
+		log_debug("session keyring '%s' not created: %s", name, strerror(errno));
+		return 0;
+	}
+	return error_set(err, errno, "join session keyring '%s'", name);
+}
+
+static bool seccomp_early(const struct proc_ctx *pc)
+{
+	const struct spec_process *p = pc->proc;
+
+	return pc->seccomp != NULL && !p->no_new_privileges &&
+	       !(p->has_capabilities && (p->caps.effective & CAP_SYS_ADMIN_BIT));
+}
+
+static int drop_privileges(struct proc_ctx *pc, struct error **err)
+{
+	const struct spec_process *p = pc->proc;
+	struct spec_capabilities none = {0};
+
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return error_set(err, errno, "prctl(PR_SET_KEEPCAPS)");
+	if (caps_drop_bounding(p->has_capabilities ? p->caps.bounding : 0, err) < 0 ||
+	    set_user(p, err) < 0 || caps_apply(p->has_capabilities ? &p->caps : &none, err) < 0)
+		return -1;
+	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+		return error_set(err, errno, "prctl(PR_SET_KEEPCAPS)");
+	return 0;
+}
+
+int process_exec(struct proc_ctx *pc, struct error **err)
+{
+	const struct spec_process *p = pc->proc;
+
+	if (join_keyring(pc->keyring, err) < 0 || process_rlimits(pc, err) < 0 ||
+	    apply_sched(p, err) < 0)
+		return -1;
+	if (pc->has_personality && personality(pc->personality) < 0)
+		return error_set(err, errno, "linux.personality");
+	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return error_set(err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
+	if (seccomp_early(pc) && seccomp_apply(pc->seccomp, false, err) < 0)
+		return -1;
+	if (drop_privileges(pc, err) < 0)
+		return -1;
+	umask(p->user.has_umask ? p->user.umask : 0022);
+	if (enter_cwd(p->cwd, err) < 0)
+		return -1;
+	if (sys_close_range(3 + (unsigned)pc->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		return error_set(err, errno, "mark fds close-on-exec");
+	if (!seccomp_early(pc) && pc->seccomp != NULL &&
+	    seccomp_apply(pc->seccomp, p->no_new_privileges, err) < 0)
+		return -1;
+	execve(pc->exe, p->args, pc->env);
+	return exec_error(err, errno, p->args[0]);
+}
+
+void process_ctx_clear(struct proc_ctx *pc)
+{
+	free(pc->exe);
+	strv_free(pc->env);
+	pc->exe = NULL;
+	pc->env = NULL;
+}

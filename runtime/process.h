@@ -1,0 +1,46 @@
+/* runtime/process.h — the last steps before execve(), shared by the
+ * container init and `exec`: executable lookup, environment, rlimits,
+ * scheduling, user and groups, capabilities, no_new_privs, seccomp.  */
+#ifndef BERTH_RUNTIME_PROCESS_H
+#define BERTH_RUNTIME_PROCESS_H
+
+#include <stdbool.h>
+
+#include "core/error.h"
+#include "spec/spec.h"
+
+struct proc_ctx {
+	const struct spec_process *proc;
+	const struct spec_seccomp *seccomp; /* NULL: none */
+	const char *keyring;		    /* session keyring name, NULL: keep */
+	bool has_personality;		    /* linux.personality */
+	unsigned long personality;
+	int preserve_fds;  /* fds 3..3+n-1 stay open */
+	int listen_fds;	   /* LISTEN_FDS passed on (part of preserve) */
+	bool rlimits_done; /* process_rlimits() already ran */
+	char *exe;	   /* set by process_resolve */
+	char **env;	   /* set by process_resolve */
+};
+
+/* Inside the container's mount namespace (after pivot_root, or after
+ * joining it for exec): find args[0] on PATH, build the final environment
+ * (HOME from /etc/passwd when unset, LISTEN_FDS), check cwd.  Errors name
+ * the file as callers match them: exec "/bin/nope": No such file or directory */
+int process_resolve(struct proc_ctx *pc, struct error **err);
+
+/* Create process.cwd (and parents) if missing, as runc does, strictly
+ * inside the root (no symlink or /proc magic link leads out); called
+ * while the root is still writable.  */
+int process_make_cwd(const struct spec_process *proc, bool readonly_root, struct error **err);
+
+/* Apply process.rlimits (the init does it before SYNC_READY, so a limit
+ * the host refuses fails `create` rather than a later `start`).  */
+int process_rlimits(struct proc_ctx *pc, struct error **err);
+
+/* Everything from the keyring to seccomp, then execve().  Returns only
+ * on failure.  */
+int process_exec(struct proc_ctx *pc, struct error **err);
+
+void process_ctx_clear(struct proc_ctx *pc);
+
+#endif

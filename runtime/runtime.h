@@ -1,0 +1,110 @@
+/* runtime/runtime.h — the lifecycle verbs, as cmd/ calls them.
+ *
+ * Each function does one verb end to end and either succeeds or leaves
+ * nothing behind (no mount, cgroup, veth, process or state directory).
+ * Errors use the phrasings callers match: "container \"x\" does not
+ * exist", "container not running".  */
+#ifndef BERTH_RUNTIME_RUNTIME_H
+#define BERTH_RUNTIME_RUNTIME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "cgroups/cgroup.h"
+#include "core/error.h"
+#include "netns/netns.h"
+#include "spec/spec.h"
+
+struct rt_global {
+	const char *root; /* state root (--root) */
+	enum cg_manager cgroup_manager;
+	bool systemd_cgroup;
+	bool rootless; /* not root in the initial user namespace */
+};
+
+struct rt_create_opts {
+	const char *id;
+	const char *bundle;	    /* absolute */
+	const char *pid_file;	    /* NULL: none */
+	const char *console_socket; /* NULL: none */
+	bool no_pivot;
+	bool no_new_keyring;
+	int preserve_fds;
+	bool detach; /* run -d */
+	bool keep;   /* run --keep: no delete after exit */
+	/* a config built in memory (sandbox) instead of <bundle>/config.json */
+	const char *config_json;
+	size_t config_len;
+	/* berth's own extensions (sandbox, or the bundle's annotations) */
+	const struct netns_request *net;
+	char **layers; /* lowest layer first */
+	bool overlay_on_tmpfs;
+	/* run in the foreground only */
+	unsigned timeout_ms;	/* kill everything after this; exit 124 */
+	const char *stats_file; /* usage report at the end */
+	bool sandbox;		/* SIGINT/SIGTERM stop the job, not forward */
+};
+
+int rt_create(const struct rt_global *g, const struct rt_create_opts *o, struct error **err);
+int rt_start(const struct rt_global *g, const char *id, struct error **err);
+
+/* create + start (+ wait and delete, unless detached).  *exit_status is
+ * the container's: its code, or 128+N when killed by signal N.  */
+int rt_run(const struct rt_global *g, const struct rt_create_opts *o, int *exit_status,
+	   struct error **err);
+
+int rt_kill(const struct rt_global *g, const char *id, int sig, bool all, struct error **err);
+int rt_delete(const struct rt_global *g, const char *id, bool force, struct error **err);
+int rt_pause(const struct rt_global *g, const char *id, bool pause, struct error **err);
+
+/* state JSON of one container, or of all (a JSON array), into *out */
+int rt_state(const struct rt_global *g, const char *id, char **out, struct error **err);
+struct rt_list_entry {
+	char *id;
+	pid_t pid;
+	char *status;
+	char *bundle;
+	char *created;
+	char *owner;
+};
+int rt_list(const struct rt_global *g, struct rt_list_entry **entries, size_t *n, char **json_out,
+	    struct error **err);
+void rt_list_free(struct rt_list_entry *entries, size_t n);
+
+int rt_ps(const struct rt_global *g, const char *id, pid_t **pids, size_t *n, struct error **err);
+int rt_update(const struct rt_global *g, const char *id, const struct spec_resources *res,
+	      struct error **err);
+int rt_events(const struct rt_global *g, const char *id, bool stats_only, unsigned interval_ms,
+	      struct error **err);
+
+struct rt_exec_opts {
+	const char *id;
+	const struct spec_process *process; /* --process, or NULL: CLI form */
+	/* CLI form: applied on top of the container's config.process */
+	char **args;
+	char **env; /* appended */
+	const char *cwd;
+	bool has_user;
+	uid_t uid;
+	gid_t gid;
+	char **additional_gids;
+	int *caps; /* added to every set */
+	size_t n_caps;
+	bool no_new_privs;
+	bool tty;
+	const char *apparmor;
+	/* both forms */
+	bool detach;
+	const char *pid_file;
+	const char *console_socket;
+	int preserve_fds;
+};
+
+int rt_exec(const struct rt_global *g, const struct rt_exec_opts *o, int *exit_status,
+	    struct error **err);
+
+/* Write `pid` to `path` atomically, without a trailing newline.  */
+int rt_write_pid_file(const char *path, pid_t pid, struct error **err);
+
+#endif

@@ -1,0 +1,313 @@
+/* runtime/sandbox.c — the sandbox's config, built in memory, and its run.
+ * The config goes through spec_parse() like any bundle's: one validator
+ * for both.  Profile: sandbox_profile.c.  Waiting, timeout, stats: run.c. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/cleanup.h"
+#include "core/fsutil.h"
+#include "core/jsonw.h"
+#include "runtime/sandbox.h"
+
+/* Docker's default capability set */
+static const char *const default_caps[] = {
+	"CAP_CHOWN",
+	"CAP_DAC_OVERRIDE",
+	"CAP_FSETID",
+	"CAP_FOWNER",
+	"CAP_MKNOD",
+	"CAP_NET_RAW",
+	"CAP_SETGID",
+	"CAP_SETUID",
+	"CAP_SETFCAP",
+	"CAP_SETPCAP",
+	"CAP_NET_BIND_SERVICE",
+	"CAP_SYS_CHROOT",
+	"CAP_KILL",
+	"CAP_AUDIT_WRITE",
+	NULL,
+};
+
+static const char *const masked[] = {
+	"/proc/acpi",
+	"/proc/asound",
+	"/proc/kcore",
+	"/proc/keys",
+	"/proc/latency_stats",
+	"/proc/timer_list",
+	"/proc/timer_stats",
+	"/proc/sched_debug",
+	"/proc/scsi",
+	"/sys/firmware",
+	"/sys/devices/virtual/powercap",
+	NULL,
+};
+
+static const char *const readonly[] = {
+	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
+};
+
+static void str_array(struct jsonw *w, const char *key, const char *const *v)
+{
+	jsonw_key(w, key);
+	jsonw_arr_open(w);
+	for (; v && *v; v++)
+		jsonw_str(w, *v);
+	jsonw_arr_close(w);
+}
+
+static void mount(struct jsonw *w, const char *dst, const char *type, const char *src,
+		  const char *const *options)
+{
+	jsonw_obj_open(w);
+	jsonw_kv_str(w, "destination", dst);
+	jsonw_kv_str(w, "type", type);
+	jsonw_kv_str(w, "source", src);
+	str_array(w, "options", options);
+	jsonw_obj_close(w);
+}
+
+static void process(struct jsonw *w, const struct rt_sandbox_opts *o)
+{
+	jsonw_key(w, "process");
+	jsonw_obj_open(w);
+	jsonw_kv_bool(w, "terminal", o->tty);
+	jsonw_key(w, "user");
+	jsonw_obj_open(w);
+	jsonw_kv_uint(w, "uid", o->has_user ? o->uid : 0);
+	jsonw_kv_uint(w, "gid", o->has_user ? o->gid : 0);
+	jsonw_obj_close(w);
+	str_array(w, "args", (const char *const *)o->args);
+	jsonw_key(w, "env");
+	jsonw_arr_open(w);
+	jsonw_str(w, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	if (o->tty)
+		jsonw_str(w, "TERM=xterm");
+	for (char **e = o->env; e && *e; e++)
+		jsonw_str(w, *e);
+	jsonw_arr_close(w);
+	jsonw_kv_str(w, "cwd", o->workdir ? o->workdir : "/");
+	jsonw_key(w, "capabilities");
+	jsonw_obj_open(w);
+	str_array(w, "bounding", default_caps);
+	str_array(w, "effective", default_caps);
+	str_array(w, "permitted", default_caps);
+	jsonw_obj_close(w);
+	jsonw_kv_bool(w, "noNewPrivileges", true);
+	jsonw_obj_close(w);
+}
+
+/* -v SRC:DST[:ro] -> a recursive bind; both paths must be absolute */
+static int volume(struct jsonw *w, const char *spec, struct error **err)
+{
+	cleanup_free char *copy = xstrdup(spec);
+	char *dst = strchr(copy, ':'), *mode;
+	static const char *const rw[] = {"rbind", "rprivate", "nosuid", "nodev", NULL};
+	static const char *const ro[] = {"rbind", "rprivate", "nosuid", "nodev", "ro", "rro", NULL};
+
+	if (dst == NULL)
+		return error_set(err, 0, "-v \"%s\": expected SRC:DST[:ro]", spec);
+	*dst++ = '\0';
+	mode = strchr(dst, ':');
+	if (mode != NULL)
+		*mode++ = '\0';
+	if (copy[0] != '/' || dst[0] != '/')
+		return error_set(err, 0, "-v \"%s\": both paths must be absolute", spec);
+	if (mode != NULL && strcmp(mode, "ro") != 0 && strcmp(mode, "rw") != 0)
+		return error_set(err, 0, "-v \"%s\": the mode must be ro or rw", spec);
+	if (access(copy, F_OK) < 0)
+		return error_set(err, errno, "-v \"%s\": '%s'", spec, copy);
+	mount(w, dst, "bind", copy, mode && strcmp(mode, "ro") == 0 ? ro : rw);
+	return 0;
+}
+
+static int mounts(struct jsonw *w, const struct rt_sandbox_opts *o, bool rootless,
+		  struct error **err)
+{
+	static const char *const proc[] = {"nosuid", "noexec", "nodev", NULL};
+	static const char *const dev[] = {"nosuid", "strictatime", "mode=755", "size=65536k", NULL};
+	static const char *const pts[] = {"nosuid",    "noexec", "newinstance", "ptmxmode=0666",
+					  "mode=0620", "gid=5",	 NULL};
+	static const char *const pts_rootless[] = {"nosuid",	    "noexec",	 "newinstance",
+						   "ptmxmode=0666", "mode=0620", NULL};
+	static const char *const shm[] = {"nosuid",    "noexec",      "nodev",
+					  "mode=1777", "size=65536k", NULL};
+	static const char *const sys[] = {"nosuid", "noexec", "nodev", "ro", NULL};
+	static const char *const sys_rootless[] = {"rbind", "nosuid", "noexec",
+						   "nodev", "ro",     NULL};
+	static const char *const tmp[] = {"nosuid", "nodev", "mode=1777", NULL};
+
+	jsonw_key(w, "mounts");
+	jsonw_arr_open(w);
+	mount(w, "/proc", "proc", "proc", proc);
+	mount(w, "/dev", "tmpfs", "tmpfs", dev);
+	mount(w, "/dev/pts", "devpts", "devpts", rootless ? pts_rootless : pts);
+	mount(w, "/dev/shm", "tmpfs", "shm", shm);
+	mount(w, "/dev/mqueue", "mqueue", "mqueue", proc);
+	if (rootless)
+		mount(w, "/sys", "bind", "/sys", sys_rootless);
+	else
+		mount(w, "/sys", "sysfs", "sysfs", sys);
+	mount(w, "/sys/fs/cgroup", "cgroup2", "cgroup", sys);
+	for (char **t = o->tmpfs; t && *t; t++)
+		mount(w, *t, "tmpfs", "tmpfs", tmp);
+	for (char **v = o->volumes; v && *v; v++)
+		if (volume(w, *v, err) < 0)
+			return -1;
+	jsonw_arr_close(w);
+	return 0;
+}
+
+static void resources(struct jsonw *w, const struct rt_sandbox_opts *o)
+{
+	jsonw_key(w, "resources");
+	jsonw_obj_open(w);
+	jsonw_key(w, "devices");
+	jsonw_arr_open(w);
+	jsonw_obj_open(w);
+	jsonw_kv_bool(w, "allow", false);
+	jsonw_kv_str(w, "access", "rwm");
+	jsonw_obj_close(w);
+	jsonw_arr_close(w);
+	if (o->memory > 0) {
+		jsonw_key(w, "memory");
+		jsonw_obj_open(w);
+		jsonw_kv_int(w, "limit", o->memory);
+		jsonw_kv_int(w, "swap", o->memory); /* memory+swap: no swap */
+		jsonw_obj_close(w);
+	}
+	if (o->cpus_milli > 0) {
+		jsonw_key(w, "cpu");
+		jsonw_obj_open(w);
+		jsonw_kv_int(w, "quota", o->cpus_milli * 100);
+		jsonw_kv_uint(w, "period", 100000);
+		jsonw_obj_close(w);
+	}
+	if (o->pids > 0) {
+		jsonw_key(w, "pids");
+		jsonw_obj_open(w);
+		jsonw_kv_int(w, "limit", o->pids);
+		jsonw_obj_close(w);
+	}
+	jsonw_obj_close(w);
+}
+
+static void id_map(struct jsonw *w, const char *key, unsigned host)
+{
+	jsonw_key(w, key);
+	jsonw_arr_open(w);
+	jsonw_obj_open(w);
+	jsonw_kv_uint(w, "containerID", 0);
+	jsonw_kv_uint(w, "hostID", host);
+	jsonw_kv_uint(w, "size", 1);
+	jsonw_obj_close(w);
+	jsonw_arr_close(w);
+}
+
+static void linux_section(struct jsonw *w, const struct rt_sandbox_opts *o, bool rootless)
+{
+	static const char *const ns[] = {"pid", "mount", "ipc", "uts", "cgroup", NULL};
+
+	jsonw_key(w, "linux");
+	jsonw_obj_open(w);
+	jsonw_key(w, "namespaces");
+	jsonw_arr_open(w);
+	for (const char *const *n = ns; *n; n++) {
+		jsonw_obj_open(w);
+		jsonw_kv_str(w, "type", *n);
+		jsonw_obj_close(w);
+	}
+	if (o->network != NETNS_HOST) {
+		jsonw_obj_open(w);
+		jsonw_kv_str(w, "type", "network");
+		if (o->network == NETNS_JOIN)
+			jsonw_kv_str(w, "path", o->netns_path);
+		jsonw_obj_close(w);
+	}
+	if (rootless) {
+		jsonw_obj_open(w);
+		jsonw_kv_str(w, "type", "user");
+		jsonw_obj_close(w);
+	}
+	jsonw_arr_close(w);
+	if (rootless) {
+		id_map(w, "uidMappings", (unsigned)geteuid());
+		id_map(w, "gidMappings", (unsigned)getegid());
+	}
+	resources(w, o);
+	str_array(w, "maskedPaths", masked);
+	str_array(w, "readonlyPaths", readonly);
+	sandbox_seccomp_write(w);
+	jsonw_obj_close(w);
+}
+
+char *sandbox_config(const struct rt_sandbox_opts *o, bool rootless, struct error **err)
+{
+	cleanup_jsonw struct jsonw *w = jsonw_new();
+
+	if (o->args == NULL || o->args[0] == NULL)
+		return error_set(err, 0, "sandbox: a command is required (after --)"), NULL;
+	if (o->layers == NULL || o->layers[0] == NULL)
+		return error_set(err, 0, "sandbox: --image DIR or --rootfs DIR is required"), NULL;
+	jsonw_set_pretty(w, true);
+	jsonw_obj_open(w);
+	jsonw_kv_str(w, "ociVersion", "1.2.0");
+	jsonw_key(w, "root");
+	jsonw_obj_open(w);
+	jsonw_kv_str(w, "path", "rootfs");
+	jsonw_kv_bool(w, "readonly", o->read_only);
+	jsonw_obj_close(w);
+	process(w, o);
+	jsonw_kv_str(w, "hostname", o->hostname ? o->hostname : "sandbox");
+	if (mounts(w, o, rootless, err) < 0)
+		return NULL;
+	linux_section(w, o, rootless);
+	jsonw_obj_close(w);
+	jsonw_raw(w, "\n");
+	return xstrdup(jsonw_buf(w));
+}
+
+int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o, int *exit_status,
+	       struct error **err)
+{
+	cleanup_free char *config = sandbox_config(o, g->rootless, err);
+	cleanup_free char *id = NULL;
+	cleanup_free char *cwd = NULL;
+	struct netns_request net = {
+		.mode = o->network,
+		.bridge = o->bridge,
+		.state_root = g->root,
+	};
+	struct rt_create_opts co = {0};
+	struct timespec ts;
+
+	if (config == NULL)
+		return -1;
+	if (o->print_spec) {
+		fputs(config, stdout);
+		return 0;
+	}
+	if (o->network == NETNS_BRIDGE && g->rootless)
+		return error_set(err, 0,
+				 "sandbox: --network bridge needs root (a rootless job can use "
+				 "--network none)");
+	clock_gettime(CLOCK_REALTIME, &ts);
+	id = xasprintf("sandbox-%d-%lx", (int)getpid(), (unsigned long)ts.tv_nsec);
+	cwd = getcwd(NULL, 0);
+	net.id = id;
+	co.id = id;
+	co.bundle = cwd != NULL ? cwd : "/";
+	co.config_json = config;
+	co.config_len = strlen(config);
+	co.layers = o->layers;
+	co.overlay_on_tmpfs = o->overlay_tmpfs;
+	co.net = &net;
+	co.timeout_ms = o->timeout_ms;
+	co.stats_file = o->stats_file;
+	co.sandbox = true;
+	return rt_run(g, &co, exit_status, err);
+}

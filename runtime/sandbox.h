@@ -1,0 +1,55 @@
+/* runtime/sandbox.h — `berth sandbox`: one command for an untrusted CI job.
+ *
+ * The config is built in memory (never a bundle on disk), then run like
+ * `berth run`: fresh namespaces (user too when berth is not root), an
+ * overlay of the image layers with a private writable layer, Docker's
+ * default capabilities, its default seccomp profile, no_new_privs, masked
+ * and read-only /proc paths, no network unless asked, the cgroup limits
+ * given, a timeout, and a usage report.  */
+#ifndef BERTH_RUNTIME_SANDBOX_H
+#define BERTH_RUNTIME_SANDBOX_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "core/error.h"
+#include "core/jsonw.h"
+#include "netns/netns.h"
+#include "runtime/runtime.h"
+
+struct rt_sandbox_opts {
+	char **layers;	     /* --image DIR, lowest first (or --rootfs) */
+	char **volumes;	     /* -v SRC:DST[:ro] */
+	char **env;	     /* -e K=V */
+	char **tmpfs;	     /* --tmpfs DST */
+	char **args;	     /* the job */
+	const char *workdir; /* -w */
+	bool has_user;
+	uid_t uid;
+	gid_t gid;
+	long long memory;	 /* bytes, 0: no limit */
+	long long cpus_milli;	 /* 1000 = one CPU, 0: no limit */
+	long long pids;		 /* 0: no limit */
+	unsigned timeout_ms;	 /* 0: none */
+	enum netns_mode network; /* NONE (default), HOST, BRIDGE, JOIN */
+	const char *bridge;	 /* bridge=NAME, or NULL for the default */
+	const char *netns_path;	 /* ns:PATH */
+	bool read_only;
+	bool overlay_tmpfs; /* writable layer on a tmpfs */
+	const char *hostname;
+	const char *stats_file;
+	bool tty;
+	bool print_spec;
+};
+
+/* The config.json text of a sandbox (also what --print-spec shows). */
+char *sandbox_config(const struct rt_sandbox_opts *o, bool rootless, struct error **err);
+
+/* Run the job; *exit_status is the job's (124 when the timeout fired). */
+int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o, int *exit_status,
+	       struct error **err);
+
+/* sandbox_profile.c: the "seccomp" member of the config */
+void sandbox_seccomp_write(struct jsonw *w);
+
+#endif

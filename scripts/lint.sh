@@ -1,0 +1,66 @@
+#!/bin/sh
+# scripts/lint.sh — `make lint`: format, static analysis, shell scripts, and
+# berth's own rules:
+#   - raw syscall() only in core/syscalls.h
+#   - every fd berth opens is close-on-exec (O_CLOEXEC, SOCK_CLOEXEC, ...),
+#     so nothing of the runtime leaks into a container; a deliberate
+#     exception carries the comment "lint: inherit" on the same statement
+# Exits non-zero if any check fails; prints each finding.
+set -u
+cd "$(dirname "$0")/.."
+
+status=0
+fail() {
+	echo "lint: $*"
+	status=1
+}
+
+SRC_DIRS="core spec runtime rootfs namespaces cgroups netns cmd"
+c_files=$(git ls-files '*.c' '*.h' | grep -v '^tests/data/')
+src_files=$(for d in $SRC_DIRS; do git ls-files "$d/*.c" "$d/*.h"; done)
+
+echo "== clang-format"
+clang-format --dry-run --Werror $c_files || fail "clang-format: run clang-format -i on the files above"
+
+echo "== cppcheck"
+# shellcheck disable=SC2086 # the list is meant to split
+cppcheck -q --error-exitcode=1 --std=c11 --inline-suppr -I. \
+	--enable=warning,portability,performance \
+	--suppress=missingIncludeSystem --suppress=unusedStructMember \
+	-D__linux__ -D_GNU_SOURCE $SRC_DIRS || fail "cppcheck found problems"
+
+echo "== shellcheck"
+sh_files=$(git ls-files 'scripts/*.sh' 'tests/lib/*.sh' 'tests/run.sh' '.ci/run' \
+	'tests/vm/vm-run' 'tests/vm/prepare' 'tests/vm/guest-init' 'tests/vm/initramfs-init' \
+	'tests/vm/*.sh' 'tests/clients/*.sh' 'tests/clients/lib/*' 'bench/*.sh' \
+	'tests/bats/*.bash' 'tests/bats/lib/*.bash' 'fuzz/*.sh' 'tests/data/*.sh')
+# shellcheck disable=SC2086
+shellcheck -x -e SC1091 $sh_files || fail "shellcheck found problems"
+
+echo "== raw syscalls only in core/syscalls.h"
+hits=$(grep -n 'syscall(' $src_files | grep -v '^core/syscalls.h:')
+[ -z "$hits" ] || fail "syscall() outside core/syscalls.h:
+$hits"
+
+echo "== every fd close-on-exec"
+perl -0777 -ne '
+	# comments out (keeping line numbers), then one statement at a time
+	s{/\*.*?\*/}{ my $c = $&; $c =~ tr/\n//cd; $c }gse;
+	s{//[^\n]*}{}g;
+	while (/\b(open|openat|sys_openat2|socket|socketpair|pipe|pipe2|accept|accept4|dup|fcntl|fopen|fdopen|inotify_init1?|signalfd|timerfd_create|eventfd|memfd_create|epoll_create1?|fsopen|fsmount|sys_open_tree|sys_pidfd_open)\s*\(([^;]*);/g) {
+		my ($call, $args) = ($1, $2);
+		my $line = 1 + (substr($_, 0, $-[0]) =~ tr/\n//);
+		next if $args =~ /lint: inherit/;
+		next if $call eq "fcntl" && $args !~ /F_DUPFD\b/;
+		next if $call eq "fdopen";              # wraps an fd already checked
+		next if $call eq "sys_pidfd_open";      # pidfds are always close-on-exec
+		next if $call eq "sys_openat2";         # flags come from open_how below
+		next if $args =~ /CLOEXEC|"[rwa]\+?e"|O_PATH.*O_CLOEXEC/;
+		print "$ARGV:$line: $call() without close-on-exec\n";
+		$bad = 1;
+	}
+	END { exit($bad ? 1 : 0) }
+' $(echo "$src_files" | grep -v '^core/syscalls.h$') || fail "fds opened without close-on-exec (add it, or mark \"lint: inherit\")"
+
+[ "$status" -eq 0 ] && echo "lint: clean"
+exit "$status"

@@ -1,0 +1,54 @@
+/* spec/state.h — the OCI state JSON, plus berth's private part.
+ *
+ * The file <root>/<id>/state.json holds the OCI fields (what `berth state`
+ * prints) and an object "berth" with what later verbs need to find the
+ * container's resources again: the init's start time (to tell a reused
+ * pid apart), its cgroup, network lease and overlay directories.  */
+#ifndef BERTH_SPEC_STATE_H
+#define BERTH_SPEC_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "core/error.h"
+#include "core/jsonw.h"
+
+struct spec_state {
+	char *oci_version;
+	char *id;
+	pid_t pid;
+	char *bundle;
+	char *rootfs;
+	char *created; /* RFC3339 with nanoseconds */
+	char *owner;
+	char **annotation_keys;
+	char **annotation_values;
+	size_t n_annotations;
+
+	/* berth's own */
+	uint64_t pid_start;  /* /proc/PID/stat field 22 */
+	char *cgroup;	     /* absolute cgroupfs path, or NULL */
+	bool has_userns;     /* init is in a new user namespace */
+	bool sealed;	     /* init runs from a sealed copy of berth */
+	bool no_new_keyring; /* created with --no-new-keyring */
+	char *net_bridge;    /* bridge lease, or NULL */
+	char *net_host_ifname;
+	char *net_address;
+	unsigned int net_prefix;
+	char *net_gateway;
+	char *net_mac;
+	char *net_ipam_dir;
+	char *overlay_dir; /* upper/work parent to remove, or NULL */
+};
+
+/* OCI state object (for `state`, `list`, hooks' stdin); `status` given by
+ * the caller.  With `private`, the "berth" object is included too.  */
+void spec_state_write(struct jsonw *w, const struct spec_state *st, const char *status,
+		      bool private);
+
+int spec_state_parse(const char *json, size_t len, struct spec_state *st, struct error **err);
+void spec_state_clear(struct spec_state *st);
+
+#endif

@@ -1,0 +1,57 @@
+#!/usr/bin/env bats
+# Faults: berth killed at every step of create, a full state disk.  After
+# `delete --force` nothing may remain: no state, cgroup, mount or process.
+
+load helpers
+
+STEPS="state-dir cgroup fifo clone network ready state"
+
+# every process of the test's container, found by its command line
+container_procs() {
+	pgrep -f "probe burn 600000" || true
+}
+
+@test "faults: berth killed at each step of create leaves nothing delete --force cannot clean" {
+	make_bundle
+	set_args /bin/probe burn 600000
+	for step in $STEPS; do
+		run env BERTH_FAULT_STEP="$step" "$BERTH" --root "$ROOT" create -b "$BUNDLE" "$ID" \
+			</dev/null >/dev/null 2>&1
+		[ "$status" = 137 ] || { echo "step $step: status $status, want 137 (SIGKILL)" >&2; return 1; }
+		run berth delete --force "$ID"
+		[ "$status" = 0 ] || { echo "step $step: delete --force: $output" >&2; return 1; }
+		[ ! -e "$ROOT/$ID" ] || { echo "step $step: state left" >&2; return 1; }
+		[ ! -e "$CG_ROOT/berth/$ID" ] || { echo "step $step: cgroup left" >&2; return 1; }
+		[ -z "$(container_procs)" ] || { echo "step $step: process left" >&2; return 1; }
+	done
+}
+
+@test "faults: without a cgroup, a berth killed before recording the init leaves no orphan" {
+	make_bundle
+	set_args /bin/probe burn 600000
+	for step in clone network ready state; do
+		run env BERTH_FAULT_STEP="$step" "$BERTH" --root "$ROOT" --cgroup-manager disabled \
+			create -b "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1
+		[ "$status" = 137 ]
+		# the init dies with berth (parent-death signal until committed)
+		wait_for test -z "$(pgrep -f "berth --root $ROOT")"
+		berth --cgroup-manager disabled delete --force "$ID"
+		[ ! -e "$ROOT/$ID" ]
+	done
+}
+
+@test "faults: a full disk for the state dir fails create cleanly" {
+	make_bundle
+	mkdir -p "$BATS_TEST_TMPDIR/small"
+	mount -t tmpfs -o size=64k tmpfs "$BATS_TEST_TMPDIR/small"
+	head -c 60k /dev/zero > "$BATS_TEST_TMPDIR/small/filler" 2>/dev/null || true
+	# the bundle's config.json is copied into the state dir: make it big
+	edit_config '.annotations = {"padding": "'"$(head -c 8192 /dev/zero | tr '\0' x)"'"}'
+	run "$BERTH" --root "$BATS_TEST_TMPDIR/small/state" run -b "$BUNDLE" "$ID"
+	left=$(ls -A "$BATS_TEST_TMPDIR/small/state" 2>/dev/null || true)
+	umount "$BATS_TEST_TMPDIR/small"
+	[ "$status" = 1 ]
+	assert_contains "No space left on device"
+	[ -z "$left" ]
+	[ ! -e "$CG_ROOT/berth/$ID" ]
+}

@@ -1,0 +1,153 @@
+# tests/bats/helpers.bash — shared by every host suite.
+# shellcheck disable=SC2154 # $status and $output are set by bats' run
+#
+# Each test gets its own state root, bundle and container ids under
+# $BATS_TEST_TMPDIR; teardown force-deletes whatever the test left and
+# then asserts that nothing leaked: no state dir, no cgroup, no mount,
+# no process.  The test rootfs (busybox + /bin/probe) is built once by
+# `make test-rootfs` and shared read-only by every bundle.
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BERTH=${BERTH:-$REPO/berth}
+TEST_ROOTFS=${TEST_ROOTFS:-$REPO/tests/.cache/rootfs}
+
+# the cgroup v2 hierarchy berth uses here
+if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+	CG_ROOT=/sys/fs/cgroup
+else
+	CG_ROOT=/sys/fs/cgroup/unified
+fi
+
+setup() {
+	ROOT=$BATS_TEST_TMPDIR/state
+	BUNDLE=$BATS_TEST_TMPDIR/bundle
+	ID=bt$$-${BATS_SUITE_TEST_NUMBER}
+	MOUNTS_BEFORE=$(mount_count)
+	[ -x "$BERTH" ] || { echo "no berth binary at $BERTH (run make)" >&2; return 1; }
+	[ -x "$TEST_ROOTFS/bin/probe" ] || { echo "no test rootfs at $TEST_ROOTFS (run make test-rootfs)" >&2; return 1; }
+}
+
+teardown() {
+	local id
+	for id in $(berth list -q 2>/dev/null); do
+		berth delete --force "$id" >/dev/null 2>&1 || true
+	done
+	assert_no_leaks
+}
+
+# berth with this test's state root
+berth() {
+	"$BERTH" --root "$ROOT" "$@"
+}
+
+# make_bundle [JQ-FILTER]: `berth spec`, no terminal, the shared rootfs,
+# then the filter (e.g. '.process.args = ["true"]')
+make_bundle() {
+	local filter=${1:-.}
+	mkdir -p "$BUNDLE"
+	rm -f "$BUNDLE/config.json"
+	"$BERTH" spec --bundle "$BUNDLE"
+	jq --arg rf "$TEST_ROOTFS" \
+		".process.terminal = false | .root.path = \$rf | $filter" \
+		"$BUNDLE/config.json" > "$BUNDLE/config.tmp"
+	mv "$BUNDLE/config.tmp" "$BUNDLE/config.json"
+}
+
+# edit the bundle's config with a jq filter
+edit_config() {
+	jq "$1" "$BUNDLE/config.json" > "$BUNDLE/config.tmp"
+	mv "$BUNDLE/config.tmp" "$BUNDLE/config.json"
+}
+
+# set_args CMD [ARG...]: the process args, as a JSON array
+set_args() {
+	local json
+	json=$(printf '%s\n' "$@" | jq -R . | jq -s .)
+	edit_config ".process.args = $json"
+}
+
+# run a shell snippet in a fresh container; output in $output
+run_sh() {
+	set_args /bin/sh -c "$1"
+	run berth run -b "$BUNDLE" "$ID"
+}
+
+mount_count() {
+	grep -c -e "$BATS_TEST_TMPDIR" -e " /run/berth" /proc/self/mountinfo || true
+}
+
+assert_no_leaks() {
+	local left
+	left=$(ls -A "$ROOT" 2>/dev/null || true)
+	if [ -n "$left" ]; then
+		echo "state left in $ROOT: $left" >&2
+		return 1
+	fi
+	if [ -n "$(ls -d "$CG_ROOT"/berth/bt$$-* 2>/dev/null)" ]; then
+		echo "cgroups left: $(ls -d "$CG_ROOT"/berth/bt$$-*)" >&2
+		return 1
+	fi
+	if [ "$(mount_count)" != "$MOUNTS_BEFORE" ]; then
+		echo "mounts left:" >&2
+		grep -e "$BATS_TEST_TMPDIR" /proc/self/mountinfo >&2
+		return 1
+	fi
+}
+
+assert_status() {
+	if [ "$status" -ne "$1" ]; then
+		echo "expected status $1, got $status; output: $output" >&2
+		return 1
+	fi
+}
+
+# assert_output_contains TEXT
+assert_contains() {
+	if [[ "$output" != *"$1"* ]]; then
+		echo "expected output to contain: $1" >&2
+		echo "output was: $output" >&2
+		return 1
+	fi
+}
+
+assert_not_contains() {
+	if [[ "$output" == *"$1"* ]]; then
+		echo "expected output NOT to contain: $1" >&2
+		echo "output was: $output" >&2
+		return 1
+	fi
+}
+
+assert_line_eq() {
+	if [ "$1" != "$2" ]; then
+		echo "expected: $2" >&2
+		echo "got:      $1" >&2
+		return 1
+	fi
+}
+
+# detached: berth for create / run -d.  The container keeps the stdio it
+# is given, so it must never hold a pipe bats waits on: its stdout and
+# stderr go to $BATS_TEST_TMPDIR/out and /err; berth's stderr is then
+# printed for `run` to capture.
+detached() {
+	berth "$@" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" </dev/null
+	local rc=$?
+	cat "$BATS_TEST_TMPDIR/err"
+	return $rc
+}
+
+# the container's status from `berth state`
+state_of() {
+	berth state "$1" | jq -r .status
+}
+
+# wait_for CMD...: retry for up to $WAIT_FOR_SECONDS (default 5 s; the
+# VM suites, under software emulation, wait longer)
+wait_for() {
+	for _ in $(seq $((${WAIT_FOR_SECONDS:-5} * 10))); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	"$@"
+}

@@ -1,0 +1,313 @@
+/* tests/probe/probe.c — a static helper inside the test rootfs that
+ * reports what the container sees and tries what a container must not be
+ * able to do.  Each subcommand prints one result line; "ok" or the errno
+ * name (EPERM, EACCES, ...), so tests can assert the exact outcome.
+ *
+ *   probe fds                 open fds other than its own listing fd
+ *   probe open PATH r|w       try to open
+ *   probe mknod PATH c|b MAJ MIN
+ *   probe ptrace | mount | unshare-user | keyctl | bpf | chroot
+ *   probe write-exe PID       open /proc/PID/exe for writing
+ *   probe readlink-exe PID
+ *   probe hog MIB             allocate and touch MIB MiB
+ *   probe forkbomb N          fork N sleeping children, print how many
+ *   probe burn MS             spin on the CPU for MS milliseconds
+ *   probe tty                 isatty(0), ttyname(0), rows cols
+ *   probe cwd                 getcwd()
+ *   probe sigmask             blocked and ignored signal masks
+ *
+ * Isolation checks (iso_cmd):
+ *   probe status              Uid, Gid, Groups, Cap*, NoNewPrivs, Seccomp
+ *                             lines of /proc/self/status (for a setuid copy)
+ *   probe create PATH         open(O_CREAT|O_WRONLY) a file
+ *   probe chown PATH UID GID
+ *   probe raw-socket          socket(AF_INET, SOCK_RAW, IPPROTO_ICMP)
+ *   probe personality HEX     personality(HEX)
+ *   probe clone HEX           raw clone(HEX|SIGCHLD); the child exits at once
+ *   probe exe-attack PID TRIGGER
+ *                             CVE-2019-5736: hold /proc/PID/exe with O_PATH,
+ *                             wait for the file TRIGGER, then reopen the
+ *                             held fd for writing and write to it
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <netinet/in.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *ename(int e)
+{
+	static const struct {
+		int e;
+		const char *n;
+	} names[] = {
+		{EPERM, "EPERM"},	    {ENOENT, "ENOENT"},	  {EACCES, "EACCES"},
+		{EEXIST, "EEXIST"},	    {EINVAL, "EINVAL"},	  {ENOSYS, "ENOSYS"},
+		{EROFS, "EROFS"},	    {ENOTDIR, "ENOTDIR"}, {EISDIR, "EISDIR"},
+		{ETXTBSY, "ETXTBSY"},	    {EAGAIN, "EAGAIN"},	  {ENOMEM, "ENOMEM"},
+		{EBUSY, "EBUSY"},	    {ENXIO, "ENXIO"},	  {ENODEV, "ENODEV"},
+		{ESRCH, "ESRCH"},	    {EBADF, "EBADF"},	  {ENOTTY, "ENOTTY"},
+		{ENOSPC, "ENOSPC"},	    {EFBIG, "EFBIG"},	  {EMFILE, "EMFILE"},
+		{EOPNOTSUPP, "EOPNOTSUPP"}, {EXDEV, "EXDEV"},	  {ELOOP, "ELOOP"},
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].e == e)
+			return names[i].n;
+	return strerror(e);
+}
+
+static int result(int rc)
+{
+	puts(rc < 0 ? ename(errno) : "ok");
+	return 0;
+}
+
+static int fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+
+	if (d == NULL)
+		return result(-1);
+	while ((de = readdir(d)) != NULL) {
+		char path[300], target[512];
+		ssize_t n;
+
+		if (de->d_name[0] == '.' || atoi(de->d_name) == dirfd(d))
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/fd/%s", de->d_name);
+		n = readlink(path, target, sizeof(target) - 1);
+		target[n > 0 ? n : 0] = '\0';
+		printf("%s %s\n", de->d_name, target);
+	}
+	closedir(d);
+	return 0;
+}
+
+static int hog(long mib)
+{
+	for (long i = 0; i < mib; i++) {
+		char *p = malloc(1 << 20);
+
+		if (p == NULL)
+			return result(-1);
+		memset(p, 1, 1 << 20);
+	}
+	puts("ok");
+	return 0;
+}
+
+static int forkbomb(int n)
+{
+	int made = 0;
+
+	for (int i = 0; i < n; i++) {
+		pid_t p = fork();
+
+		if (p == 0) {
+			pause();
+			_exit(0);
+		}
+		if (p < 0)
+			break;
+		made++;
+	}
+	printf("%d\n", made);
+	fflush(stdout);
+	kill(0, SIGKILL);
+	return 0;
+}
+
+static int burn(long ms)
+{
+	struct timespec a, b;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	do
+		clock_gettime(CLOCK_MONOTONIC, &b);
+	while ((b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000 < ms);
+	puts("ok");
+	return 0;
+}
+
+static int tty(void)
+{
+	struct winsize ws = {0};
+	const char *name = ttyname(0);
+
+	ioctl(0, TIOCGWINSZ, &ws);
+	printf("%d %s %u %u\n", isatty(0), name ? name : "-", ws.ws_row, ws.ws_col);
+	return 0;
+}
+
+static int sigmasks(void)
+{
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, "SigBlk", 6) == 0 || strncmp(line, "SigIgn", 6) == 0)
+			fputs(line, stdout);
+	if (f)
+		fclose(f);
+	return 0;
+}
+
+/* hold the exe of PID, then try to write through it once TRIGGER exists
+ * (by then the runtime that was PID should have exited) */
+static int exe_attack(const char *pid, const char *trigger)
+{
+	char path[64], fdpath[64];
+	int held, fd;
+
+	snprintf(path, sizeof(path), "/proc/%s/exe", pid);
+	held = open(path, O_PATH);
+	printf("open-path: %s\n", held < 0 ? ename(errno) : "ok");
+	if (held < 0)
+		return 0;
+	for (int i = 0; i < 600 && access(trigger, F_OK) < 0; i++)
+		usleep(100000);
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", held);
+	fd = open(fdpath, O_WRONLY);
+	printf("reopen-write: %s\n", fd < 0 ? ename(errno) : "ok");
+	if (fd >= 0)
+		printf("write: %s\n", pwrite(fd, "OVERWRITTEN", 11, 0) == 11 ? "ok" : ename(errno));
+	return 0;
+}
+
+static int raw_clone(unsigned long flags)
+{
+	long pid = syscall(SYS_clone, flags | SIGCHLD, 0, NULL, NULL, 0);
+
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0)
+		waitpid((pid_t)pid, NULL, 0);
+	return result(pid < 0 ? -1 : 0);
+}
+
+static int status_lines(void)
+{
+	static const char *const keys[] = {
+		"Uid:", "Gid:", "Groups:", "Cap", "NoNewPrivs:", "Seccomp:"};
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			if (strncmp(line, keys[i], strlen(keys[i])) == 0)
+				fputs(line, stdout);
+	if (f)
+		fclose(f);
+	return 0;
+}
+
+/* the isolation suites' subcommands; 2 when cmd is not one of them */
+static int iso_cmd(const char *cmd, int argc, char **argv)
+{
+	if (strcmp(cmd, "status") == 0)
+		return status_lines();
+	if (strcmp(cmd, "raw-socket") == 0)
+		return result(socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
+	if (argc < 3)
+		return 2;
+	if (strcmp(cmd, "create") == 0)
+		return result(open(argv[2], O_WRONLY | O_CREAT, 0644));
+	if (strcmp(cmd, "personality") == 0)
+		return result((int)syscall(SYS_personality, strtoul(argv[2], NULL, 16)));
+	if (strcmp(cmd, "clone") == 0)
+		return raw_clone(strtoul(argv[2], NULL, 16));
+	if (argc < 4)
+		return 2;
+	if (strcmp(cmd, "exe-attack") == 0)
+		return exe_attack(argv[2], argv[3]);
+	if (strcmp(cmd, "chown") == 0 && argc >= 5)
+		return result(chown(argv[2], (uid_t)atoi(argv[3]), (gid_t)atoi(argv[4])));
+	return 2;
+}
+
+static int with_path(const char *cmd, int argc, char **argv)
+{
+	char path[64];
+
+	if (argc < 3)
+		return 2;
+	if (strcmp(cmd, "open") == 0) {
+		int fd = open(argv[2], argc > 3 && argv[3][0] == 'w' ? O_WRONLY : O_RDONLY);
+
+		return result(fd);
+	}
+	if (strcmp(cmd, "mknod") == 0 && argc >= 6)
+		return result(mknod(argv[2], (argv[3][0] == 'b' ? S_IFBLK : S_IFCHR) | 0600,
+				    makedev(atoi(argv[4]), atoi(argv[5]))));
+	snprintf(path, sizeof(path), "/proc/%s/exe", argv[2]);
+	if (strcmp(cmd, "write-exe") == 0)
+		return result(open(path, O_WRONLY));
+	if (strcmp(cmd, "readlink-exe") == 0) {
+		char target[512];
+		ssize_t n = readlink(path, target, sizeof(target) - 1);
+
+		if (n < 0)
+			return result(-1);
+		target[n] = '\0';
+		puts(target);
+		return 0;
+	}
+	if (strcmp(cmd, "hog") == 0)
+		return hog(atol(argv[2]));
+	if (strcmp(cmd, "forkbomb") == 0)
+		return forkbomb(atoi(argv[2]));
+	if (strcmp(cmd, "burn") == 0)
+		return burn(atol(argv[2]));
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : "";
+	char cwd[4096];
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (strcmp(cmd, "fds") == 0)
+		return fds();
+	if (strcmp(cmd, "ptrace") == 0)
+		return result((int)ptrace(PTRACE_TRACEME, 0, NULL, NULL));
+	if (strcmp(cmd, "mount") == 0)
+		return result(mount("none", "/tmp", "tmpfs", 0, NULL));
+	if (strcmp(cmd, "unshare-user") == 0)
+		return result(unshare(CLONE_NEWUSER));
+	if (strcmp(cmd, "keyctl") == 0) /* KEYCTL_JOIN_SESSION_KEYRING */
+		return result((int)syscall(SYS_keyctl, 1, "probe", 0, 0, 0));
+	if (strcmp(cmd, "bpf") == 0)
+		return result((int)syscall(SYS_bpf, 0, NULL, 0));
+	if (strcmp(cmd, "chroot") == 0)
+		return result(chroot("/"));
+	if (strcmp(cmd, "tty") == 0)
+		return tty();
+	if (strcmp(cmd, "sigmask") == 0)
+		return sigmasks();
+	if (strcmp(cmd, "cwd") == 0)
+		return puts(getcwd(cwd, sizeof(cwd)) ? cwd : ename(errno)), 0;
+	if (with_path(cmd, argc, argv) != 2 || iso_cmd(cmd, argc, argv) != 2)
+		return 0;
+	fprintf(stderr, "usage: probe fds|open|mknod|ptrace|mount|unshare-user|keyctl|bpf|"
+			"chroot|write-exe|readlink-exe|hog|forkbomb|burn|tty|cwd|sigmask|"
+			"status|create|chown|raw-socket|personality|clone|exe-attack ...\n");
+	return 2;
+}

@@ -1,0 +1,116 @@
+#!/bin/bash
+# tests/run.sh — run test suites and add up their results.
+#
+#   tests/run.sh [unit] [host] [vm] [clients] [asan]
+#
+#   unit     the C unit tests (build/tests/test-*)
+#   host     the bats suites in tests/bats, on this host
+#   vm       the cgroup v2 suites in tests/vm, inside a pure cgroup v2 VM
+#   clients  containerd, CRI, podman and docker driving berth
+#   asan     unit + host again, against an ASan+UBSan build
+#
+# Every suite's own output is shown as it runs; the last line is the sum,
+# "N passed, N failed".  A suite that cannot run at all (the VM does not
+# boot, a daemon does not start) counts as a failure, never as a skip.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+
+passed=0
+failed=0
+declare -a summary=()
+
+add() { # suite passed failed
+	passed=$((passed + $2))
+	failed=$((failed + $3))
+	summary+=("$(printf '%-8s %4d passed, %d failed' "$1" "$2" "$3")")
+}
+
+# count TAP results in a log; a run that produced no plan is one failure
+tap_counts() { # suite log status
+	local ok notok
+	ok=$(grep -c '^ok ' "$2" || true)
+	notok=$(grep -c '^not ok ' "$2" || true)
+	if [ "$3" -ne 0 ] && [ "$notok" -eq 0 ]; then
+		notok=1
+		echo "$1: the suite failed to run (status $3)" >&2
+	fi
+	add "$1" "$ok" "$notok"
+}
+
+run_unit() { # suite build-dir
+	local p=0 f=0 t line
+	for t in "$2"/tests/test-*; do
+		[ -x "$t" ] || continue
+		echo "== $t"
+		line=$("$t" 2>&1 | tee /dev/stderr | grep -E '^test-.*[0-9]+ (passed|checks), [0-9]+ failed$' | tail -n1)
+		if [ -z "$line" ]; then
+			if "$t" >/dev/null 2>&1; then continue; fi # skipped here
+			f=$((f + 1))
+			continue
+		fi
+		p=$((p + $(sed -E 's/.* ([0-9]+) (passed|checks), .*/\1/' <<<"$line")))
+		f=$((f + $(sed -E 's/.* ([0-9]+) failed$/\1/' <<<"$line")))
+	done
+	add "$1" "$p" "$f"
+}
+
+run_bats() { # suite berth-binary dirs...
+	local suite=$1 bin=$2 log st
+	shift 2
+	log=$(mktemp)
+	BERTH=$bin bats --tap "$@" 2>&1 | tee "$log"
+	st=${PIPESTATUS[0]}
+	tap_counts "$suite" "$log" "$st"
+	rm -f "$log"
+}
+
+run_vm() {
+	local log st
+	log=$(mktemp)
+	VM_PASS_ENV="BERTH TEST_ROOTFS" BERTH="$PWD/berth" TEST_ROOTFS="$PWD/tests/.cache/rootfs" \
+		tests/vm/vm-run --mem 2048 --timeout 1500 -- bats --tap tests/vm 2>&1 | tee "$log"
+	st=${PIPESTATUS[0]}
+	tap_counts vm "$log" "$st"
+	rm -f "$log"
+}
+
+run_clients() {
+	local log st line
+	log=$(mktemp)
+	RUNTIME="$PWD/berth" tests/clients/run.sh tests/clients/*.bats 2>&1 | tee "$log"
+	st=${PIPESTATUS[0]}
+	line=$(grep -E '^clients: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n1)
+	if [ -z "$line" ]; then
+		add clients 0 1
+	else
+		add clients "$(sed -E 's/clients: ([0-9]+) passed.*/\1/' <<<"$line")" \
+			"$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")"
+		[ "$st" -ne 0 ] && [ "$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")" = 0 ] && add clients 0 1
+	fi
+	rm -f "$log"
+}
+
+suites=("$@")
+[ ${#suites[@]} -gt 0 ] || suites=(unit host vm clients asan)
+for s in "${suites[@]}"; do
+	echo "=== suite: $s"
+	case $s in
+	unit) run_unit unit build ;;
+	host) run_bats host "$PWD/berth" tests/bats ;;
+	vm) run_vm ;;
+	clients) run_clients ;;
+	asan)
+		export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86
+		export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=87
+		run_unit asan-unit build-asan
+		run_bats asan-host "$PWD/build-asan/berth" tests/bats
+		unset ASAN_OPTIONS UBSAN_OPTIONS
+		;;
+	*) echo "unknown suite '$s'" >&2; add "$s" 0 1 ;;
+	esac
+done
+
+echo
+for line in "${summary[@]}"; do echo "$line"; done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
