@@ -347,6 +347,9 @@ host_failures() {
 	VM_CACHE=$bad vm -- true
 	[ "$rc" = 251 ] && grep -q 'Kernel panic' <<<"$err"
 	verdict "a kernel that panics at boot exits 251, the panic shown" $?
+	vm -- sh -c 'echo c >/proc/sysrq-trigger; sleep 60'
+	[ "$rc" = 252 ] && grep -q 'the VM died while the command ran' <<<"$err"
+	verdict "a guest kernel crash while the command runs exits 252" $?
 	vm -- sh -c 'exit 251'
 	[ "$rc" = 251 ] && [ -z "$err" ]
 	verdict "a command's own 251 is not taken for a boot failure" $?
