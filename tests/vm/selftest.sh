@@ -329,14 +329,27 @@ host_failures() {
 	check "a VM that cannot boot (24 MiB) exits 251" [ "$rc" = 251 ]
 	grep -q 'vm-run: the VM failed to boot' <<<"$err" && grep -q 'console log: /' <<<"$err"
 	verdict "... says so and names its console log" $?
-	mkdir -p "$work/bad-cache/k"
-	echo k >"$work/bad-cache/current"
-	echo 'not a kernel' >"$work/bad-cache/k/vmlinux"
-	cp "$work/bad-cache/k/vmlinux" "$work/bad-cache/k/initramfs.cpio"
-	mkdir -p "$work/bad-cache/k/modules/k"
-	echo 3 >"$work/bad-cache/k/ok"
-	VM_CACHE=$work/bad-cache vm -- true
+	# A copy of the kernel cache whose vmlinux is garbage (prepare finds
+	# the cache complete and leaves it alone).
+	local cache=${VM_CACHE:-$repo/tests/.cache/vm} kver bad=$work/bad-cache
+	kver=$(cat "$cache/current")
+	mkdir -p "$bad/$kver"
+	cp "$cache/resolved" "$cache/current" "$bad/"
+	cp "$cache/$kver/ok" "$bad/$kver/"
+	ln -s "$cache/$kver/initramfs.cpio" "$cache/$kver/modules" "$bad/$kver/"
+	echo 'not a kernel' >"$bad/$kver/vmlinux"
+	VM_CACHE=$bad vm -- true
 	check "a broken kernel image exits 251" [ "$rc" = 251 ]
+	# The kernel boots but finds no init: its panic is in the tail shown.
+	rm "$bad/$kver/initramfs.cpio"
+	ln -sf "$cache/$kver/vmlinux" "$bad/$kver/vmlinux"
+	echo 'not a cpio archive' >"$bad/$kver/initramfs.cpio"
+	VM_CACHE=$bad vm -- true
+	[ "$rc" = 251 ] && grep -q 'Kernel panic' <<<"$err"
+	verdict "a kernel that panics at boot exits 251, the panic shown" $?
+	vm -- sh -c 'echo c >/proc/sysrq-trigger; sleep 60'
+	[ "$rc" = 252 ] && grep -q 'the VM died while the command ran' <<<"$err"
+	verdict "a guest kernel crash while the command runs exits 252" $?
 	vm -- sh -c 'exit 251'
 	[ "$rc" = 251 ] && [ -z "$err" ]
 	verdict "a command's own 251 is not taken for a boot failure" $?
