@@ -59,10 +59,11 @@ edit_config() {
 	mv "$BUNDLE/config.tmp" "$BUNDLE/config.json"
 }
 
-# set_args CMD [ARG...]: the process args, as a JSON array
+# set_args CMD [ARG...]: the process args, as a JSON array (an argument
+# may hold newlines: a multi-line sh -c script stays one argument)
 set_args() {
 	local json
-	json=$(printf '%s\n' "$@" | jq -R . | jq -s .)
+	json=$(jq -cn '$ARGS.positional' --args -- "$@")
 	edit_config ".process.args = $json"
 }
 
@@ -140,6 +141,12 @@ detached() {
 # the container's status from `berth state`
 state_of() {
 	berth state "$1" | jq -r .status
+}
+
+# wait_until 'SHELL CONDITION': re-evaluated on every try (wait_for CMD
+# "$(...)" would evaluate the substitution only once)
+wait_until() {
+	wait_for eval "$1"
 }
 
 # wait_for CMD...: retry for up to $WAIT_FOR_SECONDS (default 5 s; the

@@ -53,7 +53,7 @@ load helpers
 	detached create -b "$BUNDLE" "$ID"
 	berth start "$ID"
 	wait_for grep -q from-the-container "$BATS_TEST_TMPDIR/out"
-	wait_for test "$(state_of "$ID")" = stopped
+	wait_until '[ "$(state_of "$ID")" = stopped ]'
 }
 
 @test "state: reports the OCI fields" {
@@ -74,7 +74,7 @@ load helpers
 	set_args /bin/true
 	detached create -b "$BUNDLE" "$ID"
 	berth start "$ID"
-	wait_for test "$(state_of "$ID")" = stopped
+	wait_until '[ "$(state_of "$ID")" = stopped ]'
 	[ "$(berth state "$ID" | jq .pid)" = 0 ]
 }
 
@@ -99,5 +99,5 @@ load helpers
 	make_bundle
 	detached create -b "$BUNDLE" --pid-file "$BATS_TEST_TMPDIR/pid" "$ID"
 	berth kill "$ID" TERM
-	wait_for test "$(state_of "$ID")" = stopped
+	wait_until '[ "$(state_of "$ID")" = stopped ]'
 }

@@ -119,7 +119,7 @@ rl_args() {
 	# on the host the container's root is the unprivileged user
 	[ "$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")" = "$RL_UID" ]
 	as_user "$BERTH" kill "$ID" KILL
-	wait_for test "$(as_user "$BERTH" state "$ID" | jq -r .status)" = stopped
+	wait_until '[ "$(as_user "$BERTH" state "$ID" | jq -r .status)" = stopped ]'
 	as_user "$BERTH" delete "$ID"
 	[ ! -e "$RL_ROOT/$ID" ]
 	# gone, or a zombie waiting for the host's init to reap it

@@ -15,7 +15,7 @@ load helpers
 	set_args /bin/sleep 100
 	"$BERTH" --root "$ROOT" run -b "$BUNDLE" "$ID" &
 	runner=$!
-	wait_for test "$(state_of "$ID")" = running
+	wait_until '[ "$(state_of "$ID")" = running ]'
 	berth kill "$ID" KILL
 	wait "$runner" || rc=$?
 	[ "${rc:-0}" = 137 ]

@@ -26,7 +26,7 @@ cg() { # the container's cgroup dir
 	detached run -d -b "$BUNDLE" "$ID"
 	berth events --interval 100ms "$ID" > "$BATS_TEST_TMPDIR/events" &
 	events=$!
-	wait_for test "$(state_of "$ID")" = stopped
+	wait_until '[ "$(state_of "$ID")" = stopped ]'
 	wait "$events" || true
 	[ "$(cat "$(cg)/memory.max")" = 33554432 ]
 	[ "$(awk '$1 == "oom_kill" {print $2}' "$(cg)/memory.events")" -ge 1 ]
@@ -125,7 +125,7 @@ weight_of() {
 	make_bundle '.linux.devices = [{"path": "/dev/kmsg", "type": "c", "major": 1, "minor": 11, "fileMode": 438}]
 		| .process.capabilities.bounding += ["CAP_MKNOD"] | .process.capabilities.effective += ["CAP_MKNOD"]
 		| .process.capabilities.permitted += ["CAP_MKNOD"] | .root.readonly = false'
-	run_sh 'probe open /dev/kmsg r; probe mknod /tmp/k c 1 11; probe open /dev/null w'
+	run_sh 'probe open /dev/kmsg w; probe mknod /tmp/k c 1 11; probe open /dev/null w'
 	assert_status 0
 	assert_line_eq "$output" $'EPERM\nEPERM\nok'
 	edit_config '.linux.resources.devices += [{"allow": true, "type": "c", "major": 1, "minor": 11, "access": "rwm"}]'
@@ -149,7 +149,7 @@ weight_of() {
 	berth resume "$ID"
 	[ "$(state_of "$ID")" = running ]
 	grep -qx "frozen 0" "$(cg)/cgroup.events"
-	wait_for test "$(cat "/proc/$pid/root/tmp/count")" != "$b"
+	wait_until '[ "$(cat "/proc/$pid/root/tmp/count")" != "$b" ]'
 }
 
 @test "update --memory changes memory.max of a running container" {

@@ -139,12 +139,6 @@ set_argv() {
 	edit_config ".process.args = ${json%,}]"
 }
 
-# wait_until 'SHELL CONDITION': re-evaluated on every try, for up to 5 s
-# (wait_for CMD "$(...)" would evaluate the substitution only once)
-wait_until() {
-	wait_for eval "$1"
-}
-
 # on_teardown 'SHELL CODE': run after every container is deleted but
 # before the shared teardown's leak checks, last registered first, e.g.
 # to remove a cgroup or a directory the test made itself; the test fails
