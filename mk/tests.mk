@@ -44,3 +44,10 @@ test: deps
 demo: deps
 	$(MAKE) all
 	scripts/demo.sh
+
+# leaks and load (long: not part of `make test`): SOAK_CYCLES, SOAK_PARALLEL
+SOAK_CYCLES ?= 1000
+SOAK_PARALLEL ?= 50
+.PHONY: soak
+soak: $(BIN) test-rootfs
+	tests/soak/soak.sh $(SOAK_CYCLES) $(SOAK_PARALLEL)
