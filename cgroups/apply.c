@@ -61,18 +61,6 @@ int cg_plan_apply(int dirfd, const char *path, const struct cg_plan *plan, struc
 	return 0;
 }
 
-static char *read_small(int dirfd, const char *file)
-{
-	char *text = NULL;
-	struct error *e = NULL;
-
-	if (read_file_at(dirfd, file, &text, NULL, &e) < 0) {
-		error_free(e);
-		return NULL;
-	}
-	return text;
-}
-
 /* runc's memory.checkBeforeUpdate: refuse a limit below current usage
  * instead of letting the kernel reclaim or OOM-kill to meet it.  */
 static int check_memory_usage(const struct cg *cg, const struct spec_resources *res,
@@ -84,7 +72,7 @@ static int check_memory_usage(const struct cg *cg, const struct spec_resources *
 	if (!res->has_memory || !res->memory.check_before_update || !res->memory.limit.set ||
 	    res->memory.limit.v <= 0)
 		return 0;
-	cur = read_small(cg->dirfd, "memory.current");
+	cur = read_file_or_null(cg->dirfd, "memory.current");
 	if (cur == NULL)
 		return 0;
 	usage = strtoull(cur, NULL, 10);
@@ -100,9 +88,9 @@ static int check_memory_usage(const struct cg *cg, const struct spec_resources *
  * the mount root when the hierarchy has none (hybrid), else the cgroup. */
 static int filter_update(const struct cg *cg, struct cg_plan *plan, struct error **err)
 {
-	cleanup_free char *have_text = read_small(cg->dirfd, "cgroup.controllers");
+	cleanup_free char *have_text = read_file_or_null(cg->dirfd, "cgroup.controllers");
 	cleanup_free char *root_file = xasprintf("%s/cgroup.controllers", cg->mount);
-	cleanup_free char *root_text = read_small(AT_FDCWD, root_file);
+	cleanup_free char *root_text = read_file_or_null(AT_FDCWD, root_file);
 	cleanup_free char *which = NULL;
 	unsigned have = cg_ctrl_parse_list(have_text);
 	unsigned root = cg_ctrl_parse_list(root_text);
@@ -129,7 +117,7 @@ static int filter_update(const struct cg *cg, struct cg_plan *plan, struct error
 
 int cg_update(struct cg *cg, const struct spec_resources *res, struct error **err)
 {
-	cleanup_free char *cpu_max = read_small(cg->dirfd, "cpu.max");
+	cleanup_free char *cpu_max = read_file_or_null(cg->dirfd, "cpu.max");
 	struct cg_plan plan;
 	int ret = -1;
 

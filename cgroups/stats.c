@@ -20,23 +20,10 @@
 
 #define HUGEPAGES_DIR "/sys/kernel/mm/hugepages"
 
-/* the text of dirfd/file, or NULL when it does not exist */
-static char *slurp(int dirfd, const char *file)
-{
-	char *text = NULL;
-	struct error *e = NULL;
-
-	if (read_file_at(dirfd, file, &text, NULL, &e) < 0) {
-		error_free(e);
-		return NULL;
-	}
-	return text;
-}
-
 /* a single-value file: a number, or "max" as UINT64_MAX (runc's reading) */
 static bool read_u64(int dirfd, const char *file, uint64_t *v)
 {
-	cleanup_free char *text = slurp(dirfd, file);
+	cleanup_free char *text = read_file_or_null(dirfd, file);
 
 	if (text == NULL)
 		return false;
@@ -46,7 +33,7 @@ static bool read_u64(int dirfd, const char *file, uint64_t *v)
 
 static uint64_t key_u64(int dirfd, const char *file, const char *key)
 {
-	cleanup_free char *text = slurp(dirfd, file);
+	cleanup_free char *text = read_file_or_null(dirfd, file);
 	uint64_t v = 0;
 
 	if (text != NULL)
@@ -62,7 +49,7 @@ static void kv_omit(struct jsonw *w, const char *key, uint64_t v)
 
 static void write_cpu(const struct cg *cg, struct jsonw *w)
 {
-	cleanup_free char *stat = slurp(cg->dirfd, "cpu.stat");
+	cleanup_free char *stat = read_file_or_null(cg->dirfd, "cpu.stat");
 	uint64_t usage = 0, user = 0, sys = 0, periods = 0, thr = 0, thr_us = 0;
 
 	if (stat != NULL) {
@@ -118,8 +105,8 @@ static void write_cpuset(const struct cg *cg, struct jsonw *w)
 		"mem_hardwall",	      "mem_exclusive",	 "memory_migrate",     "memory_spread_page",
 		"memory_spread_slab", "memory_pressure", "sched_load_balance",
 	};
-	cleanup_free char *cpus = slurp(cg->dirfd, "cpuset.cpus.effective");
-	cleanup_free char *mems = slurp(cg->dirfd, "cpuset.mems.effective");
+	cleanup_free char *cpus = read_file_or_null(cg->dirfd, "cpuset.cpus.effective");
+	cleanup_free char *mems = read_file_or_null(cg->dirfd, "cpuset.mems.effective");
 
 	jsonw_key(w, "cpuset");
 	jsonw_obj_open(w);
@@ -176,7 +163,7 @@ static void write_raw(struct jsonw *w, char *stat)
 
 static void write_memory(const struct cg *cg, struct jsonw *w)
 {
-	cleanup_free char *stat = slurp(cg->dirfd, "memory.stat");
+	cleanup_free char *stat = read_file_or_null(cg->dirfd, "memory.stat");
 	uint64_t usage = 0, limit = 0, peak = 0, cache = 0;
 	uint64_t s_usage = 0, s_limit = 0, s_peak = 0;
 	bool have = read_u64(cg->dirfd, "memory.current", &usage);
@@ -275,7 +262,7 @@ static void write_io_table(struct jsonw *w, const char *key, const char *text, c
 
 static void write_blkio(const struct cg *cg, struct jsonw *w)
 {
-	cleanup_free char *io = slurp(cg->dirfd, "io.stat");
+	cleanup_free char *io = read_file_or_null(cg->dirfd, "io.stat");
 
 	jsonw_key(w, "blkio");
 	jsonw_obj_open(w);
@@ -358,8 +345,8 @@ int cg_stats_write(const struct cg *cg, struct jsonw *w, struct error **err)
  * memory controller, pids.peak before Linux 6.1...) is marked absent.  */
 void cg_usage_read(const struct cg *cg, struct cg_usage *u)
 {
-	cleanup_free char *cpu = slurp(cg->dirfd, "cpu.stat");
-	cleanup_free char *mev = slurp(cg->dirfd, "memory.events");
+	cleanup_free char *cpu = read_file_or_null(cg->dirfd, "cpu.stat");
+	cleanup_free char *mev = read_file_or_null(cg->dirfd, "memory.events");
 
 	memset(u, 0, sizeof(*u));
 	u->has_cpu = cpu != NULL && cg_kv_find(cpu, "user_usec", &u->user_usec) &&

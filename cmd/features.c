@@ -105,15 +105,6 @@ static const char *const mount_options[] = {
 	NULL,
 };
 
-static void str_array(struct jsonw *w, const char *key, const char *const *v)
-{
-	jsonw_key(w, key);
-	jsonw_arr_open(w);
-	for (; *v; v++)
-		jsonw_str(w, *v);
-	jsonw_arr_close(w);
-}
-
 static void enabled(struct jsonw *w, const char *key, bool on)
 {
 	jsonw_key(w, key);
@@ -129,7 +120,7 @@ static void linux_features(struct jsonw *w)
 
 	jsonw_key(w, "linux");
 	jsonw_obj_open(w);
-	str_array(w, "namespaces", namespaces);
+	jsonw_kv_strv(w, "namespaces", namespaces);
 	jsonw_key(w, "capabilities");
 	jsonw_arr_open(w);
 	for (int cap = 0; cap <= spec_capability_last(); cap++)
@@ -147,11 +138,11 @@ static void linux_features(struct jsonw *w)
 	jsonw_key(w, "seccomp");
 	jsonw_obj_open(w);
 	jsonw_kv_bool(w, "enabled", true);
-	str_array(w, "actions", actions);
-	str_array(w, "operators", operators);
-	str_array(w, "archs", archs);
-	str_array(w, "knownFlags", known_flags);
-	str_array(w, "supportedFlags", supported_flags);
+	jsonw_kv_strv(w, "actions", actions);
+	jsonw_kv_strv(w, "operators", operators);
+	jsonw_kv_strv(w, "archs", archs);
+	jsonw_kv_strv(w, "knownFlags", known_flags);
+	jsonw_kv_strv(w, "supportedFlags", supported_flags);
 	jsonw_obj_close(w);
 	enabled(w, "apparmor", false);
 	enabled(w, "selinux", false);
@@ -180,8 +171,8 @@ CMD_DECLARE(features)
 	jsonw_obj_open(w);
 	jsonw_kv_str(w, "ociVersionMin", "1.0.0");
 	jsonw_kv_str(w, "ociVersionMax", "1.2.0");
-	str_array(w, "hooks", hooks);
-	str_array(w, "mountOptions", mount_options);
+	jsonw_kv_strv(w, "hooks", hooks);
+	jsonw_kv_strv(w, "mountOptions", mount_options);
 	linux_features(w);
 	jsonw_obj_close(w);
 	printf("%s\n", jsonw_buf(w));

@@ -50,6 +50,18 @@ int read_file_at(int dirfd, const char *path, char **buf, size_t *len, struct er
 	return 0;
 }
 
+char *read_file_or_null(int dirfd, const char *path)
+{
+	char *text = NULL;
+	struct error *e = NULL;
+
+	if (read_file_at(dirfd, path, &text, NULL, &e) < 0) {
+		error_free(e);
+		return NULL;
+	}
+	return text;
+}
+
 static int write_all_fd(int fd, const char *buf, size_t len)
 {
 	while (len > 0) {

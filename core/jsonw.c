@@ -242,3 +242,12 @@ void jsonw_kv_bool(struct jsonw *w, const char *key, bool v)
 	jsonw_key(w, key);
 	jsonw_bool(w, v);
 }
+
+void jsonw_kv_strv(struct jsonw *w, const char *key, const char *const *v)
+{
+	jsonw_key(w, key);
+	jsonw_arr_open(w);
+	for (; v != NULL && *v != NULL; v++)
+		jsonw_str(w, *v);
+	jsonw_arr_close(w);
+}

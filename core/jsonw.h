@@ -38,5 +38,7 @@ void jsonw_kv_str(struct jsonw *w, const char *key, const char *s);
 void jsonw_kv_int(struct jsonw *w, const char *key, int64_t v);
 void jsonw_kv_uint(struct jsonw *w, const char *key, uint64_t v);
 void jsonw_kv_bool(struct jsonw *w, const char *key, bool v);
+/* key + array of the strings of a NULL-terminated vector */
+void jsonw_kv_strv(struct jsonw *w, const char *key, const char *const *v);
 
 #endif

@@ -30,9 +30,9 @@ const char *sync_step_name(enum sync_step step)
 	return step_names[step];
 }
 
-static ssize_t send_msg(int fd, const struct sync_msg *msg, size_t len, int payload_fd)
+ssize_t sync_sendmsg(int fd, const void *data, size_t len, int payload_fd)
 {
-	struct iovec iov = {.iov_base = (void *)msg, .iov_len = len};
+	struct iovec iov = {.iov_base = (void *)data, .iov_len = len};
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
@@ -73,7 +73,7 @@ int sync_send_value(int fd, enum sync_step step, int64_t value, struct error **e
 {
 	struct sync_msg msg = {.step = step, .value = value};
 
-	if (send_msg(fd, &msg, msg_len(&msg), -1) < 0)
+	if (sync_sendmsg(fd, &msg, msg_len(&msg), -1) < 0)
 		return error_set(err, errno, "sync: send %s", sync_step_name(step));
 	return 0;
 }
@@ -82,7 +82,7 @@ int sync_send_fd(int fd, enum sync_step step, int payload_fd, struct error **err
 {
 	struct sync_msg msg = {.step = step};
 
-	if (send_msg(fd, &msg, msg_len(&msg), payload_fd) < 0)
+	if (sync_sendmsg(fd, &msg, msg_len(&msg), payload_fd) < 0)
 		return error_set(err, errno, "sync: send %s", sync_step_name(step));
 	return 0;
 }
@@ -94,7 +94,7 @@ void sync_send_error(int fd, const struct error *cause)
 
 	msg.errnum = cause != NULL ? cause->errnum : 0;
 	strncpy(msg.text, text, sizeof(msg.text) - 1);
-	(void)send_msg(fd, &msg, msg_len(&msg), -1);
+	(void)sync_sendmsg(fd, &msg, msg_len(&msg), -1);
 }
 
 static ssize_t recv_msg(int fd, struct sync_msg *msg, int *fd_out)

@@ -32,6 +32,7 @@
 #define BERTH_CORE_SYNC_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "core/error.h"
 
@@ -60,6 +61,11 @@ struct sync_msg {
 };
 
 const char *sync_step_name(enum sync_step step);
+
+/* One sendmsg(2) of `len` bytes carrying `payload_fd` with SCM_RIGHTS
+ * (none when -1), EINTR retried, no SIGPIPE.  Also used for the
+ * console socket.  */
+ssize_t sync_sendmsg(int fd, const void *data, size_t len, int payload_fd);
 
 /* Send `step` (no payload).  */
 int sync_send(int fd, enum sync_step step, struct error **err);

@@ -19,6 +19,23 @@
 #define FSCONFIG_CMD_CREATE 6
 #endif
 
+/* An O_PATH fd of path inside the root; a path that does not exist is
+ * skipped, as in runc: -1 with *err left NULL.  */
+static int open_existing(int root_fd, const char *path, const char *what, struct error **err)
+{
+	struct error *missing = NULL;
+	int fd = rootfs_resolve(root_fd, path, ROOTFS_NODE_NONE, false, &missing);
+	int e;
+
+	if (fd >= 0)
+		return fd;
+	e = missing->errnum;
+	error_free(missing);
+	if (e != ENOENT)
+		error_set(err, e, "%s '%s'", what, path);
+	return -1;
+}
+
 /* a detached, empty, read-only tmpfs */
 static int ro_tmpfs(struct error **err)
 {
@@ -40,18 +57,11 @@ static int mask_one(int root_fd, const char *path, struct error **err)
 {
 	cleanup_close int target = -1;
 	cleanup_close int tree = -1;
-	struct error *missing = NULL;
 	struct stat st;
 
-	target = rootfs_resolve(root_fd, path, ROOTFS_NODE_NONE, false, &missing);
-	if (target < 0) {
-		int e = missing->errnum;
-
-		error_free(missing);
-		if (e == ENOENT)
-			return 0;
-		return error_set(err, e, "mask '%s'", path);
-	}
+	target = open_existing(root_fd, path, "mask", err);
+	if (target < 0)
+		return *err != NULL ? -1 : 0;
 	if (fstat(target, &st) < 0)
 		return error_set(err, errno, "mask '%s'", path);
 	if (S_ISDIR(st.st_mode))
@@ -80,18 +90,11 @@ static int readonly_one(int root_fd, const char *path, struct error **err)
 {
 	cleanup_close int target = -1;
 	cleanup_close int tree = -1;
-	struct error *missing = NULL;
 	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
 
-	target = rootfs_resolve(root_fd, path, ROOTFS_NODE_NONE, false, &missing);
-	if (target < 0) {
-		int e = missing->errnum;
-
-		error_free(missing);
-		if (e == ENOENT)
-			return 0;
-		return error_set(err, e, "make '%s' read-only", path);
-	}
+	target = open_existing(root_fd, path, "make read-only", err);
+	if (target < 0)
+		return *err != NULL ? -1 : 0;
 	tree = sys_open_tree(target, "",
 			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
 	if (tree < 0)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
+#include "core/sync.h"
 #include "core/syscalls.h"
 #include "rootfs/rootfs.h"
 #include "runtime/console.h"
@@ -63,13 +64,6 @@ int console_send(const char *path, int master, struct error **err)
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	char name[64] = "/dev/ptmx";
 	int ptn;
-	struct iovec iov;
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	struct msghdr mh = {0};
-	struct cmsghdr *c;
 
 	if (sock < 0)
 		return error_set(err, errno, "console socket");
@@ -78,21 +72,10 @@ int console_send(const char *path, int master, struct error **err)
 	strcpy(addr.sun_path, path);
 	if (connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0)
 		return error_set(err, errno, "connect to console socket '%s'", path);
+	/* the payload: the pty's name, as runc sends it */
 	if (ioctl(master, TIOCGPTN, &ptn) == 0)
 		snprintf(name, sizeof(name), "/dev/pts/%d", ptn);
-	iov.iov_base = name;
-	iov.iov_len = strlen(name);
-	memset(&ctl, 0, sizeof(ctl));
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = ctl.buf;
-	mh.msg_controllen = sizeof(ctl.buf);
-	c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &master, sizeof(int));
-	if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
+	if (sync_sendmsg(sock, name, strlen(name), master) < 0)
 		return error_set(err, errno, "send pty to console socket '%s'", path);
 	return 0;
 }

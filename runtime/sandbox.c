@@ -51,15 +51,6 @@ static const char *const readonly[] = {
 	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
 };
 
-static void str_array(struct jsonw *w, const char *key, const char *const *v)
-{
-	jsonw_key(w, key);
-	jsonw_arr_open(w);
-	for (; v && *v; v++)
-		jsonw_str(w, *v);
-	jsonw_arr_close(w);
-}
-
 static void mount(struct jsonw *w, const char *dst, const char *type, const char *src,
 		  const char *const *options)
 {
@@ -67,7 +58,7 @@ static void mount(struct jsonw *w, const char *dst, const char *type, const char
 	jsonw_kv_str(w, "destination", dst);
 	jsonw_kv_str(w, "type", type);
 	jsonw_kv_str(w, "source", src);
-	str_array(w, "options", options);
+	jsonw_kv_strv(w, "options", options);
 	jsonw_obj_close(w);
 }
 
@@ -81,7 +72,7 @@ static void process(struct jsonw *w, const struct rt_sandbox_opts *o)
 	jsonw_kv_uint(w, "uid", o->has_user ? o->uid : 0);
 	jsonw_kv_uint(w, "gid", o->has_user ? o->gid : 0);
 	jsonw_obj_close(w);
-	str_array(w, "args", (const char *const *)o->args);
+	jsonw_kv_strv(w, "args", (const char *const *)o->args);
 	jsonw_key(w, "env");
 	jsonw_arr_open(w);
 	jsonw_str(w, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
@@ -93,9 +84,9 @@ static void process(struct jsonw *w, const struct rt_sandbox_opts *o)
 	jsonw_kv_str(w, "cwd", o->workdir ? o->workdir : "/");
 	jsonw_key(w, "capabilities");
 	jsonw_obj_open(w);
-	str_array(w, "bounding", default_caps);
-	str_array(w, "effective", default_caps);
-	str_array(w, "permitted", default_caps);
+	jsonw_kv_strv(w, "bounding", default_caps);
+	jsonw_kv_strv(w, "effective", default_caps);
+	jsonw_kv_strv(w, "permitted", default_caps);
 	jsonw_obj_close(w);
 	jsonw_kv_bool(w, "noNewPrivileges", true);
 	jsonw_obj_close(w);
@@ -196,18 +187,6 @@ static void resources(struct jsonw *w, const struct rt_sandbox_opts *o)
 	jsonw_obj_close(w);
 }
 
-static void id_map(struct jsonw *w, const char *key, unsigned host)
-{
-	jsonw_key(w, key);
-	jsonw_arr_open(w);
-	jsonw_obj_open(w);
-	jsonw_kv_uint(w, "containerID", 0);
-	jsonw_kv_uint(w, "hostID", host);
-	jsonw_kv_uint(w, "size", 1);
-	jsonw_obj_close(w);
-	jsonw_arr_close(w);
-}
-
 static void linux_section(struct jsonw *w, const struct rt_sandbox_opts *o, bool rootless)
 {
 	static const char *const ns[] = {"pid", "mount", "ipc", "uts", "cgroup", NULL};
@@ -235,12 +214,12 @@ static void linux_section(struct jsonw *w, const struct rt_sandbox_opts *o, bool
 	}
 	jsonw_arr_close(w);
 	if (rootless) {
-		id_map(w, "uidMappings", (unsigned)geteuid());
-		id_map(w, "gidMappings", (unsigned)getegid());
+		spec_write_idmap(w, "uidMappings", (unsigned)geteuid());
+		spec_write_idmap(w, "gidMappings", (unsigned)getegid());
 	}
 	resources(w, o);
-	str_array(w, "maskedPaths", masked);
-	str_array(w, "readonlyPaths", readonly);
+	jsonw_kv_strv(w, "maskedPaths", masked);
+	jsonw_kv_strv(w, "readonlyPaths", readonly);
 	sandbox_seccomp_write(w);
 	jsonw_obj_close(w);
 }

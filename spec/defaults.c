@@ -15,15 +15,6 @@
 #include "core/jsonw.h"
 #include "spec/internal.h"
 
-static void strings(struct jsonw *w, const char *key, const char *const *v)
-{
-	jsonw_key(w, key);
-	jsonw_arr_open(w);
-	for (; *v != NULL; v++)
-		jsonw_str(w, *v);
-	jsonw_arr_close(w);
-}
-
 static void process(struct jsonw *w)
 {
 	static const char *const caps[] = {"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE",
@@ -41,14 +32,14 @@ static void process(struct jsonw *w)
 	jsonw_kv_uint(w, "uid", 0);
 	jsonw_kv_uint(w, "gid", 0);
 	jsonw_obj_close(w);
-	strings(w, "args", args);
-	strings(w, "env", env);
+	jsonw_kv_strv(w, "args", args);
+	jsonw_kv_strv(w, "env", env);
 	jsonw_kv_str(w, "cwd", "/");
 	jsonw_key(w, "capabilities");
 	jsonw_obj_open(w);
-	strings(w, "bounding", caps);
-	strings(w, "effective", caps);
-	strings(w, "permitted", caps);
+	jsonw_kv_strv(w, "bounding", caps);
+	jsonw_kv_strv(w, "effective", caps);
+	jsonw_kv_strv(w, "permitted", caps);
 	jsonw_obj_close(w);
 	jsonw_key(w, "rlimits");
 	jsonw_arr_open(w);
@@ -122,7 +113,7 @@ static void mount_list(struct jsonw *w, bool rootless)
 	jsonw_arr_close(w);
 }
 
-static void idmap(struct jsonw *w, const char *key, uint32_t host_id)
+void spec_write_idmap(struct jsonw *w, const char *key, uint32_t host_id)
 {
 	jsonw_key(w, key);
 	jsonw_arr_open(w);
@@ -169,8 +160,8 @@ static void linux_section(struct jsonw *w, bool rootless, uint32_t uid, uint32_t
 	jsonw_key(w, "linux");
 	jsonw_obj_open(w);
 	if (rootless) {
-		idmap(w, "uidMappings", uid);
-		idmap(w, "gidMappings", gid);
+		spec_write_idmap(w, "uidMappings", uid);
+		spec_write_idmap(w, "gidMappings", gid);
 	} else {
 		jsonw_key(w, "resources");
 		jsonw_obj_open(w);
@@ -184,8 +175,8 @@ static void linux_section(struct jsonw *w, bool rootless, uint32_t uid, uint32_t
 		jsonw_obj_close(w);
 	}
 	namespaces(w, rootless);
-	strings(w, "maskedPaths", masked);
-	strings(w, "readonlyPaths", readonly);
+	jsonw_kv_strv(w, "maskedPaths", masked);
+	jsonw_kv_strv(w, "readonlyPaths", readonly);
 	jsonw_obj_close(w);
 }
 

@@ -399,6 +399,13 @@ void spec_resources_free(struct spec_resources *res);
  * caller to root, no network namespace, no resources.  */
 char *spec_default_json(bool rootless, uint32_t uid, uint32_t gid);
 
+/* ---- writing configs (berth spec, berth sandbox) ------------------------ */
+
+struct jsonw;
+
+/* "key": [{"containerID": 0, "hostID": host_id, "size": 1}] */
+void spec_write_idmap(struct jsonw *w, const char *key, uint32_t host_id);
+
 /* ---- decoders shared with cmd/ and runtime/ ---------------------------- */
 
 /* "9", "KILL", "SIGKILL", "RTMIN+3", "SIGRTMAX-1" -> signal number */
