@@ -19,7 +19,15 @@ CFLAGS  ?= -O2 -g
 
 PKGS      := libseccomp libcap libmnl yajl
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# libseccomp, libcap and yajl linked statically: fewer libraries for the
+# loader on every start (Debian has no static libmnl).  STATIC_LIBS=0
+# links everything dynamically.
+STATIC_LIBS ?= 1
+ifeq ($(STATIC_LIBS),1)
+PKG_LIBS   = -Wl,-Bstatic -lseccomp -lcap -lyajl_s -Wl,-Bdynamic -lmnl
+else
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+endif
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wvla -Wformat=2 -Wpointer-arith \
 	-Wstrict-prototypes -Wmissing-prototypes -Wundef -Wcast-align \

@@ -208,6 +208,7 @@ int main(int argc, char **argv)
 	}
 	if (err != NULL)
 		return finish(err, 1);
+	log_debug("berth %s", argc > 1 ? argv[first < argc ? first : 0] : "");
 	if (first >= argc) {
 		usage(stderr);
 		return finish(NULL, 2);

@@ -307,6 +307,13 @@ static int mount_fs(const struct rootfs_ctx *ctx, const struct spec_mount *m, st
 /* cgroup and cgroup2 mounts: berth manages cgroup v2 only.  In a new
  * cgroup namespace a fresh cgroup2 shows the container's own subtree;
  * without one, bind the container's cgroup so the host tree stays out */
+/* cgroup and cgroup2 mounts: berth manages cgroup v2 only.
+ *  - a new cgroup namespace: a fresh cgroup2, rooted at the container's
+ *    own cgroup by the namespace
+ *  - a cgroup but no namespace: the container's cgroup directory bound
+ *  - no cgroup at all (--cgroup-manager=disabled, no v2 hierarchy): an
+ *    empty read-only tmpfs.  A fresh cgroup2 would show the host's whole
+ *    tree, and mounting one can stall for ~10 ms in the kernel.  */
 static int mount_cgroup(const struct rootfs_ctx *ctx, const struct spec_mount *m,
 			struct error **err)
 {
@@ -317,13 +324,20 @@ static int mount_cgroup(const struct rootfs_ctx *ctx, const struct spec_mount *m
 	v2.type = (char *)"cgroup2";
 	v2.source = (char *)"cgroup2";
 	v2.data = NULL;
-	if (cgns->present || ctx->cgroup_path == NULL) {
+	if (cgns->present) {
 		rc = mount_fs(ctx, &v2, err);
 		if (rc < 0 && ctx->userns && (*err)->errnum == EPERM) {
 			error_freep(err);
 			return mount_fallback(ctx, m, "/sys/fs/cgroup", err);
 		}
 		return rc;
+	}
+	if (ctx->cgroup_path == NULL) {
+		v2.type = (char *)"tmpfs";
+		v2.source = (char *)"cgroup";
+		v2.flags |= MS_RDONLY;
+		v2.data = (char *)"mode=0555,size=4k";
+		return mount_fs(ctx, &v2, err);
 	}
 	v2.source = (char *)ctx->cgroup_path;
 	v2.bind = true;

@@ -50,6 +50,14 @@ int container_save(struct container *c, struct error **err);
 enum container_status container_status(struct container *c);
 const char *container_status_name(enum container_status s);
 
+/* What delete does once no process is left: network, cgroup, poststop
+ * hooks (from `spec` when the caller has it parsed, else from the saved
+ * config when the state says there are some), state directory.  */
+struct cg;
+struct spec;
+int container_teardown(struct container *c, struct cg *cg, const struct spec *spec,
+		       struct error **err);
+
 /* Remove the state directory (caller holds the lock).  */
 int container_remove(struct container *c, struct error **err);
 

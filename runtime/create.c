@@ -67,6 +67,7 @@ static int load_config(struct creation *cr, struct error **err)
 	cr->spec = spec_parse(cr->config, cr->config_len, err);
 	if (cr->spec == NULL)
 		return -1;
+	log_debug("step: config parsed");
 	/* an init that waits for `start`, or that others can see before it
 	 * execs, must not be berth's own binary (runtime/protect.c) */
 	if ((cr->mode == CREATE_DETACHED || protect_shared_pidns(cr->spec)) &&
@@ -161,6 +162,7 @@ static void fill_state(struct creation *cr)
 	st->has_userns = ns_creates_userns(spec);
 	st->sealed = selfexe_is_sealed();
 	st->no_new_keyring = cr->o->no_new_keyring;
+	st->has_poststop = spec->hooks[SPEC_HOOK_POSTSTOP].n > 0;
 }
 
 static int setup_cgroup(struct creation *cr, struct error **err)
@@ -351,10 +353,12 @@ int creation_run(struct creation *cr, struct error **err)
 	if (setup_dirs(cr, err) < 0 || creation_overlay(cr, err) < 0)
 		goto fail;
 	fault_point("state-dir");
+	log_debug("step: state dir");
 	fill_state(cr);
 	if (setup_cgroup(cr, err) < 0)
 		goto fail;
 	fault_point("cgroup");
+	log_debug("step: cgroup");
 	if (make_fifo(cr, err) < 0)
 		goto fail;
 	fault_point("fifo");
@@ -364,6 +368,7 @@ int creation_run(struct creation *cr, struct error **err)
 	if (record_init(cr, err) < 0)
 		goto fail;
 	fault_point("state");
+	log_debug("step: state saved");
 	if (cr->mode == CREATE_DETACHED &&
 	    (sync_send(cr->l.sync_fd, SYNC_COMMIT, err) < 0 ||
 	     sync_expect(cr->l.sync_fd, SYNC_COMMITTED, NULL, err) < 0))

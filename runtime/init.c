@@ -29,6 +29,7 @@
 #include "core/cleanup.h"
 #include "core/fsutil.h"
 #include "core/jsonw.h"
+#include "core/log.h"
 #include "core/sync.h"
 #include "namespaces/ns.h"
 #include "netns/netns.h"
@@ -168,8 +169,10 @@ static int prepare(struct launch *l, int sync_fd, struct rootfs_ctx *rc, struct 
 	 * /proc/<pid>/exe above all (CVE-2019-5736; see core/selfexe.h) */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return error_set(err, errno, "prctl(PR_SET_DUMPABLE)");
+	log_debug("init: namespaces ready");
 	if (rootfs_prepare(rc, err) < 0)
 		return -1;
+	log_debug("init: rootfs prepared");
 	if (spec->hooks[SPEC_HOOK_PRESTART].n + spec->hooks[SPEC_HOOK_CREATE_RUNTIME].n > 0 &&
 	    (sync_send(sync_fd, SYNC_RUNTIME_HOOKS, err) < 0 ||
 	     sync_expect(sync_fd, SYNC_RUNTIME_HOOKS_DONE, NULL, err) < 0))
@@ -235,6 +238,7 @@ _Noreturn void init_main(struct launch *l, int sync_fd)
 	if (prepare(l, sync_fd, &rc, &err) < 0 || process_resolve(&pc, &err) < 0 ||
 	    process_rlimits(&pc, &err) < 0)
 		goto fail;
+	log_debug("init: ready");
 	if (sync_send(sync_fd, SYNC_READY, &err) < 0)
 		goto fail;
 	ready = true;

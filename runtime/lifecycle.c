@@ -184,22 +184,42 @@ static void teardown_network(struct container *c)
 	}
 }
 
-static void poststop(struct container *c)
+/* poststop hooks: from the caller's parsed config, or (only when the
+ * state says there are some) from the config saved in the state dir */
+static void poststop(struct container *c, const struct spec *known)
 {
 	struct error *e = NULL;
-	struct spec *spec = load_saved_spec(c, &e);
+	struct spec *loaded = NULL;
+	const struct spec *spec = known;
 	cleanup_jsonw struct jsonw *w = NULL;
 
 	if (spec == NULL) {
-		error_free(e);
-		return;
+		if (!c->st.has_poststop)
+			return;
+		spec = loaded = load_saved_spec(c, &e);
+		if (spec == NULL) {
+			log_warn("poststop hooks: %s", e->msg);
+			error_free(e);
+			return;
+		}
 	}
 	if (spec->hooks[SPEC_HOOK_POSTSTOP].n > 0) {
 		w = jsonw_new();
 		spec_state_write(w, &c->st, "stopped", false);
 		hooks_run_warn(spec, SPEC_HOOK_POSTSTOP, jsonw_buf(w));
 	}
-	spec_free(spec);
+	spec_free(loaded);
+}
+
+int container_teardown(struct container *c, struct cg *cg, const struct spec *spec,
+		       struct error **err)
+{
+	teardown_network(c);
+	if (cg != NULL && cg_destroy(cg, err) < 0)
+		return -1;
+	if (c->st.created != NULL)
+		poststop(c, spec);
+	return container_remove(c, err);
 }
 
 int rt_delete(const struct rt_global *g, const char *id, bool force, struct error **err)
@@ -232,12 +252,7 @@ int rt_delete(const struct rt_global *g, const char *id, bool force, struct erro
 	}
 	if (stop_all(&c, cg, err) < 0)
 		goto out;
-	teardown_network(&c);
-	if (cg != NULL && cg_destroy(cg, err) < 0)
-		goto out;
-	if (c.st.created != NULL)
-		poststop(&c);
-	rc = container_remove(&c, err);
+	rc = container_teardown(&c, cg, NULL, err);
 out:
 	cg_free(cg);
 	container_close(&c);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -138,6 +139,30 @@ static int write_stats(const char *path, const struct outcome *out, struct error
 	return 0;
 }
 
+/* `run` deletes its container from what it holds: the state dir (locked
+ * again, as any verb would), the cgroup and the parsed config, without
+ * reading anything back.  Someone may have deleted it meanwhile.  */
+static void delete_after_run(struct creation *cr)
+{
+	struct error *e = NULL;
+	struct stat st;
+
+	while (flock(cr->c.dir_fd, LOCK_EX) < 0 && errno == EINTR)
+		;
+	if (fstat(cr->c.dir_fd, &st) < 0 || st.st_nlink == 0)
+		return;
+	if (cr->cg != NULL && cg_signal_all(cr->cg, SIGKILL, &e) < 0)
+		error_freep(&e);
+	if (container_teardown(&cr->c, cr->cg, cr->spec, &e) < 0) {
+		log_warn("%s", e->msg);
+		error_free(e);
+	}
+	/* cg_destroy removed it: creation_free must not act on it again */
+	cg_free(cr->cg);
+	cr->cg = NULL;
+	cr->have_dir = false;
+}
+
 static int start_and_wait(struct creation *cr, int sigfd, struct outcome *out, struct error **err)
 {
 	/* the caller's terminal size before the process runs: set later, it
@@ -156,6 +181,7 @@ static int start_and_wait(struct creation *cr, int sigfd, struct outcome *out, s
 	if (wait_container(cr, sigfd, out, err) < 0)
 		return -1;
 	cr->l.pid = -1;
+	log_debug("step: container exited");
 	if (cr->cg != NULL) {
 		cg_usage_read(cr->cg, &out->usage);
 		out->has_usage = true;
@@ -191,14 +217,9 @@ int rt_run(const struct rt_global *g, const struct rt_create_opts *o, int *exit_
 		if (o->stats_file != NULL && write_stats(o->stats_file, &out, err) < 0)
 			rc = -1;
 	}
-	if (cr.launched && !o->detach && !o->keep) {
-		struct error *e = NULL;
-
-		if (rt_delete(g, o->id, true, &e) < 0) {
-			log_warn("%s", e->msg);
-			error_free(e);
-		}
-	}
+	if (cr.launched && !o->detach && !o->keep)
+		delete_after_run(&cr);
+	log_debug("step: deleted");
 	creation_free(&cr);
 	if (sigfd >= 0) {
 		close(sigfd);

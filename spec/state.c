@@ -51,6 +51,7 @@ void spec_state_write(struct jsonw *w, const struct spec_state *st, const char *
 		jsonw_kv_bool(w, "userns", st->has_userns);
 		jsonw_kv_bool(w, "sealed", st->sealed);
 		jsonw_kv_bool(w, "noNewKeyring", st->no_new_keyring);
+		jsonw_kv_bool(w, "hasPoststop", st->has_poststop);
 		if (st->net_bridge != NULL)
 			write_net(w, st);
 		jsonw_kv_str(w, "overlayDir", st->overlay_dir);
@@ -126,6 +127,8 @@ static void parse_private(yajl_val b, struct spec_state *st)
 	st->sealed = YAJL_IS_TRUE(yajl_tree_get(b, path, yajl_t_true));
 	path[0] = "noNewKeyring";
 	st->no_new_keyring = YAJL_IS_TRUE(yajl_tree_get(b, path, yajl_t_true));
+	path[0] = "hasPoststop";
+	st->has_poststop = YAJL_IS_TRUE(yajl_tree_get(b, path, yajl_t_true));
 	st->overlay_dir = get_str(b, "overlayDir");
 	if (net == NULL)
 		return;
