@@ -55,7 +55,7 @@ all: $(BIN)
 $(BIN): $(BUILD)/berth
 	cp $< $@.tmp && mv -f $@.tmp $@
 
-$(BUILD)/berth: $(CMD_OBJS) $(BUILD)/libberth.a
+$(BUILD)/berth: $(CMD_OBJS) $(BUILD)/libberth.a $(BUILD)/flags
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(CMD_OBJS) $(BUILD)/libberth.a $(PKG_LIBS)
 
 $(BUILD)/libberth.a: $(LIB_OBJS)
@@ -78,7 +78,7 @@ $(BUILD)/%.o: %.c $(BUILD)/flags
 # rebuild everything when the flags change (e.g. switching to the asan build)
 $(BUILD)/flags: FORCE
 	@mkdir -p $(BUILD)
-	@echo '$(ALL_CFLAGS) $(ALL_LDFLAGS)' | cmp -s - $@ || echo '$(ALL_CFLAGS) $(ALL_LDFLAGS)' > $@
+	@echo '$(ALL_CFLAGS) $(ALL_LDFLAGS) $(PKG_LIBS)' | cmp -s - $@ || echo '$(ALL_CFLAGS) $(ALL_LDFLAGS) $(PKG_LIBS)' > $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libberth.a
 	@mkdir -p $(dir $@)
