@@ -1,0 +1,153 @@
+#!/usr/bin/env bats
+# berth sandbox: one command for an untrusted CI job.  (The limits that need
+# cgroup controllers — --pids, --memory, --cpus — are proven in the VM suite.)
+
+load helpers
+
+sandbox() {
+	"$BERTH" --root "$ROOT" sandbox --rootfs "$TEST_ROOTFS" "$@"
+}
+
+@test "sandbox: the job's output and exit status are the job's" {
+	run sandbox -- /bin/sh -c 'echo from the job; echo to stderr >&2; exit 9'
+	assert_status 9
+	assert_contains "from the job"
+	assert_contains "to stderr"
+}
+
+@test "sandbox: nothing is left after the job, however it ends" {
+	run sandbox -- /bin/true
+	run sandbox -- /bin/sh -c 'exit 3'
+	run sandbox --timeout 300ms -- /bin/sleep 10
+	[ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+	[ -z "$(ls -d "$CG_ROOT"/berth/sandbox-* 2>/dev/null)" ]
+}
+
+@test "sandbox: --timeout kills the whole job and exits 124, like timeout(1)" {
+	start=$(date +%s%N)
+	run sandbox --timeout 1s --stats "$BATS_TEST_TMPDIR/stats.json" -- /bin/sh -c 'sleep 10 & sleep 10'
+	elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
+	assert_status 124
+	[ "$elapsed" -lt 5000 ]
+	[ "$(jq .timedOut "$BATS_TEST_TMPDIR/stats.json")" = true ]
+	[ "$(jq .exitCode "$BATS_TEST_TMPDIR/stats.json")" = 124 ]
+	! pgrep -f "sleep 10" >/dev/null
+}
+
+@test "sandbox: SIGTERM to berth stops the job and cleans up" {
+	"$BERTH" --root "$ROOT" sandbox --rootfs "$TEST_ROOTFS" -- /bin/sleep 100 &
+	pid=$!
+	wait_until '[ -n "$(ls -A "$ROOT" 2>/dev/null)" ] && pgrep -f "sleep 100" >/dev/null'
+	kill -TERM "$pid"
+	wait "$pid" || rc=$?
+	[ "${rc:-0}" = 143 ]
+	! pgrep -f "sleep 100" >/dev/null
+	[ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+}
+
+@test "sandbox: --stats reports the exit, the wall time and the CPU used" {
+	run sandbox --stats "$BATS_TEST_TMPDIR/s.json" -- /bin/probe burn 200
+	assert_status 0
+	s=$BATS_TEST_TMPDIR/s.json
+	[ "$(jq .exitCode "$s")" = 0 ]
+	[ "$(jq .signal "$s")" = null ]
+	[ "$(jq .timedOut "$s")" = false ]
+	[ "$(jq .wallTimeMs "$s")" -ge 200 ]
+	[ "$(jq .userCpuMs "$s")" -ge 100 ]
+}
+
+@test "sandbox: writes to / fail with --read-only and land in a private layer otherwise" {
+	run sandbox --read-only -- /bin/sh -c 'echo x > /written'
+	[ "$status" -ne 0 ]
+	assert_contains "Read-only file system"
+	run sandbox -- /bin/sh -c 'echo x > /written && cat /written'
+	assert_status 0
+	[ ! -e "$TEST_ROOTFS/written" ]
+}
+
+@test "sandbox: a :ro volume is read-only, a plain one writable" {
+	mkdir -p "$BATS_TEST_TMPDIR/ro" "$BATS_TEST_TMPDIR/rw"
+	echo data > "$BATS_TEST_TMPDIR/ro/f"
+	run sandbox -v "$BATS_TEST_TMPDIR/ro:/in:ro" -v "$BATS_TEST_TMPDIR/rw:/out" -- \
+		/bin/sh -c 'cat /in/f; echo no > /in/g; echo "ro=$?"; echo yes > /out/g; echo "rw=$?"'
+	assert_contains "data"
+	assert_contains "ro=1"
+	assert_contains "rw=0"
+	[ ! -e "$BATS_TEST_TMPDIR/ro/g" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/rw/g")" = yes ]
+}
+
+@test "sandbox: -e, -w, --user and --hostname shape the process" {
+	run sandbox -e FOO=bar -w /tmp --user 1000:1000 --hostname ci-job -- \
+		/bin/sh -c 'echo "$FOO $(pwd) $(id -u):$(id -g) $(hostname)"'
+	assert_status 0
+	assert_line_eq "$output" "bar /tmp 1000:1000 ci-job"
+}
+
+@test "sandbox: the job cannot see host processes, interfaces or files outside its mounts" {
+	touch /tmp/berth-host-only.$$
+	run sandbox -- /bin/sh -c 'ps -o pid | wc -l; ip -o link | wc -l; ls /tmp/berth-host-only.* 2>&1'
+	rm -f /tmp/berth-host-only.$$
+	# ps header + sh + ps (+ wc): a handful, never the host's hundreds
+	[ "$(sed -n 1p <<<"$output")" -le 5 ]
+	# only lo
+	[ "$(sed -n 2p <<<"$output")" = 1 ]
+	assert_contains "No such file"
+}
+
+@test "sandbox: ptrace, mount, unshare -U, keyctl and bpf fail inside" {
+	run sandbox -- /bin/sh -c 'for c in ptrace mount unshare-user keyctl bpf; do echo "$c $(probe $c)"; done; unshare -U true; echo "unshare=$?"'
+	assert_contains "ptrace EPERM"
+	assert_contains "mount EPERM"
+	assert_contains "unshare-user EPERM"
+	assert_contains "keyctl EPERM"
+	assert_contains "bpf EPERM"
+	assert_contains "unshare=1"
+}
+
+@test "sandbox: Docker's default capabilities, no_new_privs and the seccomp filter" {
+	run sandbox -- /bin/sh -c 'grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status'
+	assert_status 0
+	assert_contains "00000000a80425fb"
+	assert_contains $'NoNewPrivs:\t1'
+	assert_contains $'Seccomp:\t2'
+}
+
+@test "sandbox: a new namespace of each kind, and /proc masked" {
+	run sandbox -- /bin/sh -c 'for n in pid mnt net ipc uts cgroup; do readlink /proc/self/ns/$n; done; grep -c " /proc/acpi \| /sys/firmware " /proc/self/mountinfo'
+	assert_status 0
+	for ns in pid mnt net ipc uts cgroup; do
+		inside=$(grep "^$ns:" <<<"$output")
+		[ "$inside" != "$(readlink "/proc/self/ns/$ns")" ]
+	done
+	[ "$(tail -n1 <<<"$output")" -ge 1 ]
+}
+
+@test "sandbox: --print-spec shows the config, which validates" {
+	run sandbox --print-spec --memory 64m -- /bin/true
+	assert_status 0
+	[ "$(jq -r '.process.args[0]' <<<"$output")" = /bin/true ]
+	[ "$(jq .linux.resources.memory.limit <<<"$output")" = 67108864 ]
+	[ "$(jq -r .linux.seccomp.defaultAction <<<"$output")" = SCMP_ACT_ERRNO ]
+	[ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+}
+
+@test "sandbox: a limit this hybrid host cannot enforce is refused before the job runs" {
+	[ ! -f /sys/fs/cgroup/cgroup.controllers ] || skip "pure cgroup v2 host: the VM suite covers the limits"
+	run sandbox --pids 10 -- /bin/echo ran
+	assert_status 1
+	assert_contains 'pids limit needs the "pids" controller'
+	assert_not_contains "ran"
+}
+
+@test "sandbox: bad options fail clearly" {
+	run sandbox --timeout soon -- /bin/true
+	assert_contains "--timeout"
+	run "$BERTH" --root "$ROOT" sandbox -- /bin/true
+	assert_contains "--image DIR or --rootfs DIR is required"
+	run sandbox -v relative:/x -- /bin/true
+	assert_contains "both paths must be absolute"
+	run sandbox --image /nonexistent-layer -- /bin/true
+	assert_contains "layer '/nonexistent-layer': No such file or directory"
+	[ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+}
