@@ -86,6 +86,26 @@ static void created_free(struct created *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* "+a +b +c" in one write: the kernel applies the list as a whole, and
+ * most often every controller is accepted */
+static bool enable_all_at_once(const char *sc_path, unsigned want)
+{
+	char cmd[256] = "";
+	size_t len = 0;
+	struct error *e = NULL;
+
+	if (want == 0)
+		return true;
+	for (unsigned bit = 1; bit <= CG_CTRL_MISC; bit <<= 1)
+		if (want & bit)
+			len += (size_t)snprintf(cmd + len, sizeof(cmd) - len, "%s+%s",
+						len ? " " : "", cg_ctrl_name(bit));
+	if (write_str_at(AT_FDCWD, sc_path, cmd, &e) == 0)
+		return true;
+	error_free(e);
+	return false;
+}
+
 /* Enable in dir's subtree_control: the controllers the plan needs (a
  * failure is an error) and, best effort, every other available one, as
  * runc and crun do, so stats and OOM events work without limits too.  */
@@ -101,6 +121,9 @@ static int enable_controllers(const char *dir, unsigned need, struct error **err
 		return -1;
 	have = cg_ctrl_parse_list(have_text);
 	on = cg_ctrl_parse_list(on_text);
+	if (enable_all_at_once(sc_path, have & ~on))
+		return 0;
+	/* one was refused: one by one, to tell the needed from the rest */
 	for (unsigned bit = 1; bit <= CG_CTRL_MISC; bit <<= 1) {
 		cleanup_free char *cmd = NULL;
 		struct error *e = NULL;

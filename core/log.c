@@ -68,11 +68,13 @@ void log_rfc3339_now(char *buf, unsigned long size)
 {
 	struct timespec ts;
 	struct tm tm;
-	char base[32];
+	char base[80];
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	/* by hand: strftime() calls tzset(), which reads /etc/localtime */
+	snprintf(base, sizeof(base), "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 	snprintf(buf, size, "%s.%09ldZ", base, ts.tv_nsec);
 }
 

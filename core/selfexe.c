@@ -16,15 +16,21 @@
 
 extern char **environ;
 static char **saved_argv;
+static bool sealed; /* this process was started by selfexe_seal() */
 
 void selfexe_init(char **argv)
 {
 	saved_argv = argv;
 }
 
-/* /proc/self/exe is a sealed memfd: checked on the file itself, so a
- * variable in the environment can never fake it */
+/* Started by selfexe_seal(): checked on /proc/self/exe itself when the
+ * marker was seen, so a variable in the environment can never fake it */
 bool selfexe_is_sealed(void)
+{
+	return sealed;
+}
+
+static bool exe_is_sealed(void)
 {
 	cleanup_close int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 	int seals;
@@ -60,6 +66,7 @@ int selfexe_seal(struct error **err)
 		/* the second run: never loop, and keep the variable away
 		 * from hooks and helpers */
 		unsetenv(SEALED_ENV);
+		sealed = exe_is_sealed();
 		return 0;
 	}
 	if (saved_argv == NULL)

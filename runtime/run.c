@@ -182,7 +182,7 @@ static int start_and_wait(struct creation *cr, int sigfd, struct outcome *out, s
 		return -1;
 	cr->l.pid = -1;
 	log_debug("step: container exited");
-	if (cr->cg != NULL) {
+	if (cr->cg != NULL && cr->o->stats_file != NULL) {
 		cg_usage_read(cr->cg, &out->usage);
 		out->has_usage = true;
 	}
