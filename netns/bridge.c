@@ -107,15 +107,14 @@ static int bridge_ensure(struct netns_nl *nl, const struct plan *p, struct netns
 	return 0;
 }
 
+/* The kernel creates "lo" first in every network namespace, with the
+ * fixed index LOOPBACK_IFINDEX (1): no lookup round trip, which in a
+ * fresh netns waits on the RTNL lock like every request does.  */
+#define LOOPBACK_IFINDEX 1
+
 static int lo_up(struct netns_nl *nl, struct error **err)
 {
-	struct netns_link lo;
-
-	if (netns_link_get(nl, "lo", &lo, err) < 0)
-		return -1;
-	if (lo.index == 0)
-		return error_set(err, ENODEV, "no \"lo\" in the netns");
-	return netns_link_up(nl, lo.index, "lo", err);
+	return netns_link_up(nl, LOOPBACK_IFINDEX, "lo", err);
 }
 
 /* Inside the container netns, in this order: eth0 must be up for its

@@ -31,17 +31,26 @@ static bool selinux_enabled(void)
 	return access("/sys/fs/selinux/enforce", F_OK) == 0;
 }
 
-/* ambient capabilities the kernel will refuse: warn once, here, in the
- * runtime (the init's stderr is the container's) */
+/* ambient capabilities the kernel will refuse: warn once, in one line,
+ * here in the runtime (the init's stderr is the container's).  `runc
+ * spec` writes such a config, so this is common and must stay short. */
 static void check_ambient(const struct spec_process *p)
 {
 	uint64_t lost = p->caps.ambient & ~(p->caps.inheritable & p->caps.permitted);
+	char names[1024] = "";
+	size_t len = 0;
 
-	for (int cap = 0; p->has_capabilities && cap < 64; cap++)
+	if (!p->has_capabilities || lost == 0)
+		return;
+	for (int cap = 0; cap < 64 && len < sizeof(names); cap++)
 		if (lost & (1ULL << cap))
-			log_warn("process.capabilities.ambient: %s is not also inheritable and "
-				 "permitted, so it cannot be ambient",
-				 spec_capability_name(cap) ? spec_capability_name(cap) : "?");
+			len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s",
+						len ? " " : "",
+						spec_capability_name(cap) ? spec_capability_name(cap)
+									  : "?");
+	log_warn("process.capabilities.ambient: not also inheritable and permitted, so not "
+		 "raised: %s",
+		 names);
 }
 
 int host_checks(const struct creation *cr, struct error **err)
