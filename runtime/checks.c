@@ -42,12 +42,13 @@ static void check_ambient(const struct spec_process *p)
 
 	if (!p->has_capabilities || lost == 0)
 		return;
-	for (int cap = 0; cap < 64 && len < sizeof(names); cap++)
+	for (int cap = 0; cap < 64 && len < sizeof(names); cap++) {
+		const char *name = spec_capability_name(cap);
+
 		if (lost & (1ULL << cap))
 			len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s",
-						len ? " " : "",
-						spec_capability_name(cap) ? spec_capability_name(cap)
-									  : "?");
+						len ? " " : "", name ? name : "?");
+	}
 	log_warn("process.capabilities.ambient: not also inheritable and permitted, so not "
 		 "raised: %s",
 		 names);

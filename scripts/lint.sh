@@ -7,7 +7,7 @@
 #     exception carries the comment "lint: inherit" on the same statement
 # Exits non-zero if any check fails; prints each finding.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 status=0
 fail() {
@@ -20,6 +20,7 @@ c_files=$(git ls-files '*.c' '*.h' | grep -v '^tests/data/')
 src_files=$(for d in $SRC_DIRS; do git ls-files "$d/*.c" "$d/*.h"; done)
 
 echo "== clang-format"
+# shellcheck disable=SC2086 # file lists are meant to split
 clang-format --dry-run --Werror $c_files || fail "clang-format: run clang-format -i on the files above"
 
 echo "== cppcheck"
@@ -38,11 +39,13 @@ sh_files=$(git ls-files 'scripts/*.sh' 'tests/lib/*.sh' 'tests/run.sh' '.ci/run'
 shellcheck -x -e SC1091 $sh_files || fail "shellcheck found problems"
 
 echo "== raw syscalls only in core/syscalls.h"
+# shellcheck disable=SC2086
 hits=$(grep -n 'syscall(' $src_files | grep -v '^core/syscalls.h:')
 [ -z "$hits" ] || fail "syscall() outside core/syscalls.h:
 $hits"
 
 echo "== every fd close-on-exec"
+# shellcheck disable=SC2046
 perl -0777 -ne '
 	# comments out (keeping line numbers), then one statement at a time
 	s{/\*.*?\*/}{ my $c = $&; $c =~ tr/\n//cd; $c }gse;

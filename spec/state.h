@@ -33,7 +33,7 @@ struct spec_state {
 	bool has_userns;     /* init is in a new user namespace */
 	bool sealed;	     /* init runs from a sealed copy of berth */
 	bool no_new_keyring; /* created with --no-new-keyring */
-	bool has_poststop; /* config has poststop hooks (delete reads it) */
+	bool has_poststop;   /* config has poststop hooks (delete reads it) */
 	char *net_bridge;    /* bridge lease, or NULL */
 	char *net_host_ifname;
 	char *net_address;
