@@ -32,25 +32,6 @@ static const char *const default_caps[] = {
 	NULL,
 };
 
-static const char *const masked[] = {
-	"/proc/acpi",
-	"/proc/asound",
-	"/proc/kcore",
-	"/proc/keys",
-	"/proc/latency_stats",
-	"/proc/timer_list",
-	"/proc/timer_stats",
-	"/proc/sched_debug",
-	"/proc/scsi",
-	"/sys/firmware",
-	"/sys/devices/virtual/powercap",
-	NULL,
-};
-
-static const char *const readonly[] = {
-	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
-};
-
 static void mount(struct jsonw *w, const char *dst, const char *type, const char *src,
 		  const char *const *options)
 {
@@ -157,13 +138,7 @@ static void resources(struct jsonw *w, const struct rt_sandbox_opts *o)
 {
 	jsonw_key(w, "resources");
 	jsonw_obj_open(w);
-	jsonw_key(w, "devices");
-	jsonw_arr_open(w);
-	jsonw_obj_open(w);
-	jsonw_kv_bool(w, "allow", false);
-	jsonw_kv_str(w, "access", "rwm");
-	jsonw_obj_close(w);
-	jsonw_arr_close(w);
+	spec_write_devices_deny_all(w);
 	if (o->memory > 0) {
 		jsonw_key(w, "memory");
 		jsonw_obj_open(w);
@@ -218,8 +193,8 @@ static void linux_section(struct jsonw *w, const struct rt_sandbox_opts *o, bool
 		spec_write_idmap(w, "gidMappings", (unsigned)getegid());
 	}
 	resources(w, o);
-	jsonw_kv_strv(w, "maskedPaths", masked);
-	jsonw_kv_strv(w, "readonlyPaths", readonly);
+	jsonw_kv_strv(w, "maskedPaths", spec_default_masked);
+	jsonw_kv_strv(w, "readonlyPaths", spec_default_readonly);
 	sandbox_seccomp_write(w);
 	jsonw_obj_close(w);
 }

@@ -140,23 +140,39 @@ static void namespaces(struct jsonw *w, bool rootless)
 	jsonw_arr_close(w);
 }
 
+const char *const spec_default_masked[] = {
+	"/proc/acpi",
+	"/proc/asound",
+	"/proc/kcore",
+	"/proc/keys",
+	"/proc/latency_stats",
+	"/proc/timer_list",
+	"/proc/timer_stats",
+	"/proc/sched_debug",
+	"/proc/scsi",
+	"/sys/firmware",
+	"/sys/devices/virtual/powercap",
+	"/sys/devices/virtual/tpm",
+	NULL,
+};
+
+const char *const spec_default_readonly[] = {
+	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
+};
+
+void spec_write_devices_deny_all(struct jsonw *w)
+{
+	jsonw_key(w, "devices");
+	jsonw_arr_open(w);
+	jsonw_obj_open(w);
+	jsonw_kv_bool(w, "allow", false);
+	jsonw_kv_str(w, "access", "rwm");
+	jsonw_obj_close(w);
+	jsonw_arr_close(w);
+}
+
 static void linux_section(struct jsonw *w, bool rootless, uint32_t uid, uint32_t gid)
 {
-	static const char *const masked[] = {"/proc/acpi",
-					     "/proc/asound",
-					     "/proc/kcore",
-					     "/proc/keys",
-					     "/proc/latency_stats",
-					     "/proc/timer_list",
-					     "/proc/timer_stats",
-					     "/proc/sched_debug",
-					     "/sys/firmware",
-					     "/proc/scsi",
-					     "/sys/devices/virtual/tpm",
-					     NULL};
-	static const char *const readonly[] = {
-		"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL};
-
 	jsonw_key(w, "linux");
 	jsonw_obj_open(w);
 	if (rootless) {
@@ -165,18 +181,12 @@ static void linux_section(struct jsonw *w, bool rootless, uint32_t uid, uint32_t
 	} else {
 		jsonw_key(w, "resources");
 		jsonw_obj_open(w);
-		jsonw_key(w, "devices");
-		jsonw_arr_open(w);
-		jsonw_obj_open(w);
-		jsonw_kv_bool(w, "allow", false);
-		jsonw_kv_str(w, "access", "rwm");
-		jsonw_obj_close(w);
-		jsonw_arr_close(w);
+		spec_write_devices_deny_all(w);
 		jsonw_obj_close(w);
 	}
 	namespaces(w, rootless);
-	jsonw_kv_strv(w, "maskedPaths", masked);
-	jsonw_kv_strv(w, "readonlyPaths", readonly);
+	jsonw_kv_strv(w, "maskedPaths", spec_default_masked);
+	jsonw_kv_strv(w, "readonlyPaths", spec_default_readonly);
 	jsonw_obj_close(w);
 }
 

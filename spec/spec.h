@@ -406,6 +406,14 @@ struct jsonw;
 /* "key": [{"containerID": 0, "hostID": host_id, "size": 1}] */
 void spec_write_idmap(struct jsonw *w, const char *key, uint32_t host_id);
 
+/* "devices": [{"allow": false, "access": "rwm"}], inside "resources" */
+void spec_write_devices_deny_all(struct jsonw *w);
+
+/* The maskedPaths and readonlyPaths of a default config, NULL-ended:
+ * runc's and docker's lists together. */
+extern const char *const spec_default_masked[];
+extern const char *const spec_default_readonly[];
+
 /* ---- decoders shared with cmd/ and runtime/ ---------------------------- */
 
 /* "9", "KILL", "SIGKILL", "RTMIN+3", "SIGRTMAX-1" -> signal number */
