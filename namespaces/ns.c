@@ -28,7 +28,7 @@ static bool ns_new(const struct spec *spec, enum spec_ns ns)
 	return spec->linux.ns[ns].present && spec->linux.ns[ns].path == NULL;
 }
 
-static bool ns_joined(const struct spec *spec, enum spec_ns ns)
+bool ns_joined(const struct spec *spec, enum spec_ns ns)
 {
 	return spec->linux.ns[ns].present && spec->linux.ns[ns].path != NULL;
 }

@@ -24,6 +24,9 @@ unsigned long long ns_clone_flags(const struct spec *spec);
 /* true when the spec creates a new user namespace */
 bool ns_creates_userns(const struct spec *spec);
 
+/* the spec joins an existing namespace of this type (a path is given) */
+bool ns_joined(const struct spec *spec, enum spec_ns ns);
+
 /* Parent side: write /proc/PID/{uid_map,setgroups,gid_map} for a child
  * in a new user namespace.  Uses newuidmap/newgidmap when an unprivileged
  * caller asks for more than its own id; names the missing /etc/subuid

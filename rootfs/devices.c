@@ -67,28 +67,57 @@ static int bind_host_node(int dir_fd, const char *name, const struct spec_device
 	return rootfs_move_tree(tree, target, d->path, err);
 }
 
-static int make_node(struct rootfs_ctx *ctx, const struct spec_device *d, struct error **err)
+/* The parent directory of the node last made, opened for *at() calls:
+ * most nodes share /dev, which is then resolved once.  The fd pins the
+ * directory, so later nodes cannot be redirected elsewhere either.  */
+struct dir_cache {
+	char *path;
+	int fd;
+};
+
+static void dir_cache_clear(struct dir_cache *c)
+{
+	free(c->path);
+	if (c->fd >= 0)
+		close(c->fd);
+	c->path = NULL;
+	c->fd = -1;
+}
+
+static int parent_dir(struct rootfs_ctx *ctx, struct dir_cache *c, const char *dir, bool must_exist,
+		      struct error **err)
+{
+	cleanup_close int path_fd = -1;
+	char fdpath[32];
+	int real;
+
+	if (c->path != NULL && strcmp(c->path, dir) == 0)
+		return c->fd;
+	path_fd = rootfs_resolve(ctx->root_fd, dir, ROOTFS_NODE_DIR, must_exist, err);
+	if (path_fd < 0)
+		return -1;
+	/* path_fd is O_PATH: reopen it as a real directory for *at() calls */
+	real = open(rootfs_fd_path(path_fd, fdpath, sizeof(fdpath)),
+		    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (real < 0)
+		return error_set(err, errno, "open '%s' of the rootfs", dir);
+	dir_cache_clear(c);
+	c->path = xstrdup(dir);
+	c->fd = real;
+	return real;
+}
+
+static int make_node(struct rootfs_ctx *ctx, struct dir_cache *cache, const struct spec_device *d,
+		     struct error **err)
 {
 	cleanup_free char *dir_copy = xstrdup(d->path);
 	cleanup_free char *base_copy = xstrdup(d->path);
-	cleanup_close int dir_fd = -1;
 	const char *name = basename(base_copy);
 	mode_t mode = (d->has_file_mode ? d->file_mode : 0666) & 07777;
+	int dir_fd = parent_dir(ctx, cache, dirname(dir_copy), false, err);
 
-	dir_fd = rootfs_resolve(ctx->root_fd, dirname(dir_copy), ROOTFS_NODE_DIR, false, err);
 	if (dir_fd < 0)
 		return error_wrap(err, "device '%s'", d->path);
-	/* dir_fd is O_PATH: reopen it as a real directory for *at() calls */
-	{
-		char fdpath[32];
-		int real = open(rootfs_fd_path(dir_fd, fdpath, sizeof(fdpath)),
-				O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-		if (real < 0)
-			return error_set(err, errno, "open parent of '%s'", d->path);
-		close(dir_fd);
-		dir_fd = real;
-	}
 	/* whatever the image put there is replaced by the real node */
 	if (unlinkat(dir_fd, name, 0) < 0 && errno != ENOENT && errno != EISDIR)
 		return error_set(err, errno, "remove '%s'", d->path);
@@ -117,18 +146,12 @@ static bool spec_has_device(const struct spec *spec, const char *path)
 	return false;
 }
 
-static int make_links(struct rootfs_ctx *ctx, struct error **err)
+static int make_links(struct rootfs_ctx *ctx, struct dir_cache *cache, struct error **err)
 {
-	cleanup_close int dev = rootfs_resolve(ctx->root_fd, "/dev", ROOTFS_NODE_DIR, true, err);
-	char fdpath[32];
-	cleanup_close int real = -1;
+	int real = parent_dir(ctx, cache, "/dev", true, err);
 
-	if (dev < 0)
-		return -1;
-	real = open(rootfs_fd_path(dev, fdpath, sizeof(fdpath)),
-		    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (real < 0)
-		return error_set(err, errno, "open /dev of the rootfs");
+		return -1;
 	for (size_t i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++) {
 		if (symlinkat(dev_links[i].target, real, dev_links[i].name) < 0 && errno != EEXIST)
 			return error_set(err, errno, "symlink '/dev/%s'", dev_links[i].name);
@@ -146,15 +169,17 @@ static int make_links(struct rootfs_ctx *ctx, struct error **err)
 int rootfs_make_devices(struct rootfs_ctx *ctx, struct error **err)
 {
 	const struct spec *spec = ctx->spec;
+	struct dir_cache cache = {.path = NULL, .fd = -1};
+	int rc = 0;
 
-	for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++) {
-		if (spec_has_device(spec, default_devices[i].path))
-			continue;
-		if (make_node(ctx, &default_devices[i], err) < 0)
-			return -1;
-	}
-	for (size_t i = 0; i < spec->linux.n_devices; i++)
-		if (make_node(ctx, &spec->linux.devices[i], err) < 0)
-			return error_wrap(err, "linux.devices[%zu]", i);
-	return make_links(ctx, err);
+	for (size_t i = 0; rc == 0 && i < sizeof(default_devices) / sizeof(default_devices[0]); i++)
+		if (!spec_has_device(spec, default_devices[i].path))
+			rc = make_node(ctx, &cache, &default_devices[i], err);
+	for (size_t i = 0; rc == 0 && i < spec->linux.n_devices; i++)
+		if (make_node(ctx, &cache, &spec->linux.devices[i], err) < 0)
+			rc = error_wrap(err, "linux.devices[%zu]", i);
+	if (rc == 0)
+		rc = make_links(ctx, &cache, err);
+	dir_cache_clear(&cache);
+	return rc;
 }

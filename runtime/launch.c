@@ -40,8 +40,11 @@ static bool has_runtime_hooks(const struct spec *spec)
 /* The parent enters a pid or time namespace given by path only "for
  * children"; it restores its own afterwards, so hooks it runs later are
  * not born inside the container's namespaces.  */
-static int save_for_children(int saved[2], struct error **err)
+static int save_for_children(const struct spec *spec, int saved[2], struct error **err)
 {
+	/* nothing joined: nothing to restore, and no syscalls spent */
+	if (!ns_joined(spec, SPEC_NS_PID) && !ns_joined(spec, SPEC_NS_TIME))
+		return 0;
 	saved[0] = open("/proc/self/ns/pid_for_children", O_RDONLY | O_CLOEXEC);
 	saved[1] = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
 	if (saved[0] < 0)
@@ -192,7 +195,7 @@ int launch_init(struct launch *l, struct error **err)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return error_set(err, errno, "socketpair");
 	l->sync_fd = sv[0];
-	if (save_for_children(saved, err) < 0 || ns_join_for_children(l->spec, err) < 0) {
+	if (save_for_children(l->spec, saved, err) < 0 || ns_join_for_children(l->spec, err) < 0) {
 		restore_for_children(saved);
 		close(sv[1]);
 		return -1;
