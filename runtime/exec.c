@@ -253,16 +253,13 @@ static _Noreturn void exec_child(struct exec_ctx *x, int sync_fd)
 		 * it was created with --no-new-keyring */
 		.keyring = x->no_new_keyring ? NULL : x->o->id,
 	};
-	sigset_t none;
+	/* read while /proc is still the host's (see init.c) */
+	uint64_t signals = process_signals_to_reset();
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	setsid(); /* never in the caller's process group (see init.c) */
 	if (child_setup(x, sync_fd, &pc, &err) == 0) {
-		for (int sig = 1; sig < NSIG; sig++)
-			if (sig != SIGKILL && sig != SIGSTOP)
-				signal(sig, SIG_DFL);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
+		process_reset_signals(signals);
 		process_exec(&pc, &err);
 	}
 	sync_send_error(sync_fd, err);

@@ -108,14 +108,18 @@ static void die_on_signal(int sig)
 	_exit(128 + sig);
 }
 
-static void catch_terminating_signals(void)
+static uint64_t catch_terminating_signals(void)
 {
 	static const int sigs[] = {SIGTERM, SIGINT,  SIGHUP,  SIGQUIT,
 				   SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE};
 	struct sigaction sa = {.sa_handler = die_on_signal};
+	uint64_t caught = 0;
 
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		sigaction(sigs[i], &sa, NULL);
+		caught |= 1ULL << (sigs[i] - 1);
+	}
+	return caught; /* for process_reset_signals() */
 }
 
 /* create: after COMMIT, open exec.fifo for writing, which blocks until
@@ -123,9 +127,10 @@ static void catch_terminating_signals(void)
  * through the startContainer hooks: `start` sees EOF only once the
  * process really runs (so poststart comes after it, as the spec orders),
  * or reads the error text fail() writes into it.  */
-static int wait_for_start(struct launch *l, int sync_fd, int *fifo, struct error **err)
+static int wait_for_start(struct launch *l, int sync_fd, int *fifo, uint64_t *signals,
+			  struct error **err)
 {
-	catch_terminating_signals();
+	*signals |= catch_terminating_signals();
 	if (sync_expect(sync_fd, l->fifo_dir_fd < 0 ? SYNC_START : SYNC_COMMIT, NULL, err) < 0)
 		return -1;
 	/* recorded in the state file: from here the init may outlive berth */
@@ -139,18 +144,6 @@ static int wait_for_start(struct launch *l, int sync_fd, int *fifo, struct error
 	if (*fifo < 0)
 		return error_set(err, errno, "open exec.fifo");
 	return 0;
-}
-
-/* a clean start for the user's process: default dispositions, no mask */
-static void reset_signals(void)
-{
-	sigset_t none;
-
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			signal(sig, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
 static int prepare(struct launch *l, int sync_fd, struct rootfs_ctx *rc, struct error **err)
@@ -226,6 +219,9 @@ _Noreturn void init_main(struct launch *l, int sync_fd)
 		.listen_fds = l->listen_fds,
 	};
 
+	/* read while /proc is still the host's, not one the image brings */
+	uint64_t signals = process_signals_to_reset();
+
 	/* berth dying before the container is ready must take us along */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	/* a session (and process group) of its own: kill(0, ...) or a
@@ -242,10 +238,10 @@ _Noreturn void init_main(struct launch *l, int sync_fd)
 	if (sync_send(sync_fd, SYNC_READY, &err) < 0)
 		goto fail;
 	ready = true;
-	if (wait_for_start(l, sync_fd, &fifo, &err) < 0 ||
+	if (wait_for_start(l, sync_fd, &fifo, &signals, &err) < 0 ||
 	    container_hooks(l, SPEC_HOOK_START_CONTAINER, &err) < 0)
 		goto fail;
-	reset_signals();
+	process_reset_signals(signals);
 	process_exec(&pc, &err);
 fail:
 	sync_send_error(sync_fd, err);

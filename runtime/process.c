@@ -372,3 +372,36 @@ void process_ctx_clear(struct proc_ctx *pc)
 	pc->exe = NULL;
 	pc->env = NULL;
 }
+
+/* "SigIgn:\t0000000000001000" -> the mask; false when the line is missing */
+static bool status_mask(const char *status, const char *key, uint64_t *mask)
+{
+	const char *at = strstr(status, key);
+
+	if (at == NULL)
+		return false;
+	*mask = strtoull(at + strlen(key), NULL, 16);
+	return true;
+}
+
+uint64_t process_signals_to_reset(void)
+{
+	cleanup_free char *status = read_file_or_null(AT_FDCWD, "/proc/self/status");
+	uint64_t ign, cgt;
+
+	if (status == NULL || !status_mask(status, "\nSigIgn:", &ign) ||
+	    !status_mask(status, "\nSigCgt:", &cgt))
+		return ~0ULL;
+	return ign | cgt;
+}
+
+void process_reset_signals(uint64_t which)
+{
+	sigset_t none;
+
+	for (int sig = 1; sig < NSIG && sig <= 64; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP && (which & (1ULL << (sig - 1))))
+			signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}

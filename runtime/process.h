@@ -41,6 +41,16 @@ int process_rlimits(struct proc_ctx *pc, struct error **err);
  * on failure.  */
 int process_exec(struct proc_ctx *pc, struct error **err);
 
+/* The signals this process ignores or catches, as a mask (bit sig-1),
+ * read from /proc/self/status: call it before the container's /proc can
+ * stand in for the host's.  Every signal when it cannot be read.  */
+uint64_t process_signals_to_reset(void);
+
+/* Default dispositions for those signals and an empty mask, for the
+ * user's process: execve keeps ignored signals, and a caught one must not
+ * run berth's handler before it; the rest are already default.  */
+void process_reset_signals(uint64_t which);
+
 void process_ctx_clear(struct proc_ctx *pc);
 
 #endif

@@ -319,3 +319,10 @@ load lib/cli
 	assert_status 1
 	assert_contains "a command (or --process FILE) is required"
 }
+
+@test "exec: signals the caller ignores are back to default in the process" {
+	sleeper
+	run bash -c "trap '' HUP INT TERM PIPE; exec '$BERTH' --root '$ROOT' exec '$ID' grep ^SigIgn: /proc/self/status"
+	assert_status 0
+	assert_line_eq "$output" "SigIgn:	0000000000000000"
+}

@@ -107,3 +107,15 @@ load helpers
 	done
 	[ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
 }
+
+@test "create: signals the caller ignores are back to default in the container" {
+	make_bundle
+	set_args /bin/grep ^SigIgn: /proc/self/status
+	# trap '' makes XCPU and VTALRM ignored in berth and so in the
+	# init it clones; execve keeps ignored signals: berth must reset them
+	bash -c "trap '' XCPU VTALRM; exec '$BERTH' --root '$ROOT' create -b '$BUNDLE' '$ID'" \
+		>"$BATS_TEST_TMPDIR/out" 2>&1 </dev/null
+	berth start "$ID"
+	wait_until '[ "$(state_of "$ID")" = stopped ]'
+	assert_line_eq "$(cat "$BATS_TEST_TMPDIR/out")" "SigIgn:	0000000000000000"
+}
