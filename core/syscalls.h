@@ -113,6 +113,17 @@ static inline int sys_pidfd_send_signal(int pidfd, int sig)
 #endif
 }
 
+/* rt_sigaction(2) setting SIG_DFL.  glibc's sigaction() refuses the two
+ * signals it keeps for itself (32 and 33), yet a caller may have left
+ * them ignored, and execve keeps ignored signals.  An all-zero kernel
+ * sigaction is SIG_DFL, no flags, no mask, on every architecture.  */
+static inline int sys_signal_default(int sig)
+{
+	unsigned long ksa[4] = {0, 0, 0, 0};
+
+	return (int)syscall(SYS_rt_sigaction, sig, ksa, NULL, sizeof(uint64_t));
+}
+
 /* close_range(2) with CLOSE_RANGE_CLOEXEC marks every fd from `first` on
  * close-on-exec, so nothing the caller leaked to berth reaches the
  * container (CVE-2024-21626 class).  */

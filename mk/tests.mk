@@ -32,12 +32,12 @@ asan-build:
 	$(MAKE) BUILD=build-asan CFLAGS='$(ASAN_FLAGS)' EXTRA_LDFLAGS='-fsanitize=address,undefined' \
 		build-asan/berth build-asan/libberth.a \
 		$(UNIT_SRCS:tests/unit/%.c=build-asan/tests/%)
-test-asan: asan-build test-rootfs
+test-asan: asan-build test-rootfs test-tools
 	tests/run.sh asan
 
 .PHONY: test
 test: deps
-	$(MAKE) all unit-build test-rootfs asan-build
+	$(MAKE) all unit-build test-rootfs test-tools asan-build
 	tests/run.sh unit host vm clients asan
 
 .PHONY: demo

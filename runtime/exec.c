@@ -369,8 +369,9 @@ int rt_exec(const struct rt_global *g, const struct rt_exec_opts *o, int *exit_s
 {
 	struct exec_ctx x = {
 		.o = o, .init_pidfd = -1, .pidfd = -1, .sync_fd = -1, .pty_master = -1};
+	cleanup_close int own_pidns = -1;
 	sigset_t old;
-	int sigfd = -1, rc = -1;
+	int sigfd = -1, rc = -1, spawned;
 
 	x.c.dir_fd = -1;
 	*exit_status = 0;
@@ -384,16 +385,25 @@ int rt_exec(const struct rt_global *g, const struct rt_exec_opts *o, int *exit_s
 	/* the lock is only needed to read a consistent state */
 	container_close(&x.c);
 	x.two_step = (x.join_flags & CLONE_NEWUSER) != 0;
-	if (!x.two_step && (x.join_flags & CLONE_NEWPID) && setns(x.init_pidfd, CLONE_NEWPID) < 0) {
-		error_set(err, errno, "join the container's pid namespace");
-		goto out;
+	if (!x.two_step && (x.join_flags & CLONE_NEWPID)) {
+		/* for children only: berth itself stays in its own, and comes
+		 * back once the process is spawned, so nothing it forks later
+		 * (a sanitizer's helper, say) is born inside the container */
+		own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+		if (own_pidns < 0 || setns(x.init_pidfd, CLONE_NEWPID) < 0) {
+			error_set(err, errno, "join the container's pid namespace");
+			goto out;
+		}
 	}
 	if (!o->detach) {
 		sigfd = wait_block_signals(&old, err);
 		if (sigfd < 0)
 			goto out;
 	}
-	if (spawn(&x, err) == 0)
+	spawned = spawn(&x, err);
+	if (own_pidns >= 0 && setns(own_pidns, CLONE_NEWPID) < 0)
+		log_warn("exec: back to berth's own pid namespace: %s", strerror(errno));
+	if (spawned == 0)
 		rc = handover(&x, sigfd, exit_status, err);
 	if (sigfd >= 0) {
 		close(sigfd);

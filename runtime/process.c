@@ -401,7 +401,7 @@ void process_reset_signals(uint64_t which)
 
 	for (int sig = 1; sig < NSIG && sig <= 64; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP && (which & (1ULL << (sig - 1))))
-			signal(sig, SIG_DFL);
+			sys_signal_default(sig);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }

@@ -65,10 +65,13 @@ run_bats() { # suite berth-binary dirs...
 }
 
 run_vm() {
-	local log st
+	local log st share=()
 	log=$(mktemp)
+	# the guest's /tmp and /run are its own: a checkout there is shared
+	case $PWD/ in /tmp/* | /run/*) share=(--out "$PWD") ;; esac
 	VM_PASS_ENV="BERTH TEST_ROOTFS" BERTH="$PWD/berth" TEST_ROOTFS="$PWD/tests/.cache/rootfs" \
-		tests/vm/vm-run --mem 2048 --timeout 1500 -- bats --tap tests/vm 2>&1 | tee "$log"
+		tests/vm/vm-run --mem 2048 --timeout 1500 "${share[@]}" -- bats --tap tests/vm 2>&1 |
+		tee "$log"
 	st=${PIPESTATUS[0]}
 	tap_counts vm "$log" "$st"
 	rm -f "$log"
