@@ -33,6 +33,9 @@ setup() {
 # process exits right after writing, the caller's copy loop can lose the
 # last output (a client-side race, seen with runc too).
 # in_pty ROWS COLS CMDLINE: CMDLINE in a fresh pseudo-terminal of that size.
+# up to 2 s for the terminal to reach the size in $1 (see exec -t below)
+wait_size='i=0; while [ "$(stty size 2>/dev/null)" != "$1" ] && [ $i -lt 40 ]; do sleep 0.05; i=$((i+1)); done'
+
 in_pty() {
 	script -qec "stty rows $1 cols $2; $3" /dev/null < /dev/null | tr -d '\r\0'
 }
@@ -88,7 +91,10 @@ runtime_knows() {
 @test "podman exec -t gives the exec'd process a pty of the caller's size" {
 	pm_run -d --name exect --rootfs "$R" /bin/sleep 1000
 	local out
-	out=$(in_pty 25 77 "$(pm_words exec -t exect /bin/sh -c 'tty; stty size; sleep 0.5')")
+	# podman's exec process JSON has no consoleSize: conmon resizes the
+	# pty once it holds the master, so the first instant may see 0 0
+	out=$(in_pty 25 77 "$(pm_words exec -t exect /bin/sh -c \
+		"set -- '25 77'; $wait_size; tty; stty size; sleep 0.5")")
 	pm rm -f -t 0 exect
 	assert_match "$out" $'/dev/pts/[0-9]+\n'
 	assert_contains "$out" "25 77"
