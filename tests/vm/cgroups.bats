@@ -124,8 +124,11 @@ weight_of() {
 @test "a denied device cannot be opened or created; an allowed one can" {
 	make_bundle '.linux.devices = [{"path": "/dev/kmsg", "type": "c", "major": 1, "minor": 11, "fileMode": 438}]
 		| .process.capabilities.bounding += ["CAP_MKNOD"] | .process.capabilities.effective += ["CAP_MKNOD"]
-		| .process.capabilities.permitted += ["CAP_MKNOD"] | .root.readonly = false'
-	run_sh 'probe open /dev/kmsg w; probe mknod /tmp/k c 1 11; probe open /dev/null w'
+		| .process.capabilities.permitted += ["CAP_MKNOD"]'
+	# mknod on the container's /dev (a tmpfs): the rootfs may sit on 9p
+	# (a checkout under /tmp), where mknod fails with ENXIO whatever the
+	# device filter says
+	run_sh 'probe open /dev/kmsg w; probe mknod /dev/k c 1 11; probe open /dev/null w'
 	assert_status 0
 	assert_line_eq "$output" $'EPERM\nEPERM\nok'
 	edit_config '.linux.resources.devices += [{"allow": true, "type": "c", "major": 1, "minor": 11, "access": "rwm"}]'
