@@ -149,8 +149,10 @@ static int pivot(const struct rootfs_ctx *ctx, struct error **err)
 }
 
 /* --no-pivot (e.g. a ramfs root, where pivot_root is refused): move the
- * root over "/" and chroot; the host's mounts remain reachable to a
- * process that can escape a chroot, so this is for trusted setups only */
+ * root over "/" and chroot.  ".." still stops at the moved root, but the
+ * host's root stays in the namespace beneath it, where a process with
+ * CAP_SYS_ADMIN can get at it (setns into its own mount namespace resets
+ * its root to the namespace's): for trusted setups only.  */
 static int move_root(const struct rootfs_ctx *ctx, struct error **err)
 {
 	if (fchdir(ctx->root_fd) < 0)

@@ -119,3 +119,20 @@ load helpers
 	wait_until '[ "$(state_of "$ID")" = stopped ]'
 	assert_line_eq "$(cat "$BATS_TEST_TMPDIR/out")" "SigIgn:	0000000000000000"
 }
+
+@test "run --no-pivot: the rootfs is / by move and chroot, and climbing out of a chroot stays in it" {
+	make_bundle '.process.capabilities.bounding += ["CAP_SYS_CHROOT"]
+		| .process.capabilities.effective += ["CAP_SYS_CHROOT"]
+		| .process.capabilities.permitted += ["CAP_SYS_CHROOT"]'
+	set_args /bin/sh -c 'stat -c %d:%i /; ls /; probe chroot-escape /dev/esc'
+	run berth run --no-pivot -b "$BUNDLE" "$ID"
+	assert_status 0
+	# the very directory of the rootfs, and nothing of the host's /
+	assert_line_eq "${lines[0]}" "$(stat -c %d:%i "$TEST_ROOTFS")"
+	assert_line_eq "$(sed '1d;$d' <<<"$output")" "$(ls "$TEST_ROOTFS")"
+	# the rootfs is stacked on the namespace's "/": ".." from above it
+	# lands on it again (the host's root lies beneath, reachable only by
+	# unmounting it: CAP_SYS_ADMIN, which is why --no-pivot is for
+	# trusted roots)
+	assert_line_eq "${lines[-1]}" "${lines[0]}"
+}

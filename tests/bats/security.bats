@@ -385,3 +385,13 @@ EROFS"
 	# sh, cat and wc at most
 	[ "${lines[1]}" -le 3 ]
 }
+
+@test "security: a process with CAP_SYS_CHROOT that climbs out of a chroot stays in the rootfs (pivot_root)" {
+	make_bundle '.process.capabilities.bounding += ["CAP_SYS_CHROOT"]
+		| .process.capabilities.effective += ["CAP_SYS_CHROOT"]
+		| .process.capabilities.permitted += ["CAP_SYS_CHROOT"]'
+	run_sh 'probe chroot-escape /dev/esc'
+	assert_status 0
+	# ".." stops at the container's root: the old root was detached
+	assert_line_eq "$output" "$(stat -c %d:%i "$TEST_ROOTFS")"
+}

@@ -7,6 +7,9 @@
  *   probe open PATH r|w       try to open
  *   probe mknod PATH c|b MAJ MIN
  *   probe ptrace | mount | unshare-user | keyctl | bpf | chroot
+ *   probe chroot-escape DIR   the classic escape (chroot DIR, chdir .. up
+ *                             from outside it, chroot .): prints dev:ino of
+ *                             the "/" reached
  *   probe write-exe PID       open /proc/PID/exe for writing
  *   probe readlink-exe PID
  *   probe hog MIB             allocate and touch MIB MiB
@@ -75,6 +78,24 @@ static const char *ename(int e)
 static int result(int rc)
 {
 	puts(rc < 0 ? ename(errno) : "ok");
+	return 0;
+}
+
+/* Where a process with CAP_SYS_CHROOT gets to when it climbs out of a
+ * chroot: after pivot_root the container's root is its mount namespace's
+ * root, so ".." stops there; a chroot alone (--no-pivot) can be left.  */
+static int chroot_escape(const char *dir)
+{
+	struct stat st;
+
+	if ((mkdir(dir, 0700) < 0 && errno != EEXIST) || chroot(dir) < 0)
+		return result(-1);
+	for (int i = 0; i < 64; i++)
+		if (chdir("..") < 0)
+			return result(-1);
+	if (chroot(".") < 0 || stat("/", &st) < 0)
+		return result(-1);
+	printf("%lu:%lu\n", (unsigned long)st.st_dev, (unsigned long)st.st_ino);
 	return 0;
 }
 
@@ -298,6 +319,8 @@ int main(int argc, char **argv)
 		return result((int)syscall(SYS_bpf, 0, NULL, 0));
 	if (strcmp(cmd, "chroot") == 0)
 		return result(chroot("/"));
+	if (strcmp(cmd, "chroot-escape") == 0 && argc >= 3)
+		return chroot_escape(argv[2]);
 	if (strcmp(cmd, "tty") == 0)
 		return tty();
 	if (strcmp(cmd, "sigmask") == 0)
@@ -307,7 +330,7 @@ int main(int argc, char **argv)
 	if (with_path(cmd, argc, argv) != 2 || iso_cmd(cmd, argc, argv) != 2)
 		return 0;
 	fprintf(stderr, "usage: probe fds|open|mknod|ptrace|mount|unshare-user|keyctl|bpf|"
-			"chroot|write-exe|readlink-exe|hog|forkbomb|burn|tty|cwd|sigmask|"
+			"chroot|chroot-escape|write-exe|readlink-exe|hog|forkbomb|burn|tty|cwd|sigmask|"
 			"status|create|chown|raw-socket|personality|clone|exe-attack ...\n");
 	return 2;
 }
