@@ -329,8 +329,9 @@ int main(int argc, char **argv)
 		return puts(getcwd(cwd, sizeof(cwd)) ? cwd : ename(errno)), 0;
 	if (with_path(cmd, argc, argv) != 2 || iso_cmd(cmd, argc, argv) != 2)
 		return 0;
-	fprintf(stderr, "usage: probe fds|open|mknod|ptrace|mount|unshare-user|keyctl|bpf|"
-			"chroot|chroot-escape|write-exe|readlink-exe|hog|forkbomb|burn|tty|cwd|sigmask|"
-			"status|create|chown|raw-socket|personality|clone|exe-attack ...\n");
+	fprintf(stderr,
+		"usage: probe fds|open|mknod|ptrace|mount|unshare-user|keyctl|bpf|"
+		"chroot|chroot-escape|write-exe|readlink-exe|hog|forkbomb|burn|tty|cwd|sigmask|"
+		"status|create|chown|raw-socket|personality|clone|exe-attack ...\n");
 	return 2;
 }
