@@ -160,23 +160,24 @@ out:
 	return ret;
 }
 
-int cg_bpf_install(int cgfd, const struct bpf_insn *insns, size_t n, struct error **err)
+int cg_bpf_load(const struct bpf_insn *insns, size_t n, struct error **err)
+{
+	return load(insns, n, err);
+}
+
+int cg_bpf_attach(int cgfd, int prog, struct error **err)
 {
 	uint32_t old[MAX_ATTACHED], n_old = MAX_ATTACHED;
-	cleanup_close int prog = -1;
 
 	if (query(cgfd, old, &n_old, err) < 0)
-		return -1;
-	prog = load(insns, n, err);
-	if (prog < 0)
 		return -1;
 	if (n_old == 0)
 		return attach(cgfd, prog, -1, err);
 	return swap_in(cgfd, prog, old, n_old, err);
 }
 
-int cg_devices_install(int cgfd, const struct spec_dev_rule *rules, size_t n,
-		       const struct spec_device *devs, size_t n_devs, struct error **err)
+int cg_devices_load(const struct spec_dev_rule *rules, size_t n, const struct spec_device *devs,
+		    size_t n_devs, struct error **err)
 {
 	struct cg_dev_emu emu;
 	cleanup_free struct bpf_insn *insns = NULL;
@@ -189,5 +190,15 @@ int cg_devices_install(int cgfd, const struct spec_dev_rule *rules, size_t n,
 	cg_dev_emu_clear(&emu);
 	if (ret < 0)
 		return -1;
-	return cg_bpf_install(cgfd, insns, n_insns, err);
+	return cg_bpf_load(insns, n_insns, err);
+}
+
+int cg_devices_install(int cgfd, const struct spec_dev_rule *rules, size_t n,
+		       const struct spec_device *devs, size_t n_devs, struct error **err)
+{
+	cleanup_close int prog = cg_devices_load(rules, n, devs, n_devs, err);
+
+	if (prog < 0)
+		return -1;
+	return cg_bpf_attach(cgfd, prog, err);
 }

@@ -67,8 +67,14 @@ int cg_create(const struct cg_request *req, struct cg **out, struct error **err)
 /* Reopen a container cgroup from the path cg_path() returned.  */
 int cg_open(const char *path, struct cg **out, struct error **err);
 
-/* Attach the device filter a request deferred (defer_devices); nothing
- * to do otherwise.  Before any process of the container runs.  */
+/* Load the deferred device filter without attaching it: the verifier's
+ * work, done while the init prepares its rootfs.  Optional; nothing to do
+ * when nothing was deferred.  */
+int cg_devices_prepare(struct cg *cg, struct error **err);
+
+/* Attach the device filter a request deferred (defer_devices), loading it
+ * first unless cg_devices_prepare() did; nothing to do otherwise.  Before
+ * any process of the container runs.  */
 int cg_devices_attach(struct cg *cg, struct error **err);
 
 /* Absolute filesystem path (saved in the state file).  */

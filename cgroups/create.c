@@ -388,13 +388,24 @@ int cg_create(const struct cg_request *req, struct cg **out, struct error **err)
 	return 0;
 }
 
+int cg_devices_prepare(struct cg *cg, struct error **err)
+{
+	if (cg == NULL || !cg->devices_pending || cg->dev_prog >= 0)
+		return 0;
+	cg->dev_prog = cg_devices_load(cg->dev_rules, cg->n_dev_rules, cg->devs, cg->n_devs, err);
+	return cg->dev_prog < 0 ? error_wrap(err, "cgroup: device filter") : 0;
+}
+
 int cg_devices_attach(struct cg *cg, struct error **err)
 {
 	if (cg == NULL || !cg->devices_pending)
 		return 0;
-	if (cg_devices_install(cg->dirfd, cg->dev_rules, cg->n_dev_rules, cg->devs, cg->n_devs,
-			       err) < 0)
+	if (cg_devices_prepare(cg, err) < 0)
+		return -1;
+	if (cg_bpf_attach(cg->dirfd, cg->dev_prog, err) < 0)
 		return error_wrap(err, "cgroup: device filter");
+	close(cg->dev_prog);
+	cg->dev_prog = -1;
 	cg->devices_pending = false;
 	return 0;
 }

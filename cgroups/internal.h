@@ -33,6 +33,7 @@ struct cg {
 	/* a device filter waiting for cg_devices_attach() (the request's
 	 * rules: valid as long as the request's spec) */
 	bool devices_pending;
+	int dev_prog; /* its program, loaded ahead by cg_devices_prepare(); -1 */
 	const struct spec_dev_rule *dev_rules;
 	size_t n_dev_rules;
 	const struct spec_device *devs;
@@ -188,14 +189,21 @@ int cg_dev_program(const struct cg_dev_emu *e, struct bpf_insn **insns, size_t *
 
 /* ---- bpf.c ------------------------------------------------------------- */
 
-/* Load the program and attach it to the cgroup with BPF_F_ALLOW_MULTI,
+/* Load (and so verify) a device program: its fd.  */
+int cg_bpf_load(const struct bpf_insn *insns, size_t n, struct error **err);
+
+/* Attach a loaded program to the cgroup with BPF_F_ALLOW_MULTI,
  * replacing (BPF_F_REPLACE) or, failing that, detaching only afterwards
  * every device program attached there before: never a window without a
  * filter.  */
-int cg_bpf_install(int cgfd, const struct bpf_insn *insns, size_t n, struct error **err);
+int cg_bpf_attach(int cgfd, int prog, struct error **err);
 
 /* Number of device programs attached directly to the cgroup.  */
 int cg_bpf_count(int cgfd, unsigned *count, struct error **err);
+
+/* linux.resources.devices (+ defaults) -> program -> loaded: its fd */
+int cg_devices_load(const struct spec_dev_rule *rules, size_t n, const struct spec_device *devs,
+		    size_t n_devs, struct error **err);
 
 /* linux.resources.devices (+ defaults) -> program -> installed */
 int cg_devices_install(int cgfd, const struct spec_dev_rule *rules, size_t n,

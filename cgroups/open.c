@@ -17,6 +17,7 @@ int cg_alloc(const char *path, const char *mount, bool rootless, struct cg **out
 {
 	struct cg *cg = xcalloc(1, sizeof(*cg));
 
+	cg->dev_prog = -1;
 	cg->dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	cg->pathfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (cg->dirfd < 0 || cg->pathfd < 0) {
@@ -76,6 +77,8 @@ void cg_free(struct cg *cg)
 		close(cg->dirfd);
 	if (cg->pathfd >= 0)
 		close(cg->pathfd);
+	if (cg->dev_prog >= 0)
+		close(cg->dev_prog);
 	free(cg->path);
 	free(cg->mount);
 	free(cg);

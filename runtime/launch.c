@@ -206,7 +206,10 @@ int launch_init(struct launch *l, struct error **err)
 	if (l->pid < 0)
 		return -1;
 	log_debug("init cloned: pid %d", (int)l->pid);
-	if (parent_setup(l, err) < 0 || (has_runtime_hooks(l->spec) && runtime_hooks(l, err) < 0) ||
+	/* the verifier checks the device filter while the init builds its
+	 * rootfs; attached only once the init has made its nodes */
+	if (parent_setup(l, err) < 0 || cg_devices_prepare(l->cg, err) < 0 ||
+	    (has_runtime_hooks(l->spec) && runtime_hooks(l, err) < 0) ||
 	    (l->spec->process->terminal &&
 	     sync_expect(l->sync_fd, SYNC_PTY, &l->pty_master, err) < 0) ||
 	    sync_expect(l->sync_fd, SYNC_READY, NULL, err) < 0 ||
