@@ -18,12 +18,14 @@ static struct {
 	bool debug;
 	char *pending; /* JSON lines held until the command ends */
 	size_t pending_len;
+	pid_t owner; /* the process whose log_close() writes them */
 } logger = {.fd = -1};
 
 int log_open(const char *path, bool json, bool debug, struct error **err)
 {
 	logger.json = json;
 	logger.debug = debug;
+	logger.owner = getpid();
 	if (path == NULL || path[0] == '\0')
 		return 0;
 	/* O_APPEND: containerd and berth may both write the file */
@@ -124,7 +126,9 @@ static char *quoted(const char *msg)
 
 /* In JSON, a failed command must leave exactly one object in the file
  * (podman parses it as one): lines other than the final error are held
- * back, and written only if the command ends without one.  */
+ * back, and written only if the command ends without one.  Only by the
+ * process that opened the log: the init and exec children end in execve
+ * or _exit, never in log_close(), so they write at once.  */
 static void emit(int fd, enum log_level level, const char *msg, bool json)
 {
 	char now[48];
@@ -139,7 +143,7 @@ static void emit(int fd, enum log_level level, const char *msg, bool json)
 		jsonw_kv_str(w, "time", now);
 		jsonw_obj_close(w);
 		jsonw_raw(w, "\n");
-		if (level == LOG_ERROR)
+		if (level == LOG_ERROR || getpid() != logger.owner)
 			write_all(fd, jsonw_buf(w), jsonw_len(w));
 		else
 			hold(jsonw_buf(w), jsonw_len(w));

@@ -196,7 +196,7 @@ static int mount_bind(const struct rootfs_ctx *ctx, const struct spec_mount *m, 
 	return mount_bind_fd(ctx, m, -1, err);
 }
 
-int rootfs_open_bind_sources(struct rootfs_ctx *ctx)
+void rootfs_open_bind_sources(struct rootfs_ctx *ctx)
 {
 	const struct spec *spec = ctx->spec;
 
@@ -208,7 +208,18 @@ int rootfs_open_bind_sources(struct rootfs_ctx *ctx)
 		/* a source that cannot be opened fails later, with its path */
 		ctx->bind_src_fds[i] = src != NULL ? open(src, O_PATH | O_CLOEXEC) : -1;
 	}
-	return 0;
+}
+
+/* used up by rootfs_mount_all(): no fd on a host path outlives it */
+static void close_bind_sources(struct rootfs_ctx *ctx)
+{
+	if (ctx->bind_src_fds == NULL)
+		return;
+	for (size_t i = 0; i < ctx->spec->n_mounts; i++)
+		if (ctx->bind_src_fds[i] >= 0)
+			close(ctx->bind_src_fds[i]);
+	free(ctx->bind_src_fds);
+	ctx->bind_src_fds = NULL;
 }
 
 /* proc, sysfs and /dev are refused on a symlink: the image must not be
@@ -304,9 +315,6 @@ static int mount_fs(const struct rootfs_ctx *ctx, const struct spec_mount *m, st
 	return 0;
 }
 
-/* cgroup and cgroup2 mounts: berth manages cgroup v2 only.  In a new
- * cgroup namespace a fresh cgroup2 shows the container's own subtree;
- * without one, bind the container's cgroup so the host tree stays out */
 /* cgroup and cgroup2 mounts: berth manages cgroup v2 only.
  *  - a new cgroup namespace: a fresh cgroup2, rooted at the container's
  *    own cgroup by the namespace
@@ -345,7 +353,7 @@ static int mount_cgroup(const struct rootfs_ctx *ctx, const struct spec_mount *m
 	return mount_bind(ctx, &v2, err);
 }
 
-int rootfs_mount_all(struct rootfs_ctx *ctx, struct error **err)
+static int mount_each(const struct rootfs_ctx *ctx, struct error **err)
 {
 	const struct spec *spec = ctx->spec;
 
@@ -367,6 +375,14 @@ int rootfs_mount_all(struct rootfs_ctx *ctx, struct error **err)
 			return error_wrap(err, "mounts[%zu]", i);
 	}
 	return 0;
+}
+
+int rootfs_mount_all(struct rootfs_ctx *ctx, struct error **err)
+{
+	int ret = mount_each(ctx, err);
+
+	close_bind_sources(ctx);
+	return ret;
 }
 
 /* The network's /etc files (netns/ writes them in the state dir) are

@@ -38,7 +38,7 @@ struct rootfs_ctx {
  * the init still has its caller's access to the host's paths: the mapped
  * root it becomes may not be allowed to walk to them (a 0700 directory of
  * the caller's).  The fds point into the init's own mount namespace.  */
-int rootfs_open_bind_sources(struct rootfs_ctx *ctx);
+void rootfs_open_bind_sources(struct rootfs_ctx *ctx);
 
 int rootfs_prepare(struct rootfs_ctx *ctx, struct error **err);
 int rootfs_pivot(struct rootfs_ctx *ctx, struct error **err);

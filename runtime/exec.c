@@ -206,14 +206,20 @@ static int two_step(struct exec_ctx *x, int sync_fd, struct error **err)
 	if (pid < 0)
 		return error_set(err, errno, "clone3 into the container's pid namespace");
 	if (pid == 0) {
+		/* a clone starts without the parent-death signal; its parent
+		 * is berth (CLONE_PARENT) */
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 		close(go[1]);
 		while (read(go[0], &c, 1) < 0 && errno == EINTR)
 			;
 		close(go[0]);
 		return 1; /* the process: go on */
 	}
-	if (sync_send_value(sync_fd, SYNC_PID, pid, err) < 0)
+	if (sync_send_value(sync_fd, SYNC_PID, pid, err) < 0) {
+		/* berth never learns of it: it must not go on alone */
+		kill(pid, SIGKILL);
 		return -1;
+	}
 	_exit(0);
 }
 

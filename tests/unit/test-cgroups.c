@@ -19,7 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
@@ -242,10 +244,25 @@ static int open_in(const struct cg *cg, const char *path, int flags)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* A tmpfs of the test's own for its device nodes: /tmp may be mounted
+ * nodev (the VM's is), where a node never opens, filter or not.  In a
+ * private mount namespace, so a crashed test leaves no mount behind.  */
+static char *node_dir(void)
+{
+	char *dir = xasprintf("%s/dev", tmpdir);
+
+	CHECK(unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) == 0,
+	      "private mount namespace: %s", strerror(errno));
+	CHECK(mkdir(dir, 0700) == 0 && mount("tmpfs", dir, "tmpfs", MS_NOSUID, "mode=0700") == 0,
+	      "tmpfs for device nodes at %s: %s", dir, strerror(errno));
+	return dir;
+}
+
 static void test_devices(void)
 {
-	char *kmsg = xasprintf("%s/kmsg", tmpdir);
-	char *null = xasprintf("%s/null", tmpdir);
+	char *dir = node_dir();
+	char *kmsg = xasprintf("%s/kmsg", dir);
+	char *null = xasprintf("%s/null", dir);
 	struct spec_dev_rule allow_r = {true, 'c', 1, 11, SPEC_DEV_READ};
 	struct spec_resources upd = {.devices = &allow_r, .n_devices = 1};
 	struct cg *cg;
@@ -279,6 +296,8 @@ out:
 	error_free(e);
 	free(kmsg);
 	free(null);
+	umount2(dir, MNT_DETACH);
+	free(dir);
 }
 
 static void test_hard_limit_refused(void)
