@@ -64,51 +64,45 @@ int cg_plan_filter(struct cg_plan *plan, unsigned missing, bool include_core, co
 	return 0;
 }
 
-int cg_plan_refuse_reason(struct cg_plan *plan, const char *reason, struct error **err)
+/* Empty the plan: the first hard limit fails as "<what> <link> <reason>",
+ * soft ones are logged as not applied.  */
+static int refuse_all(struct cg_plan *plan, const char *link, const char *soft_why,
+		      const char *reason, int errnum, struct error **err)
 {
 	while (plan->n > 0) {
 		struct cg_write *w = &plan->v[0];
 
 		if (w->kind == CG_HARD) {
-			error_set(err, 0, "%s asked, but %s", w->what, reason);
-			return refusal(err, EINVAL);
+			error_set(err, 0, "%s %s %s", w->what, link, reason);
+			return refusal(err, errnum);
 		}
 		if (w->kind == CG_SOFT)
-			log_warn("cgroup: %s not applied: %s", w->what, reason);
+			log_warn("cgroup: %s not applied: %s%s", w->what, soft_why, reason);
 		cg_plan_drop(plan, 0);
 	}
 	return 0;
 }
 
+int cg_plan_refuse_reason(struct cg_plan *plan, const char *reason, struct error **err)
+{
+	return refuse_all(plan, "asked, but", "", reason, EINVAL, err);
+}
+
 int cg_plan_refuse(struct cg_plan *plan, const char *reason, struct error **err)
 {
-	while (plan->n > 0) {
-		struct cg_write *w = &plan->v[0];
-
-		if (w->kind == CG_HARD) {
-			error_set(err, 0, "%s needs a delegated cgroup: %s", w->what, reason);
-			return refusal(err, EPERM);
-		}
-		if (w->kind == CG_SOFT)
-			log_warn("cgroup: %s not applied: it needs a delegated "
-				 "cgroup: %s",
-				 w->what, reason);
-		cg_plan_drop(plan, 0);
-	}
-	return 0;
+	return refuse_all(plan,
+			  "needs a delegated cgroup:", "it needs a delegated cgroup: ", reason,
+			  EPERM, err);
 }
 
 /* Read a controller list file of dir; a missing file is an empty set. */
 static unsigned read_ctrls(const char *dir, const char *file)
 {
 	cleanup_free char *path = xasprintf("%s/%s", dir, file);
-	cleanup_free char *text = NULL;
-	struct error *ignored = NULL;
+	cleanup_free char *text = read_file_or_null(AT_FDCWD, path);
 
-	if (read_file_at(AT_FDCWD, path, &text, NULL, &ignored) < 0) {
-		error_free(ignored);
+	if (text == NULL)
 		return 0;
-	}
 	return cg_ctrl_parse_list(text);
 }
 

@@ -77,26 +77,18 @@ static long now_ms(void)
 /* false once the cgroup is empty or gone: the container has stopped */
 static bool alive(const struct cg *cg)
 {
-	cleanup_free char *text = NULL;
-	struct error *e = NULL;
+	cleanup_free char *text = read_file_or_null(cg->dirfd, "cgroup.events");
 	uint64_t populated = 0;
 
-	if (read_file_at(cg->dirfd, "cgroup.events", &text, NULL, &e) < 0) {
-		error_free(e);
-		return false;
-	}
-	return cg_kv_find(text, "populated", &populated) && populated;
+	return text != NULL && cg_kv_find(text, "populated", &populated) && populated;
 }
 
 static uint64_t oom_kills(const struct cg *cg)
 {
-	cleanup_free char *text = NULL;
-	struct error *e = NULL;
+	cleanup_free char *text = read_file_or_null(cg->dirfd, "memory.events");
 	uint64_t v = 0;
 
-	if (read_file_at(cg->dirfd, "memory.events", &text, NULL, &e) < 0)
-		error_free(e);
-	else
+	if (text != NULL)
 		cg_kv_find(text, "oom_kill", &v);
 	return v;
 }

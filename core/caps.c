@@ -24,17 +24,12 @@ static void cap_freep(cap_t *c)
 int caps_last_cap(void)
 {
 	static int last = -1;
-	char *buf = NULL;
-	struct error *err = NULL;
+	char *buf;
 
 	if (last >= 0)
 		return last;
-	if (read_file_at(AT_FDCWD, "/proc/sys/kernel/cap_last_cap", &buf, NULL, &err) < 0) {
-		error_free(err);
-		last = CAP_LAST_CAP;
-		return last;
-	}
-	last = atoi(buf);
+	buf = read_file_or_null(AT_FDCWD, "/proc/sys/kernel/cap_last_cap");
+	last = buf != NULL ? atoi(buf) : CAP_LAST_CAP;
 	free(buf);
 	if (last <= 0 || last > 63)
 		last = CAP_LAST_CAP;
@@ -86,13 +81,16 @@ int caps_apply(const struct spec_capabilities *caps, struct error **err)
 				 "(effective must be within permitted)");
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return error_set(err, errno, "capabilities: clear ambient");
+	/* the kernel wants ambient caps in permitted and inheritable;
+	 * `runc spec` lists ambient ones without inheritable, and runc and
+	 * crun only warn (berth warns before the clone, see
+	 * runtime/checks.c), so a config written for them still runs: the
+	 * others are not even tried */
+	uint64_t raise = caps->ambient & caps->inheritable & caps->permitted;
+
 	for (int cap = 0; cap <= last; cap++) {
-		if (!(caps->ambient & (1ULL << cap)))
+		if (!(raise & (1ULL << cap)))
 			continue;
-		/* the kernel wants ambient caps in permitted and inheritable;
-		 * `runc spec` lists ambient ones without inheritable, and runc
-		 * and crun only warn (berth warns before the clone, see
-		 * runtime/checks.c), so a config written for them still runs */
 		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
 			log_debug("capabilities: ambient %s not raised", spec_capability_name(cap));
 	}

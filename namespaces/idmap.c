@@ -53,16 +53,13 @@ static int write_map(pid_t pid, const char *file, const char *text, struct error
  * name or by uid.  */
 static char *granted_ranges(const char *file, uid_t uid)
 {
-	cleanup_free char *buf = NULL;
-	struct error *ignored = NULL;
+	cleanup_free char *buf = read_file_or_null(AT_FDCWD, file);
 	struct passwd *pw = getpwuid(uid);
 	char uidtxt[16];
 	char *out = NULL;
 
-	if (read_file_at(AT_FDCWD, file, &buf, NULL, &ignored) < 0) {
-		error_free(ignored);
+	if (buf == NULL)
 		return NULL;
-	}
 	snprintf(uidtxt, sizeof(uidtxt), "%u", (unsigned)uid);
 	for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l;
 	     l = strtok_r(NULL, "\n", &save)) {

@@ -23,7 +23,7 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
-static bool ns_new(const struct spec *spec, enum spec_ns ns)
+bool ns_new(const struct spec *spec, enum spec_ns ns)
 {
 	return spec->linux.ns[ns].present && spec->linux.ns[ns].path == NULL;
 }

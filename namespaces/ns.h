@@ -24,6 +24,9 @@ unsigned long long ns_clone_flags(const struct spec *spec);
 /* true when the spec creates a new user namespace */
 bool ns_creates_userns(const struct spec *spec);
 
+/* the spec asks for a new namespace of this type (present, no path) */
+bool ns_new(const struct spec *spec, enum spec_ns ns);
+
 /* the spec joins an existing namespace of this type (a path is given) */
 bool ns_joined(const struct spec *spec, enum spec_ns ns);
 

@@ -15,15 +15,10 @@
 
 static bool apparmor_enabled(void)
 {
-	cleanup_free char *buf = NULL;
-	struct error *ignored = NULL;
+	cleanup_free char *buf =
+		read_file_or_null(AT_FDCWD, "/sys/module/apparmor/parameters/enabled");
 
-	if (read_file_at(AT_FDCWD, "/sys/module/apparmor/parameters/enabled", &buf, NULL,
-			 &ignored) < 0) {
-		error_free(ignored);
-		return false;
-	}
-	return buf[0] == 'Y';
+	return buf != NULL && buf[0] == 'Y';
 }
 
 static bool selinux_enabled(void)

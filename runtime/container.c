@@ -46,6 +46,11 @@ static int lock_dir(struct container *c, bool exclusive, struct error **err)
 	return 0;
 }
 
+int container_relock(struct container *c, struct error **err)
+{
+	return lock_dir(c, true, err);
+}
+
 int container_new(const char *root, const char *id, struct container *c, struct error **err)
 {
 	memset(c, 0, sizeof(*c));

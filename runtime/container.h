@@ -44,6 +44,10 @@ int container_new(const char *root, const char *id, struct container *c, struct 
 int container_open(const char *root, const char *id, bool exclusive, struct container *c,
 		   struct error **err);
 
+/* Take the exclusive lock again on a container this process holds open
+ * (its dir_fd); fails as "does not exist" if it was deleted meanwhile.  */
+int container_relock(struct container *c, struct error **err);
+
 int container_save(struct container *c, struct error **err);
 
 /* The OCI status, computed from the process, the fifo and the freezer. */

@@ -104,7 +104,6 @@ static int check_preserved_fds(int n, struct error **err)
 	return 0;
 }
 
-/* listen fds from systemd socket activation, passed on like runc does */
 /* listen fds from systemd socket activation, passed on like runc does:
  * only when they were meant for this very process (LISTEN_PID) */
 static int listen_fds(void)

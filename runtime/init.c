@@ -56,9 +56,7 @@ static int become_root(const struct spec *spec, struct error **err)
  * has done it already */
 static int loopback_up(const struct launch *l, struct error **err)
 {
-	const struct spec_namespace *net = &l->spec->linux.ns[SPEC_NS_NET];
-
-	if (!net->present || net->path != NULL || launch_wants_bridge(l))
+	if (!ns_new(l->spec, SPEC_NS_NET) || launch_wants_bridge(l))
 		return 0;
 	return netns_loopback_up(-1, err);
 }
@@ -179,9 +177,7 @@ static int prepare(struct launch *l, int sync_fd, struct rootfs_ctx *rc, struct 
 		if (master < 0 || sync_send_fd(sync_fd, SYNC_PTY, master, err) < 0)
 			return -1;
 	}
-	return process_make_cwd(spec->process, spec->root.readonly, err) < 0
-		       ? -1
-		       : rootfs_finish(rc, err);
+	return process_make_cwd(spec->process, rc->root_fd, err) < 0 ? -1 : rootfs_finish(rc, err);
 }
 
 static int exit_code_for(int errnum)

@@ -27,9 +27,7 @@
 
 bool launch_wants_bridge(const struct launch *l)
 {
-	const struct spec_namespace *net = &l->spec->linux.ns[SPEC_NS_NET];
-
-	return net->present && net->path == NULL && l->net != NULL && l->net->mode == NETNS_BRIDGE;
+	return ns_new(l->spec, SPEC_NS_NET) && l->net != NULL && l->net->mode == NETNS_BRIDGE;
 }
 
 static bool has_runtime_hooks(const struct spec *spec)

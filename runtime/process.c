@@ -105,13 +105,10 @@ static int find_exe(struct proc_ctx *pc, struct error **err)
 /* HOME of uid from the container's /etc/passwd, "/" when unknown */
 static char *home_of(uid_t uid)
 {
-	cleanup_free char *buf = NULL;
-	struct error *ignored = NULL;
+	cleanup_free char *buf = read_file_or_null(AT_FDCWD, "/etc/passwd");
 
-	if (read_file_at(AT_FDCWD, "/etc/passwd", &buf, NULL, &ignored) < 0) {
-		error_free(ignored);
+	if (buf == NULL)
 		return xstrdup("/");
-	}
 	for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l;
 	     l = strtok_r(NULL, "\n", &save)) {
 		char *f[7];
@@ -154,18 +151,14 @@ int process_resolve(struct proc_ctx *pc, struct error **err)
 	return 0;
 }
 
-int process_make_cwd(const struct spec_process *proc, bool readonly_root, struct error **err)
+int process_make_cwd(const struct spec_process *proc, int root, struct error **err)
 {
-	cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	cleanup_close int fd = -1;
+	struct stat st;
 
-	if (root < 0)
-		return error_set(err, errno, "open '/'");
 	/* in the root, no magic links: /proc/self/fd/N must not lead out.
 	 * Created even under root.readonly, as runc does: the read-only
 	 * remount comes after, and images rely on WORKDIR being made. */
-	(void)readonly_root;
-	struct stat st;
 
 	fd = rootfs_resolve(root, proc->cwd, ROOTFS_NODE_DIR, false, err);
 	if (fd < 0)
@@ -273,14 +266,9 @@ static int apply_sched(const struct spec_process *p, struct error **err)
 
 static bool setgroups_denied(void)
 {
-	cleanup_free char *buf = NULL;
-	struct error *ignored = NULL;
+	cleanup_free char *buf = read_file_or_null(AT_FDCWD, "/proc/self/setgroups");
 
-	if (read_file_at(AT_FDCWD, "/proc/self/setgroups", &buf, NULL, &ignored) < 0) {
-		error_free(ignored);
-		return false;
-	}
-	return strncmp(buf, "deny", 4) == 0;
+	return buf != NULL && strncmp(buf, "deny", 4) == 0;
 }
 
 static int set_user(const struct spec_process *p, struct error **err)

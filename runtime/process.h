@@ -29,9 +29,9 @@ struct proc_ctx {
 int process_resolve(struct proc_ctx *pc, struct error **err);
 
 /* Create process.cwd (and parents) if missing, as runc does, strictly
- * inside the root (no symlink or /proc magic link leads out); called
- * while the root is still writable.  */
-int process_make_cwd(const struct spec_process *proc, bool readonly_root, struct error **err);
+ * inside the root (root: an fd of the container's "/"; no symlink or
+ * /proc magic link leads out); called while the root is still writable.  */
+int process_make_cwd(const struct spec_process *proc, int root, struct error **err);
 
 /* Apply process.rlimits (the init does it before SYNC_READY, so a limit
  * the host refuses fails `create` rather than a later `start`).  */

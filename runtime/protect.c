@@ -11,21 +11,19 @@
  * lives in that namespace before the init has exec'd (an exec waits for
  * the state lock, held until then).  */
 #define _GNU_SOURCE
+#include <linux/capability.h>
+
 #include "namespaces/ns.h"
 #include "runtime/protect.h"
 
-#define CAP_SYS_PTRACE_BIT (1ULL << 19)
-
 static bool may_ptrace(const struct spec_process *p)
 {
-	return p != NULL && p->has_capabilities && (p->caps.bounding & CAP_SYS_PTRACE_BIT);
+	return p != NULL && p->has_capabilities && (p->caps.bounding & (1ULL << CAP_SYS_PTRACE));
 }
 
 bool protect_shared_pidns(const struct spec *spec)
 {
-	const struct spec_namespace *pid = &spec->linux.ns[SPEC_NS_PID];
-
-	return !pid->present || pid->path != NULL;
+	return !ns_new(spec, SPEC_NS_PID);
 }
 
 bool protect_needed(const struct spec *spec, const struct spec_process *extra)

@@ -145,12 +145,11 @@ static int write_stats(const char *path, const struct outcome *out, struct error
 static void delete_after_run(struct creation *cr)
 {
 	struct error *e = NULL;
-	struct stat st;
 
-	while (flock(cr->c.dir_fd, LOCK_EX) < 0 && errno == EINTR)
-		;
-	if (fstat(cr->c.dir_fd, &st) < 0 || st.st_nlink == 0)
+	if (container_relock(&cr->c, &e) < 0) {
+		error_free(e);
 		return;
+	}
 	if (cr->cg != NULL && cg_signal_all(cr->cg, SIGKILL, &e) < 0)
 		error_freep(&e);
 	if (container_teardown(&cr->c, cr->cg, cr->spec, &e) < 0) {

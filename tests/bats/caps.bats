@@ -15,9 +15,7 @@ set_caps() {
 
 # add_cap NAME: into bounding, effective and permitted
 add_cap() {
-	edit_config ".process.capabilities.bounding += [\"$1\"] |
-		.process.capabilities.effective += [\"$1\"] |
-		.process.capabilities.permitted += [\"$1\"]"
+	edit_config "$(caps_add "$1")"
 }
 
 status_dump() {

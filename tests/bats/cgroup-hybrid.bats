@@ -48,14 +48,21 @@ own_cgroup() {
 	[ ! -e "/sys/fs/cgroup/freezer/berth/$ID" ]
 }
 
-@test "hybrid: the freezer of the cgroup2 mount pauses, also processes in sub-cgroups" {
+# sleepers_with_sub: a running container of two sleeps in $cg (on the
+# cgroup2 mount), one of them ($moved) moved into the sub-cgroup $cg/sub
+sleepers_with_sub() {
 	make_bundle
 	set_args /bin/sh -c 'sleep 1000 & exec sleep 1001'
 	detached run -d -b "$BUNDLE" "$ID"
 	cg=$UNIFIED/berth/$ID
 	wait_until '[ "$(wc -l < "$cg/cgroup.procs")" = 2 ]'
 	mkdir "$cg/sub"
-	tail -1 "$cg/cgroup.procs" > "$cg/sub/cgroup.procs"
+	moved=$(tail -1 "$cg/cgroup.procs")
+	echo "$moved" > "$cg/sub/cgroup.procs"
+}
+
+@test "hybrid: the freezer of the cgroup2 mount pauses, also processes in sub-cgroups" {
+	sleepers_with_sub
 	berth pause "$ID"
 	grep -qx 'frozen 1' "$cg/cgroup.events"
 	grep -qx 'frozen 1' "$cg/sub/cgroup.events"
@@ -65,14 +72,7 @@ own_cgroup() {
 }
 
 @test "hybrid: kill --all and ps reach processes in sub-cgroups; delete removes them" {
-	make_bundle
-	set_args /bin/sh -c 'sleep 1000 & exec sleep 1001'
-	detached run -d -b "$BUNDLE" "$ID"
-	cg=$UNIFIED/berth/$ID
-	wait_until '[ "$(wc -l < "$cg/cgroup.procs")" = 2 ]'
-	mkdir "$cg/sub"
-	moved=$(tail -1 "$cg/cgroup.procs")
-	echo "$moved" > "$cg/sub/cgroup.procs"
+	sleepers_with_sub
 	run berth ps --format json "$ID"
 	[ "$(jq "index($moved) != null" <<<"$output")" = true ]
 	[ "$(jq length <<<"$output")" = 2 ]
@@ -104,8 +104,7 @@ own_cgroup() {
 }
 
 @test "hybrid: mknod of a denied device is refused even with CAP_MKNOD" {
-	make_bundle '.process.capabilities.bounding += ["CAP_MKNOD"] | .process.capabilities.effective += ["CAP_MKNOD"]
-		| .process.capabilities.permitted += ["CAP_MKNOD"]'
+	make_bundle "$(caps_add CAP_MKNOD)"
 	set_args /bin/sh -c 'probe mknod /dev/mem2 c 1 1; probe mknod /dev/null2 c 1 3; probe open /dev/null2 w'
 	run berth run -b "$BUNDLE" "$ID"
 	assert_status 0

@@ -159,9 +159,7 @@ EPERM"
 }
 
 @test "devices: with CAP_MKNOD a denied device still cannot be made, an allowed one can" {
-	make_bundle '.process.capabilities.bounding += ["CAP_MKNOD"] |
-		.process.capabilities.effective += ["CAP_MKNOD"] |
-		.process.capabilities.permitted += ["CAP_MKNOD"]'
+	make_bundle "$(caps_add CAP_MKNOD)"
 	sh_in 'probe mknod /dev/fuse2 c 10 229; test -e /dev/fuse2 || echo absent
 		probe mknod /dev/null2 c 1 3; echo x > /dev/null2 && echo usable'
 	assert_status 0
@@ -172,9 +170,7 @@ usable"
 }
 
 @test "devices: with CAP_MKNOD a device allowed only for mknod can be made but not opened" {
-	make_bundle '.process.capabilities.bounding += ["CAP_MKNOD"] |
-		.process.capabilities.effective += ["CAP_MKNOD"] |
-		.process.capabilities.permitted += ["CAP_MKNOD"] |
+	make_bundle "$(caps_add CAP_MKNOD)"' |
 		.linux.resources.devices += [{"allow": true, "type": "c", "major": 10, "minor": 229, "access": "m"}]'
 	run_sh 'probe mknod /dev/fuse2 c 10 229; probe open /dev/fuse2 r'
 	assert_status 0

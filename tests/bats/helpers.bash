@@ -67,6 +67,17 @@ set_args() {
 	edit_config ".process.args = $json"
 }
 
+# caps_add CAP...: a jq filter that adds the capabilities to the bounding,
+# effective and permitted sets (e.g. make_bundle "$(caps_add CAP_MKNOD)")
+caps_add() {
+	local json set sets=""
+	json=$(jq -cn '$ARGS.positional' --args -- "$@")
+	for set in bounding effective permitted; do
+		sets+="${sets:+ | }.process.capabilities.$set += $json"
+	done
+	echo "$sets"
+}
+
 # run a shell snippet in a fresh container; output in $output
 run_sh() {
 	set_args /bin/sh -c "$1"

@@ -269,15 +269,21 @@ shared_source() {
 	mkdir "$SRC/inner"
 }
 
+# host_mounts_late: the host mounts a tmpfs under $SRC after the container
+# started; $output is what the container reads of it through /home
+host_mounts_late() {
+	mkdir "$SRC/late"
+	mount -t tmpfs late "$SRC/late"
+	echo late-mount > "$SRC/late/f"
+	in_ctr cat /home/late/f
+}
+
 @test "propagation: an rslave bind sees mounts the host makes later" {
 	make_bundle
 	shared_source
 	bind_mount "$SRC" /home rbind rslave
 	start_sleeper
-	mkdir "$SRC/late"
-	mount -t tmpfs late "$SRC/late"
-	echo late-mount > "$SRC/late/f"
-	in_ctr cat /home/late/f
+	host_mounts_late
 	assert_status 0
 	assert_line_eq "$output" late-mount
 	in_ctr cat /proc/self/mountinfo
@@ -290,10 +296,7 @@ shared_source() {
 	shared_source
 	bind_mount "$SRC" /home rbind
 	start_sleeper
-	mkdir "$SRC/late"
-	mount -t tmpfs late "$SRC/late"
-	echo late-mount > "$SRC/late/f"
-	in_ctr cat /home/late/f
+	host_mounts_late
 	assert_status 0
 	assert_line_eq "$output" late-mount
 }
@@ -303,10 +306,7 @@ shared_source() {
 	shared_source
 	bind_mount "$SRC" /home rbind
 	start_sleeper
-	mkdir "$SRC/late"
-	mount -t tmpfs late "$SRC/late"
-	echo late-mount > "$SRC/late/f"
-	in_ctr cat /home/late/f
+	host_mounts_late
 	assert_not_contains late-mount
 }
 
@@ -314,9 +314,7 @@ shared_source() {
 	make_bundle
 	shared_source
 	bind_mount "$SRC" /home rbind rslave
-	edit_config '.process.capabilities.bounding += ["CAP_SYS_ADMIN"] |
-		.process.capabilities.effective += ["CAP_SYS_ADMIN"] |
-		.process.capabilities.permitted += ["CAP_SYS_ADMIN"]'
+	edit_config "$(caps_add CAP_SYS_ADMIN)"
 	start_sleeper
 	in_ctr sh -c 'mount -t tmpfs from-ctr /home/inner && echo mounted'
 	assert_line_eq "$output" mounted
@@ -328,10 +326,7 @@ shared_source() {
 	shared_source
 	bind_mount "$SRC" /home rbind rprivate
 	start_sleeper
-	mkdir "$SRC/late"
-	mount -t tmpfs late "$SRC/late"
-	echo late-mount > "$SRC/late/f"
-	in_ctr cat /home/late/f
+	host_mounts_late
 	assert_not_contains late-mount
 	in_ctr cat /proc/self/mountinfo
 	[ -z "$(mnt_optional /home)" ]
@@ -341,9 +336,7 @@ shared_source() {
 	make_bundle '.linux.rootfsPropagation = "rshared"'
 	shared_source
 	bind_mount "$SRC" /home rbind rshared
-	edit_config ".process.capabilities.bounding += [\"CAP_SYS_ADMIN\"] |
-		.process.capabilities.effective += [\"CAP_SYS_ADMIN\"] |
-		.process.capabilities.permitted += [\"CAP_SYS_ADMIN\"]"
+	edit_config "$(caps_add CAP_SYS_ADMIN)"
 	start_sleeper
 	in_ctr sh -c 'mount -t tmpfs from-ctr /home/inner && echo hi > /home/inner/f'
 	assert_status 0

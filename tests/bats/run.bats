@@ -121,9 +121,7 @@ load helpers
 }
 
 @test "run --no-pivot: the rootfs is / by move and chroot, and climbing out of a chroot stays in it" {
-	make_bundle '.process.capabilities.bounding += ["CAP_SYS_CHROOT"]
-		| .process.capabilities.effective += ["CAP_SYS_CHROOT"]
-		| .process.capabilities.permitted += ["CAP_SYS_CHROOT"]'
+	make_bundle "$(caps_add CAP_SYS_CHROOT)"
 	set_args /bin/sh -c 'stat -c %d:%i /; ls /; probe chroot-escape /dev/esc'
 	run berth run --no-pivot -b "$BUNDLE" "$ID"
 	assert_status 0

@@ -108,9 +108,7 @@ shared_dir() {
 }
 
 @test "userns: CAP_SYS_ADMIN inside mounts in the container's namespaces" {
-	userns_bundle '.process.capabilities.effective += ["CAP_SYS_ADMIN"] |
-		.process.capabilities.permitted += ["CAP_SYS_ADMIN"] |
-		.process.capabilities.bounding += ["CAP_SYS_ADMIN"]'
+	userns_bundle "$(caps_add CAP_SYS_ADMIN)"
 	run_sh 'mount -t tmpfs inner /tmp && touch /tmp/x && echo mounted'
 	assert_status 0
 	assert_line_eq "$output" mounted
@@ -121,9 +119,7 @@ shared_dir() {
 	echo host-secret > "$dir/secret"
 	chmod 600 "$dir/secret"
 	# the control: without a user namespace DAC_OVERRIDE reads it
-	make_bundle '.process.capabilities.effective += ["CAP_DAC_OVERRIDE"] |
-		.process.capabilities.permitted += ["CAP_DAC_OVERRIDE"] |
-		.process.capabilities.bounding += ["CAP_DAC_OVERRIDE"]'
+	make_bundle "$(caps_add CAP_DAC_OVERRIDE)"
 	bind_mount "$dir/secret" /etc/hostname bind
 	run_sh 'cat /etc/hostname'
 	assert_line_eq "$output" host-secret
