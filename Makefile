@@ -17,16 +17,18 @@ BIN     ?= berth
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 
-PKGS      := libseccomp libcap libmnl yajl
+PKGS      := libseccomp libcap yajl
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-# libseccomp, libcap and yajl linked statically: fewer libraries for the
-# loader on every start (Debian has no static libmnl).  STATIC_LIBS=0
-# links everything dynamically.
-STATIC_LIBS ?= 1
-ifeq ($(STATIC_LIBS),1)
-PKG_LIBS   = -Wl,-Bstatic -lseccomp -lcap -lyajl_s -Wl,-Bdynamic -lmnl
+# berth links fully static by default: no dynamic loader, no shared
+# libraries to map and relocate on every start (README, Performance).
+# STATIC=0 links dynamically; the ASan build does, as ASan needs it.
+STATIC ?= 1
+ifeq ($(STATIC),1)
+PKG_LIBS   = -lseccomp -lcap -lyajl_s
+LINK_MODE  = -static-pie
 else
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LINK_MODE  = -pie
 endif
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wvla -Wformat=2 -Wpointer-arith \
@@ -34,7 +36,7 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wvla -Wformat=2 -Wpointer-arith \
 	-Werror=implicit-function-declaration -Wno-unused-parameter
 HARDEN := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE -fno-strict-aliasing
 ALL_CFLAGS = -std=c11 $(WARN) $(HARDEN) -I. $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
-ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now,--as-needed $(LDFLAGS) $(EXTRA_LDFLAGS)
+ALL_LDFLAGS = $(LINK_MODE) -Wl,-z,relro,-z,now,--as-needed $(LDFLAGS) $(EXTRA_LDFLAGS)
 
 LIB_SRCS := $(sort $(wildcard core/*.c spec/*.c namespaces/*.c rootfs/*.c \
 		cgroups/*.c netns/*.c runtime/*.c))

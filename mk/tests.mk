@@ -29,7 +29,7 @@ ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 .PHONY: asan-build test-asan
 asan-build:
-	$(MAKE) BUILD=build-asan CFLAGS='$(ASAN_FLAGS)' EXTRA_LDFLAGS='-fsanitize=address,undefined' \
+	$(MAKE) BUILD=build-asan STATIC=0 CFLAGS='$(ASAN_FLAGS)' EXTRA_LDFLAGS='-fsanitize=address,undefined' \
 		build-asan/berth build-asan/libberth.a \
 		$(UNIT_SRCS:tests/unit/%.c=build-asan/tests/%)
 test-asan: asan-build test-rootfs test-tools

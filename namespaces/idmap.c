@@ -7,7 +7,7 @@
  * newgidmap, which check /etc/subuid and /etc/subgid.  */
 #define _GNU_SOURCE
 #include <fcntl.h>
-#include <pwd.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -48,19 +48,40 @@ static int write_map(pid_t pid, const char *file, const char *text, struct error
 	return 0;
 }
 
+/* uid's name in /etc/passwd, into name ("" when it has none there).  Read
+ * directly rather than through getpwuid(): berth is linked statically, and
+ * glibc's NSS would load shared libraries for it.  Only the message below
+ * uses the name; newuidmap does its own lookup.  */
+static void passwd_name(uid_t uid, char *name, size_t size)
+{
+	cleanup_free char *buf = read_file_or_null(AT_FDCWD, "/etc/passwd");
+
+	name[0] = '\0';
+	for (char *save = NULL, *l = buf ? strtok_r(buf, "\n", &save) : NULL; l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		char *pw = strchr(l, ':'), *id = pw ? strchr(pw + 1, ':') : NULL;
+		char *end;
+
+		if (id == NULL || strtoul(id + 1, &end, 10) != uid || *end != ':' || end == id + 1)
+			continue;
+		snprintf(name, size, "%.*s", (int)(pw - l), l);
+		return;
+	}
+}
+
 /* The ranges /etc/subuid (or subgid) grants the caller, as text such as
  * "100000-165535", or NULL when it grants none.  Lines are keyed by user
  * name or by uid.  */
 static char *granted_ranges(const char *file, uid_t uid)
 {
 	cleanup_free char *buf = read_file_or_null(AT_FDCWD, file);
-	struct passwd *pw = getpwuid(uid);
-	char uidtxt[16];
+	char uidtxt[16], name[256];
 	char *out = NULL;
 
 	if (buf == NULL)
 		return NULL;
 	snprintf(uidtxt, sizeof(uidtxt), "%u", (unsigned)uid);
+	passwd_name(uid, name, sizeof(name));
 	for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l;
 	     l = strtok_r(NULL, "\n", &save)) {
 		char *who = l, *start = strchr(l, ':'), *count;
@@ -70,7 +91,7 @@ static char *granted_ranges(const char *file, uid_t uid)
 			continue;
 		*start++ = '\0';
 		*count++ = '\0';
-		if (strcmp(who, uidtxt) != 0 && (pw == NULL || strcmp(who, pw->pw_name) != 0))
+		if (strcmp(who, uidtxt) != 0 && (name[0] == '\0' || strcmp(who, name) != 0))
 			continue;
 		s = strtoul(start, NULL, 10);
 		n = strtoul(count, NULL, 10);

@@ -122,7 +122,7 @@ static int lo_up(struct netns_nl *nl, struct error **err)
 static int container_configure(int netns_fd, const struct plan *p, uint32_t addr,
 			       struct error **err)
 {
-	cleanup_nl struct netns_nl nl = {0};
+	cleanup_nl struct netns_nl nl = NETNS_NL_CLOSED;
 	struct netns_link eth0;
 
 	if (netns_nl_open_in(&nl, netns_fd, err) < 0 ||
@@ -175,7 +175,7 @@ int netns_bridge_setup(const struct netns_request *req, int netns_fd, struct net
 		       struct error **err)
 {
 	cleanup_plan struct plan p = {0};
-	cleanup_nl struct netns_nl host = {0};
+	cleanup_nl struct netns_nl host = NETNS_NL_CLOSED;
 	struct netns_link br;
 	uint8_t mac[6];
 	uint32_t addr;
@@ -211,7 +211,7 @@ int netns_bridge_setup(const struct netns_request *req, int netns_fd, struct net
 
 int netns_loopback_up(int netns_fd, struct error **err)
 {
-	cleanup_nl struct netns_nl nl = {0};
+	cleanup_nl struct netns_nl nl = NETNS_NL_CLOSED;
 
 	int rc = netns_fd < 0 ? netns_nl_open(&nl, err) : netns_nl_open_in(&nl, netns_fd, err);
 
@@ -255,7 +255,7 @@ static int veth_delete(struct netns_nl *nl, const char *name, struct error **err
 
 int netns_teardown(const struct netns_lease *lease, const char *ipam_dir, struct error **err)
 {
-	cleanup_nl struct netns_nl nl = {0};
+	cleanup_nl struct netns_nl nl = NETNS_NL_CLOSED;
 	cleanup_free char *dir = NULL;
 	uint32_t addr;
 

@@ -2,7 +2,7 @@
  *
  * runc and crun leave networking to CNI; berth wires a veth pair itself for
  * `berth sandbox --network bridge` and for bundles that ask for it.  All of
- * it is plain rtnetlink through libmnl: no `ip`, no iptables, no CNI.
+ * it is plain rtnetlink (netns/nl.c): no `ip`, no iptables, no CNI.
  *
  * The bridge network is host-local: containers on one bridge reach each
  * other and the host (the bridge carries the gateway address), nothing is

@@ -14,7 +14,7 @@
 
 static struct ifinfomsg *put_ifinfo(struct nlmsghdr *nlh, int index)
 {
-	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	struct ifinfomsg *ifi = netns_nl_put_hdr(nlh, sizeof(*ifi));
 
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = index;
@@ -23,49 +23,51 @@ static struct ifinfomsg *put_ifinfo(struct nlmsghdr *nlh, int index)
 
 /* ---- looking a link up ------------------------------------------------ */
 
-static int on_linkinfo_attr(const struct nlattr *attr, void *data)
+static void on_linkinfo_attr(const struct nlattr *attr, void *data)
 {
 	struct netns_link *link = data;
 
-	if (mnl_attr_get_type(attr) == IFLA_INFO_KIND &&
-	    mnl_attr_validate(attr, MNL_TYPE_STRING) == 0)
+	/* not NUL-terminated for certain: bounded by its length */
+	if (netns_nl_attr_type(attr) == IFLA_INFO_KIND)
 		snprintf(link->kind, sizeof(link->kind), "%.*s",
-			 (int)strnlen(mnl_attr_get_str(attr), mnl_attr_get_payload_len(attr)),
-			 mnl_attr_get_str(attr));
-	return MNL_CB_OK;
+			 (int)strnlen(netns_nl_attr_data(attr), netns_nl_attr_len(attr)),
+			 (const char *)netns_nl_attr_data(attr));
 }
 
-static int on_link_attr(const struct nlattr *attr, void *data)
+static void on_link_attr(const struct nlattr *attr, void *data)
 {
 	struct netns_link *link = data;
+	uint32_t v;
 
-	switch (mnl_attr_get_type(attr)) {
+	switch (netns_nl_attr_type(attr)) {
 	case IFLA_MTU:
-		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
-			link->mtu = mnl_attr_get_u32(attr);
+		if (netns_nl_attr_u32(attr, &v))
+			link->mtu = v;
 		break;
 	case IFLA_MASTER:
-		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
-			link->master = (int)mnl_attr_get_u32(attr);
+		if (netns_nl_attr_u32(attr, &v))
+			link->master = (int)v;
 		break;
 	case IFLA_LINKINFO:
-		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) == 0)
-			mnl_attr_parse_nested(attr, on_linkinfo_attr, link);
+		netns_nl_attrs(netns_nl_attr_data(attr), netns_nl_attr_len(attr), on_linkinfo_attr,
+			       link);
 		break;
 	}
-	return MNL_CB_OK;
 }
 
 static int on_link(const struct nlmsghdr *nlh, void *data)
 {
-	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+	const struct ifinfomsg *ifi = netns_nl_payload(nlh, sizeof(*ifi));
 	struct netns_link *link = data;
+	size_t off = NLMSG_SPACE(sizeof(*ifi));
 
-	if (nlh->nlmsg_type != RTM_NEWLINK || nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*ifi)))
-		return MNL_CB_OK;
+	if (nlh->nlmsg_type != RTM_NEWLINK || ifi == NULL)
+		return 0;
 	link->index = ifi->ifi_index;
 	link->flags = ifi->ifi_flags;
-	return mnl_attr_parse(nlh, sizeof(*ifi), on_link_attr, link);
+	if (nlh->nlmsg_len > off)
+		netns_nl_attrs((const char *)nlh + off, nlh->nlmsg_len - off, on_link_attr, link);
+	return 0;
 }
 
 int netns_link_get(struct netns_nl *nl, const char *name, struct netns_link *link,
@@ -76,8 +78,8 @@ int netns_link_get(struct netns_nl *nl, const char *name, struct netns_link *lin
 
 	memset(link, 0, sizeof(*link));
 	put_ifinfo(nlh, 0);
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	netns_nl_put_str(nlh, IFLA_IFNAME, name);
+	netns_nl_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
 	if (netns_nl_call(nl, nlh, on_link, link, err, "look up link \"%s\"", name) == 0)
 		return 0;
 	if (errno != ENODEV)
@@ -99,12 +101,12 @@ int netns_bridge_add(struct netns_nl *nl, const char *name, unsigned int mtu, co
 
 	ifi->ifi_flags = IFF_UP;
 	ifi->ifi_change = IFF_UP;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
-	mnl_attr_put(nlh, IFLA_ADDRESS, 6, mac);
-	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
-	mnl_attr_nest_end(nlh, info);
+	netns_nl_put_str(nlh, IFLA_IFNAME, name);
+	netns_nl_put_u32(nlh, IFLA_MTU, mtu);
+	netns_nl_put(nlh, IFLA_ADDRESS, 6, mac);
+	info = netns_nl_nest(nlh, IFLA_LINKINFO);
+	netns_nl_put_str(nlh, IFLA_INFO_KIND, "bridge");
+	netns_nl_nest_end(nlh, info);
 	return netns_nl_call(nl, nlh, NULL, NULL, err, "add bridge \"%s\"", name);
 }
 
@@ -112,14 +114,14 @@ int netns_bridge_add(struct netns_nl *nl, const char *name, unsigned int mtu, co
  * attributes, nested in IFLA_LINKINFO/IFLA_INFO_DATA/VETH_INFO_PEER.  */
 static void put_veth_peer(struct nlmsghdr *nlh, const struct netns_veth *v)
 {
-	struct nlattr *peer = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
+	struct nlattr *peer = netns_nl_nest(nlh, VETH_INFO_PEER);
 
 	put_ifinfo(nlh, 0);
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, v->peer);
-	mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)v->peer_netns_fd);
-	mnl_attr_put_u32(nlh, IFLA_MTU, v->mtu);
-	mnl_attr_put(nlh, IFLA_ADDRESS, 6, v->peer_mac);
-	mnl_attr_nest_end(nlh, peer);
+	netns_nl_put_str(nlh, IFLA_IFNAME, v->peer);
+	netns_nl_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)v->peer_netns_fd);
+	netns_nl_put_u32(nlh, IFLA_MTU, v->mtu);
+	netns_nl_put(nlh, IFLA_ADDRESS, 6, v->peer_mac);
+	netns_nl_nest_end(nlh, peer);
 }
 
 int netns_veth_add(struct netns_nl *nl, const struct netns_veth *v, struct error **err)
@@ -131,15 +133,15 @@ int netns_veth_add(struct netns_nl *nl, const struct netns_veth *v, struct error
 
 	ifi->ifi_flags = IFF_UP;
 	ifi->ifi_change = IFF_UP;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, v->name);
-	mnl_attr_put_u32(nlh, IFLA_MTU, v->mtu);
-	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)v->master);
-	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
-	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	netns_nl_put_str(nlh, IFLA_IFNAME, v->name);
+	netns_nl_put_u32(nlh, IFLA_MTU, v->mtu);
+	netns_nl_put_u32(nlh, IFLA_MASTER, (uint32_t)v->master);
+	info = netns_nl_nest(nlh, IFLA_LINKINFO);
+	netns_nl_put_str(nlh, IFLA_INFO_KIND, "veth");
+	data = netns_nl_nest(nlh, IFLA_INFO_DATA);
 	put_veth_peer(nlh, v);
-	mnl_attr_nest_end(nlh, data);
-	mnl_attr_nest_end(nlh, info);
+	netns_nl_nest_end(nlh, data);
+	netns_nl_nest_end(nlh, info);
 	return netns_nl_call(nl, nlh, NULL, NULL, err, "add veth \"%s\"", v->name);
 }
 
@@ -171,7 +173,7 @@ int netns_addr_add(struct netns_nl *nl, int index, const char *ifname, uint32_t 
 	char buf[NETNS_NL_BUFSIZE] __attribute__((aligned(4)));
 	struct nlmsghdr *nlh = netns_nl_msg(nl, buf, RTM_NEWADDR,
 					    NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL));
-	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	struct ifaddrmsg *ifa = netns_nl_put_hdr(nlh, sizeof(*ifa));
 	uint32_t brd = addr | ~netns_prefix_mask(prefix);
 	char text[INET_ADDRSTRLEN];
 
@@ -179,9 +181,9 @@ int netns_addr_add(struct netns_nl *nl, int index, const char *ifname, uint32_t 
 	ifa->ifa_prefixlen = (unsigned char)prefix;
 	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
 	ifa->ifa_index = (unsigned int)index;
-	mnl_attr_put_u32(nlh, IFA_LOCAL, htonl(addr));
-	mnl_attr_put_u32(nlh, IFA_ADDRESS, htonl(addr));
-	mnl_attr_put_u32(nlh, IFA_BROADCAST, htonl(brd));
+	netns_nl_put_u32(nlh, IFA_LOCAL, htonl(addr));
+	netns_nl_put_u32(nlh, IFA_ADDRESS, htonl(addr));
+	netns_nl_put_u32(nlh, IFA_BROADCAST, htonl(brd));
 	netns_addr_str(addr, text);
 	return netns_nl_call(nl, nlh, NULL, NULL, err, "add address %s/%u to \"%s\"", text, prefix,
 			     ifname);
@@ -192,7 +194,7 @@ int netns_route_add_default(struct netns_nl *nl, int index, const char *ifname, 
 {
 	char buf[NETNS_NL_BUFSIZE] __attribute__((aligned(4)));
 	struct nlmsghdr *nlh = netns_nl_msg(nl, buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
-	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	struct rtmsg *rtm = netns_nl_put_hdr(nlh, sizeof(*rtm));
 	char text[INET_ADDRSTRLEN];
 
 	rtm->rtm_family = AF_INET;
@@ -201,8 +203,8 @@ int netns_route_add_default(struct netns_nl *nl, int index, const char *ifname, 
 	rtm->rtm_protocol = RTPROT_BOOT;
 	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
 	rtm->rtm_type = RTN_UNICAST;
-	mnl_attr_put_u32(nlh, RTA_GATEWAY, htonl(gw));
-	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)index);
+	netns_nl_put_u32(nlh, RTA_GATEWAY, htonl(gw));
+	netns_nl_put_u32(nlh, RTA_OIF, (uint32_t)index);
 	netns_addr_str(gw, text);
 	return netns_nl_call(nl, nlh, NULL, NULL, err, "add default route via %s on \"%s\"", text,
 			     ifname);

@@ -6,7 +6,7 @@ set -eu
 
 PACKAGES="
 build-essential pkg-config
-libseccomp-dev libcap-dev libmnl-dev libyajl-dev
+libseccomp-dev libcap-dev libyajl-dev
 clang libclang-rt-14-dev clang-format cppcheck shellcheck
 bats jq busybox-static util-linux procps psmisc iproute2 uidmap kmod
 qemu-system-x86 cpio xz-utils e2fsprogs

@@ -9,6 +9,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sched.h>
@@ -469,7 +471,7 @@ static void loopback_comes_up(void)
 /* The kernel's own reason (extended ACK) comes with the errno text. */
 static void netlink_errors_name_object_and_cause(void)
 {
-	cleanup_nl struct netns_nl nl = {0};
+	cleanup_nl struct netns_nl nl = NETNS_NL_CLOSED;
 	cleanup_error struct error *err = NULL;
 	struct netns_link lo;
 	uint32_t gw;
@@ -493,6 +495,76 @@ static void netlink_errors_name_object_and_cause(void)
 	close(fd);
 }
 
+/* The request layout the kernel parses: lengths, 4-byte padding (zeroed),
+ * NLA_F_NESTED on a nest whose length covers its members.  */
+static void requests_are_laid_out_for_the_kernel(void)
+{
+	char buf[NETNS_NL_BUFSIZE] __attribute__((aligned(4)));
+	struct netns_nl nl = NETNS_NL_CLOSED;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest, *a;
+	uint32_t v;
+
+	memset(buf, 0xee, sizeof(buf));
+	nlh = netns_nl_msg(&nl, buf, RTM_NEWLINK, NLM_F_CREATE);
+	expect(nlh->nlmsg_len == 16 && nlh->nlmsg_seq == 1, "header %u seq %u", nlh->nlmsg_len,
+	       nlh->nlmsg_seq);
+	expect(nlh->nlmsg_flags == (NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE), "flags %#x",
+	       nlh->nlmsg_flags);
+	expect(netns_nl_put_hdr(nlh, sizeof(struct ifinfomsg)) == buf + 16, "family header");
+	netns_nl_put_str(nlh, IFLA_IFNAME, "eth0"); /* 4 + 5 bytes, padded to 12 */
+	nest = netns_nl_nest(nlh, IFLA_LINKINFO);
+	netns_nl_put_u32(nlh, IFLA_MTU, 1400);
+	netns_nl_nest_end(nlh, nest);
+	expect(nlh->nlmsg_len == 16 + 16 + 12 + 4 + 8, "length %u", nlh->nlmsg_len);
+	a = (struct nlattr *)(void *)(buf + 32);
+	expect(a->nla_len == 9 && a->nla_type == IFLA_IFNAME, "ifname attr %u/%u", a->nla_len,
+	       a->nla_type);
+	expect(memcmp(buf + 36, "eth0\0\0\0\0", 8) == 0, "ifname bytes or padding");
+	expect(nest->nla_len == 12 && nest->nla_type == (NLA_F_NESTED | IFLA_LINKINFO),
+	       "nest %u/%#x", nest->nla_len, nest->nla_type);
+	expect(netns_nl_attr_type(nest) == IFLA_LINKINFO, "nest type without the flag");
+	a = (struct nlattr *)(void *)(buf + 48);
+	expect(netns_nl_attr_u32(a, &v) && v == 1400, "mtu read back");
+	expect(netns_nl_msg(&nl, buf, RTM_GETLINK, 0)->nlmsg_seq == 2, "sequence numbers");
+}
+
+static void count_attr(const struct nlattr *attr, void *data)
+{
+	(void)attr;
+	++*(int *)data;
+}
+
+/* Replies are walked only as far as their lengths hold: a zero, short or
+ * overlong attribute ends the walk, nothing is read past the buffer.  */
+static void malformed_attributes_stop_the_walk(void)
+{
+	/* three u32 attributes, 8 bytes each: header, then the value */
+	struct {
+		struct nlattr hdr;
+		uint32_t value;
+	} attrs[3] = {{{8, 1}, 10}, {{8, 2}, 20}, {{8, 3}, 30}};
+	struct nlattr u16 = {.nla_len = 6};
+	uint32_t v;
+	int n = 0;
+
+	netns_nl_attrs(attrs, sizeof(attrs), count_attr, &n);
+	expect(n == 3, "well-formed: %d", n);
+	expect(netns_nl_attr_u32(&attrs[2].hdr, &v) && v == 30, "third value");
+	n = 0;
+	netns_nl_attrs(attrs, sizeof(attrs) - 2, count_attr, &n);
+	expect(n == 2, "last one cut short: %d", n);
+	attrs[1].hdr.nla_len = 2;
+	n = 0;
+	netns_nl_attrs(attrs, sizeof(attrs), count_attr, &n);
+	expect(n == 1, "length below the header: %d", n);
+	attrs[1].hdr.nla_len = 64;
+	n = 0;
+	netns_nl_attrs(attrs, sizeof(attrs), count_attr, &n);
+	expect(n == 1, "length past the end: %d", n);
+	expect(!netns_nl_attr_u32(&u16, &v), "a 2-byte payload read as u32");
+}
+
 static const struct nstest_case cases[] = {
 	{"bridge setup with defaults", bridge_setup_with_defaults},
 	{"bridge setup with bridge, subnet and mtu", bridge_setup_with_options},
@@ -506,6 +578,8 @@ static const struct nstest_case cases[] = {
 	{"bad requests are refused", bad_requests_are_refused},
 	{"netns_loopback_up", loopback_comes_up},
 	{"netlink errors name the object and the cause", netlink_errors_name_object_and_cause},
+	{"requests are laid out for the kernel", requests_are_laid_out_for_the_kernel},
+	{"malformed attributes stop the walk", malformed_attributes_stop_the_walk},
 };
 
 int main(void)
