@@ -66,18 +66,41 @@ bool log_debug_enabled(void)
 	return logger.debug;
 }
 
+/* Calendar date of a day count since 1970-01-01, proleptic Gregorian:
+ * shift the epoch to 0000-03-01 so leap days end each year, then split
+ * into 400-year eras (146097 days), years of the era, and months of five
+ * months' pattern (153 days).  By hand: glibc's gmtime_r() reads
+ * /etc/localtime the first time it is called, for nothing.  */
+static void civil_date(long long days, long long *year, int *month, int *day)
+{
+	long long z = days + 719468;
+	long long era = (z >= 0 ? z : z - 146096) / 146097;
+	long long doe = z - era * 146097;				       /* [0, 146096] */
+	long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+	long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);	       /* [0, 365] */
+	long long mp = (5 * doy + 2) / 153;				       /* March = 0 */
+
+	*day = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*month = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*year = yoe + era * 400 + (*month <= 2);
+}
+
 void log_rfc3339_now(char *buf, unsigned long size)
 {
 	struct timespec ts;
-	struct tm tm;
-	char base[80];
+	long long days, secs, year;
+	int month, day;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	/* by hand: strftime() calls tzset(), which reads /etc/localtime */
-	snprintf(base, sizeof(base), "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-	snprintf(buf, size, "%s.%09ldZ", base, ts.tv_nsec);
+	days = ts.tv_sec / 86400;
+	secs = ts.tv_sec % 86400;
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	civil_date(days, &year, &month, &day);
+	snprintf(buf, size, "%04lld-%02d-%02dT%02lld:%02lld:%02lld.%09ldZ", year, month, day,
+		 secs / 3600, secs / 60 % 60, secs % 60, ts.tv_nsec);
 }
 
 static const char *level_name(enum log_level level)

@@ -5,6 +5,7 @@
  * and a component created by us is reopened with O_NOFOLLOW so it cannot
  * have become a symlink in between.  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -63,11 +64,35 @@ static int create_node(int dir_fd, const char *name, bool file)
 	return 0;
 }
 
+/* The common case: only the last component is missing (a mount point
+ * such as dev/pts).  1 if it made it, 0 if the parent is missing too. */
+static int create_last(int root_fd, char *path, bool file, struct error **err)
+{
+	char *name = strrchr(path, '/');
+	cleanup_close int parent = -1;
+
+	if (name == NULL || name[1] == '\0')
+		return 0;
+	*name = '\0';
+	parent = open_in_root(root_fd, path, O_PATH | O_DIRECTORY, 0);
+	*name++ = '/';
+	if (parent < 0)
+		return errno == ENOENT ? 0
+				       : error_set(err, errno,
+						   "resolve parent of '%s' in the rootfs", path);
+	if (create_node(parent, name, file) < 0)
+		return error_set(err, errno, "create '%s' in the rootfs", path);
+	return 1;
+}
+
 static int create_path(int root_fd, const char *path, enum rootfs_node kind, struct error **err)
 {
 	cleanup_free char *copy = xstrdup(path);
 	char *p = copy;
+	int r = create_last(root_fd, copy, kind == ROOTFS_NODE_FILE, err);
 
+	if (r != 0)
+		return r < 0 ? -1 : 0;
 	while (*p == '/')
 		p++;
 	for (;;) {
