@@ -1,9 +1,10 @@
 /* cgroups/hierarchy.c — where the cgroup2 hierarchy is and where a
  * container's cgroup goes in it.
  *
- * Owns reading /proc/self/mountinfo (the cgroup2 mount; whether v1
- * hierarchies are mounted too), /proc/self/cgroup (berth's own cgroup) and
- * turning linux.cgroupsPath into a clean path below the mount.  Creating
+ * Owns finding the cgroup2 mount and whether v1 hierarchies are mounted
+ * too (mountinfo, parsed by core/mountinfo.c), reading /proc/self/cgroup
+ * (berth's own cgroup) and turning linux.cgroupsPath into a clean path
+ * below the mount.  Creating
  * anything: create.c.  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -15,61 +16,10 @@
 #include "cgroups/internal.h"
 #include "core/cleanup.h"
 #include "core/fsutil.h"
+#include "core/mountinfo.h"
 
 #define CG_PURE_MOUNT	"/sys/fs/cgroup"
 #define CG_HYBRID_MOUNT "/sys/fs/cgroup/unified"
-
-struct mount_entry {
-	char *root;  /* the mount's root inside its filesystem */
-	char *point; /* where it is mounted (octal escapes decoded) */
-	char *fstype;
-};
-
-/* mountinfo escapes space, tab, newline and backslash as \ooo */
-static void unescape_octal(char *s)
-{
-	char *out = s;
-
-	for (char *p = s; *p; p++) {
-		if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' &&
-		    p[3] >= '0' && p[3] <= '7') {
-			*out++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
-			p += 3;
-		} else {
-			*out++ = *p;
-		}
-	}
-	*out = '\0';
-}
-
-/* "36 25 0:30 / /sys/fs/cgroup rw,... shared:9 - cgroup2 cgroup2 rw"
- * Fields are split in place; false for a malformed line.  */
-static bool parse_mountinfo_line(char *line, struct mount_entry *m)
-{
-	char *save = NULL, *tok;
-	int field = 0;
-	bool after_sep = false;
-
-	memset(m, 0, sizeof(*m));
-	for (tok = strtok_r(line, " \n", &save); tok != NULL;
-	     tok = strtok_r(NULL, " \n", &save), field++) {
-		if (after_sep) {
-			m->fstype = tok;
-			break;
-		}
-		if (field == 3)
-			m->root = tok;
-		else if (field == 4)
-			m->point = tok;
-		else if (field > 5 && strcmp(tok, "-") == 0)
-			after_sep = true;
-	}
-	if (m->root == NULL || m->point == NULL || m->fstype == NULL)
-		return false;
-	unescape_octal(m->root);
-	unescape_octal(m->point);
-	return true;
-}
 
 /* Rank of a cgroup2 mount point: the standard places first, so a cgroup2
  * bind-mounted elsewhere (e.g. into a container rootfs) is never chosen
@@ -131,9 +81,9 @@ int cg_hierarchy_find(struct cg_hierarchy *h, struct error **err)
 	if (f == NULL)
 		return error_set(err, errno, "open '/proc/self/mountinfo'");
 	while (getline(&line, &cap, f) > 0) {
-		struct mount_entry m;
+		struct mountinfo_entry m;
 
-		if (!parse_mountinfo_line(line, &m))
+		if (!mountinfo_parse_line(line, &m))
 			continue;
 		if (strcmp(m.fstype, "cgroup") == 0) {
 			h->hybrid = true;
@@ -165,28 +115,7 @@ void cg_hierarchy_clear(struct cg_hierarchy *h)
 
 char *cg_mount_of(const char *path)
 {
-	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
-	cleanup_free char *line = NULL;
-	char *best = NULL;
-	size_t cap = 0, best_len = 0;
-
-	if (f == NULL)
-		return NULL;
-	while (getline(&line, &cap, f) > 0) {
-		struct mount_entry m;
-		size_t len;
-
-		if (!parse_mountinfo_line(line, &m) || strcmp(m.fstype, "cgroup2") != 0)
-			continue;
-		len = strlen(m.point);
-		if (strncmp(path, m.point, len) != 0 || (path[len] != '/' && path[len] != '\0') ||
-		    len <= best_len)
-			continue;
-		free(best);
-		best = xstrdup(m.point);
-		best_len = len;
-	}
-	return best;
+	return mountinfo_mount_of(path, "cgroup2");
 }
 
 /* Append the components of `p` to `out` ("/a/b"), dropping empty and "."

@@ -15,37 +15,6 @@
 #include "core/log.h"
 #include "core/seccomp.h"
 
-static const struct {
-	uint32_t arch;
-	const char *name;
-} arch_names[] = {
-	{SCMP_ARCH_X86_64, "SCMP_ARCH_X86_64"},
-	{SCMP_ARCH_X86, "SCMP_ARCH_X86"},
-	{SCMP_ARCH_X32, "SCMP_ARCH_X32"},
-	{SCMP_ARCH_ARM, "SCMP_ARCH_ARM"},
-	{SCMP_ARCH_AARCH64, "SCMP_ARCH_AARCH64"},
-	{SCMP_ARCH_MIPS, "SCMP_ARCH_MIPS"},
-	{SCMP_ARCH_MIPS64, "SCMP_ARCH_MIPS64"},
-	{SCMP_ARCH_MIPS64N32, "SCMP_ARCH_MIPS64N32"},
-	{SCMP_ARCH_MIPSEL, "SCMP_ARCH_MIPSEL"},
-	{SCMP_ARCH_MIPSEL64, "SCMP_ARCH_MIPSEL64"},
-	{SCMP_ARCH_MIPSEL64N32, "SCMP_ARCH_MIPSEL64N32"},
-	{SCMP_ARCH_PPC, "SCMP_ARCH_PPC"},
-	{SCMP_ARCH_PPC64, "SCMP_ARCH_PPC64"},
-	{SCMP_ARCH_PPC64LE, "SCMP_ARCH_PPC64LE"},
-	{SCMP_ARCH_S390, "SCMP_ARCH_S390"},
-	{SCMP_ARCH_S390X, "SCMP_ARCH_S390X"},
-	{SCMP_ARCH_RISCV64, "SCMP_ARCH_RISCV64"},
-};
-
-static const char *arch_name(uint32_t arch)
-{
-	for (size_t i = 0; i < sizeof(arch_names) / sizeof(arch_names[0]); i++)
-		if (arch_names[i].arch == arch)
-			return arch_names[i].name;
-	return "architecture";
-}
-
 static void ctx_releasep(scmp_filter_ctx *ctx)
 {
 	if (*ctx != NULL)
@@ -159,10 +128,10 @@ int seccomp_apply(const struct spec_seccomp *sc, bool nnp, struct error **err)
 			return error_set(err, 0,
 					 "linux.seccomp.architectures[%zu]: %s has another byte "
 					 "order than this host's filter",
-					 i, arch_name(sc->arches[i]));
+					 i, spec_seccomp_arch_name(sc->arches[i]));
 		if (rc < 0 && rc != -EEXIST)
 			return error_set(err, -rc, "linux.seccomp.architectures[%zu]: add %s", i,
-					 arch_name(sc->arches[i]));
+					 spec_seccomp_arch_name(sc->arches[i]));
 	}
 	if (set_attrs(ctx, sc, nnp, err) < 0 || add_rules(ctx, sc, err) < 0)
 		return -1;

@@ -12,6 +12,7 @@
 
 #include "core/cleanup.h"
 #include "core/fsutil.h"
+#include "core/mountinfo.h"
 #include "core/syscalls.h"
 #include "rootfs/internal.h"
 #include "rootfs/overlay.h"
@@ -26,41 +27,6 @@ static unsigned long setup_propagation(unsigned long wanted)
 	return wanted == 0 ? MS_SLAVE | MS_REC : wanted | MS_REC;
 }
 
-/* The mount point of the mount that holds `path` (longest prefix in
- * mountinfo; mount points there escape space, tab, \n and \ as \ooo).  */
-static char *mount_point_of(const char *path)
-{
-	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
-	char *line = NULL, *best = NULL;
-	size_t cap = 0, best_len = 0;
-
-	while (f != NULL && getline(&line, &cap, f) > 0) {
-		char mp[4096];
-		size_t n = 0;
-		const char *p = line;
-
-		for (int field = 0; field < 4 && p; field++)
-			p = strchr(p, ' ') ? strchr(p, ' ') + 1 : NULL;
-		for (; p && *p && *p != ' ' && n < sizeof(mp) - 1; p++)
-			if (p[0] == '\\' && p[1] && p[2] && p[3]) {
-				mp[n++] =
-					(char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
-				p += 3;
-			} else {
-				mp[n++] = *p;
-			}
-		mp[n] = '\0';
-		if (n >= best_len && strncmp(path, mp, n) == 0 &&
-		    (path[n] == '/' || path[n] == '\0' || n == 1)) {
-			free(best);
-			best = xstrdup(mp);
-			best_len = n;
-		}
-	}
-	free(line);
-	return best;
-}
-
 /* With a shared or unbindable "/", the mount holding the rootfs is made
  * private, as runc does: pivot_root refuses a shared parent, an
  * unbindable one cannot be bound, and the container's own mounts under
@@ -72,7 +38,7 @@ static int parent_private(const struct rootfs_ctx *ctx, unsigned long prop, stru
 
 	if (!(prop & (MS_SHARED | MS_UNBINDABLE)))
 		return 0;
-	mp = mount_point_of(ctx->root);
+	mp = mountinfo_mount_of(ctx->root, NULL);
 	if (mp == NULL)
 		return error_set(err, ENOENT, "find the mount holding '%s'", ctx->root);
 	if (mount(NULL, mp, NULL, MS_PRIVATE, NULL) < 0)

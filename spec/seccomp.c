@@ -59,6 +59,14 @@ static const struct name_value arches[] = {
 	{"SCMP_ARCH_LOONGARCH64", SCMP_ARCH_LOONGARCH64},
 };
 
+const char *spec_seccomp_arch_name(uint32_t arch)
+{
+	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++)
+		if ((uint32_t)arches[i].value == arch)
+			return arches[i].name;
+	return "architecture";
+}
+
 static const struct name_value operators[] = {
 	{"SCMP_CMP_NE", SCMP_CMP_NE},
 	{"SCMP_CMP_LT", SCMP_CMP_LT},

@@ -296,6 +296,10 @@ struct spec_resources {
 
 /* ---- linux.seccomp ----------------------------------------------------- */
 
+/* The config's name of an SCMP_ARCH_* value ("SCMP_ARCH_X86_64"), or
+ * "architecture" for one berth does not know.  */
+const char *spec_seccomp_arch_name(uint32_t arch);
+
 struct spec_seccomp_arg {
 	unsigned int index; /* 0..5 */
 	uint64_t value;

@@ -215,3 +215,15 @@ EPERM"
 	assert_contains SCMP_ACT_BOGUS
 	assert_no_state
 }
+
+@test "seccomp: an architecture of the other byte order is refused by name and leaves nothing" {
+	make_bundle
+	seccomp '{"defaultAction": "SCMP_ACT_ALLOW",
+		"architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_S390X"],
+		"syscalls": [{"names": ["keyctl"], "action": "SCMP_ACT_ERRNO"}]}'
+	set_args true
+	run berth run -b "$BUNDLE" "$ID"
+	assert_status 1
+	assert_contains "linux.seccomp.architectures[1]: SCMP_ARCH_S390X has another byte order"
+	assert_no_state
+}

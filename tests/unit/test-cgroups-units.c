@@ -13,6 +13,7 @@
 #include "cgroups/internal.h"
 #include "core/fsutil.h"
 #include "core/log.h"
+#include "core/mountinfo.h"
 
 static int passed, failed;
 
@@ -537,6 +538,40 @@ static void test_devices_redefined(void)
 	error_free(e);
 }
 
+/* mountinfo lines (how cgroup2 is found): optional fields before the "-",
+ * octal escapes in the mount point, malformed lines refused; and the
+ * mount holding a path, on this process's real mount table.  */
+static void test_mountinfo(void)
+{
+	char l1[] =
+		"36 25 0:30 / /sys/fs/cgroup rw,nosuid shared:9 master:2 - cgroup2 cgroup2 rw\n";
+	char l2[] = "40 25 0:31 /sub /mnt/a\\040b\\134c rw - ext4 /dev/sda1 rw";
+	char l3[] = "41 25 0:32 / /mnt rw";
+	char l4[] = "42 25 0:33 / /x\\9 rw - tmpfs tmpfs rw";
+	struct mountinfo_entry m;
+	char *mp;
+
+	CHECK(mountinfo_parse_line(l1, &m) && strcmp(m.point, "/sys/fs/cgroup") == 0 &&
+		      strcmp(m.root, "/") == 0 && strcmp(m.fstype, "cgroup2") == 0,
+	      "optional fields");
+	CHECK(mountinfo_parse_line(l2, &m) && strcmp(m.point, "/mnt/a b\\c") == 0 &&
+		      strcmp(m.root, "/sub") == 0 && strcmp(m.fstype, "ext4") == 0,
+	      "escapes: '%s'", m.point ? m.point : "(null)");
+	CHECK(!mountinfo_parse_line(l3, &m), "a line without the separator");
+	CHECK(mountinfo_parse_line(l4, &m) && strcmp(m.point, "/x\\9") == 0,
+	      "a backslash that is no octal escape stays: '%s'", m.point ? m.point : "(null)");
+	mp = mountinfo_mount_of("/proc/self/fd", NULL);
+	CHECK(mp != NULL && strcmp(mp, "/proc") == 0, "/proc/self/fd is on %s", mp ? mp : "(null)");
+	free(mp);
+	mp = mountinfo_mount_of("/procfoo", NULL);
+	CHECK(mp != NULL && strcmp(mp, "/") == 0, "/procfoo is on %s (not /proc)",
+	      mp ? mp : "(null)");
+	free(mp);
+	mp = mountinfo_mount_of("/proc/self", "no-such-fs");
+	CHECK(mp == NULL, "a filesystem type nothing has");
+	free(mp);
+}
+
 int main(void)
 {
 	struct error *e = NULL;
@@ -562,6 +597,7 @@ int main(void)
 	test_devices_remove();
 	test_devices_hole();
 	test_devices_redefined();
+	test_mountinfo();
 	log_close();
 	unlink(log_path);
 	printf("test-cgroups-units: %d passed, %d failed\n", passed, failed);

@@ -1,0 +1,87 @@
+/* core/mountinfo.c — /proc/self/mountinfo lines and the mount holding a
+ * path.  */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/cleanup.h"
+#include "core/fsutil.h"
+#include "core/mountinfo.h"
+
+/* mountinfo escapes space, tab, newline and backslash as \ooo */
+static void unescape_octal(char *s)
+{
+	char *out = s;
+
+	for (char *p = s; *p; p++) {
+		if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' &&
+		    p[3] >= '0' && p[3] <= '7') {
+			*out++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
+			p += 3;
+		} else {
+			*out++ = *p;
+		}
+	}
+	*out = '\0';
+}
+
+/* Fields: id, parent, major:minor, root, mount point, options, optional
+ * fields up to a lone "-", then the filesystem type.  */
+bool mountinfo_parse_line(char *line, struct mountinfo_entry *m)
+{
+	char *save = NULL, *tok;
+	int field = 0;
+	bool after_sep = false;
+
+	memset(m, 0, sizeof(*m));
+	for (tok = strtok_r(line, " \n", &save); tok != NULL;
+	     tok = strtok_r(NULL, " \n", &save), field++) {
+		if (after_sep) {
+			m->fstype = tok;
+			break;
+		}
+		if (field == 3)
+			m->root = tok;
+		else if (field == 4)
+			m->point = tok;
+		else if (field > 5 && strcmp(tok, "-") == 0)
+			after_sep = true;
+	}
+	if (m->root == NULL || m->point == NULL || m->fstype == NULL)
+		return false;
+	unescape_octal(m->root);
+	unescape_octal(m->point);
+	return true;
+}
+
+static bool holds(const char *point, const char *path, size_t len)
+{
+	if (strcmp(point, "/") == 0)
+		return true;
+	return strncmp(path, point, len) == 0 && (path[len] == '/' || path[len] == '\0');
+}
+
+char *mountinfo_mount_of(const char *path, const char *fstype)
+{
+	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
+	cleanup_free char *line = NULL;
+	char *best = NULL;
+	size_t cap = 0, best_len = 0;
+
+	while (f != NULL && getline(&line, &cap, f) > 0) {
+		struct mountinfo_entry m;
+		size_t len;
+
+		if (!mountinfo_parse_line(line, &m) ||
+		    (fstype != NULL && strcmp(m.fstype, fstype) != 0))
+			continue;
+		len = strlen(m.point);
+		if ((best != NULL && len <= best_len) || !holds(m.point, path, len))
+			continue;
+		free(best);
+		best = xstrdup(m.point);
+		best_len = len;
+	}
+	return best;
+}
