@@ -1,9 +1,11 @@
 /* core/mountinfo.c — /proc/self/mountinfo lines and the mount holding a
  * path.  */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/cleanup.h"
 #include "core/fsutil.h"
@@ -41,7 +43,9 @@ bool mountinfo_parse_line(char *line, struct mountinfo_entry *m)
 			m->fstype = tok;
 			break;
 		}
-		if (field == 3)
+		if (field == 0)
+			m->id = strtoull(tok, NULL, 10);
+		else if (field == 3)
 			m->root = tok;
 		else if (field == 4)
 			m->point = tok;
@@ -68,13 +72,23 @@ char *mountinfo_mount_of(const char *path, const char *fstype)
 	cleanup_free char *line = NULL;
 	char *best = NULL;
 	size_t cap = 0, best_len = 0;
+	struct statx stx;
+	bool by_id =
+		statx(AT_FDCWD, path, 0, STATX_MNT_ID, &stx) == 0 && (stx.stx_mask & STATX_MNT_ID);
 
 	while (f != NULL && getline(&line, &cap, f) > 0) {
 		struct mountinfo_entry m;
 		size_t len;
 
-		if (!mountinfo_parse_line(line, &m) ||
-		    (fstype != NULL && strcmp(m.fstype, fstype) != 0))
+		if (!mountinfo_parse_line(line, &m))
+			continue;
+		if (by_id) {
+			if (m.id != stx.stx_mnt_id)
+				continue;
+			return fstype == NULL || strcmp(m.fstype, fstype) == 0 ? xstrdup(m.point)
+									       : NULL;
+		}
+		if (fstype != NULL && strcmp(m.fstype, fstype) != 0)
 			continue;
 		len = strlen(m.point);
 		if ((best != NULL && len <= best_len) || !holds(m.point, path, len))

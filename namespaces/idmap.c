@@ -151,11 +151,20 @@ static int run_helper(const char *helper, pid_t pid, const struct spec_idmap *m,
 				 "user namespace: %s not found (install the uidmap package)",
 				 helper);
 	granted = granted_ranges(subfile, getuid());
-	if (granted == NULL)
-		return error_set(err, 0,
-				 "user namespace: %s has no range for uid %u, so host ids %s "
-				 "cannot be mapped (add a line such as '%u:100000:65536')",
-				 subfile, (unsigned)getuid(), wanted, (unsigned)getuid());
+	if (granted == NULL) {
+		char name[256];
+
+		/* a user only a directory service knows: say what was not checked */
+		passwd_name(getuid(), name, sizeof(name));
+		return error_set(
+			err, 0,
+			"user namespace: %s has no range for uid %u%s, so host ids %s "
+			"cannot be mapped (add a line such as '%u:100000:65536')",
+			subfile, (unsigned)getuid(),
+			name[0] ? ""
+				: " (not in /etc/passwd: lines keyed by a name were not checked)",
+			wanted, (unsigned)getuid());
+	}
 	return error_set(err, 0,
 			 "user namespace: host ids %s are not all within what %s grants "
 			 "uid %u (%s, plus the uid itself)",

@@ -276,13 +276,20 @@ static int exchange(struct netns_nl *nl, const struct nlmsghdr *req, struct call
 	for (;;) {
 		struct sockaddr_nl from;
 		socklen_t flen = sizeof(from);
-		ssize_t n = recvfrom(nl->fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen);
+		/* MSG_TRUNC: n is the datagram's real length, so a reply cut
+		 * short by the buffer is an error, not a lost ACK */
+		ssize_t n = recvfrom(nl->fd, buf, sizeof(buf), MSG_TRUNC, (struct sockaddr *)&from,
+				     &flen);
 		int r;
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return -1;
+		if ((size_t)n > sizeof(buf)) {
+			errno = ENOSPC;
+			return -1;
+		}
 		if (from.nl_pid != 0) /* only the kernel answers */
 			continue;
 		r = on_datagram(nl, buf, (size_t)n, req, c);

@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cgroups/internal.h"
@@ -563,13 +566,40 @@ static void test_mountinfo(void)
 	mp = mountinfo_mount_of("/proc/self/fd", NULL);
 	CHECK(mp != NULL && strcmp(mp, "/proc") == 0, "/proc/self/fd is on %s", mp ? mp : "(null)");
 	free(mp);
-	mp = mountinfo_mount_of("/procfoo", NULL);
-	CHECK(mp != NULL && strcmp(mp, "/") == 0, "/procfoo is on %s (not /proc)",
-	      mp ? mp : "(null)");
+	mp = mountinfo_mount_of("/procfoo/x", NULL);
+	CHECK(mp == NULL || strcmp(mp, "/") == 0, "/procfoo/x is on %s, not /", mp);
 	free(mp);
 	mp = mountinfo_mount_of("/proc/self", "no-such-fs");
 	CHECK(mp == NULL, "a filesystem type nothing has");
 	free(mp);
+}
+
+/* A mount hidden by a later one over its parent still shows in mountinfo
+ * with the longer mount point; the path is on the later one.  Needs root
+ * (a private mount namespace for this process): the last test.  */
+static void test_mountinfo_hidden(void)
+{
+	char dir[] = "/tmp/mountinfo.XXXXXX", sub[64], path[80];
+	char *mp;
+
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+		printf("skip hidden mount test: %s\n", strerror(errno));
+		return;
+	}
+	CHECK(mkdtemp(dir) != NULL, "mkdtemp: %s", strerror(errno));
+	snprintf(sub, sizeof(sub), "%s/a", dir);
+	snprintf(path, sizeof(path), "%s/a/b", dir);
+	CHECK(mkdir(sub, 0700) == 0 && mount("t1", sub, "tmpfs", 0, NULL) == 0 &&
+		      mkdir(path, 0700) == 0 && mount("t2", path, "tmpfs", 0, NULL) == 0 &&
+		      mount("t3", sub, "tmpfs", 0, NULL) == 0 && mkdir(path, 0700) == 0,
+	      "mounts: %s", strerror(errno));
+	mp = mountinfo_mount_of(path, "tmpfs");
+	CHECK(mp != NULL && strcmp(mp, sub) == 0, "%s is on %s, not %s", path, mp, sub);
+	free(mp);
+	umount2(sub, MNT_DETACH);
+	umount2(sub, MNT_DETACH);
+	rmdir(sub);
+	rmdir(dir);
 }
 
 int main(void)
@@ -598,6 +628,7 @@ int main(void)
 	test_devices_hole();
 	test_devices_redefined();
 	test_mountinfo();
+	test_mountinfo_hidden();
 	log_close();
 	unlink(log_path);
 	printf("test-cgroups-units: %d passed, %d failed\n", passed, failed);
