@@ -219,8 +219,10 @@ int main(int argc, char **argv)
 		return finish(err, 1);
 	}
 	ctx.verb = cmd->name;
-	if (setup_global(&gl, &ctx, &err) < 0)
+	if (setup_global(&gl, &ctx, &err) < 0) {
+		free((char *)ctx.g.root);
 		return finish(err, 1);
+	}
 	optind = 0; /* restart getopt for the verb */
 	status = cmd->run(&ctx, argc - first, argv + first, &err);
 	free((char *)ctx.g.root);
