@@ -28,7 +28,7 @@
 
 #define MARK_TRUSTED  "trusted.berth.created"
 #define MARK_USER     "user.berth.created"
-#define MKDIR_RETRIES 5
+#define MKDIR_RETRIES 20
 
 void cg_mark_created(const char *path)
 {
@@ -145,8 +145,9 @@ static int enable_controllers(const char *dir, unsigned need, struct error **err
 }
 
 /* mkdir each component below the mount, enabling controllers in every
- * level above the leaf.  ENOENT means a concurrent destroy removed an empty
- * parent berth made for another container: start again.  */
+ * level above the leaf.  ENOENT (from a path) or ENODEV (from a file of a
+ * cgroup removed while we read it) means a concurrent destroy removed an
+ * empty parent berth made for another container: start again.  */
 static int make_path_once(const char *mount, const char *rel, unsigned need, struct created *made,
 			  struct error **err)
 {
@@ -179,7 +180,7 @@ static int make_path(const char *mount, const char *rel, unsigned need, struct c
 	for (int i = 0;; i++) {
 		if (make_path_once(mount, rel, need, made, err) == 0)
 			return 0;
-		if ((*err)->errnum != ENOENT || i == MKDIR_RETRIES)
+		if (((*err)->errnum != ENOENT && (*err)->errnum != ENODEV) || i == MKDIR_RETRIES)
 			return -1;
 		created_rollback(made);
 		error_freep(err);

@@ -9,6 +9,7 @@
  * and then runs the same final steps as the init (process.c).  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,6 +180,23 @@ static int load(struct exec_ctx *x, const struct rt_global *g, struct error **er
 	return 0;
 }
 
+/* The init has exited (a pidfd turns readable then, zombie or not). */
+static bool init_gone(const struct exec_ctx *x)
+{
+	struct pollfd p = {.fd = x->init_pidfd, .events = POLLIN};
+
+	return poll(&p, 1, 0) == 1;
+}
+
+/* setns() on the init's pidfd fails ESRCH once the init has exited:
+ * the container stopped under us.  */
+static int join_failed(const char *what, struct error **err)
+{
+	if (errno == ESRCH)
+		return error_set(err, 0, "container not running");
+	return error_set(err, errno, "%s", what);
+}
+
 /* Another user namespace: berth (maybe unprivileged) cannot enter the
  * pid namespace "for children" itself, as joining one needs
  * CAP_SYS_ADMIN in the caller's own user namespace.  So the child joins
@@ -194,7 +212,7 @@ static int two_step(struct exec_ctx *x, int sync_fd, struct error **err)
 	pid_t pid;
 
 	if (setns(x->init_pidfd, x->join_flags) < 0)
-		return error_set(err, errno, "join the container's namespaces");
+		return join_failed("join the container's namespaces", err);
 	if (x->cg != NULL) {
 		args.flags |= CLONE_INTO_CGROUP;
 		args.cgroup = (uint64_t)cg_dirfd(x->cg);
@@ -231,7 +249,7 @@ static int child_setup(struct exec_ctx *x, int sync_fd, struct proc_ctx *pc, str
 		if (two_step(x, sync_fd, err) < 0)
 			return -1;
 	} else if (flags != 0 && setns(x->init_pidfd, flags) < 0) {
-		return error_set(err, errno, "join the container's namespaces");
+		return join_failed("join the container's namespaces", err);
 	}
 	if (x->proc.terminal) {
 		cleanup_close int master = console_setup(&x->proc, false, err);
@@ -291,6 +309,28 @@ static int adopt(struct exec_ctx *x, struct error **err)
 	return 0;
 }
 
+/* The process died before it was ready.  Most often the container was
+ * stopped or signalled at that moment (delete --force, kill, kill --all
+ * racing with exec): say so, rather than the protocol's "peer exited".
+ * Our own SIGKILL (sent below) says nothing, and an error the process
+ * reported itself is kept.  */
+static int explain_early_death(const struct exec_ctx *x, int status, struct error **err)
+{
+	int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+
+	if (init_gone(x)) {
+		error_freep(err);
+		return error_set(err, 0, "container not running");
+	}
+	if (sig != 0 && sig != SIGKILL) {
+		error_freep(err);
+		return error_set(err, 0,
+				 "the process was killed by signal %d (%s) before it started", sig,
+				 strsignal(sig));
+	}
+	return -1;
+}
+
 static int spawn(struct exec_ctx *x, struct error **err)
 {
 	struct clone_args args = {
@@ -320,10 +360,12 @@ static int spawn(struct exec_ctx *x, struct error **err)
 	if ((x->proc.terminal && sync_expect(x->sync_fd, SYNC_PTY, &x->pty_master, err) < 0) ||
 	    sync_expect(x->sync_fd, SYNC_READY, NULL, err) < 0 ||
 	    sync_expect_eof(x->sync_fd, err) < 0) {
+		int status = 0;
+
 		sys_pidfd_send_signal(x->pidfd, SIGKILL);
-		waitpid(x->pid, NULL, 0);
+		waitpid(x->pid, &status, 0);
 		x->pid = -1;
-		return -1;
+		return explain_early_death(x, status, err);
 	}
 	return 0;
 }
@@ -396,8 +438,12 @@ int rt_exec(const struct rt_global *g, const struct rt_exec_opts *o, int *exit_s
 		 * back once the process is spawned, so nothing it forks later
 		 * (a sanitizer's helper, say) is born inside the container */
 		own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-		if (own_pidns < 0 || setns(x.init_pidfd, CLONE_NEWPID) < 0) {
-			error_set(err, errno, "join the container's pid namespace");
+		if (own_pidns < 0) {
+			error_set(err, errno, "open \"/proc/self/ns/pid\"");
+			goto out;
+		}
+		if (setns(x.init_pidfd, CLONE_NEWPID) < 0) {
+			join_failed("join the container's pid namespace", err);
 			goto out;
 		}
 	}
