@@ -62,6 +62,26 @@ char *read_file_or_null(int dirfd, const char *path)
 	return text;
 }
 
+char *passwd_field(const char *path, uid_t uid, int field)
+{
+	cleanup_free char *buf = read_file_or_null(AT_FDCWD, path);
+
+	for (char *save = NULL, *l = buf ? strtok_r(buf, "\n", &save) : NULL; l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		char *f[7], *end;
+		int n = 0;
+
+		/* strsep, not strtok: fields may be empty (no GECOS) */
+		for (char *rest = l, *t; n < 7 && (t = strsep(&rest, ":")) != NULL;)
+			f[n++] = t;
+		if (n <= field || n < 3 || f[2][0] == '\0')
+			continue;
+		if (strtoul(f[2], &end, 10) == uid && *end == '\0')
+			return xstrdup(f[field]);
+	}
+	return NULL;
+}
+
 static int write_all_fd(int fd, const char *buf, size_t len)
 {
 	while (len > 0) {

@@ -17,6 +17,12 @@ int read_file_at(int dirfd, const char *path, char **buf, size_t *len, struct er
  * a controller's file a hierarchy lacks...): for optional files.  */
 char *read_file_or_null(int dirfd, const char *path);
 
+/* Field `field` (0: the name ... 5: the home directory) of uid's line in
+ * a passwd file, read directly: berth is linked statically, and glibc's
+ * getpwuid() would load NSS modules for it.  Malloc'd; NULL when the file
+ * has no line for uid or cannot be read.  */
+char *passwd_field(const char *path, uid_t uid, int field);
+
 /* Write `len` bytes to an existing file (cgroup, /proc, sysctl files):
  * O_WRONLY|O_TRUNC, no create.  */
 int write_file_at(int dirfd, const char *path, const char *buf, size_t len, struct error **err);

@@ -48,40 +48,18 @@ static int write_map(pid_t pid, const char *file, const char *text, struct error
 	return 0;
 }
 
-/* uid's name in /etc/passwd, into name ("" when it has none there).  Read
- * directly rather than through getpwuid(): berth is linked statically, and
- * glibc's NSS would load shared libraries for it.  Only the message below
- * uses the name; newuidmap does its own lookup.  */
-static void passwd_name(uid_t uid, char *name, size_t size)
-{
-	cleanup_free char *buf = read_file_or_null(AT_FDCWD, "/etc/passwd");
-
-	name[0] = '\0';
-	for (char *save = NULL, *l = buf ? strtok_r(buf, "\n", &save) : NULL; l;
-	     l = strtok_r(NULL, "\n", &save)) {
-		char *pw = strchr(l, ':'), *id = pw ? strchr(pw + 1, ':') : NULL;
-		char *end;
-
-		if (id == NULL || strtoul(id + 1, &end, 10) != uid || *end != ':' || end == id + 1)
-			continue;
-		snprintf(name, size, "%.*s", (int)(pw - l), l);
-		return;
-	}
-}
-
 /* The ranges /etc/subuid (or subgid) grants the caller, as text such as
  * "100000-165535", or NULL when it grants none.  Lines are keyed by user
- * name or by uid.  */
-static char *granted_ranges(const char *file, uid_t uid)
+ * name (NULL: uid not in /etc/passwd) or by uid.  */
+static char *granted_ranges(const char *file, uid_t uid, const char *name)
 {
 	cleanup_free char *buf = read_file_or_null(AT_FDCWD, file);
-	char uidtxt[16], name[256];
+	char uidtxt[16];
 	char *out = NULL;
 
 	if (buf == NULL)
 		return NULL;
 	snprintf(uidtxt, sizeof(uidtxt), "%u", (unsigned)uid);
-	passwd_name(uid, name, sizeof(name));
 	for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l;
 	     l = strtok_r(NULL, "\n", &save)) {
 		char *who = l, *start = strchr(l, ':'), *count;
@@ -91,7 +69,7 @@ static char *granted_ranges(const char *file, uid_t uid)
 			continue;
 		*start++ = '\0';
 		*count++ = '\0';
-		if (strcmp(who, uidtxt) != 0 && (name[0] == '\0' || strcmp(who, name) != 0))
+		if (strcmp(who, uidtxt) != 0 && (name == NULL || strcmp(who, name) != 0))
 			continue;
 		s = strtoul(start, NULL, 10);
 		n = strtoul(count, NULL, 10);
@@ -111,7 +89,7 @@ static int run_helper(const char *helper, pid_t pid, const struct spec_idmap *m,
 		      const char *subfile, struct error **err)
 {
 	char **argv = xcalloc(3 * n + 3, sizeof(char *));
-	cleanup_free char *granted = NULL;
+	cleanup_free char *granted = NULL, *name = NULL;
 	cleanup_free char *wanted = xstrdup("");
 	pid_t child;
 	int status;
@@ -150,21 +128,19 @@ static int run_helper(const char *helper, pid_t pid, const struct spec_idmap *m,
 		return error_set(err, 0,
 				 "user namespace: %s not found (install the uidmap package)",
 				 helper);
-	granted = granted_ranges(subfile, getuid());
-	if (granted == NULL) {
-		char name[256];
-
+	name = passwd_field("/etc/passwd", getuid(), 0);
+	granted = granted_ranges(subfile, getuid(), name);
+	if (granted == NULL)
 		/* a user only a directory service knows: say what was not checked */
-		passwd_name(getuid(), name, sizeof(name));
 		return error_set(
 			err, 0,
 			"user namespace: %s has no range for uid %u%s, so host ids %s "
 			"cannot be mapped (add a line such as '%u:100000:65536')",
 			subfile, (unsigned)getuid(),
-			name[0] ? ""
+			name != NULL
+				? ""
 				: " (not in /etc/passwd: lines keyed by a name were not checked)",
 			wanted, (unsigned)getuid());
-	}
 	return error_set(err, 0,
 			 "user namespace: host ids %s are not all within what %s grants "
 			 "uid %u (%s, plus the uid itself)",

@@ -105,21 +105,11 @@ static int find_exe(struct proc_ctx *pc, struct error **err)
 /* HOME of uid from the container's /etc/passwd, "/" when unknown */
 static char *home_of(uid_t uid)
 {
-	cleanup_free char *buf = read_file_or_null(AT_FDCWD, "/etc/passwd");
+	char *home = passwd_field("/etc/passwd", uid, 5);
 
-	if (buf == NULL)
-		return xstrdup("/");
-	for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l;
-	     l = strtok_r(NULL, "\n", &save)) {
-		char *f[7];
-		int n = 0;
-
-		/* strsep, not strtok: fields may be empty (no GECOS) */
-		for (char *rest = l, *t; n < 7 && (t = strsep(&rest, ":")) != NULL;)
-			f[n++] = t;
-		if (n >= 6 && (uid_t)strtoul(f[2], NULL, 10) == uid)
-			return xstrdup(f[5][0] != '\0' ? f[5] : "/");
-	}
+	if (home != NULL && home[0] != '\0')
+		return home;
+	free(home);
 	return xstrdup("/");
 }
 
