@@ -51,6 +51,7 @@ struct globals {
 	const char *root;
 	const char *rootless;
 	const char *cgroup_manager;
+	const char *host_annotations;
 	bool systemd_cgroup;
 };
 
@@ -70,6 +71,9 @@ static void usage(FILE *out)
 		     "  --cgroup-manager cgroupfs|disabled\n"
 		     "                          disabled: run without any cgroup\n"
 		     "  --rootless true|false|auto\n"
+		     "  --host-annotations true|false\n"
+		     "                          honour org.berth.* annotations that reach the\n"
+		     "                          host (default: /etc/berth/berth.conf, else true)\n"
 		     "  --version, --help\n");
 }
 
@@ -90,6 +94,7 @@ static int parse_globals(int argc, char **argv, struct globals *gl, struct error
 		{"systemd-cgroup", no_argument, NULL, 's'},
 		{"cgroup-manager", required_argument, NULL, 'c'},
 		{"rootless", required_argument, NULL, 'R'},
+		{"host-annotations", required_argument, NULL, 'H'},
 		{"criu", required_argument, NULL, 'C'},
 		{"version", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -113,6 +118,7 @@ static int parse_globals(int argc, char **argv, struct globals *gl, struct error
 		case 's': gl->systemd_cgroup = true; break;
 		case 'c': gl->cgroup_manager = optarg; break;
 		case 'R': gl->rootless = optarg; break;
+		case 'H': gl->host_annotations = optarg; break;
 		case 'C': break; /* runc compatibility: checkpointing is not supported */
 		case 'v': version(); exit(0);
 		case 'h': usage(stdout); exit(0);
@@ -146,6 +152,20 @@ static char *default_root(bool rootless)
 	return xasprintf("/tmp/berth-%u", (unsigned)getuid());
 }
 
+/* --host-annotations; without it (-1) the administrator's settings file
+ * decides, read only by the verbs that create a container */
+static int host_settings(const struct globals *gl, struct rt_global *g, struct error **err)
+{
+	g->host_annotations = -1;
+	if (gl->host_annotations == NULL)
+		return 0;
+	if (strcmp(gl->host_annotations, "true") != 0 && strcmp(gl->host_annotations, "false") != 0)
+		return error_set(err, 0, "--host-annotations: must be true or false, not \"%s\"",
+				 gl->host_annotations);
+	g->host_annotations = strcmp(gl->host_annotations, "true") == 0;
+	return 0;
+}
+
 static int setup_global(const struct globals *gl, struct cmd_ctx *ctx, struct error **err)
 {
 	struct rt_global *g = &ctx->g;
@@ -165,6 +185,8 @@ static int setup_global(const struct globals *gl, struct cmd_ctx *ctx, struct er
 				"--cgroup-manager: must be cgroupfs or disabled, not \"%s\"",
 				gl->cgroup_manager);
 	}
+	if (host_settings(gl, g, err) < 0)
+		return -1;
 	if (g->rootless && gl->root == NULL && mkdir(g->root, 0700) < 0 && errno != EEXIST)
 		return error_set(err, errno, "state root '%s'", g->root);
 	return 0;

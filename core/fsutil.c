@@ -15,11 +15,17 @@
 int read_file_at(int dirfd, const char *path, char **buf, size_t *len, struct error **err)
 {
 	cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
-	cleanup_free char *data = NULL;
-	size_t size = 0, cap = 4096;
 
 	if (fd < 0)
 		return error_set(err, errno, "open '%s'", path);
+	return read_fd(fd, path, buf, len, err);
+}
+
+int read_fd(int fd, const char *path, char **buf, size_t *len, struct error **err)
+{
+	cleanup_free char *data = NULL;
+	size_t size = 0, cap = 4096;
+
 	data = malloc(cap);
 	if (data == NULL)
 		return error_set(err, ENOMEM, "read '%s'", path);

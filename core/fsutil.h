@@ -13,6 +13,9 @@
  * buffer.  Files in /proc and cgroupfs report size 0: read until EOF.  */
 int read_file_at(int dirfd, const char *path, char **buf, size_t *len, struct error **err);
 
+/* The same from an open fd; `path` names it in errors.  */
+int read_fd(int fd, const char *path, char **buf, size_t *len, struct error **err);
+
 /* The whole text of a file, or NULL when it cannot be read (missing,
  * a controller's file a hierarchy lacks...): for optional files.  */
 char *read_file_or_null(int dirfd, const char *path);

@@ -1,44 +1,108 @@
 /* core/selfexe.c — see selfexe.h.  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "core/cleanup.h"
+#include "core/fsutil.h"
+#include "core/log.h"
 #include "core/selfexe.h"
 
-#define SEALED_ENV "_BERTH_SEALED_EXE"
-#define SEALS	   (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+#define PROTECTED_ENV "_BERTH_PROTECTED_EXE"
+#define SEALS	      (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+#define OVERLAY_MAGIC 0x794c7630
 
 extern char **environ;
 static char **saved_argv;
-static bool sealed; /* this process was started by selfexe_seal() */
+static bool protected_exe; /* this process was started by selfexe_protect() */
 
 void selfexe_init(char **argv)
 {
 	saved_argv = argv;
 }
 
-/* Started by selfexe_seal(): checked on /proc/self/exe itself when the
- * marker was seen, so a variable in the environment can never fake it */
-bool selfexe_is_sealed(void)
+bool selfexe_is_protected(void)
 {
-	return sealed;
+	return protected_exe;
 }
 
-static bool exe_is_sealed(void)
+/* Checked on /proc/self/exe itself, never trusted from the environment:
+ * a sealed memfd, or a file on a read-only overlayfs superblock.  */
+static const char *exe_protection(void)
 {
 	cleanup_close int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	struct statfs sf;
 	int seals;
 
 	if (fd < 0)
-		return false;
+		return NULL;
 	seals = fcntl(fd, F_GET_SEALS);
-	return seals >= 0 && (seals & SEALS) == SEALS;
+	if (seals >= 0 && (seals & SEALS) == SEALS)
+		return "a sealed memfd copy";
+	if (fstatfs(fd, &sf) == 0 && sf.f_type == OVERLAY_MAGIC && (sf.f_flags & ST_RDONLY))
+		return "a read-only overlay of the binary";
+	return NULL;
+}
+
+/* The same file: overlayfs (xino off) reports the lower file's inode.  A
+ * binary replaced since we started (make, an upgrade) is not ours: the
+ * caller then copies the image it runs instead.  */
+static bool same_file(int a, int b)
+{
+	struct stat x, y;
+
+	return fstat(a, &x) == 0 && fstat(b, &y) == 0 && x.st_ino == y.st_ino &&
+	       x.st_size == y.st_size && x.st_mode == y.st_mode && x.st_uid == y.st_uid &&
+	       x.st_mtim.tv_sec == y.st_mtim.tv_sec && x.st_mtim.tv_nsec == y.st_mtim.tv_nsec;
+}
+
+/* A detached overlayfs whose lower layers are the binary's directory and
+ * `spare` (overlayfs needs two lower layers to mount without an upper
+ * one); returns an O_PATH fd of the binary in it, or -1 for "use the
+ * copy": no privilege, an odd path, overlapping layers, a replaced file. */
+static int overlay_exe(const char *spare)
+{
+	char self[PATH_MAX];
+	cleanup_close int fs = -1, mnt = -1, fd = -1, orig = -1;
+	cleanup_free char *lower = NULL;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (spare == NULL || n <= 0)
+		return -1;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	/* ':' and '\' would need escaping in lowerdir: take the copy */
+	if (slash == NULL || slash == self || strpbrk(self, ":\\") || strpbrk(spare, ":\\"))
+		return -1;
+	*slash = '\0';
+	fs = fsopen("overlay", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return -1;
+	lower = xasprintf("%s:%s", self, spare);
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", lower, 0) < 0)
+		return -1;
+	(void)fsconfig(fs, FSCONFIG_SET_STRING, "xino", "off", 0);
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return -1;
+	mnt = fsmount(fs, FSMOUNT_CLOEXEC,
+		      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID);
+	if (mnt < 0)
+		return -1;
+	fd = openat(mnt, slash + 1, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	orig = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || orig < 0 || !same_file(fd, orig))
+		return -1;
+	return steal_fd(fd);
 }
 
 static int copy_exe(int to, struct error **err)
@@ -48,39 +112,56 @@ static int copy_exe(int to, struct error **err)
 	off_t off = 0;
 
 	if (from < 0 || fstat(from, &st) < 0)
-		return error_set(err, errno, "sealed copy: open /proc/self/exe");
+		return error_set(err, errno, "protected copy: open /proc/self/exe");
 	while (off < st.st_size) {
 		ssize_t n = sendfile(to, from, &off, (size_t)(st.st_size - off));
 
 		if (n <= 0)
-			return error_set(err, n < 0 ? errno : EIO, "sealed copy: copy berth");
+			return error_set(err, n < 0 ? errno : EIO, "protected copy: copy berth");
 	}
 	return 0;
 }
 
-int selfexe_seal(struct error **err)
+static int sealed_copy(struct error **err)
 {
-	cleanup_close int fd = -1;
+	cleanup_close int fd = memfd_create("berth", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 
-	if (getenv(SEALED_ENV) != NULL) {
-		/* the second run: never loop, and keep the variable away
-		 * from hooks and helpers */
-		unsetenv(SEALED_ENV);
-		sealed = exe_is_sealed();
-		return 0;
-	}
-	if (saved_argv == NULL)
-		return error_set(err, EINVAL, "sealed copy: no argv");
-	fd = memfd_create("berth", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0)
-		return error_set(err, errno, "sealed copy: memfd_create");
+		return error_set(err, errno, "protected copy: memfd_create");
 	if (copy_exe(fd, err) < 0)
 		return -1;
 	if (fcntl(fd, F_ADD_SEALS, SEALS) < 0)
-		return error_set(err, errno, "sealed copy: seal");
-	if (setenv(SEALED_ENV, "1", 1) < 0)
-		return error_set(err, errno, "sealed copy: setenv");
+		return error_set(err, errno, "protected copy: seal");
+	return steal_fd(fd);
+}
+
+int selfexe_protect(const char *spare_dir, struct error **err)
+{
+	cleanup_close int fd = -1;
+
+	if (getenv(PROTECTED_ENV) != NULL) {
+		/* keep the marker away from hooks and helpers; a marker
+		 * that came from the caller's environment, not from us,
+		 * protects nothing: then go on and make the copy */
+		const char *how = exe_protection();
+
+		unsetenv(PROTECTED_ENV);
+		protected_exe = how != NULL;
+		if (protected_exe) {
+			log_debug("protected copy: running from %s", how);
+			return 0;
+		}
+	}
+	if (saved_argv == NULL)
+		return error_set(err, EINVAL, "protected copy: no argv");
+	fd = overlay_exe(spare_dir);
+	if (fd < 0)
+		fd = sealed_copy(err);
+	if (fd < 0)
+		return -1;
+	if (setenv(PROTECTED_ENV, "1", 1) < 0)
+		return error_set(err, errno, "protected copy: setenv");
 	fexecve(fd, saved_argv, environ);
-	unsetenv(SEALED_ENV);
-	return error_set(err, errno, "sealed copy: exec");
+	unsetenv(PROTECTED_ENV);
+	return error_set(err, errno, "protected copy: exec");
 }

@@ -1,15 +1,19 @@
-/* core/selfexe.h — running berth from a sealed in-memory copy of itself.
+/* core/selfexe.h — running berth from a copy of itself that no container
+ * can write (CVE-2019-5736).
  *
- * Until it execs, a container's init (and an exec'd process) is berth's
- * own image: /proc/<pid>/exe is the berth binary on the host.  A process
- * of the container that may ptrace it could open that link and, once no
- * berth runs any more, write the host's berth binary (CVE-2019-5736).
- * Inits are made non-dumpable, which stops every process without
- * CAP_SYS_PTRACE in the host user namespace.  For containers whose
- * processes may hold it (no user namespace, CAP_SYS_PTRACE allowed),
- * berth first re-executes itself from a sealed memfd copy: /proc/<pid>/exe
- * then names a file no one can write.  runc and crun always do this; berth
- * does it only where the threat exists.  */
+ * Until it execs, a container's init (and an exec'd process) runs berth's
+ * own image, and so may the process after it: an image whose /bin/sh
+ * starts with "#!/proc/self/exe" makes the kernel load, as the container's
+ * process, the very file /proc/self/exe names — the berth binary on the
+ * host.  Any process of the container with the same credentials can then
+ * open /proc/<pid>/exe and, once no berth keeps it busy, write the host's
+ * berth.  So berth re-executes itself, before it sets anything up, from a
+ * file the container cannot write:
+ *   - a private, detached, read-only overlayfs mount of the directory that
+ *     holds the binary (root only; no copy: a lower-only overlay has no
+ *     upper layer, so no remount can ever make it writable), or
+ *   - a sealed memfd copy (anyone; costs a copy of the binary).
+ * runtime/protect.c decides when this is needed.  */
 #ifndef BERTH_CORE_SELFEXE_H
 #define BERTH_CORE_SELFEXE_H
 
@@ -20,11 +24,14 @@
 /* main() hands over its argv (needed to run the same command again). */
 void selfexe_init(char **argv);
 
-/* true when this berth already runs from a sealed copy */
-bool selfexe_is_sealed(void);
+/* true when this berth already runs from a protected copy */
+bool selfexe_is_protected(void);
 
-/* Re-exec from a sealed memfd copy; returns 0 at once when already
- * sealed, -1 with *err on failure, and never returns on success.  */
-int selfexe_seal(struct error **err);
+/* Re-exec from a protected copy; returns 0 at once when already
+ * protected, -1 with *err on failure, and never returns on success.
+ * `spare_dir`: an existing directory (the state root) that overlayfs
+ * takes as its second, empty-or-not lower layer; NULL to go straight to
+ * the memfd copy.  */
+int selfexe_protect(const char *spare_dir, struct error **err);
 
 #endif

@@ -10,8 +10,10 @@
 int rootfs_overlay_mount(const char *target, char **layers, const char *upper, const char *work,
 			 struct error **err);
 
-/* Check each layer before anything is created: exists, is a directory,
- * on a filesystem overlayfs accepts as a lower layer.  */
+/* Check each layer before anything is created, like a bind source from a
+ * less trusted place: an absolute path to a directory, reached without a
+ * symlink, readable, not on a kernel view (proc, sysfs, cgroup, ...) nor
+ * on the host's /dev.  */
 int rootfs_overlay_check_layers(char **layers, struct error **err);
 
 #endif

@@ -11,7 +11,14 @@
  *   org.berth.network.mtu     "1500"
  *
  * Unknown org.berth.* keys are an error: a typo must not silently run a
- * container without the network or layers it asked for.  */
+ * container without the network or layers it asked for.
+ *
+ * layers and network reach the host (they mount host directories and
+ * wire host bridges), and orchestrators forward annotations from less
+ * trusted places than mounts (containerd's pod_annotations, podman
+ * --annotation): the host's administrator can switch them off
+ * (host-annotations = false in /etc/berth/berth.conf, or the global
+ * --host-annotations=false); a bundle asking for them is then refused.  */
 #define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +40,13 @@ static const char *get(const struct spec *spec, const char *key)
 	return NULL;
 }
 
-static int check_keys(const struct spec *spec, struct error **err)
+static bool reaches_host(const char *key)
+{
+	return strcmp(key, "org.berth.rootfs.layers") == 0 ||
+	       strncmp(key, "org.berth.network", 17) == 0;
+}
+
+static int check_keys(const struct spec *spec, bool allow_host, struct error **err)
 {
 	for (size_t i = 0; i < spec->n_annotations; i++) {
 		const char *k = spec->annotation_keys[i];
@@ -45,6 +58,12 @@ static int check_keys(const struct spec *spec, struct error **err)
 			return error_set(
 				err, 0, "config.json: annotations: unknown berth annotation \"%s\"",
 				k);
+		if (!allow_host && reaches_host(k))
+			return error_set(err, EPERM,
+					 "config.json: annotations: \"%s\" reaches the host, and "
+					 "this host's berth settings turn such annotations off "
+					 "(host-annotations = false)",
+					 k);
 	}
 	return 0;
 }
@@ -117,10 +136,11 @@ static int network(const struct spec *spec, struct berth_ext *ext, struct error 
 	return 0;
 }
 
-int berth_ext_read(const struct spec *spec, struct berth_ext *ext, struct error **err)
+int berth_ext_read(const struct spec *spec, bool allow_host, struct berth_ext *ext,
+		   struct error **err)
 {
 	memset(ext, 0, sizeof(*ext));
-	if (check_keys(spec, err) < 0 || layers(spec, ext, err) < 0 ||
+	if (check_keys(spec, allow_host, err) < 0 || layers(spec, ext, err) < 0 ||
 	    network(spec, ext, err) < 0) {
 		berth_ext_clear(ext);
 		return -1;

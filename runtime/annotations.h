@@ -15,7 +15,10 @@ struct berth_ext {
 	struct netns_request net; /* strings point into the spec */
 };
 
-int berth_ext_read(const struct spec *spec, struct berth_ext *ext, struct error **err);
+/* Read the org.berth.* annotations; `allow_host` false refuses those that
+ * reach the host (layers, network).  */
+int berth_ext_read(const struct spec *spec, bool allow_host, struct berth_ext *ext,
+		   struct error **err);
 void berth_ext_clear(struct berth_ext *ext);
 
 #endif

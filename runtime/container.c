@@ -51,33 +51,101 @@ int container_relock(struct container *c, struct error **err)
 	return lock_dir(c, true, err);
 }
 
+/* State berth trusts (it runs the saved config's hooks) must be its own:
+ * owned by the caller and writable by no one else, as systemd checks
+ * $XDG_RUNTIME_DIR.  A directory another user planted in /tmp, or made
+ * group-writable, is refused, naming what is wrong.  */
+static int check_trusted(int fd, const char *path, struct error **err)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return error_set(err, errno, "'%s'", path);
+	if (st.st_uid != geteuid())
+		return error_set(err, EPERM,
+				 "'%s' is owned by uid %u, not by the caller (uid %u): refusing "
+				 "to trust its state",
+				 path, (unsigned)st.st_uid, (unsigned)geteuid());
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return error_set(err, EPERM,
+				 "'%s' has mode %04o: writable by group or others, refusing to "
+				 "trust its state",
+				 path, (unsigned)(st.st_mode & 07777));
+	return 0;
+}
+
+/* openat that never follows a symlink in the last component, then the
+ * ownership check */
+static int open_trusted(int dirfd, const char *name, int flags, const char *path,
+			struct error **err)
+{
+	cleanup_close int fd = openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0) {
+		if (errno == ELOOP || errno == ENOTDIR)
+			return error_set(err, errno, "'%s' is not a directory or is a symlink",
+					 path);
+		return error_set(err, errno, "open '%s'", path);
+	}
+	if (check_trusted(fd, path, err) < 0)
+		return -1;
+	return steal_fd(fd);
+}
+
+int container_root_open(const char *root, bool create, struct error **err)
+{
+	int fd;
+
+	if (create && mkdir_p(root, 0711, err) < 0)
+		return error_wrap(err, "state root");
+	fd = open_trusted(AT_FDCWD, root, O_RDONLY | O_DIRECTORY, root, err);
+	if (fd < 0)
+		return error_wrap(err, "state root");
+	return fd;
+}
+
 int container_new(const char *root, const char *id, struct container *c, struct error **err)
 {
+	cleanup_close int root_fd = -1;
+
 	memset(c, 0, sizeof(*c));
 	c->dir_fd = -1;
 	if (container_id_check(id, err) < 0)
 		return -1;
 	c->id = xstrdup(id);
-	if (mkdir_p(root, 0711, err) < 0)
-		return error_wrap(err, "state root");
+	root_fd = container_root_open(root, true, err);
+	if (root_fd < 0)
+		return -1;
 	c->dir = xasprintf("%s/%s", root, id);
 	/* 0711: the init, maybe running as a mapped uid in a user
 	 * namespace, must reach exec.fifo by name */
-	if (mkdir(c->dir, 0711) < 0) {
+	if (mkdirat(root_fd, id, 0711) < 0) {
 		if (errno == EEXIST)
 			return error_set(err, 0, "container \"%s\" already exists", id);
 		return error_set(err, errno, "create state dir '%s'", c->dir);
 	}
-	c->dir_fd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	c->dir_fd = open_trusted(root_fd, id, O_RDONLY | O_DIRECTORY, c->dir, err);
 	if (c->dir_fd < 0)
-		return error_set(err, errno, "open state dir '%s'", c->dir);
+		return error_wrap(err, "state dir");
 	return lock_dir(c, true, err);
+}
+
+int container_read(struct container *c, const char *name, char **buf, size_t *len,
+		   struct error **err)
+{
+	cleanup_free char *path = xasprintf("%s/%s", c->dir, name);
+	cleanup_close int fd = open_trusted(c->dir_fd, name, O_RDONLY, path, err);
+
+	if (fd < 0)
+		return -1;
+	return read_fd(fd, path, buf, len, err);
 }
 
 int container_open(const char *root, const char *id, bool exclusive, struct container *c,
 		   struct error **err)
 {
 	cleanup_free char *buf = NULL;
+	cleanup_close int root_fd = -1;
 	size_t len;
 
 	memset(c, 0, sizeof(*c));
@@ -86,15 +154,24 @@ int container_open(const char *root, const char *id, bool exclusive, struct cont
 		return -1;
 	c->id = xstrdup(id);
 	c->dir = xasprintf("%s/%s", root, id);
-	c->dir_fd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	root_fd = container_root_open(root, false, err);
+	if (root_fd < 0) {
+		if ((*err)->errnum != ENOENT)
+			return -1;
+		error_freep(err);
+		return error_set(err, 0, "container \"%s\" does not exist", id);
+	}
+	c->dir_fd = openat(root_fd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (c->dir_fd < 0) {
 		if (errno == ENOENT)
 			return error_set(err, 0, "container \"%s\" does not exist", id);
 		return error_set(err, errno, "open state dir '%s'", c->dir);
 	}
+	if (check_trusted(c->dir_fd, c->dir, err) < 0)
+		return error_wrap(err, "state dir");
 	if (lock_dir(c, exclusive, err) < 0)
 		return -1;
-	if (read_file_at(c->dir_fd, "state.json", &buf, &len, err) < 0) {
+	if (container_read(c, "state.json", &buf, &len, err) < 0) {
 		/* a create that died before writing its state: the dir is
 		 * there but holds no container yet */
 		if ((*err)->errnum == ENOENT) {

@@ -35,7 +35,8 @@ enum container_status {
 /* A container id is 1..1024 characters of [A-Za-z0-9_+.-], not "." or "..". */
 int container_id_check(const char *id, struct error **err);
 
-/* mkdir <root> (0711) and <root>/<id> (0711), exclusively locked.
+/* mkdir <root> (0711) and <root>/<id> (0711), exclusively locked; the
+ * root must pass container_root_open's checks.
  * Fails with "container \"ID\" already exists".  */
 int container_new(const char *root, const char *id, struct container *c, struct error **err);
 
@@ -49,6 +50,17 @@ int container_open(const char *root, const char *id, bool exclusive, struct cont
 int container_relock(struct container *c, struct error **err);
 
 int container_save(struct container *c, struct error **err);
+
+/* The state root, opened (and made, 0711, when `create`): a directory,
+ * not a symlink, owned by the caller and writable by no one else, or an
+ * error naming the path, its owner and its mode.  */
+int container_root_open(const char *root, bool create, struct error **err);
+
+/* Read a file of the container's state dir (config.json, state.json):
+ * never through a symlink, and only when owned by the caller and not
+ * writable by group or others.  */
+int container_read(struct container *c, const char *name, char **buf, size_t *len,
+		   struct error **err);
 
 /* The OCI status, computed from the process, the fifo and the freezer. */
 enum container_status container_status(struct container *c);

@@ -33,8 +33,13 @@
 static int extensions(struct creation *cr, struct error **err)
 {
 	const struct rt_create_opts *o = cr->o;
+	struct spec_hostconf conf;
 
-	if (berth_ext_read(cr->spec, &cr->ext, err) < 0)
+	if (cr->g->host_annotations >= 0)
+		conf.host_annotations = cr->g->host_annotations == 1;
+	else if (spec_hostconf_load(spec_hostconf_path(getenv("BERTH_CONFIG")), &conf, err) < 0)
+		return -1;
+	if (berth_ext_read(cr->spec, conf.host_annotations, &cr->ext, err) < 0)
 		return -1;
 	cr->ext_layers = o->layers != NULL ? o->layers : cr->ext.layers;
 	cr->overlay_tmpfs = o->overlay_on_tmpfs || cr->ext.overlay_tmpfs;
@@ -68,11 +73,15 @@ static int load_config(struct creation *cr, struct error **err)
 	if (cr->spec == NULL)
 		return -1;
 	log_debug("step: config parsed");
-	/* an init that waits for `start`, or that others can see before it
-	 * execs, must not be berth's own binary (runtime/protect.c) */
-	if ((cr->mode == CREATE_DETACHED || protect_shared_pidns(cr->spec)) &&
-	    protect_needed(cr->spec, NULL) && selfexe_seal(err) < 0)
-		return -1;
+	/* the init, and what it execs, must never run berth's own file
+	 * where the container could write it (runtime/protect.c); the state
+	 * root is overlayfs' spare layer, so it must exist first */
+	if (protect_needed(cr->spec)) {
+		cleanup_close int root_fd = container_root_open(cr->g->root, true, err);
+
+		if (root_fd < 0 || selfexe_protect(cr->g->root, err) < 0)
+			return -1;
+	}
 	return extensions(cr, err);
 }
 
@@ -159,7 +168,7 @@ static void fill_state(struct creation *cr)
 	st->annotation_keys = strv_dup(spec->annotation_keys);
 	st->annotation_values = strv_dup(spec->annotation_values);
 	st->has_userns = ns_creates_userns(spec);
-	st->sealed = selfexe_is_sealed();
+	st->sealed = selfexe_is_protected();
 	st->no_new_keyring = cr->o->no_new_keyring;
 	st->has_poststop = spec->hooks[SPEC_HOOK_POSTSTOP].n > 0;
 }

@@ -146,7 +146,7 @@ static int load(struct exec_ctx *x, const struct rt_global *g, struct error **er
 		return error_set(err, 0, "cannot exec in a paused container");
 	if (s != STATUS_RUNNING && s != STATUS_CREATED)
 		return error_set(err, 0, "container not running");
-	if (read_file_at(x->c.dir_fd, "config.json", &buf, &len, err) < 0)
+	if (container_read(&x->c, "config.json", &buf, &len, err) < 0)
 		return error_wrap(err, "container \"%s\"", x->o->id);
 	x->spec = spec_parse(buf, len, err);
 	if (x->spec == NULL)
@@ -160,7 +160,7 @@ static int load(struct exec_ctx *x, const struct rt_global *g, struct error **er
 	if (x->proc.apparmor_profile != NULL || x->proc.selinux_label != NULL)
 		return error_set(err, 0,
 				 "berth does not apply AppArmor profiles or SELinux labels");
-	if (protect_needed(x->spec, &x->proc) && selfexe_seal(err) < 0)
+	if (protect_needed(x->spec) && selfexe_protect(g->root, err) < 0)
 		return -1;
 	/* a created init still runs berth's image: one that is not a sealed
 	 * copy must not meet a process that may ptrace it (protect.c) */

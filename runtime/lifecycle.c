@@ -35,7 +35,7 @@ static struct spec *load_saved_spec(struct container *c, struct error **err)
 	cleanup_free char *buf = NULL;
 	size_t len;
 
-	if (read_file_at(c->dir_fd, "config.json", &buf, &len, err) < 0)
+	if (container_read(c, "config.json", &buf, &len, err) < 0)
 		return NULL;
 	return spec_parse(buf, len, err);
 }

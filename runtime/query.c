@@ -49,16 +49,22 @@ static int cmp_entry(const void *a, const void *b)
 int rt_list(const struct rt_global *g, struct rt_list_entry **entries, size_t *n, char **json_out,
 	    struct error **err)
 {
-	cleanup_closedir DIR *d = opendir(g->root);
+	cleanup_closedir DIR *d = NULL;
 	cleanup_jsonw struct jsonw *w = jsonw_new();
 	struct rt_list_entry *v = NULL;
 	size_t count = 0, cap = 0;
 	struct dirent *de;
+	int fd = container_root_open(g->root, false, err);
 
 	*entries = NULL;
 	*n = 0;
-	if (d == NULL && errno != ENOENT)
+	if (fd < 0 && (*err)->errnum != ENOENT)
+		return -1;
+	error_freep(err);
+	if (fd >= 0 && (d = fdopendir(fd)) == NULL) {
+		close(fd);
 		return error_set(err, errno, "open state root '%s'", g->root);
+	}
 	while (d != NULL && (de = readdir(d)) != NULL) {
 		struct container c;
 		struct error *skip = NULL;

@@ -21,6 +21,10 @@ struct rt_global {
 	enum cg_manager cgroup_manager;
 	bool systemd_cgroup;
 	bool rootless; /* not root in the initial user namespace */
+	/* org.berth.* annotations that reach the host are honoured (1) or
+	 * refused (0), from --host-annotations; -1: the administrator's
+	 * settings file decides (spec_hostconf_load) */
+	int host_annotations;
 };
 
 struct rt_create_opts {

@@ -225,10 +225,29 @@ char *sandbox_config(const struct rt_sandbox_opts *o, bool rootless, struct erro
 	return xstrdup(jsonw_buf(w));
 }
 
+/* --image paths are the caller's own: symlinks and relative paths are
+ * resolved here, so the layer check (no symlink) sees the real dirs */
+static char **real_layers(char **layers, struct error **err)
+{
+	size_t n = strv_len(layers);
+	char **out = xcalloc(n + 1, sizeof(char *));
+
+	for (size_t i = 0; i < n; i++) {
+		out[i] = realpath(layers[i], NULL);
+		if (out[i] == NULL) {
+			error_set(err, errno, "sandbox: --image '%s'", layers[i]);
+			strv_free(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
 int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o, int *exit_status,
 	       struct error **err)
 {
 	cleanup_free char *config = sandbox_config(o, g->rootless, err);
+	cleanup_strv char **layers = NULL;
 	cleanup_free char *id = NULL;
 	cleanup_free char *cwd = NULL;
 	struct netns_request net = {
@@ -257,7 +276,10 @@ int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o, int *
 	co.bundle = cwd != NULL ? cwd : "/";
 	co.config_json = config;
 	co.config_len = strlen(config);
-	co.layers = o->layers;
+	layers = real_layers(o->layers, err);
+	if (layers == NULL)
+		return -1;
+	co.layers = layers;
 	co.overlay_on_tmpfs = o->overlay_tmpfs;
 	co.net = &net;
 	co.timeout_ms = o->timeout_ms;

@@ -442,4 +442,26 @@ const char *spec_hook_kind_name(enum spec_hook_kind kind); /* "prestart", ... */
 int spec_mount_options_decode(struct spec_mount *m, char *const *options, const char *where,
 			      struct error **err);
 
+/* ---- the host administrator's settings (hostconf.c) -------------------- */
+
+struct spec_hostconf {
+	/* org.berth.rootfs.layers and org.berth.network*: annotations that
+	 * mount host directories or wire host bridges (default true) */
+	bool host_annotations;
+};
+
+void spec_hostconf_defaults(struct spec_hostconf *conf);
+
+/* The settings file: `env` ($BERTH_CONFIG) when set, else
+ * /etc/berth/berth.conf.  */
+const char *spec_hostconf_path(const char *env);
+
+/* Read the settings file; a missing file gives the defaults.  */
+int spec_hostconf_load(const char *path, struct spec_hostconf *conf, struct error **err);
+
+/* Parse its text ("key = value" lines, '#' comments); errors name
+ * `path` and the line.  */
+int spec_hostconf_parse(const char *text, const char *path, struct spec_hostconf *conf,
+			struct error **err);
+
 #endif

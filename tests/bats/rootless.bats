@@ -198,3 +198,22 @@ rl_args() {
 	[ "$(sed -n 3p <<<"$output")" = EPERM ]
 	[ -z "$(ls -A "$RL_ROOT" 2>/dev/null)" ]
 }
+
+@test "rootless: a berth the user owns runs from a sealed copy; a root-owned one from its own file" {
+	# the container's root is the user, who could write ~/bin/berth through
+	# /proc/PID/exe (CVE-2019-5736): such a berth protects itself, with a
+	# memfd copy (an unprivileged user cannot mount overlayfs)
+	mkdir -p "$RL_DIR/bin"
+	cp "$BERTH" "$RL_DIR/bin/berth"
+	chown -R "$RL_USER:" "$RL_DIR/bin"
+	rl_args /bin/sh -c 'echo ran'
+	run as_user "$RL_DIR/bin/berth" --debug --log "$RL_DIR/log" run -b "$BUNDLE" "$ID"
+	assert_status 0
+	assert_contains ran
+	run grep "protected copy" "$RL_DIR/log"
+	assert_contains "running from a sealed memfd copy"
+	# root's berth: the user's ids cannot write it, no copy is made
+	run as_user "$BERTH" --debug --log "$RL_DIR/log2" run -b "$BUNDLE" "$ID"
+	assert_status 0
+	! grep -q "protected copy" "$RL_DIR/log2"
+}

@@ -148,6 +148,6 @@ sandbox() {
 	run sandbox -v relative:/x -- /bin/true
 	assert_contains "both paths must be absolute"
 	run sandbox --image /nonexistent-layer -- /bin/true
-	assert_contains "layer '/nonexistent-layer': No such file or directory"
+	assert_contains "--image '/nonexistent-layer': No such file or directory"
 	[ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
 }

@@ -109,6 +109,32 @@ cleanup_container() {
 	assert_eq "/bin/sleep1000" "$(tr -d '\0' <<< "$output")" "pid 1 cmdline"
 }
 
+@test "ctr task exec of a hostile #!/proc/self/exe script cannot write the runtime binary" {
+	# CVE-2019-5736 through the shim: the image's /bin/sh makes the kernel
+	# run the runtime's own file as the exec'd process; a hunter in the
+	# container holds its /proc/PID/exe and writes once it has exited
+	# (tests/bats/binary.bats has the same attack without containerd)
+	local copy=$T/hostile-bin/runtime shared=$T/hostile-shared sum
+	mkdir -p "${copy%/*}" "$shared"
+	chmod 777 "$shared"
+	cp "$RUNTIME" "$copy"
+	sum=$(sha256sum <"$copy")
+	cp "$REPO_DIR/build/tests/probe" "$R/bin/probe"
+	rm -f "$R/bin/sh"
+	printf '#!/proc/self/exe --log=/shared/fifo\n' >"$R/bin/sh"
+	chmod 755 "$R/bin/sh"
+	ctr_ run --runc-binary "$copy" --runc-root "$T/runtime-root" --fifo-dir "$T/fifo" -d \
+		--mount "type=bind,src=$shared,dst=/shared,options=rbind:rw" --rootfs "$R" hunt \
+		/bin/busybox sh -c 'exec /bin/probe exe-hunt /shared/fifo >/shared/result 2>&1'
+	run ctr_ task exec --fifo-dir "$T/fifo" --exec-id e1 hunt /bin/sh
+	wait_for 20 grep -q -e reopen-write -e "open-path: E" -e "hunt:" "$shared/result" || true
+	cleanup_container hunt
+	cat "$shared/result"
+	assert_eq "$sum" "$(sha256sum <"$copy")" "the runtime binary's hash"
+	grep -q open-path "$shared/result"
+	! grep -qx "write: ok" "$shared/result"
+}
+
 @test "ctr task exec -t gives the exec'd process a pty of the caller's size" {
 	ctr_run -d --rootfs "$R" exect /bin/sleep 1000
 	local out

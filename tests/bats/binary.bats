@@ -1,0 +1,203 @@
+#!/usr/bin/env bats
+# binary: no container can write the berth binary on the host
+# (CVE-2019-5736), however berth meets it — run, create+start, exec — and
+# whatever the container holds: no capability, CAP_SYS_PTRACE, no pid
+# namespace, a pod's shared pid namespace, a read-only root.
+#
+# The attack, as an image can mount it: its /bin/sh is the script
+# "#!/proc/self/exe --log=/shared/fifo", so whenever berth execs /bin/sh
+# in the container the kernel runs, as the container's own process,
+# whatever /proc/self/exe names at that moment — berth's file.  That
+# berth blocks opening the fifo for its log; a hunter in the container
+# (probe exe-hunt) holds its /proc/PID/exe, lets it go, waits for it to
+# exit and writes through the held fd.  Each test runs a private copy of
+# berth, so a successful attack damages only the copy, and checks its
+# hash afterwards.
+
+load helpers
+load lib/iso
+
+WAIT_FOR_SECONDS=20
+
+setup_file() {
+	export WAIT_FOR_SECONDS
+}
+
+# a private copy of berth, its hash, and a host dir for the fifo
+prepare() {
+	COPY=$BATS_TEST_TMPDIR/bin/berth
+	mkdir -p "${COPY%/*}"
+	cp "$BERTH" "$COPY"
+	sha256sum "$COPY" >"$BATS_TEST_TMPDIR/berth.sha"
+	SHARED=$(open_dir)
+	chmod 777 "$SHARED"
+}
+
+# cberth ARGS...: the copy, on this test's state root
+cberth() {
+	"$COPY" --root "$ROOT" "$@"
+}
+
+# a bundle whose image has the hostile /bin/sh; the init hunts (or $@)
+hostile_bundle() {
+	make_bundle "$@"
+	own_rootfs
+	bind_mount "$SHARED" /shared rbind
+	rm -f "$ROOTFS/bin/sh"
+	printf '#!/proc/self/exe --log=/shared/fifo\n' >"$ROOTFS/bin/sh"
+	chmod 755 "$ROOTFS/bin/sh"
+	args probe exe-hunt /shared/fifo
+}
+
+# start the hunter's container, detached, with the copy
+start_hunter() {
+	cberth run -d -b "$BUNDLE" "$ID" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" </dev/null ||
+		{ cat "$BATS_TEST_TMPDIR/err"; return 1; }
+}
+
+# the hunter's verdict: the copy is intact and the write never happened
+assert_binary_intact() {
+	local out=${1:-$BATS_TEST_TMPDIR/out}
+	wait_for grep -q -e "reopen-write" -e "open-path: E" -e "hunt:" "$out"
+	cat "$out"
+	# the attack got as far as it could: berth ran as /bin/sh's interpreter
+	grep -q "open-path" "$out"
+	sha256sum -c --quiet "$BATS_TEST_TMPDIR/berth.sha"
+	! grep -qx "write: ok" "$out"
+}
+
+@test "binary: exec of a hostile #!/proc/self/exe script cannot write berth (default config)" {
+	prepare
+	hostile_bundle
+	start_hunter
+	run cberth exec "$ID" /bin/sh </dev/null
+	assert_binary_intact
+}
+
+@test "binary: exec --process of a hostile script cannot write berth (create + start)" {
+	prepare
+	hostile_bundle
+	cberth create -b "$BUNDLE" "$ID" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" </dev/null
+	cberth start "$ID"
+	jq '.process | .args = ["/bin/sh"]' "$BUNDLE/config.json" >"$BATS_TEST_TMPDIR/process.json"
+	run cberth exec --process "$BATS_TEST_TMPDIR/process.json" "$ID" </dev/null
+	assert_binary_intact
+}
+
+@test "binary: a container with CAP_SYS_PTRACE cannot write berth through exec" {
+	prepare
+	hostile_bundle "$(caps_add CAP_SYS_PTRACE)"
+	start_hunter
+	run cberth exec "$ID" /bin/sh </dev/null
+	assert_binary_intact
+}
+
+@test "binary: a container without a pid namespace cannot write berth through exec" {
+	prepare
+	hostile_bundle '.linux.namespaces |= map(select(.type != "pid"))'
+	start_hunter
+	run cberth exec "$ID" /bin/sh </dev/null
+	assert_binary_intact
+}
+
+@test "binary: a read-only root does not change it: exec cannot write berth" {
+	prepare
+	hostile_bundle '.root.readonly = true'
+	start_hunter
+	run cberth exec "$ID" /bin/sh </dev/null
+	assert_binary_intact
+}
+
+@test "binary: a foreground run of a hostile script in a pod's pid namespace cannot write berth" {
+	prepare
+	hostile_bundle
+	start_hunter
+	local a=$ID a_pid
+	a_pid=$(init_pid)
+	# B: the same image, joining A's pid namespace, running /bin/sh
+	ID=$a-b
+	BUNDLE=$BATS_TEST_TMPDIR/bundle-b
+	make_bundle ".linux.namespaces = [.linux.namespaces[] |
+		if .type == \"pid\" then .path = \"/proc/$a_pid/ns/pid\" else . end]"
+	edit_config ".root.path = \"$ROOTFS\""
+	bind_mount "$SHARED" /shared rbind
+	args /bin/sh
+	run cberth run -b "$BUNDLE" "$ID" </dev/null
+	ID=$a
+	assert_binary_intact
+}
+
+@test "binary: a created init whose process is the hostile script cannot write berth (create + start)" {
+	prepare
+	hostile_bundle
+	start_hunter
+	local a=$ID a_pid
+	a_pid=$(init_pid)
+	ID=$a-b
+	BUNDLE=$BATS_TEST_TMPDIR/bundle-b
+	make_bundle ".linux.namespaces = [.linux.namespaces[] |
+		if .type == \"pid\" then .path = \"/proc/$a_pid/ns/pid\" else . end]"
+	edit_config ".root.path = \"$ROOTFS\""
+	bind_mount "$SHARED" /shared rbind
+	args /bin/sh
+	cberth create -b "$BUNDLE" "$ID" >/dev/null 2>&1 </dev/null
+	cberth start "$ID"
+	ID=$a
+	assert_binary_intact
+}
+
+@test "binary: in a user namespace that maps the binary's owner, exec cannot write berth" {
+	prepare
+	# a berth owned by an id the container maps (a rootless user's own
+	# ~/bin/berth is the everyday case)
+	chown 100000:100000 "$COPY"
+	chmod 755 "$COPY"
+	sha256sum "$COPY" >"$BATS_TEST_TMPDIR/berth.sha"
+	hostile_bundle '.linux.namespaces += [{"type": "user"}] |
+		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	# the user namespace's ids cannot traverse $BATS_TEST_TMPDIR
+	local top
+	top=$(open_dir)
+	mv "$ROOTFS" "$top/rootfs"
+	ROOTFS=$top/rootfs
+	edit_config ".root.path = \"$ROOTFS\""
+	chown -R 100000:100000 "$ROOTFS"
+	start_hunter
+	run cberth exec "$ID" /bin/sh </dev/null
+	assert_binary_intact
+}
+
+@test "binary: root's protected copy is a read-only overlay of the binary, not a copy" {
+	prepare
+	make_bundle
+	args sh -c 'readlink /proc/self/exe; cat /proc/self/status | grep ^Name'
+	run "$COPY" --root "$ROOT" --debug --log "$BATS_TEST_TMPDIR/log" run -b "$BUNDLE" "$ID"
+	assert_status 0
+	run grep "protected copy" "$BATS_TEST_TMPDIR/log"
+	assert_contains "read-only overlay"
+	assert_not_contains "memfd"
+}
+
+@test "binary: a user namespace that cannot write the binary runs berth's own file" {
+	prepare
+	make_bundle '.linux.namespaces += [{"type": "user"}] |
+		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	set_args true
+	run "$COPY" --root "$ROOT" --debug --log "$BATS_TEST_TMPDIR/log" run -b "$BUNDLE" "$ID"
+	assert_status 0
+	run grep "protected copy" "$BATS_TEST_TMPDIR/log"
+	assert_status 1
+}
+
+@test "binary: a protection marker in the caller's environment does not turn protection off" {
+	prepare
+	make_bundle
+	set_args true
+	_BERTH_PROTECTED_EXE=1 run "$COPY" --root "$ROOT" --debug --log "$BATS_TEST_TMPDIR/log" \
+		run -b "$BUNDLE" "$ID"
+	assert_status 0
+	run grep "protected copy" "$BATS_TEST_TMPDIR/log"
+	assert_contains "read-only overlay"
+}
