@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # berth — a small, fast OCI container runtime.
 #
 #   make            build ./berth
@@ -82,11 +83,12 @@ $(BUILD)/flags: FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(ALL_CFLAGS) $(ALL_LDFLAGS) $(PKG_LIBS)' | cmp -s - $@ || echo '$(ALL_CFLAGS) $(ALL_LDFLAGS) $(PKG_LIBS)' > $@
 
+# -MMD: each test's header dependencies, like every other object's
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libberth.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libberth.a $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -MMD -MP -MF $@.d -o $@ $< $(BUILD)/libberth.a $(PKG_LIBS)
 
--include $(LIB_OBJS:.o=.d) $(CMD_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(CMD_OBJS:.o=.d) $(UNIT_BINS:=.d)
 
 .PHONY: FORCE
 FORCE:
@@ -100,7 +102,7 @@ deps:
 .PHONY: unit unit-build
 unit-build: $(UNIT_BINS)
 unit: $(UNIT_BINS)
-	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+	prove --exec '' $(UNIT_BINS)
 
 .PHONY: install
 install: $(BIN)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * bench/driver.c — times OCI runtimes against each other, interleaved.
  *

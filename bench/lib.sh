@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
 # bench/lib.sh — shared by bench/run.sh and bench/profile.sh (sourced, bash).
 #

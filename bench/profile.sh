@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # bench/profile.sh — where the time of one `run` goes, for any runtime.
 #
 # Usage: bench/profile.sh [berth|crun|runc|PATH] [-o DIR] [-r REPEAT]

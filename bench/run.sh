@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # bench/run.sh — berth, crun and runc side by side on the same bundle.
 #
 # Measures, per runtime, with every runtime interleaved round by round

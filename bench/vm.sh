@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # bench/vm.sh — the benchmark's second table: the same measurements inside
 # the pure cgroup v2 VM (tests/vm/vm-run, QEMU under TCG).
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cgroups/apply.c — writing a plan into a cgroup, and cg_update() (live
  * changes: the same plan, checked against the controllers the container's
  * cgroup has, before anything is written).  Building plans: plan.c.  */
@@ -11,7 +12,8 @@
 
 #include "cgroups/internal.h"
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/file.h"
+#include "core/mem.h"
 
 static int write_value(int dirfd, const char *file, const char *value, bool *missing,
 		       struct error **err)

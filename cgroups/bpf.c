@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cgroups/bpf.c — loading the device program and attaching it to a
  * cgroup with bpf(2).
  *

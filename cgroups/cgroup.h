@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cgroups/cgroup.h — berth's cgroup v2 manager (cgroupfs driver).
  *
  * berth writes cgroupfs itself, like crun's default driver.  It must be right

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cgroups/check.c — can the hierarchy honour the plan?
  *
  * Owns the hard/soft policy (a limit on a missing controller fails, a
@@ -16,7 +17,8 @@
 
 #include "cgroups/internal.h"
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/file.h"
+#include "core/mem.h"
 #include "core/log.h"
 
 /* The policy messages are complete sentences: keep the errno for the exit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cgroups/control.c — acting on the processes of a container cgroup:
  * placing a pid, freezing and thawing, signalling all, listing pids, and
  * waiting on cgroup.events.  Limits: plan.c/apply.c.  Removal: destroy.c. */
@@ -16,7 +17,8 @@
 
 #include "cgroups/internal.h"
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/file.h"
+#include "core/mem.h"
 #include "core/log.h"
 
 #define FREEZE_TIMEOUT_MS 10000
@@ -162,9 +164,7 @@ static void pidv_add(struct pidv *p, pid_t pid)
 {
 	if (p->n == p->cap) {
 		p->cap = p->cap ? p->cap * 2 : 64;
-		p->v = realloc(p->v, p->cap * sizeof(*p->v));
-		if (p->v == NULL)
-			abort();
+		p->v = xreallocarray(p->v, p->cap, sizeof(*p->v));
 	}
 	p->v[p->n++] = pid;
 }

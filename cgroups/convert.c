@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cgroups/convert.c — the OCI spec speaks cgroup v1; these turn its values
  * into cgroup v2 ones, with the same results as runc.  Pure functions.
  *

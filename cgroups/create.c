@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cgroups/create.c — cg_create(): from a request to a ready cgroup.
  *
  * Owns the create checklist (plan, hierarchy, path, delegation, controller
@@ -23,7 +24,8 @@
 
 #include "cgroups/internal.h"
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/file.h"
+#include "core/mem.h"
 #include "core/log.h"
 
 #define MARK_TRUSTED  "trusted.berth.created"
@@ -60,9 +62,7 @@ struct created {
 
 static void created_add(struct created *c, const char *path)
 {
-	c->v = realloc(c->v, (c->n + 1) * sizeof(*c->v));
-	if (c->v == NULL)
-		abort();
+	c->v = xreallocarray(c->v, c->n + 1, sizeof(*c->v));
 	c->v[c->n++] = xstrdup(path);
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cgroups/destroy.c — cg_destroy(): kill, wait, remove.
  *
  * Removes the container cgroup (with any cgroups the container made inside
@@ -15,7 +16,7 @@
 
 #include "cgroups/internal.h"
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/mem.h"
 #include "core/log.h"
 
 #define EMPTY_TIMEOUT_MS 10000

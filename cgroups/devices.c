@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cgroups/devices.c — linux.resources.devices as a cgroup v2 device filter.
  *
  * cgroup v2 has no devices.allow/deny files: access is decided by a
@@ -18,7 +19,7 @@
 #include <string.h>
 
 #include "cgroups/internal.h"
-#include "core/fsutil.h"
+#include "core/mem.h"
 
 #define RWM (SPEC_DEV_READ | SPEC_DEV_WRITE | SPEC_DEV_MKNOD)
 
@@ -63,9 +64,7 @@ static void exc_add(struct cg_dev_emu *e, const struct cg_dev_exc *x)
 	}
 	if (e->n == e->cap) {
 		e->cap = e->cap ? e->cap * 2 : 16;
-		e->v = realloc(e->v, e->cap * sizeof(*e->v));
-		if (e->v == NULL)
-			abort();
+		e->v = xreallocarray(e->v, e->cap, sizeof(*e->v));
 	}
 	e->v[e->n++] = *x;
 }
@@ -174,9 +173,7 @@ static void emit(struct prog *p, uint8_t code, uint8_t dst, uint8_t src, int16_t
 {
 	if (p->n == p->cap) {
 		p->cap = p->cap ? p->cap * 2 : 64;
-		p->v = realloc(p->v, p->cap * sizeof(*p->v));
-		if (p->v == NULL)
-			abort();
+		p->v = xreallocarray(p->v, p->cap, sizeof(*p->v));
 	}
 	p->v[p->n++] = (struct bpf_insn){
 		.code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm};

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cgroups/events.c — `berth events`: a stream of JSON lines, as runc's:
  *   {"type":"stats","id":"<id>","data":{...}}   every interval
  *   {"type":"oom","id":"<id>"}                  each OOM kill
@@ -16,7 +17,8 @@
 
 #include "cgroups/internal.h"
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/file.h"
+#include "core/mem.h"
 #include "core/jsonw.h"
 
 #define FALLBACK_POLL_MS 200

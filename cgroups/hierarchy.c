@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cgroups/hierarchy.c — where the cgroup2 hierarchy is and where a
  * container's cgroup goes in it.
  *
@@ -15,7 +16,8 @@
 
 #include "cgroups/internal.h"
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/file.h"
+#include "core/mem.h"
 #include "core/mountinfo.h"
 
 #define CG_PURE_MOUNT	"/sys/fs/cgroup"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cgroups/internal.h — what the files of cgroups/ share with each other (and
  * with tests/unit/test-cgroups*.c).  Nothing outside cgroups/ includes it.
  *

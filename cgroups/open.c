@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cgroups/open.c — the struct cg handle: opening an existing container
  * cgroup from its saved path, accessors, freeing.  Creating: create.c.  */
 #define _GNU_SOURCE
@@ -10,7 +11,7 @@
 #include <unistd.h>
 
 #include "cgroups/internal.h"
-#include "core/fsutil.h"
+#include "core/mem.h"
 
 int cg_alloc(const char *path, const char *mount, bool rootless, struct cg **out,
 	     struct error **err)

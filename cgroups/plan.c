@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cgroups/plan.c — linux.resources -> the list of cgroupfs writes.
  *
  * Pure: nothing is read or written here, so the whole mapping (and every
@@ -16,7 +17,7 @@
 
 #include "cgroups/internal.h"
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/mem.h"
 #include "core/log.h"
 
 static const char *const ctrl_names[] = {
@@ -68,9 +69,7 @@ static struct cg_write *add(struct cg_plan *plan, unsigned ctrl, enum cg_kind ki
 
 	if (plan->n == plan->cap) {
 		plan->cap = plan->cap ? plan->cap * 2 : 16;
-		plan->v = realloc(plan->v, plan->cap * sizeof(*plan->v));
-		if (plan->v == NULL)
-			abort();
+		plan->v = xreallocarray(plan->v, plan->cap, sizeof(*plan->v));
 	}
 	w = &plan->v[plan->n++];
 	memset(w, 0, sizeof(*w));

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cgroups/stats.c — runc's Stats object (runc types/events.go) from
  * cgroup v2 files, field for field as `runc events --stats` prints it:
  * same names, same units (cpu times in nanoseconds), same omissions (Go's
@@ -15,7 +16,8 @@
 
 #include "cgroups/internal.h"
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/file.h"
+#include "core/mem.h"
 #include "core/jsonw.h"
 
 #define HUGEPAGES_DIR "/sys/kernel/mm/hugepages"

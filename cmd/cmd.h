@@ -1,4 +1,8 @@
-/* cmd/cmd.h — the command line: one table of verbs, one file per verb.
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cmd/cmd.h — the command line: one table of verbs (main.c), one file per
+ * verb — except that verbs which are variants of another share its file:
+ * run with create (create.c), ps with list (list.c), and start, state,
+ * pause and resume, which take nothing but an id, in simple.c.
  *
  * Each verb parses its own flags with getopt_long (both "--flag value"
  * and "--flag=value"), calls runtime/ and returns the exit status; on an
@@ -23,25 +27,24 @@ struct cmd {
 	const char *summary;
 };
 
-#define CMD_DECLARE(name)                                                                          \
-	int cmd_##name(struct cmd_ctx *ctx, int argc, char **argv, struct error **err)
-
-CMD_DECLARE(create);
-CMD_DECLARE(start);
-CMD_DECLARE(run);
-CMD_DECLARE(state);
-CMD_DECLARE(kill);
-CMD_DECLARE(delete);
-CMD_DECLARE(list);
-CMD_DECLARE(spec);
-CMD_DECLARE(exec);
-CMD_DECLARE(ps);
-CMD_DECLARE(pause);
-CMD_DECLARE(resume);
-CMD_DECLARE(update);
-CMD_DECLARE(events);
-CMD_DECLARE(features);
-CMD_DECLARE(sandbox);
+/* The verbs, one function each: the command's argv (argv[0] is the verb)
+ * in, the exit status out, or -1 with *err.  */
+int cmd_create(struct cmd_ctx *ctx, int argc, char **argv, struct error **err);
+int cmd_start(struct cmd_ctx *ctx, int argc, char **argv, struct error **err);
+int cmd_run(struct cmd_ctx *ctx, int argc, char **argv, struct error **err);
+int cmd_state(struct cmd_ctx *ctx, int argc, char **argv, struct error **err);
+int cmd_kill(struct cmd_ctx *ctx, int argc, char **argv, struct error **err);
+int cmd_delete(struct cmd_ctx *ctx, int argc, char **argv, struct error **err);
+int cmd_list(struct cmd_ctx *ctx, int argc, char **argv, struct error **err);
+int cmd_spec(struct cmd_ctx *ctx, int argc, char **argv, struct error **err);
+int cmd_exec(struct cmd_ctx *ctx, int argc, char **argv, struct error **err);
+int cmd_ps(struct cmd_ctx *ctx, int argc, char **argv, struct error **err);
+int cmd_pause(struct cmd_ctx *ctx, int argc, char **argv, struct error **err);
+int cmd_resume(struct cmd_ctx *ctx, int argc, char **argv, struct error **err);
+int cmd_update(struct cmd_ctx *ctx, int argc, char **argv, struct error **err);
+int cmd_events(struct cmd_ctx *ctx, int argc, char **argv, struct error **err);
+int cmd_features(struct cmd_ctx *ctx, int argc, char **argv, struct error **err);
+int cmd_sandbox(struct cmd_ctx *ctx, int argc, char **argv, struct error **err);
 
 /* usage error for the verb: "create: <text> (see 'berth create --help')" */
 int cmd_usage(struct cmd_ctx *ctx, struct error **err, const char *fmt, ...)
@@ -56,11 +59,7 @@ int cmd_one_id(struct cmd_ctx *ctx, int argc, char **argv, const char **id, stru
 /* "--bundle" made absolute (default: the current directory) */
 char *cmd_abs_path(const char *path);
 
-/* "64m", "1g", "1024" -> bytes; "-1" -> -1 */
-int cmd_parse_size(const char *s, long long *out);
-
-/* non-negative int option value */
-int cmd_parse_int(struct cmd_ctx *ctx, const char *opt, const char *s, int *out,
-		  struct error **err);
+/* --preserve-fds N (0..2^20) */
+int cmd_preserve_fds(const char *s, int *n, struct error **err);
 
 #endif

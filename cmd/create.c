@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cmd/create.c — `create` and `run` (they share every flag but two).  */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -46,7 +47,7 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, bool run, struct rt
 		case OPT_NOPIVOT: o->no_pivot = true; break;
 		case OPT_KEYRING: o->no_new_keyring = true; break;
 		case OPT_PRESERVE:
-			if (cmd_parse_int(ctx, "--preserve-fds", optarg, &o->preserve_fds, err) < 0)
+			if (cmd_preserve_fds(optarg, &o->preserve_fds, err) < 0)
 				return -1;
 			break;
 		case 'd':
@@ -74,7 +75,7 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, bool run, struct rt
 	return 0;
 }
 
-CMD_DECLARE(create)
+int cmd_create(struct cmd_ctx *ctx, int argc, char **argv, struct error **err)
 {
 	struct rt_create_opts o = {0};
 	int rc = parse(ctx, argc, argv, false, &o, err);
@@ -85,7 +86,7 @@ CMD_DECLARE(create)
 	return rc < 0 ? -1 : 0;
 }
 
-CMD_DECLARE(run)
+int cmd_run(struct cmd_ctx *ctx, int argc, char **argv, struct error **err)
 {
 	struct rt_create_opts o = {0};
 	int status = 0;

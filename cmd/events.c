@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cmd/events.c — `events`: stats and OOM events as JSON lines.  */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -5,27 +6,9 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "spec/spec.h"
 
-/* "5s", "500ms", "1m", "2" (seconds) -> milliseconds */
-static int parse_duration(const char *s, unsigned *ms)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s || v <= 0)
-		return -1;
-	if (strcmp(end, "ms") == 0)
-		*ms = (unsigned)v;
-	else if (*end == '\0' || strcmp(end, "s") == 0)
-		*ms = (unsigned)(v * 1000);
-	else if (strcmp(end, "m") == 0)
-		*ms = (unsigned)(v * 60000);
-	else
-		return -1;
-	return *ms > 0 ? 0 : -1;
-}
-
-CMD_DECLARE(events)
+int cmd_events(struct cmd_ctx *ctx, int argc, char **argv, struct error **err)
 {
 	static const struct option opts[] = {
 		{"stats", no_argument, NULL, 's'},
@@ -33,7 +16,7 @@ CMD_DECLARE(events)
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	unsigned interval = 5000;
+	uint64_t interval = 5000;
 	bool stats = false;
 	const char *id;
 	int c;
@@ -42,11 +25,8 @@ CMD_DECLARE(events)
 		if (c == 's')
 			stats = true;
 		else if (c == 'i') {
-			if (parse_duration(optarg, &interval) < 0)
-				return cmd_usage(
-					ctx, err,
-					"--interval: \"%s\" is not a duration (e.g. 5s, 500ms)",
-					optarg);
+			if (spec_flag_duration("--interval", optarg, &interval, err) < 0)
+				return -1;
 		} else if (c == 'h')
 			return cmd_help(
 				ctx,
@@ -57,5 +37,5 @@ CMD_DECLARE(events)
 	}
 	if (cmd_one_id(ctx, argc, argv, &id, err) < 0)
 		return -1;
-	return rt_events(&ctx->g, id, stats, interval, err);
+	return rt_events(&ctx->g, id, stats, (unsigned)interval, err);
 }

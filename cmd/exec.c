@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cmd/exec.c — `exec`: --process FILE (containerd, conmon) or the CLI
  * form on top of the container's own process config.  */
 #define _GNU_SOURCE
@@ -9,7 +10,8 @@
 
 #include "cmd/cmd.h"
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/file.h"
+#include "core/mem.h"
 #include "spec/spec.h"
 
 static const char exec_help[] =
@@ -40,57 +42,81 @@ enum {
 struct exec_args {
 	struct rt_exec_opts o;
 	const char *process_file;
-	char **env, **gids;
+	char **env;
+	uint32_t *gids;
 	int *caps;
-	size_t n_env, n_gids;
+	size_t n_env;
 };
 
 static void push(char ***v, size_t *n, const char *s)
 {
-	*v = realloc(*v, (*n + 2) * sizeof(char *));
-	if (*v == NULL)
-		abort();
+	*v = xreallocarray(*v, *n + 2, sizeof(char *));
 	(*v)[(*n)++] = (char *)s;
 	(*v)[*n] = NULL;
 }
 
-static int parse_user(struct cmd_ctx *ctx, const char *s, struct rt_exec_opts *o,
-		      struct error **err)
+static int parse_user(const char *s, struct rt_exec_opts *o, struct error **err)
 {
-	char *end;
-	unsigned long uid = strtoul(s, &end, 10), gid = 0;
+	uint32_t uid, gid = 0;
+	bool has_gid;
 
-	if (end == s || (*end != '\0' && *end != ':'))
-		return cmd_usage(ctx, err, "--user: \"%s\" is not UID[:GID]", s);
-	if (*end == ':') {
-		const char *g = end + 1;
-
-		gid = strtoul(g, &end, 10);
-		if (end == g || *end != '\0')
-			return cmd_usage(ctx, err, "--user: \"%s\" is not UID[:GID]", s);
-	}
+	if (spec_flag_user("--user", s, &uid, &gid, &has_gid, err) < 0)
+		return -1;
 	o->has_user = true;
 	o->uid = (uid_t)uid;
 	o->gid = (gid_t)gid;
 	return 0;
 }
 
+static int add_gid(struct exec_args *a, const char *s, struct error **err)
+{
+	uint32_t gid;
+
+	if (spec_flag_id("--additional-gids", s, &gid, err) < 0)
+		return -1;
+	a->gids = xreallocarray(a->gids, a->o.n_additional_gids + 1, sizeof(uint32_t));
+	a->gids[a->o.n_additional_gids++] = gid;
+	a->o.additional_gids = a->gids;
+	return 0;
+}
+
 static int add_cap(struct exec_args *a, const char *name, struct error **err)
 {
-	cleanup_free char *full =
-		strncasecmp(name, "CAP_", 4) == 0 ? xstrdup(name) : xasprintf("CAP_%s", name);
 	int cap;
 
-	for (char *p = full; *p; p++)
-		*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
-	if (spec_capability_parse(full, &cap, err) < 0)
-		return error_wrap(err, "exec: --cap");
-	a->caps = realloc(a->caps, (a->o.n_caps + 1) * sizeof(int));
-	if (a->caps == NULL)
-		abort();
+	if (spec_flag_capability("--cap", name, &cap, err) < 0)
+		return -1;
+	a->caps = xreallocarray(a->caps, a->o.n_caps + 1, sizeof(int));
 	a->caps[a->o.n_caps++] = cap;
 	a->o.caps = a->caps;
 	return 0;
+}
+
+/* one option (not --help): 0, -1 with *err, 1 for an unknown one */
+static int option(int c, struct exec_args *a, struct error **err)
+{
+	struct rt_exec_opts *o = &a->o;
+
+	switch (c) {
+	case 'p': a->process_file = optarg; return 0;
+	case 't': o->tty = true; return 0;
+	case 'e': push(&a->env, &a->n_env, optarg); return 0;
+	case OPT_CWD: o->cwd = optarg; return 0;
+	case 'u': return parse_user(optarg, o, err);
+	case 'g': return add_gid(a, optarg, err);
+	case 'c': return add_cap(a, optarg, err);
+	case OPT_NNP: o->no_new_privs = true; return 0;
+	case 'd': o->detach = true; return 0;
+	case OPT_PID: o->pid_file = optarg; return 0;
+	case OPT_CONSOLE: o->console_socket = optarg; return 0;
+	case OPT_PRESERVE: return cmd_preserve_fds(optarg, &o->preserve_fds, err);
+	case OPT_LABEL:
+		return error_set(err, 0,
+				 "exec: --process-label: SELinux is not supported by berth");
+	case OPT_APPARMOR: o->apparmor = optarg; return 0;
+	case OPT_IGNORE: return 0;
+	default: return 1;
+	}
 }
 
 static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct exec_args *a,
@@ -116,39 +142,18 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct exec_args *a
 		{0},
 	};
 	struct rt_exec_opts *o = &a->o;
-	int c;
+	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "+p:te:u:g:c:dh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p': a->process_file = optarg; break;
-		case 't': o->tty = true; break;
-		case 'e': push(&a->env, &a->n_env, optarg); break;
-		case OPT_CWD: o->cwd = optarg; break;
-		case 'u':
-			if (parse_user(ctx, optarg, o, err) < 0)
-				return -1;
-			break;
-		case 'g': push(&a->gids, &a->n_gids, optarg); break;
-		case 'c':
-			if (add_cap(a, optarg, err) < 0)
-				return -1;
-			break;
-		case OPT_NNP: o->no_new_privs = true; break;
-		case 'd': o->detach = true; break;
-		case OPT_PID: o->pid_file = optarg; break;
-		case OPT_CONSOLE: o->console_socket = optarg; break;
-		case OPT_PRESERVE:
-			if (cmd_parse_int(ctx, "--preserve-fds", optarg, &o->preserve_fds, err) < 0)
-				return -1;
-			break;
-		case OPT_LABEL:
-			return error_set(
-				err, 0, "exec: --process-label: SELinux is not supported by berth");
-		case OPT_APPARMOR: o->apparmor = optarg; break;
-		case OPT_IGNORE: break;
-		case 'h': cmd_help(ctx, exec_help); return 1;
-		default: return cmd_usage(ctx, err, "unknown option '%s'", argv[optind - 1]);
+		if (c == 'h') {
+			cmd_help(ctx, exec_help);
+			return 1;
 		}
+		rc = option(c, a, err);
+		if (rc > 0)
+			return cmd_usage(ctx, err, "unknown option '%s'", argv[optind - 1]);
+		if (rc < 0)
+			return -1;
 	}
 	if (optind >= argc)
 		return cmd_usage(ctx, err, "a container id is required");
@@ -157,7 +162,6 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct exec_args *a
 		return cmd_usage(ctx, err, "a command (or --process FILE) is required");
 	o->args = argv + optind;
 	o->env = a->env;
-	o->additional_gids = a->gids;
 	return 0;
 }
 
@@ -166,12 +170,14 @@ static struct spec_process *load_process(const char *path, struct error **err)
 	cleanup_free char *buf = NULL;
 	size_t len;
 
-	if (read_file_at(AT_FDCWD, path, &buf, &len, err) < 0)
-		return error_wrap(err, "exec: --process"), NULL;
+	if (read_file_at(AT_FDCWD, path, &buf, &len, err) < 0) {
+		error_wrap(err, "exec: --process");
+		return NULL;
+	}
 	return spec_process_parse(buf, len, "process.json", err);
 }
 
-CMD_DECLARE(exec)
+int cmd_exec(struct cmd_ctx *ctx, int argc, char **argv, struct error **err)
 {
 	struct exec_args a = {0};
 	struct spec_process *proc = NULL;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cmd/features.c — `features`: the runtime-spec features document.
  * Every claim here is something berth really does; e.g. SCMP_ACT_NOTIFY,
  * AppArmor, SELinux and idmapped mounts are not claimed.  */
@@ -7,7 +8,7 @@
 #include <stdio.h>
 
 #include "cmd/cmd.h"
-#include "core/caps.h"
+#include "runtime/caps.h"
 #include "core/jsonw.h"
 #include "spec/spec.h"
 
@@ -160,7 +161,7 @@ static void linux_features(struct jsonw *w)
 	jsonw_obj_close(w);
 }
 
-CMD_DECLARE(features)
+int cmd_features(struct cmd_ctx *ctx, int argc, char **argv, struct error **err)
 {
 	struct jsonw *w;
 
@@ -170,7 +171,7 @@ CMD_DECLARE(features)
 	jsonw_set_pretty(w, true);
 	jsonw_obj_open(w);
 	jsonw_kv_str(w, "ociVersionMin", "1.0.0");
-	jsonw_kv_str(w, "ociVersionMax", "1.2.0");
+	jsonw_kv_str(w, "ociVersionMax", SPEC_OCI_VERSION);
 	jsonw_kv_strv(w, "hooks", hooks);
 	jsonw_kv_strv(w, "mountOptions", mount_options);
 	linux_features(w);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cmd/list.c — `list` (table, JSON or ids) and `ps`.  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -10,7 +11,7 @@
 
 #include "cmd/cmd.h"
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/mem.h"
 #include "core/jsonw.h"
 
 static int parse_format(struct cmd_ctx *ctx, const char *s, bool *json, struct error **err)
@@ -24,7 +25,7 @@ static int parse_format(struct cmd_ctx *ctx, const char *s, bool *json, struct e
 	return 0;
 }
 
-CMD_DECLARE(list)
+int cmd_list(struct cmd_ctx *ctx, int argc, char **argv, struct error **err)
 {
 	static const struct option opts[] = {
 		{"format", required_argument, NULL, 'f'},
@@ -150,7 +151,7 @@ static int ps_table(struct cmd_ctx *ctx, char **ps_args, const pid_t *pids, size
 	return 0;
 }
 
-CMD_DECLARE(ps)
+int cmd_ps(struct cmd_ctx *ctx, int argc, char **argv, struct error **err)
 {
 	static const struct option opts[] = {
 		{"format", required_argument, NULL, 'f'},

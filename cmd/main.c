@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cmd/main.c — global options, the verb table, and the one place where
  * an error becomes output (stderr and --log) and an exit status.  */
 #define _GNU_SOURCE
@@ -11,11 +12,9 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
-#include "core/fsutil.h"
+#include "core/mem.h"
 #include "core/log.h"
-#include "core/selfexe.h"
-
-#define SPEC_VERSION "1.2.0"
+#include "runtime/selfexe.h"
 
 static const struct cmd commands[] = {
 	{"create", cmd_create, "[options] ID",
@@ -80,7 +79,7 @@ static void usage(FILE *out)
 static void version(void)
 {
 	printf("berth version %s\ncommit: %s\nspec: %s\n", BERTH_VERSION, BERTH_COMMIT,
-	       SPEC_VERSION);
+	       SPEC_OCI_VERSION);
 }
 
 /* parse options before the verb; returns the index of the verb, or -1 */
@@ -301,59 +300,12 @@ char *cmd_abs_path(const char *path)
 	return xasprintf("%s/%s", cwd, path);
 }
 
-int cmd_parse_size(const char *s, long long *out)
+int cmd_preserve_fds(const char *s, int *n, struct error **err)
 {
-	char *end;
-	long long v;
+	int64_t v;
 
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || end == s)
+	if (spec_flag_int("--preserve-fds", s, 0, 1 << 20, &v, err) < 0)
 		return -1;
-	if (v == -1 && *end == '\0') {
-		*out = -1;
-		return 0;
-	}
-	switch (*end) {
-	case 'k':
-	case 'K':
-		v <<= 10;
-		end++;
-		break;
-	case 'm':
-	case 'M':
-		v <<= 20;
-		end++;
-		break;
-	case 'g':
-	case 'G':
-		v <<= 30;
-		end++;
-		break;
-	case 't':
-	case 'T':
-		v <<= 40;
-		end++;
-		break;
-	default: break;
-	}
-	if (*end == 'b' || *end == 'B')
-		end++;
-	if (*end != '\0' || v < 0)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-int cmd_parse_int(struct cmd_ctx *ctx, const char *opt, const char *s, int *out, struct error **err)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < 0 || v > 1 << 20)
-		return cmd_usage(ctx, err, "%s: \"%s\" is not a valid number", opt, s);
-	*out = (int)v;
+	*n = (int)v;
 	return 0;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cmd/sandbox.c — `sandbox`: run one CI job in a fresh, locked-down
  * container built from image layers; see runtime/sandbox.h.  */
 #define _GNU_SOURCE
@@ -7,7 +8,8 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
-#include "core/fsutil.h"
+#include "spec/spec.h"
+#include "core/mem.h"
 #include "runtime/sandbox.h"
 
 static const char sandbox_help[] =
@@ -56,59 +58,54 @@ struct lists {
 
 static void push(char ***v, size_t *n, const char *s)
 {
-	*v = realloc(*v, (*n + 2) * sizeof(char *));
-	if (*v == NULL)
-		abort();
+	*v = xreallocarray(*v, *n + 2, sizeof(char *));
 	(*v)[(*n)++] = xstrdup(s);
 	(*v)[*n] = NULL;
 }
 
-/* "1.5" CPUs -> 1500 milli-CPUs */
-static int parse_cpus(const char *s, long long *milli)
+static int parse_user(const char *s, struct rt_sandbox_opts *o, struct error **err)
 {
-	char *end;
-	double v = strtod(s, &end);
+	uint32_t uid, gid = 0;
+	bool has_gid;
 
-	if (end == s || *end != '\0' || v <= 0 || v > 4096)
+	if (spec_flag_user("--user", s, &uid, &gid, &has_gid, err) < 0)
 		return -1;
-	*milli = (long long)(v * 1000 + 0.5);
-	return 0;
-}
-
-/* "30s", "500ms", "5m", "1h", "10" (seconds) -> ms */
-static int parse_timeout(const char *s, unsigned *ms)
-{
-	char *end;
-	double v = strtod(s, &end), unit;
-
-	if (end == s || v <= 0)
-		return -1;
-	if (strcmp(end, "ms") == 0)
-		unit = 1;
-	else if (*end == '\0' || strcmp(end, "s") == 0)
-		unit = 1000;
-	else if (strcmp(end, "m") == 0)
-		unit = 60000;
-	else if (strcmp(end, "h") == 0)
-		unit = 3600000;
-	else
-		return -1;
-	if (v * unit < 1 || v * unit > 4e9)
-		return -1;
-	*ms = (unsigned)(v * unit);
-	return 0;
-}
-
-static int parse_user(const char *s, struct rt_sandbox_opts *o)
-{
-	char *end;
-
-	o->uid = (uid_t)strtoul(s, &end, 10);
-	if (end == s || (*end != '\0' && *end != ':'))
-		return -1;
-	o->gid = *end == ':' ? (gid_t)strtoul(end + 1, &end, 10) : o->uid;
+	o->uid = (uid_t)uid;
+	o->gid = has_gid ? (gid_t)gid : (gid_t)uid;
 	o->has_user = true;
-	return *end == '\0' ? 0 : -1;
+	return 0;
+}
+
+/* the numeric flags, each checked by spec/ */
+static int number_option(int c, struct rt_sandbox_opts *o, struct error **err)
+{
+	int64_t v;
+	uint64_t u;
+
+	switch (c) {
+	case OPT_MEMORY:
+		if (spec_flag_size("--memory", optarg, false, &v, err) < 0)
+			return -1;
+		if (v == 0)
+			return error_set(err, 0, "--memory: \"%s\" is not more than 0", optarg);
+		o->memory = v;
+		return 0;
+	case OPT_CPUS:
+		if (spec_flag_cpus("--cpus", optarg, &u, err) < 0)
+			return -1;
+		o->cpus_milli = (long long)u;
+		return 0;
+	case OPT_PIDS:
+		if (spec_flag_int("--pids", optarg, 1, INT64_MAX, &v, err) < 0)
+			return -1;
+		o->pids = v;
+		return 0;
+	default:
+		if (spec_flag_duration("--timeout", optarg, &u, err) < 0)
+			return -1;
+		o->timeout_ms = (unsigned)u;
+		return 0;
+	}
 }
 
 static int option(struct cmd_ctx *ctx, int c, struct rt_sandbox_opts *o, struct lists *l,
@@ -127,31 +124,11 @@ static int option(struct cmd_ctx *ctx, int c, struct rt_sandbox_opts *o, struct 
 	case OPT_OVLTMPFS: o->overlay_tmpfs = true; break;
 	case OPT_PRINT: o->print_spec = true; break;
 	case 't': o->tty = true; break;
-	case OPT_USER:
-		if (parse_user(optarg, o) < 0)
-			return cmd_usage(ctx, err, "--user: \"%s\" is not UID[:GID]", optarg);
-		break;
+	case OPT_USER: return parse_user(optarg, o, err);
 	case OPT_MEMORY:
-		if (cmd_parse_size(optarg, &o->memory) < 0 || o->memory <= 0)
-			return cmd_usage(ctx, err, "--memory: \"%s\" is not a size (e.g. 512m)",
-					 optarg);
-		break;
 	case OPT_CPUS:
-		if (parse_cpus(optarg, &o->cpus_milli) < 0)
-			return cmd_usage(ctx, err, "--cpus: \"%s\" is not a number of CPUs",
-					 optarg);
-		break;
 	case OPT_PIDS:
-		if (cmd_parse_size(optarg, &o->pids) < 0 || o->pids <= 0)
-			return cmd_usage(ctx, err, "--pids: \"%s\" is not a positive number",
-					 optarg);
-		break;
-	case OPT_TIMEOUT:
-		if (parse_timeout(optarg, &o->timeout_ms) < 0)
-			return cmd_usage(ctx, err,
-					 "--timeout: \"%s\" is not a duration (e.g. 30s, 5m)",
-					 optarg);
-		break;
+	case OPT_TIMEOUT: return number_option(c, o, err);
 	case OPT_NETWORK:
 		if (strcmp(optarg, "none") == 0) {
 			o->network = NETNS_NONE;
@@ -184,7 +161,7 @@ static void lists_free(struct lists *l)
 	strv_free(l->tmpfs);
 }
 
-CMD_DECLARE(sandbox)
+int cmd_sandbox(struct cmd_ctx *ctx, int argc, char **argv, struct error **err)
 {
 	static const struct option opts[] = {
 		{"image", required_argument, NULL, OPT_IMAGE},

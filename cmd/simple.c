@@ -1,13 +1,12 @@
-/* cmd/simple.c — the verbs that take only an id: start, state, pause,
- * resume; and delete and kill with their one flag each.  */
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cmd/simple.c — the verbs that take nothing but an id: start, state,
+ * pause and resume.  */
 #define _GNU_SOURCE
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cmd/cmd.h"
-#include "spec/spec.h"
 
 /* no options but --help; the id is the one argument */
 static int only_id(struct cmd_ctx *ctx, int argc, char **argv, const char **id, struct error **err)
@@ -16,14 +15,16 @@ static int only_id(struct cmd_ctx *ctx, int argc, char **argv, const char **id, 
 	int c;
 
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		if (c == 'h')
-			return cmd_help(ctx, NULL), 1;
+		if (c == 'h') {
+			cmd_help(ctx, NULL);
+			return 1;
+		}
 		return cmd_usage(ctx, err, "unknown option '%s'", argv[optind - 1]);
 	}
 	return cmd_one_id(ctx, argc, argv, id, err);
 }
 
-CMD_DECLARE(start)
+int cmd_start(struct cmd_ctx *ctx, int argc, char **argv, struct error **err)
 {
 	const char *id;
 	int rc = only_id(ctx, argc, argv, &id, err);
@@ -31,7 +32,7 @@ CMD_DECLARE(start)
 	return rc != 0 ? (rc < 0 ? -1 : 0) : rt_start(&ctx->g, id, err);
 }
 
-CMD_DECLARE(state)
+int cmd_state(struct cmd_ctx *ctx, int argc, char **argv, struct error **err)
 {
 	const char *id;
 	char *json = NULL;
@@ -46,7 +47,7 @@ CMD_DECLARE(state)
 	return 0;
 }
 
-CMD_DECLARE(pause)
+int cmd_pause(struct cmd_ctx *ctx, int argc, char **argv, struct error **err)
 {
 	const char *id;
 	int rc = only_id(ctx, argc, argv, &id, err);
@@ -54,65 +55,10 @@ CMD_DECLARE(pause)
 	return rc != 0 ? (rc < 0 ? -1 : 0) : rt_pause(&ctx->g, id, true, err);
 }
 
-CMD_DECLARE(resume)
+int cmd_resume(struct cmd_ctx *ctx, int argc, char **argv, struct error **err)
 {
 	const char *id;
 	int rc = only_id(ctx, argc, argv, &id, err);
 
 	return rc != 0 ? (rc < 0 ? -1 : 0) : rt_pause(&ctx->g, id, false, err);
-}
-
-CMD_DECLARE(delete)
-{
-	static const struct option opts[] = {
-		{"force", no_argument, NULL, 'f'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
-	};
-	bool force = false;
-	const char *id;
-	int c;
-
-	while ((c = getopt_long(argc, argv, "+fh", opts, NULL)) != -1) {
-		if (c == 'f')
-			force = true;
-		else if (c == 'h')
-			return cmd_help(
-				ctx, "  -f, --force   kill the container first if it still runs\n");
-		else
-			return cmd_usage(ctx, err, "unknown option '%s'", argv[optind - 1]);
-	}
-	if (cmd_one_id(ctx, argc, argv, &id, err) < 0)
-		return -1;
-	return rt_delete(&ctx->g, id, force, err);
-}
-
-CMD_DECLARE(kill)
-{
-	static const struct option opts[] = {
-		{"all", no_argument, NULL, 'a'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
-	};
-	bool all = false;
-	int c, sig = SIGTERM;
-
-	while ((c = getopt_long(argc, argv, "+ah", opts, NULL)) != -1) {
-		if (c == 'a')
-			all = true;
-		else if (c == 'h')
-			return cmd_help(
-				ctx,
-				"  -a, --all     signal every process of the container\n"
-				"SIGNAL: a number or a name (KILL, SIGKILL); default SIGTERM\n");
-		else
-			return cmd_usage(ctx, err, "unknown option '%s'", argv[optind - 1]);
-	}
-	if (optind >= argc)
-		return cmd_usage(ctx, err, "a container id is required");
-	if (optind + 2 < argc)
-		return cmd_usage(ctx, err, "unexpected argument \"%s\"", argv[optind + 2]);
-	if (optind + 1 < argc && spec_signal_parse(argv[optind + 1], &sig, err) < 0)
-		return error_wrap(err, "kill");
-	return rt_kill(&ctx->g, argv[optind], sig, all, err);
 }

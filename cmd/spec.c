@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cmd/spec.c — `spec`: write a default config.json, never over one.  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -8,10 +9,10 @@
 
 #include "cmd/cmd.h"
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/mem.h"
 #include "spec/spec.h"
 
-CMD_DECLARE(spec)
+int cmd_spec(struct cmd_ctx *ctx, int argc, char **argv, struct error **err)
 {
 	static const struct option opts[] = {
 		{"rootless", no_argument, NULL, 'r'},

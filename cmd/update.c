@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cmd/update.c — `update`: new limits for a running container, from a
  * LinuxResources JSON (--resources FILE, or - for stdin) or runc's flags. */
 #define _GNU_SOURCE
@@ -9,7 +10,8 @@
 
 #include "cmd/cmd.h"
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/file.h"
+#include "core/mem.h"
 #include "spec/spec.h"
 
 static const char update_help[] =
@@ -25,138 +27,31 @@ static const char update_help[] =
 	"      --pids-limit N        (-1 or 0: unlimited)\n"
 	"      --blkio-weight N      10..1000\n";
 
-enum {
-	OPT_MEM = 256,
-	OPT_MEMRES,
-	OPT_SWAP,
-	OPT_SHARES,
-	OPT_QUOTA,
-	OPT_PERIOD,
-	OPT_RTRUN,
-	OPT_RTPER,
-	OPT_CPUS,
-	OPT_MEMS,
-	OPT_PIDS,
-	OPT_BLKIO,
-	OPT_KMEM,
-	OPT_KTCP,
-	OPT_L3,
-	OPT_MBW
+/* every resource flag is OPT_RES: spec/ knows them by name */
+enum { OPT_RES = 256, OPT_KMEM, OPT_RDT };
+
+/* flags and values as given, for spec_resources_from_flags() */
+struct flag_list {
+	char **flags, **values;
+	size_t n;
 };
 
-static int number(struct cmd_ctx *ctx, const char *opt, const char *s, bool size, long long *v,
-		  struct error **err)
+static void flag_push(struct flag_list *l, const char *flag, const char *value)
 {
-	char *end;
+	l->flags = xreallocarray(l->flags, l->n + 1, sizeof(char *));
+	l->values = xreallocarray(l->values, l->n + 1, sizeof(char *));
+	l->flags[l->n] = xasprintf("--%s", flag);
+	l->values[l->n++] = xstrdup(value);
+}
 
-	if (size) {
-		if (cmd_parse_size(s, v) == 0)
-			return 0;
-	} else {
-		errno = 0;
-		*v = strtoll(s, &end, 10);
-		if (errno == 0 && end != s && *end == '\0')
-			return 0;
+static void flag_list_clear(struct flag_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->flags[i]);
+		free(l->values[i]);
 	}
-	return cmd_usage(ctx, err, "%s: \"%s\" is not a valid %s", opt, s,
-			 size ? "size" : "number");
-}
-
-static void set_i64(struct opt_i64 *o, long long v)
-{
-	o->set = true;
-	o->v = v;
-}
-
-static void set_u64(struct opt_u64 *o, long long v)
-{
-	o->set = true;
-	o->v = (uint64_t)v;
-}
-
-/* one runc-style flag into the resources struct */
-static int apply_flag(struct cmd_ctx *ctx, int c, const char *arg, struct spec_resources *r,
-		      struct error **err)
-{
-	static const struct {
-		int c;
-		const char *name;
-		bool size;
-	} names[] = {
-		{OPT_MEM, "--memory", true},
-		{OPT_MEMRES, "--memory-reservation", true},
-		{OPT_SWAP, "--memory-swap", true},
-		{OPT_SHARES, "--cpu-shares", false},
-		{OPT_QUOTA, "--cpu-quota", false},
-		{OPT_PERIOD, "--cpu-period", false},
-		{OPT_RTRUN, "--cpu-rt-runtime", false},
-		{OPT_RTPER, "--cpu-rt-period", false},
-		{OPT_PIDS, "--pids-limit", false},
-		{OPT_BLKIO, "--blkio-weight", false},
-	};
-	long long v = 0;
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].c == c && number(ctx, names[i].name, arg, names[i].size, &v, err) < 0)
-			return -1;
-	switch (c) {
-	case OPT_MEM:
-		r->has_memory = true;
-		set_i64(&r->memory.limit, v);
-		break;
-	case OPT_MEMRES:
-		r->has_memory = true;
-		set_i64(&r->memory.reservation, v);
-		break;
-	case OPT_SWAP:
-		r->has_memory = true;
-		set_i64(&r->memory.swap, v);
-		break;
-	case OPT_SHARES:
-		r->has_cpu = true;
-		set_u64(&r->cpu.shares, v);
-		break;
-	case OPT_QUOTA:
-		r->has_cpu = true;
-		set_i64(&r->cpu.quota, v);
-		break;
-	case OPT_PERIOD:
-		r->has_cpu = true;
-		set_u64(&r->cpu.period, v);
-		break;
-	case OPT_RTRUN:
-		r->has_cpu = true;
-		set_i64(&r->cpu.realtime_runtime, v);
-		break;
-	case OPT_RTPER:
-		r->has_cpu = true;
-		set_u64(&r->cpu.realtime_period, v);
-		break;
-	case OPT_CPUS:
-		r->has_cpu = true;
-		free(r->cpu.cpus);
-		r->cpu.cpus = xstrdup(arg);
-		break;
-	case OPT_MEMS:
-		r->has_cpu = true;
-		free(r->cpu.mems);
-		r->cpu.mems = xstrdup(arg);
-		break;
-	case OPT_PIDS: set_i64(&r->pids_limit, v); break;
-	case OPT_BLKIO:
-		if (v < 10 || v > 1000)
-			return cmd_usage(ctx, err, "--blkio-weight: must be 10..1000");
-		r->has_blkio = true;
-		set_u64(&r->blkio.weight, v);
-		break;
-	case OPT_KMEM:
-	case OPT_KTCP:
-		return error_set(err, 0,
-				 "update: kernel memory limits exist only in cgroup v1, which "
-				 "berth does not manage");
-	default: return error_set(err, 0, "update: Intel RDT is not supported by berth");
-	}
-	return 0;
+	free(l->flags);
+	free(l->values);
 }
 
 static struct spec_resources *load_resources(const char *path, struct error **err)
@@ -165,61 +60,85 @@ static struct spec_resources *load_resources(const char *path, struct error **er
 	size_t len;
 
 	if (read_file_at(AT_FDCWD, strcmp(path, "-") == 0 ? "/dev/stdin" : path, &buf, &len, err) <
-	    0)
-		return error_wrap(err, "update: --resources"), NULL;
+	    0) {
+		error_wrap(err, "update: --resources");
+		return NULL;
+	}
 	return spec_resources_parse(buf, len, "resources.json", err);
 }
 
-CMD_DECLARE(update)
-{
-	static const struct option opts[] = {
-		{"resources", required_argument, NULL, 'r'},
-		{"memory", required_argument, NULL, OPT_MEM},
-		{"memory-reservation", required_argument, NULL, OPT_MEMRES},
-		{"memory-swap", required_argument, NULL, OPT_SWAP},
-		{"cpu-share", required_argument, NULL, OPT_SHARES},
-		{"cpu-shares", required_argument, NULL, OPT_SHARES},
-		{"cpu-quota", required_argument, NULL, OPT_QUOTA},
-		{"cpu-period", required_argument, NULL, OPT_PERIOD},
-		{"cpu-rt-runtime", required_argument, NULL, OPT_RTRUN},
-		{"cpu-rt-period", required_argument, NULL, OPT_RTPER},
-		{"cpuset-cpus", required_argument, NULL, OPT_CPUS},
-		{"cpuset-mems", required_argument, NULL, OPT_MEMS},
-		{"pids-limit", required_argument, NULL, OPT_PIDS},
-		{"blkio-weight", required_argument, NULL, OPT_BLKIO},
-		{"kernel-memory", required_argument, NULL, OPT_KMEM},
-		{"kernel-memory-tcp", required_argument, NULL, OPT_KTCP},
-		{"l3-cache-schema", required_argument, NULL, OPT_L3},
-		{"mem-bw-schema", required_argument, NULL, OPT_MBW},
-		{"help", no_argument, NULL, 'h'},
-		{0},
-	};
-	struct spec_resources flags = {0};
-	struct spec_resources *from_file = NULL;
-	const char *id, *file = NULL;
-	int c, rc = -1;
+static const struct option update_opts[] = {
+	{"resources", required_argument, NULL, 'r'},
+	{"memory", required_argument, NULL, OPT_RES},
+	{"memory-reservation", required_argument, NULL, OPT_RES},
+	{"memory-swap", required_argument, NULL, OPT_RES},
+	{"cpu-share", required_argument, NULL, OPT_RES},
+	{"cpu-shares", required_argument, NULL, OPT_RES},
+	{"cpu-quota", required_argument, NULL, OPT_RES},
+	{"cpu-period", required_argument, NULL, OPT_RES},
+	{"cpu-rt-runtime", required_argument, NULL, OPT_RES},
+	{"cpu-rt-period", required_argument, NULL, OPT_RES},
+	{"cpuset-cpus", required_argument, NULL, OPT_RES},
+	{"cpuset-mems", required_argument, NULL, OPT_RES},
+	{"pids-limit", required_argument, NULL, OPT_RES},
+	{"blkio-weight", required_argument, NULL, OPT_RES},
+	{"kernel-memory", required_argument, NULL, OPT_KMEM},
+	{"kernel-memory-tcp", required_argument, NULL, OPT_KMEM},
+	{"l3-cache-schema", required_argument, NULL, OPT_RDT},
+	{"mem-bw-schema", required_argument, NULL, OPT_RDT},
+	{"help", no_argument, NULL, 'h'},
+	{0},
+};
 
-	while ((c = getopt_long(argc, argv, "+r:h", opts, NULL)) != -1) {
+/* the options into `flags` (or *file): 0, 1 for --help, -1 */
+static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct flag_list *flags,
+		 const char **file, struct error **err)
+{
+	int c, i = 0;
+
+	while ((c = getopt_long(argc, argv, "+r:h", update_opts, &i)) != -1) {
 		if (c == 'r')
-			file = optarg;
-		else if (c == 'h')
-			return cmd_help(ctx, update_help);
-		else if (c == '?')
+			*file = optarg;
+		else if (c == 'h') {
+			cmd_help(ctx, update_help);
+			return 1;
+		} else if (c == '?')
 			return cmd_usage(ctx, err, "unknown option '%s'", argv[optind - 1]);
-		else if (apply_flag(ctx, c, optarg, &flags, err) < 0)
-			goto out;
+		else if (c == OPT_KMEM)
+			return error_set(err, 0,
+					 "update: --%s: kernel memory limits are obsolete (cgroup "
+					 "v1 only, and ignored by its recent kernels)",
+					 update_opts[i].name);
+		else if (c == OPT_RDT)
+			return error_set(err, 0,
+					 "update: --%s: Intel RDT is not supported by berth",
+					 update_opts[i].name);
+		else
+			flag_push(flags, update_opts[i].name, optarg);
 	}
-	if (cmd_one_id(ctx, argc, argv, &id, err) < 0)
+	return 0;
+}
+
+int cmd_update(struct cmd_ctx *ctx, int argc, char **argv, struct error **err)
+{
+	struct flag_list flags = {0};
+	struct spec_resources *res = NULL;
+	const char *id, *file = NULL;
+	int rc = parse(ctx, argc, argv, &flags, &file, err);
+
+	if (rc != 0 || cmd_one_id(ctx, argc, argv, &id, err) < 0) {
+		rc = rc > 0 ? 0 : -1;
 		goto out;
-	if (file != NULL) {
-		from_file = load_resources(file, err);
-		if (from_file == NULL)
-			goto out;
 	}
-	rc = rt_update(&ctx->g, id, from_file ? from_file : &flags, err);
+	rc = -1;
+	if (file != NULL)
+		res = load_resources(file, err);
+	else if ((res = spec_resources_from_flags(flags.flags, flags.values, flags.n, err)) == NULL)
+		error_wrap(err, "update");
+	if (res != NULL)
+		rc = rt_update(&ctx->g, id, res, err);
 out:
-	spec_resources_free(from_file);
-	free(flags.cpu.cpus);
-	free(flags.cpu.mems);
+	spec_resources_free(res);
+	flag_list_clear(&flags);
 	return rc;
 }

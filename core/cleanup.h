@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* core/cleanup.h — scope-bound ownership.
  *
  * `cleanup_free char *p` frees p when it leaves scope; `steal_ptr(p)` and

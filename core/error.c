@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* core/error.c — building and chaining struct error.  Allocation failures
  * fall back to a static text: an error path must never crash.  */
 #define _GNU_SOURCE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* core/error.h — the one error type of berth.
  *
  * Every fallible function takes `struct error **err` as its last argument and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* core/jsonw.c — JSON text generation with correct string escaping.  */
 #define _GNU_SOURCE
 #include <inttypes.h>
@@ -6,6 +7,7 @@
 #include <string.h>
 
 #include "core/jsonw.h"
+#include "core/mem.h"
 
 #define JSONW_DEPTH 64
 
@@ -65,9 +67,7 @@ static void put(struct jsonw *w, const char *s, size_t n)
 	if (w->len + n + 1 > w->cap) {
 		while (w->len + n + 1 > w->cap)
 			w->cap *= 2;
-		w->buf = realloc(w->buf, w->cap);
-		if (w->buf == NULL)
-			abort();
+		w->buf = xrealloc(w->buf, w->cap);
 	}
 	memcpy(w->buf + w->len, s, n);
 	w->len += n;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* core/jsonw.h — a small JSON writer (state files, list, features, events,
  * log lines).  Output only: reading JSON belongs to spec/.  The writer
  * tracks commas itself; any allocation failure aborts (output is small). */

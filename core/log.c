@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* core/log.c — log file and stderr output; the only writer of either.  */
 #define _GNU_SOURCE
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* core/log.h — berth's diagnostics.
  *
  * `--log FILE` is opened first thing (callers such as containerd read it even

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* core/mountinfo.c — /proc/self/mountinfo lines and the mount holding a
  * path.  */
 #define _GNU_SOURCE
@@ -8,7 +9,7 @@
 #include <sys/stat.h>
 
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/mem.h"
 #include "core/mountinfo.h"
 
 /* mountinfo escapes space, tab, newline and backslash as \ooo */
@@ -98,4 +99,19 @@ char *mountinfo_mount_of(const char *path, const char *fstype)
 		best_len = len;
 	}
 	return best;
+}
+
+bool mountinfo_has_id(unsigned long long id)
+{
+	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
+	cleanup_free char *line = NULL;
+	size_t cap = 0;
+
+	while (f != NULL && getline(&line, &cap, f) > 0) {
+		struct mountinfo_entry m;
+
+		if (mountinfo_parse_line(line, &m) && m.id == id)
+			return true;
+	}
+	return false;
 }

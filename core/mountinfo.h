@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* core/mountinfo.h — reading /proc/self/mountinfo, for the cgroup
  * manager (where cgroup2 is mounted) and the rootfs (the mount holding the
  * bundle's root).  */
@@ -24,5 +25,9 @@ bool mountinfo_parse_line(char *line, struct mountinfo_entry *m);
  * mount point of that type that is a whole-component prefix of it.
  * Malloc'd; NULL when there is none or mountinfo cannot be read.  */
 char *mountinfo_mount_of(const char *path, const char *fstype);
+
+/* A mount of that id is in this process's mount namespace (false also
+ * when mountinfo cannot be read).  */
+bool mountinfo_has_id(unsigned long long id);
 
 #endif

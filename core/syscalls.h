@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* core/syscalls.h — every raw system call berth makes, in one place.
  *
  * Each wrapper returns what the kernel returns (-1 and errno on failure);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz/fuzz-config.c — libFuzzer target: config.json text through
  * spec_parse() (parse and validate).  Besides crashes, leaks and undefined
  * behaviour it checks the contract callers rely on: a refusal carries one

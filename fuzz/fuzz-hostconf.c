@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz/fuzz-hostconf.c — libFuzzer target: spec_hostconf_parse(), the
  * administrator's settings file.  A parse either succeeds without an
  * error or fails with a one-line message that names the file.  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz/fuzz-mountopt.c — libFuzzer target: spec_mount_options_decode().
  * Input: the mount type on the first line (empty: none), then one option
  * per line.  A flag is never both set and cleared, "bind" agrees with

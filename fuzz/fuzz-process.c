@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz/fuzz-process.c — libFuzzer target: an exec process JSON through
  * spec_process_parse().  Refusals must be one line starting with the
  * source name; accepted processes must have args, env and an absolute

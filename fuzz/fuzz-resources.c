@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz/fuzz-resources.c — libFuzzer target: an update resources JSON
  * through spec_resources_parse().  Accepted documents must respect the
  * ranges the cgroups module relies on.  */

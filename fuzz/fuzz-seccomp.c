@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz/fuzz-seccomp.c — libFuzzer target: the input is put in place of
  * linux.seccomp in a valid config, so the fuzzer spends its time in the
  * seccomp decoder rather than in the rest of the document.  */

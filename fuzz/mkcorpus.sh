@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # fuzz/mkcorpus.sh — (re)build the seed corpora in fuzz/corpus/<target>/ from
 # tests/data: whole configs for fuzz-config, their process / resources /
 # seccomp sections and mount option lists for the narrower targets.  Seeds

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # mk/bench.mk — `make bench`: berth vs crun vs runc on the same bundle.
 #
 #   make bench                      all three runtimes on this host, N=100

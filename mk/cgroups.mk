@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # mk/cgroups.mk — the cgroup tests (tests/unit/test-cgroups*.c).
 #
 #   make unit-cgroups   the three cgroup tests on this host (as root): the
@@ -9,15 +10,12 @@
 CGROUP_TESTS := $(BUILD)/tests/test-cgroups-units $(BUILD)/tests/test-cgroups \
 	$(BUILD)/tests/test-cgroups-v2
 
-# the test rule does not track headers; these do change the tests
-$(CGROUP_TESTS): tests/unit/cgtest.h cgroups/internal.h cgroups/cgroup.h
-
 .PHONY: unit-cgroups cgroups-vm
 unit-cgroups: $(CGROUP_TESTS)
-	@set -e; for t in $(CGROUP_TESTS); do echo "== $$t"; $$t; done
+	prove --exec '' $(CGROUP_TESTS)
 
 cgroups-vm: $(CGROUP_TESTS)
 	@test -x tests/vm/vm-run || \
 		{ echo "cgroups-vm: tests/vm/vm-run is not there yet" >&2; exit 1; }
 	tests/vm/vm-run --timeout 900 -- sh -c \
-		'set -e; for t in $(CGROUP_TESTS); do echo "== $$t"; $$t; done'
+		'prove --exec "" $(CGROUP_TESTS)'

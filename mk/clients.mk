@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # ---- client tests: containerd (ctr), containerd CRI, podman, docker ------
 #
 #   make test-clients                        against ./berth (built first)

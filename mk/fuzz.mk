@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # mk/fuzz.mk — libFuzzer targets for spec/ (owner: spec).
 #
 #   make fuzz-build           build every fuzz/fuzz-*.c with clang, ASan and UBSan

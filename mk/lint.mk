@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # mk/lint.mk — `make lint`: clang-format, cppcheck, shellcheck, berth's rules
 .PHONY: lint
 lint:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # mk/tests.mk — the host test suites and what they need.
 #
 #   make test          every suite: unit, host bats, VM cgroup suite, clients

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # mk/tools.mk — small C helpers of the host bats suites (tests/tools/*.c):
 # recvtty, the receiving end of --console-socket, and keyring, which names
 # the session keyring.  Static, so a suite can bind-mount one into a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # mk/vm.mk — the pure cgroup v2 test VM (tests/vm/).
 #
 #   make vm-prepare    fetch and cache the VM kernel (tests/.cache/vm/)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* namespaces/idmap.c — uid/gid mappings of a new user namespace.
  *
  * Written by the parent: the child cannot map ids it does not hold.  Root
@@ -15,7 +16,8 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/file.h"
+#include "core/mem.h"
 #include "namespaces/ns.h"
 
 static char *map_text(const struct spec_idmap *m, size_t n)
@@ -83,14 +85,52 @@ static char *granted_ranges(const char *file, uid_t uid, const char *name)
 	return out;
 }
 
+/* the host id ranges asked for, for messages: "100000-165535, ..." */
+static char *wanted_ranges(const struct spec_idmap *m, size_t n)
+{
+	char *wanted = xstrdup("");
+
+	for (size_t i = 0; i < n; i++) {
+		char *next = xasprintf("%s%s%u-%u", wanted, *wanted ? ", " : "", m[i].host_id,
+				       m[i].host_id + m[i].size - 1);
+
+		free(wanted);
+		wanted = next;
+	}
+	return wanted;
+}
+
+/* why the helper refused: the ranges asked for against those granted */
+static int helper_refused(const char *subfile, const struct spec_idmap *m, size_t n,
+			  struct error **err)
+{
+	cleanup_free char *name = passwd_field("/etc/passwd", getuid(), 0);
+	cleanup_free char *granted = granted_ranges(subfile, getuid(), name);
+	cleanup_free char *wanted = wanted_ranges(m, n);
+
+	if (granted == NULL)
+		/* a user only a directory service knows: say what was not checked */
+		return error_set(
+			err, 0,
+			"user namespace: %s has no range for uid %u%s, so host ids %s "
+			"cannot be mapped (add a line such as '%u:100000:65536')",
+			subfile, (unsigned)getuid(),
+			name != NULL
+				? ""
+				: " (not in /etc/passwd: lines keyed by a name were not checked)",
+			wanted, (unsigned)getuid());
+	return error_set(err, 0,
+			 "user namespace: host ids %s are not all within what %s grants "
+			 "uid %u (%s, plus the uid itself)",
+			 wanted, subfile, (unsigned)getuid(), granted);
+}
+
 /* newuidmap PID cid hid size [cid hid size ...]; its own stderr is
  * replaced by a message naming what is missing */
 static int run_helper(const char *helper, pid_t pid, const struct spec_idmap *m, size_t n,
 		      const char *subfile, struct error **err)
 {
 	char **argv = xcalloc(3 * n + 3, sizeof(char *));
-	cleanup_free char *granted = NULL, *name = NULL;
-	cleanup_free char *wanted = xstrdup("");
 	pid_t child;
 	int status;
 	size_t a = 0;
@@ -98,15 +138,9 @@ static int run_helper(const char *helper, pid_t pid, const struct spec_idmap *m,
 	argv[a++] = xstrdup(helper);
 	argv[a++] = xasprintf("%d", (int)pid);
 	for (size_t i = 0; i < n; i++) {
-		char *next;
-
 		argv[a++] = xasprintf("%u", m[i].container_id);
 		argv[a++] = xasprintf("%u", m[i].host_id);
 		argv[a++] = xasprintf("%u", m[i].size);
-		next = xasprintf("%s%s%u-%u", wanted, *wanted ? ", " : "", m[i].host_id,
-				 m[i].host_id + m[i].size - 1);
-		free(wanted);
-		wanted = next;
 	}
 	child = fork();
 	if (child == 0) {
@@ -128,23 +162,7 @@ static int run_helper(const char *helper, pid_t pid, const struct spec_idmap *m,
 		return error_set(err, 0,
 				 "user namespace: %s not found (install the uidmap package)",
 				 helper);
-	name = passwd_field("/etc/passwd", getuid(), 0);
-	granted = granted_ranges(subfile, getuid(), name);
-	if (granted == NULL)
-		/* a user only a directory service knows: say what was not checked */
-		return error_set(
-			err, 0,
-			"user namespace: %s has no range for uid %u%s, so host ids %s "
-			"cannot be mapped (add a line such as '%u:100000:65536')",
-			subfile, (unsigned)getuid(),
-			name != NULL
-				? ""
-				: " (not in /etc/passwd: lines keyed by a name were not checked)",
-			wanted, (unsigned)getuid());
-	return error_set(err, 0,
-			 "user namespace: host ids %s are not all within what %s grants "
-			 "uid %u (%s, plus the uid itself)",
-			 wanted, subfile, (unsigned)getuid(), granted);
+	return helper_refused(subfile, m, n, err);
 }
 
 int ns_write_idmaps(pid_t pid, const struct spec *spec, struct error **err)

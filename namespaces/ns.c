@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* namespaces/ns.c — which namespaces are created, which joined, and when.
  *
  * New namespaces come from clone3() flags, in one step, so the new user
@@ -16,7 +17,7 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/file.h"
 #include "namespaces/ns.h"
 
 #ifndef CLONE_NEWTIME

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* namespaces/ns.h — creating, joining and mapping namespaces.
  *
  * Order matters and is decided here (see ns.c for the reasons):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* netns/bridge.c — the bridge network of a container, end to end: turning
  * a request into a plan, the setup checklist with its undo, teardown, and
  * loopback-only networking.  The messages: rtnl.c; addresses: ipam.c.  */
@@ -8,7 +9,7 @@
 #include <string.h>
 
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/mem.h"
 #include "core/log.h"
 #include "netns/ipam.h"
 #include "netns/names.h"

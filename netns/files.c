@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* netns/files.c — the text of a container's /etc/hosts, /etc/hostname and
  * /etc/resolv.conf.  Writing them into the container is the runtime's. */
 #define _GNU_SOURCE
@@ -6,7 +7,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "core/fsutil.h"
+#include "core/mem.h"
 #include "netns/netns.h"
 
 /* RFC 1123 labels: letters, digits and inner hyphens, dot-separated, at

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* netns/ipam.c — the file-locked address allocator (layout: netns/ipam.h).
  * Owns the database directory, its lock and the lease files; knows nothing
  * of links.  Every read and write of a lease happens under the lock, so
@@ -15,7 +16,8 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/file.h"
+#include "core/mem.h"
 #include "core/log.h"
 #include "netns/ipam.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* netns/ipam.h — the address allocator of the bridge network.
  *
  * One directory per (network namespace, bridge):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* netns/names.c — name checks, subnet arithmetic, veth names and MACs.  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>

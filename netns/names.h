@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* netns/names.h — the pure part of berth networking: checking interface
  * names and container ids, parsing the subnet, deriving the host veth name
  * and the MACs.  No side effects, no netlink.  Internal to netns/ (and its

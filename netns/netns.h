@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* netns/netns.h — berth's built-in container networking.
  *
  * runc and crun leave networking to CNI; berth wires a veth pair itself for

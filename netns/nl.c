@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* netns/nl.c — the route netlink socket: opening it (in our own netns or
  * in a container's), building a request, one request and its ACK, errno
  * and extended-ACK text turned into a struct error.  What the requests

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* netns/nl.h — a route netlink socket, the few message and attribute
  * helpers berth needs, and one request/ACK exchange.  Internal to netns/.
  * What the requests say: netns/rtnl.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* netns/rtnl.c — building the rtnetlink messages for links, addresses and
  * routes.  Sending them and reading the ACK: netns/nl.c.  */
 #define _GNU_SOURCE

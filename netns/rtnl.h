@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* netns/rtnl.h — the rtnetlink requests berth makes, one function each:
  * look a link up, create a bridge or a veth pair, bring a link up, delete
  * it, add an IPv4 address and a default route.  Internal to netns/.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rootfs/copyup.c — "tmpcopyup": a tmpfs mounted over a directory of the
  * image starts with a copy of what it covers (runc and crun do the same;
  * podman asks for it on every tmpfs).  The source is an fd opened before

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rootfs/devices.c — /dev nodes and symlinks of the container.
  *
  * The default nodes every runtime provides (null, zero, full, random,
@@ -15,7 +16,7 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/mem.h"
 #include "core/log.h"
 #include "core/syscalls.h"
 #include "rootfs/internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rootfs/internal.h — helpers shared by the files of rootfs/ only.  */
 #ifndef BERTH_ROOTFS_INTERNAL_H
 #define BERTH_ROOTFS_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rootfs/masks.c — maskedPaths and readonlyPaths, after pivot_root.
  *
  * A masked file gets /dev/null bound over it, a masked directory an empty

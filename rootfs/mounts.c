@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rootfs/mounts.c — the config's mounts, in order, inside the root.
  *
  * Bind mounts use the new mount API: open_tree() clones the source,
@@ -17,7 +18,7 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/mem.h"
 #include "core/log.h"
 #include "core/syscalls.h"
 #include "rootfs/internal.h"
@@ -144,7 +145,7 @@ static int mount_bind_fd(const struct rootfs_ctx *ctx, const struct spec_mount *
 	cleanup_close int tree = -1;
 	cleanup_close int target = -1;
 	struct mount_attr top = {0}, rec = {0};
-	unsigned int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC;
+	unsigned int flags = OPEN_TREE_CLONE;
 	struct stat st;
 
 	if (src == NULL)
@@ -152,7 +153,7 @@ static int mount_bind_fd(const struct rootfs_ctx *ctx, const struct spec_mount *
 	if (m->flags & MS_REC)
 		flags |= AT_RECURSIVE;
 	if (src_fd >= 0) /* opened before we became the mapped root */
-		tree = sys_open_tree(src_fd, "", flags | AT_EMPTY_PATH | OPEN_TREE_CLOEXEC);
+		tree = sys_open_tree(src_fd, "", flags | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
 	else
 		tree = sys_open_tree(AT_FDCWD, src, flags | OPEN_TREE_CLOEXEC);
 	if (tree < 0)
@@ -166,12 +167,9 @@ static int mount_bind_fd(const struct rootfs_ctx *ctx, const struct spec_mount *
 		return error_wrap(err, "bind mount '%s'", src);
 
 	rootfs_flags_to_attr(m->flags, m->clear_flags, &top);
-	if (top.attr_set != 0 || top.attr_clr != 0 ||
-	    ((m->propagation & MS_SHARED) && (top.attr_set || top.attr_clr))) {
-		if (sys_mount_setattr(tree, "", AT_EMPTY_PATH, &top) < 0)
-			return error_set(err, errno, "set options of bind mount on '%s'",
-					 m->destination);
-	}
+	if ((top.attr_set != 0 || top.attr_clr != 0) &&
+	    sys_mount_setattr(tree, "", AT_EMPTY_PATH, &top) < 0)
+		return error_set(err, errno, "set options of bind mount on '%s'", m->destination);
 	rec.attr_set = m->rec_attr_set;
 	rec.attr_clr = m->rec_attr_clr;
 	atime_whole(&rec);
@@ -247,10 +245,42 @@ static int mount_fallback(const struct rootfs_ctx *ctx, const struct spec_mount 
 	return mount_bind(ctx, &bind, err);
 }
 
+/* What is done on the new mount itself once it is attached: the files of
+ * the covered directory copied in (tmpcopyup), the recursive attributes,
+ * the propagation.  `mounted` is the destination resolved again, now the
+ * root of the new mount.  */
+static int mount_fs_finish(const struct spec_mount *m, int covered, int mounted, struct error **err)
+{
+	char fdpath[32];
+
+	if (covered >= 0) {
+		cleanup_close int dir = open(rootfs_fd_path(mounted, fdpath, sizeof(fdpath)),
+					     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (dir < 0)
+			return error_set(err, errno, "tmpcopyup: open the tmpfs on '%s'",
+					 m->destination);
+		if (rootfs_copyup(covered, dir, err) < 0)
+			return error_wrap(err, "mount on '%s'", m->destination);
+	}
+	if (m->rec_attr_set != 0 || m->rec_attr_clr != 0) {
+		struct mount_attr rec = {.attr_set = m->rec_attr_set, .attr_clr = m->rec_attr_clr};
+
+		atime_whole(&rec);
+		if (sys_mount_setattr(mounted, "", AT_EMPTY_PATH | AT_RECURSIVE, &rec) < 0)
+			return error_set(err, errno, "set recursive options on '%s'",
+					 m->destination);
+	}
+	if (m->propagation != 0)
+		return rootfs_apply_propagation(mounted, m->destination, m->propagation, err);
+	return 0;
+}
+
 static int mount_fs(const struct rootfs_ctx *ctx, const struct spec_mount *m, struct error **err)
 {
 	cleanup_close int target = -1;
 	cleanup_close int covered = -1;
+	cleanup_close int mounted = -1;
 	const char *type = m->type;
 	const char *source = m->source != NULL ? m->source : m->type;
 	char fdpath[32];
@@ -276,43 +306,12 @@ static int mount_fs(const struct rootfs_ctx *ctx, const struct spec_mount *m, st
 			return mount_fallback(ctx, m, "/dev/mqueue", err);
 		return error_set(err, saved, "mount %s on '%s'", type, m->destination);
 	}
-	if (covered >= 0) {
-		cleanup_close int mounted =
-			rootfs_resolve(ctx->root_fd, m->destination, ROOTFS_NODE_NONE, false, err);
-		cleanup_close int dir = -1;
-
-		if (mounted < 0)
-			return -1;
-		dir = open(rootfs_fd_path(mounted, fdpath, sizeof(fdpath)),
-			   O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dir < 0)
-			return error_set(err, errno, "tmpcopyup: open the tmpfs on '%s'",
-					 m->destination);
-		if (rootfs_copyup(covered, dir, err) < 0)
-			return error_wrap(err, "mount on '%s'", m->destination);
-	}
-	if (m->rec_attr_set != 0 || m->rec_attr_clr != 0) {
-		struct mount_attr rec = {.attr_set = m->rec_attr_set, .attr_clr = m->rec_attr_clr};
-
-		atime_whole(&rec);
-		cleanup_close int mnt =
-			rootfs_resolve(ctx->root_fd, m->destination, ROOTFS_NODE_NONE, false, err);
-
-		if (mnt < 0)
-			return -1;
-		if (sys_mount_setattr(mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, &rec) < 0)
-			return error_set(err, errno, "set recursive options on '%s'",
-					 m->destination);
-	}
-	if (m->propagation != 0) {
-		cleanup_close int mnt =
-			rootfs_resolve(ctx->root_fd, m->destination, ROOTFS_NODE_NONE, false, err);
-
-		if (mnt < 0)
-			return -1;
-		return rootfs_apply_propagation(mnt, m->destination, m->propagation, err);
-	}
-	return 0;
+	if (covered < 0 && m->rec_attr_set == 0 && m->rec_attr_clr == 0 && m->propagation == 0)
+		return 0;
+	mounted = rootfs_resolve(ctx->root_fd, m->destination, ROOTFS_NODE_NONE, false, err);
+	if (mounted < 0)
+		return -1;
+	return mount_fs_finish(m, covered, mounted, err);
 }
 
 /* cgroup and cgroup2 mounts: berth manages cgroup v2 only.
@@ -393,10 +392,10 @@ int rootfs_bind_etc_files(struct rootfs_ctx *ctx, struct error **err)
 {
 	static const char *const files[] = {"hosts", "hostname", "resolv.conf"};
 
-	if (ctx->etc_files == NULL)
+	if (ctx->plan->etc_files == NULL)
 		return 0;
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		cleanup_free char *src = xasprintf("%s/%s", ctx->etc_files, files[i]);
+		cleanup_free char *src = xasprintf("%s/%s", ctx->plan->etc_files, files[i]);
 		cleanup_free char *dst = xasprintf("/etc/%s", files[i]);
 		struct spec_mount m = {
 			.destination = dst, .source = src, .bind = true, .flags = MS_BIND};

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rootfs/overlay.c — overlayfs root from image layers.
  *
  * The overlay is mounted inside the container's own mount namespace, so it
@@ -6,7 +7,10 @@
  * container's state dir) need removing on delete.  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <linux/magic.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -14,7 +18,7 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/mem.h"
 #include "core/syscalls.h"
 #include "rootfs/overlay.h"
 
@@ -52,33 +56,62 @@ static const char *pseudo_fs(long type)
 	return NULL;
 }
 
+/* `path` is `dir` or under it */
+static bool under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/' || n == 1);
+}
+
 /* at or under /proc, /sys or /dev: the kernel's views, whatever is
  * mounted there (the hybrid host's /sys/fs/cgroup is a tmpfs) */
 static bool kernel_tree(const char *l)
 {
-	static const char *const trees[] = {"/proc", "/sys", "/dev"};
+	return under(l, "/proc") || under(l, "/sys") || under(l, "/dev");
+}
 
-	for (size_t i = 0; i < sizeof(trees) / sizeof(trees[0]); i++) {
-		size_t n = strlen(trees[i]);
+/* What the layer's fd is: a directory of files, not a kernel view, not
+ * the host's /dev, readable; `real` is where it really is.  */
+static int check_layer_fd(int fd, const char *l, const char *real, const char *forbidden,
+			  struct error **err)
+{
+	struct statfs sf;
+	struct stat st, dev;
+	const char *kind;
 
-		if (strncmp(l, trees[i], n) == 0 && (l[n] == '\0' || l[n] == '/'))
-			return true;
-	}
-	return false;
+	if (fstatfs(fd, &sf) < 0 || fstat(fd, &st) < 0)
+		return error_set(err, errno, "layer '%s'", l);
+	kind = pseudo_fs((long)sf.f_type);
+	if (kind != NULL)
+		return error_set(err, 0, "layer '%s': on %s, not a filesystem of image files", l,
+				 kind);
+	if (stat("/dev", &dev) == 0 && dev.st_dev == st.st_dev)
+		return error_set(err, 0, "layer '%s': on the host's /dev", l);
+	if (kernel_tree(real))
+		return error_set(err, 0, "layer '%s': under /proc, /sys or /dev", l);
+	if (forbidden != NULL && under(real, forbidden))
+		return error_set(err, 0, "layer '%s': inside berth's state root '%s'", l,
+				 forbidden);
+	if (faccessat(fd, "", R_OK | X_OK, AT_EMPTY_PATH | AT_EACCESS) < 0)
+		return error_set(err, errno, "layer '%s'", l);
+	return 0;
 }
 
 /* One layer, checked like a bind source from a less trusted place: an
- * absolute path to a directory, reached without any symlink (so the path
- * written is the directory used), on a filesystem of files — not a kernel
- * view, and not the host's /dev.  */
-static int check_layer(const char *l, struct error **err)
+ * absolute path to a directory, reached without any symlink, then judged
+ * by where its fd really is (so "//dev/shm" or "/tmp/../dev" are seen
+ * for what they are).  The fd is what gets mounted: nothing can swap the
+ * directory between the check and the mount.  */
+int rootfs_overlay_open_layer(const char *l, const char *forbidden, struct error **err)
 {
 	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
 			       .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
 	cleanup_close int fd = -1;
-	struct statfs sf;
-	struct stat st, dev;
-	const char *kind;
+	char link[32], real[PATH_MAX];
+	ssize_t n;
 
 	if (l[0] != '/')
 		return error_set(err, 0, "layer '%s': not an absolute path", l);
@@ -90,52 +123,93 @@ static int check_layer(const char *l, struct error **err)
 		return error_set(err, ELOOP, "layer '%s': the path goes through a symlink", l);
 	if (fd < 0)
 		return error_set(err, errno, "layer '%s'", l);
-	if (fstatfs(fd, &sf) < 0 || fstat(fd, &st) < 0)
-		return error_set(err, errno, "layer '%s'", l);
-	kind = pseudo_fs((long)sf.f_type);
-	if (kind != NULL)
-		return error_set(err, EINVAL, "layer '%s': on %s, not a filesystem of image files",
-				 l, kind);
-	if (stat("/dev", &dev) == 0 && dev.st_dev == st.st_dev)
-		return error_set(err, EINVAL, "layer '%s': on the host's /dev", l);
-	if (kernel_tree(l))
-		return error_set(err, EINVAL, "layer '%s': under /proc, /sys or /dev", l);
-	if (access(l, R_OK | X_OK) < 0)
-		return error_set(err, errno, "layer '%s'", l);
-	return 0;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, real, sizeof(real) - 1);
+	if (n <= 0)
+		return error_set(err, errno, "layer '%s': where is it", l);
+	real[n] = '\0';
+	if (check_layer_fd(fd, l, real, forbidden, err) < 0)
+		return -1;
+	return steal_fd(fd);
 }
 
-int rootfs_overlay_check_layers(char **layers, struct error **err)
+/* The init is in a mount namespace of its own, and overlayfs takes lower
+ * layers only from the caller's namespace: open each layer again here,
+ * without symlinks, and make sure it is the very directory checked on the
+ * host (the fd the plan holds), so nothing swapped in between is
+ * mounted.  */
+static int reopen_layer(const char *name, int checked, struct error **err)
 {
-	for (char **l = layers; l && *l; l++)
-		if (check_layer(*l, err) < 0)
-			return -1;
-	return 0;
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+			       .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
+	cleanup_close int fd = sys_openat2(AT_FDCWD, name, &how);
+	struct stat a, b;
+
+	if (fd < 0)
+		return error_set(err, errno, "layer '%s'", name);
+	if (fstat(fd, &a) < 0 || fstat(checked, &b) < 0)
+		return error_set(err, errno, "layer '%s'", name);
+	if (a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+		return error_set(err, 0, "layer '%s': changed since it was checked", name);
+	return steal_fd(fd);
 }
 
-int rootfs_overlay_mount(const char *target, char **layers, const char *upper, const char *work,
-			 struct error **err)
+static void close_all(int *fds, size_t n)
 {
+	for (size_t i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+}
+
+int rootfs_overlay_mount(const char *target, char *const *names, const int *checked,
+			 const char *upper, const char *work, struct error **err)
+{
+	size_t n = strv_len(names);
+	cleanup_free int *fds = xcalloc(n + 1, sizeof(int));
 	cleanup_free char *lower = xstrdup("");
 	cleanup_free char *data = NULL;
+	cleanup_close int up = open(upper, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	cleanup_close int wk = open(work, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int rc = -1;
 
-	for (char **l = layers; l && *l; l++) {
-		char *next = xasprintf("%s%s%s", lower, *lower ? ":" : "", *l);
+	if (up < 0 || wk < 0)
+		return error_set(err, errno, "overlay upper '%s' and work '%s'", upper, work);
+	for (size_t i = 0; i < n; i++)
+		fds[i] = -1;
+	/* everything by fd: no host path in the container's mountinfo */
+	for (size_t i = 0; i < n; i++) {
+		char *next;
 
+		fds[i] = reopen_layer(names[i], checked[i], err);
+		if (fds[i] < 0)
+			goto out;
+		next = xasprintf("%s%s/proc/self/fd/%d", lower, i ? ":" : "", fds[i]);
 		free(lower);
 		lower = next;
 	}
-	data = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work);
+	data = xasprintf("lowerdir=%s,upperdir=/proc/self/fd/%d,workdir=/proc/self/fd/%d", lower,
+			 up, wk);
 	if (mount("overlay", target, "overlay", 0, data) < 0) {
 		int saved = errno;
+		cleanup_free char *shown = xstrdup(names[0]);
 
+		for (size_t i = 1; i < n; i++) {
+			char *next = xasprintf("%s:%s", shown, names[i]);
+
+			free(shown);
+			shown = next;
+		}
 		/* EINVAL: a layer on a filesystem overlayfs cannot use as a lower
 		 * layer (or stacked too deep); name every one */
-		return error_set(err, saved, "mount overlay of layers %s (upper '%s') on '%s'%s",
-				 lower, upper, target,
-				 saved == EINVAL ? ": a layer may be on a filesystem overlayfs "
-						   "cannot stack on"
-						 : "");
+		error_set(err, saved, "mount overlay of layers %s (upper '%s') on '%s'%s", shown,
+			  upper, target,
+			  saved == EINVAL ? ": a layer may be on a filesystem overlayfs "
+					    "cannot stack on"
+					  : "");
+		goto out;
 	}
-	return 0;
+	rc = 0;
+out:
+	close_all(fds, n);
+	return rc;
 }

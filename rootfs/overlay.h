@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rootfs/overlay.h — an overlay of read-only image layers plus a writable
  * upper layer as the container's root (berth's docker-lite front).  */
 #ifndef BERTH_ROOTFS_OVERLAY_H
@@ -5,15 +6,17 @@
 
 #include "core/error.h"
 
-/* Mount overlayfs on `target`: `layers` NULL-terminated, TOP layer first
- * (the order of overlayfs' lowerdir), `upper` and `work` on one fs.  */
-int rootfs_overlay_mount(const char *target, char **layers, const char *upper, const char *work,
-			 struct error **err);
+/* Mount overlayfs on `target`: the lower layers given by O_PATH fds
+ * (rootfs_overlay_open_layer), top first, `names` their paths for
+ * messages (both NULL-terminated/as long), `upper` and `work` on one fs.  */
+int rootfs_overlay_mount(const char *target, char *const *names, const int *fds, const char *upper,
+			 const char *work, struct error **err);
 
-/* Check each layer before anything is created, like a bind source from a
- * less trusted place: an absolute path to a directory, reached without a
- * symlink, readable, not on a kernel view (proc, sysfs, cgroup, ...) nor
- * on the host's /dev.  */
-int rootfs_overlay_check_layers(char **layers, struct error **err);
+/* Open one image layer (O_PATH), checked before anything is created like a
+ * bind source from a less trusted place: an absolute path to a
+ * directory, reached without a symlink, readable, not on a kernel view
+ * (proc, sysfs, cgroup, ...), not under /proc, /sys or /dev, and not in
+ * `forbidden` (berth's state root; NULL: none).  */
+int rootfs_overlay_open_layer(const char *path, const char *forbidden, struct error **err);
 
 #endif

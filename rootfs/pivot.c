@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rootfs/pivot.c — the root mount: propagation, the self bind (or the
  * overlay), pivot_root(2), and the final read-only and propagation steps.
  * Mount list: mounts.c.  Devices: devices.c.  Masks: masks.c.  */
@@ -11,7 +12,7 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+
 #include "core/mountinfo.h"
 #include "core/syscalls.h"
 #include "rootfs/internal.h"
@@ -38,9 +39,9 @@ static int parent_private(const struct rootfs_ctx *ctx, unsigned long prop, stru
 
 	if (!(prop & (MS_SHARED | MS_UNBINDABLE)))
 		return 0;
-	mp = mountinfo_mount_of(ctx->root, NULL);
+	mp = mountinfo_mount_of(ctx->plan->root, NULL);
 	if (mp == NULL)
-		return error_set(err, ENOENT, "find the mount holding '%s'", ctx->root);
+		return error_set(err, ENOENT, "find the mount holding '%s'", ctx->plan->root);
 	if (mount(NULL, mp, NULL, MS_PRIVATE, NULL) < 0)
 		return error_set(err, errno, "make '%s' private", mp);
 	return 0;
@@ -50,23 +51,25 @@ static int parent_private(const struct rootfs_ctx *ctx, unsigned long prop, stru
  * writes vanish with it and never touch the host's disk */
 static int overlay_tmpfs(const struct rootfs_ctx *ctx, struct error **err)
 {
-	if (mount("tmpfs", ctx->overlay_tmpfs, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700") < 0)
-		return error_set(err, errno, "mount tmpfs on '%s'", ctx->overlay_tmpfs);
-	if (mkdir(ctx->upper, 0755) < 0 || mkdir(ctx->work, 0700) < 0)
+	if (mount("tmpfs", ctx->plan->overlay_dir, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700") < 0)
+		return error_set(err, errno, "mount tmpfs on '%s'", ctx->plan->overlay_dir);
+	if (mkdir(ctx->plan->upper, 0755) < 0 || mkdir(ctx->plan->work, 0700) < 0)
 		return error_set(err, errno, "overlay upper/work on tmpfs");
 	return 0;
 }
 
 static int mount_root(struct rootfs_ctx *ctx, struct error **err)
 {
-	if (ctx->layers != NULL) {
-		if (ctx->overlay_tmpfs != NULL && overlay_tmpfs(ctx, err) < 0)
+	if (ctx->plan->layers != NULL) {
+		if (ctx->plan->overlay_tmpfs && overlay_tmpfs(ctx, err) < 0)
 			return -1;
-		return rootfs_overlay_mount(ctx->root, ctx->layers, ctx->upper, ctx->work, err);
+		return rootfs_overlay_mount(ctx->plan->root, ctx->plan->layers,
+					    ctx->plan->layer_fds, ctx->plan->upper, ctx->plan->work,
+					    err);
 	}
 	/* pivot_root needs the new root to be a mount point */
-	if (mount(ctx->root, ctx->root, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return error_set(err, errno, "bind the rootfs '%s'", ctx->root);
+	if (mount(ctx->plan->root, ctx->plan->root, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return error_set(err, errno, "bind the rootfs '%s'", ctx->plan->root);
 	return 0;
 }
 
@@ -79,9 +82,9 @@ int rootfs_prepare(struct rootfs_ctx *ctx, struct error **err)
 		return error_set(err, errno, "rootfs: set propagation of '/'");
 	if (parent_private(ctx, prop, err) < 0 || mount_root(ctx, err) < 0)
 		return error_wrap(err, "rootfs");
-	ctx->root_fd = open(ctx->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	ctx->root_fd = open(ctx->plan->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (ctx->root_fd < 0)
-		return error_set(err, errno, "rootfs: open '%s'", ctx->root);
+		return error_set(err, errno, "rootfs: open '%s'", ctx->plan->root);
 	if (rootfs_mount_all(ctx, err) < 0 || rootfs_bind_etc_files(ctx, err) < 0 ||
 	    rootfs_make_devices(ctx, err) < 0)
 		return error_wrap(err, "rootfs");
@@ -99,7 +102,7 @@ static int pivot(const struct rootfs_ctx *ctx, struct error **err)
 	/* "." "." stacks the old root on top of the new one: no directory
 	 * has to exist in the image for it */
 	if (sys_pivot_root(".", ".") < 0)
-		return error_set(err, errno, "pivot_root '%s'", ctx->root);
+		return error_set(err, errno, "pivot_root '%s'", ctx->plan->root);
 	/* Stand on the old root itself: mount(2) does not follow the mount
 	 * stacked on the cwd (umount2 does), so from the new root "." would
 	 * turn every container mount into a slave, breaking shared ones */
@@ -123,7 +126,7 @@ static int move_root(const struct rootfs_ctx *ctx, struct error **err)
 {
 	if (fchdir(ctx->root_fd) < 0)
 		return error_set(err, errno, "chdir to the rootfs");
-	if (mount(ctx->root, "/", NULL, MS_MOVE, NULL) < 0)
+	if (mount(ctx->plan->root, "/", NULL, MS_MOVE, NULL) < 0)
 		return error_set(err, errno, "move the rootfs to '/'");
 	if (chroot(".") < 0)
 		return error_set(err, errno, "chroot to the rootfs");

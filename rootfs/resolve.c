@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rootfs/resolve.c — in-root resolution with openat2(RESOLVE_IN_ROOT).
  *
  * Creation walks the path one component at a time, each prefix resolved
@@ -13,7 +14,7 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/mem.h"
 #include "core/syscalls.h"
 #include "rootfs/resolve.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rootfs/resolve.h — opening and creating paths strictly inside the rootfs.
  *
  * Every path a config names inside the container (mount destinations,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rootfs/rootfs.h — turning the bundle's root into the container's /.
  *
  * Runs in the container init, inside its new mount namespace, in three
@@ -16,18 +17,44 @@
 #include "core/error.h"
 #include "spec/spec.h"
 
+/* Where the root comes from, decided once on the host before the init is
+ * cloned (plan.c), then only read: by the launcher, the init and
+ * rootfs_prepare().  All paths absolute, on the host.  */
+struct rootfs_plan {
+	char *root;	   /* the bundle's root, or the overlay's merged dir */
+	char **layers;	   /* overlay lower layers, top first, or NULL */
+	int *layer_fds;	   /* each opened (O_PATH) and checked: what is mounted */
+	char *overlay_dir; /* <state dir>/overlay, holding upper and work */
+	char *upper, *work;
+	bool overlay_tmpfs; /* a tmpfs on overlay_dir holds upper and work */
+	char *etc_files;    /* dir with hosts, hostname, resolv.conf to bind
+			       over the container's, or NULL */
+};
+
+struct rootfs_plan_request {
+	const char *root_path;	/* root.path as written in the config */
+	const char *bundle;	/* a relative root.path is in here */
+	char *const *layers;	/* image layers, lowest first, or NULL */
+	bool overlay_tmpfs;	/* the writable layer on a tmpfs */
+	const char *state_root; /* berth's state root: no layer may be in it */
+	const char *state_dir;	/* the container's state dir ... */
+	int state_dir_fd;	/* ... opened */
+	bool etc_files;		/* bridge networking: /etc files to bind */
+};
+
+/* Check and resolve the root (or the layers) and make the directories
+ * the plan names in the state dir.  On failure the plan may be half made:
+ * rootfs_plan_clear() it; what it made goes with the state dir.  */
+int rootfs_plan_make(const struct rootfs_plan_request *req, struct rootfs_plan *plan,
+		     struct error **err);
+void rootfs_plan_clear(struct rootfs_plan *plan);
+
 struct rootfs_ctx {
 	const struct spec *spec;
-	const char *bundle;	   /* relative bind sources resolve here */
-	const char *root;	   /* absolute host path of the root */
-	char **layers;		   /* overlay lower layers (top first), or NULL */
-	const char *upper;	   /* overlay upper dir (with layers) */
-	const char *work;	   /* overlay work dir (with layers) */
-	const char *overlay_tmpfs; /* a tmpfs mounted here holds upper and work */
-	const char *etc_files;	   /* dir with hosts, hostname, resolv.conf to
-				   bind over the container's /etc ones, or NULL */
-	const char *cgroup_path;   /* the container's cgroup dir, or NULL */
-	bool userns;		   /* in a new user namespace: no mknod, fallbacks */
+	const char *bundle; /* relative bind sources resolve here */
+	const struct rootfs_plan *plan;
+	const char *cgroup_path; /* the container's cgroup dir, or NULL */
+	bool userns;		 /* in a new user namespace: no mknod, fallbacks */
 	bool no_pivot;
 	bool console;	   /* make /dev/console a mount point for the pty */
 	int root_fd;	   /* set by rootfs_prepare: O_PATH fd of the root */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* runtime/checks.c — what this host must offer for a config, checked
  * before anything is created, so a config asking for what berth cannot
  * give fails clearly and leaves nothing behind.  */
@@ -8,9 +9,9 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/file.h"
+#include "core/mem.h"
 #include "core/log.h"
-#include "rootfs/overlay.h"
 #include "runtime/create.h"
 
 static bool apparmor_enabled(void)
@@ -76,35 +77,5 @@ int host_checks(const struct creation *cr, struct error **err)
 		return error_set(
 			err, 0,
 			"config.json: linux.seccomp: SCMP_ACT_NOTIFY is not supported by berth");
-	return 0;
-}
-
-static char **top_first(char **lowest_first)
-{
-	size_t n = strv_len(lowest_first);
-	char **out = xcalloc(n + 1, sizeof(char *));
-
-	for (size_t i = 0; i < n; i++)
-		out[i] = xstrdup(lowest_first[n - 1 - i]);
-	return out;
-}
-
-int creation_overlay(struct creation *cr, struct error **err)
-{
-	const char *dir = cr->c.dir;
-
-	if (cr->ext_layers == NULL)
-		return 0;
-	if (rootfs_overlay_check_layers(cr->ext_layers, err) < 0)
-		return -1;
-	cr->layers = top_first(cr->ext_layers);
-	cr->overlay_dir = xasprintf("%s/overlay", dir);
-	cr->upper = xasprintf("%s/upper", cr->overlay_dir);
-	cr->work = xasprintf("%s/work", cr->overlay_dir);
-	cr->rootfs = xasprintf("%s/merged", dir);
-	if (mkdir(cr->overlay_dir, 0700) < 0 || mkdir(cr->rootfs, 0755) < 0)
-		return error_set(err, errno, "overlay dirs in '%s'", dir);
-	if (!cr->overlay_tmpfs && (mkdir(cr->upper, 0755) < 0 || mkdir(cr->work, 0700) < 0))
-		return error_set(err, errno, "overlay upper/work in '%s'", dir);
 	return 0;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* runtime/console.c — pty allocation, console socket, terminal proxy.  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -14,7 +15,7 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
-#include "core/sync.h"
+#include "runtime/sync.h"
 #include "core/syscalls.h"
 #include "rootfs/rootfs.h"
 #include "runtime/console.h"
@@ -116,22 +117,34 @@ static void drain(int master)
 			break;
 }
 
-int console_proxy(int master, const struct wait_ctx *w, int *status, enum wait_end *end,
-		  int *stop_sig, struct error **err)
+/* copy whatever is ready each way; a side that is done is closed */
+static void copy_ready(int master, const struct pollfd *p, bool *master_open, bool *stdin_open)
 {
-	struct termios saved, raw;
-	bool is_tty = tcgetattr(STDIN_FILENO, &saved) == 0;
-	bool stdin_open = true, master_open = true;
 	char buf[8192];
-	int rc = -1;
+	ssize_t n;
 
-	*end = WAIT_EXITED;
-	if (is_tty) {
-		raw = saved;
-		cfmakeraw(&raw);
-		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
-		console_copy_winsize(STDIN_FILENO, master);
+	if (p[1].revents & (POLLIN | POLLHUP)) {
+		n = read(master, buf, sizeof(buf));
+		if (n > 0)
+			write_all(STDOUT_FILENO, buf, n);
+		else if (n < 0 && errno != EINTR && errno != EAGAIN)
+			*master_open = false; /* EIO: every slave fd closed */
 	}
+	if (p[2].revents & (POLLIN | POLLHUP)) {
+		n = read(STDIN_FILENO, buf, sizeof(buf));
+		if (n <= 0)
+			*stdin_open = false; /* EOF: the terminal stays open */
+		else
+			write_all(master, buf, n);
+	}
+}
+
+/* the pty loop; 0 once the process exited or the timeout fired */
+static int proxy_loop(int master, const struct wait_ctx *w, int *status, enum wait_end *end,
+		      int *stop_sig, struct error **err)
+{
+	bool stdin_open = true, master_open = true;
+
 	for (;;) {
 		struct pollfd p[4] = {
 			{.fd = w->sigfd, .events = POLLIN},
@@ -143,41 +156,40 @@ int console_proxy(int master, const struct wait_ctx *w, int *status, enum wait_e
 		if (poll(p, 4, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			error_set(err, errno, "console: poll");
-			break;
+			return error_set(err, errno, "console: poll");
 		}
 		if (p[3].revents & POLLIN) {
 			*end = WAIT_TIMEOUT;
-			rc = 0;
-			break;
+			return 0;
 		}
-		if (p[1].revents & (POLLIN | POLLHUP)) {
-			ssize_t n = read(master, buf, sizeof(buf));
-
-			if (n > 0)
-				write_all(STDOUT_FILENO, buf, n);
-			else if (n < 0 && errno != EINTR && errno != EAGAIN)
-				master_open = false; /* EIO: every slave fd closed */
-		}
-		if (p[2].revents & (POLLIN | POLLHUP)) {
-			ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
-
-			if (n <= 0)
-				stdin_open = false; /* EOF: the terminal stays open */
-			else
-				write_all(master, buf, n);
-		}
+		copy_ready(master, p, &master_open, &stdin_open);
 		if (p[0].revents & POLLIN) {
 			/* peek at SIGWINCH: the shared handler ignores it */
 			if (wait_on_signal(w, status, end, stop_sig)) {
 				if (*end == WAIT_EXITED && master_open)
 					drain(master);
-				rc = 0;
-				break;
+				return 0;
 			}
 			console_copy_winsize(STDIN_FILENO, master);
 		}
 	}
+}
+
+int console_proxy(int master, const struct wait_ctx *w, int *status, enum wait_end *end,
+		  int *stop_sig, struct error **err)
+{
+	struct termios saved, raw;
+	bool is_tty = tcgetattr(STDIN_FILENO, &saved) == 0;
+	int rc;
+
+	*end = WAIT_EXITED;
+	if (is_tty) {
+		raw = saved;
+		cfmakeraw(&raw);
+		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+		console_copy_winsize(STDIN_FILENO, master);
+	}
+	rc = proxy_loop(master, w, status, end, stop_sig, err);
 	if (is_tty)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
 	return rc;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* runtime/console.h — the container's terminal.
  *
  * The pty is allocated inside the container (its devpts, after

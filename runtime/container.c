@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* runtime/container.c — state directory, lock, state.json, status.  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -10,7 +11,8 @@
 
 #include "cgroups/cgroup.h"
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/file.h"
+#include "core/mem.h"
 #include "core/jsonw.h"
 #include "runtime/container.h"
 
@@ -106,27 +108,28 @@ int container_root_open(const char *root, bool create, struct error **err)
 
 int container_new(const char *root, const char *id, struct container *c, struct error **err)
 {
-	cleanup_close int root_fd = -1;
-
 	memset(c, 0, sizeof(*c));
-	c->dir_fd = -1;
+	c->dir_fd = c->root_fd = -1;
 	if (container_id_check(id, err) < 0)
 		return -1;
 	c->id = xstrdup(id);
-	root_fd = container_root_open(root, true, err);
-	if (root_fd < 0)
+	c->root_fd = container_root_open(root, true, err);
+	if (c->root_fd < 0)
 		return -1;
 	c->dir = xasprintf("%s/%s", root, id);
 	/* 0711: the init, maybe running as a mapped uid in a user
 	 * namespace, must reach exec.fifo by name */
-	if (mkdirat(root_fd, id, 0711) < 0) {
+	if (mkdirat(c->root_fd, id, 0711) < 0) {
 		if (errno == EEXIST)
 			return error_set(err, 0, "container \"%s\" already exists", id);
 		return error_set(err, errno, "create state dir '%s'", c->dir);
 	}
-	c->dir_fd = open_trusted(root_fd, id, O_RDONLY | O_DIRECTORY, c->dir, err);
-	if (c->dir_fd < 0)
+	c->dir_fd = open_trusted(c->root_fd, id, O_RDONLY | O_DIRECTORY, c->dir, err);
+	if (c->dir_fd < 0) {
+		/* made group-writable by a default ACL, say: ours to remove */
+		unlinkat(c->root_fd, id, AT_REMOVEDIR);
 		return error_wrap(err, "state dir");
+	}
 	return lock_dir(c, true, err);
 }
 
@@ -145,23 +148,22 @@ int container_open(const char *root, const char *id, bool exclusive, struct cont
 		   struct error **err)
 {
 	cleanup_free char *buf = NULL;
-	cleanup_close int root_fd = -1;
 	size_t len;
 
 	memset(c, 0, sizeof(*c));
-	c->dir_fd = -1;
+	c->dir_fd = c->root_fd = -1;
 	if (container_id_check(id, err) < 0)
 		return -1;
 	c->id = xstrdup(id);
 	c->dir = xasprintf("%s/%s", root, id);
-	root_fd = container_root_open(root, false, err);
-	if (root_fd < 0) {
+	c->root_fd = container_root_open(root, false, err);
+	if (c->root_fd < 0) {
 		if ((*err)->errnum != ENOENT)
 			return -1;
 		error_freep(err);
 		return error_set(err, 0, "container \"%s\" does not exist", id);
 	}
-	c->dir_fd = openat(root_fd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	c->dir_fd = openat(c->root_fd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (c->dir_fd < 0) {
 		if (errno == ENOENT)
 			return error_set(err, 0, "container \"%s\" does not exist", id);
@@ -267,13 +269,8 @@ const char *container_status_name(enum container_status s)
 
 int container_remove(struct container *c, struct error **err)
 {
-	cleanup_free char *parent = xstrdup(c->dir);
-	char *slash = strrchr(parent, '/');
-
-	if (slash == NULL)
-		return error_set(err, EINVAL, "state dir '%s'", c->dir);
-	*slash = '\0';
-	if (remove_tree_at(AT_FDCWD, c->dir, err) < 0)
+	/* relative to the root opened and checked once: never by path */
+	if (remove_tree_at(c->root_fd, c->id, err) < 0)
 		return error_wrap(err, "remove state of \"%s\"", c->id);
 	return 0;
 }
@@ -282,7 +279,9 @@ void container_close(struct container *c)
 {
 	if (c->dir_fd >= 0)
 		close(c->dir_fd);
-	c->dir_fd = -1;
+	if (c->root_fd >= 0)
+		close(c->root_fd);
+	c->dir_fd = c->root_fd = -1;
 	spec_state_clear(&c->st);
 	free(c->id);
 	free(c->dir);

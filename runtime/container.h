@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* runtime/container.h — one container's state directory.
  *
  * <root>/<id>/ holds state.json, a copy of config.json (exec and the
@@ -19,8 +20,9 @@
 
 struct container {
 	char *id;
-	char *dir;  /* <root>/<id> */
-	int dir_fd; /* O_RDONLY|O_DIRECTORY, carries the lock */
+	char *dir;   /* <root>/<id>, for messages and the hooks */
+	int root_fd; /* the state root, opened and checked once */
+	int dir_fd;  /* O_RDONLY|O_DIRECTORY, carries the lock */
 	struct spec_state st;
 };
 

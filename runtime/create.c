@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* runtime/create.c — `create` and `run`: from a bundle to a ready init.
  *
  * The orchestration reads as a checklist; each step lives in its own
@@ -15,16 +16,15 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
-#include "core/fault.h"
-#include "core/fsutil.h"
+#include "runtime/fault.h"
+#include "core/file.h"
+#include "core/mem.h"
 #include "core/log.h"
-#include "core/selfexe.h"
-#include "core/sync.h"
+#include "runtime/selfexe.h"
+#include "runtime/sync.h"
 #include "namespaces/ns.h"
 #include "rootfs/overlay.h"
-#include "runtime/annotations.h"
 #include "runtime/console.h"
-#include "runtime/protect.h"
 #include "runtime/container.h"
 #include "runtime/create.h"
 #include "runtime/runtime.h"
@@ -39,15 +39,19 @@ static int extensions(struct creation *cr, struct error **err)
 		conf.host_annotations = cr->g->host_annotations == 1;
 	else if (spec_hostconf_load(spec_hostconf_path(getenv("BERTH_CONFIG")), &conf, err) < 0)
 		return -1;
-	if (berth_ext_read(cr->spec, conf.host_annotations, &cr->ext, err) < 0)
+	if (spec_ext_read(cr->spec, conf.host_annotations, &cr->ext, err) < 0)
 		return -1;
-	cr->ext_layers = o->layers != NULL ? o->layers : cr->ext.layers;
-	cr->overlay_tmpfs = o->overlay_on_tmpfs || cr->ext.overlay_tmpfs;
 	cr->net = o->net;
-	if (cr->net == NULL && cr->ext.has_net) {
-		cr->ext.net.id = o->id;
-		cr->ext.net.state_root = cr->g->root;
-		cr->net = &cr->ext.net;
+	if (cr->net == NULL && cr->ext.bridge) {
+		cr->ext_net = (struct netns_request){
+			.mode = NETNS_BRIDGE,
+			.id = o->id,
+			.bridge = cr->ext.bridge_name,
+			.subnet = cr->ext.subnet,
+			.mtu = cr->ext.mtu,
+			.state_root = cr->g->root,
+		};
+		cr->net = &cr->ext_net;
 	}
 	if (cr->net != NULL && cr->net->mode == NETNS_BRIDGE && cr->g->rootless)
 		return error_set(err, 0,
@@ -74,9 +78,9 @@ static int load_config(struct creation *cr, struct error **err)
 		return -1;
 	log_debug("step: config parsed");
 	/* the init, and what it execs, must never run berth's own file
-	 * where the container could write it (runtime/protect.c); the state
-	 * root is overlayfs' spare layer, so it must exist first */
-	if (protect_needed(cr->spec)) {
+	 * (runtime/selfexe.h); the state root is overlayfs' spare layer, so
+	 * it must exist first */
+	{
 		cleanup_close int root_fd = container_root_open(cr->g->root, true, err);
 
 		if (root_fd < 0 || selfexe_protect(cr->g->root, err) < 0)
@@ -85,24 +89,23 @@ static int load_config(struct creation *cr, struct error **err)
 	return extensions(cr, err);
 }
 
-/* root.path: relative to the bundle; with layers, the overlay is
- * mounted on a directory in the state dir instead */
-static int resolve_rootfs(struct creation *cr, struct error **err)
+/* the one rootfs plan: the sandbox's layers, or the bundle's
+ * org.berth.rootfs.layers, or its root.path (rootfs/plan.c) */
+static int plan_rootfs(struct creation *cr, struct error **err)
 {
-	const char *path = cr->spec->root.path;
-	cleanup_free char *joined = NULL;
-	char real[PATH_MAX];
-	struct stat st;
+	const struct rt_create_opts *o = cr->o;
+	struct rootfs_plan_request req = {
+		.root_path = cr->spec->root.path,
+		.bundle = o->bundle,
+		.layers = o->layers != NULL ? o->layers : cr->ext.layers,
+		.overlay_tmpfs = o->overlay_on_tmpfs || cr->ext.overlay_tmpfs,
+		.state_root = cr->g->root,
+		.state_dir = cr->c.dir,
+		.state_dir_fd = cr->c.dir_fd,
+		.etc_files = cr->net != NULL && cr->net->mode == NETNS_BRIDGE,
+	};
 
-	if (cr->ext_layers != NULL)
-		return 0;
-	joined = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", cr->o->bundle, path);
-	if (realpath(joined, real) == NULL)
-		return error_set(err, errno, "root.path '%s'", joined);
-	if (stat(real, &st) < 0 || !S_ISDIR(st.st_mode))
-		return error_set(err, ENOTDIR, "root.path '%s'", joined);
-	cr->rootfs = xstrdup(real);
-	return 0;
+	return rootfs_plan_make(&req, &cr->rootfs, err);
 }
 
 static int check_preserved_fds(int n, struct error **err)
@@ -161,7 +164,7 @@ static void fill_state(struct creation *cr)
 
 	st->id = xstrdup(cr->o->id);
 	st->bundle = xstrdup(cr->o->bundle);
-	st->rootfs = xstrdup(cr->rootfs);
+	st->rootfs = xstrdup(cr->rootfs.root);
 	st->oci_version = xstrdup(spec->oci_version);
 	st->owner = xstrdup("");
 	st->n_annotations = spec->n_annotations;
@@ -226,22 +229,6 @@ static int make_fifo(struct creation *cr, struct error **err)
 	return 0;
 }
 
-/* empty now, filled by the parent once the address is leased */
-static int make_etc_files(struct creation *cr, struct error **err)
-{
-	static const char *const names[] = {"hosts", "hostname", "resolv.conf"};
-
-	for (size_t i = 0; i < 3; i++) {
-		int fd = openat(cr->c.dir_fd, names[i], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-				0644);
-
-		if (fd < 0)
-			return error_set(err, errno, "network: create '%s'", names[i]);
-		close(fd);
-	}
-	return 0;
-}
-
 static int launch(struct creation *cr, struct error **err)
 {
 	struct launch *l = &cr->l;
@@ -249,7 +236,7 @@ static int launch(struct creation *cr, struct error **err)
 	memset(l, 0, sizeof(*l));
 	l->spec = cr->spec;
 	l->state = &cr->c.st;
-	l->rootfs = cr->rootfs;
+	l->rootfs = &cr->rootfs;
 	l->cg = cr->cg;
 	l->net = cr->net;
 	l->lock_fd = cr->c.dir_fd;
@@ -264,17 +251,7 @@ static int launch(struct creation *cr, struct error **err)
 	l->new_keyring = !cr->o->no_new_keyring;
 	l->listen_fds = listen_fds();
 	l->preserve_fds = cr->o->preserve_fds + l->listen_fds;
-	l->layers = cr->layers;
-	l->upper = cr->upper;
-	l->work = cr->work;
-	l->overlay_tmpfs = cr->overlay_tmpfs ? cr->overlay_dir : NULL;
-	l->etc_dir_fd = -1;
-	if (cr->net != NULL && cr->net->mode == NETNS_BRIDGE) {
-		if (make_etc_files(cr, err) < 0)
-			return -1;
-		l->etc_dir_fd = cr->c.dir_fd;
-		l->etc_dir = cr->c.dir;
-	}
+	l->etc_dir_fd = cr->rootfs.etc_files != NULL ? cr->c.dir_fd : -1;
 	if (launch_init(l, err) < 0)
 		return -1;
 	cr->launched = true;
@@ -341,24 +318,20 @@ void creation_free(struct creation *cr)
 	container_close(&cr->c);
 	spec_free(cr->spec);
 	free(cr->config);
-	free(cr->rootfs);
-	strv_free(cr->layers);
-	free(cr->upper);
-	free(cr->work);
-	free(cr->overlay_dir);
-	berth_ext_clear(&cr->ext);
+	rootfs_plan_clear(&cr->rootfs);
+	spec_ext_clear(&cr->ext);
 	memset(cr, 0, sizeof(*cr));
 }
 
 int creation_run(struct creation *cr, struct error **err)
 {
-	cr->c.dir_fd = -1;
+	cr->c.dir_fd = cr->c.root_fd = -1;
 	if (container_id_check(cr->o->id, err) < 0 || load_config(cr, err) < 0 ||
-	    resolve_rootfs(cr, err) < 0 || host_checks(cr, err) < 0 || check_console(cr, err) < 0 ||
+	    host_checks(cr, err) < 0 || check_console(cr, err) < 0 ||
 	    check_preserved_fds(cr->o->preserve_fds, err) < 0)
 		return -1;
-	/* each fault_point: a step a test may kill berth at (core/fault.h) */
-	if (setup_dirs(cr, err) < 0 || creation_overlay(cr, err) < 0)
+	/* each fault_point: a step a test may kill berth at (runtime/fault.h) */
+	if (setup_dirs(cr, err) < 0 || plan_rootfs(cr, err) < 0)
 		goto fail;
 	fault_point("state-dir");
 	log_debug("step: state dir");

@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* runtime/create.h — internals shared by create.c, checks.c, run.c.  */
 #ifndef BERTH_RUNTIME_CREATE_H
 #define BERTH_RUNTIME_CREATE_H
 
-#include "runtime/annotations.h"
+#include "rootfs/rootfs.h"
 #include "runtime/container.h"
 #include "runtime/launch.h"
 #include "runtime/runtime.h"
@@ -20,20 +21,16 @@ struct creation {
 	char *config;
 	size_t config_len;
 	struct spec *spec;
-	char *rootfs;
+	struct rootfs_plan rootfs; /* made once, read by the launcher and init */
 	struct container c;
 	bool have_dir;
 	struct cg *cg;
 	struct launch l;
 	bool launched;
-	int fifo_dir_fd;      /* O_PATH dup of the state dir for the init */
-	struct berth_ext ext; /* the bundle's org.berth.* annotations */
-	char **ext_layers;    /* lowest first: the sandbox's or the bundle's */
-	bool overlay_tmpfs;
+	int fifo_dir_fd;	      /* O_PATH dup of the state dir for the init */
+	struct spec_ext ext;	      /* the bundle's org.berth.* annotations */
+	struct netns_request ext_net; /* from ext */
 	const struct netns_request *net;
-	char **layers; /* top first, as overlayfs wants them */
-	char *upper, *work;
-	char *overlay_dir; /* <state>/overlay */
 };
 
 /* every step up to a ready init; on failure everything is undone */
@@ -44,8 +41,5 @@ void creation_free(struct creation *cr);
 /* checks.c: what the host must offer for this config, before anything
  * is created (LSMs, seccomp notify, a mount namespace, ...) */
 int host_checks(const struct creation *cr, struct error **err);
-
-/* checks.c: layers checked and the overlay directories made */
-int creation_overlay(struct creation *cr, struct error **err);
 
 #endif

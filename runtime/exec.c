@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* runtime/exec.c — `exec`: a new process inside a running container.
  *
  * berth makes itself non-dumpable before it goes near the container: a
@@ -8,6 +9,7 @@
  * child joins every other namespace at once through the init's pidfd,
  * and then runs the same final steps as the init (process.c).  */
 #define _GNU_SOURCE
+#include <linux/capability.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -21,15 +23,14 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/mem.h"
 #include "core/log.h"
-#include "core/selfexe.h"
-#include "core/sync.h"
+#include "runtime/selfexe.h"
+#include "runtime/sync.h"
 #include "core/syscalls.h"
 #include "runtime/console.h"
 #include "runtime/container.h"
 #include "runtime/process.h"
-#include "runtime/protect.h"
 #include "runtime/runtime.h"
 #include "runtime/wait.h"
 
@@ -39,7 +40,6 @@ struct exec_ctx {
 	struct spec *spec;	  /* the container's saved config */
 	struct spec_process proc; /* what runs: a copy with overrides */
 	char **env;		  /* owned, CLI form */
-	uint32_t *gids;		  /* owned, CLI form */
 	struct cg *cg;
 	int init_pidfd;
 	int join_flags; /* namespaces that differ from ours */
@@ -93,11 +93,16 @@ static char **merge_env(char **base, char **extra)
 	return out;
 }
 
+/* the process's bounding set allows CAP_SYS_PTRACE */
+static bool may_ptrace(const struct spec_process *p)
+{
+	return p != NULL && p->has_capabilities && (p->caps.bounding & (1ULL << CAP_SYS_PTRACE));
+}
+
 static int cli_process(struct exec_ctx *x, struct error **err)
 {
 	const struct rt_exec_opts *o = x->o;
 	struct spec_process *p = &x->proc;
-	size_t ng = strv_len(o->additional_gids);
 
 	*p = *x->spec->process;
 	p->args = o->args;
@@ -109,12 +114,9 @@ static int cli_process(struct exec_ctx *x, struct error **err)
 		p->user.uid = o->uid;
 		p->user.gid = o->gid;
 	}
-	if (ng > 0) {
-		x->gids = xcalloc(ng, sizeof(uint32_t));
-		for (size_t i = 0; i < ng; i++)
-			x->gids[i] = (uint32_t)strtoul(o->additional_gids[i], NULL, 10);
-		p->user.additional_gids = x->gids;
-		p->user.n_additional_gids = ng;
+	if (o->n_additional_gids > 0) {
+		p->user.additional_gids = (uint32_t *)o->additional_gids;
+		p->user.n_additional_gids = o->n_additional_gids;
 	}
 	for (size_t i = 0; i < o->n_caps; i++) {
 		uint64_t bit = 1ULL << o->caps[i];
@@ -160,12 +162,12 @@ static int load(struct exec_ctx *x, const struct rt_global *g, struct error **er
 	if (x->proc.apparmor_profile != NULL || x->proc.selinux_label != NULL)
 		return error_set(err, 0,
 				 "berth does not apply AppArmor profiles or SELinux labels");
-	if (protect_needed(x->spec) && selfexe_protect(g->root, err) < 0)
+	if (selfexe_protect(g->root, err) < 0)
 		return -1;
 	/* a created init still runs berth's image: one that is not a sealed
-	 * copy must not meet a process that may ptrace it (protect.c) */
-	if (s == STATUS_CREATED && !x->c.st.sealed && !x->c.st.has_userns &&
-	    protect_may_ptrace(&x->proc))
+	 * copy (made by an older berth) must not meet a process that may
+	 * ptrace it (runtime/selfexe.h) */
+	if (s == STATUS_CREATED && !x->c.st.sealed && !x->c.st.has_userns && may_ptrace(&x->proc))
 		return error_set(
 			err, 0,
 			"exec with CAP_SYS_PTRACE into a container that has not started is "
@@ -287,7 +289,7 @@ static _Noreturn void exec_child(struct exec_ctx *x, int sync_fd)
 		process_exec(&pc, &err);
 	}
 	sync_send_error(sync_fd, err);
-	_exit(err->errnum == ENOENT ? 127 : err->errnum == EACCES ? 126 : 1);
+	_exit(process_exec_failure_code(err->errnum));
 }
 
 /* two-step: the intermediate child hands over the process's pid */
@@ -408,7 +410,6 @@ static void exec_free(struct exec_ctx *x)
 	cg_free(x->cg);
 	spec_free(x->spec);
 	strv_free(x->env);
-	free(x->gids);
 	container_close(&x->c);
 }
 
@@ -421,7 +422,7 @@ int rt_exec(const struct rt_global *g, const struct rt_exec_opts *o, int *exit_s
 	sigset_t old;
 	int sigfd = -1, rc = -1, spawned;
 
-	x.c.dir_fd = -1;
+	x.c.dir_fd = x.c.root_fd = -1;
 	*exit_status = 0;
 	/* before anything of the container is touched: see the top */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {

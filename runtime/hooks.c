@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* runtime/hooks.c — fork/exec one hook with the state on stdin.
  *
  * The hook's stderr is captured (up to 4 KiB) to make its failure

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* runtime/hooks.h — running OCI hooks.  */
 #ifndef BERTH_RUNTIME_HOOKS_H
 #define BERTH_RUNTIME_HOOKS_H

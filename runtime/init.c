@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* runtime/init.c — the container init, from clone3() to the user's
  * process.  Runs in the child; never prints and never returns: every
  * error goes to the parent over the sync socket (core/sync.h), then
@@ -27,10 +28,11 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/file.h"
+#include "core/mem.h"
 #include "core/jsonw.h"
 #include "core/log.h"
-#include "core/sync.h"
+#include "runtime/sync.h"
 #include "namespaces/ns.h"
 #include "netns/netns.h"
 #include "rootfs/rootfs.h"
@@ -180,11 +182,6 @@ static int prepare(struct launch *l, int sync_fd, struct rootfs_ctx *rc, struct 
 	return process_make_cwd(spec->process, rc->root_fd, err) < 0 ? -1 : rootfs_finish(rc, err);
 }
 
-static int exit_code_for(int errnum)
-{
-	return errnum == ENOENT ? 127 : errnum == EACCES ? 126 : 1;
-}
-
 _Noreturn void init_main(struct launch *l, int sync_fd)
 {
 	const struct spec *spec = l->spec;
@@ -194,12 +191,7 @@ _Noreturn void init_main(struct launch *l, int sync_fd)
 	struct rootfs_ctx rc = {
 		.spec = spec,
 		.bundle = l->state->bundle,
-		.root = l->rootfs,
-		.layers = l->layers,
-		.upper = l->upper,
-		.work = l->work,
-		.overlay_tmpfs = l->overlay_tmpfs,
-		.etc_files = l->etc_dir,
+		.plan = l->rootfs,
 		.cgroup_path = l->cg != NULL ? cg_path(l->cg) : NULL,
 		.userns = ns_creates_userns(spec),
 		.no_pivot = l->no_pivot,
@@ -247,5 +239,5 @@ fail:
 		fifo = -1;
 	if (ready && l->fifo_dir_fd >= 0)
 		dprintf(STDERR_FILENO, "berth: %s\n", err->msg);
-	_exit(exit_code_for(err->errnum));
+	_exit(process_exec_failure_code(err->errnum));
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* runtime/launch.c — the parent's side of starting a container init.
  *
  * One clone3() creates the child in every new namespace at once (the new
@@ -15,11 +16,11 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
-#include "core/fault.h"
-#include "core/fsutil.h"
+#include "runtime/fault.h"
+#include "core/file.h"
 #include "core/jsonw.h"
 #include "core/log.h"
-#include "core/sync.h"
+#include "runtime/sync.h"
 #include "core/syscalls.h"
 #include "namespaces/ns.h"
 #include "runtime/hooks.h"

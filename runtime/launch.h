@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* runtime/launch.h — starting a container's init process.
  *
  * launch_init() clones the init straight into its namespaces and cgroup
@@ -14,28 +15,26 @@
 #include "cgroups/cgroup.h"
 #include "core/error.h"
 #include "netns/netns.h"
+#include "rootfs/rootfs.h"
 #include "spec/spec.h"
 #include "spec/state.h"
 
 struct launch {
 	/* inputs */
 	const struct spec *spec;
-	struct spec_state *state;	 /* id, bundle, annotations: for hooks */
-	const char *rootfs;		 /* absolute host path */
-	struct cg *cg;			 /* NULL: no cgroup */
-	const struct netns_request *net; /* NULL or mode none: lo only */
-	int fifo_dir_fd;		 /* O_PATH state dir: wait on exec.fifo; -1: SYNC_START */
-	int lock_fd;			 /* the state dir lock: closed in the child,
+	struct spec_state *state;	  /* id, bundle, annotations: for hooks */
+	const struct rootfs_plan *rootfs; /* where the root comes from */
+	struct cg *cg;			  /* NULL: no cgroup */
+	const struct netns_request *net;  /* NULL or mode none: lo only */
+	int fifo_dir_fd;		  /* O_PATH state dir: wait on exec.fifo; -1: SYNC_START */
+	int lock_fd;			  /* the state dir lock: closed in the child,
 					   or the init would hold it until exec */
 	bool no_pivot;
 	bool new_keyring;
 	int preserve_fds; /* incl. LISTEN_FDS */
 	int listen_fds;
-	char **layers; /* overlay root (top first), or NULL */
-	const char *upper, *work;
-	const char *overlay_tmpfs; /* mount a tmpfs here first for upper/work */
-	int etc_dir_fd;		   /* state dir for the network's /etc files, or -1 */
-	const char *etc_dir;
+	int etc_dir_fd; /* the state dir, where the network's /etc files
+			   are written, or -1 (rootfs->etc_files names it) */
 
 	/* outputs */
 	pid_t pid;

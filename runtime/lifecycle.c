@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* runtime/lifecycle.c — start, kill, delete, pause/resume.  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -7,7 +8,7 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+
 #include "core/jsonw.h"
 #include "core/log.h"
 #include "core/syscalls.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* runtime/process.c — from a prepared container to the user's process.
  *
  * Order (each step needs the privileges the next one drops):
@@ -25,11 +26,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/caps.h"
+#include "runtime/caps.h"
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/file.h"
+#include "core/mem.h"
 #include "core/log.h"
-#include "core/seccomp.h"
+#include "runtime/seccomp.h"
 #include "core/syscalls.h"
 #include "rootfs/resolve.h"
 #include "runtime/process.h"
@@ -382,4 +384,9 @@ void process_reset_signals(uint64_t which)
 			sys_signal_default(sig);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+int process_exec_failure_code(int errnum)
+{
+	return errnum == ENOENT ? 127 : errnum == EACCES ? 126 : 1;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* runtime/process.h — the last steps before execve(), shared by the
  * container init and `exec`: executable lookup, environment, rlimits,
  * scheduling, user and groups, capabilities, no_new_privs, seccomp.  */
@@ -52,5 +53,9 @@ uint64_t process_signals_to_reset(void);
 void process_reset_signals(uint64_t which);
 
 void process_ctx_clear(struct proc_ctx *pc);
+
+/* The exit status of a process that could not exec, as shells and
+ * docker/podman report it: 127 not found, 126 not executable, else 1.  */
+int process_exec_failure_code(int errnum);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* runtime/query.c — state, list, ps, update, events: verbs that read a
  * container (or change only its cgroup).  */
 #define _GNU_SOURCE
@@ -7,7 +8,7 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/mem.h"
 #include "core/jsonw.h"
 #include "runtime/container.h"
 #include "runtime/runtime.h"
@@ -46,11 +47,53 @@ static int cmp_entry(const void *a, const void *b)
 	return strcmp(((const struct rt_list_entry *)a)->id, ((const struct rt_list_entry *)b)->id);
 }
 
+/* the entry of one state dir, or false when it holds no container (yet,
+ * or any more) */
+static bool list_entry(const struct rt_global *g, const char *id, struct rt_list_entry *e)
+{
+	struct container c;
+	struct error *skip = NULL;
+	enum container_status s;
+	bool ok = container_open(g->root, id, false, &c, &skip) == 0 && c.st.created != NULL;
+
+	error_free(skip);
+	if (ok) {
+		s = container_status(&c);
+		*e = (struct rt_list_entry){
+			.id = xstrdup(c.st.id),
+			.pid = s == STATUS_STOPPED ? 0 : c.st.pid,
+			.status = xstrdup(container_status_name(s)),
+			.bundle = xstrdup(c.st.bundle),
+			.created = xstrdup(c.st.created),
+			.owner = xstrdup(c.st.owner ? c.st.owner : ""),
+		};
+	}
+	container_close(&c);
+	return ok;
+}
+
+static char *list_json(const struct rt_global *g, const struct rt_list_entry *v, size_t n)
+{
+	cleanup_jsonw struct jsonw *w = jsonw_new();
+
+	jsonw_arr_open(w);
+	for (size_t i = 0; i < n; i++) {
+		struct container c;
+		struct error *skip = NULL;
+
+		if (container_open(g->root, v[i].id, false, &c, &skip) == 0)
+			state_json(&c, w);
+		error_free(skip);
+		container_close(&c);
+	}
+	jsonw_arr_close(w);
+	return xstrdup(jsonw_buf(w));
+}
+
 int rt_list(const struct rt_global *g, struct rt_list_entry **entries, size_t *n, char **json_out,
 	    struct error **err)
 {
 	cleanup_closedir DIR *d = NULL;
-	cleanup_jsonw struct jsonw *w = jsonw_new();
 	struct rt_list_entry *v = NULL;
 	size_t count = 0, cap = 0;
 	struct dirent *de;
@@ -66,52 +109,19 @@ int rt_list(const struct rt_global *g, struct rt_list_entry **entries, size_t *n
 		return error_set(err, errno, "open state root '%s'", g->root);
 	}
 	while (d != NULL && (de = readdir(d)) != NULL) {
-		struct container c;
-		struct error *skip = NULL;
-
 		if (de->d_name[0] == '.' || de->d_type != DT_DIR)
 			continue;
-		if (container_open(g->root, de->d_name, false, &c, &skip) < 0 ||
-		    c.st.created == NULL) {
-			/* deleted meanwhile, or still being created */
-			error_free(skip);
-			container_close(&c);
-			continue;
-		}
 		if (count == cap) {
 			cap = cap ? cap * 2 : 16;
-			v = realloc(v, cap * sizeof(*v));
-			if (v == NULL)
-				abort();
+			v = xreallocarray(v, cap, sizeof(*v));
 		}
-		enum container_status s = container_status(&c);
-		v[count] = (struct rt_list_entry){
-			.id = xstrdup(c.st.id),
-			.pid = s == STATUS_STOPPED ? 0 : c.st.pid,
-			.status = xstrdup(container_status_name(s)),
-			.bundle = xstrdup(c.st.bundle),
-			.created = xstrdup(c.st.created),
-			.owner = xstrdup(c.st.owner ? c.st.owner : ""),
-		};
-		count++;
-		container_close(&c);
+		if (list_entry(g, de->d_name, &v[count]))
+			count++;
 	}
 	if (count > 1)
 		qsort(v, count, sizeof(*v), cmp_entry);
-	if (json_out != NULL) {
-		jsonw_arr_open(w);
-		for (size_t i = 0; i < count; i++) {
-			struct container c;
-			struct error *skip = NULL;
-
-			if (container_open(g->root, v[i].id, false, &c, &skip) == 0)
-				state_json(&c, w);
-			error_free(skip);
-			container_close(&c);
-		}
-		jsonw_arr_close(w);
-		*json_out = xstrdup(jsonw_buf(w));
-	}
+	if (json_out != NULL)
+		*json_out = list_json(g, v, count);
 	*entries = v;
 	*n = count;
 	return 0;

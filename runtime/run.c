@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* runtime/run.c — `run` (and the sandbox's run): create, start at once
  * (no fifo: the init is released over the sync socket), then either
  * detach or stay in the foreground: forward signals (and the terminal),
@@ -14,7 +15,7 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+
 #include "core/jsonw.h"
 #include "core/log.h"
 #include "core/syscalls.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* runtime/runtime.h — the lifecycle verbs, as cmd/ calls them.
  *
  * Each function does one verb end to end and either succeeds or leaves
@@ -9,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "cgroups/cgroup.h"
@@ -92,7 +94,8 @@ struct rt_exec_opts {
 	bool has_user;
 	uid_t uid;
 	gid_t gid;
-	char **additional_gids;
+	const uint32_t *additional_gids; /* checked by spec_flag_id */
+	size_t n_additional_gids;
 	int *caps; /* added to every set */
 	size_t n_caps;
 	bool no_new_privs;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* runtime/sandbox.c — the sandbox's config, built in memory, and its run.
  * The config goes through spec_parse() like any bundle's: one validator
  * for both.  Profile: sandbox_profile.c.  Waiting, timeout, stats: run.c. */
@@ -9,7 +10,7 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/mem.h"
 #include "core/jsonw.h"
 #include "runtime/sandbox.h"
 
@@ -203,13 +204,17 @@ char *sandbox_config(const struct rt_sandbox_opts *o, bool rootless, struct erro
 {
 	cleanup_jsonw struct jsonw *w = jsonw_new();
 
-	if (o->args == NULL || o->args[0] == NULL)
-		return error_set(err, 0, "sandbox: a command is required (after --)"), NULL;
-	if (o->layers == NULL || o->layers[0] == NULL)
-		return error_set(err, 0, "sandbox: --image DIR or --rootfs DIR is required"), NULL;
+	if (o->args == NULL || o->args[0] == NULL) {
+		error_set(err, 0, "sandbox: a command is required (after --)");
+		return NULL;
+	}
+	if (o->layers == NULL || o->layers[0] == NULL) {
+		error_set(err, 0, "sandbox: --image DIR or --rootfs DIR is required");
+		return NULL;
+	}
 	jsonw_set_pretty(w, true);
 	jsonw_obj_open(w);
-	jsonw_kv_str(w, "ociVersion", "1.2.0");
+	jsonw_kv_str(w, "ociVersion", SPEC_OCI_VERSION);
 	jsonw_key(w, "root");
 	jsonw_obj_open(w);
 	jsonw_kv_str(w, "path", "rootfs");

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* runtime/sandbox.h — `berth sandbox`: one command for an untrusted CI job.
  *
  * The config is built in memory (never a bundle on disk), then run like

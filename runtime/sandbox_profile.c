@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* runtime/sandbox_profile.c — the seccomp profile of `berth sandbox`.
  *
  * The equivalent of Docker's default profile for a job without extra

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* runtime/wait.c — forwarding signals to the container and reaping.  */
 #define _GNU_SOURCE
 #include <poll.h>

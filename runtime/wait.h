@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* runtime/wait.h — berth in the foreground: signals, timeout, exit status. */
 #ifndef BERTH_RUNTIME_WAIT_H
 #define BERTH_RUNTIME_WAIT_H

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # scripts/demo.sh — build a busybox bundle and run one container with berth.
 #
 # The bundle (busybox-static from Debian, no registry) is made once in

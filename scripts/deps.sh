@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # scripts/deps.sh — install every Debian package berth needs to build and
 # to run all of its tests.  Idempotent: packages already installed are
 # not touched, and apt-get runs only when something is missing.
@@ -7,8 +8,8 @@ set -eu
 PACKAGES="
 build-essential pkg-config
 libseccomp-dev libcap-dev libyajl-dev
-clang libclang-rt-14-dev clang-format cppcheck shellcheck
-bats jq busybox-static util-linux procps psmisc iproute2 uidmap kmod
+clang libclang-rt-14-dev clang-format cppcheck shellcheck pmccabe
+perl bats jq busybox-static util-linux procps psmisc iproute2 uidmap kmod
 qemu-system-x86 cpio xz-utils e2fsprogs
 containerd podman docker.io crun runc
 curl

@@ -1,6 +1,11 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # scripts/lint.sh — `make lint`: format, static analysis, shell scripts, and
 # berth's own rules:
+#   - each folder includes only the folders below it (the layering in
+#     README's Layout table): core/ nothing but itself, spec/ core/, ...
+#   - functions of at most 60 lines and a complexity (pmccabe's modified
+#     McCabe) of at most 25; files of at most 800 lines (STYLE.md)
 #   - raw syscall() only in core/syscalls.h
 #   - every fd berth opens is close-on-exec (O_CLOEXEC, SOCK_CLOEXEC, ...),
 #     so nothing of the runtime leaks into a container; a deliberate
@@ -37,6 +42,48 @@ sh_files=$(git ls-files 'scripts/*.sh' 'tests/lib/*.sh' 'tests/run.sh' '.ci/run'
 	'tests/bats/*.bash' 'tests/bats/lib/*.bash' 'fuzz/*.sh' 'tests/data/*.sh')
 # shellcheck disable=SC2086
 shellcheck -x -e SC1091 $sh_files || fail "shellcheck found problems"
+
+echo "== folders include only the folders below them"
+allowed() { # folder -> the folders it may include
+	case $1 in
+	core) echo "core" ;;
+	spec | netns) echo "core spec" ;;
+	namespaces | rootfs | cgroups) echo "core spec" ;;
+	runtime) echo "core spec namespaces rootfs cgroups netns runtime" ;;
+	cmd) echo "core spec runtime cmd" ;;
+	esac
+}
+for d in $SRC_DIRS; do
+	ok=$(allowed "$d")
+	# shellcheck disable=SC2086 # the list is meant to split
+	for f in $(git ls-files "$d/*.c" "$d/*.h"); do
+		grep -o '^#include "[a-z]*/' "$f" | sed 's/#include "//; s|/$||' | sort -u |
+			while read -r inc; do
+				case " $ok $d " in
+				*" $inc "*) ;;
+				*) echo "lint: $f includes $inc/, which $d/ must not use" ;;
+				esac
+			done
+	done
+done | grep . && fail "an include crosses the layering (see README, Layout)"
+
+echo "== function size and complexity (pmccabe)"
+# shellcheck disable=SC2086
+big=$(pmccabe $src_files 2>/dev/null | awk '$5 > 60 || $1 > 25 {
+	printf "%s: %d lines, complexity %d\n", $6 " " $7, $5, $1 }')
+[ -z "$big" ] || fail "functions over 60 lines or complexity 25 (split them):
+$big"
+# shellcheck disable=SC2086
+long=$(wc -l $src_files | awk '$2 != "total" && $1 > 800 { print $2 ": " $1 " lines" }')
+[ -z "$long" ] || fail "files over 800 lines (split them):
+$long"
+
+echo "== every source file carries its licence (SPDX)"
+nolic=$(git ls-files '*.c' '*.h' '*.sh' '*.bats' '*.bash' '*.mk' '*.js' '*.proto' Makefile \
+	.ci/run 'tests/vm/*' | grep -v '^tests/data/[^/]*/' |
+	xargs grep -L 'SPDX-License-Identifier: Apache-2.0' 2>/dev/null)
+[ -z "$nolic" ] || fail "no SPDX-License-Identifier line:
+$nolic"
 
 echo "== raw syscalls only in core/syscalls.h"
 # shellcheck disable=SC2086

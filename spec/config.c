@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* spec/config.c — the entry points of spec/ and the top of config.json:
  * ociVersion, root, mounts, hooks, annotations, hostname.
  *
@@ -13,7 +14,8 @@
 #include <string.h>
 
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/file.h"
+#include "core/mem.h"
 #include "spec/internal.h"
 
 /* ---- ociVersion, root ---------------------------------------------------- */
@@ -204,10 +206,9 @@ static int dec_spec(struct dec *d, const struct jnode *v, void *out)
 	return 0;
 }
 
-/* Parse `json` and run `decode` on its root; errors get `source:`. */
-static int parse_with(const char *json, size_t len, const char *source,
-		      int (*decode)(struct dec *, const struct jnode *, void *), void *out,
-		      struct error **err)
+int spec_parse_with(const char *json, size_t len, const char *source,
+		    int (*decode)(struct dec *, const struct jnode *, void *), void *out,
+		    struct error **err)
 {
 	struct jdoc *doc = json_parse(json, len, err);
 	struct dec d;
@@ -227,7 +228,7 @@ struct spec *spec_parse(const char *json, size_t len, struct error **err)
 {
 	struct spec *spec = xcalloc(1, sizeof(*spec));
 
-	if (parse_with(json, len, "config.json", dec_spec, spec, err) < 0)
+	if (spec_parse_with(json, len, "config.json", dec_spec, spec, err) < 0)
 		goto fail;
 	if (spec_validate(spec, err) < 0) {
 		error_wrap(err, "config.json");
@@ -255,7 +256,7 @@ struct spec_process *spec_process_parse(const char *json, size_t len, const char
 {
 	struct spec_process *p = NULL;
 
-	if (parse_with(json, len, source, spec_dec_process, &p, err) < 0) {
+	if (spec_parse_with(json, len, source, spec_dec_process, &p, err) < 0) {
 		spec_process_free(p);
 		return NULL;
 	}
@@ -267,7 +268,7 @@ struct spec_resources *spec_resources_parse(const char *json, size_t len, const 
 {
 	struct spec_resources *r = xcalloc(1, sizeof(*r));
 
-	if (parse_with(json, len, source, spec_dec_resources, r, err) < 0) {
+	if (spec_parse_with(json, len, source, spec_dec_resources, r, err) < 0) {
 		spec_resources_free(r);
 		return NULL;
 	}

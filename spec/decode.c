@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* spec/decode.c — JSON path tracking, the field-table driver and the
  * scalar decoders every spec/ parser uses.  The objects themselves
  * (process, linux, resources, seccomp ...) are described elsewhere.  */
@@ -10,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/fsutil.h"
+#include "core/mem.h"
 #include "spec/decode.h"
 #include "spec/spec.h"
 
@@ -117,8 +118,10 @@ struct quoted quote(const char *s)
 		unsigned char c = (unsigned char)s[i];
 		bool continuation = (c & 0xc0) == 0x80;
 
-		/* cut between characters, never inside a UTF-8 sequence */
-		if (o >= max && !continuation) {
+		/* cut between characters, never inside a UTF-8 sequence (at
+		 * most 3 continuation bytes: raw flag values need not be
+		 * valid UTF-8, so a longer run is cut too) */
+		if (o >= max && (!continuation || o >= max + 3)) {
 			memcpy(q.s + o, "...", 3);
 			o += 3;
 			break;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* spec/decode.h — the table-driven decoder shared by spec/'s parsers
  * (private to spec/).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* spec/defaults.c — the config.json `berth spec` writes.
  *
  * Modelled on `runc spec`: a read-only busybox-style root, a shell on a

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* spec/free.c — releasing decoded configs.  Every function here accepts
  * a partly decoded struct (the decoders leave counts and pointers
  * consistent at every step), so error paths can free whatever they hold. */
 #include <stdlib.h>
 
-#include "core/fsutil.h"
+#include "core/mem.h"
 #include "spec/internal.h"
 
 void spec_process_clear(struct spec_process *p)

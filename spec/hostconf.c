@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* spec/hostconf.c — the host administrator's settings for berth: what a
  * bundle may ask of the host (spec.h, struct spec_hostconf).
  *
@@ -12,7 +13,8 @@
 #include <string.h>
 
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/file.h"
+#include "core/mem.h"
 #include "spec/spec.h"
 
 #define HOSTCONF_DEFAULT_PATH "/etc/berth/berth.conf"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* spec/internal.h — how spec/'s files call each other (private to spec/).
  *
  *   config.c     entry points, the top-level object, root, mounts, hooks
@@ -10,6 +11,8 @@
  *   free.c       releasing all of the above
  *   names.c      capability, signal, namespace, rlimit, hook names
  *   defaults.c   the config `berth spec` writes
+ *   state.c      state.json, berth's own state file (read and written)
+ *   hostconf.c   the administrator's settings file (not JSON)
  *   decode.c     the table-driven JSON decoder; json.c wraps yajl  */
 #ifndef BERTH_SPEC_INTERNAL_H
 #define BERTH_SPEC_INTERNAL_H
@@ -23,6 +26,11 @@ int spec_dec_linux(struct dec *d, const struct jnode *v, void *out);
 int spec_dec_resources(struct dec *d, const struct jnode *v, void *out);
 /* out: struct spec_seccomp ** (left NULL for an empty, disabled filter) */
 int spec_dec_seccomp(struct dec *d, const struct jnode *v, void *out);
+
+/* Parse `json` and run `decode` on its root; errors get `source:`. */
+int spec_parse_with(const char *json, size_t len, const char *source,
+		    int (*decode)(struct dec *, const struct jnode *, void *), void *out,
+		    struct error **err);
 
 /* Checks that need more than one section; errors are "<path>: <reason>". */
 int spec_validate(const struct spec *spec, struct error **err);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* spec/json.c — JSON text to a read-only tree, with yajl's parser.
  *
  * Owns every use of yajl in berth.  yajl_tree would do, but it makes one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* spec/json.h — spec/'s private, read-only view of a parsed JSON document.
  *
  * The only JSON library berth links (yajl) is used in spec/json.c and

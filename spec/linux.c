@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* spec/linux.c — the "linux" object, except "resources" (resources.c) and
  * "seccomp" (seccomp.c): namespaces, id mappings, time offsets, device
  * nodes, sysctls, propagation, masked/readonly paths, personality.
@@ -12,7 +13,7 @@
 #include <sys/personality.h>
 
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/mem.h"
 #include "spec/internal.h"
 
 /* the kernel refuses more lines in uid_map/gid_map (since 4.15) */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* spec/mountopt.c — fstab-style mount options to what mount(2) and
  * mount_setattr(2) take.
  *
@@ -12,7 +13,7 @@
 #include <string.h>
 #include <sys/mount.h>
 
-#include "core/fsutil.h"
+#include "core/mem.h"
 #include "spec/internal.h"
 
 struct mount_flag {
@@ -142,11 +143,7 @@ static bool is_idmap(const char *o)
 static void append_data(char **data, size_t *len, const char *o)
 {
 	size_t n = strlen(o);
-	char *bigger = realloc(*data, *len + n + 2);
-
-	if (bigger == NULL)
-		abort();
-	*data = bigger;
+	*data = xrealloc(*data, *len + n + 2);
 	if (*len > 0)
 		(*data)[(*len)++] = ',';
 	memcpy(*data + *len, o, n + 1);

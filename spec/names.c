@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* spec/names.c — the names berth decodes once: capabilities, signals,
  * namespaces, rlimits, hook kinds.
  *

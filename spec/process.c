@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* spec/process.c — the "process" object: config.json's, and the one
  * `exec --process FILE` reads, decoded and checked the same way.
  *
@@ -11,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/fsutil.h"
+#include "core/mem.h"
 #include "spec/internal.h"
 
 #ifndef SCHED_DEADLINE

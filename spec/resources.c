@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* spec/resources.c — LinuxResources: config.json's linux.resources and
  * the document `update --resources` reads.
  *
@@ -11,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/fsutil.h"
+#include "core/mem.h"
 #include "spec/internal.h"
 
 /* ---- devices ----------------------------------------------------------------- */

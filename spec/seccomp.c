@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* spec/seccomp.c — "linux.seccomp": action, architecture, operator and
  * flag names decoded to the numbers libseccomp and seccomp(2) take.
  *
@@ -14,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/fsutil.h"
+#include "core/mem.h"
 #include "spec/internal.h"
 
 #ifndef SCMP_ARCH_LOONGARCH64 /* libseccomp >= 2.5.5 */

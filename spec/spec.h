@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* spec/spec.h — the OCI runtime configuration as berth uses it.
  *
  * spec/ turns config.json (or an exec process JSON, or an update resources
@@ -441,6 +442,55 @@ const char *spec_hook_kind_name(enum spec_hook_kind kind); /* "prestart", ... */
  * names the mount in errors ("mounts[2].options").  */
 int spec_mount_options_decode(struct spec_mount *m, char *const *options, const char *where,
 			      struct error **err);
+
+/* ---- command-line values (flags.c) ------------------------------------- */
+/* cmd/ parses every flag value with these: errors name `flag` and quote
+ * the value ("--memory: \"12x\" is not a size (e.g. 512m, 1.5g)").  */
+
+/* an integer in lo..hi */
+int spec_flag_int(const char *flag, const char *s, int64_t lo, int64_t hi, int64_t *out,
+		  struct error **err);
+/* "512m", "1.5g", "1024", "2k"... in bytes (binary units, an optional
+ * trailing b); "-1" as -1 when `unlimited` */
+int spec_flag_size(const char *flag, const char *s, bool unlimited, int64_t *out,
+		   struct error **err);
+/* "500ms", "30s", "1m30s", "1h", "1.5h" (Go's units) or a bare number of
+ * seconds, into milliseconds (at least 1) */
+int spec_flag_duration(const char *flag, const char *s, uint64_t *ms, struct error **err);
+/* "1.5" CPUs into milli-CPUs */
+int spec_flag_cpus(const char *flag, const char *s, uint64_t *milli, struct error **err);
+/* a numeric uid or gid (0..4294967294), and UID[:GID] */
+int spec_flag_id(const char *flag, const char *s, uint32_t *id, struct error **err);
+int spec_flag_user(const char *flag, const char *s, uint32_t *uid, uint32_t *gid, bool *has_gid,
+		   struct error **err);
+/* "CAP_NET_ADMIN", "NET_ADMIN", "net_admin" */
+int spec_flag_capability(const char *flag, const char *s, int *cap, struct error **err);
+
+/* runc's `update` flags ("--memory", "--cpu-quota", "--cpuset-cpus", ...,
+ * each with its value) as LinuxResources, decoded by the same tables as
+ * config.json; errors name the flag.  */
+struct spec_resources *spec_resources_from_flags(char *const *flags, char *const *values, size_t n,
+						 struct error **err);
+
+/* ---- berth's own annotations (annotations.c) --------------------------- */
+
+/* org.berth.* annotations of a bundle, decoded and checked.  Strings point
+ * into the spec.  */
+struct spec_ext {
+	char **layers; /* org.berth.rootfs.layers, lowest first, or NULL */
+	bool overlay_tmpfs;
+	bool bridge;		 /* org.berth.network=bridge[=NAME] */
+	const char *bridge_name; /* NULL: the default bridge */
+	const char *subnet;	 /* NULL: the default */
+	unsigned int mtu;	 /* 0: the default */
+};
+
+/* Read them; `allow_host` false refuses those that reach the host
+ * (layers, network), as the administrator's settings ask.  Unknown
+ * org.berth.* keys are refused.  */
+int spec_ext_read(const struct spec *spec, bool allow_host, struct spec_ext *ext,
+		  struct error **err);
+void spec_ext_clear(struct spec_ext *ext);
 
 /* ---- the host administrator's settings (hostconf.c) -------------------- */
 

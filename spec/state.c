@@ -1,14 +1,16 @@
-/* spec/state.c — reading and writing state.json.  */
+/* SPDX-License-Identifier: Apache-2.0 */
+/* spec/state.c — reading and writing state.json: the OCI state document
+ * (what `berth state` prints and hooks read) plus berth's private part.
+ * It is parsed like every other JSON berth reads, by spec/'s table-driven
+ * decoder: yajl stays in spec/json.c, and no other folder sees JSON.  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yajl/yajl_tree.h>
 
-#include "core/fsutil.h"
+#include "core/mem.h"
+#include "spec/internal.h"
 #include "spec/state.h"
-
-#define OCI_VERSION "1.2.0"
 
 static void write_net(struct jsonw *w, const struct spec_state *st)
 {
@@ -28,7 +30,7 @@ void spec_state_write(struct jsonw *w, const struct spec_state *st, const char *
 		      bool private)
 {
 	jsonw_obj_open(w);
-	jsonw_kv_str(w, "ociVersion", st->oci_version ? st->oci_version : OCI_VERSION);
+	jsonw_kv_str(w, "ociVersion", st->oci_version ? st->oci_version : SPEC_OCI_VERSION);
 	jsonw_kv_str(w, "id", st->id);
 	jsonw_kv_int(w, "pid", st->pid);
 	jsonw_kv_str(w, "status", status);
@@ -60,118 +62,81 @@ void spec_state_write(struct jsonw *w, const struct spec_state *st, const char *
 	jsonw_obj_close(w);
 }
 
-static char *get_str(yajl_val obj, const char *key)
-{
-	const char *path[] = {key, NULL};
-	yajl_val v = yajl_tree_get(obj, path, yajl_t_string);
+/* ---- reading: the same table-driven decoder as config.json ------------ */
 
-	return v != NULL ? xstrdup(YAJL_GET_STRING(v)) : NULL;
+static int dec_pid(struct dec *d, const struct jnode *v, void *out)
+{
+	int64_t pid;
+
+	if (dec_int_range(d, v, 0, INT32_MAX, &pid) < 0)
+		return -1;
+	*(pid_t *)out = (pid_t)pid;
+	return 0;
 }
 
-static long long get_int(yajl_val obj, const char *key)
-{
-	const char *path[] = {key, NULL};
-	yajl_val v = yajl_tree_get(obj, path, yajl_t_number);
+static const struct field net_fields[] = {
+	FIELD("bridge", dec_str, struct spec_state, net_bridge),
+	FIELD("hostIfname", dec_str, struct spec_state, net_host_ifname),
+	FIELD("address", dec_str, struct spec_state, net_address),
+	FIELD("prefix", dec_uint, struct spec_state, net_prefix),
+	FIELD("gateway", dec_str, struct spec_state, net_gateway),
+	FIELD("mac", dec_str, struct spec_state, net_mac),
+	FIELD("ipamDir", dec_str, struct spec_state, net_ipam_dir),
+};
 
-	if (v == NULL)
-		return 0;
-	return strtoll(YAJL_GET_NUMBER(v), NULL, 10);
+static int dec_net(struct dec *d, const struct jnode *v, void *out)
+{
+	return dec_object(d, v, net_fields, ARRAY_SIZE(net_fields), out);
 }
 
-static unsigned long long get_uint(yajl_val obj, const char *key)
-{
-	const char *path[] = {key, NULL};
-	yajl_val v = yajl_tree_get(obj, path, yajl_t_number);
+static const struct field private_fields[] = {
+	FIELD("pidStart", dec_u64, struct spec_state, pid_start),
+	FIELD("cgroup", dec_str, struct spec_state, cgroup),
+	FIELD("userns", dec_bool, struct spec_state, has_userns),
+	FIELD("sealed", dec_bool, struct spec_state, sealed),
+	FIELD("noNewKeyring", dec_bool, struct spec_state, no_new_keyring),
+	FIELD("hasPoststop", dec_bool, struct spec_state, has_poststop),
+	FIELD_SELF("net", dec_net),
+	FIELD("overlayDir", dec_str, struct spec_state, overlay_dir),
+};
 
-	if (v == NULL)
-		return 0;
-	return strtoull(YAJL_GET_NUMBER(v), NULL, 10);
+static int dec_private(struct dec *d, const struct jnode *v, void *out)
+{
+	return dec_object(d, v, private_fields, ARRAY_SIZE(private_fields), out);
 }
 
-static yajl_val get_obj(yajl_val obj, const char *key)
+static int dec_annotations(struct dec *d, const struct jnode *v, void *out)
 {
-	const char *path[] = {key, NULL};
+	struct spec_state *st = out;
 
-	return obj != NULL ? yajl_tree_get(obj, path, yajl_t_object) : NULL;
+	return dec_string_map(d, v, &st->annotation_keys, &st->annotation_values,
+			      &st->n_annotations);
 }
 
-static void parse_annotations(yajl_val root, struct spec_state *st)
+static const struct field state_fields[] = {
+	FIELD("ociVersion", dec_str, struct spec_state, oci_version),
+	FIELD_REQ("id", dec_str, struct spec_state, id),
+	FIELD("pid", dec_pid, struct spec_state, pid),
+	FIELD("bundle", dec_str, struct spec_state, bundle),
+	FIELD("rootfs", dec_str, struct spec_state, rootfs),
+	FIELD("created", dec_str, struct spec_state, created),
+	FIELD("owner", dec_str, struct spec_state, owner),
+	FIELD_SELF("annotations", dec_annotations),
+	FIELD_SELF("berth", dec_private),
+};
+
+static int dec_state(struct dec *d, const struct jnode *v, void *out)
 {
-	yajl_val a = get_obj(root, "annotations");
-	size_t n;
-
-	if (a == NULL)
-		return;
-	n = a->u.object.len;
-	st->annotation_keys = xcalloc(n + 1, sizeof(char *));
-	st->annotation_values = xcalloc(n + 1, sizeof(char *));
-	for (size_t i = 0; i < n; i++) {
-		yajl_val v = a->u.object.values[i];
-
-		if (!YAJL_IS_STRING(v))
-			continue;
-		st->annotation_keys[st->n_annotations] = xstrdup(a->u.object.keys[i]);
-		st->annotation_values[st->n_annotations++] = xstrdup(YAJL_GET_STRING(v));
-	}
-}
-
-static void parse_private(yajl_val b, struct spec_state *st)
-{
-	yajl_val net = get_obj(b, "net");
-	const char *path[] = {"userns", NULL};
-
-	st->pid_start = get_uint(b, "pidStart");
-	st->cgroup = get_str(b, "cgroup");
-	st->has_userns = YAJL_IS_TRUE(yajl_tree_get(b, path, yajl_t_true));
-	path[0] = "sealed";
-	st->sealed = YAJL_IS_TRUE(yajl_tree_get(b, path, yajl_t_true));
-	path[0] = "noNewKeyring";
-	st->no_new_keyring = YAJL_IS_TRUE(yajl_tree_get(b, path, yajl_t_true));
-	path[0] = "hasPoststop";
-	st->has_poststop = YAJL_IS_TRUE(yajl_tree_get(b, path, yajl_t_true));
-	st->overlay_dir = get_str(b, "overlayDir");
-	if (net == NULL)
-		return;
-	st->net_bridge = get_str(net, "bridge");
-	st->net_host_ifname = get_str(net, "hostIfname");
-	st->net_address = get_str(net, "address");
-	st->net_prefix = (unsigned)get_uint(net, "prefix");
-	st->net_gateway = get_str(net, "gateway");
-	st->net_mac = get_str(net, "mac");
-	st->net_ipam_dir = get_str(net, "ipamDir");
+	return dec_object(d, v, state_fields, ARRAY_SIZE(state_fields), out);
 }
 
 int spec_state_parse(const char *json, size_t len, struct spec_state *st, struct error **err)
 {
-	char errbuf[256] = "";
-	char *copy = strndup(json, len);
-	yajl_val root;
-	yajl_val b;
-
 	memset(st, 0, sizeof(*st));
-	if (copy == NULL)
-		return error_set(err, ENOMEM, "state.json");
-	root = yajl_tree_parse(copy, errbuf, sizeof(errbuf));
-	free(copy);
-	if (root == NULL || !YAJL_IS_OBJECT(root)) {
-		yajl_tree_free(root);
-		return error_set(err, 0, "state.json: not a JSON object%s%s", errbuf[0] ? ": " : "",
-				 errbuf);
+	if (spec_parse_with(json, len, "state.json", dec_state, st, err) < 0) {
+		spec_state_clear(st);
+		return -1;
 	}
-	st->oci_version = get_str(root, "ociVersion");
-	st->id = get_str(root, "id");
-	st->pid = (pid_t)get_int(root, "pid");
-	st->bundle = get_str(root, "bundle");
-	st->rootfs = get_str(root, "rootfs");
-	st->created = get_str(root, "created");
-	st->owner = get_str(root, "owner");
-	parse_annotations(root, st);
-	b = get_obj(root, "berth");
-	if (b != NULL)
-		parse_private(b, st);
-	yajl_tree_free(root);
-	if (st->id == NULL)
-		return error_set(err, 0, "state.json: no id");
 	return 0;
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* spec/state.h — the OCI state JSON, plus berth's private part.
  *
  * The file <root>/<id>/state.json holds the OCI fields (what `berth state`

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* spec/validate.c — the rules that relate one part of a decoded config to
  * another, checked before any namespace exists.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # annotations: berth's org.berth.* annotations that reach the host — image
 # layers (org.berth.rootfs.layers) and networking (org.berth.network*) —
 # are checked like the host resources they are, and the host's
@@ -140,4 +141,42 @@ settings() { # TEXT: this test's berth settings file
 	run berth run -b "$BUNDLE" "$ID"
 	assert_status 0
 	assert_line_eq "$output" hi
+}
+
+@test "annotations: a layer path that is not canonical is judged by where it really leads" {
+	local l
+	for l in //dev/shm /tmp/../dev/shm /./proc /sys/fs/cgroup/../..//kernel; do
+		layers_bundle "$l"
+		run berth run -b "$BUNDLE" "$ID"
+		assert_status 1
+		assert_contains "layer '$l'"
+	done
+	[ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+}
+
+@test "annotations: berth's own state root (every container's config and writes) is never a layer" {
+	mkdir -p "$ROOT/other"
+	chmod 0711 "$ROOT"
+	layers_bundle "$ROOT"
+	run berth run -b "$BUNDLE" "$ID"
+	assert_status 1
+	assert_contains "inside berth's state root"
+	layers_bundle "$ROOT/other"
+	run berth run -b "$BUNDLE" "$ID"
+	assert_status 1
+	assert_contains "inside berth's state root"
+	rmdir "$ROOT/other"
+}
+
+@test "annotations: the container's mountinfo shows no host path of its layers" {
+	mkdir -p "$BATS_TEST_TMPDIR/app"
+	echo hi >"$BATS_TEST_TMPDIR/app/hello"
+	layers_bundle "$BATS_TEST_TMPDIR/app"
+	set_args sh -c 'grep " / " /proc/self/mountinfo; cat /hello'
+	run berth run -b "$BUNDLE" "$ID"
+	assert_status 0
+	assert_contains hi
+	assert_contains " - overlay overlay "
+	assert_not_contains "$BATS_TEST_TMPDIR"
+	assert_not_contains "$TEST_ROOTFS"
 }

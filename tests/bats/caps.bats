@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # caps: the five capability sets of the container's process, exactly as
 # the config says, and what a missing capability really prevents.
 

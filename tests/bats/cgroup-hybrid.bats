@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # cgroups on this hybrid host: v1 controllers at /sys/fs/cgroup/*, and a
 # cgroup2 mount at /sys/fs/cgroup/unified with only hugetlb.  berth uses
 # the cgroup2 mount: placement, freezer, cgroup.kill, the BPF device

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # Concurrency: callers run verbs on the same container at once (the shim
 # kills while the CRI asks for state; a user deletes while an exec is
 # starting).  Every verb must either do its work or fail with one of the

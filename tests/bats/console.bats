@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # --console-socket: the runtime allocates the pty inside the container,
 # makes it the process's stdio and /dev/console, applies consoleSize, and
 # sends the master in ONE message with ONE fd and a non-empty payload

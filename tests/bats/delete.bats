@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # delete: remove a container and everything it holds (state dir, cgroup,
 # processes).  containerd runs `delete ID` then `delete --force ID` on the
 # same id, and treats "does not exist" as already gone.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # devices: the /dev a container gets — default nodes, linux.devices,
 # symlinks, a private devpts — and the cgroup device filter that decides
 # which nodes may actually be used.

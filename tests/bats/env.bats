@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # env: the process's environment, working directory and executable lookup.
 
 load helpers

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # Errors: every malformed document of the corpus in tests/data/bad gives
 # its exact message (NAME.err) through the verb that reads it, and leaves
 # nothing behind; plus the failures of a bundle and a process that only

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # events: resource statistics as JSON lines in runc's schema
 # ({"type":"stats","id":ID,"data":{cpu,memory,pids,blkio,hugetlb,...}}).
 

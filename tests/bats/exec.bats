@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # exec: a new process in a running container, in the CLI form (docker
 # exec, runc exec) and the --process FILE form (containerd, conmon).
 

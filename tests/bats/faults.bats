@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # Faults: berth killed at every step of create, a full state disk.  After
 # `delete --force` nothing may remain: no state, cgroup, mount or process.
 

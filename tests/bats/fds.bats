@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # fds: exactly stdio, plus the fds --preserve-fds and LISTEN_FDS ask for,
 # reach the container's process; nothing of berth's or the caller's leaks.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # features: the runtime-spec features document.  Every claim must be
 # true: what is listed works, what berth cannot do is not listed.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # tests/bats/helpers.bash — shared by every host suite.
 # shellcheck disable=SC2154 # $status and $output are set by bats' run
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # hooks: the six kinds, when they run, where (host or container
 # namespaces), what they get (state JSON on stdin, args, env), and what
 # their failure does.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # The session keyring: each container gets a new one named after it (so
 # it does not share its caller's keys); --no-new-keyring keeps the
 # caller's.  tests/tools/keyring (static, bind-mounted on /home) prints

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # kill: signals by number or name, to the init or (--all) to every
 # process of the container.  containerd sends numbers (kill ID 15,
 # kill --all ID 9); people type names.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # create, start, state: the two-step lifecycle containerd drives.
 
 load helpers

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # list: every container of a state root, as a table, ids, or the JSON
 # array of state objects podman and others parse.
 

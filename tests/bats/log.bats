@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # --log FILE / --log-format json|text: what containerd (successive JSON
 # objects, the last "error" one shown) and podman (the whole file parsed
 # as ONE object) read after a failure.

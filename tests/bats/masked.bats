@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # masked: linux.maskedPaths hide (files read empty, directories are empty
 # and read-only) and linux.readonlyPaths refuse writes.  Each is checked
 # against a control run without the list, so a no-op cannot pass.

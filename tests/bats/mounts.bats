@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # mounts: what the container's /proc/self/mountinfo shows for each config
 # mount, and what the mounts really allow (writes, exec, propagation).
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # namespaces: each requested namespace is new (its inode differs from the
 # host's), each one not requested is the host's, a namespace given by path
 # is joined, and the uts, pid, network and time namespaces show their

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # Built-in networking (netns/): berth runs inside a network namespace the
 # test creates, so its bridge lives there and the host's interfaces are
 # never touched.  No traffic leaves that namespace.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # process.oomScoreAdj.  This host has no CAP_SYS_RESOURCE in its bounding
 # set, so raising works and lowering below the minimum (0 here) must fail
 # with a message naming the setting and the capability.

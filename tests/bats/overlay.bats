@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # Overlay roots from image layers (org.berth.rootfs.layers).
 
 load helpers

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # pause / resume: the cgroup v2 freezer.
 
 load helpers

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # ps: the processes of a container.  containerd's shim parses
 # `ps --format json` (host pids); people read the ps(1) table.
 

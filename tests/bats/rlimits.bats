@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # rlimits: process.rlimits as the process sees them (busybox ulimit and
 # /proc/self/limits) and as the kernel enforces them.  berth has no
 # CAP_SYS_RESOURCE here, so a hard limit above the caller's must fail.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # run: create + start + wait + delete in one verb.
 
 load helpers

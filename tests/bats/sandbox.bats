@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # berth sandbox: one command for an untrusted CI job.  (The limits that need
 # cgroup controllers — --pids, --memory, --cpus — are proven in the VM suite.)
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # process.ioPriority and process.scheduler, as the container's process
 # sees them: busybox ionice, and the policy, nice and rt_priority fields of
 # /proc/self/stat (19 nice, 40 rt_priority, 41 policy).  berth applies both

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # seccomp: the filter from linux.seccomp is loaded and does what each
 # action, errno and argument condition says.  The process gets
 # CAP_SYS_ADMIN and CAP_SYS_PTRACE, so that a refused call is refused by

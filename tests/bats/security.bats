@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # security: the known runtime CVE classes.  Each test sets up what the
 # attack needs (a hostile image, a hostile config, a hostile process in the
 # container) and then checks the HOST: nothing created, mounted, changed or

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # spec: the default config.json (and its rootless variant).
 
 load helpers

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # stateroot: berth trusts only state it wrote itself.  The state root,
 # every container directory and the files read from it (state.json, the
 # saved config.json whose hooks delete runs) must belong to the caller and

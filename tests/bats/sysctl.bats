@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # sysctl: linux.sysctl values land in the container's namespaces only;
 # sysctls that are not namespaced (they would change the host) are refused.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # A foreground `run` / `exec -t` with a terminal: berth proxies the
 # container's pty to its own terminal (input, output, window size,
 # control characters) and restores the terminal afterwards.  script(1)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # update on this hybrid host: the cgroup2 mount berth uses has only the
 # hugetlb controller.  Hard limits of the missing controllers fail with a
 # clear error, weights are warned about, hugetlb limits really apply.
@@ -111,13 +112,13 @@ setup() {
 @test "update: flag values are checked" {
 	run berth update --memory lots "$ID"
 	assert_status 1
-	assert_contains '--memory: "lots" is not a valid size'
+	assert_contains '--memory: "lots" is not a size'
 	run berth update --blkio-weight 5 "$ID"
 	assert_status 1
-	assert_contains "--blkio-weight: must be 10..1000"
+	assert_contains "--blkio-weight: must be in 10..1000"
 	run berth update --kernel-memory 1m "$ID"
 	assert_status 1
-	assert_contains "kernel memory limits exist only in cgroup v1"
+	assert_contains "--kernel-memory: kernel memory limits are obsolete"
 }
 
 @test "update: a stopped container fails" {

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # user: process.user — uid, gid, additional groups, umask — and HOME.
 
 load helpers

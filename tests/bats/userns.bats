@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # userns: a new user namespace with uid/gid mappings — what ids the
 # process has inside, which ids its files get on the host, and what its
 # capabilities do (and do not) reach.

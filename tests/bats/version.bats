@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # --version and --help: what clients parse to recognise the runtime.
 
 load helpers

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # containerd (ctr + containerd-shim-runc-v2) driving the runtime under test.
 #
 # ctr runs containers straight from a rootfs dir (--rootfs) with

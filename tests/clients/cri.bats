@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # The Kubernetes path: containerd's CRI plugin with a runtime handler "berth"
 # (runtime_type io.containerd.runc.v2, BinaryName = $RUNTIME), driven over
 # its gRPC socket by a small node client (cri/cri.js) the way a kubelet does.

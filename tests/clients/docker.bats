@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # docker 20.10: a private dockerd with the runtime under test added as
 # runtime "berth" (--add-runtime berth=$RUNTIME), the busybox rootfs
 # imported as an image, containers run with --runtime berth --network none.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # podman 4 + conmon driving the runtime under test (--runtime $RUNTIME).
 #
 # Containers run from a private copy of the busybox rootfs (--rootfs), with

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # tests/clients/run.sh [SUITE.bats...] — run the client suites against
 # $RUNTIME (default: the repo's ./berth), one file after the other, and
 # print each file's wall time and a closing "clients: N passed, N failed".

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # tests/data/mkbad.sh — (re)write the malformed-config corpus in tests/data/bad.
 #
 # Each case is a small edit (a jq filter) of a valid base document plus the

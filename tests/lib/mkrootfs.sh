@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # tests/lib/mkrootfs.sh DIR — build a small busybox-static root filesystem.
 #
 # Used by the demo, the bats suites, the client tests and the benchmark: a

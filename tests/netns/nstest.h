@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/netns/nstest.h — what the netns unit tests share: one process and
  * one network namespace per case, expectations that end the case, fresh
  * "container" namespaces, ip(8) run inside a namespace, and a look into
@@ -63,8 +64,8 @@ struct nstest_case {
 	void (*fn)(void);
 };
 
-/* Run each case in its own process and netns; print "ok"/"FAIL" lines
- * and "<prog>: N passed, N failed".  Returns the exit status.  */
+/* Run each case in its own process and netns; print TAP ("ok N - case",
+ * "not ok N - case", the plan last).  Returns the exit status.  */
 int nstest_run(const char *prog, const struct nstest_case *cases, size_t n);
 
 #endif

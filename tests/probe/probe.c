@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/probe/probe.c — a static helper inside the test rootfs that
  * reports what the container sees and tries what a container must not be
  * able to do.  Each subcommand prints one result line; "ok" or the errno
@@ -259,6 +260,7 @@ static int exe_hunt(const char *fifo)
 
 	if (mkfifo(fifo, 0666) < 0 && errno != EEXIST)
 		return printf("hunt: mkfifo %s\n", ename(errno)), 0;
+	chmod(fifo, 0666); /* whatever the umask: any uid may be the writer */
 	for (int i = 0; i < 6000 && pid == 0; i++) {
 		pid = find_cmdline(fifo);
 		if (pid == 0)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # tests/soak/soak.sh — leaks and load: `make soak` (not part of CI).
 #
 #   soak.sh [CYCLES] [PARALLEL]      defaults 1000 and 50

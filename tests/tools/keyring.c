@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/tools/keyring.c — which session keyring the caller is in.
  *
  *   keyring      prints "SERIAL TYPE;UID;GID;PERM;DESCRIPTION" of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/tools/recvtty.c — the receiving end of --console-socket, as a
  * caller (conmon, containerd's shim) runs it, strict about the protocol.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/unit/test-cgroups-units.c — the pure parts of cgroups/: value
  * conversions, the plan built from linux.resources, the hard/soft policy,
  * and the device rule emulation with its eBPF program, run through a small
@@ -14,23 +15,11 @@
 #include <unistd.h>
 
 #include "cgroups/internal.h"
-#include "core/fsutil.h"
+#include "core/file.h"
+#include "core/mem.h"
 #include "core/log.h"
 #include "core/mountinfo.h"
-
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (cond) {                                                                        \
-			passed++;                                                                  \
-		} else {                                                                           \
-			failed++;                                                                  \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                       \
-			fprintf(stderr, __VA_ARGS__);                                              \
-			fputc('\n', stderr);                                                       \
-		}                                                                                  \
-	} while (0)
+#include "tests/unit/tap.h"
 
 /* ---- conversions ------------------------------------------------------- */
 
@@ -631,6 +620,5 @@ int main(void)
 	test_mountinfo_hidden();
 	log_close();
 	unlink(log_path);
-	printf("test-cgroups-units: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return tap_done();
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/unit/test-cgroups-v2.c — every limit of linux.resources on a pure
  * cgroup v2 hierarchy, checked by its file and, where it can be seen, by its
  * effect: an OOM kill (and the events "oom" line), a refused fork, cpu
@@ -412,28 +413,21 @@ out:
 
 int main(void)
 {
-	if (geteuid() != 0) {
-		printf("test-cgroups-v2: skipped (needs root)\n");
-		return 0;
-	}
-	if (!fixture_setup()) {
-		printf("test-cgroups-v2: skipped (no cgroup2 hierarchy)\n");
-		return 0;
-	}
+	if (geteuid() != 0)
+		return tap_skip_all("needs root");
+	if (!fixture_setup())
+		return tap_skip_all("no cgroup2 hierarchy");
 	if (!root_has(CG_CTRL_MEMORY) || !root_has(CG_CTRL_CPU) || !root_has(CG_CTRL_PIDS)) {
-		printf("test-cgroups-v2: skipped (%s lacks memory/cpu/pids: "
-		       "run `make cgroups-vm`)\n",
-		       hier.mount);
+		TAP_NOTE("%s lacks memory/cpu/pids: run `make cgroups-vm`", hier.mount);
 		rm_cgroup_tree(base);
-		return 0;
+		return tap_skip_all("no memory, cpu and pids controllers in the cgroup v2 tree");
 	}
-	printf("test-cgroups-v2: hierarchy %s\n", hier.mount);
+	TAP_NOTE("hierarchy %s", hier.mount);
 	test_memory();
 	test_cpu();
 	test_cpuset_pids();
 	test_io();
 	test_hugetlb_stats();
 	rm_cgroup_tree(base);
-	printf("test-cgroups-v2: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return tap_done();
 }

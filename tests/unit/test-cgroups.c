@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/unit/test-cgroups.c — cgroups/ against the real cgroup2 hierarchy
  * of the machine it runs on (on the hybrid development host that is
  * /sys/fs/cgroup/unified).  Everything lives under a unique directory
@@ -32,7 +33,8 @@
 #include <yajl/yajl_tree.h>
 
 #include "cgroups/internal.h"
-#include "core/fsutil.h"
+#include "core/file.h"
+#include "core/mem.h"
 #include "core/jsonw.h"
 #include "core/log.h"
 #include "core/syscalls.h"
@@ -661,10 +663,8 @@ static int setup(void)
 	char *file;
 	int fd;
 
-	if (!fixture_setup()) {
-		printf("test-cgroups: skipped (no cgroup2 hierarchy)\n");
+	if (!fixture_setup())
 		return 1;
-	}
 	file = xasprintf("%s/cgroup.subtree_control", hier.mount);
 	root_subtree = slurp(file);
 	free(file);
@@ -685,17 +685,15 @@ int main(void)
 {
 	int s, fds;
 
-	if (geteuid() != 0) {
-		printf("test-cgroups: skipped (needs root)\n");
-		return 0;
-	}
+	if (geteuid() != 0)
+		return tap_skip_all("needs root");
 	s = setup();
 	if (s != 0) {
 		teardown();
-		return s < 0 ? 1 : 0;
+		return s < 0 ? 1 : tap_skip_all("no cgroup2 hierarchy");
 	}
 	atexit(teardown);
-	printf("test-cgroups: hierarchy %s%s\n", hier.mount, hier.hybrid ? " (hybrid)" : "");
+	TAP_NOTE("hierarchy %s%s", hier.mount, hier.hybrid ? " (hybrid)" : "");
 	fds = count_fds();
 	test_place_freeze_kill();
 	test_signal_term();
@@ -710,6 +708,5 @@ int main(void)
 	test_events();
 	test_rootless();
 	CHECK(count_fds() == fds, "no fd leaked (%d -> %d)", fds, count_fds());
-	printf("test-cgroups: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return tap_done();
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/unit/test-netns-ipam.c — the address allocator: uniqueness under
  * 20 parallel allocations and 20 parallel setups, stale-lease reclaim, one
  * subnet per bridge, one address space per network namespace, and the
@@ -19,7 +20,7 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+
 #include "netns/ipam.h"
 #include "netns/names.h"
 #include "netns/netns.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/unit/test-netns.c — bridge networking against the real kernel:
  * what setup builds on both sides, traffic between two containers,
  * teardown (also after the container died), the errors and their undo,
@@ -23,7 +24,7 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/mem.h"
 #include "netns/ipam.h"
 #include "netns/names.h"
 #include "netns/netns.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/unit/test-spec-decoders.c — the name and option decoders other
  * modules call directly: signals (kill), capabilities, namespace and hook
  * names, and every mount option berth knows, including the recursive
@@ -12,17 +13,7 @@
 #include <sys/mount.h>
 
 #include "spec/spec.h"
-
-static int failures, checks;
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		checks++;                                                                          \
-		if (!(cond)) {                                                                     \
-			failures++;                                                                \
-			fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);            \
-		}                                                                                  \
-	} while (0)
+#include "tests/unit/tap.h"
 
 /* ---- signals ---------------------------------------------------------------- */
 
@@ -349,6 +340,5 @@ int main(void)
 	test_mount_tables();
 	test_mount_combinations();
 	test_mount_errors();
-	printf("test-spec-decoders: %d checks, %d failed\n", checks, failures);
-	return failures == 0 ? 0 : 1;
+	return tap_done();
 }

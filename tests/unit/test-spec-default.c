@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/unit/test-spec-default.c — the config `berth spec` writes.
  *
  * config.json.example at the repository root must be exactly
@@ -12,19 +13,9 @@
 #include <string.h>
 #include <sys/mount.h>
 
-#include "core/fsutil.h"
+#include "core/file.h"
 #include "spec/spec.h"
-
-static int failures, checks;
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		checks++;                                                                          \
-		if (!(cond)) {                                                                     \
-			failures++;                                                                \
-			fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);            \
-		}                                                                                  \
-	} while (0)
+#include "tests/unit/tap.h"
 
 static const char *example_path(void)
 {
@@ -120,9 +111,8 @@ static void test_example_file(bool write)
 		err = NULL;
 	}
 	if (read_file_at(AT_FDCWD, example_path(), &file, &len, &err) < 0) {
-		fprintf(stderr, "%s\n", err->msg);
+		CHECK(false, "%s", err->msg);
 		error_free(err);
-		failures++;
 		free(json);
 		return;
 	}
@@ -137,6 +127,5 @@ int main(int argc, char **argv)
 	test_rootful();
 	test_rootless();
 	test_example_file(argc > 1 && strcmp(argv[1], "--write") == 0);
-	printf("test-spec-default: %d checks, %d failed\n", checks, failures);
-	return failures == 0 ? 0 : 1;
+	return tap_done();
 }

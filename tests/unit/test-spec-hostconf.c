@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/unit/test-spec-hostconf.c — the administrator's settings file
  * (spec/hostconf.c): defaults, comments and blanks, every spelling of a
  * boolean, and errors that name the file, the line and the cause.  */
@@ -7,17 +8,7 @@
 #include <string.h>
 
 #include "spec/spec.h"
-
-static int failures, checks;
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		checks++;                                                                          \
-		if (!(cond)) {                                                                     \
-			failures++;                                                                \
-			fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);            \
-		}                                                                                  \
-	} while (0)
+#include "tests/unit/tap.h"
 
 /* parse TEXT; on success *value is host_annotations */
 static int parse(const char *text, bool *value, char **msg)
@@ -106,6 +97,5 @@ int main(void)
 	test_good();
 	test_bad();
 	test_load();
-	printf("test-spec-hostconf: %d checks, %d failed\n", checks, failures);
-	return failures != 0;
+	return tap_done();
 }

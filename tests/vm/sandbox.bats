@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # berth sandbox limits, on a pure cgroup v2 kernel (tests/vm/vm-run).
 
 load ../bats/helpers

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # tests/vm/selftest.sh — proves the test VM (tests/vm/vm-run) does its job.
 #
 # Run by `make vm-selftest` on the host.  Checks, each against a real

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # tests/bats/lib/cli.bash — helpers of the CLI-contract suites (exec, kill,
 # delete, list, ps, pause, hooks, console, ...), on top of helpers.bash.
 # shellcheck disable=SC2154 # $status and $output are set by bats' run

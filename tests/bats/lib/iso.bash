@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # tests/bats/lib/iso.bash — helpers for the isolation suites (mounts,
 # devices, caps, seccomp, user, userns, rlimits, namespaces, sysctl,
 # masked, env, security, fds).  Load after helpers:

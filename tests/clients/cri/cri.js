@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
 // cri.js — a tiny CRI client: one RPC per run, JSON in, JSON out.
 //
 //   node cri.js --address /path/to/containerd.sock METHOD [REQUEST-JSON]

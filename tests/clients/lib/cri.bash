@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
 # tests/clients/lib/cri.bash — talk to containerd's CRI plugin like a kubelet.
 #

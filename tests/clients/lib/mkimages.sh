@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # tests/clients/lib/mkimages.sh OUTDIR — container images for the client
 # suites, built without any registry.
 #

@@ -1,4 +1,5 @@
-/* core/selfexe.c — see selfexe.h.  */
+/* SPDX-License-Identifier: Apache-2.0 */
+/* runtime/selfexe.c — see selfexe.h.  */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <limits.h>
@@ -13,9 +14,10 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/mem.h"
 #include "core/log.h"
-#include "core/selfexe.h"
+#include "core/mountinfo.h"
+#include "runtime/selfexe.h"
 
 #define PROTECTED_ENV "_BERTH_PROTECTED_EXE"
 #define SEALS	      (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
@@ -41,6 +43,7 @@ static const char *exe_protection(void)
 {
 	cleanup_close int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 	struct statfs sf;
+	struct statx stx;
 	int seals;
 
 	if (fd < 0)
@@ -48,7 +51,12 @@ static const char *exe_protection(void)
 	seals = fcntl(fd, F_GET_SEALS);
 	if (seals >= 0 && (seals & SEALS) == SEALS)
 		return "a sealed memfd copy";
-	if (fstatfs(fd, &sf) == 0 && sf.f_type == OVERLAY_MAGIC && (sf.f_flags & ST_RDONLY))
+	/* a read-only overlay, and a detached one — not a mount of this
+	 * namespace, such as a read-only bind of an overlay with an upper
+	 * layer, which is writable elsewhere */
+	if (fstatfs(fd, &sf) == 0 && sf.f_type == OVERLAY_MAGIC && (sf.f_flags & ST_RDONLY) &&
+	    statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) == 0 &&
+	    (stx.stx_mask & STATX_MNT_ID) && !mountinfo_has_id(stx.stx_mnt_id))
 		return "a read-only overlay of the binary";
 	return NULL;
 }

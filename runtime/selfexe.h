@@ -1,4 +1,5 @@
-/* core/selfexe.h — running berth from a copy of itself that no container
+/* SPDX-License-Identifier: Apache-2.0 */
+/* runtime/selfexe.h — running berth from a copy of itself that no container
  * can write (CVE-2019-5736).
  *
  * Until it execs, a container's init (and an exec'd process) runs berth's
@@ -13,9 +14,9 @@
  *     holds the binary (root only; no copy: a lower-only overlay has no
  *     upper layer, so no remount can ever make it writable), or
  *   - a sealed memfd copy (anyone; costs a copy of the binary).
- * runtime/protect.c decides when this is needed.  */
-#ifndef BERTH_CORE_SELFEXE_H
-#define BERTH_CORE_SELFEXE_H
+ * Root pays for a mount, not a copy; an unprivileged user for the copy.  */
+#ifndef BERTH_RUNTIME_SELFEXE_H
+#define BERTH_RUNTIME_SELFEXE_H
 
 #include <stdbool.h>
 

@@ -1,6 +1,7 @@
-/* core/seccomp.h — the container's seccomp filter (libseccomp).  */
-#ifndef BERTH_CORE_SECCOMP_H
-#define BERTH_CORE_SECCOMP_H
+/* SPDX-License-Identifier: Apache-2.0 */
+/* runtime/seccomp.h — the container's seccomp filter (libseccomp).  */
+#ifndef BERTH_RUNTIME_SECCOMP_H
+#define BERTH_RUNTIME_SECCOMP_H
 
 #include <stdbool.h>
 

@@ -1,10 +1,11 @@
-/* core/fault.c — see fault.h.  */
+/* SPDX-License-Identifier: Apache-2.0 */
+/* runtime/fault.c — see fault.h.  */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/fault.h"
+#include "runtime/fault.h"
 
 void fault_point(const char *step)
 {

@@ -1,4 +1,5 @@
-/* core/caps.c — bounding, effective/permitted/inheritable and ambient sets.
+/* SPDX-License-Identifier: Apache-2.0 */
+/* runtime/caps.c — bounding, effective/permitted/inheritable and ambient sets.
  *
  * Capabilities named by the config that the running kernel does not know
  * (above cap_last_cap) are left out quietly, as runc and crun do: a config
@@ -10,8 +11,8 @@
 #include <sys/capability.h>
 #include <sys/prctl.h>
 
-#include "core/caps.h"
-#include "core/fsutil.h"
+#include "runtime/caps.h"
+#include "core/file.h"
 #include "core/log.h"
 
 static void cap_freep(cap_t *c)

@@ -1,6 +1,7 @@
-/* core/caps.h — capability sets of the container process (libcap).  */
-#ifndef BERTH_CORE_CAPS_H
-#define BERTH_CORE_CAPS_H
+/* SPDX-License-Identifier: Apache-2.0 */
+/* runtime/caps.h — capability sets of the container process (libcap).  */
+#ifndef BERTH_RUNTIME_CAPS_H
+#define BERTH_RUNTIME_CAPS_H
 
 #include <stdbool.h>
 #include <stdint.h>

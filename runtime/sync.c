@@ -1,4 +1,5 @@
-/* core/sync.c — sending and checking launcher protocol messages.  */
+/* SPDX-License-Identifier: Apache-2.0 */
+/* runtime/sync.c — sending and checking launcher protocol messages.  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stddef.h>
@@ -7,7 +8,7 @@
 #include <sys/uio.h>
 
 #include "core/cleanup.h"
-#include "core/sync.h"
+#include "runtime/sync.h"
 
 static const char *const step_names[SYNC_STEP_MAX] = {
 	[SYNC_NONE] = "none",

@@ -1,4 +1,5 @@
-/* core/sync.h — the launcher's parent/child protocol.
+/* SPDX-License-Identifier: Apache-2.0 */
+/* runtime/sync.h — the launcher's parent/child protocol.
  *
  * One SOCK_SEQPACKET|SOCK_CLOEXEC socketpair per launch: one message, one
  * datagram; a message that is not the step the receiver expects is an
@@ -28,8 +29,8 @@
  * Either side may send SYNC_ERROR {errnum, text} instead of its next step;
  * the receiver then fails with that text.  The child never prints: its
  * errors travel here and it calls _exit().  */
-#ifndef BERTH_CORE_SYNC_H
-#define BERTH_CORE_SYNC_H
+#ifndef BERTH_RUNTIME_SYNC_H
+#define BERTH_RUNTIME_SYNC_H
 
 #include <stdint.h>
 #include <sys/types.h>

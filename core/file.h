@@ -1,7 +1,9 @@
-/* core/fsutil.h — small file helpers shared by every module: whole-file
- * reads and writes, atomic replacement, mkdir -p.  All fds O_CLOEXEC.  */
-#ifndef BERTH_CORE_FSUTIL_H
-#define BERTH_CORE_FSUTIL_H
+/* SPDX-License-Identifier: Apache-2.0 */
+/* core/file.h — small file helpers shared by every module: whole-file
+ * reads and writes, atomic replacement, mkdir -p, rm -rf, the passwd
+ * file.  All fds O_CLOEXEC.  Allocation helpers: mem.h.  */
+#ifndef BERTH_CORE_FILE_H
+#define BERTH_CORE_FILE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -43,15 +45,5 @@ int mkdir_p(const char *path, mode_t mode, struct error **err);
 /* rm -rf of dirfd/name that never crosses a mount point or follows a
  * symlink.  Missing is fine.  */
 int remove_tree_at(int dirfd, const char *name, struct error **err);
-
-/* NULL-terminated string vectors */
-size_t strv_len(char *const *v);
-char **strv_dup(char *const *v);
-void strv_free(char **v);
-
-/* asprintf that aborts on allocation failure (for short internal paths) */
-char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-char *xstrdup(const char *s);
-void *xcalloc(size_t n, size_t size);
 
 #endif

@@ -1,4 +1,5 @@
-/* core/seccomp.c — compile linux.seccomp with libseccomp and load it.
+/* SPDX-License-Identifier: Apache-2.0 */
+/* runtime/seccomp.c — compile linux.seccomp with libseccomp and load it.
  *
  * Only called when the config has a seccomp section: a config without
  * one never touches libseccomp (it costs about a millisecond to build a
@@ -13,7 +14,7 @@
 #include <string.h>
 
 #include "core/log.h"
-#include "core/seccomp.h"
+#include "runtime/seccomp.h"
 
 static void ctx_releasep(scmp_filter_ctx *ctx)
 {

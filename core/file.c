@@ -1,4 +1,5 @@
-/* core/fsutil.c — file helpers.  */
+/* SPDX-License-Identifier: Apache-2.0 */
+/* core/file.c — file helpers (file.h).  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
@@ -10,7 +11,8 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
-#include "core/fsutil.h"
+#include "core/file.h"
+#include "core/mem.h"
 
 int read_file_at(int dirfd, const char *path, char **buf, size_t *len, struct error **err)
 {
@@ -33,11 +35,7 @@ int read_fd(int fd, const char *path, char **buf, size_t *len, struct error **er
 		ssize_t n;
 
 		if (size + 1 >= cap) {
-			char *bigger = realloc(data, cap * 2);
-
-			if (bigger == NULL)
-				return error_set(err, ENOMEM, "read '%s'", path);
-			data = bigger;
+			data = xrealloc(data, cap * 2);
 			cap *= 2;
 		}
 		n = read(fd, data + size, cap - size - 1);
@@ -226,67 +224,4 @@ int remove_tree_at(int dirfd, const char *name, struct error **err)
 	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
 		return error_set(err, errno, "rmdir '%s'", name);
 	return 0;
-}
-
-size_t strv_len(char *const *v)
-{
-	size_t n = 0;
-
-	while (v != NULL && v[n] != NULL)
-		n++;
-	return n;
-}
-
-char **strv_dup(char *const *v)
-{
-	size_t n = strv_len(v);
-	char **out = xcalloc(n + 1, sizeof(char *));
-
-	for (size_t i = 0; i < n; i++)
-		out[i] = xstrdup(v[i]);
-	return out;
-}
-
-void strv_free(char **v)
-{
-	if (v == NULL)
-		return;
-	for (char **s = v; *s != NULL; s++)
-		free(*s);
-	free(v);
-}
-
-char *xasprintf(const char *fmt, ...)
-{
-	char *s = NULL;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		abort();
-	return s;
-}
-
-char *xstrdup(const char *s)
-{
-	char *d;
-
-	if (s == NULL)
-		return NULL;
-	d = strdup(s);
-	if (d == NULL)
-		abort();
-	return d;
-}
-
-void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n == 0 ? 1 : n, size == 0 ? 1 : size);
-
-	if (p == NULL)
-		abort();
-	return p;
 }

@@ -1,4 +1,5 @@
-/* runtime/annotations.c — berth's own extensions for plain OCI bundles,
+/* SPDX-License-Identifier: Apache-2.0 */
+/* spec/annotations.c — berth's own extensions for plain OCI bundles,
  * read from config.json's annotations:
  *
  *   org.berth.rootfs.layers   "/img/base:/img/app"  image layers, lowest
@@ -24,8 +25,8 @@
 #include <string.h>
 
 #include "core/cleanup.h"
-#include "core/fsutil.h"
-#include "runtime/annotations.h"
+#include "core/mem.h"
+#include "spec/spec.h"
 
 static const char *const known[] = {
 	"org.berth.rootfs.layers",  "org.berth.rootfs.upper", "org.berth.network",
@@ -68,7 +69,7 @@ static int check_keys(const struct spec *spec, bool allow_host, struct error **e
 	return 0;
 }
 
-static int layers(const struct spec *spec, struct berth_ext *ext, struct error **err)
+static int layers(const struct spec *spec, struct spec_ext *ext, struct error **err)
 {
 	const char *v = get(spec, "org.berth.rootfs.layers");
 	const char *upper = get(spec, "org.berth.rootfs.upper");
@@ -100,7 +101,7 @@ static int layers(const struct spec *spec, struct berth_ext *ext, struct error *
 	return 0;
 }
 
-static int network(const struct spec *spec, struct berth_ext *ext, struct error **err)
+static int network(const struct spec *spec, struct spec_ext *ext, struct error **err)
 {
 	const char *v = get(spec, "org.berth.network");
 	const char *mtu = get(spec, "org.berth.network.mtu");
@@ -118,37 +119,32 @@ static int network(const struct spec *spec, struct berth_ext *ext, struct error 
 				 "config.json: annotations: org.berth.network=%s needs a new "
 				 "network namespace in linux.namespaces",
 				 v);
-	ext->net.mode = NETNS_BRIDGE;
-	ext->net.bridge = v[6] == '=' ? v + 7 : NULL;
-	ext->net.subnet = get(spec, "org.berth.network.subnet");
+	ext->bridge = true;
+	ext->bridge_name = v[6] == '=' ? v + 7 : NULL;
+	ext->subnet = get(spec, "org.berth.network.subnet");
 	if (mtu != NULL) {
-		char *end;
-		unsigned long m = strtoul(mtu, &end, 10);
+		int64_t m;
 
-		if (end == mtu || *end != '\0' || m < 68 || m > 65535)
-			return error_set(err, 0,
-					 "config.json: annotations: org.berth.network.mtu \"%s\" "
-					 "is not an MTU (68..65535)",
-					 mtu);
-		ext->net.mtu = (unsigned)m;
+		if (spec_flag_int("org.berth.network.mtu", mtu, 68, 65535, &m, err) < 0)
+			return error_wrap(err, "config.json: annotations");
+		ext->mtu = (unsigned)m;
 	}
-	ext->has_net = true;
 	return 0;
 }
 
-int berth_ext_read(const struct spec *spec, bool allow_host, struct berth_ext *ext,
-		   struct error **err)
+int spec_ext_read(const struct spec *spec, bool allow_host, struct spec_ext *ext,
+		  struct error **err)
 {
 	memset(ext, 0, sizeof(*ext));
 	if (check_keys(spec, allow_host, err) < 0 || layers(spec, ext, err) < 0 ||
 	    network(spec, ext, err) < 0) {
-		berth_ext_clear(ext);
+		spec_ext_clear(ext);
 		return -1;
 	}
 	return 0;
 }
 
-void berth_ext_clear(struct berth_ext *ext)
+void spec_ext_clear(struct spec_ext *ext)
 {
 	strv_free(ext->layers);
 	ext->layers = NULL;
