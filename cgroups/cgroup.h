@@ -65,6 +65,12 @@ struct cg; /* an open container cgroup */
  * is asked.  On failure nothing berth created is left behind.  */
 int cg_create(const struct cg_request *req, struct cg **out, struct error **err);
 
+/* Whether linux.resources.devices (plus the default devices, as the
+ * device filter has them) grants `access` (SPEC_DEV_READ|WRITE|MKNOD) on
+ * device `d`: what a node bound from the host may be used for.  */
+int cg_device_allows(const struct spec_linux *l, const struct spec_device *d, unsigned access,
+		     bool *allowed, struct error **err);
+
 /* Reopen a container cgroup from the path cg_path() returned.  */
 int cg_open(const char *path, struct cg **out, struct error **err);
 

@@ -162,6 +162,36 @@ int cg_dev_rules_build(const struct spec_dev_rule *rules, size_t n, const struct
 	return 0;
 }
 
+/* What the program below decides, without running it */
+static bool emu_allows(const struct cg_dev_emu *e, char type, int64_t major, int64_t minor,
+		       unsigned access)
+{
+	for (size_t i = 0; i < e->n; i++) {
+		const struct cg_dev_exc *x = &e->v[i];
+
+		if (x->type == type && (x->access & access) == access &&
+		    (x->major < 0 || x->major == major) && (x->minor < 0 || x->minor == minor))
+			return !e->default_allow;
+	}
+	return e->default_allow;
+}
+
+int cg_device_allows(const struct spec_linux *l, const struct spec_device *d, unsigned access,
+		     bool *allowed, struct error **err)
+{
+	const struct spec_resources *r = &l->resources;
+	struct cg_dev_emu emu;
+
+	if (cg_dev_rules_build(l->has_resources ? r->devices : NULL,
+			       l->has_resources ? r->n_devices : 0, l->devices, l->n_devices, &emu,
+			       err) < 0)
+		return -1;
+	/* 'u' is a character device too */
+	*allowed = emu_allows(&emu, d->type == 'b' ? 'b' : 'c', d->major, d->minor, access);
+	cg_dev_emu_clear(&emu);
+	return 0;
+}
+
 /* ---- program generation ------------------------------------------------ */
 
 struct prog {

@@ -26,7 +26,8 @@ static const char exec_help[] =
 	"  -d, --detach              do not wait for the process\n"
 	"      --pid-file FILE       write the process's pid to FILE\n"
 	"      --console-socket PATH send the pty master to this AF_UNIX socket\n"
-	"      --preserve-fds N      pass fds 3..3+N-1 on\n";
+	"      --preserve-fds N      pass fds 3..3+N-1 on\n"
+	"      --cgroup [CTRL:]PATH  run in this existing cgroup below the container's\n";
 
 enum {
 	OPT_CWD = 256,
@@ -36,13 +37,14 @@ enum {
 	OPT_PRESERVE,
 	OPT_LABEL,
 	OPT_APPARMOR,
-	OPT_IGNORE
+	OPT_IGNORE,
+	OPT_CGROUP
 };
 
 struct exec_args {
 	struct rt_exec_opts o;
 	const char *process_file;
-	char **env;
+	char **env, **cg_ctrls, **cg_paths;
 	uint32_t *gids;
 	int *caps;
 	size_t n_env;
@@ -77,6 +79,23 @@ static int add_gid(struct exec_args *a, const char *s, struct error **err)
 	a->gids = xreallocarray(a->gids, a->o.n_additional_gids + 1, sizeof(uint32_t));
 	a->gids[a->o.n_additional_gids++] = gid;
 	a->o.additional_gids = a->gids;
+	return 0;
+}
+
+static int add_sub_cgroup(struct exec_args *a, const char *s, struct error **err)
+{
+	char *ctrls, *path;
+	size_t n = a->o.n_sub_cgroups;
+
+	if (spec_flag_subcgroup("--cgroup", s, &ctrls, &path, err) < 0)
+		return -1;
+	a->cg_ctrls = xreallocarray(a->cg_ctrls, n + 1, sizeof(char *));
+	a->cg_paths = xreallocarray(a->cg_paths, n + 1, sizeof(char *));
+	a->cg_ctrls[n] = ctrls;
+	a->cg_paths[n] = path;
+	a->o.sub_cgroup_controllers = a->cg_ctrls;
+	a->o.sub_cgroup_paths = a->cg_paths;
+	a->o.n_sub_cgroups = n + 1;
 	return 0;
 }
 
@@ -115,6 +134,7 @@ static int option(int c, struct exec_args *a, struct error **err)
 				 "exec: --process-label: SELinux is not supported by berth");
 	case OPT_APPARMOR: o->apparmor = optarg; return 0;
 	case OPT_IGNORE: return 0;
+	case OPT_CGROUP: return add_sub_cgroup(a, optarg, err);
 	default: return 1;
 	}
 }
@@ -138,6 +158,7 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, struct exec_args *a
 		{"process-label", required_argument, NULL, OPT_LABEL},
 		{"apparmor", required_argument, NULL, OPT_APPARMOR},
 		{"ignore-paused", no_argument, NULL, OPT_IGNORE},
+		{"cgroup", required_argument, NULL, OPT_CGROUP},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -196,6 +217,12 @@ int cmd_exec(struct cmd_ctx *ctx, int argc, char **argv, struct error **err)
 	free(a.env);
 	free(a.gids);
 	free(a.caps);
+	for (size_t i = 0; i < a.o.n_sub_cgroups; i++) {
+		free(a.cg_ctrls[i]);
+		free(a.cg_paths[i]);
+	}
+	free(a.cg_ctrls);
+	free(a.cg_paths);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
 	return status;

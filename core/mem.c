@@ -63,6 +63,15 @@ char *xstrdup(const char *s)
 	return d;
 }
 
+char *xstrndup(const char *s, size_t n)
+{
+	char *d = strndup(s, n);
+
+	if (d == NULL)
+		abort();
+	return d;
+}
+
 void *xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n == 0 ? 1 : n, size == 0 ? 1 : size);

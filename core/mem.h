@@ -15,6 +15,7 @@ void strv_free(char **v);
 /* asprintf that aborts on allocation failure (for short internal paths) */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t size);
 /* realloc of n elements of `size` bytes, failing (aborting) on overflow */

@@ -29,6 +29,19 @@ static int one(uint8_t which, const char *s, struct error **err)
 	case 3: return spec_flag_cpus("--flag", s, &u, err);
 	case 4: return spec_flag_user("--flag", s, &a, &b, &has, err);
 	case 5: return spec_flag_capability("--flag", s, &cap, err);
+	case 6: {
+		char *c = NULL, *p = NULL;
+		int rc = spec_flag_subcgroup("--flag", s, &c, &p, err);
+
+		/* a valid path never climbs out */
+		if (rc == 0 && (strstr(p, "..") != NULL &&
+				(strcmp(p, "..") == 0 || strncmp(p, "../", 3) == 0 ||
+				 strstr(p, "/../") != NULL)))
+			abort();
+		free(c);
+		free(p);
+		return rc;
+	}
 	default:
 		r = spec_resources_from_flags(flags + (which % 3), values, 1, err);
 		spec_resources_free(r);

@@ -47,10 +47,14 @@ static mode_t node_type(char type)
 	}
 }
 
-/* bind the host's node over an empty file (user namespace fallback) */
-static int bind_host_node(int dir_fd, const char *name, const struct spec_device *d,
+/* bind the host's node over an empty file (user namespace fallback):
+ * nosuid and noexec, as on the devtmpfs it comes from, and read-only when
+ * the device rules deny writing it */
+static int bind_host_node(int dir_fd, const char *name, const struct spec_device *d, bool readonly,
 			  struct error **err)
 {
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC |
+					      (readonly ? MOUNT_ATTR_RDONLY : 0)};
 	cleanup_close int tree = -1;
 	cleanup_close int target = -1;
 	int fd;
@@ -65,6 +69,9 @@ static int bind_host_node(int dir_fd, const char *name, const struct spec_device
 	tree = sys_open_tree(AT_FDCWD, d->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (tree < 0)
 		return error_set(err, errno, "bind host device '%s'", d->path);
+	if (sys_mount_setattr(tree, "", AT_EMPTY_PATH, &attr) < 0)
+		return error_set(err, errno, "bind host device '%s': nosuid,noexec%s", d->path,
+				 readonly ? ",ro" : "");
 	return rootfs_move_tree(tree, target, d->path, err);
 }
 
@@ -109,7 +116,7 @@ static int parent_dir(struct rootfs_ctx *ctx, struct dir_cache *c, const char *d
 }
 
 static int make_node(struct rootfs_ctx *ctx, struct dir_cache *cache, const struct spec_device *d,
-		     struct error **err)
+		     bool readonly, struct error **err)
 {
 	cleanup_free char *dir_copy = xstrdup(d->path);
 	cleanup_free char *base_copy = xstrdup(d->path);
@@ -123,12 +130,12 @@ static int make_node(struct rootfs_ctx *ctx, struct dir_cache *cache, const stru
 	if (unlinkat(dir_fd, name, 0) < 0 && errno != ENOENT && errno != EISDIR)
 		return error_set(err, errno, "remove '%s'", d->path);
 	if (ctx->userns)
-		return bind_host_node(dir_fd, name, d, err);
+		return bind_host_node(dir_fd, name, d, readonly, err);
 	if (mknodat(dir_fd, name, node_type(d->type) | mode,
 		    makedev((unsigned)d->major, (unsigned)d->minor)) < 0) {
 		if (errno == EPERM) {
 			log_debug("mknod '%s' refused: binding the host node", d->path);
-			return bind_host_node(dir_fd, name, d, err);
+			return bind_host_node(dir_fd, name, d, readonly, err);
 		}
 		return error_set(err, errno, "mknod '%s'", d->path);
 	}
@@ -171,13 +178,14 @@ int rootfs_make_devices(struct rootfs_ctx *ctx, struct error **err)
 {
 	const struct spec *spec = ctx->spec;
 	struct dir_cache cache = {.path = NULL, .fd = -1};
+	const bool *ro = ctx->plan->device_readonly;
 	int rc = 0;
 
 	for (size_t i = 0; rc == 0 && i < sizeof(default_devices) / sizeof(default_devices[0]); i++)
 		if (!spec_has_device(spec, default_devices[i].path))
-			rc = make_node(ctx, &cache, &default_devices[i], err);
+			rc = make_node(ctx, &cache, &default_devices[i], false, err);
 	for (size_t i = 0; rc == 0 && i < spec->linux.n_devices; i++)
-		if (make_node(ctx, &cache, &spec->linux.devices[i], err) < 0)
+		if (make_node(ctx, &cache, &spec->linux.devices[i], ro != NULL && ro[i], err) < 0)
 			rc = error_wrap(err, "linux.devices[%zu]", i);
 	if (rc == 0)
 		rc = make_links(ctx, &cache, err);

@@ -124,5 +124,6 @@ void rootfs_plan_clear(struct rootfs_plan *p)
 	free(p->upper);
 	free(p->work);
 	free(p->etc_files);
+	free(p->device_readonly);
 	memset(p, 0, sizeof(*p));
 }

@@ -29,6 +29,10 @@ struct rootfs_plan {
 	bool overlay_tmpfs; /* a tmpfs on overlay_dir holds upper and work */
 	char *etc_files;    /* dir with hosts, hostname, resolv.conf to bind
 			       over the container's, or NULL */
+	/* per linux.devices entry: the device rules deny writing it, so a
+	 * node bound from the host (a user namespace cannot mknod) is bound
+	 * read-only; NULL: none.  Set by the runtime, which knows the rules */
+	bool *device_readonly;
 };
 
 struct rootfs_plan_request {

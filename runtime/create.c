@@ -89,6 +89,25 @@ static int load_config(struct creation *cr, struct error **err)
 	return extensions(cr, err);
 }
 
+/* which linux.devices the device rules leave unwritable: a node bound
+ * from the host in a user namespace is then bound read-only */
+static int plan_devices(struct creation *cr, struct error **err)
+{
+	const struct spec_linux *l = &cr->spec->linux;
+
+	if (l->n_devices == 0)
+		return 0;
+	cr->rootfs.device_readonly = xcalloc(l->n_devices, sizeof(bool));
+	for (size_t i = 0; i < l->n_devices; i++) {
+		bool writable;
+
+		if (cg_device_allows(l, &l->devices[i], SPEC_DEV_WRITE, &writable, err) < 0)
+			return error_wrap(err, "linux.devices[%zu]", i);
+		cr->rootfs.device_readonly[i] = !writable;
+	}
+	return 0;
+}
+
 /* the one rootfs plan: the sandbox's layers, or the bundle's
  * org.berth.rootfs.layers, or its root.path (rootfs/plan.c) */
 static int plan_rootfs(struct creation *cr, struct error **err)
@@ -105,7 +124,9 @@ static int plan_rootfs(struct creation *cr, struct error **err)
 		.etc_files = cr->net != NULL && cr->net->mode == NETNS_BRIDGE,
 	};
 
-	return rootfs_plan_make(&req, &cr->rootfs, err);
+	if (rootfs_plan_make(&req, &cr->rootfs, err) < 0)
+		return -1;
+	return plan_devices(cr, err);
 }
 
 static int check_preserved_fds(int n, struct error **err)

@@ -41,6 +41,7 @@ struct exec_ctx {
 	struct spec_process proc; /* what runs: a copy with overrides */
 	char **env;		  /* owned, CLI form */
 	struct cg *cg;
+	int sub_cgroup_fd; /* --cgroup: the cgroup the process is born in, or -1 */
 	int init_pidfd;
 	int join_flags; /* namespaces that differ from ours */
 	bool no_new_keyring;
@@ -135,6 +136,39 @@ static int cli_process(struct exec_ctx *x, struct error **err)
 	return 0;
 }
 
+/* exec --cgroup PATH: an existing cgroup below the container's, reached
+ * without leaving it (no "..", no symlink, no other mount).  The cgroup
+ * v2 tree is the container's one hierarchy here: a CONTROLLER: prefix
+ * names a cgroup v1 hierarchy, which berth does not manage.  */
+static int open_sub_cgroup(struct exec_ctx *x, struct error **err)
+{
+	const struct rt_exec_opts *o = x->o;
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+			       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+					  RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV};
+
+	if (o->n_sub_cgroups == 0)
+		return 0;
+	if (x->cg == NULL)
+		return error_set(err, 0, "--cgroup: container \"%s\" has no cgroup", o->id);
+	if (o->n_sub_cgroups != 1 || o->sub_cgroup_controllers[0] != NULL)
+		return error_set(err, 0,
+				 "--cgroup: the container's cgroup is one cgroup v2 tree ('%s'): "
+				 "give one PATH, without a CONTROLLER: prefix",
+				 cg_path(x->cg));
+	x->sub_cgroup_fd = sys_openat2(cg_dirfd(x->cg), o->sub_cgroup_paths[0], &how);
+	if (x->sub_cgroup_fd < 0)
+		return error_set(err, errno, "--cgroup: '%s' below the container's cgroup '%s'",
+				 o->sub_cgroup_paths[0], cg_path(x->cg));
+	return 0;
+}
+
+/* where the process is born: the --cgroup one, or the container's */
+static int birth_cgroup_fd(const struct exec_ctx *x)
+{
+	return x->sub_cgroup_fd >= 0 ? x->sub_cgroup_fd : cg_dirfd(x->cg);
+}
+
 static int load(struct exec_ctx *x, const struct rt_global *g, struct error **err)
 {
 	enum container_status s;
@@ -177,6 +211,8 @@ static int load(struct exec_ctx *x, const struct rt_global *g, struct error **er
 		return error_set(err, 0, "container not running");
 	if (x->c.st.cgroup != NULL && cg_open(x->c.st.cgroup, &x->cg, err) < 0)
 		return -1;
+	if (open_sub_cgroup(x, err) < 0)
+		return -1;
 	x->join_flags = differing_namespaces(x->c.st.pid);
 	x->no_new_keyring = x->c.st.no_new_keyring;
 	return 0;
@@ -217,7 +253,7 @@ static int two_step(struct exec_ctx *x, int sync_fd, struct error **err)
 		return join_failed("join the container's namespaces", err);
 	if (x->cg != NULL) {
 		args.flags |= CLONE_INTO_CGROUP;
-		args.cgroup = (uint64_t)cg_dirfd(x->cg);
+		args.cgroup = (uint64_t)birth_cgroup_fd(x);
 	}
 	/* the process waits until its pid is sent: berth expects it first */
 	if (pipe2(go, O_CLOEXEC) < 0)
@@ -347,7 +383,7 @@ static int spawn(struct exec_ctx *x, struct error **err)
 	x->sync_fd = sv[0];
 	if (x->cg != NULL && !x->two_step) {
 		args.flags |= CLONE_INTO_CGROUP;
-		args.cgroup = (uint64_t)cg_dirfd(x->cg);
+		args.cgroup = (uint64_t)birth_cgroup_fd(x);
 	}
 	x->pid = sys_clone3(&args);
 	if (x->pid == 0) {
@@ -408,6 +444,8 @@ static void exec_free(struct exec_ctx *x)
 	if (x->pty_master >= 0)
 		close(x->pty_master);
 	cg_free(x->cg);
+	if (x->sub_cgroup_fd >= 0)
+		close(x->sub_cgroup_fd);
 	spec_free(x->spec);
 	strv_free(x->env);
 	container_close(&x->c);
@@ -423,6 +461,7 @@ int rt_exec(const struct rt_global *g, const struct rt_exec_opts *o, int *exit_s
 	int sigfd = -1, rc = -1, spawned;
 
 	x.c.dir_fd = x.c.root_fd = -1;
+	x.sub_cgroup_fd = -1;
 	*exit_status = 0;
 	/* before anything of the container is touched: see the top */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {

@@ -102,6 +102,12 @@ struct rt_exec_opts {
 	bool tty;
 	const char *apparmor;
 	/* both forms */
+	/* --cgroup: run in an existing cgroup below the container's; per
+	 * entry the controllers ("cpu,cpuacct", or NULL: the cgroup v2
+	 * tree) and the path, checked by spec_flag_subcgroup */
+	char **sub_cgroup_controllers;
+	char **sub_cgroup_paths;
+	size_t n_sub_cgroups;
 	bool detach;
 	const char *pid_file;
 	const char *console_socket;

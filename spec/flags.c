@@ -190,6 +190,65 @@ int spec_flag_capability(const char *flag, const char *s, int *cap, struct error
 	return 0;
 }
 
+/* a cgroup path below another: components that are neither empty nor "."
+ * nor "..", so it can never leave the cgroup it is relative to */
+static bool sub_path_valid(const char *p)
+{
+	while (*p == '/')
+		p++;
+	if (*p == '\0')
+		return false;
+	while (*p != '\0') {
+		const char *end = strchr(p, '/');
+		size_t n = end != NULL ? (size_t)(end - p) : strlen(p);
+
+		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+		p += n;
+		while (*p == '/')
+			p++;
+	}
+	return true;
+}
+
+static bool controller_list_valid(const char *s, size_t n)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == ',' && (i == 0 || i + 1 == n || s[i - 1] == ','))
+			return false;
+		if (c != ',' && c != '_' && c != '=' && !(c >= 'a' && c <= 'z') &&
+		    !(c >= '0' && c <= '9'))
+			return false;
+	}
+	return true;
+}
+
+int spec_flag_subcgroup(const char *flag, const char *s, char **controllers, char **path,
+			struct error **err)
+{
+	const char *colon = strchr(s, ':');
+	const char *p = colon != NULL ? colon + 1 : s;
+
+	*controllers = *path = NULL;
+	if (colon != NULL && !controller_list_valid(s, (size_t)(colon - s)))
+		return bad(flag, s, "[CONTROLLER[,CONTROLLER]:]PATH", err);
+	if (!sub_path_valid(p))
+		return error_set(err, 0,
+				 "%s: %s: the path must name a cgroup below the container's (no "
+				 "empty, \".\" or \"..\" component)",
+				 flag, quote(s).s);
+	while (*p == '/')
+		p++;
+	if (colon != NULL)
+		*controllers = xstrndup(s, (size_t)(colon - s));
+	*path = xstrdup(p);
+	return 0;
+}
+
 /* ---- update's resource flags ------------------------------------------- */
 
 enum res_kind { RES_SIZE, RES_INT, RES_LIST };

@@ -466,6 +466,12 @@ int spec_flag_user(const char *flag, const char *s, uint32_t *uid, uint32_t *gid
 /* "CAP_NET_ADMIN", "NET_ADMIN", "net_admin" */
 int spec_flag_capability(const char *flag, const char *s, int *cap, struct error **err);
 
+/* exec --cgroup [CONTROLLER[,CONTROLLER]:]PATH: PATH (leading '/' taken
+ * off) below the container's cgroup, never leaving it; *controllers NULL
+ * without a prefix.  Both malloc'd.  */
+int spec_flag_subcgroup(const char *flag, const char *s, char **controllers, char **path,
+			struct error **err);
+
 /* runc's `update` flags ("--memory", "--cpu-quota", "--cpuset-cpus", ...,
  * each with its value) as LinuxResources, decoded by the same tables as
  * config.json; errors name the flag.  */

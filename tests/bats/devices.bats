@@ -194,3 +194,39 @@ ok"
 	assert_status 0
 	assert_line_eq "$output" ok
 }
+
+# ---- nodes bound from the host in a user namespace ----------------------
+
+# a user-namespaced bundle listing /dev/zero (writable) and /dev/full, whose
+# write access the rules take away
+userns_device_bundle() {
+	make_bundle '.linux.namespaces += [{"type": "user"}] |
+		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.linux.devices = [{"path": "/dev/zero", "type": "c", "major": 1, "minor": 5},
+				  {"path": "/dev/full", "type": "c", "major": 1, "minor": 7}] |
+		.linux.resources.devices = [{"allow": false, "access": "rwm"},
+			{"allow": true, "type": "c", "major": 1, "minor": 5, "access": "rwm"},
+			{"allow": true, "type": "c", "major": 1, "minor": 7, "access": "r"}]'
+}
+
+@test "devices: in a user namespace, nodes bound from the host are nosuid and noexec, as on devtmpfs" {
+	userns_device_bundle
+	run_sh 'grep -E " /dev/(zero|full) " /proc/self/mountinfo'
+	assert_status 0
+	local zero full
+	zero=$(grep " /dev/zero " <<<"$output" | cut -d' ' -f6)
+	full=$(grep " /dev/full " <<<"$output" | cut -d' ' -f6)
+	[[ ",$zero," == *,nosuid,* && ",$zero," == *,noexec,* ]] || { echo "zero: $zero" >&2; return 1; }
+	[[ ",$full," == *,nosuid,* && ",$full," == *,noexec,* ]] || { echo "full: $full" >&2; return 1; }
+	# /dev/zero may be written: bound read-write
+	[[ ",$zero," == *,rw,* ]] || { echo "zero: $zero" >&2; return 1; }
+}
+
+@test "devices: in a user namespace, a node the rules deny writing is bound read-only" {
+	userns_device_bundle
+	run_sh 'grep " /dev/full " /proc/self/mountinfo | cut -d" " -f6; echo x > /dev/full; echo rc=$?'
+	local opts=${lines[0]}
+	[[ ",$opts," == *,ro,* ]] || { echo "full: $opts" >&2; return 1; }
+	assert_contains "rc=1"
+}

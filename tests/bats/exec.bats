@@ -327,3 +327,58 @@ load lib/cli
 	assert_status 0
 	assert_line_eq "$output" "SigIgn:	0000000000000000"
 }
+
+# ---- exec --cgroup --------------------------------------------------------
+
+@test "exec --cgroup: the process runs in an existing cgroup below the container's" {
+	sleeper
+	local cg
+	cg=$(cg_of "$ID")
+	mkdir "$cg/sub" "$cg/sub/deeper"
+	run berth exec --cgroup sub "$ID" cat /proc/self/cgroup
+	assert_status 0
+	assert_contains "0::/berth/$ID/sub"
+	run berth exec --cgroup /sub/deeper "$ID" cat /proc/self/cgroup
+	assert_status 0
+	assert_contains "0::/berth/$ID/sub/deeper"
+	# without --cgroup: the container's own
+	run berth exec "$ID" cat /proc/self/cgroup
+	grep -qx "0::/berth/$ID" <<<"$output"
+}
+
+@test "exec --cgroup: exec --process callers get the same" {
+	sleeper
+	mkdir "$(cg_of "$ID")/sub"
+	jq '.process | .args = ["cat", "/proc/self/cgroup"]' "$BUNDLE/config.json" >"$BATS_TEST_TMPDIR/p.json"
+	run berth exec --process "$BATS_TEST_TMPDIR/p.json" --cgroup sub "$ID"
+	assert_status 0
+	assert_contains "0::/berth/$ID/sub"
+}
+
+@test "exec --cgroup: a path that escapes the container's cgroup, or a missing one, is refused naming it" {
+	sleeper
+	local v
+	for v in ../x sub/../.. . "" /; do
+		run berth exec --cgroup "$v" "$ID" true
+		assert_status 1
+		assert_contains "--cgroup"
+		assert_contains "\"$v\""
+	done
+	run berth exec --cgroup nope "$ID" true
+	assert_status 1
+	assert_contains "--cgroup: 'nope' below the container's cgroup '$(cg_of "$ID")': No such file or directory"
+	# a cgroup v1 controller prefix: the container's cgroup is one v2 tree
+	mkdir "$(cg_of "$ID")/sub"
+	run berth exec --cgroup memory:sub "$ID" true
+	assert_status 1
+	assert_contains "give one PATH, without a CONTROLLER: prefix"
+}
+
+@test "exec --cgroup: a container without a cgroup refuses it" {
+	make_bundle
+	set_args sleep 1000
+	"$BERTH" --root "$ROOT" --cgroup-manager=disabled run -d -b "$BUNDLE" "$ID" >/dev/null 2>&1 </dev/null
+	run berth exec --cgroup sub "$ID" true
+	assert_status 1
+	assert_contains "--cgroup: container \"$ID\" has no cgroup"
+}

@@ -120,6 +120,37 @@ static void test_raw_bytes(void)
 	error_freep(&err);
 }
 
+static void test_subcgroup(void)
+{
+	static const struct {
+		const char *s, *ctrls, *path;
+	} good[] = {{"sub", NULL, "sub"},
+		    {"/a/b", NULL, "a/b"},
+		    {"cpu,cpuacct:x", "cpu,cpuacct", "x"},
+		    {"name=systemd:/y", "name=systemd", "y"}};
+	static const char *const bad[] = {"",	  "/",	"..",	  "a/../..", "./a",
+					  "cpu:", ":x", "cpu,:x", "CPU:x",   "a/.."};
+	struct error *err = NULL;
+	char *c, *p;
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		CHECK(spec_flag_subcgroup("--cgroup", good[i].s, &c, &p, &err) == 0 &&
+			      strcmp(p, good[i].path) == 0 &&
+			      (good[i].ctrls == NULL ? c == NULL
+						     : c != NULL && strcmp(c, good[i].ctrls) == 0),
+		      "--cgroup %s", good[i].s);
+		free(c);
+		free(p);
+		error_freep(&err);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK(spec_flag_subcgroup("--cgroup", bad[i], &c, &p, &err) < 0 && err != NULL &&
+			      strncmp(err->msg, "--cgroup: \"", 11) == 0,
+		      "--cgroup \"%s\" refused: %s", bad[i], err ? err->msg : "(accepted)");
+		error_freep(&err);
+	}
+}
+
 static void test_cpus(void)
 {
 	struct error *err = NULL;
@@ -163,6 +194,7 @@ int main(void)
 	test_durations();
 	test_ids();
 	test_cpus();
+	test_subcgroup();
 	test_raw_bytes();
 	test_resources();
 	return tap_done();
