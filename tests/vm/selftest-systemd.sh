@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # tests/vm/selftest-systemd.sh — proves `vm-run --systemd`: a VM whose PID 1
 # is systemd on a pure cgroup v2 hierarchy with the system bus up.
 #
