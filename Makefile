@@ -18,14 +18,14 @@ BIN     ?= berth
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 
-PKGS      := libseccomp libcap yajl
+PKGS      := libseccomp libcap yajl dbus-1
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # berth links fully static by default: no dynamic loader, no shared
 # libraries to map and relocate on every start (README, Performance).
 # STATIC=0 links dynamically; the ASan build does, as ASan needs it.
 STATIC ?= 1
 ifeq ($(STATIC),1)
-PKG_LIBS   = -lseccomp -lcap -lyajl_s
+PKG_LIBS   = -lseccomp -lcap -lyajl_s -ldbus-1
 LINK_MODE  = -static-pie
 else
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -39,8 +39,17 @@ HARDEN := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE -fno-strict-aliasin
 ALL_CFLAGS = -std=c11 $(WARN) $(HARDEN) -I. $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
 ALL_LDFLAGS = $(LINK_MODE) -Wl,-z,relro,-z,now,--as-needed $(LDFLAGS) $(EXTRA_LDFLAGS)
 
-LIB_SRCS := $(sort $(wildcard core/*.c spec/*.c namespaces/*.c rootfs/*.c \
+LIB_SRCS_ALL := $(sort $(wildcard core/*.c spec/*.c namespaces/*.c rootfs/*.c \
 		cgroups/*.c netns/*.c runtime/*.c))
+# libdbus-1's archive wants two libsystemd functions it never calls for a
+# client; a dynamic libdbus brings its own (cgroups/systemd_static.c)
+ifeq ($(STATIC),1)
+LIB_SRCS := $(LIB_SRCS_ALL)
+else
+LIB_SRCS := $(filter-out cgroups/systemd_static.c,$(LIB_SRCS_ALL))
+endif
+# a group: libdbus-1.a, scanned last, needs the stubs in libberth.a
+LINK_LIBS = -Wl,--start-group $(BUILD)/libberth.a $(PKG_LIBS) -Wl,--end-group
 CMD_SRCS := $(sort $(wildcard cmd/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CMD_OBJS := $(CMD_SRCS:%.c=$(BUILD)/%.o)
@@ -59,7 +68,7 @@ $(BIN): $(BUILD)/berth
 	cp $< $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/berth: $(CMD_OBJS) $(BUILD)/libberth.a $(BUILD)/flags
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(CMD_OBJS) $(BUILD)/libberth.a $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(CMD_OBJS) $(LINK_LIBS)
 
 $(BUILD)/libberth.a: $(LIB_OBJS)
 	rm -f $@
@@ -86,7 +95,7 @@ $(BUILD)/flags: FORCE
 # -MMD: each test's header dependencies, like every other object's
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libberth.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -MMD -MP -MF $@.d -o $@ $< $(BUILD)/libberth.a $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -MMD -MP -MF $@.d -o $@ $< $(LINK_LIBS)
 
 -include $(LIB_OBJS:.o=.d) $(CMD_OBJS:.o=.d) $(UNIT_BINS:=.d)
 

@@ -12,7 +12,9 @@
  *   bpf.c        loading and attaching the device program (bpf(2))
  *   control.c    enter, freeze, kill, pids
  *   stats.c      runc's Stats JSON
- *   events.c     `berth events`                                            */
+ *   events.c     `berth events`
+ *   systemd.c    the systemd driver's unit name and properties (pure)
+ *   systemd_bus.c  talking to systemd over D-Bus (libdbus-1)               */
 #ifndef BERTH_CGROUPS_INTERNAL_H
 #define BERTH_CGROUPS_INTERNAL_H
 
@@ -219,5 +221,83 @@ bool cg_kv_find(const char *text, const char *key, uint64_t *value);
  * inotify.  A removed cgroup counts as "populated 0"/"frozen 0".  */
 int cg_wait_event(const char *path, const char *key, uint64_t want, int timeout_ms,
 		  struct error **err);
+
+/* ---- systemd.c --------------------------------------------------------- */
+
+/* The scope a container is, from a systemd-form cgroupsPath.  */
+struct cg_systemd_unit {
+	char *slice; /* "system.slice" */
+	char *unit;  /* "docker-abc.scope" */
+	char *rel;   /* below the cgroup2 root: "/system.slice/docker-abc.scope" */
+};
+
+int cg_systemd_unit(const char *cgroups_path, const char *id, bool rootless,
+		    struct cg_systemd_unit *u, struct error **err);
+void cg_systemd_unit_clear(struct cg_systemd_unit *u);
+
+/* "a-b-c.slice" -> "/a.slice/a-b.slice/a-b-c.slice"; "-.slice" -> "/" */
+int cg_systemd_expand_slice(const char *slice, char **path, struct error **err);
+
+/* A D-Bus unit property of the kinds systemd's scopes take. */
+enum cg_prop_kind {
+	CG_PROP_U64,   /* "t": u64 */
+	CG_PROP_BOOL,  /* "b": u64 0/1 */
+	CG_PROP_STR,   /* "s": str */
+	CG_PROP_U32S,  /* "au": array of n uint32_t */
+	CG_PROP_BYTES, /* "ay": array of n bytes */
+	CG_PROP_PAIRS, /* "a(ss)": NULL-terminated char * pairs */
+};
+
+struct cg_prop {
+	const char *name; /* a literal */
+	enum cg_prop_kind kind;
+	uint64_t u64;
+	char *str;
+	void *array;
+	size_t n;
+};
+
+struct cg_props {
+	struct cg_prop *v;
+	size_t n, cap;
+};
+
+/* StartTransientUnit's properties for the container's scope: its slice,
+ * Delegate, the init's pid, accounting, and every resource systemd can
+ * express (cg_systemd_resource_props).  */
+int cg_systemd_scope_props(const struct cg_request *req, const struct cg_systemd_unit *u,
+			   pid_t pid, struct cg_props *p, struct error **err);
+
+/* The resources alone (also for SetUnitProperties on update).  */
+int cg_systemd_resource_props(const struct cg_request *req, struct cg_props *p,
+			      struct error **err);
+
+void cg_props_remove(struct cg_props *p, const char *name);
+void cg_props_clear(struct cg_props *p);
+
+/* ---- systemd_bus.c ----------------------------------------------------- */
+
+/* systemd runs as init here (/run/systemd/system exists) */
+bool cg_systemd_running(void);
+
+struct cg_bus; /* a connection to a systemd manager */
+
+/* The system manager (root), or the user's own (`user`); fails naming
+ * what is missing when systemd is not init or no manager answers.  */
+int cg_bus_open(bool user, struct cg_bus **out, struct error **err);
+void cg_bus_close(struct cg_bus *b);
+
+/* StartTransientUnit(unit, props), waiting for its job; properties the
+ * manager does not know are dropped from `props` and the call retried; a
+ * failed unit of that name left behind is reset and the call retried.  */
+int cg_bus_start_scope(struct cg_bus *b, const char *unit, struct cg_props *props,
+		       struct error **err);
+
+/* SetUnitProperties(unit, runtime, props), unknown ones dropped.  */
+int cg_bus_set_props(struct cg_bus *b, const char *unit, struct cg_props *props,
+		     struct error **err);
+
+/* StopUnit and ResetFailedUnit; a unit already gone is stopped.  */
+int cg_bus_stop_unit(struct cg_bus *b, const char *unit, struct error **err);
 
 #endif

@@ -16,7 +16,7 @@ $(NETNS_TESTS): $(BUILD)/tests/%: tests/unit/%.c $(NSTEST_OBJ) $(BUILD)/libberth
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -MMD -MP -MF $@.d -o $@ $< $(NSTEST_OBJ) \
-		$(BUILD)/libberth.a $(PKG_LIBS)
+		$(LINK_LIBS)
 
 -include $(NSTEST_OBJ:.o=.d)
 
