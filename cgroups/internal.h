@@ -265,12 +265,11 @@ struct cg_props {
 /* StartTransientUnit's properties for the container's scope: its slice,
  * Delegate, the init's pid, accounting, and every resource systemd can
  * express (cg_systemd_resource_props).  */
-int cg_systemd_scope_props(const struct cg_request *req, const struct cg_systemd_unit *u,
-			   pid_t pid, struct cg_props *p, struct error **err);
+int cg_systemd_scope_props(const struct cg_request *req, const struct cg_systemd_unit *u, pid_t pid,
+			   struct cg_props *p, struct error **err);
 
 /* The resources alone (also for SetUnitProperties on update).  */
-int cg_systemd_resource_props(const struct cg_request *req, struct cg_props *p,
-			      struct error **err);
+int cg_systemd_resource_props(const struct cg_request *req, struct cg_props *p, struct error **err);
 
 void cg_props_remove(struct cg_props *p, const char *name);
 void cg_props_clear(struct cg_props *p);

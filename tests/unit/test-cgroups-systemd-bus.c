@@ -57,7 +57,8 @@ static int run(pid_t child, const char *unit)
 	error_freep(&e);
 	cg = read_file_or_null(AT_FDCWD, self);
 	CHECK(cg != NULL && strstr(cg, unit) != NULL, "the child is in the scope: %s", cg);
-	CHECK((t = scope_file(unit, "memory.max")) && strcmp(t, "67108864") == 0, "memory.max %s", t);
+	CHECK((t = scope_file(unit, "memory.max")) && strcmp(t, "67108864") == 0, "memory.max %s",
+	      t);
 	free(t);
 	CHECK((t = scope_file(unit, "pids.max")) && strcmp(t, "30") == 0, "pids.max %s", t);
 	free(t);
