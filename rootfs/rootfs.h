@@ -3,11 +3,13 @@
  *
  * Runs in the container init, inside its new mount namespace, in three
  * steps around the createContainer hooks:
- *   rootfs_prepare()  propagation, the root bind (or overlay), every
- *                     config mount in order, /dev nodes and symlinks
+ *   rootfs_prepare()  "/" a recursive slave (shared for rshared), the
+ *                     root bind (or overlay), every config mount in
+ *                     order, /dev nodes and symlinks
  *   (createContainer hooks run here: namespaces ready, before pivot_root)
  *   rootfs_pivot()    pivot_root (or MS_MOVE + chroot with --no-pivot)
- *   rootfs_finish()   masked and read-only paths, read-only root
+ *   rootfs_finish()   masked and read-only paths, read-only root, then
+ *                     linux.rootfsPropagation on the new "/"
  * Nothing here ever creates or mounts anything outside the root.  */
 #ifndef BERTH_ROOTFS_ROOTFS_H
 #define BERTH_ROOTFS_ROOTFS_H
