@@ -14,6 +14,7 @@
 
 #include "cmd/cmd.h"
 #include "runtime/caps.h"
+#include "runtime/runtime.h"
 #include "core/jsonw.h"
 #include "core/syscalls.h"
 #include "spec/spec.h"
@@ -76,66 +77,27 @@ static void supported_flags(struct jsonw *w)
 	jsonw_arr_close(w);
 }
 static const char *const mount_options[] = {
-	"async",
-	"atime",
-	"bind",
-	"defaults",
-	"dev",
-	"diratime",
-	"dirsync",
-	"exec",
-	"iversion",
-	"lazytime",
-	"loud",
-	"mand",
-	"noatime",
-	"nodev",
-	"nodiratime",
-	"noexec",
-	"noiversion",
-	"nolazytime",
-	"nomand",
-	"norelatime",
-	"nostrictatime",
-	"nosuid",
-	"nosymfollow",
-	"private",
-	"ratime",
-	"rbind",
-	"rdev",
-	"rdiratime",
-	"relatime",
-	"remount",
-	"rexec",
-	"rnoatime",
-	"rnodev",
-	"rnodiratime",
-	"rnoexec",
-	"rnorelatime",
-	"rnostrictatime",
-	"rnosuid",
-	"rnosymfollow",
-	"ro",
-	"rprivate",
-	"rrelatime",
-	"rro",
-	"rrw",
-	"rshared",
-	"rslave",
-	"rstrictatime",
-	"rsuid",
-	"rsymfollow",
-	"runbindable",
-	"rw",
-	"shared",
-	"silent",
-	"slave",
-	"strictatime",
-	"suid",
-	"symfollow",
-	"sync",
-	"unbindable",
-	NULL,
+	"async",	 "atime",	 "bind",
+	"defaults",	 "dev",		 "diratime",
+	"dirsync",	 "exec",	 "idmap",
+	"iversion",	 "lazytime",	 "loud",
+	"mand",		 "noatime",	 "nodev",
+	"nodiratime",	 "noexec",	 "noiversion",
+	"nolazytime",	 "nomand",	 "norelatime",
+	"nostrictatime", "nosuid",	 "nosymfollow",
+	"private",	 "ratime",	 "rbind",
+	"rdev",		 "rdiratime",	 "relatime",
+	"remount",	 "rexec",	 "ridmap",
+	"rnoatime",	 "rnodev",	 "rnodiratime",
+	"rnoexec",	 "rnorelatime",	 "rnostrictatime",
+	"rnosuid",	 "rnosymfollow", "ro",
+	"rprivate",	 "rrelatime",	 "rro",
+	"rrw",		 "rshared",	 "rslave",
+	"rstrictatime",	 "rsuid",	 "rsymfollow",
+	"runbindable",	 "rw",		 "shared",
+	"silent",	 "slave",	 "strictatime",
+	"suid",		 "symfollow",	 "sync",
+	"unbindable",	 NULL,
 };
 
 static void enabled(struct jsonw *w, const char *key, bool on)
@@ -182,7 +144,7 @@ static void linux_features(struct jsonw *w)
 	enabled(w, "intelRdt", false);
 	jsonw_key(w, "mountExtensions");
 	jsonw_obj_open(w);
-	enabled(w, "idmap", false);
+	enabled(w, "idmap", rt_idmap_supported());
 	jsonw_obj_close(w);
 	jsonw_obj_close(w);
 	snprintf(libseccomp, sizeof(libseccomp), "%u.%u.%u", v->major, v->minor, v->micro);

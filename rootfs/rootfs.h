@@ -31,6 +31,10 @@ struct rootfs_plan {
 	bool overlay_tmpfs; /* a tmpfs on overlay_dir holds upper and work */
 	char *etc_files;    /* dir with hosts, hostname, resolv.conf to bind
 			       over the container's, or NULL */
+	int *idmap_fds;	    /* per config mount: its idmapped tree, made on
+			       the host (rootfs_idmapped_tree), or -1; NULL:
+			       none.  Closed by rootfs_plan_close_idmaps() */
+	size_t n_idmap_fds;
 };
 
 struct rootfs_plan_request {
@@ -50,6 +54,20 @@ struct rootfs_plan_request {
 int rootfs_plan_make(const struct rootfs_plan_request *req, struct rootfs_plan *plan,
 		     struct error **err);
 void rootfs_plan_clear(struct rootfs_plan *plan);
+
+/* An idmapped bind mount's tree, made on the host before the clone:
+ * idmapping a mount takes CAP_SYS_ADMIN over its filesystem's (the
+ * host's) user namespace, which an init in its own user namespace does
+ * not have.  A detached clone of the source ("rbind": its submounts too),
+ * idmapped through `userns_fd` (all of it with "ridmap", its top only
+ * with "idmap"), with the mount's flags, recursive attributes and
+ * propagation; the init only attaches it.  A filesystem that cannot be
+ * idmapped fails naming the mount and the filesystem.  */
+int rootfs_idmapped_tree(const char *bundle, const struct spec_mount *m, int userns_fd,
+			 struct error **err);
+
+/* Close the idmapped trees (once the init has its own copies).  */
+void rootfs_plan_close_idmaps(struct rootfs_plan *plan);
 
 struct rootfs_ctx {
 	const struct spec *spec;

@@ -213,11 +213,31 @@ static int check_mountns(const struct spec *s, struct error **err)
 	return 0;
 }
 
+/* "idmap" without mappings of its own uses the container's (the spec's
+ * MAY; runc and crun do): there must be some to use.  */
+static int check_idmapped_mounts(const struct spec *s, struct error **err)
+{
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		const struct spec_mount *m = &s->mounts[i];
+
+		if (!m->idmap || m->uid_mappings != NULL)
+			continue;
+		if (s->linux.uid_mappings == NULL || s->linux.gid_mappings == NULL)
+			return error_set(
+				err, 0,
+				"mounts[%zu].options: %s without uidMappings and "
+				"gidMappings uses the container's user namespace mappings, "
+				"and linux.uidMappings/gidMappings give none",
+				i, m->idmap_recursive ? "ridmap" : "idmap");
+	}
+	return 0;
+}
+
 int spec_validate(const struct spec *spec, struct error **err)
 {
 	if (check_uts(spec, err) < 0 || check_userns(spec, err) < 0 ||
 	    check_timens(spec, err) < 0 || check_sysctls(spec, err) < 0 ||
-	    check_mountns(spec, err) < 0)
+	    check_mountns(spec, err) < 0 || check_idmapped_mounts(spec, err) < 0)
 		return -1;
 	return 0;
 }
