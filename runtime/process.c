@@ -29,8 +29,8 @@
  * Nothing is resolved, read, allocated or logged after the load: whether
  * openat2, close_range, getcwd, mmap or write work is the profile's to
  * say, and a profile written before they existed denies them.
- * seccomp.bats loads a profile that allows only these (and what the
- * program needs once it runs).  */
+ * seccomp-profiles.bats loads a profile that allows only these (and what
+ * the program needs once it runs).  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
