@@ -226,5 +226,6 @@ only_after_load() {
 	run berth run -b "$BUNDLE" "$ID"
 	# setresuid fails, so exit42 never runs; the error text itself
 	# cannot reach berth, as that would take a sendmsg the profile denies
-	assert_status 1
+	# (the status is the init's: 1, or an ASan build's own)
+	[ "$status" != 42 ] && [ "$status" != 0 ]
 }
