@@ -1,15 +1,22 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* cmd/features.c — `features`: the runtime-spec features document.
- * Every claim here is something berth really does; e.g. SCMP_ACT_NOTIFY,
- * AppArmor, SELinux and idmapped mounts are not claimed.  */
+ * Every claim here is something berth really does; e.g. AppArmor and
+ * SELinux are not claimed, a seccomp flag only when this kernel takes it,
+ * idmapped mounts only when this kernel can make one.  berth's own facts
+ * go in the annotations: syscalls newer than a profile return ENOSYS
+ * (runtime/seccomp_enosys.c).  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <getopt.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdio.h>
 
 #include "cmd/cmd.h"
 #include "runtime/caps.h"
+#include "runtime/runtime.h"
 #include "core/jsonw.h"
+#include "core/syscalls.h"
 #include "spec/spec.h"
 
 static const char *const hooks[] = {
@@ -17,10 +24,11 @@ static const char *const hooks[] = {
 	NULL};
 static const char *const namespaces[] = {"cgroup", "ipc",  "mount", "network", "pid",
 					 "time",   "user", "uts",   NULL};
-static const char *const actions[] = {
-	"SCMP_ACT_ALLOW",	 "SCMP_ACT_ERRNO",	 "SCMP_ACT_KILL",
-	"SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",
-	"SCMP_ACT_TRACE",	 "SCMP_ACT_TRAP",	 NULL};
+static const char *const actions[] = {"SCMP_ACT_ALLOW",	      "SCMP_ACT_ERRNO",
+				      "SCMP_ACT_KILL",	      "SCMP_ACT_KILL_PROCESS",
+				      "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",
+				      "SCMP_ACT_NOTIFY",      "SCMP_ACT_TRACE",
+				      "SCMP_ACT_TRAP",	      NULL};
 static const char *const operators[] = {"SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",
 					"SCMP_CMP_LE", "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ",
 					"SCMP_CMP_NE", NULL};
@@ -40,70 +48,56 @@ static const char *const archs[] = {"SCMP_ARCH_AARCH64",
 static const char *const known_flags[] = {"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
 					  "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
 					  "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL};
-static const char *const supported_flags[] = {"SECCOMP_FILTER_FLAG_TSYNC",
-					      "SECCOMP_FILTER_FLAG_LOG",
-					      "SECCOMP_FILTER_FLAG_SPEC_ALLOW", NULL};
+/* flags berth passes to seccomp(2); each listed when the kernel takes it */
+static const struct {
+	const char *name;
+	unsigned int flag;
+	unsigned int with; /* needed alongside to be valid */
+} flags[] = {
+	{"SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC, 0},
+	{"SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG, 0},
+	{"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW, 0},
+	{"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", 1U << 5, SECCOMP_FILTER_FLAG_NEW_LISTENER},
+};
+
+/* a flag the kernel knows fails on the NULL program (EFAULT), an unknown
+ * one with EINVAL */
+static bool kernel_takes(unsigned int flag)
+{
+	return sys_seccomp(SECCOMP_SET_MODE_FILTER, flag, NULL) < 0 && errno == EFAULT;
+}
+
+static void supported_flags(struct jsonw *w)
+{
+	jsonw_key(w, "supportedFlags");
+	jsonw_arr_open(w);
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (kernel_takes(flags[i].flag | flags[i].with))
+			jsonw_str(w, flags[i].name);
+	jsonw_arr_close(w);
+}
 static const char *const mount_options[] = {
-	"async",
-	"atime",
-	"bind",
-	"defaults",
-	"dev",
-	"diratime",
-	"dirsync",
-	"exec",
-	"iversion",
-	"lazytime",
-	"loud",
-	"mand",
-	"noatime",
-	"nodev",
-	"nodiratime",
-	"noexec",
-	"noiversion",
-	"nolazytime",
-	"nomand",
-	"norelatime",
-	"nostrictatime",
-	"nosuid",
-	"nosymfollow",
-	"private",
-	"ratime",
-	"rbind",
-	"rdev",
-	"rdiratime",
-	"relatime",
-	"remount",
-	"rexec",
-	"rnoatime",
-	"rnodev",
-	"rnodiratime",
-	"rnoexec",
-	"rnorelatime",
-	"rnostrictatime",
-	"rnosuid",
-	"rnosymfollow",
-	"ro",
-	"rprivate",
-	"rrelatime",
-	"rro",
-	"rrw",
-	"rshared",
-	"rslave",
-	"rstrictatime",
-	"rsuid",
-	"rsymfollow",
-	"runbindable",
-	"rw",
-	"shared",
-	"silent",
-	"slave",
-	"strictatime",
-	"suid",
-	"symfollow",
-	"sync",
-	"unbindable",
-	NULL,
+	"async",	 "atime",	 "bind",
+	"defaults",	 "dev",		 "diratime",
+	"dirsync",	 "exec",	 "idmap",
+	"iversion",	 "lazytime",	 "loud",
+	"mand",		 "noatime",	 "nodev",
+	"nodiratime",	 "noexec",	 "noiversion",
+	"nolazytime",	 "nomand",	 "norelatime",
+	"nostrictatime", "nosuid",	 "nosymfollow",
+	"private",	 "ratime",	 "rbind",
+	"rdev",		 "rdiratime",	 "relatime",
+	"remount",	 "rexec",	 "ridmap",
+	"rnoatime",	 "rnodev",	 "rnodiratime",
+	"rnoexec",	 "rnorelatime",	 "rnostrictatime",
+	"rnosuid",	 "rnosymfollow", "ro",
+	"rprivate",	 "rrelatime",	 "rro",
+	"rrw",		 "rshared",	 "rslave",
+	"rstrictatime",	 "rsuid",	 "rsymfollow",
+	"runbindable",	 "rw",		 "shared",
+	"silent",	 "slave",	 "strictatime",
+	"suid",		 "symfollow",	 "sync",
+	"unbindable",	 NULL,
 };
 
 static void enabled(struct jsonw *w, const char *key, bool on)
@@ -143,14 +137,14 @@ static void linux_features(struct jsonw *w)
 	jsonw_kv_strv(w, "operators", operators);
 	jsonw_kv_strv(w, "archs", archs);
 	jsonw_kv_strv(w, "knownFlags", known_flags);
-	jsonw_kv_strv(w, "supportedFlags", supported_flags);
+	supported_flags(w);
 	jsonw_obj_close(w);
 	enabled(w, "apparmor", false);
 	enabled(w, "selinux", false);
 	enabled(w, "intelRdt", false);
 	jsonw_key(w, "mountExtensions");
 	jsonw_obj_open(w);
-	enabled(w, "idmap", false);
+	enabled(w, "idmap", rt_idmap_supported());
 	jsonw_obj_close(w);
 	jsonw_obj_close(w);
 	snprintf(libseccomp, sizeof(libseccomp), "%u.%u.%u", v->major, v->minor, v->micro);
@@ -158,6 +152,7 @@ static void linux_features(struct jsonw *w)
 	jsonw_obj_open(w);
 	jsonw_kv_str(w, "io.github.seccomp.libseccomp.version", libseccomp);
 	jsonw_kv_str(w, "org.berth.version", BERTH_VERSION);
+	jsonw_kv_str(w, "org.berth.seccomp.newerSyscalls", "ENOSYS");
 	jsonw_obj_close(w);
 }
 

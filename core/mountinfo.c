@@ -115,3 +115,27 @@ bool mountinfo_has_id(unsigned long long id)
 	}
 	return false;
 }
+
+static char *fstype_of_id(unsigned long long id)
+{
+	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
+	cleanup_free char *line = NULL;
+	size_t cap = 0;
+
+	while (f != NULL && getline(&line, &cap, f) > 0) {
+		struct mountinfo_entry m;
+
+		if (mountinfo_parse_line(line, &m) && m.id == id)
+			return xstrdup(m.fstype);
+	}
+	return NULL;
+}
+
+char *mountinfo_fstype_of(const char *path)
+{
+	struct statx stx;
+
+	if (statx(AT_FDCWD, path, 0, STATX_MNT_ID, &stx) < 0 || !(stx.stx_mask & STATX_MNT_ID))
+		return NULL;
+	return fstype_of_id(stx.stx_mnt_id);
+}

@@ -26,6 +26,10 @@ bool mountinfo_parse_line(char *line, struct mountinfo_entry *m);
  * Malloc'd; NULL when there is none or mountinfo cannot be read.  */
 char *mountinfo_mount_of(const char *path, const char *fstype);
 
+/* The filesystem type ("ext4", "tmpfs" ...) of the mount holding `path`,
+ * found by its statx mount id; malloc'd, NULL when unknown.  */
+char *mountinfo_fstype_of(const char *path);
+
 /* A mount of that id is in this process's mount namespace (false also
  * when mountinfo cannot be read).  */
 bool mountinfo_has_id(unsigned long long id);

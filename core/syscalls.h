@@ -168,6 +168,20 @@ static inline int sys_sched_setattr_self(struct berth_sched_attr *attr)
 	return (int)syscall(SYS_sched_setattr, 0, attr, 0);
 }
 
+/* seccomp(2) without libseccomp's loader: berth loads the program it
+ * exported itself, so nothing else runs around the load, and asks for
+ * flags libseccomp 2.5 cannot pass (SECCOMP_FILTER_FLAG_NEW_LISTENER
+ * returns the notify fd here).  */
+static inline int sys_seccomp(unsigned int op, unsigned int flags, void *args)
+{
+#ifdef SYS_seccomp
+	return (int)syscall(SYS_seccomp, op, flags, args);
+#else
+	(void)op, (void)flags, (void)args;
+	return BERTH_NOSYS();
+#endif
+}
+
 /* bpf(2): loading and attaching the cgroup device filter.  */
 static inline int sys_bpf(int cmd, void *attr, unsigned int size)
 {

@@ -18,13 +18,16 @@ static void check_accepted(const struct spec_seccomp *s)
 {
 	if (s->default_action == SCMP_ACT_NOTIFY)
 		abort();
-	if (s->uses_notify && s->listener_path == NULL)
+	if ((s->uses_notify) != (s->listener_path != NULL))
 		abort();
 	for (size_t i = 0; i < s->n_rules; i++) {
 		const struct spec_seccomp_rule *r = &s->rules[i];
 
 		if (r->names == NULL || r->names[0] == NULL || r->names[0][0] == '\0')
 			abort();
+		for (size_t j = 0; r->action == SCMP_ACT_NOTIFY && r->names[j] != NULL; j++)
+			if (strcmp(r->names[j], "sendmsg") == 0)
+				abort();
 		for (size_t a = 0; a < r->n_args; a++)
 			if (r->args[a].index > 5 || r->args[a].op < SCMP_CMP_NE ||
 			    r->args[a].op > SCMP_CMP_MASKED_EQ)

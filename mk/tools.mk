@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # mk/tools.mk — small C helpers of the host bats suites (tests/tools/*.c):
-# recvtty, the receiving end of --console-socket, and keyring, which names
-# the session keyring.  Static, so a suite can bind-mount one into a
+# recvtty, the receiving end of --console-socket, keyring, which names
+# the session keyring, seccomp-listener (linux.seccomp.listenerPath's
+# other end) and exit42 (one syscall, no libc).  Static, so a suite can bind-mount one into a
 # container.
 #
 #   make test-tools    build them into $(BUILD)/tests/tools/
@@ -14,8 +15,13 @@ $(BUILD)/tests/tools/%: tests/tools/%.c
 	$(CC) -static -std=c11 -O2 -Wall -Wextra -Werror -Wshadow -Wvla -Wformat=2 \
 		-Wmissing-prototypes -Wstrict-prototypes -o $@ $<
 
+# exit42: no libc at all (tests/tools/exit42.S)
+$(BUILD)/tests/tools/exit42: tests/tools/exit42.S
+	@mkdir -p $(dir $@)
+	$(CC) -static -nostdlib -o $@ $<
+
 .PHONY: test-tools
-test-tools: $(TOOLS_BINS)
+test-tools: $(TOOLS_BINS) $(if $(filter x86_64,$(shell uname -m)),$(BUILD)/tests/tools/exit42)
 
 # the host suites need them
 test-host: test-tools

@@ -5,9 +5,12 @@
  * writes the maps directly.  An unprivileged caller may map only its own
  * uid/gid (and must first deny setgroups(2), or the kernel refuses the
  * gid map); anything more goes through the setuid helpers newuidmap and
- * newgidmap, which check /etc/subuid and /etc/subgid.  */
+ * newgidmap, which check /etc/subuid and /etc/subgid.  The same maps make
+ * the user namespaces that idmapped mounts are seen through
+ * (ns_userns_fd).  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +21,7 @@
 #include "core/cleanup.h"
 #include "core/file.h"
 #include "core/mem.h"
+#include "core/syscalls.h"
 #include "namespaces/ns.h"
 
 static char *map_text(const struct spec_idmap *m, size_t n)
@@ -165,11 +169,11 @@ static int run_helper(const char *helper, pid_t pid, const struct spec_idmap *m,
 	return helper_refused(subfile, m, n, err);
 }
 
-int ns_write_idmaps(pid_t pid, const struct spec *spec, struct error **err)
+static int write_idmaps(pid_t pid, const struct spec_idmap *um, size_t nu,
+			const struct spec_idmap *gm, size_t ng, struct error **err)
 {
-	const struct spec_linux *l = &spec->linux;
-	cleanup_free char *uids = map_text(l->uid_mappings, l->n_uid_mappings);
-	cleanup_free char *gids = map_text(l->gid_mappings, l->n_gid_mappings);
+	cleanup_free char *uids = map_text(um, nu);
+	cleanup_free char *gids = map_text(gm, ng);
 	bool privileged = geteuid() == 0;
 
 	if (privileged) {
@@ -178,14 +182,13 @@ int ns_write_idmaps(pid_t pid, const struct spec *spec, struct error **err)
 			return -1;
 		return 0;
 	}
-	if (map_is_self(l->uid_mappings, l->n_uid_mappings, geteuid()))
+	if (map_is_self(um, nu, geteuid()))
 		write_map(pid, "uid_map", uids, err);
 	else
-		run_helper("newuidmap", pid, l->uid_mappings, l->n_uid_mappings, "/etc/subuid",
-			   err);
+		run_helper("newuidmap", pid, um, nu, "/etc/subuid", err);
 	if (*err != NULL)
 		return -1;
-	if (map_is_self(l->gid_mappings, l->n_gid_mappings, getegid())) {
+	if (map_is_self(gm, ng, getegid())) {
 		/* the kernel wants setgroups denied before an unprivileged
 		 * gid map, so that dropping a group can't grant access */
 		if (write_map(pid, "setgroups", "deny", err) < 0 ||
@@ -193,7 +196,61 @@ int ns_write_idmaps(pid_t pid, const struct spec *spec, struct error **err)
 			return -1;
 		return 0;
 	}
-	return run_helper("newgidmap", pid, l->gid_mappings, l->n_gid_mappings, "/etc/subgid", err);
+	return run_helper("newgidmap", pid, gm, ng, "/etc/subgid", err);
+}
+
+int ns_write_idmaps(pid_t pid, const struct spec *spec, struct error **err)
+{
+	const struct spec_linux *l = &spec->linux;
+
+	return write_idmaps(pid, l->uid_mappings, l->n_uid_mappings, l->gid_mappings,
+			    l->n_gid_mappings, err);
+}
+
+/* A child that lives in a new user namespace until `hold` closes. */
+static pid_t userns_holder(int hold[2], struct error **err)
+{
+	struct clone_args args = {.flags = CLONE_NEWUSER, .exit_signal = SIGCHLD};
+	pid_t pid;
+	char c;
+
+	if (pipe2(hold, O_CLOEXEC) < 0)
+		return error_set(err, errno, "user namespace for an idmapped mount: pipe");
+	pid = sys_clone3(&args);
+	if (pid == 0) {
+		close(hold[1]);
+		while (read(hold[0], &c, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	close(hold[0]);
+	if (pid < 0) {
+		close(hold[1]);
+		return error_set(err, errno, "user namespace for an idmapped mount: clone3");
+	}
+	return pid;
+}
+
+int ns_userns_fd(const struct spec_idmap *uids, size_t n_uids, const struct spec_idmap *gids,
+		 size_t n_gids, struct error **err)
+{
+	int hold[2], fd = -1;
+	pid_t pid = userns_holder(hold, err);
+	char path[64];
+
+	if (pid < 0)
+		return -1;
+	if (write_idmaps(pid, uids, n_uids, gids, n_gids, err) == 0) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			error_set(err, errno, "open '%s'", path);
+	}
+	/* the fd keeps the namespace: its only process may go */
+	close(hold[1]);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return fd;
 }
 
 /* with no mappings in the spec (a joined user namespace), ids pass as is */

@@ -37,6 +37,14 @@ bool ns_joined(const struct spec *spec, enum spec_ns ns);
  * range when that cannot work.  */
 int ns_write_idmaps(pid_t pid, const struct spec *spec, struct error **err);
 
+/* A user namespace with these mappings, as an fd: what
+ * mount_setattr(MOUNT_ATTR_IDMAP) takes to idmap a mount (a bind mount of
+ * the container's, an image layer).  A short-lived child is cloned into a
+ * new user namespace, mapped as ns_write_idmaps() maps an init's, its
+ * namespace opened, and the child reaped.  O_CLOEXEC; -1 on error.  */
+int ns_userns_fd(const struct spec_idmap *uids, size_t n_uids, const struct spec_idmap *gids,
+		 size_t n_gids, struct error **err);
+
 /* Parent side, before clone3: the pid and time namespaces given by path
  * are entered by the parent (setns only changes what its *children* get),
  * so the child is born in them.  */

@@ -20,6 +20,7 @@
 #include "core/cleanup.h"
 #include "core/mem.h"
 #include "core/log.h"
+#include "core/mountinfo.h"
 #include "core/syscalls.h"
 #include "rootfs/internal.h"
 #include "rootfs/resolve.h"
@@ -80,13 +81,13 @@ static bool is_bind(const struct spec_mount *m)
 }
 
 /* source of a bind mount: relative paths are relative to the bundle */
-static char *bind_source(const struct rootfs_ctx *ctx, const struct spec_mount *m)
+static char *bind_source(const char *bundle, const struct spec_mount *m)
 {
 	if (m->source == NULL)
 		return NULL;
 	if (m->source[0] == '/')
 		return xstrdup(m->source);
-	return xasprintf("%s/%s", ctx->bundle, m->source);
+	return xasprintf("%s/%s", bundle, m->source);
 }
 
 int rootfs_apply_propagation(int fd, const char *dest, unsigned long prop, struct error **err)
@@ -138,15 +139,65 @@ static int bind_shared(const struct rootfs_ctx *ctx, const struct spec_mount *m,
 	return 0;
 }
 
+/* the recursive attributes and propagation of a bind, as one request */
+static void recursive_attr(const struct spec_mount *m, struct mount_attr *rec)
+{
+	rec->attr_set = m->rec_attr_set;
+	rec->attr_clr = m->rec_attr_clr;
+	atime_whole(rec);
+	if (m->propagation != 0)
+		rec->propagation = m->propagation & ~(unsigned long)MS_REC;
+}
+
+/* Give a detached bind tree the mount's flags, recursive attributes and
+ * (unless shared: bind_shared) propagation, while nothing sees it.  */
+static int configure_tree(int tree, const struct spec_mount *m, bool shared_too, struct error **err)
+{
+	struct mount_attr top = {0}, rec = {0};
+	unsigned int how = AT_EMPTY_PATH;
+
+	rootfs_flags_to_attr(m->flags, m->clear_flags, &top);
+	if ((top.attr_set != 0 || top.attr_clr != 0) &&
+	    sys_mount_setattr(tree, "", AT_EMPTY_PATH, &top) < 0)
+		return error_set(err, errno, "set options of bind mount on '%s'", m->destination);
+	recursive_attr(m, &rec);
+	if ((m->propagation & MS_SHARED) && !shared_too)
+		rec.propagation = 0;
+	if (rec.attr_set == 0 && rec.attr_clr == 0 && rec.propagation == 0)
+		return 0;
+	if (rec.attr_set || rec.attr_clr || (m->propagation & MS_REC))
+		how |= AT_RECURSIVE;
+	if (sys_mount_setattr(tree, "", how, &rec) < 0)
+		return error_set(err, errno, "set recursive options of bind mount on '%s'",
+				 m->destination);
+	return 0;
+}
+
+/* where a tree (dir or file) goes: its destination, made if missing */
+static int tree_target(const struct rootfs_ctx *ctx, const struct spec_mount *m, int tree,
+		       const char *src, struct error **err)
+{
+	struct stat st;
+	int target;
+
+	if (fstat(tree, &st) < 0)
+		return error_set(err, errno, "stat '%s'", src);
+	target = rootfs_resolve(ctx->root_fd, m->destination,
+				S_ISDIR(st.st_mode) ? ROOTFS_NODE_DIR : ROOTFS_NODE_FILE, false,
+				err);
+	if (target < 0)
+		return error_wrap(err, "bind mount '%s'", src);
+	return target;
+}
+
 static int mount_bind_fd(const struct rootfs_ctx *ctx, const struct spec_mount *m, int src_fd,
 			 struct error **err)
 {
-	cleanup_free char *src = bind_source(ctx, m);
+	cleanup_free char *src = bind_source(ctx->bundle, m);
 	cleanup_close int tree = -1;
 	cleanup_close int target = -1;
-	struct mount_attr top = {0}, rec = {0};
+	struct mount_attr rec = {0};
 	unsigned int flags = OPEN_TREE_CLONE;
-	struct stat st;
 
 	if (src == NULL)
 		return error_set(err, 0, "bind mount on '%s': no source", m->destination);
@@ -158,34 +209,69 @@ static int mount_bind_fd(const struct rootfs_ctx *ctx, const struct spec_mount *
 		tree = sys_open_tree(AT_FDCWD, src, flags | OPEN_TREE_CLOEXEC);
 	if (tree < 0)
 		return error_set(err, errno, "bind mount '%s' on '%s'", src, m->destination);
-	if (fstat(tree, &st) < 0)
-		return error_set(err, errno, "stat '%s'", src);
-	target = rootfs_resolve(ctx->root_fd, m->destination,
-				S_ISDIR(st.st_mode) ? ROOTFS_NODE_DIR : ROOTFS_NODE_FILE, false,
-				err);
+	target = tree_target(ctx, m, tree, src, err);
 	if (target < 0)
-		return error_wrap(err, "bind mount '%s'", src);
-
-	rootfs_flags_to_attr(m->flags, m->clear_flags, &top);
-	if ((top.attr_set != 0 || top.attr_clr != 0) &&
-	    sys_mount_setattr(tree, "", AT_EMPTY_PATH, &top) < 0)
-		return error_set(err, errno, "set options of bind mount on '%s'", m->destination);
-	rec.attr_set = m->rec_attr_set;
-	rec.attr_clr = m->rec_attr_clr;
-	atime_whole(&rec);
-	if (m->propagation != 0)
-		rec.propagation = m->propagation & ~(unsigned long)MS_REC;
-	if (m->propagation & MS_SHARED)
+		return -1;
+	if (m->propagation & MS_SHARED) {
+		recursive_attr(m, &rec);
 		return bind_shared(ctx, m, src, src_fd, target, &rec, err);
-	if (rec.attr_set != 0 || rec.attr_clr != 0 || rec.propagation != 0) {
-		unsigned int how = AT_EMPTY_PATH;
-
-		if (rec.attr_set || rec.attr_clr || (m->propagation & MS_REC))
-			how |= AT_RECURSIVE;
-		if (sys_mount_setattr(tree, "", how, &rec) < 0)
-			return error_set(err, errno, "set recursive options of bind mount on '%s'",
-					 m->destination);
 	}
+	if (configure_tree(tree, m, false, err) < 0)
+		return -1;
+	return rootfs_move_tree(tree, target, m->destination, err);
+}
+
+/* The kernel's refusals, in words: EINVAL is the filesystem's (no
+ * FS_ALLOW_IDMAP) or the kernel's (before 5.12), EPERM berth's.  */
+static int idmap_error(const char *src, const struct spec_mount *m, int errnum, struct error **err)
+{
+	cleanup_free char *fstype = mountinfo_fstype_of(src);
+
+	if (errnum == EINVAL)
+		return error_set(err, errnum,
+				 "idmapped mount of '%s' on '%s': its filesystem (%s) cannot be "
+				 "idmapped",
+				 src, m->destination, fstype != NULL ? fstype : "unknown");
+	if (errnum == EPERM)
+		return error_set(err, errnum,
+				 "idmapped mount of '%s' on '%s': needs CAP_SYS_ADMIN on the host",
+				 src, m->destination);
+	return error_set(err, errnum, "idmapped mount of '%s' on '%s'", src, m->destination);
+}
+
+int rootfs_idmapped_tree(const char *bundle, const struct spec_mount *m, int userns_fd,
+			 struct error **err)
+{
+	cleanup_free char *src = bind_source(bundle, m);
+	cleanup_close int tree = -1;
+	struct mount_attr idmap = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns_fd};
+
+	if (src == NULL)
+		return error_set(err, 0, "bind mount on '%s': no source", m->destination);
+	tree = sys_open_tree(AT_FDCWD, src,
+			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+				     ((m->flags & MS_REC) ? AT_RECURSIVE : 0));
+	if (tree < 0)
+		return error_set(err, errno, "bind mount '%s' on '%s'", src, m->destination);
+	if (sys_mount_setattr(tree, "", AT_EMPTY_PATH | (m->idmap_recursive ? AT_RECURSIVE : 0),
+			      &idmap) < 0)
+		return idmap_error(src, m, errno, err);
+	/* the shared propagation a bind_shared() gives is not to be had
+	 * here: a detached tree gets a peer group of its own */
+	if (configure_tree(tree, m, true, err) < 0)
+		return -1;
+	return steal_fd(tree);
+}
+
+/* an idmapped tree rootfs_idmapped_tree() made on the host: attached as
+ * it is (changing it would take the host's privileges) */
+static int mount_prepared(const struct rootfs_ctx *ctx, const struct spec_mount *m, int tree,
+			  struct error **err)
+{
+	cleanup_close int target = tree_target(ctx, m, tree, m->source, err);
+
+	if (target < 0)
+		return -1;
 	return rootfs_move_tree(tree, target, m->destination, err);
 }
 
@@ -200,8 +286,9 @@ void rootfs_open_bind_sources(struct rootfs_ctx *ctx)
 
 	ctx->bind_src_fds = xcalloc(spec->n_mounts, sizeof(int));
 	for (size_t i = 0; i < spec->n_mounts; i++) {
-		cleanup_free char *src =
-			is_bind(&spec->mounts[i]) ? bind_source(ctx, &spec->mounts[i]) : NULL;
+		cleanup_free char *src = is_bind(&spec->mounts[i])
+						 ? bind_source(ctx->bundle, &spec->mounts[i])
+						 : NULL;
 
 		/* a source that cannot be opened fails later, with its path */
 		ctx->bind_src_fds[i] = src != NULL ? open(src, O_PATH | O_CLOEXEC) : -1;
@@ -360,7 +447,9 @@ static int mount_each(const struct rootfs_ctx *ctx, struct error **err)
 		const struct spec_mount *m = &spec->mounts[i];
 		int rc;
 
-		if (is_bind(m))
+		if (ctx->plan->idmap_fds != NULL && ctx->plan->idmap_fds[i] >= 0)
+			rc = mount_prepared(ctx, m, ctx->plan->idmap_fds[i], err);
+		else if (is_bind(m))
 			rc = mount_bind_fd(ctx, m, ctx->bind_src_fds ? ctx->bind_src_fds[i] : -1,
 					   err);
 		else if (m->type != NULL &&

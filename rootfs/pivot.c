@@ -19,25 +19,31 @@
 #include "rootfs/overlay.h"
 #include "rootfs/resolve.h"
 
-/* Propagation of "/" while the root is prepared: rootfsPropagation, or
- * rslave by default (host mount events still reach the container,
- * nothing of ours leaks out).  The old root is made a slave before it is
- * detached (pivot()), so its detach never propagates to the host.  */
+/* Propagation of "/" while the root is prepared.  rootfsPropagation is
+ * the final propagation of the container's root, applied by
+ * rootfs_finish() once every mount exists, as runc and crun do; applied
+ * here, "unbindable" would make every bind source unbindable.  Until
+ * then the tree is a recursive slave (host mount events still reach the
+ * container, nothing of ours leaks out), except for shared and rshared:
+ * there the bind sources must stay peers of the host's mounts, so that a
+ * bind asking for rshared (Kubernetes' Bidirectional volumes, for which
+ * containerd sets rshared) joins the host's peer group.  The old root is
+ * made a slave before it is detached (pivot()), so its detach never
+ * propagates to the host.  */
 static unsigned long setup_propagation(unsigned long wanted)
 {
-	return wanted == 0 ? MS_SLAVE | MS_REC : wanted | MS_REC;
+	return wanted & MS_SHARED ? MS_SHARED | MS_REC : MS_SLAVE | MS_REC;
 }
 
-/* With a shared or unbindable "/", the mount holding the rootfs is made
- * private, as runc does: pivot_root refuses a shared parent, an
- * unbindable one cannot be bound, and the container's own mounts under
- * its root must not propagate out.  Bind mounts that asked for rshared
- * keep their peers with the host (Kubernetes' Bidirectional volumes).  */
+/* With a shared "/", the mount holding the rootfs is made private, as
+ * runc does: pivot_root refuses a shared parent, and the container's own
+ * mounts under its root must not propagate out.  Bind mounts that asked
+ * for rshared keep their peers with the host.  */
 static int parent_private(const struct rootfs_ctx *ctx, unsigned long prop, struct error **err)
 {
 	cleanup_free char *mp = NULL;
 
-	if (!(prop & (MS_SHARED | MS_UNBINDABLE)))
+	if (!(prop & MS_SHARED))
 		return 0;
 	mp = mountinfo_mount_of(ctx->plan->root, NULL);
 	if (mp == NULL)
@@ -161,10 +167,10 @@ int rootfs_finish(struct rootfs_ctx *ctx, struct error **err)
 		if (sys_mount_setattr(AT_FDCWD, "/", 0, &ro) < 0)
 			return error_set(err, errno, "rootfs: make '/' read-only");
 	}
-	if (prop & (MS_SHARED | MS_UNBINDABLE)) {
-		if (mount(NULL, "/", NULL, prop, NULL) < 0)
-			return error_set(err, errno, "rootfs: set propagation of '/'");
-	}
+	/* last: the masks and read-only paths are binds, which an
+	 * unbindable tree would refuse */
+	if (prop != 0 && mount(NULL, "/", NULL, prop, NULL) < 0)
+		return error_set(err, errno, "rootfs: linux.rootfsPropagation on '/'");
 	close(ctx->root_fd);
 	ctx->root_fd = -1;
 	return 0;

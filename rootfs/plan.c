@@ -112,8 +112,19 @@ int rootfs_plan_make(const struct rootfs_plan_request *req, struct rootfs_plan *
 	return 0;
 }
 
+void rootfs_plan_close_idmaps(struct rootfs_plan *p)
+{
+	for (size_t i = 0; i < p->n_idmap_fds; i++)
+		if (p->idmap_fds[i] >= 0)
+			close(p->idmap_fds[i]);
+	free(p->idmap_fds);
+	p->idmap_fds = NULL;
+	p->n_idmap_fds = 0;
+}
+
 void rootfs_plan_clear(struct rootfs_plan *p)
 {
+	rootfs_plan_close_idmaps(p);
 	for (size_t i = 0; p->layer_fds != NULL && p->layers[i] != NULL; i++)
 		if (p->layer_fds[i] >= 0)
 			close(p->layer_fds[i]);

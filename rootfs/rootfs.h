@@ -3,11 +3,13 @@
  *
  * Runs in the container init, inside its new mount namespace, in three
  * steps around the createContainer hooks:
- *   rootfs_prepare()  propagation, the root bind (or overlay), every
- *                     config mount in order, /dev nodes and symlinks
+ *   rootfs_prepare()  "/" a recursive slave (shared for rshared), the
+ *                     root bind (or overlay), every config mount in
+ *                     order, /dev nodes and symlinks
  *   (createContainer hooks run here: namespaces ready, before pivot_root)
  *   rootfs_pivot()    pivot_root (or MS_MOVE + chroot with --no-pivot)
- *   rootfs_finish()   masked and read-only paths, read-only root
+ *   rootfs_finish()   masked and read-only paths, read-only root, then
+ *                     linux.rootfsPropagation on the new "/"
  * Nothing here ever creates or mounts anything outside the root.  */
 #ifndef BERTH_ROOTFS_ROOTFS_H
 #define BERTH_ROOTFS_ROOTFS_H
@@ -33,6 +35,10 @@ struct rootfs_plan {
 	 * node bound from the host (a user namespace cannot mknod) is bound
 	 * read-only; NULL: none.  Set by the runtime, which knows the rules */
 	bool *device_readonly;
+	int *idmap_fds;	    /* per config mount: its idmapped tree, made on
+			       the host (rootfs_idmapped_tree), or -1; NULL:
+			       none.  Closed by rootfs_plan_close_idmaps() */
+	size_t n_idmap_fds;
 };
 
 struct rootfs_plan_request {
@@ -52,6 +58,20 @@ struct rootfs_plan_request {
 int rootfs_plan_make(const struct rootfs_plan_request *req, struct rootfs_plan *plan,
 		     struct error **err);
 void rootfs_plan_clear(struct rootfs_plan *plan);
+
+/* An idmapped bind mount's tree, made on the host before the clone:
+ * idmapping a mount takes CAP_SYS_ADMIN over its filesystem's (the
+ * host's) user namespace, which an init in its own user namespace does
+ * not have.  A detached clone of the source ("rbind": its submounts too),
+ * idmapped through `userns_fd` (all of it with "ridmap", its top only
+ * with "idmap"), with the mount's flags, recursive attributes and
+ * propagation; the init only attaches it.  A filesystem that cannot be
+ * idmapped fails naming the mount and the filesystem.  */
+int rootfs_idmapped_tree(const char *bundle, const struct spec_mount *m, int userns_fd,
+			 struct error **err);
+
+/* Close the idmapped trees (once the init has its own copies).  */
+void rootfs_plan_close_idmaps(struct rootfs_plan *plan);
 
 struct rootfs_ctx {
 	const struct spec *spec;

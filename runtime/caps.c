@@ -13,14 +13,6 @@
 
 #include "runtime/caps.h"
 #include "core/file.h"
-#include "core/log.h"
-
-static void cap_freep(cap_t *c)
-{
-	if (*c != NULL)
-		cap_free(*c);
-}
-#define cleanup_cap __attribute__((cleanup(cap_freep)))
 
 int caps_last_cap(void)
 {
@@ -37,12 +29,10 @@ int caps_last_cap(void)
 	return last;
 }
 
-int caps_drop_bounding(uint64_t bounding, struct error **err)
+int caps_drop_bounding(const struct caps_plan *plan, struct error **err)
 {
-	int last = caps_last_cap();
-
-	for (int cap = 0; cap <= last; cap++) {
-		if (bounding & (1ULL << cap))
+	for (int cap = 0; cap <= plan->last; cap++) {
+		if (plan->bounding & (1ULL << cap))
 			continue;
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
 			return error_set(err, errno, "drop %s from the bounding set",
@@ -65,35 +55,50 @@ static int fill_set(cap_t c, cap_flag_t flag, uint64_t mask, int last)
 	return 0;
 }
 
-int caps_apply(const struct spec_capabilities *caps, struct error **err)
+int caps_plan_make(const struct spec_capabilities *caps, struct caps_plan *plan, struct error **err)
 {
-	cleanup_cap cap_t c = cap_init();
-	int last = caps_last_cap();
+	struct spec_capabilities none = {0};
 
-	if (c == NULL)
-		return error_set(err, errno, "capabilities");
-	if (fill_set(c, CAP_EFFECTIVE, caps->effective, last) < 0 ||
-	    fill_set(c, CAP_PERMITTED, caps->permitted, last) < 0 ||
-	    fill_set(c, CAP_INHERITABLE, caps->inheritable, last) < 0)
-		return error_set(err, errno, "capabilities: build sets");
-	if (cap_set_proc(c) < 0)
-		return error_set(err, errno,
-				 "capabilities: set effective/permitted/inheritable "
-				 "(effective must be within permitted)");
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-		return error_set(err, errno, "capabilities: clear ambient");
+	if (caps == NULL)
+		caps = &none;
+	plan->last = caps_last_cap();
+	plan->bounding = caps->bounding;
 	/* the kernel wants ambient caps in permitted and inheritable;
 	 * `runc spec` lists ambient ones without inheritable, and runc and
 	 * crun only warn (berth warns before the clone, see
 	 * runtime/checks.c), so a config written for them still runs: the
 	 * others are not even tried */
-	uint64_t raise = caps->ambient & caps->inheritable & caps->permitted;
+	plan->ambient = caps->ambient & caps->inheritable & caps->permitted;
+	plan->sets = cap_init();
+	if (plan->sets == NULL)
+		return error_set(err, errno, "capabilities");
+	if (fill_set(plan->sets, CAP_EFFECTIVE, caps->effective, plan->last) < 0 ||
+	    fill_set(plan->sets, CAP_PERMITTED, caps->permitted, plan->last) < 0 ||
+	    fill_set(plan->sets, CAP_INHERITABLE, caps->inheritable, plan->last) < 0)
+		return error_set(err, errno, "capabilities: build sets");
+	return 0;
+}
 
-	for (int cap = 0; cap <= last; cap++) {
-		if (!(raise & (1ULL << cap)))
-			continue;
-		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
-			log_debug("capabilities: ambient %s not raised", spec_capability_name(cap));
-	}
+void caps_plan_clear(struct caps_plan *plan)
+{
+	if (plan->sets != NULL)
+		cap_free(plan->sets);
+	plan->sets = NULL;
+}
+
+int caps_set(const struct caps_plan *plan, struct error **err)
+{
+	/* cap_set_proc() is one capset(2) */
+	if (cap_set_proc(plan->sets) < 0)
+		return error_set(err, errno,
+				 "capabilities: set effective/permitted/inheritable "
+				 "(effective must be within permitted)");
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		return error_set(err, errno, "capabilities: clear ambient");
+	/* a refusal is not reported: nothing may be logged from here on
+	 * (see process.c), and the sets were checked before the clone */
+	for (int cap = 0; cap <= plan->last; cap++)
+		if (plan->ambient & (1ULL << cap))
+			prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0);
 	return 0;
 }

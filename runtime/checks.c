@@ -73,9 +73,5 @@ int host_checks(const struct creation *cr, struct error **err)
 				 p->selinux_label ? "process.selinuxLabel" : "linux.mountLabel",
 				 selinux_enabled() ? "berth does not apply SELinux labels"
 						   : "SELinux is not enabled on this host");
-	if (spec->linux.seccomp != NULL && spec->linux.seccomp->uses_notify)
-		return error_set(
-			err, 0,
-			"config.json: linux.seccomp: SCMP_ACT_NOTIFY is not supported by berth");
 	return 0;
 }

@@ -126,7 +126,9 @@ static int plan_rootfs(struct creation *cr, struct error **err)
 
 	if (rootfs_plan_make(&req, &cr->rootfs, err) < 0)
 		return -1;
-	return plan_devices(cr, err);
+	if (plan_devices(cr, err) < 0)
+		return -1;
+	return rt_idmap_prepare(cr->spec, o->bundle, &cr->rootfs, err);
 }
 
 static int check_preserved_fds(int n, struct error **err)
@@ -276,6 +278,8 @@ static int launch(struct creation *cr, struct error **err)
 	if (launch_init(l, err) < 0)
 		return -1;
 	cr->launched = true;
+	/* the init has attached its own copies */
+	rootfs_plan_close_idmaps(&cr->rootfs);
 	return 0;
 }
 

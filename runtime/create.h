@@ -38,6 +38,11 @@ int creation_run(struct creation *cr, struct error **err);
 void creation_rollback(struct creation *cr);
 void creation_free(struct creation *cr);
 
+/* idmap.c: the idmapped bind mounts' trees, into plan->idmap_fds,
+ * before the clone (see rootfs_idmapped_tree)  */
+int rt_idmap_prepare(const struct spec *spec, const char *bundle, struct rootfs_plan *plan,
+		     struct error **err);
+
 /* checks.c: what the host must offer for this config, before anything
  * is created (LSMs, seccomp notify, a mount namespace, ...) */
 int host_checks(const struct creation *cr, struct error **err);

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
+#include "core/jsonw.h"
 #include "core/mem.h"
 #include "core/log.h"
 #include "runtime/selfexe.h"
@@ -50,6 +51,12 @@ struct exec_ctx {
 	int pidfd;
 	int sync_fd;
 	int pty_master;
+	/* SCMP_ACT_NOTIFY: the container's state for the listener, the
+	 * socket connected to it (the child's copy is what it sends on), and
+	 * in the child, its own pid as berth sees pids */
+	char *state_json;
+	int listener_fd;
+	pid_t self_pid;
 };
 
 static bool same_ns(pid_t pid, const char *name)
@@ -215,6 +222,12 @@ static int load(struct exec_ctx *x, const struct rt_global *g, struct error **er
 		return -1;
 	x->join_flags = differing_namespaces(x->c.st.pid);
 	x->no_new_keyring = x->c.st.no_new_keyring;
+	if (x->spec->linux.seccomp != NULL && x->spec->linux.seccomp->listener_path != NULL) {
+		cleanup_jsonw struct jsonw *w = jsonw_new();
+
+		spec_state_write(w, &x->c.st, "running", false);
+		x->state_json = xstrdup(jsonw_buf(w));
+	}
 	return 0;
 }
 
@@ -246,7 +259,6 @@ static int two_step(struct exec_ctx *x, int sync_fd, struct error **err)
 {
 	struct clone_args args = {.flags = CLONE_PARENT, .exit_signal = 0};
 	int go[2];
-	char c;
 	pid_t pid;
 
 	if (setns(x->init_pidfd, x->join_flags) < 0)
@@ -255,7 +267,9 @@ static int two_step(struct exec_ctx *x, int sync_fd, struct error **err)
 		args.flags |= CLONE_INTO_CGROUP;
 		args.cgroup = (uint64_t)birth_cgroup_fd(x);
 	}
-	/* the process waits until its pid is sent: berth expects it first */
+	/* the process waits until its pid is sent: berth expects it first;
+	 * then the pid comes down the pipe (the process's own /proc is the
+	 * container's: there it has another number) */
 	if (pipe2(go, O_CLOEXEC) < 0)
 		return error_set(err, errno, "pipe");
 	pid = sys_clone3(&args);
@@ -266,7 +280,7 @@ static int two_step(struct exec_ctx *x, int sync_fd, struct error **err)
 		 * is berth (CLONE_PARENT) */
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 		close(go[1]);
-		while (read(go[0], &c, 1) < 0 && errno == EINTR)
+		while (read(go[0], &x->self_pid, sizeof(x->self_pid)) < 0 && errno == EINTR)
 			;
 		close(go[0]);
 		return 1; /* the process: go on */
@@ -276,6 +290,8 @@ static int two_step(struct exec_ctx *x, int sync_fd, struct error **err)
 		kill(pid, SIGKILL);
 		return -1;
 	}
+	if (write(go[1], &pid, sizeof(pid)) < 0)
+		kill(pid, SIGKILL);
 	_exit(0);
 }
 
@@ -295,8 +311,13 @@ static int child_setup(struct exec_ctx *x, int sync_fd, struct proc_ctx *pc, str
 		if (master < 0 || sync_send_fd(sync_fd, SYNC_PTY, master, err) < 0)
 			return -1;
 	}
-	if (process_resolve(pc, err) < 0)
+	if (process_resolve(pc, err) < 0 || process_seccomp_prepare(pc, err) < 0)
 		return -1;
+	/* SCMP_ACT_NOTIFY: built now, it cannot be after the filter is
+	 * loaded ("running", as runc sends it for exec) */
+	if (x->listener_fd >= 0)
+		pc->listener_msg = seccomp_listener_message(
+			x->state_json, x->self_pid, x->spec->linux.seccomp->listener_metadata);
 	/* a detached exec outlives berth */
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	return sync_send(sync_fd, SYNC_READY, err);
@@ -314,9 +335,13 @@ static _Noreturn void exec_child(struct exec_ctx *x, int sync_fd)
 		/* as runc: a session keyring named after the container, unless
 		 * it was created with --no-new-keyring */
 		.keyring = x->no_new_keyring ? NULL : x->o->id,
+		.listener_fd = x->listener_fd,
 	};
 	/* read while /proc is still the host's (see init.c) */
 	uint64_t signals = process_signals_to_reset();
+
+	if (x->listener_fd >= 0 && !x->two_step)
+		x->self_pid = process_own_pid();
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	setsid(); /* never in the caller's process group (see init.c) */
@@ -378,6 +403,13 @@ static int spawn(struct exec_ctx *x, struct error **err)
 	};
 	int sv[2];
 
+	/* SCMP_ACT_NOTIFY: the process sends its notify fd on it */
+	if (x->state_json != NULL) {
+		x->listener_fd =
+			seccomp_listener_connect(x->spec->linux.seccomp->listener_path, err);
+		if (x->listener_fd < 0)
+			return -1;
+	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return error_set(err, errno, "socketpair");
 	x->sync_fd = sv[0];
@@ -391,6 +423,9 @@ static int spawn(struct exec_ctx *x, struct error **err)
 		exec_child(x, sv[1]);
 	}
 	close(sv[1]);
+	/* the process has its own copy: the connection closes when it execs */
+	if (x->listener_fd >= 0)
+		close(steal_fd(x->listener_fd));
 	if (x->pid < 0)
 		return error_set(err, errno, "clone3");
 	if (x->two_step && adopt(x, err) < 0)
@@ -443,6 +478,9 @@ static void exec_free(struct exec_ctx *x)
 		close(x->init_pidfd);
 	if (x->pty_master >= 0)
 		close(x->pty_master);
+	if (x->listener_fd >= 0)
+		close(x->listener_fd);
+	free(x->state_json);
 	cg_free(x->cg);
 	if (x->sub_cgroup_fd >= 0)
 		close(x->sub_cgroup_fd);
@@ -454,8 +492,12 @@ static void exec_free(struct exec_ctx *x)
 int rt_exec(const struct rt_global *g, const struct rt_exec_opts *o, int *exit_status,
 	    struct error **err)
 {
-	struct exec_ctx x = {
-		.o = o, .init_pidfd = -1, .pidfd = -1, .sync_fd = -1, .pty_master = -1};
+	struct exec_ctx x = {.o = o,
+			     .init_pidfd = -1,
+			     .pidfd = -1,
+			     .sync_fd = -1,
+			     .pty_master = -1,
+			     .listener_fd = -1};
 	cleanup_close int own_pidns = -1;
 	sigset_t old;
 	int sigfd = -1, rc = -1, spawned;

@@ -15,7 +15,8 @@
  *   pivot_root, sysctl     /proc/sys is the container's from here on
  *   console                pty from the container's own devpts
  *   cwd, rootfs_finish     cwd created while / is still writable
- *   resolve the process    a missing binary fails `create`, not `start`
+ *   resolve the process    a missing binary (or a filter berth cannot
+ *                          build) fails `create`, not `start`
  *   SYNC_READY, then wait  exec.fifo (create) or SYNC_START (run)
  *   startContainer hooks, then process_exec()                          */
 #define _GNU_SOURCE
@@ -98,6 +99,21 @@ static int container_hooks(struct launch *l, enum spec_hook_kind kind, struct er
 	spec_state_write(w, l->state, kind == SPEC_HOOK_START_CONTAINER ? "created" : "creating",
 			 false);
 	return hooks_run(l->spec, kind, jsonw_buf(w), err);
+}
+
+/* SCMP_ACT_NOTIFY: the message for the listener the parent connected
+ * to, as runc sends it for an init ("creating": its process has not run
+ * yet); built before the filter is loaded, as it cannot be after */
+static char *listener_message(const struct launch *l)
+{
+	cleanup_jsonw struct jsonw *w = NULL;
+
+	if (l->listener_fd < 0)
+		return NULL;
+	w = jsonw_new();
+	spec_state_write(w, l->state, "creating", false);
+	return seccomp_listener_message(jsonw_buf(w), l->state->pid,
+					l->spec->linux.seccomp->listener_metadata);
 }
 
 /* As pid 1 of its namespace, the init ignores every signal it has no
@@ -205,6 +221,7 @@ _Noreturn void init_main(struct launch *l, int sync_fd)
 		.personality = spec->linux.personality,
 		.preserve_fds = l->preserve_fds,
 		.listen_fds = l->listen_fds,
+		.listener_fd = l->listener_fd,
 	};
 
 	/* read while /proc is still the host's, not one the image brings */
@@ -220,9 +237,9 @@ _Noreturn void init_main(struct launch *l, int sync_fd)
 	if (rc.userns)
 		rootfs_open_bind_sources(&rc);
 	if (prepare(l, sync_fd, &rc, &err) < 0 || process_resolve(&pc, &err) < 0 ||
-	    process_rlimits(&pc, &err) < 0)
+	    process_rlimits(&pc, &err) < 0 || process_seccomp_prepare(&pc, &err) < 0)
 		goto fail;
-	log_debug("init: ready");
+	pc.listener_msg = listener_message(l);
 	if (sync_send(sync_fd, SYNC_READY, &err) < 0)
 		goto fail;
 	ready = true;

@@ -25,6 +25,7 @@
 #include "namespaces/ns.h"
 #include "runtime/hooks.h"
 #include "runtime/launch.h"
+#include "runtime/seccomp.h"
 
 bool launch_wants_bridge(const struct launch *l)
 {
@@ -183,6 +184,21 @@ static int runtime_hooks(struct launch *l, struct error **err)
 	return sync_send(l->sync_fd, SYNC_RUNTIME_HOOKS_DONE, err);
 }
 
+/* SCMP_ACT_NOTIFY: the init hands its notify fd to the listener itself,
+ * when it loads the filter after `start`; the path is reached from here,
+ * on the host, before the init is in its own mount namespace.  A listener
+ * that is not there fails `create`.  */
+static int connect_listener(struct launch *l, struct error **err)
+{
+	const struct spec_seccomp *sc = l->spec->linux.seccomp;
+
+	l->listener_fd = -1;
+	if (sc == NULL || sc->listener_path == NULL)
+		return 0;
+	l->listener_fd = seccomp_listener_connect(sc->listener_path, err);
+	return l->listener_fd < 0 ? -1 : 0;
+}
+
 int launch_init(struct launch *l, struct error **err)
 {
 	int sv[2], saved[2] = {-1, -1};
@@ -191,17 +207,27 @@ int launch_init(struct launch *l, struct error **err)
 	l->pidfd = -1;
 	l->pty_master = -1;
 	l->has_lease = false;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+	l->sync_fd = -1;
+	if (connect_listener(l, err) < 0)
+		return -1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		close(steal_fd(l->listener_fd));
 		return error_set(err, errno, "socketpair");
+	}
 	l->sync_fd = sv[0];
 	if (save_for_children(l->spec, saved, err) < 0 || ns_join_for_children(l->spec, err) < 0) {
 		restore_for_children(saved);
 		close(sv[1]);
+		if (l->listener_fd >= 0)
+			close(steal_fd(l->listener_fd));
 		return -1;
 	}
 	l->pid = clone_child(l, sv[1], err);
 	restore_for_children(saved);
 	close(sv[1]);
+	/* the init has its own copy: the connection closes when it execs */
+	if (l->listener_fd >= 0)
+		close(steal_fd(l->listener_fd));
 	if (l->pid < 0)
 		return -1;
 	log_debug("init cloned: pid %d", (int)l->pid);

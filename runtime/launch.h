@@ -37,6 +37,9 @@ struct launch {
 			   are written, or -1 (rootfs->etc_files names it) */
 
 	/* outputs */
+	int listener_fd; /* linux.seccomp.listenerPath, connected before the
+			    clone for the init (which sends the notify fd on
+			    it); the parent's copy is closed after it, or -1 */
 	pid_t pid;
 	int pidfd;
 	int sync_fd;	/* parent end, open until launch_done */

@@ -3,16 +3,36 @@
  *
  * Order (each step needs the privileges the next one drops):
  *   keyring, rlimits, I/O priority, scheduler, personality  (as root)
+ *   process.cwd resolved to an O_PATH fd inside the root and entered,
+ *   the seccomp filter compiled, the capability sets built, umask,
+ *   every fd above stdio and the preserved ones marked close-on-exec
  *   no_new_privs
  *   seccomp here if no_new_privs is off and CAP_SYS_ADMIN is not kept:
  *     without no_new_privs loading a filter needs CAP_SYS_ADMIN (runc and
  *     crun do the same)
  *   bounding set, groups, gid, uid (PR_SET_KEEPCAPS keeps permitted)
- *   effective/permitted/inheritable/ambient sets, umask, cwd
- *   every fd above stdio and the preserved ones marked close-on-exec
+ *   effective/permitted/inheritable/ambient sets
  *   seccomp, as the very last step, otherwise
- *   execve()  */
+ *   execve()
+ *
+ * Once the filter is loaded berth makes only syscalls that every profile
+ * must allow for any runtime to start a process under it:
+ *   sendmsg      the notify fd to linux.seccomp.listenerPath, right after
+ *                the load (SCMP_ACT_NOTIFY only; NOTIFY on sendmsg is
+ *                refused, see spec/seccomp.c)
+ *   prctl, capset, setgroups, setresgid, setresuid
+ *                dropping privileges, when the filter came first (the
+ *                early case above)
+ *   fchdir       only when root may not enter process.cwd and the
+ *                process's user may (runc retries the same way)
+ *   execve
+ * Nothing is resolved, read, allocated or logged after the load: whether
+ * openat2, close_range, getcwd, mmap or write work is the profile's to
+ * say, and a profile written before they existed denies them.
+ * seccomp-profiles.bats loads a profile that allows only these (and what
+ * the program needs once it runs).  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
@@ -160,26 +180,49 @@ int process_make_cwd(const struct spec_process *proc, int root, struct error **e
 	return 0;
 }
 
-/* chdir to cwd resolved strictly inside the container's root: openat2()
- * with RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS, so neither "../../.." nor
- * a /proc/self/fd/N link to a directory fd berth held can lead to the
- * host (CVE-2024-21626); then make sure the kernel agrees we are inside */
-static int enter_cwd(const char *cwd, struct error **err)
+/* process.cwd as an O_PATH fd, resolved strictly inside the container's
+ * root: openat2() with RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS, so neither
+ * "../../.." nor a /proc/self/fd/N link to a directory fd berth held can
+ * lead to the host (CVE-2024-21626).  Inside by construction: no getcwd()
+ * check afterwards (a profile may deny getcwd).  */
+static int open_cwd(const char *cwd, struct error **err)
 {
 	cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	cleanup_close int fd = -1;
-	char buf[PATH_MAX];
+	int fd;
 
 	if (root < 0)
 		return error_set(err, errno, "open '/'");
 	fd = rootfs_open(root, cwd, O_PATH | O_DIRECTORY, err);
 	if (fd < 0)
 		return error_set(err, (*err)->errnum, "process.cwd '%s'", cwd);
-	if (fchdir(fd) < 0)
-		return error_set(err, errno, "process.cwd '%s'", cwd);
-	if (getcwd(buf, sizeof(buf)) == NULL || buf[0] != '/')
-		return error_set(err, errno ? errno : EPERM,
-				 "process.cwd '%s' is outside the container's root", cwd);
+	return fd;
+}
+
+/* fds above stdio and the preserved ones: close-on-exec, so nothing a
+ * caller leaked to berth reaches the container (CVE-2024-21626 class).
+ * close_range(CLOSE_RANGE_CLOEXEC) needs Linux 5.11, and the profile of
+ * a container berth itself runs in may deny it: then every open fd is
+ * marked one by one.  */
+static int mark_cloexec(unsigned int first, struct error **err)
+{
+	cleanup_closedir DIR *d = NULL;
+	struct dirent *de;
+
+	if (sys_close_range(first, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+		return 0;
+	if (errno != ENOSYS && errno != EINVAL && errno != EPERM)
+		return error_set(err, errno, "mark fds close-on-exec");
+	d = opendir("/proc/self/fd");
+	if (d == NULL)
+		return error_set(err, errno, "mark fds close-on-exec: open '/proc/self/fd'");
+	while ((de = readdir(d)) != NULL) {
+		int fd = atoi(de->d_name);
+
+		if (de->d_name[0] == '.' || fd < (int)first || fd == dirfd(d))
+			continue;
+		if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 && errno != EBADF)
+			return error_set(err, errno, "mark fd %d close-on-exec", fd);
+	}
 	return 0;
 }
 
@@ -263,18 +306,30 @@ static bool setgroups_denied(void)
 	return buf != NULL && strncmp(buf, "deny", 4) == 0;
 }
 
-static int set_user(const struct spec_process *p, struct error **err)
+/* What dropping privileges needs, read and built before any filter is
+ * loaded: afterwards only prctl, capset and set*id calls remain.  */
+struct drop_plan {
+	struct caps_plan caps;
+	bool setgroups_denied;
+};
+
+static int plan_drop(const struct spec_process *p, struct drop_plan *dp, struct error **err)
+{
+	dp->setgroups_denied = setgroups_denied();
+	if (dp->setgroups_denied && p->user.n_additional_gids > 0)
+		return error_set(err, EPERM,
+				 "process.user.additionalGids: setgroups is denied in this user "
+				 "namespace");
+	return caps_plan_make(p->has_capabilities ? &p->caps : NULL, &dp->caps, err);
+}
+
+static int set_user(const struct spec_process *p, bool setgroups_denied, struct error **err)
 {
 	const struct spec_user *u = &p->user;
 
-	if (setgroups_denied()) {
-		if (u->n_additional_gids > 0)
-			return error_set(err, EPERM,
-					 "process.user.additionalGids: setgroups is denied in this "
-					 "user namespace");
-	} else if (setgroups(u->n_additional_gids, (const gid_t *)u->additional_gids) < 0) {
+	if (!setgroups_denied &&
+	    setgroups(u->n_additional_gids, (const gid_t *)u->additional_gids) < 0)
 		return error_set(err, errno, "process.user.additionalGids: setgroups");
-	}
 	if (setresgid(u->gid, u->gid, u->gid) < 0)
 		return error_set(err, errno, "process.user.gid %u", u->gid);
 	if (setresuid(u->uid, u->uid, u->uid) < 0)
@@ -303,54 +358,102 @@ static bool seccomp_early(const struct proc_ctx *pc)
 	       !(p->has_capabilities && (p->caps.effective & CAP_SYS_ADMIN_BIT));
 }
 
-static int drop_privileges(struct proc_ctx *pc, struct error **err)
+static int drop_privileges(const struct proc_ctx *pc, const struct drop_plan *dp,
+			   struct error **err)
 {
-	const struct spec_process *p = pc->proc;
-	struct spec_capabilities none = {0};
-
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return error_set(err, errno, "prctl(PR_SET_KEEPCAPS)");
-	if (caps_drop_bounding(p->has_capabilities ? p->caps.bounding : 0, err) < 0 ||
-	    set_user(p, err) < 0 || caps_apply(p->has_capabilities ? &p->caps : &none, err) < 0)
+	if (caps_drop_bounding(&dp->caps, err) < 0 ||
+	    set_user(pc->proc, dp->setgroups_denied, err) < 0 || caps_set(&dp->caps, err) < 0)
 		return -1;
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 		return error_set(err, errno, "prctl(PR_SET_KEEPCAPS)");
 	return 0;
 }
 
+int process_seccomp_prepare(struct proc_ctx *pc, struct error **err)
+{
+	if (pc->seccomp == NULL || pc->prog.insns != NULL)
+		return 0;
+	return seccomp_prog_compile(pc->seccomp, &pc->prog, err);
+}
+
+/* Load the filter; with SCMP_ACT_NOTIFY its fd goes to the listener at
+ * once, before any later syscall could be one the listener answers.  */
+static int load_filter(const struct proc_ctx *pc, struct error **err)
+{
+	int notify_fd;
+
+	if (seccomp_prog_load(&pc->prog, &notify_fd, err) < 0)
+		return -1;
+	if (notify_fd < 0)
+		return 0;
+	if (pc->listener_msg == NULL)
+		return error_set(err, 0, "linux.seccomp: a notify fd, but no listener to take it");
+	return seccomp_listener_send(pc->listener_fd, pc->listener_msg, notify_fd, err);
+}
+
+/* Everything that needs no privilege dropped yet and must not come after
+ * a filter: the cwd (entered as root first: a cwd only the process's user
+ * may enter is entered again later, *cwd_later), the filter, the
+ * capability sets, the umask, the fds.  */
+static int before_filter(struct proc_ctx *pc, struct drop_plan *dp, int cwd, bool *cwd_later,
+			 struct error **err)
+{
+	const struct spec_process *p = pc->proc;
+
+	if (process_seccomp_prepare(pc, err) < 0 || plan_drop(p, dp, err) < 0 ||
+	    mark_cloexec(3 + (unsigned)pc->preserve_fds, err) < 0)
+		return -1;
+	umask(p->user.has_umask ? p->user.umask : 0022);
+	*cwd_later = fchdir(cwd) < 0;
+	if (*cwd_later && errno != EACCES && errno != EPERM)
+		return error_set(err, errno, "process.cwd '%s'", p->cwd);
+	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return error_set(err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
+	return 0;
+}
+
 int process_exec(struct proc_ctx *pc, struct error **err)
 {
 	const struct spec_process *p = pc->proc;
+	struct drop_plan dp = {0};
+	cleanup_close int cwd = -1;
+	bool early = seccomp_early(pc), cwd_later = false;
 
 	if (join_keyring(pc->keyring, err) < 0 || process_rlimits(pc, err) < 0 ||
 	    apply_sched(p, err) < 0)
 		return -1;
 	if (pc->has_personality && personality(pc->personality) < 0)
 		return error_set(err, errno, "linux.personality");
-	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return error_set(err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
-	if (seccomp_early(pc) && seccomp_apply(pc->seccomp, false, err) < 0)
-		return -1;
-	if (drop_privileges(pc, err) < 0)
-		return -1;
-	umask(p->user.has_umask ? p->user.umask : 0022);
-	if (enter_cwd(p->cwd, err) < 0)
-		return -1;
-	if (sys_close_range(3 + (unsigned)pc->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-		return error_set(err, errno, "mark fds close-on-exec");
-	if (!seccomp_early(pc) && pc->seccomp != NULL &&
-	    seccomp_apply(pc->seccomp, p->no_new_privileges, err) < 0)
-		return -1;
+	cwd = open_cwd(p->cwd, err);
+	if (cwd < 0 || before_filter(pc, &dp, cwd, &cwd_later, err) < 0)
+		goto fail;
+	/* from the first load on, only the syscalls listed at the top */
+	if ((early && load_filter(pc, err) < 0) || drop_privileges(pc, &dp, err) < 0)
+		goto fail;
+	if (cwd_later && fchdir(cwd) < 0) {
+		error_set(err, errno, "process.cwd '%s'", p->cwd);
+		goto fail;
+	}
+	if (!early && pc->seccomp != NULL && load_filter(pc, err) < 0)
+		goto fail;
 	execve(pc->exe, p->args, pc->env);
-	return exec_error(err, errno, p->args[0]);
+	exec_error(err, errno, p->args[0]);
+fail:
+	caps_plan_clear(&dp.caps);
+	return -1;
 }
 
 void process_ctx_clear(struct proc_ctx *pc)
 {
 	free(pc->exe);
 	strv_free(pc->env);
+	free(pc->listener_msg);
+	seccomp_prog_clear(&pc->prog);
 	pc->exe = NULL;
 	pc->env = NULL;
+	pc->listener_msg = NULL;
 }
 
 /* "SigIgn:\t0000000000001000" -> the mask; false when the line is missing */
@@ -373,6 +476,14 @@ uint64_t process_signals_to_reset(void)
 	    !status_mask(status, "\nSigCgt:", &cgt))
 		return ~0ULL;
 	return ign | cgt;
+}
+
+pid_t process_own_pid(void)
+{
+	cleanup_free char *status = read_file_or_null(AT_FDCWD, "/proc/self/status");
+	const char *at = status != NULL ? strstr(status, "\nPid:") : NULL;
+
+	return at != NULL ? (pid_t)strtol(at + strlen("\nPid:"), NULL, 10) : 0;
 }
 
 void process_reset_signals(uint64_t which)

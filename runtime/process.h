@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "core/error.h"
+#include "runtime/seccomp.h"
 #include "spec/spec.h"
 
 struct proc_ctx {
@@ -16,11 +17,17 @@ struct proc_ctx {
 	const char *keyring;		    /* session keyring name, NULL: keep */
 	bool has_personality;		    /* linux.personality */
 	unsigned long personality;
-	int preserve_fds;  /* fds 3..3+n-1 stay open */
-	int listen_fds;	   /* LISTEN_FDS passed on (part of preserve) */
-	bool rlimits_done; /* process_rlimits() already ran */
-	char *exe;	   /* set by process_resolve */
-	char **env;	   /* set by process_resolve */
+	int preserve_fds;	  /* fds 3..3+n-1 stay open */
+	int listen_fds;		  /* LISTEN_FDS passed on (part of preserve) */
+	bool rlimits_done;	  /* process_rlimits() already ran */
+	char *exe;		  /* set by process_resolve */
+	char **env;		  /* set by process_resolve */
+	struct seccomp_prog prog; /* set by process_seccomp_prepare */
+	/* SCMP_ACT_NOTIFY: the socket connected to linux.seccomp.listenerPath
+	 * (by the parent, before the clone) and the message to send with
+	 * the notify fd; listener_msg NULL: no listener */
+	int listener_fd;
+	char *listener_msg;
 };
 
 /* Inside the container's mount namespace (after pivot_root, or after
@@ -38,14 +45,23 @@ int process_make_cwd(const struct spec_process *proc, int root, struct error **e
  * the host refuses fails `create` rather than a later `start`).  */
 int process_rlimits(struct proc_ctx *pc, struct error **err);
 
+/* Compile the seccomp filter (if any), so that a profile berth cannot
+ * load fails before SYNC_READY; process_exec() does it otherwise.  */
+int process_seccomp_prepare(struct proc_ctx *pc, struct error **err);
+
 /* Everything from the keyring to seccomp, then execve().  Returns only
- * on failure.  */
+ * on failure.  Once the seccomp filter is loaded it makes only the
+ * syscalls listed at the top of process.c.  */
 int process_exec(struct proc_ctx *pc, struct error **err);
 
 /* The signals this process ignores or catches, as a mask (bit sig-1),
  * read from /proc/self/status: call it before the container's /proc can
  * stand in for the host's.  Every signal when it cannot be read.  */
 uint64_t process_signals_to_reset(void);
+
+/* This process's pid as berth sees pids: the "Pid:" of
+ * /proc/self/status, read while /proc is still berth's.  0 if unknown.  */
+pid_t process_own_pid(void);
 
 /* Default dispositions for those signals and an empty mask, for the
  * user's process: execve keeps ignored signals, and a caught one must not

@@ -120,4 +120,9 @@ int rt_exec(const struct rt_global *g, const struct rt_exec_opts *o, int *exit_s
 /* Write `pid` to `path` atomically, without a trailing newline.  */
 int rt_write_pid_file(const char *path, pid_t pid, struct error **err);
 
+/* This host can make an idmapped mount: the kernel has
+ * mount_setattr(MOUNT_ATTR_IDMAP) and the root filesystem takes it
+ * (`features`; needs CAP_SYS_ADMIN, so false for an unprivileged user).  */
+bool rt_idmap_supported(void);
+
 #endif

@@ -1,16 +1,88 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* runtime/seccomp.h — the container's seccomp filter (libseccomp).  */
+/* runtime/seccomp.h — the container's seccomp filter: compiled with
+ * libseccomp before anything is dropped, loaded with one seccomp(2) call,
+ * and, for SCMP_ACT_NOTIFY, its listener fd handed to
+ * linux.seccomp.listenerPath.  */
 #ifndef BERTH_RUNTIME_SECCOMP_H
 #define BERTH_RUNTIME_SECCOMP_H
 
+#include <linux/filter.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #include "core/error.h"
 #include "spec/spec.h"
 
-/* Build and load the filter.  `nnp` is the config's noNewPrivileges:
- * libseccomp would otherwise set no_new_privs on its own.  Syscall names
- * unknown to libseccomp are skipped (profiles list newer syscalls).  */
-int seccomp_apply(const struct spec_seccomp *sc, bool nnp, struct error **err);
+/* A filter ready to load: berth's ENOSYS stub, then libseccomp's
+ * program; and the SECCOMP_FILTER_FLAG_* bits to load it with.  */
+struct seccomp_prog {
+	struct sock_filter *insns;
+	size_t len;
+	unsigned int flags;
+	bool implicit_spec_allow; /* SPEC_ALLOW not asked for: dropped if
+				     the kernel refuses it */
+};
+
+/* Build the filter.  Syscall names unknown to libseccomp are skipped
+ * (profiles list syscalls of every architecture).  Allocates, reads
+ * /proc and probes the kernel: call it before the process drops
+ * anything, never after the load.  */
+int seccomp_prog_compile(const struct spec_seccomp *sc, struct seccomp_prog *prog,
+			 struct error **err);
+
+/* Load it into this process: exactly one seccomp(2) call (two when the
+ * kernel refuses an implicit SPEC_ALLOW).  *notify_fd is the listener fd
+ * (close-on-exec) when the filter notifies, else -1.  Without
+ * no_new_privs the caller needs CAP_SYS_ADMIN.  */
+int seccomp_prog_load(const struct seccomp_prog *prog, int *notify_fd, struct error **err);
+
+void seccomp_prog_clear(struct seccomp_prog *prog);
+
+/* ---- the ENOSYS rule (seccomp_enosys.c) ---------------------------------- */
+
+/* Whether syscalls above the highest one the profile names return ENOSYS
+ * instead of the default action: yes, unless the default action allows,
+ * logs or traces (a tracer handles new syscalls itself), or already
+ * returns ENOSYS.  */
+bool seccomp_wants_enosys(const struct spec_seccomp *sc);
+
+/* The highest syscall number a profile names, per architecture, as the
+ * stub needs it: x32 (bit 30 set) shares the x86_64 audit architecture.
+ * max < 0: none known.  */
+struct seccomp_arch_max {
+	uint32_t audit_arch; /* AUDIT_ARCH_* */
+	int64_t max;	     /* highest native number, or -1 */
+	int64_t max_x32;     /* x86_64 only: highest x32 number, or -1 */
+};
+
+/* The table for a profile: its architectures and the native one (which
+ * libseccomp always adds).  At most n_out entries; returns how many.  */
+size_t seccomp_arch_maxima(const struct spec_seccomp *sc, struct seccomp_arch_max *out,
+			   size_t n_out);
+
+/* The stub for a table: BPF that returns ERRNO(ENOSYS) for a syscall
+ * above its architecture's maximum and otherwise jumps to the
+ * instruction just past itself (where the filter goes).  Malloc'd.  */
+int seccomp_enosys_stub(const struct seccomp_arch_max *t, size_t n, struct sock_filter **out,
+			size_t *len, struct error **err);
+
+/* ---- SCMP_ACT_NOTIFY: linux.seccomp.listenerPath -------------------------- */
+
+/* Connect to the listener (AF_UNIX, SOCK_STREAM); before the clone, by
+ * the process that can still reach the path.  */
+int seccomp_listener_connect(const char *path, struct error **err);
+
+/* The runtime-spec's container process state, as runc sends it:
+ * {"ociVersion", "fds": ["seccompFd"], "pid", "metadata", "state"}, with
+ * `state` the container's state JSON (spec_state_write) and `pid` the
+ * process's, as berth sees pids.  Malloc'd.  */
+char *seccomp_listener_message(const char *state_json, pid_t pid, const char *metadata);
+
+/* One sendmsg(2): the message and the listener fd (SCM_RIGHTS).  This is
+ * the only syscall it makes, after the filter is loaded (so
+ * SCMP_ACT_NOTIFY on sendmsg is refused by spec/seccomp.c).  */
+int seccomp_listener_send(int sock, const char *msg, int notify_fd, struct error **err);
 
 #endif

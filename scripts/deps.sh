@@ -12,6 +12,7 @@ clang libclang-rt-14-dev clang-format cppcheck shellcheck pmccabe
 perl bats jq busybox-static util-linux procps psmisc iproute2 uidmap kmod
 qemu-system-x86 cpio xz-utils e2fsprogs
 containerd podman docker.io crun runc
+golang-github-containers-common golang-github-docker-docker-dev
 curl
 hyperfine time strace
 "

@@ -69,9 +69,18 @@ static int dec_destination(struct dec *d, const struct jnode *v, void *out)
 	return 0;
 }
 
-static int dec_no_idmap(struct dec *d, const struct jnode *v, void *out)
+static int dec_mount_uids(struct dec *d, const struct jnode *v, void *out)
 {
-	return dec_fail(d, "idmapped mounts are not supported");
+	struct spec_mount *m = out;
+
+	return spec_dec_idmaps(d, v, &m->uid_mappings, &m->n_uid_mappings);
+}
+
+static int dec_mount_gids(struct dec *d, const struct jnode *v, void *out)
+{
+	struct spec_mount *m = out;
+
+	return spec_dec_idmaps(d, v, &m->gid_mappings, &m->n_gid_mappings);
 }
 
 static const struct field mount_fields[] = {
@@ -79,9 +88,29 @@ static const struct field mount_fields[] = {
 	FIELD("type", dec_str_or_null, struct spec_mount, type),
 	FIELD("source", dec_str_or_null, struct spec_mount, source),
 	FIELD("options", dec_strv, struct spec_mount, options),
-	FIELD_SELF("uidMappings", dec_no_idmap),
-	FIELD_SELF("gidMappings", dec_no_idmap),
+	FIELD_SELF("uidMappings", dec_mount_uids),
+	FIELD_SELF("gidMappings", dec_mount_gids),
 };
+
+/* An idmapped mount: mappings come in pairs (the runtime-spec's MUST),
+ * make it idmapped even without the option (as runc does), and only a
+ * bind mount can be one here.  */
+static int check_idmap(struct dec *d, struct spec_mount *m)
+{
+	if ((m->uid_mappings == NULL) != (m->gid_mappings == NULL)) {
+		dec_key(d, m->uid_mappings == NULL ? "uidMappings" : "gidMappings");
+		return dec_fail(d, "required with %s",
+				m->uid_mappings == NULL ? "gidMappings" : "uidMappings");
+	}
+	if (m->uid_mappings != NULL)
+		m->idmap = true;
+	if (m->idmap && !m->bind) {
+		dec_key(d, "options");
+		return dec_fail(d, "an idmapped mount must be a bind mount (berth idmaps "
+				   "bind mounts only)");
+	}
+	return 0;
+}
 
 static int dec_mount(struct dec *d, const struct jnode *v, void *out)
 {
@@ -98,7 +127,7 @@ static int dec_mount(struct dec *d, const struct jnode *v, void *out)
 		dec_key(d, "type");
 		return dec_fail(d, "required (only bind mounts may omit it)");
 	}
-	return 0;
+	return check_idmap(d, m);
 }
 
 static int dec_mounts(struct dec *d, const struct jnode *v, void *out)

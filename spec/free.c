@@ -95,6 +95,8 @@ static void mount_clear(struct spec_mount *m)
 	free(m->source);
 	strv_free(m->options);
 	free(m->data);
+	free(m->uid_mappings);
+	free(m->gid_mappings);
 }
 
 static void hook_list_clear(struct spec_hook_list *l)

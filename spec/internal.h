@@ -26,6 +26,8 @@ int spec_dec_linux(struct dec *d, const struct jnode *v, void *out);
 int spec_dec_resources(struct dec *d, const struct jnode *v, void *out);
 /* out: struct spec_seccomp ** (left NULL for an empty, disabled filter) */
 int spec_dec_seccomp(struct dec *d, const struct jnode *v, void *out);
+/* uid/gid mappings (linux.uidMappings, a mount's uidMappings) */
+int spec_dec_idmaps(struct dec *d, const struct jnode *v, struct spec_idmap **maps, size_t *n);
 
 /* Parse `json` and run `decode` on its root; errors get `source:`. */
 int spec_parse_with(const char *json, size_t len, const char *source,

@@ -96,7 +96,7 @@ static int dec_idmap(struct dec *d, const struct jnode *v, void *out)
 	return -1;
 }
 
-static int dec_idmaps(struct dec *d, const struct jnode *v, struct spec_idmap **maps, size_t *n)
+int spec_dec_idmaps(struct dec *d, const struct jnode *v, struct spec_idmap **maps, size_t *n)
 {
 	if (dec_array(d, v, sizeof(**maps), (void **)maps, n, dec_idmap) < 0)
 		return -1;
@@ -109,14 +109,14 @@ static int dec_uid_mappings(struct dec *d, const struct jnode *v, void *out)
 {
 	struct spec_linux *l = out;
 
-	return dec_idmaps(d, v, &l->uid_mappings, &l->n_uid_mappings);
+	return spec_dec_idmaps(d, v, &l->uid_mappings, &l->n_uid_mappings);
 }
 
 static int dec_gid_mappings(struct dec *d, const struct jnode *v, void *out)
 {
 	struct spec_linux *l = out;
 
-	return dec_idmaps(d, v, &l->gid_mappings, &l->n_gid_mappings);
+	return spec_dec_idmaps(d, v, &l->gid_mappings, &l->n_gid_mappings);
 }
 
 /* ---- time offsets ----------------------------------------------------------- */

@@ -134,10 +134,24 @@ static bool apply_rec_attr(struct spec_mount *m, const char *o)
 	return false;
 }
 
-static bool is_idmap(const char *o)
+/* "idmap", "ridmap" (runtime-spec 1.2); crun's "idmap=uids=..." is
+ * refused: the spec's uidMappings and gidMappings say the same */
+static int apply_idmap(struct spec_mount *m, const char *o, const char *where, bool *done,
+		       struct error **err)
 {
-	return strcmp(o, "idmap") == 0 || strcmp(o, "ridmap") == 0 ||
-	       strncmp(o, "idmap=", 6) == 0 || strncmp(o, "ridmap=", 7) == 0;
+	*done = true;
+	if (strcmp(o, "idmap") == 0 || strcmp(o, "ridmap") == 0) {
+		m->idmap = true;
+		m->idmap_recursive = o[0] == 'r';
+		return 0;
+	}
+	if (strncmp(o, "idmap=", 6) == 0 || strncmp(o, "ridmap=", 7) == 0)
+		return error_set(err, 0,
+				 "%s: %s: mappings in the option (crun's form) are not supported: "
+				 "give uidMappings and gidMappings",
+				 where, quote(o).s);
+	*done = false;
+	return 0;
 }
 
 static void append_data(char **data, size_t *len, const char *o)
@@ -158,12 +172,18 @@ int spec_mount_options_decode(struct spec_mount *m, char *const *options, const 
 
 	m->flags = m->clear_flags = m->propagation = 0;
 	m->rec_attr_set = m->rec_attr_clr = 0;
+	m->idmap = m->idmap_recursive = false;
 	free(m->data);
 	m->data = NULL;
 	for (size_t i = 0; options != NULL && options[i] != NULL; i++) {
 		const char *o = options[i];
+		bool done;
 
 		if (o[0] == '\0' || apply_flag(m, o) || apply_rec_attr(m, o))
+			continue;
+		if (apply_idmap(m, o, where, &done, err) < 0)
+			return -1;
+		if (done)
 			continue;
 		if (name_lookup(propagations, ARRAY_SIZE(propagations), o, &prop))
 			m->propagation = (unsigned long)prop;
@@ -171,8 +191,6 @@ int spec_mount_options_decode(struct spec_mount *m, char *const *options, const 
 			m->tmpcopyup = true;
 		else if (strcmp(o, "notmpcopyup") == 0)
 			m->tmpcopyup = false;
-		else if (is_idmap(o))
-			return error_set(err, 0, "%s: idmapped mounts are not supported", where);
 		else
 			append_data(&m->data, &data_len, o);
 	}

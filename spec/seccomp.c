@@ -273,23 +273,49 @@ static bool is_disabled(const struct jnode *v)
 	       (is_absent(calls) || (json_type(calls) == J_ARRAY && json_len(calls) == 0));
 }
 
+/* The process hands the notify fd to the listener with sendmsg(2),
+ * after the filter is loaded (runtime/process.c): a notification for
+ * that call would wait for a listener that has no fd yet.  runc refuses
+ * NOTIFY on write(2), its own hand-over call, for the same reason.  */
+static int check_notify_rule(struct dec *d, const struct spec_seccomp_rule *r, size_t i)
+{
+	if (r->action != SCMP_ACT_NOTIFY)
+		return 0;
+	for (size_t j = 0; r->names[j] != NULL; j++) {
+		if (strcmp(r->names[j], "sendmsg") != 0)
+			continue;
+		dec_key(d, "syscalls");
+		dec_index(d, i);
+		dec_key(d, "names");
+		dec_index(d, j);
+		return dec_fail(d, "SCMP_ACT_NOTIFY on sendmsg would never be answered: berth "
+				   "sends the listener its fd with sendmsg");
+	}
+	return 0;
+}
+
 static int seccomp_check(struct dec *d, struct spec_seccomp *s)
 {
-	size_t mark;
-
-	for (size_t i = 0; i < s->n_rules; i++)
+	for (size_t i = 0; i < s->n_rules; i++) {
+		if (check_notify_rule(d, &s->rules[i], i) < 0)
+			return -1;
 		if (s->rules[i].action == SCMP_ACT_NOTIFY)
 			s->uses_notify = true;
+	}
 	if (s->default_action == SCMP_ACT_NOTIFY) {
 		dec_key(d, "defaultAction");
 		return dec_fail(d, "SCMP_ACT_NOTIFY cannot be the default "
 				   "action");
 	}
 	if (s->uses_notify && s->listener_path == NULL) {
-		mark = dec_key(d, "listenerPath");
-		dec_fail(d, "required by SCMP_ACT_NOTIFY");
-		dec_pop(d, mark);
-		return -1;
+		dec_key(d, "listenerPath");
+		return dec_fail(d, "required by SCMP_ACT_NOTIFY");
+	}
+	/* the runtime-spec says "ignored"; but a caller waiting on its
+	 * socket would wait forever, so it is refused, as runc does */
+	if (!s->uses_notify && s->listener_path != NULL) {
+		dec_key(d, "listenerPath");
+		return dec_fail(d, "set, but no rule uses SCMP_ACT_NOTIFY");
 	}
 	return 0;
 }

@@ -67,6 +67,16 @@ struct spec_mount {
 	char *data;		   /* remaining options, comma-joined, or NULL */
 	bool tmpcopyup;		   /* "tmpcopyup": copy the underlying dir's
 				       content into the new tmpfs (runc, crun) */
+
+	/* an idmapped bind mount: "idmap"/"ridmap", or uidMappings and
+	 * gidMappings given; the source's owners are seen through these
+	 * maps, or without them through linux.uidMappings/gidMappings */
+	bool idmap;
+	bool idmap_recursive; /* "ridmap": every submount too */
+	struct spec_idmap *uid_mappings;
+	size_t n_uid_mappings;
+	struct spec_idmap *gid_mappings;
+	size_t n_gid_mappings;
 };
 
 /* ---- process ----------------------------------------------------------- */
@@ -436,10 +446,11 @@ const char *spec_ns_proc_name(enum spec_ns ns);		   /* "pid", "net", "mnt", ... 
 const char *spec_hook_kind_name(enum spec_hook_kind kind); /* "prestart", ... */
 
 /* Decode one mount's option list into m->flags, clear_flags,
- * propagation, rec_attr_*, bind, tmpcopyup and data (m->type is read:
- * type "bind" alone makes a bind mount, as in crun).  Later options win.
- * "idmap"/"ridmap" fail: idmapped mounts are not supported.  `where`
- * names the mount in errors ("mounts[2].options").  */
+ * propagation, rec_attr_*, bind, tmpcopyup, idmap and data (m->type is
+ * read: type "bind" alone makes a bind mount, as in crun).  Later options
+ * win.  crun's "idmap=uids=...;gids=..." form fails: mappings go in
+ * uidMappings/gidMappings.  `where` names the mount in errors
+ * ("mounts[2].options").  */
 int spec_mount_options_decode(struct spec_mount *m, char *const *options, const char *where,
 			      struct error **err);
 

@@ -144,6 +144,31 @@ static enum spec_ns sysctl_namespace(const char *key)
 	return SPEC_NS_COUNT;
 }
 
+/* hostname and the sysctl kernel.hostname (domainname and
+ * kernel.domainname) say the same thing twice: both are applied, the
+ * sysctl last, so two different values would leave the container with
+ * the sysctl's and a silently ignored field.  runc and crun refuse the
+ * hostname pair; equal values are harmless.  */
+static int check_uts_twice(const struct spec *s, const char *key, struct error **err)
+{
+	const struct spec_linux *l = &s->linux;
+	bool host = strcmp(key, "kernel.hostname") == 0;
+	const char *field = host ? "hostname" : "domainname";
+	const char *value = host ? s->hostname : s->domainname;
+
+	if (!host && strcmp(key, "kernel.domainname") != 0)
+		return 0;
+	for (size_t i = 0; i < l->n_sysctl && value != NULL; i++) {
+		if (strcmp(l->sysctl_keys[i], key) != 0 || strcmp(l->sysctl_values[i], value) == 0)
+			continue;
+		return error_set(err, 0,
+				 "%s %s and linux.sysctl[%s] %s disagree: set one of them, "
+				 "or both to the same value",
+				 field, quote(value).s, quote(key).s, quote(l->sysctl_values[i]).s);
+	}
+	return 0;
+}
+
 static int check_sysctls(const struct spec *s, struct error **err)
 {
 	const struct spec_linux *l = &s->linux;
@@ -151,6 +176,9 @@ static int check_sysctls(const struct spec *s, struct error **err)
 	for (size_t i = 0; i < l->n_sysctl; i++) {
 		const char *key = l->sysctl_keys[i];
 		enum spec_ns ns = sysctl_namespace(key);
+
+		if (check_uts_twice(s, key, err) < 0)
+			return -1;
 
 		if (ns == SPEC_NS_COUNT)
 			return error_set(err, 0,
@@ -185,11 +213,31 @@ static int check_mountns(const struct spec *s, struct error **err)
 	return 0;
 }
 
+/* "idmap" without mappings of its own uses the container's (the spec's
+ * MAY; runc and crun do): there must be some to use.  */
+static int check_idmapped_mounts(const struct spec *s, struct error **err)
+{
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		const struct spec_mount *m = &s->mounts[i];
+
+		if (!m->idmap || m->uid_mappings != NULL)
+			continue;
+		if (s->linux.uid_mappings == NULL || s->linux.gid_mappings == NULL)
+			return error_set(
+				err, 0,
+				"mounts[%zu].options: %s without uidMappings and "
+				"gidMappings uses the container's user namespace mappings, "
+				"and linux.uidMappings/gidMappings give none",
+				i, m->idmap_recursive ? "ridmap" : "idmap");
+	}
+	return 0;
+}
+
 int spec_validate(const struct spec *spec, struct error **err)
 {
 	if (check_uts(spec, err) < 0 || check_userns(spec, err) < 0 ||
 	    check_timens(spec, err) < 0 || check_sysctls(spec, err) < 0 ||
-	    check_mountns(spec, err) < 0)
+	    check_mountns(spec, err) < 0 || check_idmapped_mounts(spec, err) < 0)
 		return -1;
 	return 0;
 }

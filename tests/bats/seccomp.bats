@@ -196,14 +196,14 @@ EPERM"
 	assert_line_eq "$output" EPERM
 }
 
-@test "seccomp: SCMP_ACT_NOTIFY is refused clearly and leaves nothing" {
+@test "seccomp: SCMP_ACT_NOTIFY with nobody listening on listenerPath fails naming it and leaves nothing" {
 	make_bundle
-	seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "/run/none.sock",
-		"syscalls": [{"names": ["keyctl"], "action": "SCMP_ACT_NOTIFY"}]}'
+	seccomp "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"$BATS_TEST_TMPDIR/none.sock\",
+		\"syscalls\": [{\"names\": [\"keyctl\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}"
 	set_args true
 	run berth run -b "$BUNDLE" "$ID"
 	assert_status 1
-	assert_contains "SCMP_ACT_NOTIFY is not supported"
+	assert_contains "linux.seccomp.listenerPath '$BATS_TEST_TMPDIR/none.sock': connect: No such file or directory"
 	assert_no_state
 }
 

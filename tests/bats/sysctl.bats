@@ -113,3 +113,27 @@ EROFS"
 		[ "$(cat /proc/sys/kernel/pid_max)" = "$before" ]
 	done
 }
+
+@test "sysctl: hostname and kernel.hostname with different values are refused naming both" {
+	make_bundle '.hostname = "alpha" | .linux.sysctl = {"kernel.hostname": "beta"}'
+	set_args true
+	run berth run -b "$BUNDLE" "$ID"
+	assert_status 1
+	assert_contains 'hostname "alpha" and linux.sysctl["kernel.hostname"] "beta" disagree'
+	assert_no_state
+	make_bundle '.domainname = "one.test" | .linux.sysctl = {"kernel.domainname": "two.test"}'
+	set_args true
+	run berth run -b "$BUNDLE" "$ID"
+	assert_status 1
+	assert_contains 'domainname "one.test" and linux.sysctl["kernel.domainname"] "two.test" disagree'
+	assert_no_state
+}
+
+@test "sysctl: hostname and kernel.hostname (domainname and kernel.domainname) with one value both hold" {
+	make_bundle '.hostname = "alpha" | .domainname = "one.test" |
+		.linux.sysctl = {"kernel.hostname": "alpha", "kernel.domainname": "one.test"}'
+	run_sh 'hostname; cat /proc/sys/kernel/domainname'
+	assert_status 0
+	assert_line_eq "$output" "alpha
+one.test"
+}

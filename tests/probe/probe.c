@@ -27,6 +27,8 @@
  *   probe chown PATH UID GID
  *   probe raw-socket          socket(AF_INET, SOCK_RAW, IPPROTO_ICMP)
  *   probe personality HEX     personality(HEX)
+ *   probe syscall NR          the raw syscall NR with arguments -1, 0, 0...
+ *                             (what a filter answers for a number)
  *   probe clone HEX           raw clone(HEX|SIGCHLD); the child exits at once
  *   probe exe-attack PID TRIGGER
  *                             CVE-2019-5736: hold /proc/PID/exe with O_PATH,
@@ -331,6 +333,8 @@ static int iso_cmd(const char *cmd, int argc, char **argv)
 		return result(open(argv[2], O_WRONLY | O_CREAT, 0644));
 	if (strcmp(cmd, "personality") == 0)
 		return result((int)syscall(SYS_personality, strtoul(argv[2], NULL, 16)));
+	if (strcmp(cmd, "syscall") == 0)
+		return result((int)syscall(strtol(argv[2], NULL, 0), -1, 0, 0, 0, 0, 0));
 	if (strcmp(cmd, "clone") == 0)
 		return raw_clone(strtoul(argv[2], NULL, 16));
 	if (strcmp(cmd, "exe-hunt") == 0)
@@ -413,6 +417,6 @@ int main(int argc, char **argv)
 	fprintf(stderr,
 		"usage: probe fds|open|mknod|ptrace|mount|unshare-user|keyctl|bpf|"
 		"chroot|chroot-escape|write-exe|readlink-exe|hog|forkbomb|burn|tty|cwd|sigmask|"
-		"status|create|chown|raw-socket|personality|clone|exe-attack|exe-hunt ...\n");
+		"status|create|chown|raw-socket|personality|syscall|clone|exe-attack|exe-hunt\n");
 	return 2;
 }
