@@ -18,14 +18,14 @@ BIN     ?= berth
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 
-PKGS      := libseccomp libcap yajl dbus-1
+PKGS      := libseccomp libcap yajl dbus-1 nettle
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # berth links fully static by default: no dynamic loader, no shared
 # libraries to map and relocate on every start (README, Performance).
 # STATIC=0 links dynamically; the ASan build does, as ASan needs it.
 STATIC ?= 1
 ifeq ($(STATIC),1)
-PKG_LIBS   = -lseccomp -lcap -lyajl_s -ldbus-1
+PKG_LIBS   = -lseccomp -lcap -lyajl_s -ldbus-1 -lnettle
 LINK_MODE  = -static-pie
 else
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)

@@ -105,6 +105,27 @@ bench_bundle() {
 		"$work/spec.json" > "$dir/config.json"
 }
 
+# bench_seccomp_profile FILE SPEC: a docker/podman (moby format) profile as
+# docker and podman hand it to the runtime — for x86_64 and the
+# capabilities of the config SPEC — on stdout
+bench_seccomp_profile() {
+	local caps
+	caps=$(jq -c '.process.capabilities.bounding' "$2")
+	jq --argjson caps "$caps" '
+		def has_all($want): ($want // []) - $caps == [];
+		{defaultAction, defaultErrnoRet,
+		 architectures: [.archMap[] | select(.architecture == "SCMP_ARCH_X86_64")
+			| [.architecture] + .subArchitectures] | add,
+		 syscalls: [.syscalls[]
+			| select((.includes.arches // ["amd64"]) | index("amd64"))
+			| select((.excludes.arches // []) | index("amd64") | not)
+			| select(has_all(.includes.caps))
+			| select(((.excludes.caps // []) - $caps) == (.excludes.caps // []))
+			| {names, action} + (if .args then {args} else {} end)
+				+ (if .errnoRet then {errnoRet} else {} end)]}
+		| with_entries(select(.value != null))' "$1"
+}
+
 # bench_cgroup_cleanup NAME: remove /NAME in every cgroup hierarchy, leaves
 # first — only that tree, which is ours.  A runtime removes its container's
 # cgroup itself; the parents it created on the way are left to us.

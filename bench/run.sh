@@ -13,6 +13,10 @@
 #          runc that includes its `runc init` child, under crun its clone child)
 #   ctr    `ctr run --rm --rootfs` through a private containerd, the runtime passed
 #          with --runc-binary                                    (ms, median)
+#   srun, sexec   run and exec as above, with podman's default seccomp profile
+#          (containers-common's seccomp.json as podman hands it to the runtime;
+#          SECCOMP_PROFILE to use another moby-format profile): what every
+#          container docker, podman and containerd's CRI start carries
 # and prints a table of medians with the ratios berth/crun and berth/runc.
 # Raw samples and the table go to bench/results/<date>-<label>.txt.
 #
@@ -33,7 +37,7 @@
 # /berth-bench-<pid> cgroups removed and the temp dir deleted.
 #
 # Usage: bench/run.sh [--quick] [-n N] [--runtimes "berth crun runc"]
-#                     [--tests "run life exec par ctr"] [--no-ctr]
+#                     [--tests "run life exec par ctr srun sexec"] [--no-ctr]
 #                     [--label NAME] [--results DIR]
 # Environment: BERTH (default ./berth of this checkout), CRUN, RUNC (default
 # from PATH), BENCH_RUNTIMES (same as --runtimes), N, BENCH_DRIVER; WARMUP
@@ -47,7 +51,7 @@ top=$(cd "$here/.." && pwd)
 
 n=${N:-100}
 quick=0
-tests="run life exec par ctr"
+tests="run life exec par ctr srun sexec"
 label=host
 results=$here/results
 runtimes_set=${BENCH_RUNTIMES:+1}
@@ -101,7 +105,9 @@ done
 [ -x "$driver" ] || die "no driver at $driver (make build/bench/driver)"
 [ "$(id -u)" = 0 ] || die "needs root (namespaces, cgroups)"
 for t in $tests; do
-	case $t in run | life | exec | par | ctr) ;; *) die "unknown test '$t' (run life exec par ctr)" ;; esac
+	case $t in run | life | exec | par | ctr | srun | sexec) ;;
+	*) die "unknown test '$t' (run life exec par ctr srun sexec)" ;;
+	esac
 done
 if [[ " $tests " == *" ctr "* ]] && ! command -v containerd >/dev/null; then
 	echo "bench: containerd not installed, skipping the ctr test" >&2
@@ -157,6 +163,12 @@ mkdir -p "$work/log" "$work/state" "$work/bundles" "$results"
 
 # ---- bundles ------------------------------------------------------------------
 bench_rootfs_and_spec
+profile=null
+if [[ " $tests " == *" srun "* || " $tests " == *" sexec "* ]]; then
+	sc_file=${SECCOMP_PROFILE:-/usr/share/containers/seccomp.json}
+	[ -r "$sc_file" ] || die "no seccomp profile at $sc_file (podman's containers-common, or set SECCOMP_PROFILE)"
+	profile=$(bench_seccomp_profile "$sc_file" "$work/spec.json")
+fi
 for rt in $runtimes; do
 	mkdir -p "$work/state/$rt" "$work/state/$rt-ctr"
 	b=$work/bundles/$rt
@@ -166,6 +178,14 @@ for rt in $runtimes; do
 	for i in $(seq 0 $((par - 1))); do
 		bench_bundle "$b/par$i" "$cgparent/$rt-par$i" '["/bin/true"]'
 	done
+	if [[ " $tests " == *" srun "* || " $tests " == *" sexec "* ]]; then
+		bench_bundle "$b/seq-sc" "$cgparent/$rt-seq-sc" '["/bin/true"]'
+		bench_bundle "$b/exec-sc" "$cgparent/$rt-exec-sc" '["/bin/sleep", "1000000"]'
+		for x in seq-sc exec-sc; do
+			jq --argjson sc "$profile" '.linux.seccomp = $sc' "$b/$x/config.json" > "$b/$x/c"
+			mv "$b/$x/c" "$b/$x/config.json"
+		done
+	fi
 done
 
 # ---- containerd ------------------------------------------------------------------
@@ -232,6 +252,8 @@ fi
 for t in $tests; do
 	case $t in
 	run | life | exec) measure "$t" "$n" ;;
+	srun) measure run "$n" -s sc ;;
+	sexec) measure exec "$n" -s sc ;;
 	par) measure par "$par_rounds" ;;
 	ctr)
 		start_containerd
@@ -311,30 +333,33 @@ table() {
 				split(lines[i], f, " ")
 				med[f[1], f[2]] = f[4]
 			}
-			split("run life exec par rss ctr", tests, " ")
+			split("run life exec par rss ctr run-sc exec-sc rss-sc", tests, " ")
 			name["run"] = "run /bin/true, sequential"
 			name["life"] = "create+start+wait+delete"
 			name["exec"] = "exec /bin/true"
 			name["par"] = "20 parallel runs (batch)"
 			name["rss"] = "peak RSS of one run"
 			name["ctr"] = "ctr run --rm (containerd)"
+			name["run-sc"] = "run, podman seccomp profile"
+			name["exec-sc"] = "exec, podman seccomp profile"
+			name["rss-sc"] = "peak RSS, podman profile"
 			printf "%-28s %4s", "", ""
 			for (j = 1; j <= nr; j++) printf " %9s", rt[j]
 			printf " %11s %11s\n", "berth/crun", "berth/runc"
-			for (i = 1; i <= 6; i++) {
+			for (i = 1; i <= 9; i++) {
 				t = tests[i]
 				if (!((t, rt[1]) in med)) continue
-				unit = (t == "rss") ? "MB" : "ms"
+				unit = (t ~ /^rss/) ? "MB" : "ms"
 				printf "%-28s %4s", name[t], unit
 				for (j = 1; j <= nr; j++) {
 					v = med[t, rt[j]]
-					if (t == "rss") v /= 1024
+					if (t ~ /^rss/) v /= 1024
 					printf " %9.2f", v
 				}
 				printf " %11s %11s\n", ratio(t, "crun"), ratio(t, "runc")
 			}
 			print ""
-			print "target: berth/crun <= 0.50 for times, <= 1.00 for peak RSS"
+			print "target: berth/crun <= 0.50 for times (0.35 with the seccomp profile), <= 1.00 for peak RSS"
 		}
 		function ratio(t, other) {
 			if (!((t, "berth") in med) || !((t, other) in med) || med[t, other] == 0)
@@ -348,7 +373,7 @@ out=$results/$stamp-$label.txt
 {
 	table
 	echo
-	echo "# per test and runtime: samples median min p90 (ms; rss in KB; life-* are the phases of life)"
+	echo "# per test and runtime: samples median min p90 (ms; rss in KB; life-* are the phases of life; *-sc with podman's seccomp profile)"
 	stats | sed 's/^/# /'
 	echo
 	for rt in $runtimes; do

@@ -35,7 +35,7 @@ struct rootfs_plan {
 	 * node bound from the host (a user namespace cannot mknod) is bound
 	 * read-only; NULL: none.  Set by the runtime, which knows the rules */
 	bool *device_readonly;
-	int *idmap_fds;	    /* per config mount: its idmapped tree, made on
+	int *idmap_fds; /* per config mount: its idmapped tree, made on
 			       the host (rootfs_idmapped_tree), or -1; NULL:
 			       none.  Closed by rootfs_plan_close_idmaps() */
 	size_t n_idmap_fds;

@@ -28,6 +28,7 @@
 #include "runtime/container.h"
 #include "runtime/create.h"
 #include "runtime/runtime.h"
+#include "runtime/seccomp.h"
 
 /* the sandbox's options, or else the bundle's org.berth.* annotations */
 static int extensions(struct creation *cr, struct error **err)
@@ -275,6 +276,11 @@ static int launch(struct creation *cr, struct error **err)
 	l->listen_fds = listen_fds();
 	l->preserve_fds = cr->o->preserve_fds + l->listen_fds;
 	l->etc_dir_fd = cr->rootfs.etc_files != NULL ? cr->c.dir_fd : -1;
+	/* the filter before the clone: from the cache, or compiled once for
+	 * every later start (runtime/seccomp_cache.c) */
+	if (cr->spec->linux.seccomp != NULL &&
+	    seccomp_prog_cached(cr->spec->linux.seccomp, cr->c.root_fd, &l->seccomp, err) < 0)
+		return -1;
 	if (launch_init(l, err) < 0)
 		return -1;
 	cr->launched = true;
@@ -344,6 +350,7 @@ void creation_free(struct creation *cr)
 	spec_free(cr->spec);
 	free(cr->config);
 	rootfs_plan_clear(&cr->rootfs);
+	seccomp_prog_clear(&cr->l.seccomp);
 	spec_ext_clear(&cr->ext);
 	memset(cr, 0, sizeof(*cr));
 }

@@ -57,6 +57,7 @@ struct exec_ctx {
 	char *state_json;
 	int listener_fd;
 	pid_t self_pid;
+	struct seccomp_prog seccomp; /* before the clone: cached or compiled */
 };
 
 static bool same_ns(pid_t pid, const char *name)
@@ -323,6 +324,15 @@ static int child_setup(struct exec_ctx *x, int sync_fd, struct proc_ctx *pc, str
 	return sync_send(sync_fd, SYNC_READY, err);
 }
 
+/* the filter from the cache in the state root, while it is open: the
+ * child then only loads it */
+static int cached_filter(struct exec_ctx *x, struct error **err)
+{
+	const struct spec_seccomp *sc = x->spec->linux.seccomp;
+
+	return sc != NULL ? seccomp_prog_cached(sc, x->c.root_fd, &x->seccomp, err) : 0;
+}
+
 static _Noreturn void exec_child(struct exec_ctx *x, int sync_fd)
 {
 	struct error *err = NULL;
@@ -336,6 +346,7 @@ static _Noreturn void exec_child(struct exec_ctx *x, int sync_fd)
 		 * it was created with --no-new-keyring */
 		.keyring = x->no_new_keyring ? NULL : x->o->id,
 		.listener_fd = x->listener_fd,
+		.prog = x->seccomp,
 	};
 	/* read while /proc is still the host's (see init.c) */
 	uint64_t signals = process_signals_to_reset();
@@ -481,6 +492,7 @@ static void exec_free(struct exec_ctx *x)
 	if (x->listener_fd >= 0)
 		close(x->listener_fd);
 	free(x->state_json);
+	seccomp_prog_clear(&x->seccomp);
 	cg_free(x->cg);
 	if (x->sub_cgroup_fd >= 0)
 		close(x->sub_cgroup_fd);
@@ -510,7 +522,7 @@ int rt_exec(const struct rt_global *g, const struct rt_exec_opts *o, int *exit_s
 		error_set(err, errno, "prctl(PR_SET_DUMPABLE)");
 		goto out;
 	}
-	if (load(&x, g, err) < 0)
+	if (load(&x, g, err) < 0 || cached_filter(&x, err) < 0)
 		goto out;
 	/* the lock is only needed to read a consistent state */
 	container_close(&x.c);

@@ -198,6 +198,24 @@ static int prepare(struct launch *l, int sync_fd, struct rootfs_ctx *rc, struct 
 	return process_make_cwd(spec->process, rc->root_fd, err) < 0 ? -1 : rootfs_finish(rc, err);
 }
 
+/* what the user's process is set up from: the config's, the launch's */
+static struct proc_ctx proc_ctx_of(const struct launch *l)
+{
+	const struct spec *spec = l->spec;
+
+	return (struct proc_ctx){
+		.proc = spec->process,
+		.seccomp = spec->linux.seccomp,
+		.keyring = l->new_keyring ? l->state->id : NULL,
+		.has_personality = spec->linux.has_personality,
+		.personality = spec->linux.personality,
+		.preserve_fds = l->preserve_fds,
+		.listen_fds = l->listen_fds,
+		.listener_fd = l->listener_fd,
+		.prog = l->seccomp, /* compiled or from the cache, before the clone */
+	};
+}
+
 _Noreturn void init_main(struct launch *l, int sync_fd)
 {
 	const struct spec *spec = l->spec;
@@ -213,16 +231,7 @@ _Noreturn void init_main(struct launch *l, int sync_fd)
 		.no_pivot = l->no_pivot,
 		.console = spec->process->terminal,
 	};
-	struct proc_ctx pc = {
-		.proc = spec->process,
-		.seccomp = spec->linux.seccomp,
-		.keyring = l->new_keyring ? l->state->id : NULL,
-		.has_personality = spec->linux.has_personality,
-		.personality = spec->linux.personality,
-		.preserve_fds = l->preserve_fds,
-		.listen_fds = l->listen_fds,
-		.listener_fd = l->listener_fd,
-	};
+	struct proc_ctx pc = proc_ctx_of(l);
 
 	/* read while /proc is still the host's, not one the image brings */
 	uint64_t signals = process_signals_to_reset();

@@ -16,6 +16,7 @@
 #include "core/error.h"
 #include "netns/netns.h"
 #include "rootfs/rootfs.h"
+#include "runtime/seccomp.h"
 #include "spec/spec.h"
 #include "spec/state.h"
 
@@ -37,7 +38,9 @@ struct launch {
 			   are written, or -1 (rootfs->etc_files names it) */
 
 	/* outputs */
-	int listener_fd; /* linux.seccomp.listenerPath, connected before the
+	struct seccomp_prog seccomp; /* compiled (or from the cache) before
+					the clone; the init only loads it */
+	int listener_fd;	     /* linux.seccomp.listenerPath, connected before the
 			    clone for the init (which sends the notify fd on
 			    it); the parent's copy is closed after it, or -1 */
 	pid_t pid;

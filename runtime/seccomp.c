@@ -164,7 +164,7 @@ static bool notifies(const struct spec_seccomp *sc)
 	return sc->uses_notify;
 }
 
-static unsigned int load_flags(const struct spec_seccomp *sc, bool *implicit_spec_allow)
+unsigned int seccomp_prog_flags(const struct spec_seccomp *sc, bool *implicit_spec_allow)
 {
 	unsigned int f = sc->flags & (SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_LOG |
 				      SECCOMP_FILTER_FLAG_SPEC_ALLOW);
@@ -225,7 +225,7 @@ int seccomp_prog_compile(const struct spec_seccomp *sc, struct seccomp_prog *pro
 	}
 	if (join(prog, stub, n_stub, filter, n_filter, err) < 0)
 		return -1;
-	prog->flags = load_flags(sc, &prog->implicit_spec_allow);
+	prog->flags = seccomp_prog_flags(sc, &prog->implicit_spec_allow);
 	return 0;
 }
 

@@ -32,6 +32,16 @@ struct seccomp_prog {
 int seccomp_prog_compile(const struct spec_seccomp *sc, struct seccomp_prog *prog,
 			 struct error **err);
 
+/* The same from <state root>/.seccomp-cache when a sound entry for this
+ * very profile exists (root_fd: the state root, opened and checked; -1:
+ * no cache), else compiled and stored there (seccomp_cache.c).  In the
+ * parent, before the clone: the child then only loads it.  */
+int seccomp_prog_cached(const struct spec_seccomp *sc, int root_fd, struct seccomp_prog *prog,
+			struct error **err);
+
+/* The SECCOMP_FILTER_FLAG_* bits a profile is loaded with.  */
+unsigned int seccomp_prog_flags(const struct spec_seccomp *sc, bool *implicit_spec_allow);
+
 /* Load it into this process: exactly one seccomp(2) call (two when the
  * kernel refuses an implicit SPEC_ALLOW).  *notify_fd is the listener fd
  * (close-on-exec) when the filter notifies, else -1.  Without

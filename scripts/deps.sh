@@ -7,7 +7,7 @@ set -eu
 
 PACKAGES="
 build-essential pkg-config
-libseccomp-dev libcap-dev libyajl-dev libdbus-1-dev
+libseccomp-dev libcap-dev libyajl-dev libdbus-1-dev nettle-dev
 clang libclang-rt-14-dev clang-format cppcheck shellcheck pmccabe
 perl bats jq busybox-static util-linux procps psmisc iproute2 uidmap kmod
 qemu-system-x86 cpio xz-utils e2fsprogs

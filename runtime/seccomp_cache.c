@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* runtime/seccomp_cache.c — compiled seccomp filters kept in the state
+ * root, so a profile is compiled once, not at every start (seccomp.h).
+ *
+ * Building docker's or podman's default filter with libseccomp costs more
+ * than the rest of a container's start; the program it gives depends only
+ * on the profile, the libseccomp version, the machine and berth itself.
+ * So the program is kept in <state root>/.seccomp-cache/<key>, where key
+ * is the SHA-256 of all of those (a changed profile is a new key, never a
+ * stale entry).  An entry is trusted like the rest of the state: a
+ * regular file, reached without a symlink, owned by the caller and
+ * writable by no one else; and it carries the SHA-256 of its own content,
+ * so a truncated or altered entry is rebuilt, never loaded.  Written
+ * atomically (temp file and rename): concurrent starts may both compile,
+ * and either result is the same program.  */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "core/cleanup.h"
+#include "core/digest.h"
+#include "core/file.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "runtime/seccomp.h"
+
+#define CACHE_DIR   ".seccomp-cache"
+#define ENTRY_MAGIC "berthbpf"
+
+struct entry_head {
+	char magic[8];
+	uint32_t len; /* instructions */
+	uint32_t pad;
+	uint8_t key[DIGEST_LEN];
+};
+
+static void add_u64(struct digest *d, uint64_t v)
+{
+	digest_add(d, &v, sizeof(v));
+}
+
+static void add_str(struct digest *d, const char *s)
+{
+	add_u64(d, s != NULL ? strlen(s) : UINT64_MAX);
+	if (s != NULL)
+		digest_add(d, s, strlen(s));
+}
+
+/* every field of the profile that shapes the program, in order, with
+ * lengths so no two profiles serialize alike; and what else decides it */
+static void cache_key(const struct spec_seccomp *sc, uint8_t key[DIGEST_LEN])
+{
+	const struct scmp_version *v = seccomp_version();
+	struct utsname u;
+	struct digest d;
+
+	digest_init(&d);
+	add_str(&d, "berth seccomp cache 1 " BERTH_VERSION " " BERTH_COMMIT);
+	add_u64(&d, ((uint64_t)v->major << 32) | (v->minor << 16) | v->micro);
+	add_str(&d, uname(&u) == 0 ? u.machine : "?");
+	add_u64(&d, sc->default_action);
+	add_u64(&d, sc->n_arches);
+	for (size_t i = 0; i < sc->n_arches; i++)
+		add_u64(&d, sc->arches[i]);
+	add_u64(&d, sc->n_rules);
+	for (size_t i = 0; i < sc->n_rules; i++) {
+		const struct spec_seccomp_rule *r = &sc->rules[i];
+
+		add_u64(&d, r->action);
+		add_u64(&d, strv_len(r->names));
+		for (char **n = r->names; n && *n; n++)
+			add_str(&d, *n);
+		add_u64(&d, r->n_args);
+		for (size_t j = 0; j < r->n_args; j++) {
+			add_u64(&d, r->args[j].index);
+			add_u64(&d, r->args[j].value);
+			add_u64(&d, r->args[j].value_two);
+			add_u64(&d, (uint64_t)r->args[j].op);
+		}
+	}
+	digest_done(&d, key);
+}
+
+static void entry_digest(const struct entry_head *h, const struct sock_filter *insns,
+			 uint8_t out[DIGEST_LEN])
+{
+	struct digest d;
+
+	digest_init(&d);
+	digest_add(&d, h, sizeof(*h));
+	digest_add(&d, insns, h->len * sizeof(*insns));
+	digest_done(&d, out);
+}
+
+/* the cache dir, made 0700 when missing; checked like the state root */
+static int cache_dir(int root_fd, struct error **err)
+{
+	cleanup_close int fd = -1;
+	struct stat st;
+
+	if (mkdirat(root_fd, CACHE_DIR, 0700) < 0 && errno != EEXIST)
+		return error_set(err, errno, "seccomp cache: mkdir '%s'", CACHE_DIR);
+	fd = openat(root_fd, CACHE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return error_set(err, errno, "seccomp cache: open '%s'", CACHE_DIR);
+	if (st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)))
+		return error_set(
+			err, EPERM,
+			"seccomp cache: '%s' is not the caller's own (owner %u, mode %04o)",
+			CACHE_DIR, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+	return steal_fd(fd);
+}
+
+/* the entry, if there is a sound one for `key`: 0, else -1 (no error:
+ * the caller compiles) */
+static int entry_read(int dir, const char *name, const uint8_t key[DIGEST_LEN],
+		      struct seccomp_prog *prog)
+{
+	cleanup_close int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	cleanup_free char *buf = NULL;
+	struct entry_head h;
+	struct stat st;
+	uint8_t want[DIGEST_LEN];
+	size_t body;
+
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)) || st.st_size < (off_t)(sizeof(h) + DIGEST_LEN))
+		return -1;
+	buf = xcalloc((size_t)st.st_size, 1);
+	if (pread(fd, buf, (size_t)st.st_size, 0) != st.st_size)
+		return -1;
+	memcpy(&h, buf, sizeof(h));
+	body = (size_t)st.st_size - sizeof(h) - DIGEST_LEN;
+	if (memcmp(h.magic, ENTRY_MAGIC, 8) != 0 || h.len == 0 || h.len > BPF_MAXINSNS ||
+	    body != h.len * sizeof(struct sock_filter) || memcmp(h.key, key, DIGEST_LEN) != 0)
+		return -1;
+	entry_digest(&h, (struct sock_filter *)(buf + sizeof(h)), want);
+	if (memcmp(want, buf + sizeof(h) + body, DIGEST_LEN) != 0)
+		return -1;
+	prog->insns = xcalloc(h.len, sizeof(struct sock_filter));
+	memcpy(prog->insns, buf + sizeof(h), body);
+	prog->len = h.len;
+	return 0;
+}
+
+static int entry_write(int dir, const char *name, const uint8_t key[DIGEST_LEN],
+		       const struct seccomp_prog *prog, struct error **err)
+{
+	struct entry_head h = {.len = (uint32_t)prog->len};
+	size_t body = prog->len * sizeof(struct sock_filter);
+	cleanup_free char *buf = xcalloc(sizeof(h) + body + DIGEST_LEN, 1);
+
+	memcpy(h.magic, ENTRY_MAGIC, 8);
+	memcpy(h.key, key, DIGEST_LEN);
+	memcpy(buf, &h, sizeof(h));
+	memcpy(buf + sizeof(h), prog->insns, body);
+	entry_digest(&h, prog->insns, (uint8_t *)buf + sizeof(h) + body);
+	return atomic_write_at(dir, name, buf, sizeof(h) + body + DIGEST_LEN, 0600, err);
+}
+
+int seccomp_prog_cached(const struct spec_seccomp *sc, int root_fd, struct seccomp_prog *prog,
+			struct error **err)
+{
+	uint8_t key[DIGEST_LEN];
+	char name[2 * DIGEST_LEN + 1];
+	cleanup_close int dir = -1;
+	struct error *e = NULL;
+
+	cache_key(sc, key);
+	digest_hex(key, name);
+	dir = root_fd >= 0 ? cache_dir(root_fd, &e) : -1;
+	if (dir < 0 && e != NULL) {
+		log_debug("seccomp: no cache (%s)", e->msg);
+		error_freep(&e);
+	}
+	if (dir >= 0 && entry_read(dir, name, key, prog) == 0) {
+		prog->flags = seccomp_prog_flags(sc, &prog->implicit_spec_allow);
+		log_debug("seccomp: filter %.12s from the cache (%zu instructions)", name,
+			  prog->len);
+		return 0;
+	}
+	if (seccomp_prog_compile(sc, prog, err) < 0)
+		return -1;
+	log_debug("seccomp: filter %.12s compiled (%zu instructions)", name, prog->len);
+	if (dir >= 0 && entry_write(dir, name, key, prog, &e) < 0) {
+		/* a full disk costs the next start a compile, nothing more */
+		log_debug("seccomp: not cached: %s", e->msg);
+		error_freep(&e);
+	}
+	return 0;
+}

@@ -1,0 +1,123 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# seccomp-cache: a seccomp profile is compiled once and kept in the state
+# root (<root>/.seccomp-cache/<sha256 of profile, libseccomp, machine,
+# berth>); later starts and execs load the kept program.  An entry is used
+# only when it is sound and the caller's own: a changed profile is never
+# served a stale program, a damaged or foreign entry is rebuilt.  Whether
+# the cache was used is read from berth's --debug log.
+
+load helpers
+
+# a profile that allows everything but mkdir (EPERM) — or $1 instead
+profile_bundle() {
+	local denied=${1:-mkdir}
+	make_bundle ".linux.seccomp = {\"defaultAction\": \"SCMP_ACT_ALLOW\",
+		\"syscalls\": [{\"names\": [\"$denied\", \"${denied}at\"], \"action\": \"SCMP_ACT_ERRNO\"}]}"
+}
+
+# dberth ARGS...: berth with a debug log in $LOG
+dberth() {
+	"$BERTH" --root "$ROOT" --debug --log "$LOG" "$@"
+}
+
+cache_entries() {
+	ls "$ROOT/.seccomp-cache" 2>/dev/null | wc -l
+}
+
+@test "seccomp-cache: the second start loads the filter from the cache instead of compiling it" {
+	LOG=$BATS_TEST_TMPDIR/log
+	profile_bundle
+	set_args sh -c 'mkdir /dev/shm/x 2>&1; echo rc=$?'
+	run dberth run -b "$BUNDLE" "$ID"
+	assert_contains "Operation not permitted"
+	assert_contains "rc=1"
+	run grep -c "seccomp: filter .* compiled" "$LOG"
+	assert_line_eq "$output" 1
+	run dberth run -b "$BUNDLE" "$ID"
+	assert_contains "Operation not permitted"
+	assert_contains "rc=1"
+	run grep -c "seccomp: filter .* compiled" "$LOG"
+	assert_line_eq "$output" 1
+	run grep -c "seccomp: filter .* from the cache" "$LOG"
+	assert_line_eq "$output" 1
+	[ "$(cache_entries)" = 1 ]
+	[ "$(stat -c '%U %a' "$ROOT/.seccomp-cache")" = "root 700" ]
+}
+
+@test "seccomp-cache: exec loads the container's filter from the cache too" {
+	LOG=$BATS_TEST_TMPDIR/log
+	profile_bundle
+	set_args sleep 100
+	detached run -d -b "$BUNDLE" "$ID"
+	: >"$LOG"
+	run dberth exec "$ID" sh -c 'mkdir /dev/shm/y 2>&1; echo rc=$?'
+	assert_contains "Operation not permitted"
+	assert_contains "rc=1"
+	grep -q "seccomp: filter .* from the cache" "$LOG"
+	! grep -q "seccomp: filter .* compiled" "$LOG"
+}
+
+@test "seccomp-cache: a changed profile is compiled again, never served a stale program" {
+	LOG=$BATS_TEST_TMPDIR/log
+	profile_bundle mkdir
+	set_args sh -c 'mkdir /dev/shm/x 2>&1; echo mkdir=$?; rmdir /dev/shm/x 2>&1; echo rmdir=$?'
+	run dberth run -b "$BUNDLE" "$ID"
+	assert_contains "mkdir=1"
+	profile_bundle rmdir
+	set_args sh -c 'mkdir /dev/shm/x 2>&1; echo mkdir=$?; rmdir /dev/shm/x 2>&1; echo rmdir=$?'
+	run dberth run -b "$BUNDLE" "$ID"
+	assert_contains "mkdir=0"
+	assert_contains "rmdir=1"
+	run grep -c "seccomp: filter .* compiled" "$LOG"
+	assert_line_eq "$output" 2
+	[ "$(cache_entries)" = 2 ]
+}
+
+@test "seccomp-cache: a truncated or altered entry is rebuilt, never loaded" {
+	LOG=$BATS_TEST_TMPDIR/log
+	profile_bundle
+	set_args sh -c 'mkdir /dev/shm/x 2>&1; echo rc=$?'
+	dberth run -b "$BUNDLE" "$ID" >/dev/null
+	local entry
+	entry=$(ls "$ROOT/.seccomp-cache"/*)
+	# an allow-everything program in its place: loading it would let mkdir through
+	truncate -s 40 "$entry"
+	run dberth run -b "$BUNDLE" "$ID"
+	assert_contains "Operation not permitted"
+	assert_contains "rc=1"
+	# one byte changed in the middle (the program), the size kept
+	printf '\x06' | dd of="$entry" bs=1 seek=60 conv=notrunc status=none
+	run dberth run -b "$BUNDLE" "$ID"
+	assert_contains "Operation not permitted"
+	assert_contains "rc=1"
+	run grep -c "seccomp: filter .* compiled" "$LOG"
+	assert_line_eq "$output" 3
+	# rebuilt: the next start is served again
+	run dberth run -b "$BUNDLE" "$ID"
+	run grep -c "seccomp: filter .* from the cache" "$LOG"
+	assert_line_eq "$output" 1
+}
+
+@test "seccomp-cache: an entry or a cache dir that is not the caller's own is not used" {
+	LOG=$BATS_TEST_TMPDIR/log
+	profile_bundle
+	set_args sh -c 'mkdir /dev/shm/x 2>&1; echo rc=$?'
+	dberth run -b "$BUNDLE" "$ID" >/dev/null
+	chmod 0666 "$ROOT"/.seccomp-cache/*
+	run dberth run -b "$BUNDLE" "$ID"
+	assert_contains "Operation not permitted"
+	assert_contains "rc=1"
+	run grep -c "seccomp: filter .* compiled" "$LOG"
+	assert_line_eq "$output" 2
+	# the dir replaced by a symlink to a dir someone else keeps
+	rm -rf "$ROOT/.seccomp-cache"
+	mkdir "$BATS_TEST_TMPDIR/elsewhere"
+	ln -s "$BATS_TEST_TMPDIR/elsewhere" "$ROOT/.seccomp-cache"
+	run dberth run -b "$BUNDLE" "$ID"
+	assert_contains "Operation not permitted"
+	assert_contains "rc=1"
+	grep -q "seccomp: no cache" "$LOG"
+	[ -z "$(ls -A "$BATS_TEST_TMPDIR/elsewhere")" ]
+	rm "$ROOT/.seccomp-cache"
+}
