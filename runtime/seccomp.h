@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "core/digest.h"
 #include "core/error.h"
 #include "spec/spec.h"
 
@@ -38,6 +39,15 @@ int seccomp_prog_compile(const struct spec_seccomp *sc, struct seccomp_prog *pro
  * parent, before the clone: the child then only loads it.  */
 int seccomp_prog_cached(const struct spec_seccomp *sc, int root_fd, struct seccomp_prog *prog,
 			struct error **err);
+
+/* A cache entry's bytes (seccomp_entry.c): the program of `key`, with its
+ * own SHA-256.  parse: 0 and prog->insns/len only for a sound entry of
+ * that very key; -1 for anything else (short, altered, another key).  */
+#define SECCOMP_ENTRY_MAX (64 + BPF_MAXINSNS * 8 + DIGEST_LEN)
+char *seccomp_entry_format(const uint8_t key[DIGEST_LEN], const struct seccomp_prog *prog,
+			   size_t *len);
+int seccomp_entry_parse(const char *buf, size_t len, const uint8_t key[DIGEST_LEN],
+			struct seccomp_prog *prog);
 
 /* The SECCOMP_FILTER_FLAG_* bits a profile is loaded with.  */
 unsigned int seccomp_prog_flags(const struct spec_seccomp *sc, bool *implicit_spec_allow);

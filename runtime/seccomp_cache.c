@@ -30,15 +30,7 @@
 #include "core/mem.h"
 #include "runtime/seccomp.h"
 
-#define CACHE_DIR   ".seccomp-cache"
-#define ENTRY_MAGIC "berthbpf"
-
-struct entry_head {
-	char magic[8];
-	uint32_t len; /* instructions */
-	uint32_t pad;
-	uint8_t key[DIGEST_LEN];
-};
+#define CACHE_DIR ".seccomp-cache"
 
 static void add_u64(struct digest *d, uint64_t v)
 {
@@ -87,17 +79,6 @@ static void cache_key(const struct spec_seccomp *sc, uint8_t key[DIGEST_LEN])
 	digest_done(&d, key);
 }
 
-static void entry_digest(const struct entry_head *h, const struct sock_filter *insns,
-			 uint8_t out[DIGEST_LEN])
-{
-	struct digest d;
-
-	digest_init(&d);
-	digest_add(&d, h, sizeof(*h));
-	digest_add(&d, insns, h->len * sizeof(*insns));
-	digest_done(&d, out);
-}
-
 /* the cache dir, made 0700 when missing; checked like the state root */
 static int cache_dir(int root_fd, struct error **err)
 {
@@ -124,44 +105,24 @@ static int entry_read(int dir, const char *name, const uint8_t key[DIGEST_LEN],
 {
 	cleanup_close int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	cleanup_free char *buf = NULL;
-	struct entry_head h;
 	struct stat st;
-	uint8_t want[DIGEST_LEN];
-	size_t body;
 
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
-	    (st.st_mode & (S_IWGRP | S_IWOTH)) || st.st_size < (off_t)(sizeof(h) + DIGEST_LEN))
+	    (st.st_mode & (S_IWGRP | S_IWOTH)) || st.st_size > SECCOMP_ENTRY_MAX)
 		return -1;
-	buf = xcalloc((size_t)st.st_size, 1);
+	buf = xcalloc((size_t)st.st_size + 1, 1);
 	if (pread(fd, buf, (size_t)st.st_size, 0) != st.st_size)
 		return -1;
-	memcpy(&h, buf, sizeof(h));
-	body = (size_t)st.st_size - sizeof(h) - DIGEST_LEN;
-	if (memcmp(h.magic, ENTRY_MAGIC, 8) != 0 || h.len == 0 || h.len > BPF_MAXINSNS ||
-	    body != h.len * sizeof(struct sock_filter) || memcmp(h.key, key, DIGEST_LEN) != 0)
-		return -1;
-	entry_digest(&h, (struct sock_filter *)(buf + sizeof(h)), want);
-	if (memcmp(want, buf + sizeof(h) + body, DIGEST_LEN) != 0)
-		return -1;
-	prog->insns = xcalloc(h.len, sizeof(struct sock_filter));
-	memcpy(prog->insns, buf + sizeof(h), body);
-	prog->len = h.len;
-	return 0;
+	return seccomp_entry_parse(buf, (size_t)st.st_size, key, prog);
 }
 
 static int entry_write(int dir, const char *name, const uint8_t key[DIGEST_LEN],
 		       const struct seccomp_prog *prog, struct error **err)
 {
-	struct entry_head h = {.len = (uint32_t)prog->len};
-	size_t body = prog->len * sizeof(struct sock_filter);
-	cleanup_free char *buf = xcalloc(sizeof(h) + body + DIGEST_LEN, 1);
+	size_t len;
+	cleanup_free char *buf = seccomp_entry_format(key, prog, &len);
 
-	memcpy(h.magic, ENTRY_MAGIC, 8);
-	memcpy(h.key, key, DIGEST_LEN);
-	memcpy(buf, &h, sizeof(h));
-	memcpy(buf + sizeof(h), prog->insns, body);
-	entry_digest(&h, prog->insns, (uint8_t *)buf + sizeof(h) + body);
-	return atomic_write_at(dir, name, buf, sizeof(h) + body + DIGEST_LEN, 0600, err);
+	return atomic_write_at(dir, name, buf, len, 0600, err);
 }
 
 int seccomp_prog_cached(const struct spec_seccomp *sc, int root_fd, struct seccomp_prog *prog,
