@@ -200,7 +200,7 @@ static int setup_cgroup(struct creation *cr, struct error **err)
 				 "sandbox: no cgroup v2 hierarchy is mounted, so the device "
 				 "filter cannot be enforced (is /sys/fs/cgroup visible here?)");
 	if (cr->cg != NULL)
-		cr->c.st.cgroup = xstrdup(cg_path(cr->cg));
+		container_cgroup_record(&cr->c, cr->cg);
 	/* from here on delete --force can find the cgroup */
 	return container_save(&cr->c, err);
 }

@@ -175,7 +175,7 @@ static int load(struct exec_ctx *x, const struct rt_global *g, struct error **er
 	x->init_pidfd = sys_pidfd_open(x->c.st.pid, 0);
 	if (x->init_pidfd < 0)
 		return error_set(err, 0, "container not running");
-	if (x->c.st.cgroup != NULL && cg_open(x->c.st.cgroup, &x->cg, err) < 0)
+	if (container_has_cgroup(&x->c) && container_cgroup_open(&x->c, &x->cg, err) < 0)
 		return -1;
 	x->join_flags = differing_namespaces(x->c.st.pid);
 	x->no_new_keyring = x->c.st.no_new_keyring;
@@ -215,7 +215,7 @@ static int two_step(struct exec_ctx *x, int sync_fd, struct error **err)
 
 	if (setns(x->init_pidfd, x->join_flags) < 0)
 		return join_failed("join the container's namespaces", err);
-	if (x->cg != NULL) {
+	if (x->cg != NULL && cg_dirfd(x->cg) >= 0) {
 		args.flags |= CLONE_INTO_CGROUP;
 		args.cgroup = (uint64_t)cg_dirfd(x->cg);
 	}
@@ -247,6 +247,11 @@ static int child_setup(struct exec_ctx *x, int sync_fd, struct proc_ctx *pc, str
 {
 	int flags = x->join_flags & ~CLONE_NEWPID;
 
+	/* the container's v1 cgroups (CLONE_INTO_CGROUP placed us in the
+	 * cgroup2 one), before anything of the container is joined; the
+	 * two-step process inherits them from us */
+	if (x->cg != NULL && cg_place(x->cg, getpid(), err) < 0)
+		return -1;
 	if (x->two_step) {
 		if (two_step(x, sync_fd, err) < 0)
 			return -1;
@@ -345,7 +350,7 @@ static int spawn(struct exec_ctx *x, struct error **err)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return error_set(err, errno, "socketpair");
 	x->sync_fd = sv[0];
-	if (x->cg != NULL && !x->two_step) {
+	if (x->cg != NULL && cg_dirfd(x->cg) >= 0 && !x->two_step) {
 		args.flags |= CLONE_INTO_CGROUP;
 		args.cgroup = (uint64_t)cg_dirfd(x->cg);
 	}
