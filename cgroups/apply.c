@@ -65,11 +65,11 @@ static int check_readback(int dirfd, const struct cg_write *w, struct error **er
 		return 0;
 	got = strtoull(text, NULL, 10);
 	if (got > want)
-		return error_set(err, EINVAL, "%s %llu: the minimum allowed is %llu", w->what,
-				 want, got);
+		return error_set(err, EINVAL, "%s %llu: the minimum allowed is %llu", w->what, want,
+				 got);
 	if (got < want)
-		return error_set(err, EINVAL, "%s %llu: the maximum allowed is %llu", w->what,
-				 want, got);
+		return error_set(err, EINVAL, "%s %llu: the maximum allowed is %llu", w->what, want,
+				 got);
 	return 0;
 }
 
@@ -141,15 +141,17 @@ int cg_plan_apply(const struct cg *cg, const struct cg_plan *plan, struct error 
 			if (pass == 1 && !later[i])
 				continue;
 			if (target_of(cg, w->backend, &fd, &path) < 0)
-				return error_set(err, ENOENT, "%s: no cgroup for the \"%s\" controller",
-						 w->what, cg_ctrl_name(w->ctrl));
+				return error_set(err, ENOENT,
+						 "%s: no cgroup for the \"%s\" controller", w->what,
+						 cg_ctrl_name(w->ctrl));
 			rc = apply_one(fd, path, w, err);
 			if (rc < 0)
 				return -1;
 			/* the second time, EINVAL is an error like any */
 			if (rc == 1 && pass == 1)
-				return error_set(err, EINVAL, "%s: write '%s' to '%s/%s': %s", w->what,
-						 w->value, path, w->file, strerror(EINVAL));
+				return error_set(err, EINVAL, "%s: write '%s' to '%s/%s': %s",
+						 w->what, w->value, path, w->file,
+						 strerror(EINVAL));
 			later[i] = rc == 1;
 		}
 	}
@@ -161,7 +163,8 @@ int cg_plan_apply(const struct cg *cg, const struct cg_plan *plan, struct error 
 static int check_memory_usage(const struct cg *cg, const struct spec_resources *res,
 			      struct error **err)
 {
-	const char *file = cg_v1_of(cg, CG_CTRL_MEMORY) ? "memory.usage_in_bytes" : "memory.current";
+	const char *file =
+		cg_v1_of(cg, CG_CTRL_MEMORY) ? "memory.usage_in_bytes" : "memory.current";
 	uint64_t usage;
 
 	if (!res->has_memory || !res->memory.check_before_update || !res->memory.limit.set ||
@@ -222,8 +225,7 @@ static void read_current(const struct cg *cg, char **cpu_max, struct cg_current 
 		cg_read_u64(mem->dirfd, "memory.limit_in_bytes", &cur->v1_memory_limit);
 }
 
-static int update_devices(const struct cg *cg, const struct spec_resources *res,
-			  struct error **err)
+static int update_devices(const struct cg *cg, const struct spec_resources *res, struct error **err)
 {
 	const struct cg_v1dir *dev = cg_v1_of(cg, CG_CTRL_DEVICES);
 

@@ -8,6 +8,7 @@
  * enableable.  Runs before any directory is made.  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,21 @@
 static int refusal(struct error **err, int errnum)
 {
 	(*err)->errnum = errnum;
+	return -1;
+}
+
+int cg_refuse(struct error **err, int errnum, const char *fmt, ...)
+{
+	cleanup_free char *text = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	error_set(err, 0, "%s", n >= 0 ? text : fmt);
+	if (err != NULL)
+		(*err)->errnum = errnum;
 	return -1;
 }
 

@@ -152,8 +152,8 @@ static int enable_controllers(const char *dir, unsigned need, struct error **err
  * level above the leaf.  ENOENT (from a path) or ENODEV (from a file of a
  * cgroup removed while we read it) means a concurrent destroy removed an
  * empty parent berth made for another container: start again.  */
-static int make_path_once(const char *mount, const char *rel, unsigned need, struct cg_created *made,
-			  struct error **err)
+static int make_path_once(const char *mount, const char *rel, unsigned need,
+			  struct cg_created *made, struct error **err)
 {
 	cleanup_free char *dir = xstrdup(mount);
 	cleanup_free char *copy = xstrdup(rel);
@@ -352,10 +352,9 @@ static int resolve_paths(struct creating *c, struct error **err)
  * nodes in a user namespace anyway.  */
 static int check_device_enforcement(const struct creating *c, struct error **err)
 {
-	if (c->req->rootless || c->lay.mount != NULL ||
-	    cg_home(&c->homes, CG_CTRL_DEVICES) >= 0)
+	if (c->req->rootless || c->lay.mount != NULL || cg_home(&c->homes, CG_CTRL_DEVICES) >= 0)
 		return 0;
-	return error_set(err, EOPNOTSUPP,
+	return cg_refuse(err, EOPNOTSUPP,
 			 "device rules cannot be enforced on this host: no cgroup2 hierarchy is "
 			 "mounted (for the eBPF device filter) and no cgroup v1 devices "
 			 "hierarchy either; --cgroup-manager=disabled runs without them");
@@ -560,8 +559,8 @@ int cg_devices_all(const struct cg *cg, const struct spec_dev_rule *rules, size_
 
 	if (cg->dirfd >= 0 && cg_devices_install(cg->dirfd, rules, n, devs, n_devs, err) < 0)
 		return error_wrap(err, "device filter");
-	if (dev != NULL && cg_devices_v1_install(dev->dirfd, dev->path, rules, n, devs, n_devs,
-						 err) < 0)
+	if (dev != NULL &&
+	    cg_devices_v1_install(dev->dirfd, dev->path, rules, n, devs, n_devs, err) < 0)
 		return error_wrap(err, "devices cgroup");
 	return 0;
 }

@@ -36,7 +36,7 @@ static int check_parent_cpuset(const char *dir, struct error **err)
 {
 	for (size_t i = 0; i < 2; i++)
 		if (empty_file(dir, cpuset_files[i]))
-			return error_set(err, EINVAL,
+			return cg_refuse(err, EINVAL,
 					 "'%s' has an empty %s, and berth did not create it: a "
 					 "cgroup below it could not hold a process",
 					 dir, cpuset_files[i]);
@@ -110,8 +110,9 @@ static int make_once(const void *arg, struct cg_created *made, struct error **er
 
 		dir = xasprintf("%s/%s", parent, c);
 		if (cpuset && stat(dir, &st) < 0)
-			r = check_parent_cpuset(parent, err) < 0 ? -1
-							 : mkdir_cpuset(parent, dir, made, err);
+			r = check_parent_cpuset(parent, err) < 0
+				    ? -1
+				    : mkdir_cpuset(parent, dir, made, err);
 		else if (!cpuset && mkdir(dir, 0755) == 0)
 			r = 1;
 		else if (!cpuset && errno != EEXIST)
@@ -127,8 +128,7 @@ static int make_once(const void *arg, struct cg_created *made, struct error **er
 	return 0;
 }
 
-int cg_v1_make(const struct cg_v1h *h, const char *rel, struct cg_created *made,
-	       struct error **err)
+int cg_v1_make(const struct cg_v1h *h, const char *rel, struct cg_created *made, struct error **err)
 {
 	struct v1_make m = {h, rel};
 
@@ -182,7 +182,7 @@ int cg_v1_check_cpuset(const struct cg_v1dir *d, struct error **err)
 		return 0;
 	for (size_t i = 0; i < 2; i++)
 		if (empty_file(d->path, cpuset_files[i]))
-			return error_set(err, EINVAL,
+			return cg_refuse(err, EINVAL,
 					 "'%s' has an empty %s (a cpuset berth did not create): a "
 					 "process cannot join it",
 					 d->path, cpuset_files[i]);

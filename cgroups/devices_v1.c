@@ -39,9 +39,10 @@ static unsigned parse_access(const char *s)
 	unsigned bits = 0;
 
 	for (; *s; s++)
-		bits |= *s == 'r' ? SPEC_DEV_READ : *s == 'w' ? SPEC_DEV_WRITE
-				  : *s == 'm' ? SPEC_DEV_MKNOD
-					      : 0;
+		bits |= *s == 'r'   ? SPEC_DEV_READ
+			: *s == 'w' ? SPEC_DEV_WRITE
+			: *s == 'm' ? SPEC_DEV_MKNOD
+				    : 0;
 	return bits;
 }
 
@@ -56,8 +57,10 @@ int cg_dev_list_parse(const char *text, struct cg_dev_emu *out, struct error **e
 		struct spec_dev_rule r = {.allow = true};
 
 		if (sscanf(l, "%c %15[^:]:%15s %7s", &type, maj, min, acc) != 4 ||
-		    strspn(acc, "rwm") != strlen(acc))
+		    strspn(acc, "rwm") != strlen(acc)) {
+			cg_dev_emu_clear(out);
 			return error_set(err, EINVAL, "devices.list: cannot read '%s'", l);
+		}
 		if (type == 'a') {
 			/* allow all: whatever deny rules it has are not listed */
 			cg_dev_emu_clear(out);
@@ -101,7 +104,8 @@ static struct cg_dev_exc *sorted(const struct cg_dev_emu *e)
 {
 	struct cg_dev_exc *v = xcalloc(e->n + 1, sizeof(*v));
 
-	memcpy(v, e->v, e->n * sizeof(*v));
+	if (e->n > 0)
+		memcpy(v, e->v, e->n * sizeof(*v));
 	qsort(v, e->n, sizeof(*v), cmp_exc);
 	return v;
 }
@@ -193,9 +197,8 @@ static int write_lines(int dirfd, const struct cg_dev_line *lines, size_t n, str
 	return 0;
 }
 
-int cg_devices_v1_install(int dirfd, const char *path, const struct spec_dev_rule *rules,
-			  size_t n, const struct spec_device *devs, size_t n_devs,
-			  struct error **err)
+int cg_devices_v1_install(int dirfd, const char *path, const struct spec_dev_rule *rules, size_t n,
+			  const struct spec_device *devs, size_t n_devs, struct error **err)
 {
 	struct cg_dev_emu target = {0}, cur = {0}, after = {0};
 	cleanup_free struct cg_dev_line *lines = NULL;

@@ -94,8 +94,7 @@ int cg_v1_freeze(const struct cg_v1dir *d, bool frozen, struct error **err)
 			break;
 	}
 	if (*err == NULL)
-		error_set(err, EBUSY, "cgroup: unable to freeze '%s': it stayed FREEZING",
-			  d->path);
+		error_set(err, EBUSY, "cgroup: unable to freeze '%s': it stayed FREEZING", d->path);
 	/* never leave a half-frozen container behind a failed pause */
 	write_state(d, "THAWED", &ignored);
 	error_free(ignored);

@@ -49,8 +49,8 @@ enum cg_ctrl {
 	CG_CTRL_NET_PRIO = 1 << 12,
 	CG_CTRL_PERF_EVENT = 1 << 13,
 };
-#define CG_N_CTRLS   14
-#define CG_V2_CTRLS  0xffu /* the bits a cgroup2 tree can list */
+#define CG_N_CTRLS  14
+#define CG_V2_CTRLS 0xffu /* the bits a cgroup2 tree can list */
 
 /* Where a controller lives: the cgroup2 tree, a v1 hierarchy (an index
  * >= 0 into the hierarchy list), or nowhere.  */
@@ -107,8 +107,8 @@ static inline const char *cg_where(const struct cg *cg)
 
 /* open.c: a handle on existing directories: the v2 one (path may be NULL)
  * and the v1 ones (moved into the handle; their fds opened here) */
-int cg_alloc(const char *path, const char *mount, struct cg_v1dir *v1, size_t n_v1,
-	     bool rootless, struct cg **out, struct error **err);
+int cg_alloc(const char *path, const char *mount, struct cg_v1dir *v1, size_t n_v1, bool rootless,
+	     struct cg **out, struct error **err);
 
 /* The v1 directory holding a controller, or NULL */
 const struct cg_v1dir *cg_v1_of(const struct cg *cg, unsigned ctrl);
@@ -328,6 +328,11 @@ void cg_v1_compact(struct cg *cg);
 
 /* ---- check.c ----------------------------------------------------------- */
 
+/* A refusal whose message is a whole sentence: errnum kept for the exit
+ * status, its text left out.  -1.  */
+int cg_refuse(struct error **err, int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Apply the policy for controllers the cgroup cannot have: hard writes
  * needing one of `missing` fail with
  *   <what> needs the "<ctrl>" controller, which <which>
@@ -435,9 +440,8 @@ void cg_dev_transition(const struct cg_dev_emu *cur, const struct cg_dev_emu *ta
 
 /* Write the transition into a v1 devices cgroup and check that
  * devices.list is the target afterwards.  */
-int cg_devices_v1_install(int dirfd, const char *path, const struct spec_dev_rule *rules,
-			  size_t n, const struct spec_device *devs, size_t n_devs,
-			  struct error **err);
+int cg_devices_v1_install(int dirfd, const char *path, const struct spec_dev_rule *rules, size_t n,
+			  const struct spec_device *devs, size_t n_devs, struct error **err);
 
 /* ---- freezer_v1.c ------------------------------------------------------ */
 
@@ -452,8 +456,8 @@ int cg_v1_is_frozen(const struct cg_v1dir *d, bool *frozen, struct error **err);
 bool cg_read_u64(int dirfd, const char *file, uint64_t *v);
 /* omitempty numbers; a Stats entry {limit, usage, max, failcnt} */
 void cg_json_omit(struct jsonw *w, const char *key, uint64_t v);
-void cg_json_entry(struct jsonw *w, const char *key, uint64_t limit, uint64_t usage,
-		   uint64_t max, uint64_t failcnt);
+void cg_json_entry(struct jsonw *w, const char *key, uint64_t limit, uint64_t usage, uint64_t max,
+		   uint64_t failcnt);
 /* "0-2,4" -> [0,1,2,4]; nothing for a missing or empty list */
 void cg_json_cpu_list(struct jsonw *w, const char *key, const char *text);
 /* a flat-keyed file (memory.stat) as a map sorted by key */
@@ -462,8 +466,7 @@ void cg_json_raw(struct jsonw *w, char *text);
 size_t cg_hugepage_sizes(char **names, size_t max);
 
 /* the v1 sections of the Stats object, from the v1 directory `d` */
-void cg_stats_v1_cpu(const struct cg_v1dir *cpu, const struct cg_v1dir *cpuacct,
-		     struct jsonw *w);
+void cg_stats_v1_cpu(const struct cg_v1dir *cpu, const struct cg_v1dir *cpuacct, struct jsonw *w);
 void cg_stats_v1_cpuset(const struct cg_v1dir *d, struct jsonw *w);
 void cg_stats_v1_memory(const struct cg_v1dir *d, struct jsonw *w);
 void cg_stats_v1_blkio(const struct cg_v1dir *d, struct jsonw *w);

@@ -26,25 +26,26 @@
 
 #define CG_PURE_MOUNT	"/sys/fs/cgroup"
 #define CG_HYBRID_MOUNT "/sys/fs/cgroup/unified"
-#define MAX_MOUNTS	64
 
 /* the v1 subsystem names, as mount options and /proc/self/cgroup say */
 static const struct {
 	const char *name;
 	unsigned bit;
 } v1_names[] = {
-	{"cpuset", CG_CTRL_CPUSET},   {"cpu", CG_CTRL_CPU},	      {"cpuacct", CG_CTRL_CPUACCT},
-	{"blkio", CG_CTRL_IO},	      {"memory", CG_CTRL_MEMORY},     {"devices", CG_CTRL_DEVICES},
-	{"freezer", CG_CTRL_FREEZER}, {"net_cls", CG_CTRL_NET_CLS},   {"net_prio", CG_CTRL_NET_PRIO},
-	{"perf_event", CG_CTRL_PERF_EVENT}, {"hugetlb", CG_CTRL_HUGETLB}, {"pids", CG_CTRL_PIDS},
-	{"rdma", CG_CTRL_RDMA},	      {"misc", CG_CTRL_MISC},
+	{"cpuset", CG_CTRL_CPUSET},	{"cpu", CG_CTRL_CPU},
+	{"cpuacct", CG_CTRL_CPUACCT},	{"blkio", CG_CTRL_IO},
+	{"memory", CG_CTRL_MEMORY},	{"devices", CG_CTRL_DEVICES},
+	{"freezer", CG_CTRL_FREEZER},	{"net_cls", CG_CTRL_NET_CLS},
+	{"net_prio", CG_CTRL_NET_PRIO}, {"perf_event", CG_CTRL_PERF_EVENT},
+	{"hugetlb", CG_CTRL_HUGETLB},	{"pids", CG_CTRL_PIDS},
+	{"rdma", CG_CTRL_RDMA},		{"misc", CG_CTRL_MISC},
 };
 #define N_V1_NAMES (sizeof(v1_names) / sizeof(v1_names[0]))
 
 /* mount options that do not name a hierarchy */
 static const char *const flag_opts[] = {
-	"rw", "ro", "xattr", "clone_children", "noprefix", "cpuset_v2_mode", "none",
-	"favordynmods", "nofavordynmods",
+	"rw",	"ro",		"xattr",	  "clone_children", "noprefix", "cpuset_v2_mode",
+	"none", "favordynmods", "nofavordynmods",
 };
 
 const char *cg_ctrl_v1_name(unsigned ctrl)
@@ -188,8 +189,8 @@ static void add_v1(struct cg_layout *l, const struct mline *all, size_t n, size_
 	struct cg_v1h *h;
 
 	for (size_t j = 0; j < i; j++)
-		if (strcmp(all[j].m.fstype, "cgroup") == 0 && !hidden(all, n, j) &&
-		    strcmp(all[j].m.dev, m->dev) == 0) {
+		if (strcmp(all[j].m.fstype, "cgroup") == 0 && strcmp(all[j].m.dev, m->dev) == 0 &&
+		    !hidden(all, n, j)) {
 			free(name);
 			return;
 		}
@@ -206,27 +207,32 @@ static void add_v1(struct cg_layout *l, const struct mline *all, size_t n, size_
 		h->own = xstrdup("/");
 }
 
-static size_t split_lines(char *text, struct mline *all, size_t max)
+/* every line: a cgroup mount may be hidden by a mount of anything */
+static struct mline *split_lines(char *text, size_t *n)
 {
-	size_t n = 0;
+	struct mline *all = NULL;
+	size_t cap = 0;
 
-	for (char *save = NULL, *line = strtok_r(text, "\n", &save); line != NULL && n < max;
+	*n = 0;
+	for (char *save = NULL, *line = strtok_r(text, "\n", &save); line != NULL;
 	     line = strtok_r(NULL, "\n", &save)) {
-		if (strstr(line, " - cgroup") == NULL)
-			continue; /* cheap filter: only cgroup and cgroup2 */
-		all[n].text = line;
-		if (mountinfo_parse_line(line, &all[n].m) && all[n].m.dev != NULL)
-			n++;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			all = xreallocarray(all, cap, sizeof(*all));
+		}
+		all[*n].text = line;
+		if (mountinfo_parse_line(line, &all[*n].m) && all[*n].m.dev != NULL)
+			(*n)++;
 	}
-	return n;
+	return all;
 }
 
 int cg_layout_parse(const char *mountinfo, const char *proc_cgroup, const char *v2_ctrls,
 		    struct cg_layout *l, struct error **err)
 {
 	cleanup_free char *text = xstrdup(mountinfo);
-	struct mline all[MAX_MOUNTS];
-	size_t n = split_lines(text, all, MAX_MOUNTS);
+	size_t n;
+	cleanup_free struct mline *all = split_lines(text, &n);
 	const char *v2_root = NULL;
 	int best_rank = 99;
 
@@ -234,7 +240,7 @@ int cg_layout_parse(const char *mountinfo, const char *proc_cgroup, const char *
 	for (size_t i = 0; i < n; i++) {
 		const struct mountinfo_entry *m = &all[i].m;
 
-		if (hidden(all, n, i))
+		if (strncmp(m->fstype, "cgroup", 6) != 0 || hidden(all, n, i))
 			continue;
 		if (strcmp(m->fstype, "cgroup") == 0) {
 			add_v1(l, all, n, i, proc_cgroup);

@@ -14,6 +14,7 @@
 
 #include "cgroups/internal.h"
 #include "core/cleanup.h"
+#include "core/file.h"
 #include "core/mem.h"
 #include "core/mountinfo.h"
 
@@ -32,14 +33,28 @@ int cg_fd_of(const struct cg *cg, unsigned ctrl)
 	return d != NULL ? d->dirfd : cg->dirfd;
 }
 
+/* the controllers of the cgroup2 root: what the v2 part can ever have */
+static unsigned v2_root_ctrls(const struct cg *cg)
+{
+	cleanup_free char *file = NULL, *text = NULL;
+
+	if (cg->dirfd < 0)
+		return 0;
+	file = xasprintf("%s/cgroup.controllers", cg->mount);
+	text = read_file_or_null(AT_FDCWD, file);
+	return cg_ctrl_parse_list(text) & CG_V2_CTRLS;
+}
+
 void cg_homes_of_cg(const struct cg *cg, struct cg_homes *h)
 {
+	unsigned v2 = v2_root_ctrls(cg);
+
 	h->core = cg->dirfd >= 0 ? CG_HOME_V2 : CG_HOME_NONE;
 	h->has_v1 = cg->n_v1 > 0;
 	for (unsigned i = 0; i < CG_N_CTRLS; i++) {
 		unsigned bit = 1u << i;
 
-		h->of[i] = cg->dirfd >= 0 && (bit & CG_V2_CTRLS) ? CG_HOME_V2 : CG_HOME_NONE;
+		h->of[i] = (v2 & bit) ? CG_HOME_V2 : CG_HOME_NONE;
 		for (size_t j = 0; j < cg->n_v1; j++)
 			if (cg->v1[j].ctrls & bit) {
 				h->of[i] = (int)j;
@@ -59,8 +74,8 @@ static void v1dir_clear(struct cg_v1dir *d)
 	d->dirfd = -1;
 }
 
-int cg_alloc(const char *path, const char *mount, struct cg_v1dir *v1, size_t n_v1,
-	     bool rootless, struct cg **out, struct error **err)
+int cg_alloc(const char *path, const char *mount, struct cg_v1dir *v1, size_t n_v1, bool rootless,
+	     struct cg **out, struct error **err)
 {
 	struct cg *cg = xcalloc(1, sizeof(*cg));
 
@@ -143,8 +158,9 @@ static int open_v1(char *const *names, char *const *paths, size_t n, struct cg_v
 			for (size_t j = 0; j < k; j++)
 				v1dir_clear(&v[j]);
 			free(v);
-			return r < 0 ? -1 : error_set(err, ENOENT, "no cgroup mount holds '%s'",
-						      paths[i]);
+			return r < 0 ? -1
+				     : error_set(err, ENOENT, "no cgroup mount holds '%s'",
+						 paths[i]);
 		}
 		if (r == 0)
 			continue;
@@ -179,7 +195,9 @@ int cg_open(const char *path, char *const *v1_names, char *const *v1_paths, size
 	if (r == 0 && k == 0) {
 		free(v1);
 		return error_set(err, ENOENT, "cgroup: '%s' does not exist",
-				 path != NULL ? path : n_v1 > 0 ? v1_paths[0] : "");
+				 path != NULL ? path
+				 : n_v1 > 0   ? v1_paths[0]
+					      : "");
 	}
 	/* root in a user namespace cannot load bpf programs either, but it
 	 * is not asked to: only creation and update install filters, and

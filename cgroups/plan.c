@@ -27,8 +27,8 @@
 #include "core/log.h"
 
 static const char *const ctrl_names[] = {
-	"cpuset",  "cpu",     "io",	 "memory",   "hugetlb",	 "pids",       "rdma",
-	"misc",	   "cpuacct", "devices", "freezer",  "net_cls",	 "net_prio",   "perf_event",
+	"cpuset", "cpu",     "io",	"memory",  "hugetlb", "pids",	  "rdma",
+	"misc",	  "cpuacct", "devices", "freezer", "net_cls", "net_prio", "perf_event",
 };
 #define N_CTRLS (sizeof(ctrl_names) / sizeof(ctrl_names[0]))
 
@@ -171,8 +171,8 @@ static void plan_rdma(const struct spec_resources *res, struct cg_plan *plan)
 			snprintf(h, sizeof(h), " hca_handle=%" PRIu64, r->hca_handles.v);
 		if (r->hca_objects.set)
 			snprintf(o, sizeof(o), " hca_object=%" PRIu64, r->hca_objects.v);
-		cg_plan_add(plan, CG_CTRL_RDMA, CG_HARD, "rdma limit", "rdma.max", "%s%s%s", r->device, h,
-		    o);
+		cg_plan_add(plan, CG_CTRL_RDMA, CG_HARD, "rdma limit", "rdma.max", "%s%s%s",
+			    r->device, h, o);
 	}
 }
 
@@ -192,7 +192,7 @@ static int plan_unified(const struct spec_resources *res, struct cg_plan *plan, 
 		cleanup_free char *what = xasprintf("unified '%s'", key);
 
 		if (cg_home(plan->homes, ctrl) >= 0)
-			return error_set(err, EOPNOTSUPP,
+			return cg_refuse(err, EOPNOTSUPP,
 					 "%s is a cgroup v2 file, but the \"%s\" controller is a "
 					 "cgroup v1 hierarchy on this host (set it with "
 					 "linux.resources instead)",
@@ -243,8 +243,7 @@ static void plan_pids(const struct spec_resources *res, struct cg_plan *plan)
 		cg_plan_add(plan, CG_CTRL_PIDS, CG_DEFAULT, "pids limit", "pids.max", "max");
 }
 
-static int plan_hugetlb(const struct spec_resources *res, struct cg_plan *plan,
-			struct error **err)
+static int plan_hugetlb(const struct spec_resources *res, struct cg_plan *plan, struct error **err)
 {
 	for (size_t i = 0; i < res->n_hugepages; i++)
 		if (cg_check_name(res->hugepages[i].page_size, "hugepage size", false, err) < 0)

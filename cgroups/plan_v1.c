@@ -25,7 +25,7 @@
 /* the same words as `update --kernel-memory` */
 static int obsolete(const char *field, struct error **err)
 {
-	return error_set(err, EINVAL,
+	return cg_refuse(err, EINVAL,
 			 "memory.%s: kernel memory limits are obsolete (cgroup v1 only, and "
 			 "ignored by its recent kernels); remove it",
 			 field);
@@ -44,9 +44,9 @@ static void add_limit(struct cg_plan *plan, int64_t limit)
 
 static void add_memsw(struct cg_plan *plan, int64_t swap, int64_t limit)
 {
-	struct cg_write *w = cg_plan_add(plan, CG_CTRL_MEMORY, limit_kind(swap),
-					 "memory swap limit", "memory.memsw.limit_in_bytes",
-					 "%" PRId64, swap);
+	struct cg_write *w =
+		cg_plan_add(plan, CG_CTRL_MEMORY, limit_kind(swap), "memory swap limit",
+			    "memory.memsw.limit_in_bytes", "%" PRId64, swap);
 
 	/* no swap accounting (the file is missing): "unlimited" and "no
 	 * swap beyond the memory limit" already hold, as on v2 */
@@ -91,8 +91,8 @@ int cg_plan_memory_v1(const struct spec_memory *m, uint64_t cur_limit, struct cg
 			    "memory.oom_control", "1");
 	/* 0 is a value here (no swapping), not "unset" */
 	if (m->swappiness.set)
-		cg_plan_add(plan, CG_CTRL_MEMORY, CG_HARD, "memory swappiness",
-			    "memory.swappiness", "%" PRIu64, m->swappiness.v);
+		cg_plan_add(plan, CG_CTRL_MEMORY, CG_HARD, "memory swappiness", "memory.swappiness",
+			    "%" PRIu64, m->swappiness.v);
 	return 0;
 }
 
@@ -102,8 +102,8 @@ static void plan_realtime(const struct spec_cpu *c, struct cg_plan *plan)
 		cg_plan_add(plan, CG_CTRL_CPU, CG_HARD, "cpu realtime period", "cpu.rt_period_us",
 			    "%" PRIu64, c->realtime_period.v);
 	if (c->realtime_runtime.set && c->realtime_runtime.v != 0)
-		cg_plan_add(plan, CG_CTRL_CPU, CG_HARD, "cpu realtime runtime",
-			    "cpu.rt_runtime_us", "%" PRId64, c->realtime_runtime.v);
+		cg_plan_add(plan, CG_CTRL_CPU, CG_HARD, "cpu realtime runtime", "cpu.rt_runtime_us",
+			    "%" PRId64, c->realtime_runtime.v);
 }
 
 int cg_plan_cpu_v1(const struct spec_cpu *c, struct cg_plan *plan, struct error **err)
@@ -159,8 +159,8 @@ static void plan_throttle_v1(const struct spec_throttle_list *l, const char *fil
 	/* rate 0 removes the device's rule */
 	for (size_t i = 0; i < l->n; i++)
 		cg_plan_add(plan, CG_CTRL_IO, l->v[i].rate ? CG_HARD : CG_DEFAULT, "blkio throttle",
-			    file, "%" PRId64 ":%" PRId64 " %" PRIu64, l->v[i].major,
-			    l->v[i].minor, l->v[i].rate);
+			    file, "%" PRId64 ":%" PRId64 " %" PRIu64, l->v[i].major, l->v[i].minor,
+			    l->v[i].rate);
 }
 
 void cg_plan_blkio_v1(const struct spec_blkio *b, struct cg_plan *plan)
@@ -207,8 +207,8 @@ void cg_plan_hugetlb_v1(const struct spec_resources *res, struct cg_plan *plan)
 
 		cg_plan_add(plan, CG_CTRL_HUGETLB, CG_HARD, "hugepage limit", file, "%" PRIu64,
 			    h->limit);
-		w = cg_plan_add(plan, CG_CTRL_HUGETLB, CG_HARD, "hugepage limit", rsvd,
-				"%" PRIu64, h->limit);
+		w = cg_plan_add(plan, CG_CTRL_HUGETLB, CG_HARD, "hugepage limit", rsvd, "%" PRIu64,
+				h->limit);
 		w->missing_ok = true; /* reservations are accounted since 5.7 */
 	}
 }

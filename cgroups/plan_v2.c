@@ -49,8 +49,8 @@ int cg_plan_memory_v2(const struct spec_memory *m, struct cg_plan *plan, struct 
 		struct cg_write *w;
 
 		cg_fmt_limit(buf, sizeof(buf), swap);
-		w = cg_plan_add(plan, CG_CTRL_MEMORY, swap < 0 ? CG_DEFAULT : CG_HARD, "memory swap limit",
-			"memory.swap.max", "%s", buf);
+		w = cg_plan_add(plan, CG_CTRL_MEMORY, swap < 0 ? CG_DEFAULT : CG_HARD,
+				"memory swap limit", "memory.swap.max", "%s", buf);
 		/* without swap accounting the file is missing; "no swap"
 		 * and "unlimited" then already hold */
 		w->missing_ok = swap <= 0;
@@ -58,14 +58,14 @@ int cg_plan_memory_v2(const struct spec_memory *m, struct cg_plan *plan, struct 
 	if (limit != 0) {
 		cg_fmt_limit(buf, sizeof(buf), limit);
 		cg_plan_add(plan, CG_CTRL_MEMORY, limit < 0 ? CG_DEFAULT : CG_HARD, "memory limit",
-		    "memory.max", "%s", buf);
+			    "memory.max", "%s", buf);
 	}
 	if (m->reservation.set && m->reservation.v != 0) {
 		int64_t r = m->reservation.v;
 
 		cg_fmt_limit(buf, sizeof(buf), r);
-		cg_plan_add(plan, CG_CTRL_MEMORY, r < 0 ? CG_DEFAULT : CG_HARD, "memory reservation",
-		    "memory.low", "%s", buf);
+		cg_plan_add(plan, CG_CTRL_MEMORY, r < 0 ? CG_DEFAULT : CG_HARD,
+			    "memory reservation", "memory.low", "%s", buf);
 	}
 	return 0;
 }
@@ -91,7 +91,7 @@ static void plan_cpu_max(const struct spec_cpu *c, const char *cur, struct cg_pl
 	if (period == 0)
 		period = cur != NULL ? cur_p : 100000;
 	cg_plan_add(plan, CG_CTRL_CPU, quota > 0 ? CG_HARD : CG_DEFAULT, "cpu quota", "cpu.max",
-	    "%s %" PRIu64, q, period);
+		    "%s %" PRIu64, q, period);
 }
 
 int cg_plan_cpu_v2(const struct spec_cpu *c, const char *cur_cpu_max, struct cg_plan *plan,
@@ -106,14 +106,14 @@ int cg_plan_cpu_v2(const struct spec_cpu *c, const char *cur_cpu_max, struct cg_
 				 "(remove them)");
 	if (c->shares.set && c->shares.v != 0)
 		cg_plan_add(plan, CG_CTRL_CPU, CG_SOFT, "cpu shares", "cpu.weight", "%" PRIu64,
-		    cg_shares_to_weight(c->shares.v));
+			    cg_shares_to_weight(c->shares.v));
 	plan_cpu_max(c, cur_cpu_max, plan);
 	if (c->burst.set)
 		cg_plan_add(plan, CG_CTRL_CPU, c->burst.v ? CG_HARD : CG_DEFAULT, "cpu burst",
-		    "cpu.max.burst", "%" PRIu64, c->burst.v);
+			    "cpu.max.burst", "%" PRIu64, c->burst.v);
 	if (c->idle.set)
-		cg_plan_add(plan, CG_CTRL_CPU, c->idle.v ? CG_SOFT : CG_DEFAULT, "cpu idle", "cpu.idle",
-		    "%" PRId64, c->idle.v);
+		cg_plan_add(plan, CG_CTRL_CPU, c->idle.v ? CG_SOFT : CG_DEFAULT, "cpu idle",
+			    "cpu.idle", "%" PRId64, c->idle.v);
 	return 0;
 }
 
@@ -154,8 +154,9 @@ static void plan_throttle(const struct spec_throttle_list *l, const char *key, s
 
 		if (t->rate != 0)
 			snprintf(rate, sizeof(rate), "%" PRIu64, t->rate);
-		cg_plan_add(plan, CG_CTRL_IO, t->rate ? CG_HARD : CG_DEFAULT, "blkio throttle", "io.max",
-		    "%" PRId64 ":%" PRId64 " %s=%s", t->major, t->minor, key, rate);
+		cg_plan_add(plan, CG_CTRL_IO, t->rate ? CG_HARD : CG_DEFAULT, "blkio throttle",
+			    "io.max", "%" PRId64 ":%" PRId64 " %s=%s", t->major, t->minor, key,
+			    rate);
 	}
 }
 
@@ -198,11 +199,12 @@ void cg_plan_hugetlb_v2(const struct spec_resources *res, struct cg_plan *plan)
 		cleanup_free char *rsvd = xasprintf("hugetlb.%s.rsvd.max", h->page_size);
 		struct cg_write *w;
 
-		cg_plan_add(plan, CG_CTRL_HUGETLB, CG_HARD, "hugepage limit", file, "%" PRIu64, h->limit);
+		cg_plan_add(plan, CG_CTRL_HUGETLB, CG_HARD, "hugepage limit", file, "%" PRIu64,
+			    h->limit);
 		/* reservations too, where the kernel accounts them (5.7+),
 		 * so a mapping cannot reserve beyond the limit */
 		w = cg_plan_add(plan, CG_CTRL_HUGETLB, CG_HARD, "hugepage limit", rsvd, "%" PRIu64,
-			h->limit);
+				h->limit);
 		w->missing_ok = true;
 	}
 }

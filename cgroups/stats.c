@@ -124,8 +124,8 @@ static void write_cpuset(const struct cg *cg, struct jsonw *w)
 	jsonw_obj_close(w);
 }
 
-void cg_json_entry(struct jsonw *w, const char *key, uint64_t limit, uint64_t usage,
-		   uint64_t max, uint64_t failcnt)
+void cg_json_entry(struct jsonw *w, const char *key, uint64_t limit, uint64_t usage, uint64_t max,
+		   uint64_t failcnt)
 {
 	jsonw_key(w, key);
 	jsonw_obj_open(w);
@@ -190,7 +190,7 @@ static void write_memory(const struct cg *cg, struct jsonw *w)
 	jsonw_obj_open(w);
 	cg_json_omit(w, "cache", cache);
 	cg_json_entry(w, "usage", limit, usage, peak,
-		    have ? key_u64(cg->dirfd, "memory.events", "max") : 0);
+		      have ? key_u64(cg->dirfd, "memory.events", "max") : 0);
 	cg_json_entry(w, "swap", s_limit, s_usage, s_peak, 0);
 	cg_json_entry(w, "kernel", 0, 0, 0, 0);
 	cg_json_entry(w, "kernelTCP", 0, 0, 0, 0);

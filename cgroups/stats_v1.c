@@ -271,8 +271,8 @@ void cg_stats_v1_hugetlb(const struct cg_v1dir *d, struct jsonw *w)
 {
 	char *names[16] = {NULL};
 	size_t n = cg_hugepage_sizes(names, 16);
-	cleanup_free char *probe = n > 0 ? xasprintf("hugetlb.%s.rsvd.usage_in_bytes", names[0])
-					 : NULL;
+	cleanup_free char *probe =
+		n > 0 ? xasprintf("hugetlb.%s.rsvd.usage_in_bytes", names[0]) : NULL;
 	/* reservations are accounted since 5.7: else the plain files */
 	bool rsvd = probe != NULL && faccessat(d->dirfd, probe, F_OK, 0) == 0;
 

@@ -63,8 +63,7 @@ static int bind_own(const struct rootfs_ctx *ctx, const struct spec_mount *m, co
  * container's cgroup as its root.  Where a user namespace may not mount
  * one, the container's own directory is bound.  */
 static int mount_fresh(const struct rootfs_ctx *ctx, const struct spec_mount *m, const char *dest,
-		       const char *type, const char *data, const char *host_dir,
-		       struct error **err)
+		       const char *type, const char *data, const char *host_dir, struct error **err)
 {
 	struct spec_mount f = {
 		.destination = (char *)dest,
@@ -167,9 +166,9 @@ static int mount_v1(const struct rootfs_ctx *ctx, const struct spec_mount *m, st
 		if (mount_hierarchy(ctx, m, dir, i, err) < 0)
 			return -1;
 	if (ctx->cgroup_path != NULL &&
-	    (has_cgroupns(ctx) ? mount_fresh(ctx, m, unified, "cgroup2", NULL, ctx->cgroup_path,
-					     err)
-			       : bind_own(ctx, m, unified, ctx->cgroup_path, err)) < 0)
+	    (has_cgroupns(ctx)
+		     ? mount_fresh(ctx, m, unified, "cgroup2", NULL, ctx->cgroup_path, err)
+		     : bind_own(ctx, m, unified, ctx->cgroup_path, err)) < 0)
 		return error_wrap(err, "cgroup2 on '%s'", unified);
 	if ((m->flags & MS_RDONLY) && sys_mount_setattr(dir, "", AT_EMPTY_PATH, &ro) < 0)
 		return error_set(err, errno, "make '%s' read-only", m->destination);

@@ -61,7 +61,7 @@ struct rootfs_ctx {
 	const char *const *cgroup_v1_mounts;
 	const char *const *cgroup_v1_paths;
 	size_t n_cgroup_v1;
-	bool userns;		 /* in a new user namespace: no mknod, fallbacks */
+	bool userns; /* in a new user namespace: no mknod, fallbacks */
 	bool no_pivot;
 	bool console;	   /* make /dev/console a mount point for the pty */
 	int root_fd;	   /* set by rootfs_prepare: O_PATH fd of the root */

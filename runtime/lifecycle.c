@@ -119,8 +119,7 @@ static void thaw_after_kill(const struct container *c)
 	struct error *e = NULL;
 	bool frozen = false;
 
-	if (container_cgroup_open(c, &cg, &e) == 0 && cg_is_frozen(cg, &frozen, &e) == 0 &&
-	    frozen)
+	if (container_cgroup_open(c, &cg, &e) == 0 && cg_is_frozen(cg, &frozen, &e) == 0 && frozen)
 		cg_freeze(cg, false, &e);
 	if (e != NULL)
 		log_debug("kill: thaw: %s", e->msg);

@@ -375,8 +375,10 @@ static int dec_ifname(struct dec *d, const struct jnode *v, void *out)
 	if (s[0] == '\0' || strlen(s) > 15 || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
 		return dec_fail(d, "must be an interface name (1 to 15 characters)");
 	for (; *s; s++)
-		if (*s == '/' || *s == ':' || isspace((unsigned char)*s) || !isprint((unsigned char)*s))
-			return dec_fail(d, "must be an interface name (no '/', ':' or white space)");
+		if (*s == '/' || *s == ':' || isspace((unsigned char)*s) ||
+		    !isprint((unsigned char)*s))
+			return dec_fail(d,
+					"must be an interface name (no '/', ':' or white space)");
 	return 0;
 }
 

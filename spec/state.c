@@ -100,8 +100,7 @@ static int dec_cgroup_v1(struct dec *d, const struct jnode *v, void *out)
 {
 	struct spec_state *st = out;
 
-	return dec_string_map(d, v, &st->cgroup_v1_names, &st->cgroup_v1_paths,
-			      &st->n_cgroup_v1);
+	return dec_string_map(d, v, &st->cgroup_v1_names, &st->cgroup_v1_paths, &st->n_cgroup_v1);
 }
 
 static const struct field private_fields[] = {

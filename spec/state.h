@@ -30,8 +30,8 @@ struct spec_state {
 	size_t n_annotations;
 
 	/* berth's own */
-	uint64_t pid_start;  /* /proc/PID/stat field 22 */
-	char *cgroup;	     /* absolute cgroup2 path, or NULL */
+	uint64_t pid_start;	/* /proc/PID/stat field 22 */
+	char *cgroup;		/* absolute cgroup2 path, or NULL */
 	char **cgroup_v1_names; /* the v1 hierarchies ("memory", "cpu,cpuacct") */
 	char **cgroup_v1_paths; /* and the container's cgroup in each */
 	size_t n_cgroup_v1;

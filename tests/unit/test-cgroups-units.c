@@ -547,9 +547,13 @@ static void test_mountinfo(void)
 	CHECK(mountinfo_parse_line(l1, &m) && strcmp(m.point, "/sys/fs/cgroup") == 0 &&
 		      strcmp(m.root, "/") == 0 && strcmp(m.fstype, "cgroup2") == 0,
 	      "optional fields");
+	CHECK(m.id == 36 && m.parent == 25 && strcmp(m.dev, "0:30") == 0 &&
+		      strcmp(m.super_opts, "rw") == 0,
+	      "ids, device and super options");
 	CHECK(mountinfo_parse_line(l2, &m) && strcmp(m.point, "/mnt/a b\\c") == 0 &&
 		      strcmp(m.root, "/sub") == 0 && strcmp(m.fstype, "ext4") == 0,
 	      "escapes: '%s'", m.point ? m.point : "(null)");
+	CHECK(strcmp(m.super_opts, "rw") == 0, "super options after the source");
 	CHECK(!mountinfo_parse_line(l3, &m), "a line without the separator");
 	CHECK(mountinfo_parse_line(l4, &m) && strcmp(m.point, "/x\\9") == 0,
 	      "a backslash that is no octal escape stays: '%s'", m.point ? m.point : "(null)");
