@@ -209,6 +209,21 @@ kv() {
 	[ "$output" = 134217728 ]
 }
 
+@test "v1: update with device rules changes devices.list of the running container" {
+	v1_bundle '.mounts += [{"destination": "/dev/fuse", "type": "bind", "source": "/dev/fuse", "options": ["bind"]}]'
+	set_args /bin/sleep 1000
+	detached run -d -b "$BUNDLE" "$ID"
+	run berth exec "$ID" probe open /dev/fuse r
+	[ "$output" = EPERM ]
+	run berth update --resources - "$ID" <<<'{"devices": [{"allow": false, "access": "rwm"}, {"allow": true, "type": "c", "major": 10, "minor": 229, "access": "r"}]}'
+	assert_status 0
+	list=$(cat "$(cg1 devices)/devices.list")
+	grep -qx 'c 10:229 r' <<<"$list"
+	grep -qx 'c 1:3 rwm' <<<"$list"
+	run berth exec "$ID" /bin/sh -c 'probe open /dev/fuse r; probe open /dev/fuse w; probe open /dev/null w'
+	[ "$(echo $output)" = "ok EPERM ok" ]
+}
+
 @test "v1: events --stats has the container's own memory usage, limit and pids, in runc's schema" {
 	v1_bundle '.linux.resources.memory = {"limit": 67108864} | .linux.resources.pids = {"limit": 50}'
 	set_args /bin/sh -c 'dd if=/dev/zero of=/dev/shm/fill bs=1M count=8 2>/dev/null; exec sleep 1000'
