@@ -122,6 +122,12 @@ int cg_enter(const struct cg *cg, pid_t pid, struct error **err);
  * itself before it joins the container.  */
 int cg_place(const struct cg *cg, pid_t pid, struct error **err);
 
+/* A realtime policy (SCHED_FIFO, SCHED_RR) needs realtime cpu time in the
+ * task's cpu cgroup where the kernel groups it (cgroup v1 with realtime
+ * group scheduling): false, and the directory in *where, when the
+ * container's v1 cpu cgroup has none (cpu.rt_runtime_us 0).  */
+bool cg_has_realtime(const struct cg *cg, const char **where);
+
 /* Pause/resume: the v1 freezer where the container has one (hybrid, v1:
  * freezer.state, runc's retry loop until FROZEN), else cgroup.freeze,
  * waiting until cgroup.events says "frozen 1" (or "frozen 0").  */

@@ -168,19 +168,20 @@ static int stop_all(struct container *c, struct cg *cg, struct error **err)
 {
 	cleanup_close int pidfd = -1;
 	struct error *ignored = NULL;
+	struct pollfd p;
 
 	pidfd = open_init(c, &ignored);
 	error_free(ignored);
-	if (pidfd >= 0) {
-		struct pollfd p = {.fd = pidfd, .events = POLLIN};
-
+	if (pidfd >= 0)
 		sys_pidfd_send_signal(pidfd, SIGKILL);
-		/* a pidfd turns readable when the process has exited */
-		while (poll(&p, 1, 10000) < 0 && errno == EINTR)
-			;
-	}
+	/* every other process too; this also thaws a v1 freezer, without
+	 * which no frozen process, the init included, could die */
 	if (cg != NULL && cg_signal_all(cg, SIGKILL, err) < 0)
 		return -1;
+	p = (struct pollfd){.fd = pidfd, .events = POLLIN};
+	/* a pidfd turns readable when the process has exited */
+	while (pidfd >= 0 && poll(&p, 1, 10000) < 0 && errno == EINTR)
+		;
 	return 0;
 }
 
