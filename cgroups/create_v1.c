@@ -192,7 +192,8 @@ int cg_v1_check_cpuset(const struct cg_v1dir *d, struct error **err)
 bool cg_has_realtime(const struct cg *cg, const char **where)
 {
 	const struct cg_v1dir *d = cg_v1_of(cg, CG_CTRL_CPU);
-	cleanup_free char *text = d != NULL ? read_file_or_null(d->dirfd, "cpu.rt_runtime_us") : NULL;
+	cleanup_free char *text =
+		d != NULL ? read_file_or_null(d->dirfd, "cpu.rt_runtime_us") : NULL;
 
 	if (text == NULL || strtoll(text, NULL, 10) != 0)
 		return true; /* no such grouping, or time to run */
