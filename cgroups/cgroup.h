@@ -1,22 +1,32 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* cgroups/cgroup.h — berth's cgroup v2 manager (cgroupfs driver).
+/* cgroups/cgroup.h — berth's cgroup manager (cgroupfs driver).
  *
- * berth writes cgroupfs itself, like crun's default driver.  It must be right
- * on pure cgroup v2 hosts (/sys/fs/cgroup is cgroup2 with controllers) and on
- * hybrid hosts (v1 controllers plus a cgroup2 mount, e.g.
- * /sys/fs/cgroup/unified, that has few or no controllers).  The policy where
- * the hierarchy lacks a controller:
- *   - a HARD limit (memory, pids, cpu quota/burst, cpuset, io.max, hugetlb,
- *     rdma, a unified key of a controller) fails before the container exists:
- *       cgroup: memory limit needs the "memory" controller, which
- *       /sys/fs/cgroup/unified does not have (hybrid cgroup v1/v2 host)
+ * berth writes cgroupfs itself, like crun's default driver.  cgroup v2 is
+ * the primary path; cgroup v1 is a faithful legacy backend behind the same
+ * plan (plan.c) and apply (apply.c).  Each controller has a home on the
+ * host (layout.c): the cgroup2 tree when its root has the controller, else
+ * the v1 hierarchy that has it.  So a container has:
+ *   - pure cgroup v2 host: one cgroup in the cgroup2 tree;
+ *   - hybrid host (v1 controllers plus a cgroup2 mount such as
+ *     /sys/fs/cgroup/unified with few or no controllers): a cgroup in
+ *     every mounted v1 hierarchy AND one in the cgroup2 tree;
+ *   - v1-only host: a cgroup in every mounted v1 hierarchy.
+ * Each limit is written where its controller lives, converted as runc
+ * does.  The policy where no hierarchy has a controller:
+ *   - a HARD limit (memory, pids, cpu quota/burst, cpuset, blkio throttle,
+ *     hugetlb, rdma, net_cls/net_prio, a unified key) fails before the
+ *     container exists:
+ *       cgroup: rdma limit needs the "rdma" controller, which this host
+ *       has neither in /sys/fs/cgroup/unified nor as a cgroup v1 hierarchy
  *   - a SOFT weight (cpu shares, cpu idle, blkio weights) is logged as not
  *     applied and the container runs;
  *   - zero or absent values, and "unlimited" values, are not requests.
- * A host with no cgroup2 mount at all follows the same policy.
+ * Device rules are enforced by the eBPF filter on the cgroup2 part and by
+ * the v1 devices controller where that is mounted; with neither, a root
+ * `create` is refused.
  *
  * Not here: the launcher's use of cg_dirfd() with clone3(CLONE_INTO_CGROUP)
- * (runtime/), parsing linux.resources (spec/).  */
+ * and cg_place() (runtime/), parsing linux.resources (spec/).  */
 #ifndef BERTH_CGROUPS_CGROUP_H
 #define BERTH_CGROUPS_CGROUP_H
 
@@ -50,19 +60,22 @@ struct cg_request {
 
 struct cg; /* an open container cgroup */
 
-/* Before clone: find the hierarchy, resolve the path, check every requested
- * limit can be honoured, create the directory (and parents, each marked as
- * berth's), enable the controllers in cgroup.subtree_control along the path,
- * apply all resources including the eBPF device filter.
+/* Before clone: find the hierarchies, resolve the paths, check every
+ * requested limit can be honoured, create the directories (and parents,
+ * each marked as berth's) in the cgroup2 tree and in every v1 hierarchy,
+ * enable the controllers in cgroup.subtree_control along the v2 path,
+ * apply all resources including the device rules.
  *
  * Paths: NULL -> "/berth/<id>" (rootless: "berth/<id>"); absolute -> below
- * the cgroup2 mount; relative -> below the PARENT of berth's own cgroup (as
- * runc: berth's own cgroup holds processes, so by the no-internal-process
- * rule it cannot enable controllers for a child).  ".." is rejected.
+ * each hierarchy's mount; relative -> in the cgroup2 tree below the PARENT
+ * of berth's own cgroup (as runc: berth's own cgroup holds processes, so
+ * by the no-internal-process rule it cannot enable controllers for a
+ * child), in a v1 hierarchy below berth's own cgroup there (runc's v1
+ * rule).  ".." is rejected.
  *
- * *out = NULL (and 0) when no cgroup is used: manager disabled, no cgroup2
- * hierarchy, or rootless without delegation, each only when no hard limit
- * is asked.  On failure nothing berth created is left behind.  */
+ * *out = NULL (and 0) when no cgroup is used: manager disabled, or
+ * rootless without delegation, each only when no hard limit is asked.
+ * On failure nothing berth created is left behind.  */
 int cg_create(const struct cg_request *req, struct cg **out, struct error **err);
 
 /* Whether linux.resources.devices (plus the default devices, as the
@@ -71,8 +84,11 @@ int cg_create(const struct cg_request *req, struct cg **out, struct error **err)
 int cg_device_allows(const struct spec_linux *l, const struct spec_device *d, unsigned access,
 		     bool *allowed, struct error **err);
 
-/* Reopen a container cgroup from the path cg_path() returned.  */
-int cg_open(const char *path, struct cg **out, struct error **err);
+/* Reopen a container cgroup from the paths cg_path() and cg_v1_at()
+ * gave: the cgroup2 one (NULL: none) and the v1 ones with their hierarchy
+ * names.  Parts already removed are left out; none left is ENOENT.  */
+int cg_open(const char *path, char *const *v1_names, char *const *v1_paths, size_t n_v1,
+	    struct cg **out, struct error **err);
 
 /* Load the deferred device filter without attaching it: the verifier's
  * work, done while the init prepares its rootfs.  Optional; nothing to do
@@ -84,26 +100,63 @@ int cg_devices_prepare(struct cg *cg, struct error **err);
  * any process of the container runs.  */
 int cg_devices_attach(struct cg *cg, struct error **err);
 
-/* Absolute filesystem path (saved in the state file).  */
+/* Absolute filesystem path of the cgroup2 part (saved in the state
+ * file); NULL when the host has no cgroup2 hierarchy.  */
 const char *cg_path(const struct cg *cg);
 
-/* O_PATH|O_DIRECTORY|O_CLOEXEC fd of the cgroup for clone3's
- * CLONE_INTO_CGROUP; owned by cg.  */
+/* The v1 part: i < cg_v1_count(); the hierarchy's name as mounted
+ * ("memory", "cpu,cpuacct", "name=systemd"), its mount point, and the
+ * container's cgroup in it.  Valid while cg is.  */
+size_t cg_v1_count(const struct cg *cg);
+void cg_v1_at(const struct cg *cg, size_t i, const char **name, const char **mount,
+	      const char **path);
+
+/* O_PATH|O_DIRECTORY|O_CLOEXEC fd of the cgroup2 part for clone3's
+ * CLONE_INTO_CGROUP; owned by cg.  -1 when there is none.  */
 int cg_dirfd(const struct cg *cg);
 
-/* Move pid into the cgroup (write cgroup.procs): the fallback when
- * CLONE_INTO_CGROUP is unavailable, and `exec`.  */
+/* Move pid into the cgroup2 part (write cgroup.procs): the fallback when
+ * CLONE_INTO_CGROUP is unavailable.  */
 int cg_enter(const struct cg *cg, pid_t pid, struct error **err);
 
-/* Write cgroup.freeze and wait until cgroup.events says "frozen 1"
- * (or "frozen 0" when thawing).  */
+/* Move pid into the container's cgroup of every v1 hierarchy (nothing on
+ * a pure v2 host), cpuset and devices first, as runc orders them.  The
+ * launcher calls it for the init before the init unshares its cgroup
+ * namespace (so the namespace's roots are the container's own cgroups)
+ * and before `create` returns (containerd's shim reads stats and OOM
+ * events from the init's v1 cgroups); an exec'd process calls it for
+ * itself before it joins the container.  */
+int cg_place(const struct cg *cg, pid_t pid, struct error **err);
+
+/* exec --cgroup: existing cgroups below the container's, each given as a
+ * path and the controllers whose v1 hierarchy it is in (NULL: the cgroup2
+ * tree; at most one such), all reached without leaving the container's
+ * cgroup (cgroups/sub.c).  cg_sub_dirfd() is the cgroup2 one to clone
+ * into; cg_sub_place() moves a pid into the v1 ones (the container's own
+ * where none was named), as cg_place() does.  */
+struct cg_sub;
+int cg_sub_open(const struct cg *cg, char *const *controllers, char *const *paths, size_t n,
+		struct cg_sub **out, struct error **err);
+int cg_sub_dirfd(const struct cg_sub *s);
+int cg_sub_place(const struct cg_sub *s, pid_t pid, struct error **err);
+void cg_sub_free(struct cg_sub *s);
+
+/* A realtime policy (SCHED_FIFO, SCHED_RR) needs realtime cpu time in the
+ * task's cpu cgroup where the kernel groups it (cgroup v1 with realtime
+ * group scheduling): false, and the directory in *where, when the
+ * container's v1 cpu cgroup has none (cpu.rt_runtime_us 0).  */
+bool cg_has_realtime(const struct cg *cg, const char **where);
+
+/* Pause/resume: the v1 freezer where the container has one (hybrid, v1:
+ * freezer.state, runc's retry loop until FROZEN), else cgroup.freeze,
+ * waiting until cgroup.events says "frozen 1" (or "frozen 0").  */
 int cg_freeze(const struct cg *cg, bool frozen, struct error **err);
 int cg_is_frozen(const struct cg *cg, bool *frozen, struct error **err);
 
-/* Signal every process.  SIGKILL uses cgroup.kill when the kernel has it;
- * otherwise (and for other signals) the cgroup is frozen while each pid
- * from cgroup.procs (recursive) is signalled, so no process can fork away
- * and no pid can be recycled in between.  */
+/* Signal every process.  SIGKILL uses cgroup.kill when the kernel has it
+ * (a cgroup2 part); otherwise (and for other signals) the cgroup is frozen
+ * while each pid from cgroup.procs (recursive) is signalled, so no process
+ * can fork away and no pid can be recycled in between.  */
 int cg_signal_all(const struct cg *cg, int sig, struct error **err);
 
 /* Every pid in cgroup.procs of the cgroup and its descendants (malloc'd).  */
@@ -121,16 +174,17 @@ int cg_stats_write(const struct cg *cg, struct jsonw *w, struct error **err);
 
 /* `berth events`: stats_only -> one {"type":"stats","id":..,"data":{..}}
  * line and return; else a stats line every interval_ms and an
- * {"type":"oom","id":..} line whenever memory.events oom_kill grows
- * (inotify on memory.events and cgroup.events), returning when the cgroup
- * is empty or removed.  Lines go to out_fd.  */
+ * {"type":"oom","id":..} line whenever the OOM kill count grows (v2:
+ * memory.events, watched by inotify; v1: memory.oom_control, notified
+ * through cgroup.event_control), returning when the cgroup is empty or
+ * removed.  Lines go to out_fd.  */
 int cg_events_run(const struct cg *cg, const char *id, bool stats_only, unsigned interval_ms,
 		  int out_fd, struct error **err);
 
 /* Kill what remains (cgroup.kill), wait until empty, remove the container
  * cgroup (and any cgroups the container made inside it), then the empty
- * parents that berth created.  A directory berth did not create is never
- * removed.  cg stays valid for cg_free().  */
+ * parents that berth created, in every hierarchy.  A directory berth did
+ * not create is never removed.  cg stays valid for cg_free().  */
 int cg_destroy(struct cg *cg, struct error **err);
 
 /* What a finished job used (berth sandbox --stats), read before

@@ -8,6 +8,7 @@
  * enableable.  Runs before any directory is made.  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,21 @@
 static int refusal(struct error **err, int errnum)
 {
 	(*err)->errnum = errnum;
+	return -1;
+}
+
+int cg_refuse(struct error **err, int errnum, const char *fmt, ...)
+{
+	cleanup_free char *text = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	error_set(err, 0, "%s", n >= 0 ? text : fmt);
+	if (err != NULL)
+		(*err)->errnum = errnum;
 	return -1;
 }
 
@@ -66,6 +82,35 @@ int cg_plan_filter(struct cg_plan *plan, unsigned missing, bool include_core, co
 	return 0;
 }
 
+char *cg_nowhere(const char *v2_mount, bool has_v1)
+{
+	if (v2_mount != NULL && has_v1)
+		return xasprintf("this host has neither in %s nor as a cgroup v1 hierarchy",
+				 v2_mount);
+	if (v2_mount != NULL)
+		return xasprintf("%s does not have", v2_mount);
+	if (has_v1)
+		return xstrdup("this host does not have (no cgroup2 hierarchy is mounted, and no "
+			       "cgroup v1 hierarchy has it)");
+	return xstrdup("this host does not have (no cgroup hierarchy is mounted)");
+}
+
+int cg_plan_filter_none(struct cg_plan *plan, const char *which, struct error **err)
+{
+	unsigned missing = 0;
+	bool core = false;
+
+	for (size_t i = 0; i < plan->n; i++) {
+		if (plan->v[i].backend != CG_HOME_NONE)
+			continue;
+		missing |= plan->v[i].ctrl;
+		core |= plan->v[i].ctrl == 0;
+	}
+	if (missing == 0 && !core)
+		return 0;
+	return cg_plan_filter(plan, missing, core, which, err);
+}
+
 /* Empty the plan: the first hard limit fails as "<what> <link> <reason>",
  * soft ones are logged as not applied.  */
 static int refuse_all(struct cg_plan *plan, const char *link, const char *soft_why,
@@ -95,6 +140,32 @@ int cg_plan_refuse(struct cg_plan *plan, const char *reason, struct error **err)
 	return refuse_all(plan,
 			  "needs a delegated cgroup:", "it needs a delegated cgroup: ", reason,
 			  EPERM, err);
+}
+
+int cg_plan_refuse_backend(struct cg_plan *plan, int backend, const char *reason,
+			   struct error **err)
+{
+	struct cg_plan mine = {0};
+	size_t i = 0;
+	int rc;
+
+	/* move that backend's writes aside, refuse them there */
+	while (i < plan->n) {
+		if (plan->v[i].backend != backend) {
+			i++;
+			continue;
+		}
+		if (mine.n == mine.cap) {
+			mine.cap = mine.cap ? mine.cap * 2 : 8;
+			mine.v = xreallocarray(mine.v, mine.cap, sizeof(*mine.v));
+		}
+		mine.v[mine.n++] = plan->v[i];
+		memmove(&plan->v[i], &plan->v[i + 1], (plan->n - i - 1) * sizeof(*plan->v));
+		plan->n--;
+	}
+	rc = cg_plan_refuse(&mine, reason, err);
+	cg_plan_clear(&mine);
+	return rc;
 }
 
 /* Read a controller list file of dir; a missing file is an empty set. */

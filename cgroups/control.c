@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* cgroups/control.c — acting on the processes of a container cgroup:
  * placing a pid, freezing and thawing, signalling all, listing pids, and
- * waiting on cgroup.events.  Limits: plan.c/apply.c.  Removal: destroy.c. */
+ * waiting on cgroup.events (or, without a cgroup2 part, for the v1 cgroups
+ * to empty).  The v1 freezer: freezer_v1.c.  Placing in the v1 cgroups:
+ * create_v1.c.  Limits: plan.c/apply.c.  Removal: destroy.c. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -122,6 +124,8 @@ int cg_enter(const struct cg *cg, pid_t pid, struct error **err)
 {
 	char num[32];
 
+	if (cg->dirfd < 0)
+		return 0;
 	snprintf(num, sizeof(num), "%d", (int)pid);
 	if (write_str_at(cg->dirfd, "cgroup.procs", num, err) < 0)
 		return error_wrap(err, "cgroup: move pid %d into '%s'", (int)pid, cg->path);
@@ -130,10 +134,18 @@ int cg_enter(const struct cg *cg, pid_t pid, struct error **err)
 
 int cg_is_frozen(const struct cg *cg, bool *frozen, struct error **err)
 {
-	cleanup_free char *file = xasprintf("%s/cgroup.events", cg->path);
+	const struct cg_v1dir *fz = cg_v1_of(cg, CG_CTRL_FREEZER);
+	cleanup_free char *file = NULL;
 	uint64_t v = 0;
-	int r = read_event(file, "frozen", &v, err);
+	int r;
 
+	*frozen = false;
+	if (fz != NULL)
+		return cg_v1_is_frozen(fz, frozen, err);
+	if (cg->path == NULL)
+		return 0; /* no freezer at all: never frozen */
+	file = xasprintf("%s/cgroup.events", cg->path);
+	r = read_event(file, "frozen", &v, err);
 	if (r < 0)
 		return error_wrap(err, "cgroup");
 	*frozen = r == 1 && v == 1;
@@ -142,7 +154,17 @@ int cg_is_frozen(const struct cg *cg, bool *frozen, struct error **err)
 
 int cg_freeze(const struct cg *cg, bool frozen, struct error **err)
 {
+	const struct cg_v1dir *fz = cg_v1_of(cg, CG_CTRL_FREEZER);
 	struct error *ignored = NULL;
+
+	/* hybrid: the v1 freezer, as runc (and what the shims read) */
+	if (fz != NULL)
+		return cg_v1_freeze(fz, frozen, err);
+	if (cg->path == NULL)
+		return error_set(err, EOPNOTSUPP,
+				 "cgroup: cannot %s: this host has no freezer (no cgroup2 "
+				 "hierarchy, no cgroup v1 freezer hierarchy)",
+				 frozen ? "freeze" : "thaw");
 
 	if (write_str_at(cg->dirfd, "cgroup.freeze", frozen ? "1" : "0", err) < 0)
 		return error_wrap(err, "cgroup: %s '%s'", frozen ? "freeze" : "thaw", cg->path);
@@ -211,11 +233,31 @@ static int collect_pids(int dirfd, const char *where, struct pidv *out, struct e
 	return 0;
 }
 
+/* The directory whose cgroup.procs (recursive) lists every process: the
+ * cgroup2 part, else a v1 one (the freezer's, as it is what pauses) */
+static void procs_dir(const struct cg *cg, int *fd, const char **where)
+{
+	const struct cg_v1dir *d = cg_v1_of(cg, CG_CTRL_FREEZER);
+
+	if (cg->dirfd >= 0 || cg->n_v1 == 0) {
+		*fd = cg->dirfd;
+		*where = cg->path;
+		return;
+	}
+	if (d == NULL)
+		d = &cg->v1[0];
+	*fd = d->dirfd;
+	*where = d->path;
+}
+
 int cg_pids(const struct cg *cg, pid_t **pids, size_t *n, struct error **err)
 {
 	struct pidv v = {0};
+	const char *where;
+	int fd;
 
-	if (collect_pids(cg->dirfd, cg->path, &v, err) < 0) {
+	procs_dir(cg, &fd, &where);
+	if (collect_pids(fd, where, &v, err) < 0) {
 		free(v.v);
 		return error_wrap(err, "cgroup: list processes");
 	}
@@ -237,16 +279,35 @@ static int signal_each(const struct cg *cg, int sig, struct error **err)
 	return 0;
 }
 
+/* A task frozen by the v1 freezer does not die of SIGKILL until it is
+ * thawed (the cgroup2 freezer lets a fatal signal through): after a
+ * SIGKILL the v1 freezer is thawed, as runc's signalAllProcesses does.  */
+static int thaw_v1_after_kill(const struct cg *cg, int sig, int ret, struct error **err)
+{
+	const struct cg_v1dir *fz = cg_v1_of(cg, CG_CTRL_FREEZER);
+	struct error *e = NULL;
+
+	if (sig != SIGKILL || fz == NULL || cg_v1_freeze(fz, false, &e) == 0)
+		return ret;
+	if (ret == 0) {
+		error_free(*err);
+		*err = e;
+		return -1;
+	}
+	error_free(e);
+	return ret;
+}
+
 int cg_signal_all(const struct cg *cg, int sig, struct error **err)
 {
 	struct error *e = NULL;
 	bool was_frozen = false, froze = false;
 	int ret;
 
-	if (sig == SIGKILL && faccessat(cg->dirfd, "cgroup.kill", F_OK, 0) == 0) {
+	if (sig == SIGKILL && cg->dirfd >= 0 && faccessat(cg->dirfd, "cgroup.kill", F_OK, 0) == 0) {
 		if (write_str_at(cg->dirfd, "cgroup.kill", "1", err) < 0)
 			return error_wrap(err, "cgroup");
-		return 0;
+		return thaw_v1_after_kill(cg, sig, 0, err);
 	}
 	/* Freeze while signalling so nothing forks past the pid list and no
 	 * listed pid is reaped and reused before kill() reaches it.  */
@@ -267,5 +328,40 @@ int cg_signal_all(const struct cg *cg, int sig, struct error **err)
 		}
 		error_free(e);
 	}
-	return ret;
+	return thaw_v1_after_kill(cg, sig, ret, err);
+}
+
+bool cg_populated(const struct cg *cg)
+{
+	cleanup_free char *text = NULL;
+	const char *where;
+	uint64_t populated = 0;
+	int fd;
+
+	if (cg->dirfd >= 0) {
+		text = read_file_or_null(cg->dirfd, "cgroup.events");
+		return text != NULL && cg_kv_find(text, "populated", &populated) && populated;
+	}
+	procs_dir(cg, &fd, &where);
+	for (size_t i = 0; i < cg->n_v1; i++)
+		if (cg->v1[i].dirfd == fd)
+			return cg_v1_populated(&cg->v1[i]);
+	return false;
+}
+
+int cg_wait_empty(const struct cg *cg, int timeout_ms, struct error **err)
+{
+	long deadline = now_ms() + timeout_ms;
+
+	/* cgroup.events wakes a poll; v1 has nothing like it */
+	if (cg->dirfd >= 0)
+		return cg_wait_event(cg->path, "populated", 0, timeout_ms, err);
+	while (cg_populated(cg)) {
+		struct timespec ts = {0, 5 * 1000000L};
+
+		if (now_ms() >= deadline)
+			return error_set(err, ETIMEDOUT, "waiting for '%s' to empty", cg_where(cg));
+		nanosleep(&ts, NULL);
+	}
+	return 0;
 }

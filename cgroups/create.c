@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* cgroups/create.c — cg_create(): from a request to a ready cgroup.
  *
- * Owns the create checklist (plan, hierarchy, path, delegation, controller
- * check, directories, limits, device filter), the "created by berth" mark on
- * each directory it makes, enabling controllers along the path, and the
- * rollback that leaves nothing behind on failure.  Removal: destroy.c.
+ * Owns the create checklist (layout, plan, paths, device enforcement,
+ * delegation, controller check, directories, limits, device rules), the
+ * "created by berth" mark on each directory it makes, enabling controllers
+ * along the cgroup2 path, and the rollback that leaves nothing behind on
+ * failure.  The v1 directories: create_v1.c.  Removal: destroy.c.
  *
  * The mark is an extended attribute on the cgroupfs directory, set right
  * after berth's own mkdir() succeeded (EEXIST means someone else made it):
@@ -55,19 +56,22 @@ bool cg_is_marked(const char *path)
 	       getxattr(path, MARK_USER, v, sizeof(v)) >= 0;
 }
 
-struct created {
-	char **v; /* absolute paths, parents first */
-	size_t n;
-};
-
-static void created_add(struct created *c, const char *path)
+void cg_created_add(struct cg_created *c, const char *path)
 {
 	c->v = xreallocarray(c->v, c->n + 1, sizeof(*c->v));
 	c->v[c->n++] = xstrdup(path);
 }
 
+bool cg_created_has(const struct cg_created *c, const char *path)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->v[i], path) == 0)
+			return true;
+	return false;
+}
+
 /* Remove what this create made, deepest first; keep the list's memory. */
-static void created_rollback(struct created *c)
+void cg_created_rollback(struct cg_created *c)
 {
 	while (c->n > 0) {
 		char *p = c->v[--c->n];
@@ -78,7 +82,7 @@ static void created_rollback(struct created *c)
 	}
 }
 
-static void created_free(struct created *c)
+static void created_free(struct cg_created *c)
 {
 	for (size_t i = 0; i < c->n; i++)
 		free(c->v[i]);
@@ -148,8 +152,8 @@ static int enable_controllers(const char *dir, unsigned need, struct error **err
  * level above the leaf.  ENOENT (from a path) or ENODEV (from a file of a
  * cgroup removed while we read it) means a concurrent destroy removed an
  * empty parent berth made for another container: start again.  */
-static int make_path_once(const char *mount, const char *rel, unsigned need, struct created *made,
-			  struct error **err)
+static int make_path_once(const char *mount, const char *rel, unsigned need,
+			  struct cg_created *made, struct error **err)
 {
 	cleanup_free char *dir = xstrdup(mount);
 	cleanup_free char *copy = xstrdup(rel);
@@ -164,7 +168,7 @@ static int make_path_once(const char *mount, const char *rel, unsigned need, str
 		free(dir);
 		dir = child;
 		if (mkdir(dir, 0755) == 0) {
-			created_add(made, dir);
+			cg_created_add(made, dir);
 			cg_mark_created(dir);
 		} else if (errno != EEXIST) {
 			return error_set(err, errno, "mkdir '%s'", dir);
@@ -174,17 +178,37 @@ static int make_path_once(const char *mount, const char *rel, unsigned need, str
 	return 0;
 }
 
-static int make_path(const char *mount, const char *rel, unsigned need, struct created *made,
-		     struct error **err)
+int cg_make_retrying(int (*once)(const void *arg, struct cg_created *made, struct error **err),
+		     const void *arg, struct cg_created *made, struct error **err)
 {
+	struct cg_created mine = {0};
+	int rc;
+
 	for (int i = 0;; i++) {
-		if (make_path_once(mount, rel, need, made, err) == 0)
-			return 0;
-		if (((*err)->errnum != ENOENT && (*err)->errnum != ENODEV) || i == MKDIR_RETRIES)
-			return -1;
-		created_rollback(made);
+		rc = once(arg, &mine, err);
+		if (rc == 0 || ((*err)->errnum != ENOENT && (*err)->errnum != ENODEV) ||
+		    i == MKDIR_RETRIES)
+			break;
+		cg_created_rollback(&mine);
 		error_freep(err);
 	}
+	/* what was made is the caller's to keep or roll back */
+	for (size_t i = 0; i < mine.n; i++)
+		cg_created_add(made, mine.v[i]);
+	created_free(&mine);
+	return rc;
+}
+
+struct v2_make {
+	const char *mount, *rel;
+	unsigned need;
+};
+
+static int make_v2_once(const void *arg, struct cg_created *made, struct error **err)
+{
+	const struct v2_make *m = arg;
+
+	return make_path_once(m->mount, m->rel, m->need, made, err);
 }
 
 static bool writable(const char *path, char **reason)
@@ -236,7 +260,7 @@ static char *common_ancestor(const char *a, const char *b)
  * be able to make the directory, move processes (cgroup.procs of the
  * deepest existing level and of the common ancestor of its own cgroup and
  * the target) and enable controllers (cgroup.subtree_control).  */
-static bool rootless_delegated(const struct cg_hierarchy *h, const char *rel, char **reason)
+static bool rootless_delegated(const struct cg_layout *h, const char *rel, char **reason)
 {
 	cleanup_free char *target = xasprintf("%s%s", h->mount, rel);
 	cleanup_free char *deep = deepest_existing(h->mount, rel);
@@ -249,6 +273,20 @@ static bool rootless_delegated(const struct cg_hierarchy *h, const char *rel, ch
 		return writable(procs, reason) && writable(cprocs, reason);
 	return writable(deep, reason) && writable(procs, reason) && writable(sc, reason) &&
 	       writable(cprocs, reason);
+}
+
+/* The same for a v1 hierarchy: no subtree_control there.  */
+static bool rootless_delegated_v1(const struct cg_v1h *h, const char *rel, char **reason)
+{
+	cleanup_free char *target = xasprintf("%s%s", h->mount, rel);
+	cleanup_free char *deep = deepest_existing(h->mount, rel);
+	cleanup_free char *common = common_ancestor(h->own, rel);
+	cleanup_free char *procs = xasprintf("%s/cgroup.procs", deep);
+	cleanup_free char *cprocs = xasprintf("%s%s/cgroup.procs", h->mount, common);
+
+	if (strcmp(deep, target) == 0)
+		return writable(procs, reason) && writable(cprocs, reason);
+	return writable(deep, reason) && writable(procs, reason) && writable(cprocs, reason);
 }
 
 /* A cgroup that already existed must be empty: two containers sharing a
@@ -268,21 +306,171 @@ static int check_empty(struct cg *cg, struct error **err)
 	return 0;
 }
 
+/* One create: what it found, planned and made.  */
+struct creating {
+	const struct cg_request *req;
+	struct cg_layout lay;
+	struct cg_homes homes;
+	struct cg_plan plan;
+	struct cg_created made;
+	char *rel;     /* below the cgroup2 mount, or NULL: no v2 part */
+	char **v1_rel; /* per lay.v1; NULL: no cgroup in that hierarchy */
+};
+
+static void creating_clear(struct creating *c)
+{
+	for (size_t i = 0; c->v1_rel != NULL && i < c->lay.n_v1; i++)
+		free(c->v1_rel[i]);
+	free(c->v1_rel);
+	free(c->rel);
+	cg_plan_clear(&c->plan);
+	created_free(&c->made);
+	cg_layout_clear(&c->lay);
+}
+
+static int resolve_paths(struct creating *c, struct error **err)
+{
+	const struct cg_request *req = c->req;
+
+	if (cg_path_resolve(&c->lay, req->cgroups_path, req->id, req->systemd, req->rootless,
+			    &c->rel, err) < 0)
+		return -1;
+	if (c->lay.mount == NULL)
+		free(steal_ptr(c->rel));
+	c->v1_rel = xcalloc(c->lay.n_v1 + 1, sizeof(*c->v1_rel));
+	for (size_t i = 0; i < c->lay.n_v1; i++)
+		if (cg_path_resolve_v1(&c->lay.v1[i], req->cgroups_path, req->id, req->rootless,
+				       &c->v1_rel[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+/* Without a cgroup2 tree (for the eBPF filter) or a v1 devices hierarchy,
+ * nothing stops a device node from an image, or made with CAP_MKNOD, from
+ * being opened: refuse, unless the user said so (--cgroup-manager=
+ * disabled).  A rootless container is exempt: the kernel refuses device
+ * nodes in a user namespace anyway.  */
+static int check_device_enforcement(const struct creating *c, struct error **err)
+{
+	if (c->req->rootless || c->lay.mount != NULL || cg_home(&c->homes, CG_CTRL_DEVICES) >= 0)
+		return 0;
+	return cg_refuse(err, EOPNOTSUPP,
+			 "device rules cannot be enforced on this host: no cgroup2 hierarchy is "
+			 "mounted (for the eBPF device filter) and no cgroup v1 devices "
+			 "hierarchy either; --cgroup-manager=disabled runs without them");
+}
+
+/* rootless: a hierarchy berth cannot use gets no cgroup, and what the plan
+ * wants there is refused (hard) or dropped with a warning (soft).  1: no
+ * cgroup at all */
+static int check_delegation(struct creating *c, struct error **err)
+{
+	cleanup_free char *reason = NULL;
+	bool any = false;
+
+	if (!c->req->rootless)
+		return 0;
+	if (c->rel != NULL && !rootless_delegated(&c->lay, c->rel, &reason)) {
+		if (cg_plan_refuse(&c->plan, reason, err) < 0)
+			return -1;
+		log_debug("cgroup: not used: %s", reason);
+		return 1;
+	}
+	for (size_t i = 0; i < c->lay.n_v1; i++) {
+		free(steal_ptr(reason));
+		if (rootless_delegated_v1(&c->lay.v1[i], c->v1_rel[i], &reason)) {
+			any = true;
+			continue;
+		}
+		if (cg_plan_refuse_backend(&c->plan, (int)i, reason, err) < 0)
+			return -1;
+		log_debug("cgroup: %s: not used: %s", c->lay.v1[i].name, reason);
+		free(steal_ptr(c->v1_rel[i]));
+	}
+	return c->rel == NULL && !any ? 1 : 0;
+}
+
+/* Controllers with no home on this host, then the v2 path's levels */
+static int check_plan(struct creating *c, struct error **err)
+{
+	cleanup_free char *which = cg_nowhere(c->lay.mount, c->lay.n_v1 > 0);
+
+	if (cg_plan_filter_none(&c->plan, which, err) < 0)
+		return -1;
+	if (c->rel == NULL)
+		return 0;
+	return cg_check_path(c->lay.mount, c->rel, c->lay.hybrid, &c->plan, err);
+}
+
+static int make_dirs(struct creating *c, struct error **err)
+{
+	struct v2_make m = {c->lay.mount, c->rel, cg_plan_ctrls(&c->plan)};
+
+	if (c->rel != NULL && cg_make_retrying(make_v2_once, &m, &c->made, err) < 0)
+		return -1;
+	for (size_t i = 0; i < c->lay.n_v1; i++) {
+		const struct cg_v1h *h = &c->lay.v1[i];
+
+		if (c->v1_rel[i] == NULL || cg_v1_make(h, c->v1_rel[i], &c->made, err) == 0)
+			continue;
+		/* a named hierarchy (name=systemd) is joined only if it can be,
+		 * as runc does; a controller's is required */
+		if (h->ctrls != 0 || cg_plan_uses(&c->plan, (int)i))
+			return -1;
+		log_debug("cgroup: %s: not used: %s", h->name, (*err)->msg);
+		error_freep(err);
+		free(steal_ptr(c->v1_rel[i]));
+	}
+	return 0;
+}
+
+/* The v1 directories the container has, in the layout's order (the
+ * plan's backends index it); unused ones have no path.  */
+static struct cg_v1dir *v1_dirs(const struct creating *c)
+{
+	struct cg_v1dir *v = xcalloc(c->lay.n_v1 + 1, sizeof(*v));
+
+	for (size_t i = 0; i < c->lay.n_v1; i++) {
+		v[i].dirfd = -1;
+		if (c->v1_rel[i] == NULL)
+			continue;
+		v[i].name = xstrdup(c->lay.v1[i].name);
+		v[i].mount = xstrdup(c->lay.v1[i].mount);
+		v[i].path = xasprintf("%s%s", c->lay.v1[i].mount, c->v1_rel[i]);
+		v[i].ctrls = c->lay.v1[i].ctrls;
+	}
+	return v;
+}
+
+/* Existing leaves must be empty; the plan is written; a v1 cpuset leaf
+ * must end up with cpus and mems */
+static int fill(struct creating *c, struct cg *cg, struct error **err)
+{
+	if (cg->path != NULL && !cg_created_has(&c->made, cg->path) && check_empty(cg, err) < 0)
+		return -1;
+	for (size_t i = 0; i < cg->n_v1; i++)
+		if (cg->v1[i].dirfd >= 0 && !cg_created_has(&c->made, cg->v1[i].path) &&
+		    cg_v1_check_empty(&cg->v1[i], err) < 0)
+			return -1;
+	if (cg_plan_apply(cg, &c->plan, err) < 0)
+		return -1;
+	return cg_v1_check_cpuset(cg_v1_of(cg, CG_CTRL_CPUSET), err);
+}
+
 /* Everything after the directories exist; on failure the caller rolls
  * back the directories (the bpf program goes with them).  */
-static int setup(const struct cg_request *req, const struct cg_hierarchy *h, const char *path,
-		 bool leaf_created, const struct cg_plan *plan, struct cg **out, struct error **err)
+static int setup(struct creating *c, struct cg **out, struct error **err)
 {
+	const struct cg_request *req = c->req;
 	const struct spec_resources *res = req->resources;
+	cleanup_free char *path = c->rel ? xasprintf("%s%s", c->lay.mount, c->rel) : NULL;
 	cleanup_cg struct cg *cg = NULL;
 
-	if (cg_alloc(path, h->mount, req->rootless, &cg, err) < 0)
+	if (cg_alloc(path, c->lay.mount, v1_dirs(c), c->lay.n_v1, req->rootless, &cg, err) < 0 ||
+	    fill(c, cg, err) < 0)
 		return -1;
-	if (!leaf_created && check_empty(cg, err) < 0)
-		return -1;
-	if (cg_plan_apply(cg->dirfd, cg->path, plan, err) < 0)
-		return -1;
-	/* bpf(2) needs CAP_SYS_ADMIN (or CAP_BPF) in the initial user
+	cg_v1_compact(cg);
+	/* bpf(2) and devices.deny need CAP_SYS_ADMIN in the initial user
 	 * namespace; a rootless container cannot open host devices its
 	 * user could not open anyway.  */
 	if (!req->rootless && req->defer_devices) {
@@ -291,76 +479,51 @@ static int setup(const struct cg_request *req, const struct cg_hierarchy *h, con
 		cg->n_dev_rules = res ? res->n_devices : 0;
 		cg->devs = req->devices;
 		cg->n_devs = req->n_devices;
-	} else if (!req->rootless && cg_devices_install(cg->dirfd, res ? res->devices : NULL,
-							res ? res->n_devices : 0, req->devices,
-							req->n_devices, err) < 0) {
-		return error_wrap(err, "device filter");
+	} else if (!req->rootless &&
+		   cg_devices_all(cg, res ? res->devices : NULL, res ? res->n_devices : 0,
+				  req->devices, req->n_devices, err) < 0) {
+		return -1;
 	}
 	*out = steal_ptr(cg);
 	return 0;
 }
 
-/* No cgroup will be used: say why hard limits cannot be honoured. */
-static int no_hierarchy(struct cg_plan *plan, const struct cg_request *req, struct error **err)
+/* No cgroup hierarchy at all: say why hard limits cannot be honoured. */
+static int no_hierarchy(struct cg_plan *plan, struct error **err)
 {
-	if (cg_plan_filter(plan, ~0u, true,
-			   "this host does not have (no cgroup v2 hierarchy "
-			   "is mounted: cgroup v1 only host)",
-			   err) < 0)
-		return -1;
-	if (req->resources != NULL && req->resources->n_devices > 0)
-		log_warn("cgroup: linux.resources.devices not enforced: no "
-			 "cgroup v2 hierarchy is mounted (cgroup v1 only "
-			 "host)");
-	return 0;
+	cleanup_free char *which = cg_nowhere(NULL, false);
+
+	return cg_plan_filter(plan, ~0u, true, which, err);
 }
 
 static int create(const struct cg_request *req, struct cg **out, struct error **err)
 {
-	struct cg_hierarchy h;
-	struct cg_plan plan;
-	struct created made = {0};
-	cleanup_free char *rel = NULL, *path = NULL, *reason = NULL;
-	bool leaf_created;
-	int ret = -1;
+	struct creating c = {.req = req};
+	int ret = -1, r;
 
-	if (cg_plan_build(req->resources, NULL, &plan, err) < 0)
+	if (cg_layout_find(&c.lay, err) < 0)
 		return -1;
-	if (cg_hierarchy_find(&h, err) < 0) {
-		cg_plan_clear(&plan);
-		return -1;
-	}
-	if (h.own == NULL)
-		h.own = xstrdup("/");
-	if (cg_path_resolve(&h, req->cgroups_path, req->id, req->systemd, req->rootless, &rel,
-			    err) < 0)
+	cg_layout_homes(&c.lay, &c.homes);
+	if (cg_plan_build(req->resources, &c.homes, NULL, &c.plan, err) < 0 ||
+	    resolve_paths(&c, err) < 0 || check_device_enforcement(&c, err) < 0)
 		goto out;
-	if (h.mount == NULL) {
-		ret = no_hierarchy(&plan, req, err);
+	if (c.lay.mount == NULL && c.lay.n_v1 == 0) {
+		ret = no_hierarchy(&c.plan, err);
 		goto out;
 	}
-	if (req->rootless && !rootless_delegated(&h, rel, &reason)) {
-		ret = cg_plan_refuse(&plan, reason, err);
-		if (ret == 0)
-			log_debug("cgroup: not used: %s", reason);
+	r = check_delegation(&c, err);
+	if (r != 0) {
+		ret = r > 0 ? 0 : -1;
 		goto out;
 	}
-	if (cg_check_path(h.mount, rel, h.hybrid, &plan, err) < 0)
+	if (check_plan(&c, err) < 0)
 		goto out;
-	path = xasprintf("%s%s", h.mount, rel);
-	if (make_path(h.mount, rel, cg_plan_ctrls(&plan), &made, err) < 0)
-		goto rollback;
-	leaf_created = made.n > 0 && strcmp(made.v[made.n - 1], path) == 0;
-	if (setup(req, &h, path, leaf_created, &plan, out, err) == 0) {
+	if (make_dirs(&c, err) == 0 && setup(&c, out, err) == 0)
 		ret = 0;
-		goto out;
-	}
-rollback:
-	created_rollback(&made);
+	else
+		cg_created_rollback(&c.made);
 out:
-	created_free(&made);
-	cg_plan_clear(&plan);
-	cg_hierarchy_clear(&h);
+	creating_clear(&c);
 	return ret;
 }
 
@@ -372,7 +535,7 @@ static int disabled(const struct cg_request *req, struct error **err)
 	struct cg_plan plan;
 	int rc;
 
-	if (cg_plan_build(req->resources, NULL, &plan, err) < 0)
+	if (cg_plan_build(req->resources, NULL, NULL, &plan, err) < 0)
 		return -1;
 	rc = cg_plan_refuse_reason(&plan, "--cgroup-manager=disabled runs without cgroups", err);
 	cg_plan_clear(&plan);
@@ -389,9 +552,22 @@ int cg_create(const struct cg_request *req, struct cg **out, struct error **err)
 	return 0;
 }
 
+int cg_devices_all(const struct cg *cg, const struct spec_dev_rule *rules, size_t n,
+		   const struct spec_device *devs, size_t n_devs, struct error **err)
+{
+	const struct cg_v1dir *dev = cg_v1_of(cg, CG_CTRL_DEVICES);
+
+	if (cg->dirfd >= 0 && cg_devices_install(cg->dirfd, rules, n, devs, n_devs, err) < 0)
+		return error_wrap(err, "device filter");
+	if (dev != NULL &&
+	    cg_devices_v1_install(dev->dirfd, dev->path, rules, n, devs, n_devs, err) < 0)
+		return error_wrap(err, "devices cgroup");
+	return 0;
+}
+
 int cg_devices_prepare(struct cg *cg, struct error **err)
 {
-	if (cg == NULL || !cg->devices_pending || cg->dev_prog >= 0)
+	if (cg == NULL || !cg->devices_pending || cg->dev_prog >= 0 || cg->dirfd < 0)
 		return 0;
 	cg->dev_prog = cg_devices_load(cg->dev_rules, cg->n_dev_rules, cg->devs, cg->n_devs, err);
 	return cg->dev_prog < 0 ? error_wrap(err, "cgroup: device filter") : 0;
@@ -399,14 +575,21 @@ int cg_devices_prepare(struct cg *cg, struct error **err)
 
 int cg_devices_attach(struct cg *cg, struct error **err)
 {
+	const struct cg_v1dir *dev;
+
 	if (cg == NULL || !cg->devices_pending)
 		return 0;
+	dev = cg_v1_of(cg, CG_CTRL_DEVICES);
 	if (cg_devices_prepare(cg, err) < 0)
 		return -1;
-	if (cg_bpf_attach(cg->dirfd, cg->dev_prog, err) < 0)
+	if (cg->dirfd >= 0 && cg_bpf_attach(cg->dirfd, cg->dev_prog, err) < 0)
 		return error_wrap(err, "cgroup: device filter");
-	close(cg->dev_prog);
+	if (cg->dev_prog >= 0)
+		close(cg->dev_prog);
 	cg->dev_prog = -1;
+	if (dev != NULL && cg_devices_v1_install(dev->dirfd, dev->path, cg->dev_rules,
+						 cg->n_dev_rules, cg->devs, cg->n_devs, err) < 0)
+		return error_wrap(err, "cgroup: devices cgroup");
 	cg->devices_pending = false;
 	return 0;
 }

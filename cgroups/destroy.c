@@ -3,8 +3,9 @@
  *
  * Removes the container cgroup (with any cgroups the container made inside
  * it) and then each empty parent that carries berth's mark (create.c), up
- * to the first one that is in use or was not made by berth.  Destroying a
- * cgroup that is already gone succeeds: `delete` after a crash must work. */
+ * to the first one that is in use or was not made by berth, in the
+ * cgroup2 tree and in every v1 hierarchy.  Destroying a cgroup that is
+ * already gone succeeds: `delete` after a crash must work.  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -78,10 +79,10 @@ static char *parent_dir(const char *path)
 
 /* Empty parents berth made, bottom up, never the mount itself.  A parent
  * another container still uses fails rmdir with EBUSY: that ends it.  */
-static void remove_parents(const struct cg *cg)
+static void remove_parents(const char *mount, const char *path)
 {
-	size_t mlen = strlen(cg->mount);
-	char *p = parent_dir(cg->path);
+	size_t mlen = strlen(mount);
+	char *p = parent_dir(path);
 
 	while (strlen(p) > mlen && cg_is_marked(p)) {
 		char *up;
@@ -112,23 +113,34 @@ static int kill_all(const struct cg *cg, struct error **err)
 	return -1;
 }
 
+/* One hierarchy's container cgroup, if berth made it, and its parents */
+static int remove_one(const char *mount, const char *path, struct error **err)
+{
+	if (access(path, F_OK) < 0)
+		return 0;
+	if (!cg_is_marked(path)) {
+		log_debug("cgroup: '%s' was not created by berth; kept", path);
+		return 0;
+	}
+	if (remove_subtree(path, err) < 0)
+		return error_wrap(err, "cgroup");
+	remove_parents(mount, path);
+	return 0;
+}
+
 int cg_destroy(struct cg *cg, struct error **err)
 {
 	if (kill_all(cg, err) < 0)
-		return error_wrap(err, "cgroup: kill '%s'", cg->path);
-	if (cg_wait_event(cg->path, "populated", 0, EMPTY_TIMEOUT_MS, err) < 0)
+		return error_wrap(err, "cgroup: kill '%s'", cg_where(cg));
+	if (cg_wait_empty(cg, EMPTY_TIMEOUT_MS, err) < 0)
 		return error_wrap(err,
 				  "cgroup: '%s' still has processes "
 				  "after SIGKILL",
-				  cg->path);
-	if (access(cg->path, F_OK) < 0)
-		return 0;
-	if (!cg_is_marked(cg->path)) {
-		log_debug("cgroup: '%s' was not created by berth; kept", cg->path);
-		return 0;
-	}
-	if (remove_subtree(cg->path, err) < 0)
-		return error_wrap(err, "cgroup");
-	remove_parents(cg);
+				  cg_where(cg));
+	if (cg->path != NULL && remove_one(cg->mount, cg->path, err) < 0)
+		return -1;
+	for (size_t i = 0; i < cg->n_v1; i++)
+		if (remove_one(cg->v1[i].mount, cg->v1[i].path, err) < 0)
+			return -1;
 	return 0;
 }

@@ -4,13 +4,17 @@
  *   {"type":"oom","id":"<id>"}                  each OOM kill
  * It waits on inotify (memory.events for OOM kills, cgroup.events for the
  * cgroup emptying or vanishing) so it wakes only for a tick or an event.
- * The stats object: stats.c.  */
+ * A v1 memory controller has no memory.events: its OOM kills are counted
+ * in memory.oom_control, and announced on an eventfd registered through
+ * cgroup.event_control (runc's notify_linux.go); without a cgroup2 part,
+ * emptying is seen by polling.  The stats object: stats.c.  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/inotify.h>
 #include <time.h>
 #include <unistd.h>
@@ -79,20 +83,50 @@ static long now_ms(void)
 /* false once the cgroup is empty or gone: the container has stopped */
 static bool alive(const struct cg *cg)
 {
-	cleanup_free char *text = read_file_or_null(cg->dirfd, "cgroup.events");
-	uint64_t populated = 0;
-
-	return text != NULL && cg_kv_find(text, "populated", &populated) && populated;
+	return cg_populated(cg);
 }
 
 static uint64_t oom_kills(const struct cg *cg)
 {
-	cleanup_free char *text = read_file_or_null(cg->dirfd, "memory.events");
+	const struct cg_v1dir *mem = cg_v1_of(cg, CG_CTRL_MEMORY);
+	cleanup_free char *text = NULL;
 	uint64_t v = 0;
 
+	if (mem != NULL)
+		return cg_v1_oom_kills(mem->dirfd);
+	text = read_file_or_null(cg->dirfd, "memory.events");
 	if (text != NULL)
 		cg_kv_find(text, "oom_kill", &v);
 	return v;
+}
+
+/* v1: an eventfd the kernel signals on each OOM of the memory cgroup (and
+ * when the cgroup is removed); -1 when it cannot be had (rootless: the
+ * file is root's alone since Linux 6.x) */
+static int oom_eventfd(const struct cg *cg)
+{
+	const struct cg_v1dir *mem = cg_v1_of(cg, CG_CTRL_MEMORY);
+	cleanup_close int ofd = -1;
+	struct error *e = NULL;
+	char arg[64];
+	int efd;
+
+	if (mem == NULL)
+		return -1;
+	ofd = openat(mem->dirfd, "memory.oom_control", O_RDONLY | O_CLOEXEC);
+	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (ofd < 0 || efd < 0) {
+		if (efd >= 0)
+			close(efd);
+		return -1;
+	}
+	snprintf(arg, sizeof(arg), "%d %d", efd, ofd);
+	if (write_str_at(mem->dirfd, "cgroup.event_control", arg, &e) < 0) {
+		error_free(e);
+		close(efd);
+		return -1;
+	}
+	return efd;
 }
 
 static int watch(int ifd, const char *dir, const char *file)
@@ -102,12 +136,30 @@ static int watch(int ifd, const char *dir, const char *file)
 	return inotify_add_watch(ifd, path, IN_MODIFY | IN_DELETE_SELF);
 }
 
+/* Sleep until the next tick or an event (inotify, OOM eventfd), and
+ * drain what woke us.  */
+static void wait_events(int ifd, int efd, long left, bool notified)
+{
+	struct pollfd pfd[2] = {{.fd = ifd, .events = POLLIN}, {.fd = efd, .events = POLLIN}};
+	char buf[4096];
+
+	if (!notified && left > FALLBACK_POLL_MS)
+		left = FALLBACK_POLL_MS;
+	if (poll(pfd, 2, (int)left) <= 0)
+		return;
+	while (ifd >= 0 && read(ifd, buf, sizeof(buf)) > 0)
+		;
+	while (efd >= 0 && read(efd, buf, 8) > 0)
+		;
+}
+
 int cg_events_run(const struct cg *cg, const char *id, bool stats_only, unsigned interval_ms,
 		  int out_fd, struct error **err)
 {
 	cleanup_close int ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	cleanup_close int efd = -1;
 	uint64_t seen_ooms = oom_kills(cg);
-	bool notified;
+	bool notified = false;
 	long next;
 
 	if (stats_only)
@@ -117,15 +169,19 @@ int cg_events_run(const struct cg *cg, const char *id, bool stats_only, unsigned
 				 "events: the interval must be "
 				 "greater than 0");
 	/* without inotify (or memory.events) a short poll still works */
-	notified = ifd >= 0 && watch(ifd, cg->path, "cgroup.events") >= 0;
-	if (notified && watch(ifd, cg->path, "memory.events") < 0 && errno != ENOENT)
-		notified = false; /* no memory controller: no OOM */
+	if (cg->path != NULL && ifd >= 0 && watch(ifd, cg->path, "cgroup.events") >= 0) {
+		notified = true;
+		if (cg_v1_of(cg, CG_CTRL_MEMORY) == NULL &&
+		    watch(ifd, cg->path, "memory.events") < 0 && errno != ENOENT)
+			notified = false; /* no memory controller: no OOM */
+	}
+	efd = oom_eventfd(cg);
+	if (cg_v1_of(cg, CG_CTRL_MEMORY) != NULL && efd < 0)
+		notified = false;
 	next = now_ms() + interval_ms;
 	while (alive(cg)) {
 		uint64_t ooms = oom_kills(cg);
 		long left;
-		struct pollfd pfd = {.fd = ifd, .events = POLLIN};
-		char buf[4096];
 
 		for (; seen_ooms < ooms; seen_ooms++)
 			if (emit_oom(id, out_fd, err) < 0)
@@ -136,15 +192,7 @@ int cg_events_run(const struct cg *cg, const char *id, bool stats_only, unsigned
 				return alive(cg) ? -1 : 0;
 		}
 		left = next - now_ms();
-		if (left < 0)
-			left = 0;
-		if (!notified && left > FALLBACK_POLL_MS)
-			left = FALLBACK_POLL_MS;
-		if (ifd >= 0 && poll(&pfd, 1, (int)left) > 0)
-			while (read(ifd, buf, sizeof(buf)) > 0)
-				;
-		if (ifd < 0)
-			usleep((useconds_t)left * 1000);
+		wait_events(ifd, efd, left < 0 ? 0 : left, notified);
 	}
 	/* an OOM kill is often what ended it: report it before leaving */
 	for (uint64_t ooms = oom_kills(cg); seen_ooms < ooms; seen_ooms++)

@@ -2,16 +2,22 @@
 /* cgroups/internal.h — what the files of cgroups/ share with each other (and
  * with tests/unit/test-cgroups*.c).  Nothing outside cgroups/ includes it.
  *
- *   hierarchy.c  finding the cgroup2 mount, berth's own cgroup, cgroupsPath
+ *   layout.c     the host's hierarchies (mountinfo, /proc/self/cgroup): the
+ *                cgroup2 mount, each v1 hierarchy, each controller's home
+ *   hierarchy.c  cgroupsPath -> a path in each hierarchy
  *   convert.c    pure v1 -> v2 value conversions (shares, swap, blkio weight)
- *   plan.c       linux.resources -> the list of cgroupfs writes
+ *   plan.c       linux.resources -> the list of cgroupfs writes (common part,
+ *                dispatch per controller home; v2 builders: plan_v2.c,
+ *                v1 builders: plan_v1.c)
  *   check.c      controller availability along the path (hard/soft policy)
- *   create.c     cg_create / cg_open / cg_destroy, created-dir marks
+ *   create.c     cg_create, created-dir marks (v1 directories: create_v1.c)
+ *   open.c       cg_open, the handle
  *   apply.c      writing a plan, cg_update
  *   devices.c    device rule emulation and eBPF program generation (pure)
+ *   devices_v1.c the same rules as devices.allow/deny writes (v1 controller)
  *   bpf.c        loading and attaching the device program (bpf(2))
- *   control.c    enter, freeze, kill, pids
- *   stats.c      runc's Stats JSON
+ *   control.c    enter, freeze, kill, pids (v1 freezer: freezer_v1.c)
+ *   stats.c      runc's Stats JSON (v1 sections: stats_v1.c)
  *   events.c     `berth events`
  *   systemd.c    the systemd driver's unit name and properties (pure)
  *   systemd_bus.c  talking to systemd over D-Bus (libdbus-1)               */
@@ -27,12 +33,62 @@
 #include "core/error.h"
 #include "spec/spec.h"
 
+/* CG_CTRL_* bits (plan.c): a controller, whichever hierarchy holds it */
+enum cg_ctrl {
+	CG_CTRL_CPUSET = 1 << 0,
+	CG_CTRL_CPU = 1 << 1,
+	CG_CTRL_IO = 1 << 2, /* "blkio" on cgroup v1 */
+	CG_CTRL_MEMORY = 1 << 3,
+	CG_CTRL_HUGETLB = 1 << 4,
+	CG_CTRL_PIDS = 1 << 5,
+	CG_CTRL_RDMA = 1 << 6,
+	CG_CTRL_MISC = 1 << 7,
+	/* cgroup v1 only: v2 has these as core features or not at all */
+	CG_CTRL_CPUACCT = 1 << 8,
+	CG_CTRL_DEVICES = 1 << 9,
+	CG_CTRL_FREEZER = 1 << 10,
+	CG_CTRL_NET_CLS = 1 << 11,
+	CG_CTRL_NET_PRIO = 1 << 12,
+	CG_CTRL_PERF_EVENT = 1 << 13,
+};
+#define CG_N_CTRLS  14
+#define CG_V2_CTRLS 0xffu /* the bits a cgroup2 tree can list */
+
+/* Where a controller lives: the cgroup2 tree, a v1 hierarchy (an index
+ * >= 0 into the hierarchy list), or nowhere.  */
+#define CG_HOME_NONE (-2)
+#define CG_HOME_V2   (-1)
+
+struct cg_homes {
+	int of[CG_N_CTRLS]; /* by bit number */
+	int core;	    /* cgroup.* files: CG_HOME_V2 or CG_HOME_NONE */
+	bool has_v1;	    /* v1 hierarchies exist (hybrid or v1 host) */
+};
+
+/* The home of one CG_CTRL_* bit (0: a core file).  NULL homes: a pure
+ * cgroup v2 host, everything in the v2 tree.  */
+int cg_home(const struct cg_homes *h, unsigned ctrl);
+
+/* One v1 hierarchy a container has a cgroup in.  */
+struct cg_v1dir {
+	char *name;	/* "memory", "cpu,cpuacct", "name=systemd" */
+	char *mount;	/* where the hierarchy is mounted */
+	char *path;	/* the container's cgroup, absolute */
+	unsigned ctrls; /* CG_CTRL_* bits; 0 for a named hierarchy */
+	int dirfd;	/* O_RDONLY|O_DIRECTORY */
+};
+
 struct cg {
-	char *path;    /* absolute, e.g. /sys/fs/cgroup/berth/abc */
-	char *mount;   /* the cgroup2 mount point it lives under */
-	int dirfd;     /* O_RDONLY|O_DIRECTORY: file access and bpf */
-	int pathfd;    /* O_PATH|O_DIRECTORY: CLONE_INTO_CGROUP */
-	bool rootless; /* no device filter: bpf needs CAP_SYS_ADMIN */
+	/* the cgroup2 part; NULL/-1 on a host without one (v1 only) */
+	char *path;  /* absolute, e.g. /sys/fs/cgroup/berth/abc */
+	char *mount; /* the cgroup2 mount point it lives under */
+	int dirfd;   /* O_RDONLY|O_DIRECTORY: file access and bpf */
+	int pathfd;  /* O_PATH|O_DIRECTORY: CLONE_INTO_CGROUP */
+	/* the v1 part: one cgroup per mounted v1 hierarchy (hybrid, v1) */
+	struct cg_v1dir *v1;
+	size_t n_v1;
+	struct cg_homes homes; /* each controller's home for this cgroup */
+	bool rootless;	       /* no device filter: bpf needs CAP_SYS_ADMIN */
 	/* a device filter waiting for cg_devices_attach() (the request's
 	 * rules: valid as long as the request's spec) */
 	bool devices_pending;
@@ -43,28 +99,87 @@ struct cg {
 	size_t n_devs;
 };
 
-/* open.c: a handle on an existing directory (both fds opened) */
-int cg_alloc(const char *path, const char *mount, bool rootless, struct cg **out,
-	     struct error **err);
+/* for messages: the v2 path, else the first v1 one */
+static inline const char *cg_where(const struct cg *cg)
+{
+	if (cg->path != NULL)
+		return cg->path;
+	return cg->n_v1 > 0 ? cg->v1[0].path : "?";
+}
 
-/* ---- hierarchy.c ------------------------------------------------------- */
+/* open.c: a handle on existing directories: the v2 one (path may be NULL)
+ * and the v1 ones (moved into the handle; their fds opened here) */
+int cg_alloc(const char *path, const char *mount, struct cg_v1dir *v1, size_t n_v1, bool rootless,
+	     struct cg **out, struct error **err);
 
-struct cg_hierarchy {
-	char *mount; /* cgroup2 mount point, NULL when there is none */
-	bool hybrid; /* cgroup v1 hierarchies are mounted as well */
-	char *own;   /* berth's cgroup below the mount: "/" or "/a/b" */
+/* The v1 directory holding a controller, or NULL */
+const struct cg_v1dir *cg_v1_of(const struct cg *cg, unsigned ctrl);
+
+/* An fd for a controller's files: its v1 directory, else the v2 one (-1
+ * when the cgroup has neither).  */
+int cg_fd_of(const struct cg *cg, unsigned ctrl);
+
+/* The homes of an open cgroup: its v1 directories, the rest in v2. */
+void cg_homes_of_cg(const struct cg *cg, struct cg_homes *h);
+
+/* ---- layout.c ---------------------------------------------------------- */
+
+/* One mounted cgroup v1 hierarchy.  */
+struct cg_v1h {
+	char *name;	/* its controllers as mounted ("cpu,cpuacct") or
+			   "name=X" */
+	char *mount;	/* mount point */
+	char *own;	/* berth's own cgroup in it, relative to the mount */
+	unsigned ctrls; /* CG_CTRL_* bits */
+	bool unusable;	/* rootless without delegation: no cgroup here */
 };
 
-int cg_hierarchy_find(struct cg_hierarchy *h, struct error **err);
-void cg_hierarchy_clear(struct cg_hierarchy *h);
+struct cg_layout {
+	char *mount;	   /* cgroup2 mount point, NULL when there is none */
+	char *own;	   /* berth's cgroup below it: "/" or "/a/b" */
+	bool hybrid;	   /* cgroup v1 hierarchies are mounted as well */
+	unsigned v2_ctrls; /* the controllers of the cgroup2 root */
+	struct cg_v1h *v1; /* the v1 hierarchies berth joins */
+	size_t n_v1;
+};
+
+/* The host's layout: /proc/self/mountinfo, /proc/self/cgroup and the
+ * cgroup2 root's cgroup.controllers.  */
+int cg_layout_find(struct cg_layout *l, struct error **err);
+
+/* The same from their texts (pure; v2_ctrls: the cgroup2 root's
+ * cgroup.controllers, NULL when unknown).  */
+int cg_layout_parse(const char *mountinfo, const char *proc_cgroup, const char *v2_ctrls,
+		    struct cg_layout *l, struct error **err);
+void cg_layout_clear(struct cg_layout *l);
+
+/* Each controller's home: in the v2 tree if its root lists it, else the
+ * v1 hierarchy that has it, else none.  */
+void cg_layout_homes(const struct cg_layout *l, struct cg_homes *h);
+
+/* "rw,cpu,cpuacct" -> CG_CTRL_CPU|CG_CTRL_CPUACCT, *name "cpu,cpuacct"
+ * (malloc'd; the options that name the hierarchy, nothing else).  0 and
+ * NULL name when it names nothing berth joins.  */
+unsigned cg_v1_options(const char *super_opts, char **name);
+
+/* The v1 name of a controller bit ("blkio" for CG_CTRL_IO) */
+const char *cg_ctrl_v1_name(unsigned ctrl);
 
 /* The cgroup2 mount point that holds `path` (longest prefix), or NULL. */
 char *cg_mount_of(const char *path);
 
-/* cgroupsPath -> a clean path below the mount ("/berth/abc"); see
+/* ---- hierarchy.c ------------------------------------------------------- */
+
+/* cgroupsPath -> a clean path below the cgroup2 mount ("/berth/abc"); see
  * cg_create() for the rules.  */
-int cg_path_resolve(const struct cg_hierarchy *h, const char *cgroups_path, const char *id,
+int cg_path_resolve(const struct cg_layout *l, const char *cgroups_path, const char *id,
 		    bool systemd, bool rootless, char **rel, struct error **err);
+
+/* The same path in a v1 hierarchy: absolute -> as is; relative -> below
+ * berth's OWN cgroup there (runc's rule: v1 has no no-internal-process
+ * rule, so a cgroup's processes may have children cgroups).  */
+int cg_path_resolve_v1(const struct cg_v1h *h, const char *cgroups_path, const char *id,
+		       bool rootless, char **rel, struct error **err);
 
 /* ---- convert.c --------------------------------------------------------- */
 
@@ -82,17 +197,6 @@ int cg_swap_to_v2(int64_t memory_swap, int64_t memory, int64_t *swap, struct err
 
 /* ---- plan.c ------------------------------------------------------------ */
 
-enum cg_ctrl {
-	CG_CTRL_CPUSET = 1 << 0,
-	CG_CTRL_CPU = 1 << 1,
-	CG_CTRL_IO = 1 << 2,
-	CG_CTRL_MEMORY = 1 << 3,
-	CG_CTRL_HUGETLB = 1 << 4,
-	CG_CTRL_PIDS = 1 << 5,
-	CG_CTRL_RDMA = 1 << 6,
-	CG_CTRL_MISC = 1 << 7,
-};
-
 const char *cg_ctrl_name(unsigned ctrl);		  /* one bit -> "memory" */
 unsigned cg_ctrl_from_name(const char *name, size_t len); /* 0: unknown */
 unsigned cg_ctrl_parse_list(const char *text);		  /* "cpu io memory" */
@@ -106,29 +210,71 @@ enum cg_kind {
 struct cg_write {
 	unsigned ctrl; /* CG_CTRL_* bit, 0 for a core file */
 	enum cg_kind kind;
-	char *what; /* "memory limit", for messages */
-	char *file; /* "memory.max" */
+	int backend; /* where it is written: CG_HOME_V2, a v1 index, or
+			CG_HOME_NONE (check.c refuses or drops it) */
+	char *what;  /* "memory limit", for messages */
+	char *file;  /* "memory.max" */
 	char *value;
 	char *alt_file; /* written instead when `file` is missing */
 	char *alt_value;
-	bool missing_ok; /* a missing file is no error (swap "max"/"0") */
+	bool missing_ok;   /* a missing file is no error (swap "max"/"0") */
+	bool einval_later; /* EINVAL: retry once the plan's other writes are
+			      done (v1 cpu period/burst before the quota) */
+	bool readback;	   /* the kernel may clamp: read back, fail if it
+			      kept another value (v1 cpu.shares) */
 };
 
 struct cg_plan {
 	struct cg_write *v;
 	size_t n, cap;
+	const struct cg_homes *homes; /* while building */
 };
 
-/* Pure: the writes for `res` (only the fields set and non-zero).
- * cur_cpu_max: the cgroup's current cpu.max when updating (so a period
- * alone keeps the quota), NULL when creating.  */
-int cg_plan_build(const struct spec_resources *res, const char *cur_cpu_max, struct cg_plan *plan,
-		  struct error **err);
+/* What an update needs to know of the cgroup as it is.  */
+struct cg_current {
+	const char *cpu_max;	  /* v2 cpu.max ("max 100000"), or NULL */
+	uint64_t v1_memory_limit; /* v1 memory.limit_in_bytes; 0: unknown */
+};
+
+/* Pure: the writes for `res` (only the fields set and non-zero), each
+ * with its destination: the home of its controller (homes NULL: a pure
+ * cgroup v2 host).  cur: the cgroup's current values when updating (a v2
+ * period alone keeps the quota, v1 memory+swap are written in the order
+ * the kernel accepts), NULL when creating.  */
+int cg_plan_build(const struct spec_resources *res, const struct cg_homes *homes,
+		  const struct cg_current *cur, struct cg_plan *plan, struct error **err);
 void cg_plan_clear(struct cg_plan *plan);
 void cg_plan_drop(struct cg_plan *plan, size_t i);
 bool cg_plan_has_hard(const struct cg_plan *plan);
-/* controllers of the remaining writes */
+/* controllers of the remaining writes to the cgroup2 tree */
 unsigned cg_plan_ctrls(const struct cg_plan *plan);
+/* is anything left to write to that backend? */
+bool cg_plan_uses(const struct cg_plan *plan, int backend);
+
+/* plan.c's helpers for the builders of plan_v2.c and plan_v1.c */
+struct cg_write *cg_plan_add(struct cg_plan *plan, unsigned ctrl, enum cg_kind kind,
+			     const char *what, const char *file, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+/* -1 (any negative) as "max", else the number */
+void cg_fmt_limit(char *buf, size_t size, int64_t v);
+/* A name that becomes part of a file name: no '/', no "..". */
+int cg_check_name(const char *name, const char *what, bool dots_ok, struct error **err);
+
+/* plan_v2.c: one builder per resource group, for the cgroup2 files */
+int cg_plan_memory_v2(const struct spec_memory *m, struct cg_plan *plan, struct error **err);
+int cg_plan_cpu_v2(const struct spec_cpu *c, const char *cur_cpu_max, struct cg_plan *plan,
+		   struct error **err);
+void cg_plan_cpuset(const struct spec_cpu *c, struct cg_plan *plan); /* same files */
+int cg_plan_blkio_v2(const struct spec_blkio *b, struct cg_plan *plan, struct error **err);
+void cg_plan_hugetlb_v2(const struct spec_resources *res, struct cg_plan *plan);
+
+/* plan_v1.c: the same for the v1 controllers, as runc's fs driver */
+int cg_plan_memory_v1(const struct spec_memory *m, uint64_t cur_limit, struct cg_plan *plan,
+		      struct error **err);
+int cg_plan_cpu_v1(const struct spec_cpu *c, struct cg_plan *plan, struct error **err);
+void cg_plan_blkio_v1(const struct spec_blkio *b, struct cg_plan *plan);
+void cg_plan_hugetlb_v1(const struct spec_resources *res, struct cg_plan *plan);
+void cg_plan_network(const struct spec_resources *res, struct cg_plan *plan);
 
 /* ---- create.c ---------------------------------------------------------- */
 
@@ -136,7 +282,58 @@ unsigned cg_plan_ctrls(const struct cg_plan *plan);
 void cg_mark_created(const char *path);
 bool cg_is_marked(const char *path);
 
+/* The directories one create made, to roll back on failure */
+struct cg_created {
+	char **v; /* absolute paths, parents first */
+	size_t n;
+};
+void cg_created_add(struct cg_created *c, const char *path);
+bool cg_created_has(const struct cg_created *c, const char *path);
+/* remove them, deepest first */
+void cg_created_rollback(struct cg_created *c);
+
+/* Run once(arg) again while it fails with ENOENT/ENODEV (a concurrent
+ * destroy removed an empty parent berth made for another container), each
+ * failed attempt rolled back; what the last one made goes to `made`.  */
+int cg_make_retrying(int (*once)(const void *arg, struct cg_created *made, struct error **err),
+		     const void *arg, struct cg_created *made, struct error **err);
+
+/* The request's device rules into both enforcers the cgroup has: the
+ * eBPF filter (cgroup2 part) and the v1 devices controller.  */
+int cg_devices_all(const struct cg *cg, const struct spec_dev_rule *rules, size_t n,
+		   const struct spec_device *devs, size_t n_devs, struct error **err);
+
+/* ---- create_v1.c ------------------------------------------------------- */
+
+/* mkdir mount+rel in a v1 hierarchy, each new directory marked.  In the
+ * cpuset hierarchy a new directory gets its parent's cpuset.cpus and
+ * cpuset.mems before it appears (made under a temporary name, filled,
+ * renamed): a task cannot join an empty cpuset, and a concurrent create
+ * must never see one half made.  An existing parent with an empty cpuset
+ * (not berth's) fails, naming it.  */
+int cg_v1_make(const struct cg_v1h *h, const char *rel, struct cg_created *made,
+	       struct error **err);
+
+/* Does the v1 cgroup (or a child) hold a process?  */
+bool cg_v1_populated(const struct cg_v1dir *d);
+
+/* An existing leaf must hold no process (recursively).  */
+int cg_v1_check_empty(const struct cg_v1dir *d, struct error **err);
+
+/* A cpuset leaf (d may be NULL) must have cpus and mems once the plan is
+ * written.  */
+int cg_v1_check_cpuset(const struct cg_v1dir *d, struct error **err);
+
+/* open.c: drop the hierarchies the container has no cgroup in (after the
+ * plan, whose backends index the layout, is written) */
+void cg_v1_compact(struct cg *cg);
+
 /* ---- check.c ----------------------------------------------------------- */
+
+/* A refusal whose message is a whole sentence: errnum kept for the exit
+ * status, its text left out.  -1.  */
+int cg_refuse(struct error **err, int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Apply the policy for controllers the cgroup cannot have: hard writes
  * needing one of `missing` fail with
@@ -147,11 +344,21 @@ bool cg_is_marked(const char *path);
 int cg_plan_filter(struct cg_plan *plan, unsigned missing, bool include_core, const char *which,
 		   struct error **err);
 
+/* The writes whose controller has no home on this host (backend
+ * CG_HOME_NONE), with `which` from cg_nowhere(): "this host has neither in
+ * /sys/fs/cgroup/unified nor as a cgroup v1 hierarchy" (malloc'd).  */
+char *cg_nowhere(const char *v2_mount, bool has_v1);
+int cg_plan_filter_none(struct cg_plan *plan, const char *which, struct error **err);
+
 /* A rootless user without delegation: every write is impossible:
  *   <what> needs a delegated cgroup: <reason>                          */
 /* the same when there is no cgroup at all: "<what> asked, but <reason>" */
 int cg_plan_refuse_reason(struct cg_plan *plan, const char *reason, struct error **err);
 int cg_plan_refuse(struct cg_plan *plan, const char *reason, struct error **err);
+/* the same, only for the writes to one backend (a v1 hierarchy berth
+ * cannot use) */
+int cg_plan_refuse_backend(struct cg_plan *plan, int backend, const char *reason,
+			   struct error **err);
 
 /* Walk the levels from the mount root down to the container's parent and
  * filter the plan by what each existing level has (see check.c).  */
@@ -160,7 +367,9 @@ int cg_check_path(const char *mount, const char *rel, bool hybrid, struct cg_pla
 
 /* ---- apply.c ----------------------------------------------------------- */
 
-int cg_plan_apply(int dirfd, const char *path, const struct cg_plan *plan, struct error **err);
+/* Each write into its backend's directory, in order (einval_later ones
+ * retried at the end).  */
+int cg_plan_apply(const struct cg *cg, const struct cg_plan *plan, struct error **err);
 
 /* ---- devices.c --------------------------------------------------------- */
 
@@ -212,6 +421,63 @@ int cg_devices_load(const struct spec_dev_rule *rules, size_t n, const struct sp
 int cg_devices_install(int cgfd, const struct spec_dev_rule *rules, size_t n,
 		       const struct spec_device *devs, size_t n_devs, struct error **err);
 
+/* ---- devices_v1.c ------------------------------------------------------ */
+
+/* devices.list -> the emulated list ("a *:* rwm": allow all, whatever
+ * deny rules it hides) */
+int cg_dev_list_parse(const char *text, struct cg_dev_emu *out, struct error **err);
+
+/* One line for devices.allow (allow) or devices.deny: "c 1:3 rwm" */
+struct cg_dev_line {
+	bool allow;
+	char text[64];
+};
+
+/* runc's minimally disruptive transition from `cur` to `target`: a reset
+ * ("a *:* rwm") only when the default changes or `cur` is allow-all,
+ * then the permissions each old rule loses, then those each new rule
+ * gains, in (major, minor, type) order.  Pure.  */
+void cg_dev_transition(const struct cg_dev_emu *cur, const struct cg_dev_emu *target,
+		       struct cg_dev_line **lines, size_t *n);
+
+/* Write the transition into a v1 devices cgroup and check that
+ * devices.list is the target afterwards.  */
+int cg_devices_v1_install(int dirfd, const char *path, const struct spec_dev_rule *rules, size_t n,
+			  const struct spec_device *devs, size_t n_devs, struct error **err);
+
+/* ---- freezer_v1.c ------------------------------------------------------ */
+
+/* freezer.state: FROZEN with runc's retry loop (a task in vfork or a
+ * stopped one can hold FREEZING), THAWED; never left half frozen.  */
+int cg_v1_freeze(const struct cg_v1dir *d, bool frozen, struct error **err);
+int cg_v1_is_frozen(const struct cg_v1dir *d, bool *frozen, struct error **err);
+
+/* ---- stats.c / stats_v1.c ---------------------------------------------- */
+
+/* a single-value file: a number, or "max" as UINT64_MAX */
+bool cg_read_u64(int dirfd, const char *file, uint64_t *v);
+/* omitempty numbers; a Stats entry {limit, usage, max, failcnt} */
+void cg_json_omit(struct jsonw *w, const char *key, uint64_t v);
+void cg_json_entry(struct jsonw *w, const char *key, uint64_t limit, uint64_t usage, uint64_t max,
+		   uint64_t failcnt);
+/* "0-2,4" -> [0,1,2,4]; nothing for a missing or empty list */
+void cg_json_cpu_list(struct jsonw *w, const char *key, const char *text);
+/* a flat-keyed file (memory.stat) as a map sorted by key */
+void cg_json_raw(struct jsonw *w, char *text);
+/* runc's page size names ("2MB"), sorted; returns how many (<= max) */
+size_t cg_hugepage_sizes(char **names, size_t max);
+
+/* the v1 sections of the Stats object, from the v1 directory `d` */
+void cg_stats_v1_cpu(const struct cg_v1dir *cpu, const struct cg_v1dir *cpuacct, struct jsonw *w);
+void cg_stats_v1_cpuset(const struct cg_v1dir *d, struct jsonw *w);
+void cg_stats_v1_memory(const struct cg_v1dir *d, struct jsonw *w);
+void cg_stats_v1_blkio(const struct cg_v1dir *d, struct jsonw *w);
+void cg_stats_v1_hugetlb(const struct cg_v1dir *d, struct jsonw *w);
+void cg_usage_v1(const struct cg *cg, struct cg_usage *u);
+
+/* memory.oom_control's oom_kill counter (v1) */
+uint64_t cg_v1_oom_kills(int dirfd);
+
 /* ---- control.c --------------------------------------------------------- */
 
 /* Value of `key` in a flat-keyed file text ("populated 1\nfrozen 0\n"). */
@@ -221,6 +487,11 @@ bool cg_kv_find(const char *text, const char *key, uint64_t *value);
  * inotify.  A removed cgroup counts as "populated 0"/"frozen 0".  */
 int cg_wait_event(const char *path, const char *key, uint64_t want, int timeout_ms,
 		  struct error **err);
+
+/* Does the container have a process left?  Wait until it has none (v2:
+ * cgroup.events; v1 only: cgroup.procs, re-read every few ms).  */
+bool cg_populated(const struct cg *cg);
+int cg_wait_empty(const struct cg *cg, int timeout_ms, struct error **err);
 
 /* ---- systemd.c --------------------------------------------------------- */
 

@@ -4,7 +4,9 @@
  * same names, same units (cpu times in nanoseconds), same omissions (Go's
  * omitempty drops zero numbers and empty lists/maps, never objects), map
  * keys sorted as Go sorts them.  Controllers the cgroup lacks leave their
- * section at zero, as runc does.  The events loop: events.c.  */
+ * section at zero, as runc does.  Each section is read where its
+ * controller lives: a controller of a v1 hierarchy has its section from
+ * the v1 files (stats_v1.c).  The events loop: events.c.  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -23,7 +25,7 @@
 #define HUGEPAGES_DIR "/sys/kernel/mm/hugepages"
 
 /* a single-value file: a number, or "max" as UINT64_MAX (runc's reading) */
-static bool read_u64(int dirfd, const char *file, uint64_t *v)
+bool cg_read_u64(int dirfd, const char *file, uint64_t *v)
 {
 	cleanup_free char *text = read_file_or_null(dirfd, file);
 
@@ -43,7 +45,7 @@ static uint64_t key_u64(int dirfd, const char *file, const char *key)
 	return v;
 }
 
-static void kv_omit(struct jsonw *w, const char *key, uint64_t v)
+void cg_json_omit(struct jsonw *w, const char *key, uint64_t v)
 {
 	if (v != 0)
 		jsonw_kv_uint(w, key, v);
@@ -66,21 +68,21 @@ static void write_cpu(const struct cg *cg, struct jsonw *w)
 	jsonw_obj_open(w);
 	jsonw_key(w, "usage");
 	jsonw_obj_open(w);
-	kv_omit(w, "total", usage * 1000);
+	cg_json_omit(w, "total", usage * 1000);
 	jsonw_kv_uint(w, "kernel", sys * 1000);
 	jsonw_kv_uint(w, "user", user * 1000);
 	jsonw_obj_close(w);
 	jsonw_key(w, "throttling");
 	jsonw_obj_open(w);
-	kv_omit(w, "periods", periods);
-	kv_omit(w, "throttledPeriods", thr);
-	kv_omit(w, "throttledTime", thr_us * 1000);
+	cg_json_omit(w, "periods", periods);
+	cg_json_omit(w, "throttledPeriods", thr);
+	cg_json_omit(w, "throttledTime", thr_us * 1000);
 	jsonw_obj_close(w);
 	jsonw_obj_close(w);
 }
 
 /* "0-2,4" -> [0,1,2,4]; omitted when the file is missing or empty */
-static void write_cpu_list(struct jsonw *w, const char *key, const char *text)
+void cg_json_cpu_list(struct jsonw *w, const char *key, const char *text)
 {
 	const char *p = text;
 
@@ -112,9 +114,9 @@ static void write_cpuset(const struct cg *cg, struct jsonw *w)
 
 	jsonw_key(w, "cpuset");
 	jsonw_obj_open(w);
-	write_cpu_list(w, "cpus", cpus);
+	cg_json_cpu_list(w, "cpus", cpus);
 	jsonw_kv_uint(w, "cpu_exclusive", 0);
-	write_cpu_list(w, "mems", mems);
+	cg_json_cpu_list(w, "mems", mems);
 	/* v1-only flags: runc reports them as zero on v2 */
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
 		jsonw_kv_uint(w, flags[i], 0);
@@ -122,14 +124,14 @@ static void write_cpuset(const struct cg *cg, struct jsonw *w)
 	jsonw_obj_close(w);
 }
 
-static void write_entry(struct jsonw *w, const char *key, uint64_t limit, uint64_t usage,
-			uint64_t max, uint64_t failcnt)
+void cg_json_entry(struct jsonw *w, const char *key, uint64_t limit, uint64_t usage, uint64_t max,
+		   uint64_t failcnt)
 {
 	jsonw_key(w, key);
 	jsonw_obj_open(w);
 	jsonw_kv_uint(w, "limit", limit);
-	kv_omit(w, "usage", usage);
-	kv_omit(w, "max", max);
+	cg_json_omit(w, "usage", usage);
+	cg_json_omit(w, "max", max);
 	jsonw_kv_uint(w, "failcnt", failcnt);
 	jsonw_obj_close(w);
 }
@@ -140,7 +142,7 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* memory.stat as a map sorted by key; omitted when missing */
-static void write_raw(struct jsonw *w, char *stat)
+void cg_json_raw(struct jsonw *w, char *stat)
 {
 	char *lines[512];
 	size_t n = 0;
@@ -168,41 +170,42 @@ static void write_memory(const struct cg *cg, struct jsonw *w)
 	cleanup_free char *stat = read_file_or_null(cg->dirfd, "memory.stat");
 	uint64_t usage = 0, limit = 0, peak = 0, cache = 0;
 	uint64_t s_usage = 0, s_limit = 0, s_peak = 0;
-	bool have = read_u64(cg->dirfd, "memory.current", &usage);
+	bool have = cg_read_u64(cg->dirfd, "memory.current", &usage);
 
 	if (have) {
-		read_u64(cg->dirfd, "memory.max", &limit);
-		read_u64(cg->dirfd, "memory.peak", &peak);
+		cg_read_u64(cg->dirfd, "memory.max", &limit);
+		cg_read_u64(cg->dirfd, "memory.peak", &peak);
 		if (stat != NULL)
 			cg_kv_find(stat, "file", &cache);
 	}
 	/* v1 reported memory+swap; runc keeps that meaning on v2 */
-	if (have && read_u64(cg->dirfd, "memory.swap.current", &s_usage)) {
-		read_u64(cg->dirfd, "memory.swap.max", &s_limit);
-		read_u64(cg->dirfd, "memory.swap.peak", &s_peak);
+	if (have && cg_read_u64(cg->dirfd, "memory.swap.current", &s_usage)) {
+		cg_read_u64(cg->dirfd, "memory.swap.max", &s_limit);
+		cg_read_u64(cg->dirfd, "memory.swap.peak", &s_peak);
 		s_usage += usage;
 		if (s_limit != UINT64_MAX)
 			s_limit = limit > UINT64_MAX - s_limit ? UINT64_MAX : s_limit + limit;
 	}
 	jsonw_key(w, "memory");
 	jsonw_obj_open(w);
-	kv_omit(w, "cache", cache);
-	write_entry(w, "usage", limit, usage, peak,
-		    have ? key_u64(cg->dirfd, "memory.events", "max") : 0);
-	write_entry(w, "swap", s_limit, s_usage, s_peak, 0);
-	write_entry(w, "kernel", 0, 0, 0, 0);
-	write_entry(w, "kernelTCP", 0, 0, 0, 0);
+	cg_json_omit(w, "cache", cache);
+	cg_json_entry(w, "usage", limit, usage, peak,
+		      have ? key_u64(cg->dirfd, "memory.events", "max") : 0);
+	cg_json_entry(w, "swap", s_limit, s_usage, s_peak, 0);
+	cg_json_entry(w, "kernel", 0, 0, 0, 0);
+	cg_json_entry(w, "kernelTCP", 0, 0, 0, 0);
 	if (have && stat != NULL)
-		write_raw(w, stat);
+		cg_json_raw(w, stat);
 	jsonw_obj_close(w);
 }
 
 static void write_pids(const struct cg *cg, struct jsonw *w)
 {
 	uint64_t current = 0, limit = 0;
+	int fd = cg_fd_of(cg, CG_CTRL_PIDS);
 
-	if (read_u64(cg->dirfd, "pids.current", &current)) {
-		read_u64(cg->dirfd, "pids.max", &limit);
+	if (cg_read_u64(fd, "pids.current", &current)) {
+		cg_read_u64(fd, "pids.max", &limit);
 		if (limit == UINT64_MAX)
 			limit = 0; /* "max": no limit, runc's 0 */
 	} else {
@@ -218,8 +221,8 @@ static void write_pids(const struct cg *cg, struct jsonw *w)
 	}
 	jsonw_key(w, "pids");
 	jsonw_obj_open(w);
-	kv_omit(w, "current", current);
-	kv_omit(w, "limit", limit);
+	cg_json_omit(w, "current", current);
+	cg_json_omit(w, "limit", limit);
 	jsonw_obj_close(w);
 }
 
@@ -247,10 +250,10 @@ static void write_io_table(struct jsonw *w, const char *key, const char *text, c
 					open = true;
 				}
 				jsonw_obj_open(w);
-				kv_omit(w, "major", major);
-				kv_omit(w, "minor", minor);
+				cg_json_omit(w, "major", major);
+				cg_json_omit(w, "minor", minor);
 				jsonw_kv_str(w, "op", ops[i][1]);
-				kv_omit(w, "value", strtoull(at + strlen(pat), NULL, 10));
+				cg_json_omit(w, "value", strtoull(at + strlen(pat), NULL, 10));
 				jsonw_obj_close(w);
 			}
 		}
@@ -289,20 +292,27 @@ static char *page_size_name(const char *dirent_name)
 	return xasprintf("%llu%s", kb, units[u]);
 }
 
-static void write_hugetlb(const struct cg *cg, struct jsonw *w)
+size_t cg_hugepage_sizes(char **names, size_t max)
 {
 	cleanup_closedir DIR *d = opendir(HUGEPAGES_DIR);
-	char *names[16] = {NULL};
-	size_t n = 0;
 	struct dirent *de;
+	size_t n = 0;
 
-	while (d != NULL && (de = readdir(d)) != NULL && n < 16) {
+	while (d != NULL && (de = readdir(d)) != NULL && n < max) {
 		char *name = page_size_name(de->d_name);
 
 		if (name != NULL)
 			names[n++] = name;
 	}
 	qsort(names, n, sizeof(names[0]), cmp_str);
+	return n;
+}
+
+static void write_hugetlb(const struct cg *cg, struct jsonw *w)
+{
+	char *names[16] = {NULL};
+	size_t n = cg_hugepage_sizes(names, 16);
+
 	jsonw_key(w, "hugetlb");
 	jsonw_obj_open(w);
 	for (size_t i = 0; i < n; i++) {
@@ -310,10 +320,10 @@ static void write_hugetlb(const struct cg *cg, struct jsonw *w)
 		cleanup_free char *ev = xasprintf("hugetlb.%s.events", names[i]);
 		uint64_t usage = 0;
 
-		if (read_u64(cg->dirfd, cur, &usage)) {
+		if (cg_read_u64(cg->dirfd, cur, &usage)) {
 			jsonw_key(w, names[i]);
 			jsonw_obj_open(w);
-			kv_omit(w, "usage", usage);
+			cg_json_omit(w, "usage", usage);
 			jsonw_kv_uint(w, "failcnt", key_u64(cg->dirfd, ev, "max"));
 			jsonw_obj_close(w);
 		}
@@ -322,17 +332,48 @@ static void write_hugetlb(const struct cg *cg, struct jsonw *w)
 	jsonw_obj_close(w);
 }
 
+/* Each section from the v1 directory of its controller when the cgroup
+ * has one, else from the cgroup2 files */
+static void write_sections(const struct cg *cg, struct jsonw *w)
+{
+	const struct cg_v1dir *cpu = cg_v1_of(cg, CG_CTRL_CPU);
+	const struct cg_v1dir *acct = cg_v1_of(cg, CG_CTRL_CPUACCT);
+	const struct cg_v1dir *cpuset = cg_v1_of(cg, CG_CTRL_CPUSET);
+	const struct cg_v1dir *mem = cg_v1_of(cg, CG_CTRL_MEMORY);
+	const struct cg_v1dir *blkio = cg_v1_of(cg, CG_CTRL_IO);
+	const struct cg_v1dir *huge = cg_v1_of(cg, CG_CTRL_HUGETLB);
+
+	if (cpu != NULL || acct != NULL)
+		cg_stats_v1_cpu(cpu, acct, w);
+	else
+		write_cpu(cg, w);
+	if (cpuset != NULL)
+		cg_stats_v1_cpuset(cpuset, w);
+	else
+		write_cpuset(cg, w);
+	if (mem != NULL)
+		cg_stats_v1_memory(mem, w);
+	else
+		write_memory(cg, w);
+	write_pids(cg, w);
+	if (blkio != NULL)
+		cg_stats_v1_blkio(blkio, w);
+	else
+		write_blkio(cg, w);
+	if (huge != NULL)
+		cg_stats_v1_hugetlb(huge, w);
+	else
+		write_hugetlb(cg, w);
+}
+
 int cg_stats_write(const struct cg *cg, struct jsonw *w, struct error **err)
 {
-	if (faccessat(cg->dirfd, "cgroup.procs", F_OK, 0) < 0)
-		return error_set(err, errno, "cgroup: stats of '%s'", cg->path);
+	int fd = cg->dirfd >= 0 ? cg->dirfd : cg->n_v1 > 0 ? cg->v1[0].dirfd : -1;
+
+	if (faccessat(fd, "cgroup.procs", F_OK, 0) < 0)
+		return error_set(err, errno, "cgroup: stats of '%s'", cg_where(cg));
 	jsonw_obj_open(w);
-	write_cpu(cg, w);
-	write_cpuset(cg, w);
-	write_memory(cg, w);
-	write_pids(cg, w);
-	write_blkio(cg, w);
-	write_hugetlb(cg, w);
+	write_sections(cg, w);
 	jsonw_key(w, "intel_rdt");
 	jsonw_obj_open(w);
 	jsonw_obj_close(w);
@@ -353,7 +394,9 @@ void cg_usage_read(const struct cg *cg, struct cg_usage *u)
 	memset(u, 0, sizeof(*u));
 	u->has_cpu = cpu != NULL && cg_kv_find(cpu, "user_usec", &u->user_usec) &&
 		     cg_kv_find(cpu, "system_usec", &u->system_usec);
-	u->has_memory_peak = read_u64(cg->dirfd, "memory.peak", &u->memory_peak);
+	u->has_memory_peak = cg_read_u64(cg->dirfd, "memory.peak", &u->memory_peak);
 	u->has_oom_kills = mev != NULL && cg_kv_find(mev, "oom_kill", &u->oom_kills);
-	u->has_pids_peak = read_u64(cg->dirfd, "pids.peak", &u->pids_peak);
+	u->has_pids_peak = cg_read_u64(cg_fd_of(cg, CG_CTRL_PIDS), "pids.peak", &u->pids_peak);
+	/* what v1 hierarchies count instead */
+	cg_usage_v1(cg, u);
 }

@@ -124,7 +124,7 @@ static void linux_features(struct jsonw *w)
 	jsonw_arr_close(w);
 	jsonw_key(w, "cgroup");
 	jsonw_obj_open(w);
-	jsonw_kv_bool(w, "v1", false);
+	jsonw_kv_bool(w, "v1", true);
 	jsonw_kv_bool(w, "v2", true);
 	jsonw_kv_bool(w, "systemd", false);
 	jsonw_kv_bool(w, "systemdUser", false);

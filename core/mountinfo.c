@@ -30,28 +30,38 @@ static void unescape_octal(char *s)
 }
 
 /* Fields: id, parent, major:minor, root, mount point, options, optional
- * fields up to a lone "-", then the filesystem type.  */
+ * fields up to a lone "-", then the filesystem type, the source and the
+ * super options.  */
 bool mountinfo_parse_line(char *line, struct mountinfo_entry *m)
 {
 	char *save = NULL, *tok;
 	int field = 0;
-	bool after_sep = false;
+	int post = -1; /* after the "-": 1 type, 2 source, 3 options */
 
 	memset(m, 0, sizeof(*m));
-	for (tok = strtok_r(line, " \n", &save); tok != NULL;
+	m->super_opts = (char *)"";
+	for (tok = strtok_r(line, " \n", &save); tok != NULL && post < 3;
 	     tok = strtok_r(NULL, " \n", &save), field++) {
-		if (after_sep) {
+		if (post >= 0)
+			post++;
+		if (post == 1)
 			m->fstype = tok;
-			break;
-		}
-		if (field == 0)
+		else if (post == 3)
+			m->super_opts = tok;
+		else if (post >= 0)
+			continue;
+		else if (field == 0)
 			m->id = strtoull(tok, NULL, 10);
+		else if (field == 1)
+			m->parent = strtoull(tok, NULL, 10);
+		else if (field == 2)
+			m->dev = tok;
 		else if (field == 3)
 			m->root = tok;
 		else if (field == 4)
 			m->point = tok;
 		else if (field > 5 && strcmp(tok, "-") == 0)
-			after_sep = true;
+			post = 0;
 	}
 	if (m->root == NULL || m->point == NULL || m->fstype == NULL)
 		return false;

@@ -8,10 +8,13 @@
 #include <stdbool.h>
 
 struct mountinfo_entry {
-	unsigned long long id; /* the mount id, as statx() reports it */
-	char *root;	       /* the mount's root inside its filesystem */
-	char *point;	       /* where it is mounted (octal escapes decoded) */
-	char *fstype;	       /* "cgroup2", "ext4" ... */
+	unsigned long long id;	   /* the mount id, as statx() reports it */
+	unsigned long long parent; /* the id of the mount it is on */
+	char *dev;		   /* "0:31": the filesystem's device */
+	char *root;		   /* the mount's root inside its filesystem */
+	char *point;		   /* where it is mounted (octal escapes decoded) */
+	char *fstype;		   /* "cgroup2", "ext4" ... */
+	char *super_opts;	   /* "rw,memory": the filesystem's options, or "" */
 };
 
 /* Split one line ("36 25 0:30 / /sys/fs/cgroup rw,... shared:9 - cgroup2

@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=fuzz/corpus
 rm -rf "$out"
-mkdir -p "$out"/{fuzz-config,fuzz-process,fuzz-resources,fuzz-mountopt,fuzz-seccomp}
+mkdir -p "$out"/{fuzz-config,fuzz-process,fuzz-resources,fuzz-mountopt,fuzz-seccomp,fuzz-cgroup-layout}
 
 # seed TARGET < content
 seed() {
@@ -46,4 +46,6 @@ done
 printf 'tmpfs\nrro\nrrw\nrnoatime\nratime\nrstrictatime\n' | seed fuzz-mountopt
 printf 'none\nrbind\nidmap\n' | seed fuzz-mountopt
 printf '\nbind\nro\nremount\nrslave\ndata=1\n' | seed fuzz-mountopt
+# cgroup layouts: mountinfo ---- /proc/self/cgroup ---- controllers ---- devices.list
+for f in fuzz/cgroup-seeds/*; do seed fuzz-cgroup-layout <"$f"; done
 for t in "$out"/*; do echo "$(basename "$t"): $(find "$t" -type f | wc -l) seeds"; done

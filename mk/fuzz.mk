@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-# mk/fuzz.mk — libFuzzer targets for spec/ (owner: spec).
+# mk/fuzz.mk — libFuzzer targets for spec/ (owner: spec), and for the
+# texts cgroups/ parses (fuzz-cgroup-layout).
 #
 #   make fuzz-build           build every fuzz/fuzz-*.c with clang, ASan and UBSan
 #   make fuzz                 run each target FUZZ_SECONDS (default 60)
@@ -31,6 +32,14 @@ fuzz-build: $(FUZZ_BINS)
 $(FUZZ_BUILD)/fuzz-%: fuzz/fuzz-%.c $(FUZZ_SRCS) $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS) $(PKG_LIBS)
+
+# the cgroup texts (mountinfo, /proc/self/cgroup, devices.list) need
+# cgroups/ too
+FUZZ_CG_SRCS := $(sort $(wildcard cgroups/*.c))
+$(FUZZ_BUILD)/fuzz-cgroup-layout: fuzz/fuzz-cgroup-layout.c $(FUZZ_SRCS) $(FUZZ_HDRS) \
+		$(FUZZ_CG_SRCS) $(wildcard cgroups/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS) $(FUZZ_CG_SRCS) $(PKG_LIBS)
 
 fuzz: fuzz-build
 	@set -e; for t in $(FUZZ_TARGETS); do \

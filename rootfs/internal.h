@@ -18,4 +18,15 @@ int rootfs_apply_propagation(int fd, const char *dest, unsigned long prop, struc
 int rootfs_move_tree(int tree_fd, int target_fd, const char *dest, struct error **err);
 void rootfs_flags_to_attr(unsigned long set, unsigned long clr, struct mount_attr *a);
 
+/* mounts.c: one mount of the config (a filesystem; a bind), and a host
+ * path bound instead of a filesystem a user namespace may not mount */
+int rootfs_mount_fs(const struct rootfs_ctx *ctx, const struct spec_mount *m, struct error **err);
+int rootfs_mount_bind(const struct rootfs_ctx *ctx, const struct spec_mount *m, struct error **err);
+int rootfs_mount_fallback(const struct rootfs_ctx *ctx, const struct spec_mount *m,
+			  const char *host_path, struct error **err);
+
+/* cgroupfs.c: a "cgroup" or "cgroup2" mount of the config */
+int rootfs_mount_cgroup(const struct rootfs_ctx *ctx, const struct spec_mount *m,
+			struct error **err);
+
 #endif

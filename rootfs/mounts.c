@@ -7,7 +7,7 @@
  * mount never exists with the wrong flags and never lands anywhere but
  * the fd.  Filesystem mounts (proc, tmpfs, ...) go through mount(2) on
  * "/proc/self/fd/N" of the resolved target, for the same reason.
- * Devices: devices.c.  Pivot: pivot.c.  */
+ * cgroup mounts: cgroupfs.c.  Devices: devices.c.  Pivot: pivot.c.  */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
@@ -275,7 +275,7 @@ static int mount_prepared(const struct rootfs_ctx *ctx, const struct spec_mount 
 	return rootfs_move_tree(tree, target, m->destination, err);
 }
 
-static int mount_bind(const struct rootfs_ctx *ctx, const struct spec_mount *m, struct error **err)
+int rootfs_mount_bind(const struct rootfs_ctx *ctx, const struct spec_mount *m, struct error **err)
 {
 	return mount_bind_fd(ctx, m, -1, err);
 }
@@ -318,7 +318,7 @@ static bool wants_real_dir(const struct spec_mount *m)
 /* rootless fallbacks, as runc and crun do: a fresh sysfs needs the
  * network namespace's owner, mqueue the ipc one's; bind the host's
  * instead, read-only as the config asked */
-static int mount_fallback(const struct rootfs_ctx *ctx, const struct spec_mount *m,
+int rootfs_mount_fallback(const struct rootfs_ctx *ctx, const struct spec_mount *m,
 			  const char *host_path, struct error **err)
 {
 	struct spec_mount bind = *m;
@@ -329,7 +329,7 @@ static int mount_fallback(const struct rootfs_ctx *ctx, const struct spec_mount 
 	bind.bind = true;
 	bind.flags = (m->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)) | MS_BIND | MS_REC;
 	bind.data = NULL;
-	return mount_bind(ctx, &bind, err);
+	return rootfs_mount_bind(ctx, &bind, err);
 }
 
 /* What is done on the new mount itself once it is attached: the files of
@@ -363,7 +363,7 @@ static int mount_fs_finish(const struct spec_mount *m, int covered, int mounted,
 	return 0;
 }
 
-static int mount_fs(const struct rootfs_ctx *ctx, const struct spec_mount *m, struct error **err)
+int rootfs_mount_fs(const struct rootfs_ctx *ctx, const struct spec_mount *m, struct error **err)
 {
 	cleanup_close int target = -1;
 	cleanup_close int covered = -1;
@@ -388,9 +388,9 @@ static int mount_fs(const struct rootfs_ctx *ctx, const struct spec_mount *m, st
 		int saved = errno;
 
 		if (ctx->userns && saved == EPERM && strcmp(type, "sysfs") == 0)
-			return mount_fallback(ctx, m, "/sys", err);
+			return rootfs_mount_fallback(ctx, m, "/sys", err);
 		if (ctx->userns && saved == EPERM && strcmp(type, "mqueue") == 0)
-			return mount_fallback(ctx, m, "/dev/mqueue", err);
+			return rootfs_mount_fallback(ctx, m, "/dev/mqueue", err);
 		return error_set(err, saved, "mount %s on '%s'", type, m->destination);
 	}
 	if (covered < 0 && m->rec_attr_set == 0 && m->rec_attr_clr == 0 && m->propagation == 0)
@@ -399,44 +399,6 @@ static int mount_fs(const struct rootfs_ctx *ctx, const struct spec_mount *m, st
 	if (mounted < 0)
 		return -1;
 	return mount_fs_finish(m, covered, mounted, err);
-}
-
-/* cgroup and cgroup2 mounts: berth manages cgroup v2 only.
- *  - a new cgroup namespace: a fresh cgroup2, rooted at the container's
- *    own cgroup by the namespace
- *  - a cgroup but no namespace: the container's cgroup directory bound
- *  - no cgroup at all (--cgroup-manager=disabled, no v2 hierarchy): an
- *    empty read-only tmpfs.  A fresh cgroup2 would show the host's whole
- *    tree, and mounting one can stall for ~10 ms in the kernel.  */
-static int mount_cgroup(const struct rootfs_ctx *ctx, const struct spec_mount *m,
-			struct error **err)
-{
-	const struct spec_namespace *cgns = &ctx->spec->linux.ns[SPEC_NS_CGROUP];
-	struct spec_mount v2 = *m;
-	int rc;
-
-	v2.type = (char *)"cgroup2";
-	v2.source = (char *)"cgroup2";
-	v2.data = NULL;
-	if (cgns->present) {
-		rc = mount_fs(ctx, &v2, err);
-		if (rc < 0 && ctx->userns && (*err)->errnum == EPERM) {
-			error_freep(err);
-			return mount_fallback(ctx, m, "/sys/fs/cgroup", err);
-		}
-		return rc;
-	}
-	if (ctx->cgroup_path == NULL) {
-		v2.type = (char *)"tmpfs";
-		v2.source = (char *)"cgroup";
-		v2.flags |= MS_RDONLY;
-		v2.data = (char *)"mode=0555,size=4k";
-		return mount_fs(ctx, &v2, err);
-	}
-	v2.source = (char *)ctx->cgroup_path;
-	v2.bind = true;
-	v2.flags |= MS_BIND;
-	return mount_bind(ctx, &v2, err);
 }
 
 static int mount_each(const struct rootfs_ctx *ctx, struct error **err)
@@ -454,9 +416,9 @@ static int mount_each(const struct rootfs_ctx *ctx, struct error **err)
 					   err);
 		else if (m->type != NULL &&
 			 (strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0))
-			rc = mount_cgroup(ctx, m, err);
+			rc = rootfs_mount_cgroup(ctx, m, err);
 		else if (m->type != NULL)
-			rc = mount_fs(ctx, m, err);
+			rc = rootfs_mount_fs(ctx, m, err);
 		else
 			rc = error_set(err, 0, "mounts[%zu]: no type and not a bind mount", i);
 		if (rc < 0)
@@ -490,7 +452,7 @@ int rootfs_bind_etc_files(struct rootfs_ctx *ctx, struct error **err)
 			.destination = dst, .source = src, .bind = true, .flags = MS_BIND};
 		struct error *e = NULL;
 
-		if (mount_bind(ctx, &m, &e) == 0)
+		if (rootfs_mount_bind(ctx, &m, &e) == 0)
 			continue;
 		if (e->errnum == EROFS) {
 			log_debug("%s: read-only root, not provided", dst);

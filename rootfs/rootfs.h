@@ -77,8 +77,15 @@ struct rootfs_ctx {
 	const struct spec *spec;
 	const char *bundle; /* relative bind sources resolve here */
 	const struct rootfs_plan *plan;
-	const char *cgroup_path; /* the container's cgroup dir, or NULL */
-	bool userns;		 /* in a new user namespace: no mknod, fallbacks */
+	const char *cgroup_path; /* the container's cgroup2 dir, or NULL */
+	/* its v1 cgroups (hybrid, v1 hosts): each hierarchy's name as mounted
+	 * ("cpu,cpuacct", "name=systemd"), the host's mount point of it (the
+	 * basename names the directory inside) and the container's cgroup */
+	const char *const *cgroup_v1_names;
+	const char *const *cgroup_v1_mounts;
+	const char *const *cgroup_v1_paths;
+	size_t n_cgroup_v1;
+	bool userns; /* in a new user namespace: no mknod, fallbacks */
 	bool no_pivot;
 	bool console;	   /* make /dev/console a mount point for the pty */
 	int root_fd;	   /* set by rootfs_prepare: O_PATH fd of the root */

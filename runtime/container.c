@@ -240,12 +240,12 @@ enum container_status container_status(struct container *c)
 		return STATUS_STOPPED;
 	if (fstatat(c->dir_fd, "exec.fifo", &st, AT_SYMLINK_NOFOLLOW) == 0)
 		return STATUS_CREATED;
-	if (c->st.cgroup != NULL) {
+	if (container_has_cgroup(c)) {
 		struct cg *cg = NULL;
 		struct error *ignored = NULL;
 		bool frozen = false;
 
-		if (cg_open(c->st.cgroup, &cg, &ignored) == 0 &&
+		if (container_cgroup_open(c, &cg, &ignored) == 0 &&
 		    cg_is_frozen(cg, &frozen, &ignored) == 0 && frozen) {
 			cg_free(cg);
 			return STATUS_PAUSED;
@@ -265,6 +265,35 @@ const char *container_status_name(enum container_status s)
 	case STATUS_PAUSED: return "paused";
 	default: return "stopped";
 	}
+}
+
+bool container_has_cgroup(const struct container *c)
+{
+	return c->st.cgroup != NULL || c->st.n_cgroup_v1 > 0;
+}
+
+int container_cgroup_open(const struct container *c, struct cg **cg, struct error **err)
+{
+	return cg_open(c->st.cgroup, c->st.cgroup_v1_names, c->st.cgroup_v1_paths,
+		       c->st.n_cgroup_v1, cg, err);
+}
+
+void container_cgroup_record(struct container *c, const struct cg *cg)
+{
+	struct spec_state *st = &c->st;
+	size_t n = cg_v1_count(cg);
+
+	st->cgroup = cg_path(cg) != NULL ? xstrdup(cg_path(cg)) : NULL;
+	st->cgroup_v1_names = xcalloc(n + 1, sizeof(char *));
+	st->cgroup_v1_paths = xcalloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++) {
+		const char *name, *mount, *path;
+
+		cg_v1_at(cg, i, &name, &mount, &path);
+		st->cgroup_v1_names[i] = xstrdup(name);
+		st->cgroup_v1_paths[i] = xstrdup(path);
+	}
+	st->n_cgroup_v1 = n;
 }
 
 int container_remove(struct container *c, struct error **err)

@@ -76,6 +76,12 @@ struct spec;
 int container_teardown(struct container *c, struct cg *cg, const struct spec *spec,
 		       struct error **err);
 
+/* The container's cgroups as the state records them: does it have any
+ * (a cgroup2 one, v1 ones, or both), open them, record them.  */
+bool container_has_cgroup(const struct container *c);
+int container_cgroup_open(const struct container *c, struct cg **cg, struct error **err);
+void container_cgroup_record(struct container *c, const struct cg *cg);
+
 /* Remove the state directory (caller holds the lock).  */
 int container_remove(struct container *c, struct error **err);
 

@@ -7,6 +7,7 @@
  * finds it again; on an error here, rollback() undoes it right away.  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <sched.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -200,6 +201,24 @@ static void fill_state(struct creation *cr)
 	st->has_poststop = spec->hooks[SPEC_HOOK_POSTSTOP].n > 0;
 }
 
+/* SCHED_FIFO/SCHED_RR in a v1 cpu cgroup without realtime cpu time
+ * fails in the init with a bare EPERM: say why, before anything runs */
+static int check_realtime(const struct creation *cr, struct error **err)
+{
+	const struct spec_scheduler *s = &cr->spec->process->scheduler;
+	const char *where = NULL;
+
+	if (cr->cg == NULL || !s->set || (s->policy != SCHED_FIFO && s->policy != SCHED_RR) ||
+	    cg_has_realtime(cr->cg, &where))
+		return 0;
+	return error_set(err, 0,
+			 "process.scheduler: %s needs realtime cpu time, and the container's cpu "
+			 "cgroup '%s' has none (cgroup v1 realtime group scheduling: its "
+			 "cpu.rt_runtime_us is 0); set linux.resources.cpu.realtimeRuntime, within "
+			 "what its parent cgroup has",
+			 s->policy == SCHED_FIFO ? "SCHED_FIFO" : "SCHED_RR", where);
+}
+
 static int setup_cgroup(struct creation *cr, struct error **err)
 {
 	struct cg_request req = {
@@ -221,10 +240,12 @@ static int setup_cgroup(struct creation *cr, struct error **err)
 	 * of reach (in a user namespace the kernel refuses devices anyway) */
 	if (cr->o->sandbox && cr->cg == NULL && !cr->g->rootless)
 		return error_set(err, 0,
-				 "sandbox: no cgroup v2 hierarchy is mounted, so the device "
-				 "filter cannot be enforced (is /sys/fs/cgroup visible here?)");
+				 "sandbox: without a cgroup (--cgroup-manager=disabled) the device "
+				 "rules cannot be enforced");
 	if (cr->cg != NULL)
-		cr->c.st.cgroup = xstrdup(cg_path(cr->cg));
+		container_cgroup_record(&cr->c, cr->cg);
+	if (check_realtime(cr, err) < 0)
+		return -1;
 	/* from here on delete --force can find the cgroup */
 	return container_save(&cr->c, err);
 }

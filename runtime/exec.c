@@ -42,7 +42,7 @@ struct exec_ctx {
 	struct spec_process proc; /* what runs: a copy with overrides */
 	char **env;		  /* owned, CLI form */
 	struct cg *cg;
-	int sub_cgroup_fd; /* --cgroup: the cgroup the process is born in, or -1 */
+	struct cg_sub *sub; /* --cgroup: where the process is placed, or NULL */
 	int init_pidfd;
 	int join_flags; /* namespaces that differ from ours */
 	bool no_new_keyring;
@@ -144,37 +144,23 @@ static int cli_process(struct exec_ctx *x, struct error **err)
 	return 0;
 }
 
-/* exec --cgroup PATH: an existing cgroup below the container's, reached
- * without leaving it (no "..", no symlink, no other mount).  The cgroup
- * v2 tree is the container's one hierarchy here: a CONTROLLER: prefix
- * names a cgroup v1 hierarchy, which berth does not manage.  */
+/* exec --cgroup: existing cgroups below the container's (cgroups/sub.c) */
 static int open_sub_cgroup(struct exec_ctx *x, struct error **err)
 {
 	const struct rt_exec_opts *o = x->o;
-	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-			       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
-					  RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV};
 
 	if (o->n_sub_cgroups == 0)
 		return 0;
 	if (x->cg == NULL)
 		return error_set(err, 0, "--cgroup: container \"%s\" has no cgroup", o->id);
-	if (o->n_sub_cgroups != 1 || o->sub_cgroup_controllers[0] != NULL)
-		return error_set(err, 0,
-				 "--cgroup: the container's cgroup is one cgroup v2 tree ('%s'): "
-				 "give one PATH, without a CONTROLLER: prefix",
-				 cg_path(x->cg));
-	x->sub_cgroup_fd = sys_openat2(cg_dirfd(x->cg), o->sub_cgroup_paths[0], &how);
-	if (x->sub_cgroup_fd < 0)
-		return error_set(err, errno, "--cgroup: '%s' below the container's cgroup '%s'",
-				 o->sub_cgroup_paths[0], cg_path(x->cg));
-	return 0;
+	return cg_sub_open(x->cg, o->sub_cgroup_controllers, o->sub_cgroup_paths, o->n_sub_cgroups,
+			   &x->sub, err);
 }
 
 /* where the process is born: the --cgroup one, or the container's */
 static int birth_cgroup_fd(const struct exec_ctx *x)
 {
-	return x->sub_cgroup_fd >= 0 ? x->sub_cgroup_fd : cg_dirfd(x->cg);
+	return x->sub != NULL ? cg_sub_dirfd(x->sub) : cg_dirfd(x->cg);
 }
 
 static int load(struct exec_ctx *x, const struct rt_global *g, struct error **err)
@@ -217,7 +203,7 @@ static int load(struct exec_ctx *x, const struct rt_global *g, struct error **er
 	x->init_pidfd = sys_pidfd_open(x->c.st.pid, 0);
 	if (x->init_pidfd < 0)
 		return error_set(err, 0, "container not running");
-	if (x->c.st.cgroup != NULL && cg_open(x->c.st.cgroup, &x->cg, err) < 0)
+	if (container_has_cgroup(&x->c) && container_cgroup_open(&x->c, &x->cg, err) < 0)
 		return -1;
 	if (open_sub_cgroup(x, err) < 0)
 		return -1;
@@ -264,7 +250,7 @@ static int two_step(struct exec_ctx *x, int sync_fd, struct error **err)
 
 	if (setns(x->init_pidfd, x->join_flags) < 0)
 		return join_failed("join the container's namespaces", err);
-	if (x->cg != NULL) {
+	if (x->cg != NULL && cg_dirfd(x->cg) >= 0) {
 		args.flags |= CLONE_INTO_CGROUP;
 		args.cgroup = (uint64_t)birth_cgroup_fd(x);
 	}
@@ -300,6 +286,12 @@ static int child_setup(struct exec_ctx *x, int sync_fd, struct proc_ctx *pc, str
 {
 	int flags = x->join_flags & ~CLONE_NEWPID;
 
+	/* the container's v1 cgroups (CLONE_INTO_CGROUP placed us in the
+	 * cgroup2 one), before anything of the container is joined; the
+	 * two-step process inherits them from us */
+	if (x->cg != NULL && (x->sub != NULL ? cg_sub_place(x->sub, getpid(), err)
+					     : cg_place(x->cg, getpid(), err)) < 0)
+		return -1;
 	if (x->two_step) {
 		if (two_step(x, sync_fd, err) < 0)
 			return -1;
@@ -424,7 +416,7 @@ static int spawn(struct exec_ctx *x, struct error **err)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return error_set(err, errno, "socketpair");
 	x->sync_fd = sv[0];
-	if (x->cg != NULL && !x->two_step) {
+	if (x->cg != NULL && cg_dirfd(x->cg) >= 0 && !x->two_step) {
 		args.flags |= CLONE_INTO_CGROUP;
 		args.cgroup = (uint64_t)birth_cgroup_fd(x);
 	}
@@ -493,9 +485,8 @@ static void exec_free(struct exec_ctx *x)
 		close(x->listener_fd);
 	free(x->state_json);
 	seccomp_prog_clear(&x->seccomp);
+	cg_sub_free(x->sub); /* before the cg it points into */
 	cg_free(x->cg);
-	if (x->sub_cgroup_fd >= 0)
-		close(x->sub_cgroup_fd);
 	spec_free(x->spec);
 	strv_free(x->env);
 	container_close(&x->c);
@@ -515,7 +506,6 @@ int rt_exec(const struct rt_global *g, const struct rt_exec_opts *o, int *exit_s
 	int sigfd = -1, rc = -1, spawned;
 
 	x.c.dir_fd = x.c.root_fd = -1;
-	x.sub_cgroup_fd = -1;
 	*exit_status = 0;
 	/* before anything of the container is touched: see the top */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {

@@ -216,6 +216,22 @@ static struct proc_ctx proc_ctx_of(const struct launch *l)
 	};
 }
 
+/* the cgroup's v1 part, as the rootfs shows it (kept until exec) */
+static void cgroup_v1_view(const struct cg *cg, struct rootfs_ctx *rc)
+{
+	size_t n = cg != NULL ? cg_v1_count(cg) : 0;
+	const char **names = xcalloc(n + 1, sizeof(*names));
+	const char **mounts = xcalloc(n + 1, sizeof(*mounts));
+	const char **paths = xcalloc(n + 1, sizeof(*paths));
+
+	for (size_t i = 0; i < n; i++)
+		cg_v1_at(cg, i, &names[i], &mounts[i], &paths[i]);
+	rc->cgroup_v1_names = names;
+	rc->cgroup_v1_mounts = mounts;
+	rc->cgroup_v1_paths = paths;
+	rc->n_cgroup_v1 = n;
+}
+
 _Noreturn void init_main(struct launch *l, int sync_fd)
 {
 	const struct spec *spec = l->spec;
@@ -243,6 +259,7 @@ _Noreturn void init_main(struct launch *l, int sync_fd)
 	 * process group on the host */
 	setsid();
 	umask(0);
+	cgroup_v1_view(l->cg, &rc);
 	if (rc.userns)
 		rootfs_open_bind_sources(&rc);
 	if (prepare(l, sync_fd, &rc, &err) < 0 || process_resolve(&pc, &err) < 0 ||

@@ -110,6 +110,23 @@ out:
 	return rc;
 }
 
+/* A process frozen by the cgroup v1 freezer does not die of SIGKILL until
+ * it is thawed: a paused container is thawed after a SIGKILL, as runc
+ * does (the cgroup2 freezer lets a fatal signal through anyway).  */
+static void thaw_after_kill(const struct container *c)
+{
+	struct cg *cg = NULL;
+	struct error *e = NULL;
+	bool frozen = false;
+
+	if (container_cgroup_open(c, &cg, &e) == 0 && cg_is_frozen(cg, &frozen, &e) == 0 && frozen)
+		cg_freeze(cg, false, &e);
+	if (e != NULL)
+		log_debug("kill: thaw: %s", e->msg);
+	error_free(e);
+	cg_free(cg);
+}
+
 int rt_kill(const struct rt_global *g, const char *id, int sig, bool all, struct error **err)
 {
 	struct container c;
@@ -118,14 +135,14 @@ int rt_kill(const struct rt_global *g, const char *id, int sig, bool all, struct
 
 	if (container_open(g->root, id, false, &c, err) < 0)
 		goto out;
-	if (all && c.st.cgroup != NULL) {
+	if (all && container_has_cgroup(&c)) {
 		struct cg *cg = NULL;
 
 		if (container_status(&c) == STATUS_STOPPED && sig != SIGKILL) {
 			error_set(err, 0, "container not running");
 			goto out;
 		}
-		if (cg_open(c.st.cgroup, &cg, err) == 0)
+		if (container_cgroup_open(&c, &cg, err) == 0)
 			rc = cg_signal_all(cg, sig, err);
 		cg_free(cg);
 		goto out;
@@ -138,6 +155,8 @@ int rt_kill(const struct rt_global *g, const char *id, int sig, bool all, struct
 			  errno == ESRCH ? "container not running" : "kill");
 		goto out;
 	}
+	if (sig == SIGKILL && container_has_cgroup(&c))
+		thaw_after_kill(&c);
 	rc = 0;
 out:
 	container_close(&c);
@@ -149,19 +168,20 @@ static int stop_all(struct container *c, struct cg *cg, struct error **err)
 {
 	cleanup_close int pidfd = -1;
 	struct error *ignored = NULL;
+	struct pollfd p;
 
 	pidfd = open_init(c, &ignored);
 	error_free(ignored);
-	if (pidfd >= 0) {
-		struct pollfd p = {.fd = pidfd, .events = POLLIN};
-
+	if (pidfd >= 0)
 		sys_pidfd_send_signal(pidfd, SIGKILL);
-		/* a pidfd turns readable when the process has exited */
-		while (poll(&p, 1, 10000) < 0 && errno == EINTR)
-			;
-	}
+	/* every other process too; this also thaws a v1 freezer, without
+	 * which no frozen process, the init included, could die */
 	if (cg != NULL && cg_signal_all(cg, SIGKILL, err) < 0)
 		return -1;
+	p = (struct pollfd){.fd = pidfd, .events = POLLIN};
+	/* a pidfd turns readable when the process has exited */
+	while (pidfd >= 0 && poll(&p, 1, 10000) < 0 && errno == EINTR)
+		;
 	return 0;
 }
 
@@ -246,7 +266,7 @@ int rt_delete(const struct rt_global *g, const char *id, bool force, struct erro
 			  container_status_name(s));
 		goto out;
 	}
-	if (c.st.cgroup != NULL && cg_open(c.st.cgroup, &cg, err) < 0) {
+	if (container_has_cgroup(&c) && container_cgroup_open(&c, &cg, err) < 0) {
 		/* already gone is fine: delete must be idempotent */
 		error_freep(err);
 		cg = NULL;
@@ -278,12 +298,12 @@ int rt_pause(const struct rt_global *g, const char *id, bool pause, struct error
 		error_set(err, 0, "container not paused");
 		goto out;
 	}
-	if (c.st.cgroup == NULL) {
+	if (!container_has_cgroup(&c)) {
 		error_set(err, 0, "cannot %s container \"%s\": it has no cgroup",
 			  pause ? "pause" : "resume", id);
 		goto out;
 	}
-	if (cg_open(c.st.cgroup, &cg, err) < 0)
+	if (container_cgroup_open(&c, &cg, err) < 0)
 		goto out;
 	rc = cg_freeze(cg, pause, err);
 out:

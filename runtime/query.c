@@ -153,11 +153,11 @@ static int open_cgroup(const struct rt_global *g, const char *id, bool running, 
 		error_set(err, 0, "container not running");
 		goto out;
 	}
-	if (c.st.cgroup == NULL) {
+	if (!container_has_cgroup(&c)) {
 		error_set(err, 0, "container \"%s\" has no cgroup", id);
 		goto out;
 	}
-	rc = cg_open(c.st.cgroup, cg, err);
+	rc = container_cgroup_open(&c, cg, err);
 out:
 	container_close(&c);
 	return rc;

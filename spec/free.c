@@ -44,6 +44,9 @@ void spec_resources_clear(struct spec_resources *r)
 	free(r->rdma);
 	strv_free(r->unified_keys);
 	strv_free(r->unified_values);
+	for (size_t i = 0; i < r->n_net_priorities; i++)
+		free(r->net_priorities[i].name);
+	free(r->net_priorities);
 }
 
 void spec_resources_free(struct spec_resources *r)

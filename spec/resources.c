@@ -362,54 +362,65 @@ static int dec_hugepages(struct dec *d, const struct jnode *v, void *out)
 			 &r->n_hugepages, dec_hugepage);
 }
 
-/* net_cls/net_prio exist on cgroup v1 only; berth checks their types
- * and keeps only the fact that they were asked for.  */
-struct net_priority {
-	char *name;
-	uint32_t priority;
-	uint32_t class_id;
-};
+/* net_cls/net_prio exist on cgroup v1 only.  An interface name goes into
+ * net_prio.ifpriomap as "<name> <prio>": it must be one word the kernel
+ * could name an interface with.  */
+static int dec_ifname(struct dec *d, const struct jnode *v, void *out)
+{
+	const char *s;
+
+	if (dec_str(d, v, out) < 0)
+		return -1;
+	s = *(char **)out;
+	if (s[0] == '\0' || strlen(s) > 15 || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return dec_fail(d, "must be an interface name (1 to 15 characters)");
+	for (; *s; s++)
+		if (*s == '/' || *s == ':' || isspace((unsigned char)*s) ||
+		    !isprint((unsigned char)*s))
+			return dec_fail(d,
+					"must be an interface name (no '/', ':' or white space)");
+	return 0;
+}
 
 static const struct field priority_fields[] = {
-	FIELD_REQ("name", dec_str, struct net_priority, name),
-	FIELD_REQ("priority", dec_u32, struct net_priority, priority),
+	FIELD_REQ("name", dec_ifname, struct spec_net_priority, name),
+	FIELD_REQ("priority", dec_u32, struct spec_net_priority, priority),
 };
 
 static int dec_priority(struct dec *d, const struct jnode *v, void *out)
 {
-	struct net_priority p = {NULL, 0, 0};
-	int r = dec_object(d, v, priority_fields, ARRAY_SIZE(priority_fields), &p);
-
-	free(p.name);
-	return r;
+	return dec_object(d, v, priority_fields, ARRAY_SIZE(priority_fields), out);
 }
 
 static int dec_priorities(struct dec *d, const struct jnode *v, void *out)
 {
-	if (dec_expect(d, v, J_ARRAY) < 0)
-		return -1;
-	for (size_t i = 0; i < json_len(v); i++) {
-		size_t mark = dec_index(d, i);
+	struct spec_resources *r = out;
 
-		if (dec_priority(d, json_at(v, i), NULL) < 0)
-			return -1;
-		dec_pop(d, mark);
-	}
+	return dec_array(d, v, sizeof(struct spec_net_priority), (void **)&r->net_priorities,
+			 &r->n_net_priorities, dec_priority);
+}
+
+static int dec_class_id(struct dec *d, const struct jnode *v, void *out)
+{
+	struct opt_u64 *o = out;
+
+	if (dec_uint_range(d, v, UINT32_MAX, &o->v) < 0)
+		return -1;
+	o->set = true;
 	return 0;
 }
 
 static const struct field network_fields[] = {
-	FIELD("classID", dec_u32, struct net_priority, class_id),
+	FIELD("classID", dec_class_id, struct spec_resources, net_class_id),
 	FIELD_SELF("priorities", dec_priorities),
 };
 
 static int dec_network(struct dec *d, const struct jnode *v, void *out)
 {
 	struct spec_resources *r = out;
-	struct net_priority unused = {NULL, 0, 0};
 
 	r->has_network = true;
-	return dec_object(d, v, network_fields, ARRAY_SIZE(network_fields), &unused);
+	return dec_object(d, v, network_fields, ARRAY_SIZE(network_fields), r);
 }
 
 static int dec_opt_u32(struct dec *d, const struct jnode *v, void *out)

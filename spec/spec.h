@@ -279,6 +279,11 @@ struct spec_hugepage_limit {
 	uint64_t limit;
 };
 
+struct spec_net_priority {
+	char *name; /* an interface name: no '/', no white space */
+	uint32_t priority;
+};
+
 struct spec_rdma_limit {
 	char *device;
 	struct opt_u64 hca_handles;
@@ -302,7 +307,10 @@ struct spec_resources {
 	char **unified_keys; /* validated names: no '/', no ".." */
 	char **unified_values;
 	size_t n_unified;
-	bool has_network; /* v1 net_cls/net_prio: ignored on v2 */
+	bool has_network; /* v1 net_cls/net_prio: ignored on a pure v2 host */
+	struct opt_u64 net_class_id;
+	struct spec_net_priority *net_priorities;
+	size_t n_net_priorities;
 };
 
 /* ---- linux.seccomp ----------------------------------------------------- */

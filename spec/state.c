@@ -50,6 +50,13 @@ void spec_state_write(struct jsonw *w, const struct spec_state *st, const char *
 		jsonw_obj_open(w);
 		jsonw_kv_uint(w, "pidStart", st->pid_start);
 		jsonw_kv_str(w, "cgroup", st->cgroup);
+		if (st->n_cgroup_v1 > 0) {
+			jsonw_key(w, "cgroupV1");
+			jsonw_obj_open(w);
+			for (size_t i = 0; i < st->n_cgroup_v1; i++)
+				jsonw_kv_str(w, st->cgroup_v1_names[i], st->cgroup_v1_paths[i]);
+			jsonw_obj_close(w);
+		}
 		jsonw_kv_bool(w, "userns", st->has_userns);
 		jsonw_kv_bool(w, "sealed", st->sealed);
 		jsonw_kv_bool(w, "noNewKeyring", st->no_new_keyring);
@@ -89,9 +96,17 @@ static int dec_net(struct dec *d, const struct jnode *v, void *out)
 	return dec_object(d, v, net_fields, ARRAY_SIZE(net_fields), out);
 }
 
+static int dec_cgroup_v1(struct dec *d, const struct jnode *v, void *out)
+{
+	struct spec_state *st = out;
+
+	return dec_string_map(d, v, &st->cgroup_v1_names, &st->cgroup_v1_paths, &st->n_cgroup_v1);
+}
+
 static const struct field private_fields[] = {
 	FIELD("pidStart", dec_u64, struct spec_state, pid_start),
 	FIELD("cgroup", dec_str, struct spec_state, cgroup),
+	FIELD_SELF("cgroupV1", dec_cgroup_v1),
 	FIELD("userns", dec_bool, struct spec_state, has_userns),
 	FIELD("sealed", dec_bool, struct spec_state, sealed),
 	FIELD("noNewKeyring", dec_bool, struct spec_state, no_new_keyring),
@@ -155,6 +170,12 @@ void spec_state_clear(struct spec_state *st)
 	free(st->annotation_keys);
 	free(st->annotation_values);
 	free(st->cgroup);
+	for (size_t i = 0; i < st->n_cgroup_v1; i++) {
+		free(st->cgroup_v1_names[i]);
+		free(st->cgroup_v1_paths[i]);
+	}
+	free(st->cgroup_v1_names);
+	free(st->cgroup_v1_paths);
 	free(st->net_bridge);
 	free(st->net_host_ifname);
 	free(st->net_address);

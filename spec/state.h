@@ -4,7 +4,8 @@
  * The file <root>/<id>/state.json holds the OCI fields (what `berth state`
  * prints) and an object "berth" with what later verbs need to find the
  * container's resources again: the init's start time (to tell a reused
- * pid apart), its cgroup, network lease and overlay directories.  */
+ * pid apart), its cgroups (the cgroup2 one, and one per v1 hierarchy on
+ * hybrid and v1 hosts), network lease and overlay directories.  */
 #ifndef BERTH_SPEC_STATE_H
 #define BERTH_SPEC_STATE_H
 
@@ -29,8 +30,11 @@ struct spec_state {
 	size_t n_annotations;
 
 	/* berth's own */
-	uint64_t pid_start;  /* /proc/PID/stat field 22 */
-	char *cgroup;	     /* absolute cgroupfs path, or NULL */
+	uint64_t pid_start;	/* /proc/PID/stat field 22 */
+	char *cgroup;		/* absolute cgroup2 path, or NULL */
+	char **cgroup_v1_names; /* the v1 hierarchies ("memory", "cpu,cpuacct") */
+	char **cgroup_v1_paths; /* and the container's cgroup in each */
+	size_t n_cgroup_v1;
 	bool has_userns;     /* init is in a new user namespace */
 	bool sealed;	     /* init runs from a sealed copy of berth */
 	bool no_new_keyring; /* created with --no-new-keyring */

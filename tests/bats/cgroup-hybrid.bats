@@ -1,10 +1,13 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: Apache-2.0
-# cgroups on this hybrid host: v1 controllers at /sys/fs/cgroup/*, and a
-# cgroup2 mount at /sys/fs/cgroup/unified with only hugetlb.  berth uses
-# the cgroup2 mount: placement, freezer, cgroup.kill, the BPF device
-# filter and hugetlb work there; limits of the missing controllers fail
-# clearly, weights are warned about, zero values are no request at all.
+# cgroups on this hybrid host: v1 controllers at /sys/fs/cgroup/<name>,
+# and a cgroup2 mount at /sys/fs/cgroup/unified with only hugetlb.  A
+# container gets a cgroup in the cgroup2 tree (placement, cgroup.kill, the
+# eBPF device filter, hugetlb) and one in every v1 hierarchy (memory, cpu,
+# cpuset, pids, blkio, devices, freezer, name=systemd).  A limit of a
+# controller no hierarchy has fails clearly, a weight the host cannot
+# apply is warned about, zero values are no request at all.  The limits'
+# effects: cgroup-v1.bats.
 
 load helpers
 load lib/cli
@@ -17,9 +20,9 @@ setup() {
 		skip "this suite describes the hybrid host; $CG_ROOT is a pure cgroup v2 hierarchy"
 }
 
-# the exact refusal for a limit ($1) of a missing controller ($2)
-needs() {
-	echo "cgroup: $1 needs the \"$2\" controller, which $UNIFIED does not have (hybrid cgroup v1/v2 host)"
+# the exact refusal for a limit ($1) of a controller ($2) no hierarchy has
+nowhere() {
+	echo "cgroup: $1 needs the \"$2\" controller, which this host has neither in $UNIFIED nor as a cgroup v1 hierarchy"
 }
 
 # try_create JQ-FILTER: create with the default bundle edited
@@ -28,29 +31,56 @@ try_create() {
 	run detached create -b "$BUNDLE" --pid-file "$BATS_TEST_TMPDIR/pid" "$ID"
 }
 
-# own_cgroup NAME: a cgroup of the test's own on the cgroup2 mount, in
-# $OWN_CG; removed at teardown
+# own_cgroup NAME: a cgroup of the test's own in every hierarchy (a v1
+# cpuset gets its parent's cpus and mems), named $OWN (relative); removed
+# at teardown
 own_cgroup() {
-	OWN_CG=$UNIFIED/$1
-	mkdir "$OWN_CG"
-	on_teardown "rmdir '$OWN_CG'"
+	local h cpuset
+	OWN=/$1
+	for h in "$UNIFIED" $V1_MOUNTS; do
+		mkdir "$h$OWN"
+		on_teardown "rmdir '$h$OWN'"
+	done
+	cpuset=$(v1_mount cpuset)
+	cat "$cpuset/cpuset.cpus" > "$cpuset$OWN/cpuset.cpus"
+	cat "$cpuset/cpuset.mems" > "$cpuset$OWN/cpuset.mems"
 }
 
-@test "hybrid: the container's cgroup is on the cgroup2 mount, and the state records it" {
+# the line of hierarchy $2 ("memory", "0:") in /proc/$1/cgroup, path only
+proc_cg() {
+	awk -F: -v h="$2" '$2 == h || ($1 == 0 && h == "") {print $3}' "/proc/$1/cgroup"
+}
+
+@test "hybrid: create places the init in its cgroup of the cgroup2 tree and of every v1 hierarchy, and the state records them" {
+	make_bundle
+	set_args /bin/sleep 1000
+	detached create -b "$BUNDLE" --pid-file "$BATS_TEST_TMPDIR/pid" "$ID"
+	pid=$(cat "$BATS_TEST_TMPDIR/pid")
+	# every line of /proc/<init>/cgroup, before start
+	[ "$(awk -F: '$3 != "/berth/'"$ID"'"' "/proc/$pid/cgroup")" = "" ]
+	[ "$(wc -l < "/proc/$pid/cgroup")" = "$(($(wc -w <<<"$V1_MOUNTS") + 1))" ]
+	grep -qx "$pid" "$UNIFIED/berth/$ID/cgroup.procs"
+	for h in $V1_MOUNTS; do
+		grep -qx "$pid" "$h/berth/$ID/cgroup.procs"
+	done
+	state=$(cat "$ROOT/$ID/state.json")
+	[ "$(jq -r .berth.cgroup <<<"$state")" = "$UNIFIED/berth/$ID" ]
+	[ "$(jq -r '.berth.cgroupV1.memory' <<<"$state")" = "$(v1_mount memory)/berth/$ID" ]
+	[ "$(jq -r '.berth.cgroupV1["name=systemd"]' <<<"$state")" = "$(v1_mount name=systemd)/berth/$ID" ]
+}
+
+@test "hybrid: an exec'd process joins every cgroup of the container" {
 	make_bundle
 	set_args /bin/sleep 1000
 	detached run -d -b "$BUNDLE" "$ID"
-	pid=$(init_pid)
-	[ "$(grep ^0:: "/proc/$pid/cgroup")" = "0::/berth/$ID" ]
-	grep -qx "$pid" "$UNIFIED/berth/$ID/cgroup.procs"
-	# the v1 hierarchies are not touched
-	[ ! -e "/sys/fs/cgroup/memory/berth/$ID" ]
-	[ ! -e "/sys/fs/cgroup/pids/berth/$ID" ]
-	[ ! -e "/sys/fs/cgroup/freezer/berth/$ID" ]
+	run berth exec "$ID" cat /proc/self/cgroup
+	assert_status 0
+	[ "$(awk -F: '$3 != "/berth/'"$ID"'"' <<<"$output")" = "" ]
+	[ "$(wc -l <<<"$output")" = "$(($(wc -w <<<"$V1_MOUNTS") + 1))" ]
 }
 
-# sleepers_with_sub: a running container of two sleeps in $cg (on the
-# cgroup2 mount), one of them ($moved) moved into the sub-cgroup $cg/sub
+# sleepers_with_sub: a running container of two sleeps, one of them
+# ($moved) moved into the sub-cgroup $cg/sub of the cgroup2 tree
 sleepers_with_sub() {
 	make_bundle
 	set_args /bin/sh -c 'sleep 1000 & exec sleep 1001'
@@ -62,14 +92,16 @@ sleepers_with_sub() {
 	echo "$moved" > "$cg/sub/cgroup.procs"
 }
 
-@test "hybrid: the freezer of the cgroup2 mount pauses, also processes in sub-cgroups" {
+@test "hybrid: pause freezes with the v1 freezer, processes in sub-cgroups too" {
 	sleepers_with_sub
 	berth pause "$ID"
-	grep -qx 'frozen 1' "$cg/cgroup.events"
-	grep -qx 'frozen 1' "$cg/sub/cgroup.events"
+	[ "$(cat "$(v1_mount freezer)/berth/$ID/freezer.state")" = FROZEN ]
 	[ "$(state_of "$ID")" = paused ]
+	# the process moved to a cgroup2 sub-cgroup is still in the v1 freezer
+	grep -qx "$moved" "$(v1_mount freezer)/berth/$ID/cgroup.procs"
 	berth resume "$ID"
-	grep -qx 'frozen 0' "$cg/sub/cgroup.events"
+	[ "$(cat "$(v1_mount freezer)/berth/$ID/freezer.state")" = THAWED ]
+	[ "$(state_of "$ID")" = running ]
 }
 
 @test "hybrid: kill --all and ps reach processes in sub-cgroups; delete removes them" {
@@ -84,13 +116,19 @@ sleepers_with_sub() {
 	[ ! -e "$cg" ]
 }
 
-@test "hybrid: the BPF device filter denies a device that is not allowed" {
+@test "hybrid: the device rules hold: a device that is not allowed cannot be opened" {
 	make_bundle '.mounts += [{"destination": "/dev/fuse", "type": "bind", "source": "/dev/fuse", "options": ["bind"]}]'
 	set_args /bin/sh -c 'probe open /dev/fuse r; probe open /dev/fuse w; probe open /dev/null w; probe open /dev/zero r'
-	run berth run -b "$BUNDLE" "$ID"
+	run berth run --keep -b "$BUNDLE" "$ID"
 	assert_status 0
 	[ "$(echo $output)" = "EPERM EPERM ok ok" ]
-	# the host itself can open it: the refusal is the filter's
+	# the v1 devices list holds the rules too (the eBPF filter: devices.bats)
+	list=$(cat "$(v1_mount devices)/berth/$ID/devices.list")
+	grep -qx 'c 1:3 rwm' <<<"$list"
+	! grep -q '^a ' <<<"$list"
+	! grep -q '^c 10:229' <<<"$list"
+	berth delete "$ID"
+	# the host itself can open it: the refusal is the container's
 	exec 9</dev/fuse
 	exec 9<&-
 }
@@ -98,10 +136,10 @@ sleepers_with_sub() {
 @test "hybrid: a device allow rule grants exactly its access" {
 	make_bundle '.mounts += [{"destination": "/dev/fuse", "type": "bind", "source": "/dev/fuse", "options": ["bind"]}]
 		| .linux.resources.devices += [{"allow": true, "type": "c", "major": 10, "minor": 229, "access": "r"}]'
-	set_args /bin/sh -c 'probe open /dev/fuse r; probe open /dev/fuse w'
+	set_args /bin/sh -c 'probe open /dev/fuse r; probe open /dev/fuse w; grep "^c 10:229 " /sys/fs/cgroup/devices/devices.list'
 	run berth run -b "$BUNDLE" "$ID"
 	assert_status 0
-	[ "$(echo $output)" = "ok EPERM" ]
+	[ "$(echo $output)" = "ok EPERM c 10:229 r" ]
 }
 
 @test "hybrid: mknod of a denied device is refused even with CAP_MKNOD" {
@@ -112,44 +150,49 @@ sleepers_with_sub() {
 	[ "$(echo $output)" = "EPERM ok ok" ]
 }
 
-@test "hybrid: a memory limit fails create with the exact message and leaves nothing" {
-	try_create '.linux.resources.memory = {"limit": 67108864}'
-	assert_status 1
-	assert_error_eq "$(needs "memory limit" memory)"
-	assert_container_gone "$ID"
-	[ ! -e "$BATS_TEST_TMPDIR/pid" ]
-}
-
-@test "hybrid: every hard limit of a missing controller fails naming it" {
+@test "hybrid: a limit of a controller no hierarchy has fails naming it, and leaves nothing" {
 	declare -A cases=(
-		['.linux.resources.pids = {"limit": 2048}']="$(needs "pids limit" pids)"
-		['.linux.resources.cpu = {"quota": 50000, "period": 100000}']="$(needs "cpu quota" cpu)"
-		['.linux.resources.cpu = {"cpus": "0"}']="$(needs "cpuset cpus" cpuset)"
-		['.linux.resources.blockIO = {"throttleReadBpsDevice": [{"major": 254, "minor": 0, "rate": 1048576}]}']="$(needs "blkio throttle" io)"
-		['.linux.resources.unified = {"memory.max": "100M"}']="$(needs "unified 'memory.max'" memory)"
+		['.linux.resources.rdma = {"mlx5_0": {"hcaHandles": 3}}']="$(nowhere "rdma limit" rdma)"
+		['.linux.resources.network = {"classID": 1048577}']="$(nowhere "network classID" net_cls)"
+		['.linux.resources.network = {"priorities": [{"name": "eth0", "priority": 5}]}']="$(nowhere "network priority" net_prio)"
 	)
 	for filter in "${!cases[@]}"; do
 		try_create "$filter"
 		[ "$status" = 1 ] || { echo "$filter: status $status" >&2; false; }
 		[ "$output" = "berth: ${cases[$filter]}" ] || { echo "$filter: $output" >&2; false; }
 		assert_container_gone "$ID"
+		for h in $V1_MOUNTS; do
+			[ ! -e "$h/berth/$ID" ]
+		done
 	done
 }
 
-@test "hybrid: cpu shares alone are a warning, and the container runs" {
-	make_bundle '.linux.resources.cpu = {"shares": 512}'
-	set_args /bin/echo ran
-	berth run -b "$BUNDLE" "$ID" >"$BATS_TEST_TMPDIR/o" 2>"$BATS_TEST_TMPDIR/e"
-	[ "$(cat "$BATS_TEST_TMPDIR/o")" = ran ]
-	[ "$(cat "$BATS_TEST_TMPDIR/e")" = "berth: warning: cgroup: cpu shares not applied: it needs the \"cpu\" controller, which $UNIFIED does not have (hybrid cgroup v1/v2 host)" ]
+@test "hybrid: settings cgroup v1 cannot take are refused clearly (kernel memory, a unified key of a v1 controller)" {
+	try_create '.linux.resources.memory = {"kernel": 1048576}'
+	assert_status 1
+	assert_error_eq "cgroup: memory.kernel: kernel memory limits are obsolete (cgroup v1 only, and ignored by its recent kernels); remove it"
+	try_create '.linux.resources.unified = {"memory.max": "100M"}'
+	assert_status 1
+	assert_error_eq "cgroup: unified 'memory.max' is a cgroup v2 file, but the \"memory\" controller is a cgroup v1 hierarchy on this host (set it with linux.resources instead)"
+	assert_container_gone "$ID"
 }
 
-@test "hybrid: a blockIO weight is a warning, and the container runs" {
+@test "hybrid: cpu shares are applied to the v1 cpu.shares, without a word" {
+	make_bundle '.linux.resources.cpu = {"shares": 512}'
+	set_args /bin/cat /sys/fs/cgroup/cpu/cpu.shares
+	berth run -b "$BUNDLE" "$ID" >"$BATS_TEST_TMPDIR/o" 2>"$BATS_TEST_TMPDIR/e"
+	[ "$(cat "$BATS_TEST_TMPDIR/o")" = 512 ]
+	[ ! -s "$BATS_TEST_TMPDIR/e" ] || { cat "$BATS_TEST_TMPDIR/e" >&2; false; }
+}
+
+@test "hybrid: a blockIO weight without a proportional io scheduler is a warning, and the container runs" {
+	[ ! -e "$(v1_mount blkio)/blkio.weight" ] && [ ! -e "$(v1_mount blkio)/blkio.bfq.weight" ] ||
+		skip "this host's blkio hierarchy takes weights"
 	make_bundle '.linux.resources.blockIO = {"weight": 500}'
 	set_args /bin/echo ran
 	run berth run -b "$BUNDLE" "$ID"
 	assert_status 0
-	assert_contains 'warning: cgroup: blkio weight not applied: it needs the "io" controller'
+	assert_contains "warning: cgroup: blkio weight not applied: '$(v1_mount blkio)/berth/$ID/blkio.bfq.weight' does not exist"
 	assert_contains ran
 }
 
@@ -168,27 +211,26 @@ sleepers_with_sub() {
 	[ ! -s "$BATS_TEST_TMPDIR/e" ] || { cat "$BATS_TEST_TMPDIR/e" >&2; false; }
 }
 
-@test "hybrid: unlimited values are no request (pids 0 and -1, memory -1, swap -1)" {
+@test "hybrid: unlimited values are written as unlimited (pids 0 and -1, memory -1, swap -1)" {
 	for filter in '.linux.resources.pids = {"limit": 0}' '.linux.resources.pids = {"limit": -1}' \
 		'.linux.resources.memory = {"limit": -1, "swap": -1}'; do
 		make_bundle "$filter"
-		set_args /bin/echo ran
+		set_args /bin/sh -c 'cat /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/memory/memory.limit_in_bytes'
 		run berth run -b "$BUNDLE" "$ID"
 		[ "$status" = 0 ] || { echo "$filter: $output" >&2; false; }
-		assert_line_eq "$output" ran
+		[ "$(echo $output)" = "max 9223372036854771712" ]
 	done
 }
 
-@test "hybrid: the containerd CRI sandbox's resources run, with the weight warned about" {
+@test "hybrid: the containerd CRI sandbox's resources run: cpu shares 2 and devices denied" {
 	make_bundle '.linux.resources = {"devices": [{"allow": false, "access": "rwm"}], "cpu": {"shares": 2}}'
-	set_args /bin/echo ran
+	set_args /bin/cat /sys/fs/cgroup/cpu/cpu.shares
 	run berth run -b "$BUNDLE" "$ID"
 	assert_status 0
-	assert_contains "cpu shares not applied"
-	assert_contains ran
+	[ "$output" = 2 ]
 }
 
-@test "hybrid: a hugetlb limit applies: the one controller this mount has" {
+@test "hybrid: a hugetlb limit applies to the cgroup2 tree, where this host has that controller" {
 	make_bundle '.linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 4194304}]'
 	set_args /bin/sleep 1000
 	detached run -d -b "$BUNDLE" "$ID"
@@ -196,17 +238,18 @@ sleepers_with_sub() {
 }
 
 @test "hybrid: --cgroup-manager=disabled runs without any cgroup: /proc/self/cgroup is the caller's" {
-	own_cgroup "bt-caller-$$-$BATS_SUITE_TEST_NUMBER"
-	caller=$OWN_CG
+	own_cgroup "bt$$-$BATS_SUITE_TEST_NUMBER-caller"
 	make_bundle
 	set_args /bin/cat /proc/self/cgroup
 	run sh -c 'echo $$ > "$1/cgroup.procs" && exec "$2" --root "$3" --cgroup-manager=disabled run -b "$4" "$5"' \
-		sh "$caller" "$BERTH" "$ROOT" "$BUNDLE" "$ID"
+		sh "$UNIFIED$OWN" "$BERTH" "$ROOT" "$BUNDLE" "$ID"
 	assert_status 0
-	grep -qx "0::/${caller#"$UNIFIED"/}" <<<"$output"
+	grep -qx "0::$OWN" <<<"$output"
 	# every v1 line is the caller's too
 	[ "$(grep -v ^0:: <<<"$output")" = "$(grep -v ^0:: /proc/self/cgroup)" ]
-	[ ! -e "$UNIFIED/berth/$ID" ]
+	for h in "$UNIFIED" $V1_MOUNTS; do
+		[ ! -e "$h/berth/$ID" ]
+	done
 }
 
 @test "hybrid: --cgroup-manager disabled leaves no cgroup while the container runs" {
@@ -214,8 +257,9 @@ sleepers_with_sub() {
 	set_args /bin/sleep 1000
 	"$BERTH" --root "$ROOT" --cgroup-manager disabled run -d -b "$BUNDLE" "$ID" >/dev/null 2>&1 </dev/null
 	pid=$(init_pid)
-	[ "$(grep ^0:: "/proc/$pid/cgroup")" = "$(grep ^0:: /proc/self/cgroup)" ]
+	[ "$(cat "/proc/$pid/cgroup")" = "$(cat /proc/self/cgroup)" ]
 	[ ! -e "$UNIFIED/berth/$ID" ]
+	[ ! -e "$(v1_mount memory)/berth/$ID" ]
 	run berth ps --format json "$ID"
 	assert_status 1
 	assert_contains "has no cgroup"
@@ -240,57 +284,87 @@ sleepers_with_sub() {
 	assert_contains "cpu shares not applied"
 }
 
-@test "hybrid: an absolute linux.cgroupsPath lands below the cgroup2 mount" {
-	path=/bt-abs-$$-$BATS_SUITE_TEST_NUMBER/leaf
-	on_teardown "rmdir '$UNIFIED$path' '$UNIFIED${path%/leaf}' 2>/dev/null || true"
+@test "hybrid: an absolute linux.cgroupsPath lands below every hierarchy's mount, and delete removes what berth made" {
+	path=/bt$$-$BATS_SUITE_TEST_NUMBER/leaf
 	make_bundle ".linux.cgroupsPath = \"$path\""
 	set_args /bin/sleep 1000
 	detached run -d -b "$BUNDLE" "$ID"
 	pid=$(init_pid)
-	grep -qx "$pid" "$UNIFIED$path/cgroup.procs"
-	[ "$(grep ^0:: "/proc/$pid/cgroup")" = "0::$path" ]
+	for h in "$UNIFIED" $V1_MOUNTS; do
+		grep -qx "$pid" "$h$path/cgroup.procs"
+	done
+	[ "$(proc_cg "$pid" "")" = "$path" ]
+	[ "$(proc_cg "$pid" memory)" = "$path" ]
 	[ ! -e "$UNIFIED/berth/$ID" ]
 	berth delete --force "$ID"
-	# the leaf and the parent berth made for it are gone
-	[ ! -e "$UNIFIED$path" ]
-	[ ! -e "$UNIFIED${path%/leaf}" ]
+	# the leaf and the parent berth made for it are gone, everywhere
+	for h in "$UNIFIED" $V1_MOUNTS; do
+		[ ! -e "$h$path" ]
+		[ ! -e "$h${path%/leaf}" ]
+	done
 }
 
-@test "hybrid: delete keeps a parent cgroup that berth did not make" {
-	own_cgroup "bt-parent-$$-$BATS_SUITE_TEST_NUMBER"
-	parent=$OWN_CG
-	make_bundle ".linux.cgroupsPath = \"/${parent#"$UNIFIED"/}/leaf\""
+@test "hybrid: delete keeps a parent cgroup that berth did not make, in every hierarchy" {
+	own_cgroup "bt$$-$BATS_SUITE_TEST_NUMBER-parent"
+	make_bundle ".linux.cgroupsPath = \"$OWN/leaf\""
 	set_args /bin/sleep 1000
 	detached run -d -b "$BUNDLE" "$ID"
-	grep -qx "$(init_pid)" "$parent/leaf/cgroup.procs"
+	for h in "$UNIFIED" $V1_MOUNTS; do
+		grep -qx "$(init_pid)" "$h$OWN/leaf/cgroup.procs"
+	done
 	berth delete --force "$ID"
-	[ ! -e "$parent/leaf" ]
-	[ -d "$parent" ]
+	for h in "$UNIFIED" $V1_MOUNTS; do
+		[ ! -e "$h$OWN/leaf" ]
+		[ -d "$h$OWN" ]
+	done
 }
 
-@test "hybrid: a relative linux.cgroupsPath lands below the parent of berth's own cgroup" {
-	own_cgroup "bt-rel-$$-$BATS_SUITE_TEST_NUMBER"
-	top=$OWN_CG
-	caller=$top/caller
-	mkdir "$caller"
-	on_teardown "rmdir '$caller'"
+@test "hybrid: a parent cpuset berth did not make and that has no cpus is named, not filled" {
+	own_cgroup "bt$$-$BATS_SUITE_TEST_NUMBER-parent"
+	cpuset=$(v1_mount cpuset)
+	mkdir "$cpuset$OWN/empty"
+	on_teardown "rmdir '$cpuset$OWN/empty'"
+	try_create ".linux.cgroupsPath = \"$OWN/empty/leaf\""
+	assert_status 1
+	assert_error_eq "cgroup: '$cpuset$OWN/empty' has an empty cpuset.cpus, and berth did not create it: a cgroup below it could not hold a process"
+	[ -z "$(cat "$cpuset$OWN/empty/cpuset.cpus")" ]
+	for h in "$UNIFIED" $V1_MOUNTS; do
+		[ ! -e "$h$OWN/empty/leaf" ]
+	done
+}
+
+@test "hybrid: a relative linux.cgroupsPath: below the parent of berth's own cgroup in cgroup2, below its own cgroup in v1 (runc's rules)" {
+	own_cgroup "bt$$-$BATS_SUITE_TEST_NUMBER-top"
+	for h in "$UNIFIED" $V1_MOUNTS; do
+		mkdir "$h$OWN/caller"
+		on_teardown "rmdir '$h$OWN/caller'"
+	done
+	cpuset=$(v1_mount cpuset)
+	cat "$cpuset/cpuset.cpus" > "$cpuset$OWN/caller/cpuset.cpus"
+	cat "$cpuset/cpuset.mems" > "$cpuset$OWN/caller/cpuset.mems"
 	make_bundle '.linux.cgroupsPath = "rel/leaf"'
 	set_args /bin/sleep 1000
-	sh -c 'echo $$ > "$1/cgroup.procs" && exec "$2" --root "$3" run -d -b "$4" "$5"' \
-		sh "$caller" "$BERTH" "$ROOT" "$BUNDLE" "$ID" >/dev/null 2>&1 </dev/null
+	# the caller moves itself into its own cgroups first
+	env B="$BERTH" R="$ROOT" BU="$BUNDLE" I="$ID" \
+		sh -c 'for h in "$@"; do echo $$ > "$h/cgroup.procs"; done; exec "$B" --root "$R" run -d -b "$BU" "$I"' \
+		sh $(for h in "$UNIFIED" $V1_MOUNTS; do echo "$h$OWN/caller"; done) >/dev/null 2>&1 </dev/null
 	pid=$(init_pid)
-	grep -qx "$pid" "$top/rel/leaf/cgroup.procs"
-	[ "$(grep ^0:: "/proc/$pid/cgroup")" = "0::/${top#"$UNIFIED"/}/rel/leaf" ]
+	[ "$(proc_cg "$pid" "")" = "$OWN/rel/leaf" ]
+	[ "$(proc_cg "$pid" memory)" = "$OWN/caller/rel/leaf" ]
+	grep -qx "$pid" "$(v1_mount memory)$OWN/caller/rel/leaf/cgroup.procs"
+	berth delete --force "$ID"
+	for h in "$UNIFIED" $V1_MOUNTS; do
+		[ ! -e "$h$OWN/rel" ] && [ ! -e "$h$OWN/caller/rel" ]
+	done
 }
 
-@test "hybrid: without cgroupsPath the cgroup is /berth/ID wherever berth runs" {
-	own_cgroup "bt-default-$$-$BATS_SUITE_TEST_NUMBER"
-	caller=$OWN_CG
+@test "hybrid: without cgroupsPath the cgroup is /berth/ID in every hierarchy, wherever berth runs" {
+	own_cgroup "bt$$-$BATS_SUITE_TEST_NUMBER-caller"
 	make_bundle
 	set_args /bin/sleep 1000
-	sh -c 'echo $$ > "$1/cgroup.procs" && exec "$2" --root "$3" run -d -b "$4" "$5"' \
-		sh "$caller" "$BERTH" "$ROOT" "$BUNDLE" "$ID" >/dev/null 2>&1 </dev/null
-	[ "$(grep ^0:: "/proc/$(init_pid)/cgroup")" = "0::/berth/$ID" ]
+	sh -c 'echo $$ > "$1/cgroup.procs" && echo $$ > "$2/cgroup.procs" && exec "$3" --root "$4" run -d -b "$5" "$6"' \
+		sh "$UNIFIED$OWN" "$(v1_mount memory)$OWN" "$BERTH" "$ROOT" "$BUNDLE" "$ID" >/dev/null 2>&1 </dev/null
+	[ "$(awk -F: '$3 != "/berth/'"$ID"'"' "/proc/$(init_pid)/cgroup")" = "" ]
 }
 
 @test "hybrid: a cgroupsPath with .. is refused" {

@@ -367,11 +367,37 @@ load lib/cli
 	run berth exec --cgroup nope "$ID" true
 	assert_status 1
 	assert_contains "--cgroup: 'nope' below the container's cgroup '$(cg_of "$ID")': No such file or directory"
-	# a cgroup v1 controller prefix: the container's cgroup is one v2 tree
-	mkdir "$(cg_of "$ID")/sub"
-	run berth exec --cgroup memory:sub "$ID" true
+	# a controller no v1 hierarchy of the container holds
+	run berth exec --cgroup nosuchctrl:sub "$ID" true
 	assert_status 1
-	assert_contains "give one PATH, without a CONTROLLER: prefix"
+	assert_contains "--cgroup: 'nosuchctrl' is not a cgroup v1 hierarchy of this container"
+	# two unprefixed paths: one cgroup2 tree
+	mkdir "$(cg_of "$ID")/sub"
+	run berth exec --cgroup sub --cgroup sub "$ID" true
+	assert_status 1
+	assert_contains "one PATH without a CONTROLLER: prefix at most"
+}
+
+@test "exec --cgroup: CONTROLLER:PATH places the process below the container's cgroup in that v1 hierarchy" {
+	[ -d /sys/fs/cgroup/memory ] || skip "no cgroup v1 memory hierarchy on this host"
+	sleeper
+	local mem pids
+	mem=$(awk -F: '$2 == "memory" {print $3}' "/proc/$(init_pid)/cgroup")
+	pids=$(awk -F: '$2 == "pids" {print $3}' "/proc/$(init_pid)/cgroup")
+	mkdir "/sys/fs/cgroup/memory$mem/job"
+	mkdir "/sys/fs/cgroup/pids$pids/job"
+	run berth exec --cgroup memory,pids:job --cgroup sub2 "$ID" true
+	assert_status 1
+	assert_contains "'sub2' below the container's cgroup"
+	run berth exec --cgroup memory,pids:job "$ID" cat /proc/self/cgroup
+	assert_status 0
+	assert_contains ":memory:$mem/job"
+	assert_contains ":pids:$pids/job"
+	# the hierarchies not named keep the container's own cgroup
+	local cpu
+	cpu=$(awk -F: '$2 ~ /(^|,)cpu(,|$)/ {print $3}' "/proc/$(init_pid)/cgroup")
+	grep -q ":cpu[^:]*:$cpu\$" <<<"$output"
+	rmdir "/sys/fs/cgroup/memory$mem/job" "/sys/fs/cgroup/pids$pids/job"
 }
 
 @test "exec --cgroup: a container without a cgroup refuses it" {

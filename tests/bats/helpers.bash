@@ -19,6 +19,16 @@ else
 	CG_ROOT=/sys/fs/cgroup/unified
 fi
 
+# the mounted cgroup v1 hierarchies (hybrid host): their mount points
+V1_MOUNTS=$(awk '$(NF-2) == "cgroup" {print $5}' /proc/self/mountinfo | sort -u)
+
+# v1_mount CTRL: the mount point of the v1 hierarchy that has CTRL
+# ("memory", "freezer", "name=systemd"), or nothing
+v1_mount() {
+	awk -v c="$1" '$(NF-2) == "cgroup" { n = split($NF, o, ","); for (i = 1; i <= n; i++)
+		if (o[i] == c) { print $5; exit } }' /proc/self/mountinfo
+}
+
 setup() {
 	ROOT=$BATS_TEST_TMPDIR/state
 	BUNDLE=$BATS_TEST_TMPDIR/bundle
@@ -97,10 +107,13 @@ assert_no_leaks() {
 		echo "state left in $ROOT: $left" >&2
 		return 1
 	fi
-	if [ -n "$(ls -d "$CG_ROOT"/berth/bt$$-* 2>/dev/null)" ]; then
-		echo "cgroups left: $(ls -d "$CG_ROOT"/berth/bt$$-*)" >&2
-		return 1
-	fi
+	local h
+	for h in "$CG_ROOT" $V1_MOUNTS; do
+		if [ -n "$(ls -d "$h"/berth/bt$$-* "$h"/bt$$-* 2>/dev/null)" ]; then
+			echo "cgroups left: $(ls -d "$h"/berth/bt$$-* "$h"/bt$$-* 2>/dev/null)" >&2
+			return 1
+		fi
+	done
 	if [ "$(mount_count)" != "$MOUNTS_BEFORE" ]; then
 		echo "mounts left:" >&2
 		grep -e "$BATS_TEST_TMPDIR" /proc/self/mountinfo >&2

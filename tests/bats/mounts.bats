@@ -27,7 +27,15 @@ mountinfo() {
 	assert_opts "$(mnt_opts /dev/mqueue)" nosuid nodev noexec
 	[ "$(mnt_fstype /sys)" = sysfs ]
 	assert_opts "$(mnt_opts /sys)" ro nosuid nodev noexec
-	[ "$(mnt_fstype /sys/fs/cgroup)" = cgroup2 ]
+	if [ -n "$V1_MOUNTS" ]; then
+		# hybrid host: a tmpfs holding the v1 hierarchies and unified
+		[ "$(mnt_fstype /sys/fs/cgroup)" = tmpfs ]
+		[ "$(mnt_fstype /sys/fs/cgroup/memory)" = cgroup ]
+		assert_opts "$(mnt_opts /sys/fs/cgroup/memory)" ro nosuid nodev noexec relatime
+		[ "$(mnt_fstype /sys/fs/cgroup/unified)" = cgroup2 ]
+	else
+		[ "$(mnt_fstype /sys/fs/cgroup)" = cgroup2 ]
+	fi
 	assert_opts "$(mnt_opts /sys/fs/cgroup)" ro nosuid nodev noexec relatime
 }
 

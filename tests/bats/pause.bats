@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: Apache-2.0
-# pause / resume: the cgroup v2 freezer.
+# pause / resume: the cgroup v2 freezer, or the v1 freezer on a hybrid
+# host.
 
 load helpers
 load lib/cli
@@ -24,9 +25,7 @@ count() {
 	run berth pause "$ID"
 	assert_status 0
 	[ -z "$output" ]
-	cg=$(cg_of "$ID")
-	[ "$(cat "$cg/cgroup.freeze")" = 1 ]
-	grep -qx 'frozen 1' "$cg/cgroup.events"
+	frozen "$ID"
 	[ "$(state_of "$ID")" = paused ]
 	[ "$(berth list --format json | jq -r '.[0].status')" = paused ]
 	[ "$(berth list | awk 'NR == 2 {print $3}')" = paused ]
@@ -43,9 +42,7 @@ count() {
 	run berth resume "$ID"
 	assert_status 0
 	[ -z "$output" ]
-	cg=$(cg_of "$ID")
-	[ "$(cat "$cg/cgroup.freeze")" = 0 ]
-	grep -qx 'frozen 0' "$cg/cgroup.events"
+	! frozen "$ID"
 	[ "$(state_of "$ID")" = running ]
 	wait_until '[ "$(count)" -gt "$frozen_at" ]'
 }
@@ -59,7 +56,9 @@ count() {
 	berth pause "$ID"
 	# a frozen task reports it in its cgroup and sits in the freezer
 	grep -qx "$pid" "$(cg_of "$ID")/cgroup.procs"
-	grep -qx 'frozen 1' "$(cg_of "$ID")/cgroup.events"
+	frozen "$ID"
+	# hybrid: in the container's v1 freezer cgroup too
+	[ -z "$(cg_v1_of freezer)" ] || grep -qx "$pid" "$(cg_v1_of freezer)/cgroup.procs"
 	berth resume "$ID"
 	pid_alive "$pid"
 }

@@ -44,14 +44,43 @@ stat_sched='awk "{print \$19, \$40, \$41}" /proc/$$/stat'
 	assert_line_eq "$output" "7 0 3"
 }
 
+# rt_parent: where the cpu controller is a v1 hierarchy with realtime
+# group scheduling (hybrid host), a realtime task needs realtime cpu time
+# in its cgroup and each parent: a parent cgroup of the test's own gets
+# 10 ms a second, the container the same (jq filter in $RT); nothing
+# elsewhere
+rt_parent() {
+	local cpu
+	RT=.
+	cpu=$(v1_mount cpu)
+	[ -n "$cpu" ] && [ -e "$cpu/cpu.rt_runtime_us" ] || return 0
+	mkdir "$cpu/bt$$-$BATS_SUITE_TEST_NUMBER-rt"
+	on_teardown "rmdir '$cpu/bt$$-$BATS_SUITE_TEST_NUMBER-rt'"
+	echo 10000 > "$cpu/bt$$-$BATS_SUITE_TEST_NUMBER-rt/cpu.rt_runtime_us"
+	RT=".linux.cgroupsPath = \"/bt$$-$BATS_SUITE_TEST_NUMBER-rt/c\"
+		| .linux.resources.cpu = {\"realtimeRuntime\": 10000, \"realtimePeriod\": 1000000}"
+}
+
 @test "sched: SCHED_RR priority 10 is applied even though the process has no CAP_SYS_NICE" {
-	make_bundle '.process.scheduler = {"policy": "SCHED_RR", "priority": 10}'
+	rt_parent
+	make_bundle ".process.scheduler = {\"policy\": \"SCHED_RR\", \"priority\": 10} | $RT"
 	run_sh "$stat_sched; grep CapEff /proc/self/status"
 	assert_status 0
 	# SCHED_RR is 2; the default spec keeps no CAP_SYS_NICE (bit 23)
 	assert_line_eq "${lines[0]}" "0 10 2"
 	eff=$(awk '{print $2}' <<<"${lines[1]}")
 	[ $(((16#$eff >> 23) & 1)) -eq 0 ]
+}
+
+@test "sched: SCHED_FIFO in a v1 cpu cgroup without realtime cpu time is refused, naming it" {
+	[ -e "$(v1_mount cpu)/cpu.rt_runtime_us" ] || skip "no cgroup v1 realtime group scheduling here"
+	make_bundle '.process.scheduler = {"policy": "SCHED_FIFO", "priority": 5}'
+	set_args /bin/true
+	run berth run -b "$BUNDLE" "$ID"
+	assert_status 1
+	assert_error_eq "process.scheduler: SCHED_FIFO needs realtime cpu time, and the container's cpu cgroup '$(v1_mount cpu)/berth/$ID' has none (cgroup v1 realtime group scheduling: its cpu.rt_runtime_us is 0); set linux.resources.cpu.realtimeRuntime, within what its parent cgroup has"
+	assert_root_empty
+	[ ! -e "$(v1_mount cpu)/berth/$ID" ]
 }
 
 @test "sched: SCHED_DEADLINE with its runtime, deadline and period is the process's policy" {

@@ -1,58 +1,84 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: Apache-2.0
-# update on this hybrid host: the cgroup2 mount berth uses has only the
-# hugetlb controller.  Hard limits of the missing controllers fail with a
-# clear error, weights are warned about, hugetlb limits really apply.
-# (The limits themselves are tested on a pure cgroup v2 VM.)
+# update on this hybrid host: the memory, cpu, cpuset, pids and blkio
+# controllers are cgroup v1 hierarchies, the cgroup2 mount berth also uses
+# has only hugetlb.  Each limit changes where its controller lives, live;
+# a controller the host has nowhere fails clearly.  (The cgroup v2 limits
+# are tested on a pure cgroup v2 VM.)
 
 load helpers
 load lib/cli
 
-# the message for a limit of controller $2 ($1 names the limit)
-needs() {
-	echo "cgroup: update '$(cg_of "$ID")': $1 needs the \"$2\" controller, which $CG_ROOT does not have (hybrid cgroup v1/v2 host)"
+# the message for a limit of controller $2 ($1 names the limit) that no
+# hierarchy of this host has
+nowhere() {
+	echo "cgroup: update '$(cg_of "$ID")': $1 needs the \"$2\" controller, which this host has neither in $CG_ROOT nor as a cgroup v1 hierarchy"
 }
 
 hybrid_only() {
-	[ "$CG_ROOT" = /sys/fs/cgroup/unified ] ||
+	[ -n "$V1_MOUNTS" ] ||
 		skip "this suite describes the hybrid host; $CG_ROOT is a pure cgroup v2 hierarchy"
 }
 
 setup() {
 	helpers_setup
 	hybrid_only
-	sleeper
+	sleeper '.linux.resources.memory = {"limit": 67108864, "swap": 134217728}'
 }
 
-@test "update --memory: fails with the clear controller error and changes nothing" {
-	run berth update --memory 64m "$ID"
-	assert_status 1
-	assert_error_eq "$(needs "memory limit" memory)"
-	[ ! -e "$(cg_of "$ID")/memory.max" ]
-	[ "$(state_of "$ID")" = running ]
-}
-
-@test "update --pids-limit: fails with the clear controller error" {
-	run berth update --pids-limit 10 "$ID"
-	assert_status 1
-	assert_error_eq "$(needs "pids limit" pids)"
-	[ "$(state_of "$ID")" = running ]
-}
-
-@test "update --cpu-quota and --cpuset-cpus: fail naming their controllers" {
-	run berth update --cpu-quota 50000 "$ID"
-	assert_status 1
-	assert_error_eq "$(needs "cpu quota" cpu)"
-	run berth update --cpuset-cpus 0 "$ID"
-	assert_status 1
-	assert_error_eq "$(needs "cpuset cpus" cpuset)"
-}
-
-@test "update --cpu-shares: a weight is only warned about" {
-	run berth update --cpu-shares 512 "$ID"
+@test "update --memory: memory.limit_in_bytes changes live, raised past the old memsw limit and lowered again" {
+	mem=$(cg_v1_of memory)
+	[ "$(cat "$mem/memory.limit_in_bytes")" = 67108864 ]
+	# raising both: memory+swap must go first (the kernel keeps limit <= memsw)
+	run berth update --memory 256m --memory-swap 512m "$ID"
 	assert_status 0
-	assert_contains 'warning: cgroup: cpu shares not applied: it needs the "cpu" controller'
+	[ "$(cat "$mem/memory.limit_in_bytes")" = 268435456 ]
+	[ "$(cat "$mem/memory.memsw.limit_in_bytes")" = 536870912 ]
+	# lowering both: the limit first
+	run berth update --memory 32m --memory-swap 48m "$ID"
+	assert_status 0
+	[ "$(cat "$mem/memory.limit_in_bytes")" = 33554432 ]
+	[ "$(cat "$mem/memory.memsw.limit_in_bytes")" = 50331648 ]
 	[ "$(state_of "$ID")" = running ]
+}
+
+@test "update --memory: below the container's usage, the kernel's refusal is explained" {
+	# tmpfs pages stay charged to the container's memory cgroup
+	berth exec "$ID" /bin/sh -c 'dd if=/dev/zero of=/dev/shm/fill bs=1M count=40 2>/dev/null'
+	mem=$(cg_v1_of memory)
+	wait_until '[ "$(cat "$mem/memory.usage_in_bytes")" -gt 41943040 ]'
+	run berth update --memory 8m --memory-swap 8m "$ID"
+	assert_status 1
+	assert_contains "unable to set memory limit to 8388608 (current usage: "
+	[ "$(cat "$mem/memory.limit_in_bytes")" = 67108864 ]
+}
+
+@test "update --pids-limit: pids.max of the v1 pids cgroup" {
+	run berth update --pids-limit 10 "$ID"
+	assert_status 0
+	[ "$(cat "$(cg_v1_of pids)/pids.max")" = 10 ]
+	run berth update --pids-limit 0 "$ID"
+	assert_status 0
+	[ "$(cat "$(cg_v1_of pids)/pids.max")" = max ]
+}
+
+@test "update --cpu-quota, --cpu-period, --cpuset-cpus and --cpu-shares: the v1 cpu and cpuset files" {
+	run berth update --cpu-quota 50000 --cpu-period 200000 --cpuset-cpus 0 --cpu-shares 512 "$ID"
+	assert_status 0
+	[ -z "$output" ]
+	cpu=$(cg_v1_of cpu)
+	[ "$(cat "$cpu/cpu.cfs_quota_us")" = 50000 ]
+	[ "$(cat "$cpu/cpu.cfs_period_us")" = 200000 ]
+	[ "$(cat "$cpu/cpu.shares")" = 512 ]
+	[ "$(cat "$(cg_v1_of cpuset)/cpuset.cpus")" = 0 ]
+	# the running init is pinned
+	[ "$(awk '/^Cpus_allowed_list/ {print $2}' "/proc/$(init_pid)/status")" = 0 ]
+}
+
+@test "update --cpu-shares: a value the kernel clamps fails with its bound, as runc" {
+	run berth update --cpu-shares 1 "$ID"
+	assert_status 1
+	assert_contains "cpu shares 1: the minimum allowed is 2"
 }
 
 @test "update: unlimited values are not requests (pids 0 and -1, memory -1)" {
@@ -64,9 +90,12 @@ setup() {
 }
 
 @test "update --resources -: the LinuxResources JSON is read from stdin" {
-	run berth update --resources - "$ID" <<<'{"memory": {"limit": 67108864}}'
+	run berth update --resources - "$ID" <<<'{"memory": {"limit": 100663296, "swap": 134217728}}'
+	assert_status 0
+	[ "$(cat "$(cg_v1_of memory)/memory.limit_in_bytes")" = 100663296 ]
+	run berth update --resources - "$ID" <<<'{"rdma": {"mlx5_0": {"hcaHandles": 3}}}'
 	assert_status 1
-	assert_error_eq "$(needs "memory limit" memory)"
+	assert_error_eq "$(nowhere "rdma limit" rdma)"
 	run berth update --resources=- "$ID" <<<'{"hugepageLimits": [{"pageSize": "2MB", "limit": 4194304}]}'
 	assert_status 0
 	[ "$(cat "$(cg_of "$ID")/hugetlb.2MB.max")" = 4194304 ]
@@ -119,6 +148,9 @@ setup() {
 	run berth update --kernel-memory 1m "$ID"
 	assert_status 1
 	assert_contains "--kernel-memory: kernel memory limits are obsolete"
+	run berth update --resources - "$ID" <<<'{"memory": {"kernel": 1048576}}'
+	assert_status 1
+	assert_contains "memory.kernel: kernel memory limits are obsolete"
 }
 
 @test "update: a stopped container fails" {

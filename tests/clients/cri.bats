@@ -107,6 +107,32 @@ runtime_state() {
 	assert_eq running "$(runtime_state "$c" | jq -r .status)" "runtime status"
 }
 
+@test "a container with a memory limit runs in its own v1 cgroups, and ContainerStats is its own usage" {
+	local out c pid mem ws cpu
+	out=$(cri CreateContainer "$(create_request limited '["/bin/sh", "-c"]' \
+		'["dd if=/dev/zero of=/dev/shm/fill bs=1M count=8 2>/dev/null; touch /tmp/ready; exec sleep 1000"]' |
+		jq -c '.config.linux.resources = {memory_limit_in_bytes: 67108864, cpu_shares: 256}')")
+	c=$(jq -r .container_id <<< "$out")
+	[[ $c =~ ^[0-9a-f]{64}$ ]] || die "no container id in: $out"
+	cri StartContainer "{\"container_id\": \"$c\"}"
+	pid=$(runtime_state "$c" | jq -r .pid)
+	wait_for 10 test -e "/proc/$pid/root/tmp/ready"
+	# the init's memory cgroup is the container's, limited to 64 MiB
+	mem=$(v1_cgroup_dir memory "$pid")
+	if [[ -n $mem ]]; then
+		assert_eq 67108864 "$(cat "$mem/memory.limit_in_bytes")" "memory.limit_in_bytes of $mem"
+	fi
+	out=$(cri ContainerStats "{\"container_id\": \"$c\"}")
+	ws=$(jq -r .stats.memory.working_set_bytes.value <<< "$out")
+	cpu=$(jq -r .stats.cpu.usage_core_nano_seconds.value <<< "$out")
+	cri StopContainer "{\"container_id\": \"$c\", \"timeout\": 0}"
+	cri RemoveContainer "{\"container_id\": \"$c\"}"
+	assert_eq "$c" "$(jq -r .stats.attributes.id <<< "$out")" "stats of the container"
+	# its 8 MiB file on its tmpfs, within its limit: not the shim's cgroup
+	[[ $ws -ge 8388608 && $ws -lt 67108864 ]] || die "working set $ws is not the container's: $out"
+	[[ $cpu -gt 0 ]] || die "no cpu usage: $out"
+}
+
 @test "the app container shares the host network but has its own pid namespace" {
 	local out
 	out=$(exec_sync '["readlink", "/proc/self/ns/net"]')

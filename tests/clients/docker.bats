@@ -112,3 +112,36 @@ in_pty() {
 		assert_match "$output" 'OCI runtime create failed: .*"/bin/nope".*no such file or directory'
 	fi
 }
+
+@test "docker run --memory 64m --pids-limit 50: the limits hold in the container's own v1 cgroups" {
+	# the limits as the container reads them, then a fork loop past 50 (a
+	# shell that cannot fork exits; the count is read with builtins only)
+	run dk_run --rm --memory 64m --pids-limit 50 "$IMAGE" /bin/sh -c '
+		cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max
+		sh -c "i=0; while [ \$i -lt 60 ]; do sleep 100 & i=\$((i+1)); done" 2>/dev/null
+		while read -r k v; do echo "$k $v"; done < /sys/fs/cgroup/pids/pids.events'
+	assert_eq 0 "$status" "exit code: $output"
+	assert_eq 67108864 "${lines[0]}" "memory.limit_in_bytes"
+	assert_eq 50 "${lines[1]}" "pids.max"
+	assert_match "${lines[2]}" '^max [1-9][0-9]*$'
+	# a hog past 64 MiB is OOM-killed: exit 137, and docker saw the OOM
+	run dk_run --name hog1 --memory 64m "$IMAGE" /bin/sh -c 'tail /dev/zero'
+	assert_eq 137 "$status" "hog exit code"
+	assert_eq true "$(dk inspect hog1 --format '{{.State.OOMKilled}}')" "OOMKilled"
+	dk rm hog1 >/dev/null
+}
+
+@test "docker stats shows the container's own memory usage and limit" {
+	local out usage limit
+	dk_run -d --name stats1 --memory 64m "$IMAGE" /bin/sh -c \
+		'dd if=/dev/zero of=/dev/shm/fill bs=1M count=8 2>/dev/null; exec sleep 1000'
+	wait_for 10 dk exec stats1 test -e /dev/shm/fill
+	out=$(dk stats --no-stream --format '{{.MemUsage}}' stats1)
+	dk rm -f stats1 >/dev/null
+	# "9.1MiB / 64MiB": the container's cgroup, not the daemon's
+	usage=${out%% / *}
+	limit=${out##* / }
+	assert_eq 64MiB "$limit" "memory limit in docker stats ($out)"
+	assert_match "$usage" '^[0-9.]+MiB$'
+	[[ ${usage%%.*} -ge 8 && ${usage%%.*} -lt 64 ]] || die "usage $usage is not the container's"
+}

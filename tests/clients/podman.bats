@@ -134,3 +134,22 @@ runtime_knows() {
 		assert_match "$output" '"/bin/nope".*no such file or directory'
 	fi
 }
+
+@test "podman run with podman's default pids limit: pids.max is 2048 in the container's own cgroup" {
+	run pm_run --rm --rootfs "$R" /bin/sh -c 'cat /sys/fs/cgroup/pids/pids.max; cut -d: -f3 /proc/self/cgroup | sort -u'
+	assert_eq 0 "$status" "exit code: $output"
+	assert_eq 2048 "${lines[0]}" "pids.max (containers.conf default)"
+	assert_match "${lines[1]}" "^$PM_CGROUP/libpod-[0-9a-f]{64}\$"
+}
+
+@test "podman stats reports the container's own memory usage and limit" {
+	local out
+	pm_run -d --name stats1 --memory 64m --rootfs "$R" /bin/sh -c \
+		'dd if=/dev/zero of=/dev/shm/fill bs=1M count=8 2>/dev/null; exec sleep 1000'
+	wait_for 10 pm exec stats1 test -e /dev/shm/fill
+	run pm stats --no-stream --format '{{.MemUsage}}' stats1
+	pm rm -f -t 0 stats1
+	assert_eq 0 "$status" "podman stats exit code: $output"
+	assert_match "$output" '^[0-9.]+MB / 67.11MB$'
+	[[ ${output%%.*} -ge 8 && ${output%%.*} -lt 64 ]] || die "usage $output is not the container's"
+}

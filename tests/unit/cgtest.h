@@ -24,7 +24,7 @@
 #include "core/syscalls.h"
 #include "tests/unit/tap.h"
 
-static struct cg_hierarchy hier;
+static struct cg_layout hier;
 static char base[256];	  /* <mount>/berth-test-<pid> */
 static char base_rel[64]; /* /berth-test-<pid> */
 
@@ -141,14 +141,20 @@ static inline void destroy(struct cg *cg)
 static inline pid_t spawn_in(const struct cg *cg, int (*fn)(void *), void *arg)
 {
 	struct clone_args args = {0};
+	struct error *e = NULL;
 	pid_t pid;
 
-	args.flags = CLONE_INTO_CGROUP;
+	args.flags = cg_dirfd(cg) >= 0 ? CLONE_INTO_CGROUP : 0;
 	args.exit_signal = SIGCHLD;
 	args.cgroup = (uint64_t)cg_dirfd(cg);
 	pid = sys_clone3(&args);
 	if (pid == 0)
 		_exit(fn(arg));
+	/* the v1 cgroups, as the launcher places an init */
+	if (pid > 0 && cg_place(cg, pid, &e) < 0) {
+		CHECK(false, "cg_place: %s", e->msg);
+		error_free(e);
+	}
 	/* a failure only: forked helpers call this too, and a passing check
 	 * printed there would be numbered twice */
 	if (pid < 0)
@@ -196,7 +202,7 @@ static inline bool fixture_setup(void)
 {
 	struct error *e = NULL;
 
-	if (cg_hierarchy_find(&hier, &e) < 0 || hier.mount == NULL) {
+	if (cg_layout_find(&hier, &e) < 0 || hier.mount == NULL) {
 		error_free(e);
 		return false;
 	}

@@ -107,7 +107,7 @@ static void test_plan_docker_zeros(void)
 	r.cpu.shares = (struct opt_u64){true, 0};
 	r.has_blkio = true;
 	r.blkio.weight = (struct opt_u64){true, 0};
-	CHECK(cg_plan_build(&r, NULL, &p, &e) == 0, "zeros: %s", e ? e->msg : "");
+	CHECK(cg_plan_build(&r, NULL, NULL, &p, &e) == 0, "zeros: %s", e ? e->msg : "");
 	CHECK(p.n == 0, "zeros give %zu writes", p.n);
 	cg_plan_clear(&p);
 	error_free(e);
@@ -130,7 +130,7 @@ static void test_plan_docker_limits(void)
 	r.cpu.period = (struct opt_u64){true, 100000};
 	r.cpu.cpus = "0-1";
 	r.pids_limit = (struct opt_i64){true, 50};
-	CHECK(cg_plan_build(&r, NULL, &p, &e) == 0, "limits: %s", e ? e->msg : "");
+	CHECK(cg_plan_build(&r, NULL, NULL, &p, &e) == 0, "limits: %s", e ? e->msg : "");
 	CHECK(has(&p, "memory.max", "67108864", CG_HARD), "memory.max");
 	CHECK(has(&p, "memory.swap.max", "67108864", CG_HARD), "swap.max");
 	CHECK(has(&p, "memory.low", "1048576", CG_HARD), "memory.low");
@@ -156,7 +156,8 @@ static void test_plan_unlimited_and_update(void)
 	r.memory.limit = (struct opt_i64){true, -1};
 	r.has_cpu = true;
 	r.cpu.period = (struct opt_u64){true, 50000};
-	CHECK(cg_plan_build(&r, "20000 100000\n", &p, &e) == 0, "update");
+	CHECK(cg_plan_build(&r, NULL, &(struct cg_current){"20000 100000\n", 0}, &p, &e) == 0,
+	      "update");
 	CHECK(has(&p, "pids.max", "max", CG_DEFAULT), "pids max");
 	CHECK(has(&p, "memory.max", "max", CG_DEFAULT), "memory max");
 	CHECK(has(&p, "memory.swap.max", "max", CG_DEFAULT), "swap max");
@@ -190,7 +191,7 @@ static void test_plan_io_hugetlb_unified(void)
 	r.unified_keys = keys;
 	r.unified_values = vals;
 	r.n_unified = 2;
-	CHECK(cg_plan_build(&r, NULL, &p, &e) == 0, "io");
+	CHECK(cg_plan_build(&r, NULL, NULL, &p, &e) == 0, "io");
 	w = find_write(&p, "io.bfq.weight");
 	CHECK(w && strcmp(w->value, "500") == 0 && w->kind == CG_SOFT &&
 		      strcmp(w->alt_file, "io.weight") == 0 && strcmp(w->alt_value, "4950") == 0,
@@ -217,7 +218,7 @@ static void expect_plan_error(struct spec_resources *r, const char *text)
 	struct cg_plan p;
 	struct error *e = NULL;
 
-	CHECK(cg_plan_build(r, NULL, &p, &e) < 0 && e && strstr(e->msg, text) != NULL,
+	CHECK(cg_plan_build(r, NULL, NULL, &p, &e) < 0 && e && strstr(e->msg, text) != NULL,
 	      "want error with '%s', got '%s'", text, e ? e->msg : "none");
 	error_free(e);
 }
@@ -285,7 +286,7 @@ static void test_policy(void)
 	r.memory.limit = (struct opt_i64){true, 1 << 26};
 	r.has_cpu = true;
 	r.cpu.shares = (struct opt_u64){true, 512};
-	cg_plan_build(&r, NULL, &p, &e);
+	cg_plan_build(&r, NULL, NULL, &p, &e);
 	CHECK(cg_plan_filter(&p, CG_CTRL_MEMORY | CG_CTRL_CPU, false,
 			     "/sys/fs/cgroup/unified does not have (hybrid "
 			     "cgroup v1/v2 host)",
@@ -300,7 +301,7 @@ static void test_policy(void)
 
 	/* soft only: a warning, the write dropped, success */
 	r.has_memory = false;
-	cg_plan_build(&r, NULL, &p, &e);
+	cg_plan_build(&r, NULL, NULL, &p, &e);
 	CHECK(cg_plan_filter(&p, CG_CTRL_CPU, false, "X does not have", &e) == 0 && p.n == 0,
 	      "soft weight is dropped");
 	text = log_text();
@@ -319,7 +320,7 @@ static void test_policy(void)
 		r.unified_keys = k;
 		r.unified_values = v;
 		r.n_unified = 1;
-		cg_plan_build(&r, NULL, &p, &e);
+		cg_plan_build(&r, NULL, NULL, &p, &e);
 		CHECK(cg_plan_filter(&p, ~0u, true, "this host does not have", &e) < 0 &&
 			      strstr(e->msg, "needs a cgroup v2 hierarchy"),
 		      "core key on v1-only: %s", e ? e->msg : "none");
@@ -329,7 +330,7 @@ static void test_policy(void)
 	/* rootless without delegation */
 	r = (struct spec_resources){0};
 	r.pids_limit = (struct opt_i64){true, 10};
-	cg_plan_build(&r, NULL, &p, &e);
+	cg_plan_build(&r, NULL, NULL, &p, &e);
 	CHECK(cg_plan_refuse(&p, "'/x' is not writable", &e) < 0 &&
 		      strcmp(e->msg, "pids limit needs a delegated cgroup: "
 				     "'/x' is not writable") == 0,
@@ -546,9 +547,13 @@ static void test_mountinfo(void)
 	CHECK(mountinfo_parse_line(l1, &m) && strcmp(m.point, "/sys/fs/cgroup") == 0 &&
 		      strcmp(m.root, "/") == 0 && strcmp(m.fstype, "cgroup2") == 0,
 	      "optional fields");
+	CHECK(m.id == 36 && m.parent == 25 && strcmp(m.dev, "0:30") == 0 &&
+		      strcmp(m.super_opts, "rw") == 0,
+	      "ids, device and super options");
 	CHECK(mountinfo_parse_line(l2, &m) && strcmp(m.point, "/mnt/a b\\c") == 0 &&
 		      strcmp(m.root, "/sub") == 0 && strcmp(m.fstype, "ext4") == 0,
 	      "escapes: '%s'", m.point ? m.point : "(null)");
+	CHECK(strcmp(m.super_opts, "rw") == 0, "super options after the source");
 	CHECK(!mountinfo_parse_line(l3, &m), "a line without the separator");
 	CHECK(mountinfo_parse_line(l4, &m) && strcmp(m.point, "/x\\9") == 0,
 	      "a backslash that is no octal escape stays: '%s'", m.point ? m.point : "(null)");

@@ -302,22 +302,37 @@ out:
 	free(dir);
 }
 
+/* where a controller lives on this host */
+static int home_of(unsigned ctrl)
+{
+	struct cg_homes h;
+
+	cg_layout_homes(&hier, &h);
+	return cg_home(&h, ctrl);
+}
+
 static void test_hard_limit_refused(void)
 {
 	struct spec_resources r = {0};
+	struct spec_rdma_limit l = {"mlx5_0", {true, 10}, {false, 0}};
 	char *msg, *want, *x = at_base("hard");
 
-	if (root_has(CG_CTRL_MEMORY)) {
-		printf("skip: %s has the memory controller\n", hier.mount);
+	if (home_of(CG_CTRL_RDMA) != CG_HOME_NONE) {
+		printf("skip: this host has the rdma controller\n");
 		free(x);
 		return;
 	}
-	r.has_memory = true;
-	r.memory.limit = (struct opt_i64){true, 64 << 20};
+	r.rdma = &l;
+	r.n_rdma = 1;
 	msg = create_err("hard/c", &r);
-	want = xasprintf("cgroup: memory limit needs the \"memory\" "
-			 "controller, which %s does not have%s",
-			 hier.mount, hier.hybrid ? " (hybrid cgroup v1/v2 host)" : "");
+	if (hier.n_v1 > 0)
+		want = xasprintf("cgroup: rdma limit needs the \"rdma\" controller, which this "
+				 "host has neither in %s nor as a cgroup v1 hierarchy",
+				 hier.mount);
+	else
+		want = xasprintf("cgroup: rdma limit needs the \"rdma\" controller, which %s "
+				 "does not have",
+				 hier.mount);
 	CHECK(strcmp(msg, want) == 0, "got '%s'\nwant '%s'", msg, want);
 	CHECK(!exists(x), "nothing created for a refused limit");
 	free(msg);
@@ -325,13 +340,16 @@ static void test_hard_limit_refused(void)
 	free(x);
 }
 
+/* cpu shares: applied where the cpu controller lives (v1: cpu.shares as
+ * is), warned about where it lives nowhere; a blkio weight without a
+ * proportional io scheduler's file is warned about */
 static void test_soft_weights(void)
 {
 	struct spec_resources r = {0};
 	struct cg *cg;
 	char *text;
 
-	if (root_has(CG_CTRL_CPU) || root_has(CG_CTRL_IO)) {
+	if (home_of(CG_CTRL_CPU) == CG_HOME_V2 || home_of(CG_CTRL_IO) == CG_HOME_V2) {
 		printf("skip: %s has cpu/io controllers\n", hier.mount);
 		return;
 	}
@@ -342,12 +360,22 @@ static void test_soft_weights(void)
 	cg = create_ok("soft", &r);
 	CHECK(cg != NULL, "soft weights only: the container runs");
 	text = log_text();
-	/* the text log escapes quotes, as logrus does */
-	CHECK(strstr(text, "cpu shares not applied: it needs the \\\"cpu\\\" "
-			   "controller") &&
-		      strstr(text, "blkio weight not "
-				   "applied"),
-	      "warnings logged: %s", text);
+	if (home_of(CG_CTRL_CPU) >= 0) {
+		const struct cg_v1dir *d = cg ? cg_v1_of(cg, CG_CTRL_CPU) : NULL;
+		char *file = d ? xasprintf("%s/cpu.shares", d->path) : NULL;
+		char *v = file ? slurp(file) : NULL;
+
+		CHECK(v && strcmp(v, "512\n") == 0, "v1 cpu.shares is 512: %s", v ? v : "none");
+		free(v);
+		free(file);
+	} else {
+		/* the text log escapes quotes, as logrus does */
+		CHECK(strstr(text, "cpu shares not applied: it needs the \\\"cpu\\\" "
+				   "controller"),
+		      "cpu warning logged: %s", text);
+	}
+	CHECK(strstr(text, "blkio weight not applied") || home_of(CG_CTRL_IO) >= 0,
+	      "blkio warning logged: %s", text);
 	free(text);
 	destroy(cg);
 }
@@ -448,12 +476,15 @@ static void test_unified_hugetlb(void)
 	CHECK(strstr(msg, "unified 'cgroup.max.depth': write 'bogus'") && !exists(gone),
 	      "bad value rolled back: %s", msg);
 	free(msg);
-	if (!root_has(CG_CTRL_MEMORY)) {
+	if (home_of(CG_CTRL_MEMORY) != CG_HOME_V2) {
 		r.unified_keys = mem_k;
 		r.unified_values = mem_v;
 		msg = create_err("rb/z", &r);
-		CHECK(strstr(msg, "unified 'memory.high' needs the \"memory\" "
-				  "controller, which "),
+		CHECK(strstr(msg, home_of(CG_CTRL_MEMORY) >= 0
+					  ? "unified 'memory.high' is a cgroup v2 file, but the "
+					    "\"memory\" controller is a cgroup v1 hierarchy"
+					  : "unified 'memory.high' needs the \"memory\" "
+					    "controller, which "),
 		      "unified on a missing controller: %s", msg);
 		free(msg);
 	}
@@ -483,6 +514,26 @@ static void test_path_errors(void)
 	error_freep(&e);
 }
 
+/* cg_open() from the paths a state file would hold */
+static int reopen(const struct cg *cg, struct cg **out, struct error **e)
+{
+	size_t n = cg_v1_count(cg);
+	char **names = xcalloc(n + 1, sizeof(*names)), **paths = xcalloc(n + 1, sizeof(*paths));
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *name, *mount, *path;
+
+		cg_v1_at(cg, i, &name, &mount, &path);
+		names[i] = (char *)name;
+		paths[i] = (char *)path;
+	}
+	rc = cg_open(cg_path(cg), names, paths, n, out, e);
+	free(names);
+	free(paths);
+	return rc;
+}
+
 static void test_busy_and_open(void)
 {
 	struct cg *cg = create_ok("busy", NULL), *again = NULL;
@@ -497,7 +548,7 @@ static void test_busy_and_open(void)
 	msg = create_err("busy", NULL);
 	CHECK(strstr(msg, "already exists and has processes"), "busy: %s", msg);
 	free(msg);
-	CHECK(cg_open(cg_path(cg), &again, &e) == 0, "open: %s", e ? e->msg : "");
+	CHECK(reopen(cg, &again, &e) == 0, "open: %s", e ? e->msg : "");
 	if (again != NULL) {
 		CHECK(strcmp(cg_path(again), cg_path(cg)) == 0, "same path");
 		CHECK(cg_freeze(again, true, &e) == 0 && cg_is_frozen(cg, &frozen, &e) == 0 &&
@@ -510,7 +561,7 @@ static void test_busy_and_open(void)
 	CHECK(!exists(cg_path(cg)), "busy cgroup removed");
 	CHECK(cg_destroy(cg, &e) == 0, "destroying twice is fine");
 	cg_free(cg);
-	CHECK(cg_open("/tmp", &again, &e) < 0, "/tmp is no cgroup");
+	CHECK(cg_open("/tmp", NULL, NULL, 0, &again, &e) < 0, "/tmp is no cgroup");
 	error_free(e);
 }
 

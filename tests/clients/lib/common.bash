@@ -161,6 +161,18 @@ cgroup_roots() {
 	awk '$9 == "cgroup" || $9 == "cgroup2" { print $5 }' /proc/self/mountinfo
 }
 
+# v1_cgroup_dir CONTROLLER PID: the cgroup v1 directory of PID in the
+# hierarchy of CONTROLLER (hybrid host), or nothing on a pure v2 host
+v1_cgroup_dir() {
+	local mnt path
+	mnt=$(awk -v c="$1" '$(NF-2) == "cgroup" { n = split($NF, o, ","); for (i = 1; i <= n; i++)
+		if (o[i] == c) { print $5; exit } }' /proc/self/mountinfo)
+	[[ -n $mnt ]] || return 0
+	path=$(awk -F: -v c="$1" '{ n = split($2, o, ","); for (i = 1; i <= n; i++)
+		if (o[i] == c) print $3 }' "/proc/$2/cgroup")
+	echo "$mnt$path"
+}
+
 # cgroup_dirs NAME: our cgroup dirs called NAME at the top of each
 # hierarchy (NAME is unique to this run, so nothing else owns them).
 cgroup_dirs() {

@@ -23,13 +23,11 @@ podman_setup() {
 	wrapped=$(runtime_path)
 	mkdir -p "$T/root" "$T/runroot" "$T/tmp" "$T/net" "$T/etc"
 	# default_ulimits: podman's default nofile 1048576 exceeds this host's
-	# hard limit and there is no CAP_SYS_RESOURCE to raise it.
-	# pids_limit 0: no pids limit by default (not every host has the pids
-	# controller where the runtime looks for it).
+	# hard limit and there is no CAP_SYS_RESOURCE to raise it.  podman's
+	# default pids_limit (2048) stays: the runtime must enforce it.
 	cat > "$T/etc/containers.conf" <<-EOF
 		[containers]
 		default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
-		pids_limit = 0
 		[network]
 		network_config_dir = "$T/net"
 		[engine]
