@@ -249,6 +249,11 @@ int cg_update(struct cg *cg, const struct spec_resources *res, struct error **er
 
 	if (res == NULL)
 		return 0;
+	/* systemd first, as runc does: what it has properties for stays set
+	 * when it next realizes the unit; then the files, the same plan as
+	 * the cgroupfs driver (the same values, and what systemd lacks) */
+	if (cg->unit != NULL && cg_systemd_update(cg, res, err) < 0)
+		return error_wrap(err, "cgroup: update %s", cg->unit);
 	read_current(cg, &cpu_max, &cur);
 	if (cg_plan_build(res, &cg->homes, &cur, &plan, err) < 0)
 		return error_wrap(err, "cgroup: update");

@@ -6,8 +6,11 @@
  * cgroup, e.g. a pod's, still applies: all must allow).  Replacing on
  * update uses BPF_F_REPLACE when exactly one program is attached; else the
  * new one is attached first and the old ones detached after, so there is
- * never a moment without a filter.  The kernel keeps attached programs
- * alive; berth closes its fds.  Program generation: devices.c.  */
+ * never a moment without a filter.  Only berth's own programs (named
+ * PROG_NAME; unnamed ones from older builds) are replaced: under the
+ * systemd driver, systemd attaches its own ("sd_devices") to the scope,
+ * and it stays.  The kernel keeps attached programs alive; berth closes
+ * its fds.  Program generation: devices.c.  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdint.h>
@@ -20,6 +23,7 @@
 #include "core/syscalls.h"
 
 #define MAX_ATTACHED	  64
+#define PROG_NAME	  "berth_dev"
 #define VERIFIER_LOG_SIZE 65536
 
 static uint64_t ptr(const void *p)
@@ -37,6 +41,7 @@ static int prog_load(const struct bpf_insn *insns, size_t n, char *log, size_t l
 	attr.insn_cnt = (uint32_t)n;
 	/* no helper is called, so the license has no effect on loading */
 	attr.license = ptr("Apache");
+	memcpy(attr.prog_name, PROG_NAME, sizeof(PROG_NAME));
 	if (log != NULL) {
 		attr.log_buf = ptr(log);
 		attr.log_size = (uint32_t)log_size;
@@ -132,17 +137,43 @@ int cg_bpf_count(int cgfd, unsigned *count, struct error **err)
 	return 0;
 }
 
-/* Attach `prog` in place of the `n` programs in `old` (ids). */
-static int swap_in(int cgfd, int prog, const uint32_t *old, uint32_t n, struct error **err)
+/* berth's own program (or an unnamed one, from a build before names)? */
+static bool is_ours(int fd)
+{
+	struct bpf_prog_info info;
+	union bpf_attr attr;
+
+	memset(&info, 0, sizeof(info));
+	memset(&attr, 0, sizeof(attr));
+	attr.info.bpf_fd = (uint32_t)fd;
+	attr.info.info_len = sizeof(info);
+	attr.info.info = ptr(&info);
+	if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr)) < 0)
+		return true;
+	return info.name[0] == '\0' || strcmp(info.name, PROG_NAME) == 0;
+}
+
+/* Attach `prog` in place of berth's own among the `n_old` programs in
+ * `old` (ids).  */
+static int swap_in(int cgfd, int prog, const uint32_t *old, uint32_t n_old, struct error **err)
 {
 	int fds[MAX_ATTACHED];
 	int ret = -1;
-	uint32_t got = 0;
+	uint32_t n = 0;
 
-	for (; got < n; got++) {
-		fds[got] = fd_by_id(old[got], err);
-		if (fds[got] < 0)
+	for (uint32_t i = 0; i < n_old; i++) {
+		int fd = fd_by_id(old[i], err);
+
+		if (fd < 0)
 			goto out;
+		if (is_ours(fd))
+			fds[n++] = fd;
+		else
+			close(fd);
+	}
+	if (n == 0) {
+		ret = attach(cgfd, prog, -1, err);
+		goto out;
 	}
 	if (n == 1 && attach(cgfd, prog, fds[0], err) == 0) {
 		ret = 0;
@@ -156,7 +187,7 @@ static int swap_in(int cgfd, int prog, const uint32_t *old, uint32_t n, struct e
 			goto out;
 	ret = 0;
 out:
-	for (uint32_t i = 0; i < got; i++)
+	for (uint32_t i = 0; i < n; i++)
 		close(fds[i]);
 	return ret;
 }

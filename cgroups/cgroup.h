@@ -1,5 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* cgroups/cgroup.h — berth's cgroup manager (cgroupfs driver).
+/* cgroups/cgroup.h — berth's cgroup manager.
+ *
+ * Two drivers.  cgroupfs (the default): berth makes and writes the
+ * directories itself, as described below.  systemd (--systemd-cgroup,
+ * --cgroup-manager=systemd; pure cgroup v2 hosts): the cgroup is a
+ * transient scope systemd starts over D-Bus with the limits it has
+ * properties for (cgroups/systemd*.c); the rest is written into the
+ * scope's files with the same plan as cgroupfs.
  *
  * berth writes cgroupfs itself, like crun's default driver.  cgroup v2 is
  * the primary path; cgroup v1 is a faithful legacy backend behind the same
@@ -89,6 +96,26 @@ int cg_device_allows(const struct spec_linux *l, const struct spec_device *d, un
  * names.  Parts already removed are left out; none left is ENOENT.  */
 int cg_open(const char *path, char *const *v1_names, char *const *v1_paths, size_t n_v1,
 	    struct cg **out, struct error **err);
+
+/* The systemd driver's: reopen the scope `unit` (of the user's own
+ * manager: `user`) at `path` (ENOENT when it is gone: systemd removes a
+ * scope whose last process died); cg_destroy() stops it.  A scope whose
+ * cgroup is gone is stopped with cg_stop_unit() (StopUnit and
+ * ResetFailedUnit are still owed: a failed scope stays listed).  */
+int cg_open_unit(const char *path, const char *unit, bool user, struct cg **out,
+		 struct error **err);
+int cg_stop_unit(const char *unit, bool user, struct error **err);
+
+/* The scope of a systemd-driven cgroup (saved in the state file), NULL
+ * for the cgroupfs driver; *user: of the user's own manager.  */
+const char *cg_unit(const struct cg *cg, bool *user);
+
+/* Right after the clone: the init into its cgroups.  The systemd driver
+ * starts the scope with it here (systemd makes no scope without a
+ * process; the limits systemd has no property for are written then, the
+ * device filter attached or made ready for cg_devices_attach()); then
+ * cg_place() for the v1 hierarchies.  cg_path() is final afterwards.  */
+int cg_attach(struct cg *cg, pid_t pid, struct error **err);
 
 /* Load the deferred device filter without attaching it: the verifier's
  * work, done while the init prepares its rootfs.  Optional; nothing to do
@@ -184,7 +211,9 @@ int cg_events_run(const struct cg *cg, const char *id, bool stats_only, unsigned
 /* Kill what remains (cgroup.kill), wait until empty, remove the container
  * cgroup (and any cgroups the container made inside it), then the empty
  * parents that berth created, in every hierarchy.  A directory berth did
- * not create is never removed.  cg stays valid for cg_free().  */
+ * not create is never removed.  A systemd scope is stopped (and its
+ * failed state reset) instead; systemd removes its cgroup.  cg stays
+ * valid for cg_free().  */
 int cg_destroy(struct cg *cg, struct error **err);
 
 /* What a finished job used (berth sandbox --stats), read before

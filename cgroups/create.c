@@ -148,6 +148,38 @@ static int enable_controllers(const char *dir, unsigned need, struct error **err
 	return 0;
 }
 
+int cg_v2_enable_along(const char *mount, const char *rel, unsigned need, struct error **err)
+{
+	cleanup_free char *dir = xstrdup(mount);
+	cleanup_free char *copy = xstrdup(rel);
+	char *save = NULL, *comp = strtok_r(copy, "/", &save);
+
+	while (comp != NULL && need != 0) {
+		cleanup_free char *sc = xasprintf("%s/cgroup.subtree_control", dir);
+		cleanup_free char *text = NULL;
+		unsigned on;
+		char *child;
+
+		if (read_file_at(AT_FDCWD, sc, &text, NULL, err) < 0)
+			return -1;
+		on = cg_ctrl_parse_list(text);
+		for (unsigned bit = 1; bit <= CG_CTRL_MISC; bit <<= 1) {
+			char cmd[32];
+
+			if (!(need & bit) || (on & bit))
+				continue;
+			snprintf(cmd, sizeof(cmd), "+%s", cg_ctrl_name(bit));
+			if (write_str_at(AT_FDCWD, sc, cmd, err) < 0)
+				return error_wrap(err, "enable the \"%s\" controller", cg_ctrl_name(bit));
+		}
+		child = xasprintf("%s/%s", dir, comp);
+		free(dir);
+		dir = child;
+		comp = strtok_r(NULL, "/", &save);
+	}
+	return 0;
+}
+
 /* mkdir each component below the mount, enabling controllers in every
  * level above the leaf.  ENOENT (from a path) or ENODEV (from a file of a
  * cgroup removed while we read it) means a concurrent destroy removed an
@@ -547,6 +579,8 @@ int cg_create(const struct cg_request *req, struct cg **out, struct error **err)
 	*out = NULL;
 	if (req->manager == CG_MANAGER_DISABLED)
 		return disabled(req, err) < 0 ? error_wrap(err, "cgroup") : 0;
+	if (req->systemd)
+		return cg_systemd_create(req, out, err) < 0 ? error_wrap(err, "cgroup") : 0;
 	if (create(req, out, err) < 0)
 		return error_wrap(err, "cgroup");
 	return 0;

@@ -128,8 +128,35 @@ static int remove_one(const char *mount, const char *path, struct error **err)
 	return 0;
 }
 
+/* The scope is empty: systemd stops it and removes its cgroup; the
+ * cgroups the container made inside (systemd knows nothing of them) go
+ * first, or the scope's removal would fail and leave it behind.  */
+static int stop_scope(struct cg *cg, struct error **err)
+{
+	cleanup_closedir DIR *d = cg->path != NULL ? opendir(cg->path) : NULL;
+	struct dirent *de;
+
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		cleanup_free char *child = NULL;
+
+		if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		child = xasprintf("%s/%s", cg->path, de->d_name);
+		if (remove_subtree(child, err) < 0)
+			return error_wrap(err, "cgroup");
+	}
+	if (cg_systemd_stop(cg, err) < 0)
+		return error_wrap(err, "cgroup: stop %s", cg->unit);
+	return 0;
+}
+
 int cg_destroy(struct cg *cg, struct error **err)
 {
+	/* a scope never started, or whose cgroup could not be opened: the
+	 * init (if any) is killed by its launcher; the unit is stopped */
+	if (cg->unit != NULL && cg->dirfd < 0)
+		return stop_scope(cg, err);
 	if (kill_all(cg, err) < 0)
 		return error_wrap(err, "cgroup: kill '%s'", cg_where(cg));
 	if (cg_wait_empty(cg, EMPTY_TIMEOUT_MS, err) < 0)
@@ -137,6 +164,8 @@ int cg_destroy(struct cg *cg, struct error **err)
 				  "cgroup: '%s' still has processes "
 				  "after SIGKILL",
 				  cg_where(cg));
+	if (cg->unit != NULL)
+		return stop_scope(cg, err);
 	if (cg->path != NULL && remove_one(cg->mount, cg->path, err) < 0)
 		return -1;
 	for (size_t i = 0; i < cg->n_v1; i++)

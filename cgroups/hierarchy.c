@@ -62,17 +62,8 @@ static int path_of(const char *cgroups_path, const char *id, bool systemd, bool 
 		   const char **p, char **deflt, struct error **err)
 {
 	*p = cgroups_path;
-	/* Creating a systemd scope needs StartTransientUnit over D-Bus; a
-	 * directory written behind systemd's back would be migrated or
-	 * removed by it.  berth has no D-Bus client, so it says so.  */
-	if (systemd)
-		return error_set(err, ENOTSUP,
-				 "--systemd-cgroup%s%s%s: berth has no systemd "
-				 "cgroup driver (it cannot create a systemd "
-				 "scope without D-Bus); run without "
-				 "--systemd-cgroup to use the cgroupfs driver",
-				 *p ? " (cgroupsPath '" : "", *p ? *p : "", *p ? "')" : "");
-	if (*p != NULL && (*p)[0] != '\0' && is_systemd_form(*p))
+	/* the systemd driver names a scope instead: systemd.c */
+	if (!systemd && *p != NULL && (*p)[0] != '\0' && is_systemd_form(*p))
 		return error_set(err, EINVAL,
 				 "cgroupsPath '%s' has the systemd form "
 				 "\"slice:prefix:name\", but --systemd-cgroup "

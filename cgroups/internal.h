@@ -20,7 +20,8 @@
  *   stats.c      runc's Stats JSON (v1 sections: stats_v1.c)
  *   events.c     `berth events`
  *   systemd.c    the systemd driver's unit name and properties (pure)
- *   systemd_bus.c  talking to systemd over D-Bus (libdbus-1)               */
+ *   systemd_bus.c  talking to systemd over D-Bus (libdbus-1)
+ *   systemd_scope.c  the systemd driver: create, attach, update, stop     */
 #ifndef BERTH_CGROUPS_INTERNAL_H
 #define BERTH_CGROUPS_INTERNAL_H
 
@@ -78,6 +79,8 @@ struct cg_v1dir {
 	int dirfd;	/* O_RDONLY|O_DIRECTORY */
 };
 
+struct cg_pending; /* systemd_scope.c */
+
 struct cg {
 	/* the cgroup2 part; NULL/-1 on a host without one (v1 only) */
 	char *path;  /* absolute, e.g. /sys/fs/cgroup/berth/abc */
@@ -97,6 +100,11 @@ struct cg {
 	size_t n_dev_rules;
 	const struct spec_device *devs;
 	size_t n_devs;
+	/* the systemd driver: the scope (NULL: cgroupfs), of the user's own
+	 * manager?, and what cg_attach() still has to do (NULL once done) */
+	char *unit;
+	bool unit_user;
+	struct cg_pending *pending;
 };
 
 /* for messages: the v2 path, else the first v1 one */
@@ -569,5 +577,24 @@ int cg_bus_set_props(struct cg_bus *b, const char *unit, struct cg_props *props,
 
 /* StopUnit and ResetFailedUnit; a unit already gone is stopped.  */
 int cg_bus_stop_unit(struct cg_bus *b, const char *unit, struct error **err);
+
+/* ---- systemd_scope.c --------------------------------------------------- */
+
+/* cg_create() for --systemd-cgroup: everything checked and planned, the
+ * manager connected; the scope itself is started by cg_systemd_attach()
+ * with the init's pid (systemd makes no scope without a process).  */
+int cg_systemd_create(const struct cg_request *req, struct cg **out, struct error **err);
+int cg_systemd_attach(struct cg *cg, pid_t pid, struct error **err);
+void cg_systemd_pending_free(struct cg *cg);
+/* SetUnitProperties with what systemd can express of an update */
+int cg_systemd_update(const struct cg *cg, const struct spec_resources *res, struct error **err);
+/* StopUnit (a scope already gone is stopped) */
+int cg_systemd_stop(const struct cg *cg, struct error **err);
+
+/* create.c: enable `need` (CG_CTRL_* bits) in the subtree_control of each
+ * level from the mount down to the parent of rel, as runc does below a
+ * systemd scope for the controllers systemd does not manage (hugetlb,
+ * rdma, misc).  */
+int cg_v2_enable_along(const char *mount, const char *rel, unsigned need, struct error **err);
 
 #endif

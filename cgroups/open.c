@@ -207,6 +207,49 @@ int cg_open(const char *path, char *const *v1_names, char *const *v1_paths, size
 	return 0;
 }
 
+/* a saved name goes to systemd's StopUnit: a scope, nothing else */
+static int check_unit(const char *unit, struct error **err)
+{
+	size_t len = strlen(unit);
+
+	if (len <= 6 || strcmp(unit + len - 6, ".scope") != 0 || strchr(unit, '/') != NULL)
+		return error_set(err, EINVAL, "cgroup: saved unit '%s' is no scope", unit);
+	return 0;
+}
+
+int cg_open_unit(const char *path, const char *unit, bool user, struct cg **out,
+		 struct error **err)
+{
+	if (check_unit(unit, err) < 0 || cg_open(path, NULL, NULL, 0, out, err) < 0)
+		return -1;
+	(*out)->unit = xstrdup(unit);
+	(*out)->unit_user = user;
+	return 0;
+}
+
+int cg_stop_unit(const char *unit, bool user, struct error **err)
+{
+	struct cg cg = {.unit = (char *)unit, .unit_user = user};
+
+	if (check_unit(unit, err) < 0 || cg_systemd_stop(&cg, err) < 0)
+		return error_wrap(err, "cgroup: stop %s", unit);
+	return 0;
+}
+
+const char *cg_unit(const struct cg *cg, bool *user)
+{
+	if (user != NULL)
+		*user = cg->unit_user;
+	return cg->unit;
+}
+
+int cg_attach(struct cg *cg, pid_t pid, struct error **err)
+{
+	if (cg->pending != NULL && cg_systemd_attach(cg, pid, err) < 0)
+		return -1;
+	return cg_place(cg, pid, err);
+}
+
 const char *cg_path(const struct cg *cg)
 {
 	return cg->path;
@@ -242,9 +285,11 @@ void cg_free(struct cg *cg)
 		close(cg->dev_prog);
 	for (size_t i = 0; i < cg->n_v1; i++)
 		v1dir_clear(&cg->v1[i]);
+	cg_systemd_pending_free(cg);
 	free(cg->v1);
 	free(cg->path);
 	free(cg->mount);
+	free(cg->unit);
 	free(cg);
 }
 

@@ -126,8 +126,8 @@ static void linux_features(struct jsonw *w)
 	jsonw_obj_open(w);
 	jsonw_kv_bool(w, "v1", true);
 	jsonw_kv_bool(w, "v2", true);
-	jsonw_kv_bool(w, "systemd", false);
-	jsonw_kv_bool(w, "systemdUser", false);
+	jsonw_kv_bool(w, "systemd", true);
+	jsonw_kv_bool(w, "systemdUser", true);
 	jsonw_kv_bool(w, "rdma", true);
 	jsonw_obj_close(w);
 	jsonw_key(w, "seccomp");

@@ -66,9 +66,11 @@ static void usage(FILE *out)
 		     "  --log FILE              write errors (and debug lines) to FILE\n"
 		     "  --log-format text|json  format of the log file (default text)\n"
 		     "  --debug                 log debug messages\n"
-		     "  --systemd-cgroup        cgroupsPath in systemd's slice:prefix:name form\n"
-		     "  --cgroup-manager cgroupfs|disabled\n"
-		     "                          disabled: run without any cgroup\n"
+		     "  --systemd-cgroup        the systemd cgroup driver: a transient scope,\n"
+		     "                          cgroupsPath as slice:prefix:name\n"
+		     "  --cgroup-manager cgroupfs|systemd|disabled\n"
+		     "                          systemd: as --systemd-cgroup; disabled: run\n"
+		     "                          without any cgroup\n"
 		     "  --rootless true|false|auto\n"
 		     "  --host-annotations true|false\n"
 		     "                          honour org.berth.* annotations that reach the\n"
@@ -165,6 +167,28 @@ static int host_settings(const struct globals *gl, struct rt_global *g, struct e
 	return 0;
 }
 
+/* runc's --systemd-cgroup, crun's --cgroup-manager: one driver */
+static int cgroup_settings(const struct globals *gl, struct rt_global *g, struct error **err)
+{
+	const char *m = gl->cgroup_manager;
+
+	g->systemd_cgroup = gl->systemd_cgroup;
+	g->cgroup_manager = CG_MANAGER_CGROUPFS;
+	if (m == NULL)
+		return 0;
+	if (strcmp(m, "disabled") == 0)
+		g->cgroup_manager = CG_MANAGER_DISABLED;
+	else if (strcmp(m, "systemd") == 0)
+		g->systemd_cgroup = true;
+	else if (strcmp(m, "cgroupfs") != 0)
+		return error_set(err, 0,
+				 "--cgroup-manager: must be cgroupfs, systemd or disabled, not \"%s\"",
+				 m);
+	if (gl->systemd_cgroup && strcmp(m, "systemd") != 0)
+		return error_set(err, 0, "--systemd-cgroup and --cgroup-manager %s: choose one", m);
+	return 0;
+}
+
 static int setup_global(const struct globals *gl, struct cmd_ctx *ctx, struct error **err)
 {
 	struct rt_global *g = &ctx->g;
@@ -173,18 +197,7 @@ static int setup_global(const struct globals *gl, struct cmd_ctx *ctx, struct er
 	if (*err != NULL)
 		return -1;
 	g->root = gl->root != NULL ? xstrdup(gl->root) : default_root(g->rootless);
-	g->systemd_cgroup = gl->systemd_cgroup;
-	g->cgroup_manager = CG_MANAGER_CGROUPFS;
-	if (gl->cgroup_manager != NULL) {
-		if (strcmp(gl->cgroup_manager, "disabled") == 0)
-			g->cgroup_manager = CG_MANAGER_DISABLED;
-		else if (strcmp(gl->cgroup_manager, "cgroupfs") != 0)
-			return error_set(
-				err, 0,
-				"--cgroup-manager: must be cgroupfs or disabled, not \"%s\"",
-				gl->cgroup_manager);
-	}
-	if (host_settings(gl, g, err) < 0)
+	if (cgroup_settings(gl, g, err) < 0 || host_settings(gl, g, err) < 0)
 		return -1;
 	if (g->rootless && gl->root == NULL && mkdir(g->root, 0700) < 0 && errno != EEXIST)
 		return error_set(err, errno, "state root '%s'", g->root);

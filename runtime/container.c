@@ -269,11 +269,13 @@ const char *container_status_name(enum container_status s)
 
 bool container_has_cgroup(const struct container *c)
 {
-	return c->st.cgroup != NULL || c->st.n_cgroup_v1 > 0;
+	return c->st.cgroup != NULL || c->st.n_cgroup_v1 > 0 || c->st.systemd_unit != NULL;
 }
 
 int container_cgroup_open(const struct container *c, struct cg **cg, struct error **err)
 {
+	if (c->st.systemd_unit != NULL)
+		return cg_open_unit(c->st.cgroup, c->st.systemd_unit, c->st.systemd_user, cg, err);
 	return cg_open(c->st.cgroup, c->st.cgroup_v1_names, c->st.cgroup_v1_paths,
 		       c->st.n_cgroup_v1, cg, err);
 }
@@ -282,7 +284,17 @@ void container_cgroup_record(struct container *c, const struct cg *cg)
 {
 	struct spec_state *st = &c->st;
 	size_t n = cg_v1_count(cg);
+	const char *unit = cg_unit(cg, &st->systemd_user);
 
+	for (size_t i = 0; i < st->n_cgroup_v1; i++) {
+		free(st->cgroup_v1_names[i]);
+		free(st->cgroup_v1_paths[i]);
+	}
+	free(st->cgroup_v1_names);
+	free(st->cgroup_v1_paths);
+	free(st->cgroup);
+	free(st->systemd_unit);
+	st->systemd_unit = unit != NULL ? xstrdup(unit) : NULL;
 	st->cgroup = cg_path(cg) != NULL ? xstrdup(cg_path(cg)) : NULL;
 	st->cgroup_v1_names = xcalloc(n + 1, sizeof(char *));
 	st->cgroup_v1_paths = xcalloc(n + 1, sizeof(char *));

@@ -77,7 +77,8 @@ int container_teardown(struct container *c, struct cg *cg, const struct spec *sp
 		       struct error **err);
 
 /* The container's cgroups as the state records them: does it have any
- * (a cgroup2 one, v1 ones, or both), open them, record them.  */
+ * (a cgroup2 one, v1 ones, both, or a systemd scope), open them, record
+ * them (again: replacing what was recorded).  */
 bool container_has_cgroup(const struct container *c);
 int container_cgroup_open(const struct container *c, struct cg **cg, struct error **err);
 void container_cgroup_record(struct container *c, const struct cg *cg);

@@ -318,6 +318,10 @@ static int record_init(struct creation *cr, struct error **err)
 
 	st->pid = cr->l.pid;
 	st->pid_start = container_pid_start(cr->l.pid, &zombie);
+	/* a systemd scope is only where systemd put it now (a user
+	 * manager's: below its own cgroup) */
+	if (cr->cg != NULL && cg_unit(cr->cg, NULL) != NULL)
+		container_cgroup_record(&cr->c, cr->cg);
 	log_rfc3339_now(now, sizeof(now));
 	st->created = xstrdup(now);
 	if (cr->l.has_lease) {

@@ -73,7 +73,8 @@ static pid_t clone_child(struct launch *l, int child_fd, struct error **err)
 	};
 	pid_t pid;
 
-	/* the cgroup2 part; the v1 ones: cg_place() in parent_setup() */
+	/* the cgroup2 part; the v1 ones and a systemd scope: cg_attach() in
+	 * parent_setup() */
 	if (l->cg != NULL && cg_dirfd(l->cg) >= 0) {
 		args.flags |= CLONE_INTO_CGROUP;
 		args.cgroup = (uint64_t)cg_dirfd(l->cg);
@@ -161,10 +162,13 @@ static int setup_network(struct launch *l, struct error **err)
 static int parent_setup(struct launch *l, struct error **err)
 {
 	fault_point("clone");
-	/* first: the init joins its v1 cgroups before it unshares its cgroup
+	/* first: the init joins its cgroups before it unshares its cgroup
 	 * namespace (whose roots are then the container's own cgroups), and
-	 * before `create` returns (the shim reads the init's v1 cgroups) */
-	if (l->cg != NULL && cg_place(l->cg, l->pid, err) < 0)
+	 * before `create` returns (the shim reads the init's v1 cgroups).
+	 * The systemd driver starts the scope with it only now: systemd
+	 * makes none without a process (and the clone went into berth's
+	 * own cgroup) */
+	if (l->cg != NULL && cg_attach(l->cg, l->pid, err) < 0)
 		return -1;
 	if (ns_creates_userns(l->spec) && ns_write_idmaps(l->pid, l->spec, err) < 0)
 		return -1;

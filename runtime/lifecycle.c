@@ -232,12 +232,26 @@ static void poststop(struct container *c, const struct spec *known)
 	spec_free(loaded);
 }
 
+static void stop_unit_warn(const struct container *c)
+{
+	struct error *e = NULL;
+
+	if (cg_stop_unit(c->st.systemd_unit, c->st.systemd_user, &e) < 0)
+		log_warn("%s", e->msg);
+	error_free(e);
+}
+
 int container_teardown(struct container *c, struct cg *cg, const struct spec *spec,
 		       struct error **err)
 {
 	teardown_network(c);
 	if (cg != NULL && cg_destroy(cg, err) < 0)
 		return -1;
+	/* a systemd scope whose cgroup is already gone: still stopped (a
+	 * failed one would stay listed, and block the name); a manager gone
+	 * away since must not make the container undeletable */
+	if (cg == NULL && c->st.systemd_unit != NULL)
+		stop_unit_warn(c);
 	if (c->st.created != NULL)
 		poststop(c, spec);
 	return container_remove(c, err);

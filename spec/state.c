@@ -57,6 +57,10 @@ void spec_state_write(struct jsonw *w, const struct spec_state *st, const char *
 				jsonw_kv_str(w, st->cgroup_v1_names[i], st->cgroup_v1_paths[i]);
 			jsonw_obj_close(w);
 		}
+		if (st->systemd_unit != NULL) {
+			jsonw_kv_str(w, "systemdUnit", st->systemd_unit);
+			jsonw_kv_bool(w, "systemdUser", st->systemd_user);
+		}
 		jsonw_kv_bool(w, "userns", st->has_userns);
 		jsonw_kv_bool(w, "sealed", st->sealed);
 		jsonw_kv_bool(w, "noNewKeyring", st->no_new_keyring);
@@ -107,6 +111,8 @@ static const struct field private_fields[] = {
 	FIELD("pidStart", dec_u64, struct spec_state, pid_start),
 	FIELD("cgroup", dec_str, struct spec_state, cgroup),
 	FIELD_SELF("cgroupV1", dec_cgroup_v1),
+	FIELD("systemdUnit", dec_str, struct spec_state, systemd_unit),
+	FIELD("systemdUser", dec_bool, struct spec_state, systemd_user),
 	FIELD("userns", dec_bool, struct spec_state, has_userns),
 	FIELD("sealed", dec_bool, struct spec_state, sealed),
 	FIELD("noNewKeyring", dec_bool, struct spec_state, no_new_keyring),
@@ -170,6 +176,7 @@ void spec_state_clear(struct spec_state *st)
 	free(st->annotation_keys);
 	free(st->annotation_values);
 	free(st->cgroup);
+	free(st->systemd_unit);
 	for (size_t i = 0; i < st->n_cgroup_v1; i++) {
 		free(st->cgroup_v1_names[i]);
 		free(st->cgroup_v1_paths[i]);

@@ -35,6 +35,8 @@ struct spec_state {
 	char **cgroup_v1_names; /* the v1 hierarchies ("memory", "cpu,cpuacct") */
 	char **cgroup_v1_paths; /* and the container's cgroup in each */
 	size_t n_cgroup_v1;
+	char *systemd_unit;  /* the systemd driver's scope, or NULL */
+	bool systemd_user;   /* ... of the user's own manager */
 	bool has_userns;     /* init is in a new user namespace */
 	bool sealed;	     /* init runs from a sealed copy of berth */
 	bool no_new_keyring; /* created with --no-new-keyring */

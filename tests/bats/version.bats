@@ -78,7 +78,10 @@ load lib/cli
 	run "$BERTH" --rootless maybe list
 	assert_status 1
 	assert_contains "--rootless: must be true, false or auto"
-	run "$BERTH" --cgroup-manager systemd list
+	run "$BERTH" --cgroup-manager systemdd list
 	assert_status 1
-	assert_contains '--cgroup-manager: must be cgroupfs or disabled, not "systemd"'
+	assert_contains '--cgroup-manager: must be cgroupfs, systemd or disabled, not "systemdd"'
+	run "$BERTH" --systemd-cgroup --cgroup-manager cgroupfs list
+	assert_status 1
+	assert_contains '--systemd-cgroup and --cgroup-manager cgroupfs: choose one'
 }

@@ -505,7 +505,9 @@ static void test_path_errors(void)
 	      "systemd form: %s", e ? e->msg : "");
 	error_freep(&e);
 	req.systemd = true;
-	CHECK(cg_create(&req, &cg, &e) < 0 && strstr(e->msg, "berth has no systemd cgroup driver"),
+	/* this host: systemd is not init (the VM suite drives a real one) */
+	CHECK(cg_create(&req, &cg, &e) < 0 && strstr(e->msg, "systemd is not running as init") &&
+		      cg == NULL,
 	      "systemd: %s", e ? e->msg : "");
 	error_freep(&e);
 	req = (struct cg_request){.id = "x", .manager = CG_MANAGER_DISABLED};
