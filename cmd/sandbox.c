@@ -204,7 +204,9 @@ int cmd_sandbox(struct cmd_ctx *ctx, int argc, char **argv, struct error **err)
 		rc = rt_sandbox(&ctx->g, &o, &status, err);
 	}
 	lists_free(&l);
-	if (rc != 0)
-		return rc < 0 ? -1 : 0;
-	return status;
+	/* berth's own failure: 125 (main.c); a command that cannot run: the
+	 * 126 or 127 its error carries */
+	if (rc < 0)
+		return *err != NULL && (*err)->status != 0 ? (*err)->status : -1;
+	return rc > 0 ? 0 : status;
 }

@@ -36,6 +36,8 @@ struct launch {
 	int listen_fds;
 	int etc_dir_fd; /* the state dir, where the network's /etc files
 			   are written, or -1 (rootfs->etc_files names it) */
+	bool die_with_parent; /* sandbox: the job dies with berth, also
+				 after it runs (parent-death signal kept) */
 
 	/* outputs */
 	struct seccomp_prog seccomp; /* compiled (or from the cache) before

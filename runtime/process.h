@@ -28,6 +28,10 @@ struct proc_ctx {
 	 * the notify fd; listener_msg NULL: no listener */
 	int listener_fd;
 	char *listener_msg;
+	/* the sync socket to a berth the process must not outlive (sandbox),
+	 * or -1: the parent-death signal is set again once the credentials
+	 * are final (a uid change clears it), then berth checked alive */
+	int parent_fd;
 };
 
 /* Inside the container's mount namespace (after pivot_root, or after

@@ -60,6 +60,10 @@ int rt_start(const struct rt_global *g, const char *id, struct error **err);
 int rt_run(const struct rt_global *g, const struct rt_create_opts *o, int *exit_status,
 	   struct error **err);
 
+/* Delete every sandbox whose owning berth is gone (reclaim.c): called by
+ * every verb, never fails it.  */
+void rt_reclaim_orphans(const struct rt_global *g);
+
 int rt_kill(const struct rt_global *g, const char *id, int sig, bool all, struct error **err);
 int rt_delete(const struct rt_global *g, const char *id, bool force, struct error **err);
 int rt_pause(const struct rt_global *g, const char *id, bool pause, struct error **err);
