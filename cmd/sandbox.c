@@ -22,7 +22,10 @@ static const char sandbox_help[] =
 	"      --memory SIZE        memory limit (e.g. 512m)\n"
 	"      --cpus N             CPU limit (e.g. 1.5)\n"
 	"      --pids N             process limit\n"
-	"      --timeout DURATION   kill the whole job after it (e.g. 30s, 5m): exit 124\n"
+	"      --timeout DURATION   then SIGTERM to the job, SIGKILL to all of it after\n"
+	"                           --stop-grace (e.g. 30s, 1m30s): exit 124\n"
+	"      --stop-grace DURATION from SIGTERM (timeout, or a signal to berth) to\n"
+	"                           SIGKILL (default 10s; 0: at once)\n"
 	"      --network MODE       none (default: loopback only), host,\n"
 	"                           bridge[=NAME] (veth on a bridge), ns:PATH (join)\n"
 	"      --read-only          the root filesystem is read-only\n"
@@ -48,7 +51,8 @@ enum {
 	OPT_HOSTNAME,
 	OPT_STATS,
 	OPT_PRINT,
-	OPT_OVLTMPFS
+	OPT_OVLTMPFS,
+	OPT_GRACE
 };
 
 struct lists {
@@ -100,6 +104,15 @@ static int number_option(int c, struct rt_sandbox_opts *o, struct error **err)
 			return -1;
 		o->pids = v;
 		return 0;
+	case OPT_GRACE:
+		if (strcmp(optarg, "0") == 0) {
+			o->stop_grace_ms = 0;
+			return 0;
+		}
+		if (spec_flag_duration("--stop-grace", optarg, &u, err) < 0)
+			return -1;
+		o->stop_grace_ms = (unsigned)u;
+		return 0;
 	default:
 		if (spec_flag_duration("--timeout", optarg, &u, err) < 0)
 			return -1;
@@ -128,7 +141,8 @@ static int option(struct cmd_ctx *ctx, int c, struct rt_sandbox_opts *o, struct 
 	case OPT_MEMORY:
 	case OPT_CPUS:
 	case OPT_PIDS:
-	case OPT_TIMEOUT: return number_option(c, o, err);
+	case OPT_TIMEOUT:
+	case OPT_GRACE: return number_option(c, o, err);
 	case OPT_NETWORK:
 		if (strcmp(optarg, "none") == 0) {
 			o->network = NETNS_NONE;
@@ -174,6 +188,7 @@ int cmd_sandbox(struct cmd_ctx *ctx, int argc, char **argv, struct error **err)
 		{"cpus", required_argument, NULL, OPT_CPUS},
 		{"pids", required_argument, NULL, OPT_PIDS},
 		{"timeout", required_argument, NULL, OPT_TIMEOUT},
+		{"stop-grace", required_argument, NULL, OPT_GRACE},
 		{"network", required_argument, NULL, OPT_NETWORK},
 		{"read-only", no_argument, NULL, OPT_RO},
 		{"overlay-tmpfs", no_argument, NULL, OPT_OVLTMPFS},
@@ -185,7 +200,7 @@ int cmd_sandbox(struct cmd_ctx *ctx, int argc, char **argv, struct error **err)
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	struct rt_sandbox_opts o = {.network = NETNS_NONE};
+	struct rt_sandbox_opts o = {.network = NETNS_NONE, .stop_grace_ms = 10000};
 	struct lists l = {0};
 	int c, rc = 0, status = 0;
 

@@ -47,7 +47,8 @@ struct rt_create_opts {
 	char **layers; /* lowest layer first */
 	bool overlay_on_tmpfs;
 	/* run in the foreground only */
-	unsigned timeout_ms;	/* kill everything after this; exit 124 */
+	unsigned timeout_ms;	/* stop the job after this; exit 124 */
+	unsigned stop_grace_ms; /* sandbox: SIGTERM (or berth's signal) to SIGKILL */
 	const char *stats_file; /* usage report at the end */
 	bool sandbox;		/* SIGINT/SIGTERM stop the job, not forward */
 };

@@ -288,6 +288,7 @@ int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o, int *
 	co.overlay_on_tmpfs = o->overlay_tmpfs;
 	co.net = &net;
 	co.timeout_ms = o->timeout_ms;
+	co.stop_grace_ms = o->stop_grace_ms;
 	co.stats_file = o->stats_file;
 	co.sandbox = true;
 	return rt_run(g, &co, exit_status, err);

@@ -32,6 +32,7 @@ struct rt_sandbox_opts {
 	long long cpus_milli;	 /* 1000 = one CPU, 0: no limit */
 	long long pids;		 /* 0: no limit */
 	unsigned timeout_ms;	 /* 0: none */
+	unsigned stop_grace_ms;	 /* --stop-grace (default 10 s) */
 	enum netns_mode network; /* NONE (default), HOST, BRIDGE, JOIN */
 	const char *bridge;	 /* bridge=NAME, or NULL for the default */
 	const char *netns_path;	 /* ns:PATH */
