@@ -34,6 +34,8 @@ static const char sandbox_help[] =
 	"      --hostname NAME\n"
 	"      --stats FILE         write a JSON usage report at the end\n"
 	"  -t, --tty                give the job a terminal\n"
+	"      --init               a minimal pid 1 (berth's own) that reaps zombies\n"
+	"                           and forwards signals to the job\n"
 	"      --print-spec         print the config the job would run with\n"
 	"      -- CMD [ARG...]      the job\n";
 
@@ -52,7 +54,8 @@ enum {
 	OPT_STATS,
 	OPT_PRINT,
 	OPT_OVLTMPFS,
-	OPT_GRACE
+	OPT_GRACE,
+	OPT_INIT
 };
 
 struct lists {
@@ -137,6 +140,7 @@ static int option(struct cmd_ctx *ctx, int c, struct rt_sandbox_opts *o, struct 
 	case OPT_OVLTMPFS: o->overlay_tmpfs = true; break;
 	case OPT_PRINT: o->print_spec = true; break;
 	case 't': o->tty = true; break;
+	case OPT_INIT: o->init = true; break;
 	case OPT_USER: return parse_user(optarg, o, err);
 	case OPT_MEMORY:
 	case OPT_CPUS:
@@ -196,6 +200,7 @@ int cmd_sandbox(struct cmd_ctx *ctx, int argc, char **argv, struct error **err)
 		{"hostname", required_argument, NULL, OPT_HOSTNAME},
 		{"stats", required_argument, NULL, OPT_STATS},
 		{"tty", no_argument, NULL, 't'},
+		{"init", no_argument, NULL, OPT_INIT},
 		{"print-spec", no_argument, NULL, OPT_PRINT},
 		{"help", no_argument, NULL, 'h'},
 		{0},

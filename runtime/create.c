@@ -296,6 +296,7 @@ static int launch(struct creation *cr, struct error **err)
 	}
 	l->no_pivot = cr->o->no_pivot;
 	l->die_with_parent = cr->o->sandbox && cr->mode == CREATE_FOREGROUND;
+	l->reaper = cr->o->init_reaper;
 	l->new_keyring = !cr->o->no_new_keyring;
 	l->listen_fds = listen_fds();
 	l->preserve_fds = cr->o->preserve_fds + l->listen_fds;

@@ -216,6 +216,7 @@ static struct proc_ctx proc_ctx_of(const struct launch *l)
 		.listener_fd = l->listener_fd,
 		.prog = l->seccomp, /* compiled or from the cache, before the clone */
 		.parent_fd = -1,
+		.reaper = l->reaper,
 	};
 }
 

@@ -15,6 +15,7 @@
  *   the parent-death signal again (sandbox; its no_new_privs keeps the
  *     filter late, so prctl and poll come before it)
  *   seccomp, as the very last step, otherwise
+ *   sandbox --init: fork, the parent stays pid 1 (reaper.c)
  *   execve()
  *
  * Once the filter is loaded berth makes only syscalls that every profile
@@ -463,6 +464,8 @@ int process_exec(struct proc_ctx *pc, struct error **err)
 		goto fail;
 	}
 	if (!early && pc->seccomp != NULL && load_filter(pc, err) < 0)
+		goto fail;
+	if (pc->reaper && process_fork_reaper(err) < 0)
 		goto fail;
 	execve(pc->exe, p->args, pc->env);
 	exec_error(err, errno, p->args[0]);

@@ -32,6 +32,7 @@ struct proc_ctx {
 	 * or -1: the parent-death signal is set again once the credentials
 	 * are final (a uid change clears it), then berth checked alive */
 	int parent_fd;
+	bool reaper; /* sandbox --init: fork the process, stay pid 1 (reaper.c) */
 };
 
 /* Inside the container's mount namespace (after pivot_root, or after
@@ -73,6 +74,11 @@ pid_t process_own_pid(void);
 void process_reset_signals(uint64_t which);
 
 void process_ctx_clear(struct proc_ctx *pc);
+
+/* reaper.c: fork; the child returns 0 (and goes on to execve), the
+ * parent never returns: it reaps, forwards signals to the child, and
+ * exits with its status (128+N for signal N).  -1 if the fork fails.  */
+int process_fork_reaper(struct error **err);
 
 /* The exit status of a process that could not exec, as shells and
  * docker/podman report it: 127 not found, 126 not executable, else 1.  */

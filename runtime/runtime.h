@@ -51,6 +51,7 @@ struct rt_create_opts {
 	unsigned stop_grace_ms; /* sandbox: SIGTERM (or berth's signal) to SIGKILL */
 	const char *stats_file; /* usage report at the end */
 	bool sandbox;		/* SIGINT/SIGTERM stop the job, not forward */
+	bool init_reaper;	/* sandbox --init: a pid 1 of berth's (reaper.c) */
 };
 
 int rt_create(const struct rt_global *g, const struct rt_create_opts *o, struct error **err);

@@ -291,5 +291,6 @@ int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o, int *
 	co.stop_grace_ms = o->stop_grace_ms;
 	co.stats_file = o->stats_file;
 	co.sandbox = true;
+	co.init_reaper = o->init;
 	return rt_run(g, &co, exit_status, err);
 }

@@ -41,6 +41,7 @@ struct rt_sandbox_opts {
 	const char *hostname;
 	const char *stats_file;
 	bool tty;
+	bool init; /* --init: a minimal pid 1 of berth's own */
 	bool print_spec;
 };
 
