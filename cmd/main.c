@@ -26,15 +26,16 @@ static const struct cmd commands[] = {
 	 "send a signal to the container's init (or all its processes)", 0},
 	{"delete", cmd_delete, "[--force] ID", "delete a container and everything it holds", 0},
 	{"list", cmd_list, "[--format table|json] [-q]", "list containers", 0},
-	{"ps", cmd_ps, "[--format table|json] ID [ps options]",
-	 "list the processes of a container", 0},
+	{"ps", cmd_ps, "[--format table|json] ID [ps options]", "list the processes of a container",
+	 0},
 	{"exec", cmd_exec, "[options] ID [COMMAND [ARG...]]",
 	 "run a new process in a running container", 0},
 	{"pause", cmd_pause, "ID", "freeze every process of a container", 0},
 	{"resume", cmd_resume, "ID", "thaw a paused container", 0},
-	{"update", cmd_update, "[options] ID", "change the resource limits of a running container", 0},
-	{"events", cmd_events, "[--stats] [--interval D] ID",
-	 "print resource usage and OOM events", 0},
+	{"update", cmd_update, "[options] ID", "change the resource limits of a running container",
+	 0},
+	{"events", cmd_events, "[--stats] [--interval D] ID", "print resource usage and OOM events",
+	 0},
 	{"spec", cmd_spec, "[--rootless] [--bundle DIR]", "write a default config.json", 0},
 	{"features", cmd_features, "", "print what this runtime supports (JSON)", 0},
 	{"sandbox", cmd_sandbox, "[options] -- CMD [ARG...]",
@@ -181,9 +182,9 @@ static int cgroup_settings(const struct globals *gl, struct rt_global *g, struct
 	else if (strcmp(m, "systemd") == 0)
 		g->systemd_cgroup = true;
 	else if (strcmp(m, "cgroupfs") != 0)
-		return error_set(err, 0,
-				 "--cgroup-manager: must be cgroupfs, systemd or disabled, not \"%s\"",
-				 m);
+		return error_set(
+			err, 0,
+			"--cgroup-manager: must be cgroupfs, systemd or disabled, not \"%s\"", m);
 	if (gl->systemd_cgroup && strcmp(m, "systemd") != 0)
 		return error_set(err, 0, "--systemd-cgroup and --cgroup-manager %s: choose one", m);
 	return 0;

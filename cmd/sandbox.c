@@ -2,12 +2,15 @@
 /* cmd/sandbox.c — `sandbox`: run one CI job in a fresh, locked-down
  * container built from image layers; see runtime/sandbox.h.  */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "core/cleanup.h"
+#include "core/file.h"
 #include "spec/spec.h"
 #include "core/mem.h"
 #include "runtime/sandbox.h"
@@ -16,10 +19,14 @@ static const char sandbox_help[] =
 	"      --image DIR          an image layer (repeatable, lowest first)\n"
 	"      --rootfs DIR         a single-layer image (same as one --image)\n"
 	"  -v, --volume SRC:DST[:ro] bind a host path into the job\n"
-	"  -e, --env K=V            add an environment variable\n"
+	"  -e, --env NAME[=VALUE]   add an environment variable (NAME alone: berth's\n"
+	"                           value, skipped when unset)\n"
+	"      --env-file FILE      variables from FILE: NAME=VALUE or NAME lines,\n"
+	"                           # comments (-e wins over it)\n"
 	"  -w, --workdir DIR        working directory (default /)\n"
+	"      --ulimit NAME=SOFT[:HARD] a resource limit (nofile, nproc, core, ...)\n"
 	"      --user UID[:GID]     run as this user (default 0)\n"
-	"      --memory SIZE        memory limit (e.g. 512m)\n"
+	"      --memory SIZE        memory limit (e.g. 512m, 1.5g; at least 6m)\n"
 	"      --cpus N             CPU limit (e.g. 1.5)\n"
 	"      --pids N             process limit\n"
 	"      --timeout DURATION   then SIGTERM to the job, SIGKILL to all of it after\n"
@@ -30,7 +37,8 @@ static const char sandbox_help[] =
 	"                           bridge[=NAME] (veth on a bridge), ns:PATH (join)\n"
 	"      --read-only          the root filesystem is read-only\n"
 	"      --overlay-tmpfs      keep the job's writes on a tmpfs\n"
-	"      --tmpfs DST          a tmpfs at DST (repeatable)\n"
+	"      --tmpfs DST[:OPTS]   a tmpfs at DST (repeatable); OPTS: size=SIZE,\n"
+	"                           mode=OCTAL, ro, noexec, nosuid, nodev, ...\n"
 	"      --hostname NAME\n"
 	"      --stats FILE         write a JSON usage report at the end\n"
 	"  -t, --tty                give the job a terminal\n"
@@ -55,12 +63,14 @@ enum {
 	OPT_PRINT,
 	OPT_OVLTMPFS,
 	OPT_GRACE,
-	OPT_INIT
+	OPT_INIT,
+	OPT_ULIMIT,
+	OPT_ENVFILE
 };
 
 struct lists {
-	char **layers, **volumes, **env, **tmpfs;
-	size_t n_layers, n_volumes, n_env, n_tmpfs;
+	char **layers, **volumes, **env, **tmpfs, **ulimits, **env_file;
+	size_t n_layers, n_volumes, n_env, n_tmpfs, n_ulimits, n_env_file;
 };
 
 static void push(char ***v, size_t *n, const char *s)
@@ -93,8 +103,13 @@ static int number_option(int c, struct rt_sandbox_opts *o, struct error **err)
 	case OPT_MEMORY:
 		if (spec_flag_size("--memory", optarg, false, &v, err) < 0)
 			return -1;
-		if (v == 0)
-			return error_set(err, 0, "--memory: \"%s\" is not more than 0", optarg);
+		/* below it the job's own runtime is OOM-killed before the
+		 * job runs (docker's minimum too) */
+		if (v < 6 * 1024 * 1024)
+			return error_set(err, 0,
+					 "--memory: \"%s\" is below the minimum of 6m the job "
+					 "needs to start",
+					 optarg);
 		o->memory = v;
 		return 0;
 	case OPT_CPUS:
@@ -124,6 +139,44 @@ static int number_option(int c, struct rt_sandbox_opts *o, struct error **err)
 	}
 }
 
+/* -e NAME=VALUE, or NAME alone: berth's own value, none when unset (as
+ * docker) */
+static int env_entry(const char *flag, const char *s, char ***v, size_t *n, struct error **err)
+{
+	size_t name_len;
+	const char *inherited;
+
+	if (spec_flag_env(flag, s, &name_len, err) < 0)
+		return -1;
+	if (s[name_len] == '=') {
+		push(v, n, s);
+		return 0;
+	}
+	inherited = getenv(s);
+	if (inherited != NULL) {
+		cleanup_free char *entry = xasprintf("%s=%s", s, inherited);
+
+		push(v, n, entry);
+	}
+	return 0;
+}
+
+static int env_file(const char *path, struct lists *l, struct error **err)
+{
+	cleanup_free char *text = NULL;
+	cleanup_strv char **entries = NULL;
+	size_t len;
+
+	if (read_file_at(AT_FDCWD, path, &text, &len, err) < 0)
+		return error_wrap(err, "--env-file");
+	if (spec_env_file_parse(path, text, len, &entries, err) < 0)
+		return -1;
+	for (char **e = entries; *e; e++)
+		if (env_entry("--env-file", *e, &l->env_file, &l->n_env_file, err) < 0)
+			return -1;
+	return 0;
+}
+
 static int option(struct cmd_ctx *ctx, int c, struct rt_sandbox_opts *o, struct lists *l,
 		  struct error **err)
 {
@@ -131,9 +184,16 @@ static int option(struct cmd_ctx *ctx, int c, struct rt_sandbox_opts *o, struct 
 	case OPT_IMAGE:
 	case OPT_ROOTFS: push(&l->layers, &l->n_layers, optarg); break;
 	case 'v': push(&l->volumes, &l->n_volumes, optarg); break;
-	case 'e': push(&l->env, &l->n_env, optarg); break;
+	case 'e': return env_entry("-e", optarg, &l->env, &l->n_env, err);
+	case OPT_ENVFILE: return env_file(optarg, l, err);
+	case OPT_ULIMIT: push(&l->ulimits, &l->n_ulimits, optarg); break;
 	case OPT_TMPFS: push(&l->tmpfs, &l->n_tmpfs, optarg); break;
-	case 'w': o->workdir = optarg; break;
+	case 'w':
+		if (optarg[0] != '/')
+			return error_set(err, 0, "--workdir: \"%s\" is not an absolute path",
+					 optarg);
+		o->workdir = optarg;
+		break;
 	case OPT_HOSTNAME: o->hostname = optarg; break;
 	case OPT_STATS: o->stats_file = optarg; break;
 	case OPT_RO: o->read_only = true; break;
@@ -177,6 +237,8 @@ static void lists_free(struct lists *l)
 	strv_free(l->volumes);
 	strv_free(l->env);
 	strv_free(l->tmpfs);
+	strv_free(l->ulimits);
+	strv_free(l->env_file);
 }
 
 int cmd_sandbox(struct cmd_ctx *ctx, int argc, char **argv, struct error **err)
@@ -186,6 +248,8 @@ int cmd_sandbox(struct cmd_ctx *ctx, int argc, char **argv, struct error **err)
 		{"rootfs", required_argument, NULL, OPT_ROOTFS},
 		{"volume", required_argument, NULL, 'v'},
 		{"env", required_argument, NULL, 'e'},
+		{"env-file", required_argument, NULL, OPT_ENVFILE},
+		{"ulimit", required_argument, NULL, OPT_ULIMIT},
 		{"workdir", required_argument, NULL, 'w'},
 		{"user", required_argument, NULL, OPT_USER},
 		{"memory", required_argument, NULL, OPT_MEMORY},
@@ -219,6 +283,8 @@ int cmd_sandbox(struct cmd_ctx *ctx, int argc, char **argv, struct error **err)
 		o.layers = l.layers;
 		o.volumes = l.volumes;
 		o.env = l.env;
+		o.env_file = l.env_file;
+		o.ulimits = l.ulimits;
 		o.tmpfs = l.tmpfs;
 		o.args = argv + optind;
 		rc = rt_sandbox(&ctx->g, &o, &status, err);

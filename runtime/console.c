@@ -173,8 +173,8 @@ static int proxy_loop(int master, struct wait_ctx *w, int *status, enum wait_end
 	}
 }
 
-int console_proxy(int master, struct wait_ctx *w, int *status, enum wait_end *end,
-		  int *stop_sig, struct error **err)
+int console_proxy(int master, struct wait_ctx *w, int *status, enum wait_end *end, int *stop_sig,
+		  struct error **err)
 {
 	struct termios saved, raw;
 	bool is_tty = tcgetattr(STDIN_FILENO, &saved) == 0;

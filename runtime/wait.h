@@ -16,12 +16,12 @@ int wait_block_signals(sigset_t *old, struct error **err);
 struct wait_ctx {
 	pid_t pid; /* the process waited for (berth's child) */
 	int pidfd;
-	int sigfd;	   /* from wait_block_signals */
-	int timerfd;	   /* fires at the deadline, or -1; owned by the caller,
+	int sigfd;	      /* from wait_block_signals */
+	int timerfd;	      /* fires at the deadline, or -1; owned by the caller,
 			      who closes it (the stop may have made one) */
-	bool stop_on_term; /* sandbox: the deadline, or SIGINT/SIGTERM/SIGHUP
+	bool stop_on_term;    /* sandbox: the deadline, or SIGINT/SIGTERM/SIGHUP
 			      to berth, begin a stop (below) */
-	unsigned grace_ms; /* sandbox: how long a stop waits before SIGKILL */
+	unsigned grace_ms;    /* sandbox: how long a stop waits before SIGKILL */
 	unsigned deadline_ms; /* the timer's first expiry, for the message */
 	/* A stop (sandbox): SIGTERM on the deadline, or the signal berth
 	 * got, goes to the process; it has grace_ms to exit on its own.  A

@@ -52,8 +52,8 @@ struct spec_state {
 	/* a sandbox's owner, the berth that runs it in the foreground: once
 	 * it is gone, any later berth reclaims the sandbox (0: not one) */
 	pid_t owner_pid;
-	uint64_t owner_start;	/* its /proc/PID/stat start time */
-	uint64_t owner_pidns;	/* inode of its pid namespace */
+	uint64_t owner_start; /* its /proc/PID/stat start time */
+	uint64_t owner_pidns; /* inode of its pid namespace */
 };
 
 /* OCI state object (for `state`, `list`, hooks' stdin); `status` given by
