@@ -215,7 +215,6 @@ static struct proc_ctx proc_ctx_of(const struct launch *l)
 		.listen_fds = l->listen_fds,
 		.listener_fd = l->listener_fd,
 		.prog = l->seccomp, /* compiled or from the cache, before the clone */
-		.parent_fd = -1,
 		.reaper = l->reaper,
 	};
 }
@@ -277,8 +276,8 @@ _Noreturn void init_main(struct launch *l, int sync_fd)
 	    container_hooks(l, SPEC_HOOK_START_CONTAINER, &err) < 0)
 		goto fail;
 	process_reset_signals(signals);
-	if (l->die_with_parent)
-		pc.parent_fd = sync_fd;
+	pc.die_with_parent = l->die_with_parent;
+	pc.parent_fd = sync_fd;
 	process_exec(&pc, &err);
 fail:
 	sync_send_error(sync_fd, err);

@@ -431,7 +431,7 @@ static int die_with_parent(const struct proc_ctx *pc, struct error **err)
 {
 	struct pollfd p = {.fd = pc->parent_fd, .events = POLLIN};
 
-	if (pc->parent_fd < 0)
+	if (!pc->die_with_parent)
 		return 0;
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		return error_set(err, errno, "prctl(PR_SET_PDEATHSIG)");

@@ -28,9 +28,10 @@ struct proc_ctx {
 	 * the notify fd; listener_msg NULL: no listener */
 	int listener_fd;
 	char *listener_msg;
-	/* the sync socket to a berth the process must not outlive (sandbox),
-	 * or -1: the parent-death signal is set again once the credentials
-	 * are final (a uid change clears it), then berth checked alive */
+	/* sandbox: the process must not outlive berth: the parent-death
+	 * signal is set again once the credentials are final (a uid change
+	 * clears it), then berth checked alive on parent_fd (the sync socket) */
+	bool die_with_parent;
 	int parent_fd;
 	bool reaper; /* sandbox --init: fork the process, stay pid 1 (reaper.c) */
 };
