@@ -77,3 +77,19 @@ job_alive() {
 	kill -TERM "$BERTH_PID"
 	wait "$BERTH_PID" || true
 }
+
+@test "sandbox orphan: with --init too, kill -9 of berth ends the job and the next berth reclaims it" {
+	marker=4646$$
+	sandbox_bg --init -- /bin/sh -c "sleep $marker & sleep $marker"
+	wait_until "pgrep -f '^sleep $marker' >/dev/null"
+	kill -9 "$BERTH_PID"
+	wait "$BERTH_PID" || true
+	for _ in $(seq 20); do
+		pgrep -f "^sleep $marker" >/dev/null || break
+		sleep 0.1
+	done
+	! pgrep -f "^sleep $marker" >/dev/null
+	run berth list -q
+	assert_status 0
+	[ -z "$output" ]
+}
