@@ -170,7 +170,8 @@ int cg_v2_enable_along(const char *mount, const char *rel, unsigned need, struct
 				continue;
 			snprintf(cmd, sizeof(cmd), "+%s", cg_ctrl_name(bit));
 			if (write_str_at(AT_FDCWD, sc, cmd, err) < 0)
-				return error_wrap(err, "enable the \"%s\" controller", cg_ctrl_name(bit));
+				return error_wrap(err, "enable the \"%s\" controller",
+						  cg_ctrl_name(bit));
 		}
 		child = xasprintf("%s/%s", dir, comp);
 		free(dir);

@@ -217,8 +217,7 @@ static int check_unit(const char *unit, struct error **err)
 	return 0;
 }
 
-int cg_open_unit(const char *path, const char *unit, bool user, struct cg **out,
-		 struct error **err)
+int cg_open_unit(const char *path, const char *unit, bool user, struct cg **out, struct error **err)
 {
 	if (check_unit(unit, err) < 0 || cg_open(path, NULL, NULL, 0, out, err) < 0)
 		return -1;

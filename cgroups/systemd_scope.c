@@ -70,11 +70,12 @@ static int plan_for(const struct cg_request *req, const char *rel, struct cg_lay
 	if (cg_layout_find(lay, err) < 0)
 		return -1;
 	if (lay->mount == NULL || lay->n_v1 > 0)
-		return error_set(err, 0,
-				 "systemd cgroup driver: it needs a pure cgroup v2 host, and this "
-				 "one %s (the cgroupfs driver, without --systemd-cgroup, works here)",
-				 lay->mount == NULL ? "has no cgroup2 mount"
-						    : "mounts cgroup v1 hierarchies");
+		return error_set(
+			err, 0,
+			"systemd cgroup driver: it needs a pure cgroup v2 host, and this "
+			"one %s (the cgroupfs driver, without --systemd-cgroup, works here)",
+			lay->mount == NULL ? "has no cgroup2 mount"
+					   : "mounts cgroup v1 hierarchies");
 	cg_layout_homes(lay, &homes);
 	if (cg_plan_build(req->resources, &homes, NULL, plan, err) < 0)
 		return -1;

@@ -181,9 +181,9 @@ static int cgroup_settings(const struct globals *gl, struct rt_global *g, struct
 	else if (strcmp(m, "systemd") == 0)
 		g->systemd_cgroup = true;
 	else if (strcmp(m, "cgroupfs") != 0)
-		return error_set(err, 0,
-				 "--cgroup-manager: must be cgroupfs, systemd or disabled, not \"%s\"",
-				 m);
+		return error_set(
+			err, 0,
+			"--cgroup-manager: must be cgroupfs, systemd or disabled, not \"%s\"", m);
 	if (gl->systemd_cgroup && strcmp(m, "systemd") != 0)
 		return error_set(err, 0, "--systemd-cgroup and --cgroup-manager %s: choose one", m);
 	return 0;

@@ -37,6 +37,7 @@
 #include "namespaces/ns.h"
 #include "netns/netns.h"
 #include "rootfs/rootfs.h"
+#include "runtime/apparmor.h"
 #include "runtime/console.h"
 #include "runtime/hooks.h"
 #include "runtime/launch.h"
@@ -213,6 +214,8 @@ static struct proc_ctx proc_ctx_of(const struct launch *l)
 		.listen_fds = l->listen_fds,
 		.listener_fd = l->listener_fd,
 		.prog = l->seccomp, /* compiled or from the cache, before the clone */
+		.apparmor = spec->process->apparmor_profile,
+		.apparmor_procfd = -1,
 	};
 }
 
@@ -262,6 +265,9 @@ _Noreturn void init_main(struct launch *l, int sync_fd)
 	cgroup_v1_view(l->cg, &rc);
 	if (rc.userns)
 		rootfs_open_bind_sources(&rc);
+	/* the host's /proc, before any mount of the container's */
+	if (pc.apparmor != NULL && (pc.apparmor_procfd = apparmor_proc_open(&err)) < 0)
+		goto fail;
 	if (prepare(l, sync_fd, &rc, &err) < 0 || process_resolve(&pc, &err) < 0 ||
 	    process_rlimits(&pc, &err) < 0 || process_seccomp_prepare(&pc, &err) < 0)
 		goto fail;

@@ -6,6 +6,7 @@
  *   process.cwd resolved to an O_PATH fd inside the root and entered,
  *   the seccomp filter compiled, the capability sets built, umask,
  *   every fd above stdio and the preserved ones marked close-on-exec
+ *   the AppArmor exec label (runtime/apparmor.c)
  *   no_new_privs
  *   seccomp here if no_new_privs is off and CAP_SYS_ADMIN is not kept:
  *     without no_new_privs loading a filter needs CAP_SYS_ADMIN (runc and
@@ -46,6 +47,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "runtime/apparmor.h"
 #include "runtime/caps.h"
 #include "core/cleanup.h"
 #include "core/file.h"
@@ -404,6 +406,10 @@ static int before_filter(struct proc_ctx *pc, struct drop_plan *dp, int cwd, boo
 
 	if (process_seccomp_prepare(pc, err) < 0 || plan_drop(p, dp, err) < 0 ||
 	    mark_cloexec(3 + (unsigned)pc->preserve_fds, err) < 0)
+		return -1;
+	/* the exec label before no_new_privs (AppArmor refuses most
+	 * transitions under it) and before the filter */
+	if (pc->apparmor != NULL && apparmor_exec_label(pc->apparmor_procfd, pc->apparmor, err) < 0)
 		return -1;
 	umask(p->user.has_umask ? p->user.umask : 0022);
 	*cwd_later = fchdir(cwd) < 0;

@@ -28,6 +28,10 @@ struct proc_ctx {
 	 * the notify fd; listener_msg NULL: no listener */
 	int listener_fd;
 	char *listener_msg;
+	/* process.apparmorProfile (NULL: none) and the host procfs it is set
+	 * through (runtime/apparmor.h), opened before the container's mounts */
+	const char *apparmor;
+	int apparmor_procfd;
 };
 
 /* Inside the container's mount namespace (after pivot_root, or after

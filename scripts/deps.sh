@@ -14,7 +14,7 @@ qemu-system-x86 cpio xz-utils e2fsprogs
 containerd podman docker.io crun runc
 golang-github-containers-common golang-github-docker-docker-dev
 curl
-hyperfine time strace bpftool
+hyperfine time strace bpftool apparmor
 "
 
 missing=""
