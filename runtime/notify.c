@@ -40,8 +40,8 @@ static int caller_addr(const char *value, struct sockaddr_un *a, socklen_t *len,
 	a->sun_family = AF_UNIX;
 	if (value[0] != '/' && value[0] != '@')
 		return error_set(err, EINVAL,
-				 "NOTIFY_SOCKET '%s': not an absolute path nor an abstract "
-				 "socket ('@name')",
+				 "NOTIFY_SOCKET '%s': not an absolute path nor '@name' (an "
+				 "abstract socket)",
 				 value);
 	if (n >= sizeof(a->sun_path))
 		return error_set(err, ENAMETOOLONG, "NOTIFY_SOCKET '%s'", value);
@@ -125,46 +125,6 @@ int notify_relay_open(struct notify_relay *r, int state_dir_fd, const char *call
 	return 0;
 }
 
-/* Only these reach the caller: MAINPID is berth's to say (a pid of the
- * container's namespace means nothing on the host), and the fd store
- * and barrier keys would need the fds, which are never passed on.  */
-static bool relayed(const char *line, size_t n)
-{
-	static const char *const keys[] = {
-		"READY=",     "STATUS=",   "ERRNO=",	"BUSERROR=",	  "EXTEND_TIMEOUT_USEC=",
-		"RELOADING=", "STOPPING=", "WATCHDOG=", "WATCHDOG_USEC=", "MONOTONIC_USEC=",
-	};
-
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (n >= strlen(keys[i]) && strncmp(line, keys[i], strlen(keys[i])) == 0)
-			return true;
-	return false;
-}
-
-/* the lines of `in` to relay into `out` (NUL-terminated, room for
- * MESSAGE_MAX + a MAINPID line); *ready when one is READY=1 */
-static size_t filter_message(const char *in, size_t len, char *out, bool *ready)
-{
-	size_t o = 0;
-
-	*ready = false;
-	for (size_t at = 0; at < len;) {
-		const char *nl = memchr(in + at, '\n', len - at);
-		size_t n = nl != NULL ? (size_t)(nl - (in + at)) : len - at;
-
-		if (n > 0 && relayed(in + at, n)) {
-			memcpy(out + o, in + at, n);
-			o += n;
-			out[o++] = '\n';
-			if (n == strlen("READY=1") && strncmp(in + at, "READY=1", n) == 0)
-				*ready = true;
-		}
-		at += n + 1;
-	}
-	out[o] = '\0';
-	return o;
-}
-
 /* Wait until the caller has read everything sent so far (sd_notify's
  * BARRIER=1: it closes the pipe end it gets): berth must not exit before
  * systemd has seen READY=1 and MAINPID=, or systemd may take berth's exit
@@ -228,7 +188,7 @@ int notify_relay_pump(struct notify_relay *r, struct error **err)
 
 	if (n < 0)
 		return errno == EAGAIN ? 0 : error_set(err, errno, "receive on the notify socket");
-	len = filter_message(in, (size_t)n, out, &ready);
+	len = notify_filter_message(in, (size_t)n, out, sizeof(out) - 32, &ready);
 	log_debug("notify: %zd bytes from the container, %zu relayed", n, len);
 	if (ready)
 		len += (size_t)snprintf(out + len, sizeof(out) - len, "MAINPID=%d\n",

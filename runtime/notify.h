@@ -22,6 +22,7 @@
 #define BERTH_RUNTIME_NOTIFY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/un.h>
@@ -62,6 +63,13 @@ static inline bool notify_relay_active(const struct notify_relay *r)
 {
 	return r->sock >= 0;
 }
+
+/* The lines of a datagram the container sent that go on to the caller
+ * (READY=, STATUS=, ERRNO=, ...; never MAINPID= nor the fd store's),
+ * each ending in a newline, into `out` of `size` bytes, NUL-terminated;
+ * a line that does not fit is left out.  *ready: one was READY=1.
+ * Returns the length written.  */
+size_t notify_filter_message(const char *in, size_t len, char *out, size_t size, bool *ready);
 
 /* Relay one datagram the container sent, if there is one: 1 relayed
  * (r->ready tells whether it held READY=1), 0 none waiting.  */
