@@ -19,8 +19,9 @@ FUZZ_BUILD   := $(BUILD)/fuzz
 FUZZ_TARGETS ?= $(patsubst fuzz/%.c,%,$(sort $(wildcard fuzz/fuzz-*.c)))
 FUZZ_BINS     = $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%)
 # parsing has no side effects: spec/, core/, and the pure codecs of
-# runtime/ (the seccomp cache entry)
-FUZZ_SRCS    := $(sort $(wildcard spec/*.c core/*.c)) runtime/seccomp_entry.c
+# runtime/ (the seccomp cache entry, the sd_notify line filter)
+FUZZ_SRCS    := $(sort $(wildcard spec/*.c core/*.c)) runtime/seccomp_entry.c \
+	runtime/notify_message.c
 FUZZ_HDRS    := $(sort $(wildcard spec/*.h core/*.h))
 FUZZ_CFLAGS  := -std=gnu11 -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \

@@ -280,6 +280,12 @@ int rootfs_mount_bind(const struct rootfs_ctx *ctx, const struct spec_mount *m, 
 	return mount_bind_fd(ctx, m, -1, err);
 }
 
+int rootfs_mount_bind_from(const struct rootfs_ctx *ctx, const struct spec_mount *m, int src_fd,
+			   struct error **err)
+{
+	return mount_bind_fd(ctx, m, src_fd, err);
+}
+
 void rootfs_open_bind_sources(struct rootfs_ctx *ctx)
 {
 	const struct spec *spec = ctx->spec;
@@ -293,6 +299,8 @@ void rootfs_open_bind_sources(struct rootfs_ctx *ctx)
 		/* a source that cannot be opened fails later, with its path */
 		ctx->bind_src_fds[i] = src != NULL ? open(src, O_PATH | O_CLOEXEC) : -1;
 	}
+	if (ctx->plan->notify_dir != NULL)
+		ctx->notify_src_fd = open(ctx->plan->notify_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
 
 /* used up by rootfs_mount_all(): no fd on a host path outlives it */
@@ -305,6 +313,9 @@ static void close_bind_sources(struct rootfs_ctx *ctx)
 			close(ctx->bind_src_fds[i]);
 	free(ctx->bind_src_fds);
 	ctx->bind_src_fds = NULL;
+	if (ctx->notify_src_fd >= 0)
+		close(ctx->notify_src_fd);
+	ctx->notify_src_fd = -1;
 }
 
 /* proc, sysfs and /dev are refused on a symlink: the image must not be
@@ -429,38 +440,9 @@ static int mount_each(const struct rootfs_ctx *ctx, struct error **err)
 
 int rootfs_mount_all(struct rootfs_ctx *ctx, struct error **err)
 {
-	int ret = mount_each(ctx, err);
+	/* berth's own bind goes over whatever the config mounted on /run */
+	int ret = mount_each(ctx, err) < 0 ? -1 : rootfs_bind_notify(ctx, err);
 
 	close_bind_sources(ctx);
 	return ret;
-}
-
-/* The network's /etc files (netns/ writes them in the state dir) are
- * bound over the container's, as docker does: the image's layers are
- * never written.  A read-only root without the file is left alone: the
- * config allows no mount point there.  */
-int rootfs_bind_etc_files(struct rootfs_ctx *ctx, struct error **err)
-{
-	static const char *const files[] = {"hosts", "hostname", "resolv.conf"};
-
-	if (ctx->plan->etc_files == NULL)
-		return 0;
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		cleanup_free char *src = xasprintf("%s/%s", ctx->plan->etc_files, files[i]);
-		cleanup_free char *dst = xasprintf("/etc/%s", files[i]);
-		struct spec_mount m = {
-			.destination = dst, .source = src, .bind = true, .flags = MS_BIND};
-		struct error *e = NULL;
-
-		if (rootfs_mount_bind(ctx, &m, &e) == 0)
-			continue;
-		if (e->errnum == EROFS) {
-			log_debug("%s: read-only root, not provided", dst);
-			error_free(e);
-			continue;
-		}
-		*err = e;
-		return error_wrap(err, "network file '%s'", dst);
-	}
-	return 0;
 }

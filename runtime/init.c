@@ -41,6 +41,7 @@
 #include "runtime/console.h"
 #include "runtime/hooks.h"
 #include "runtime/launch.h"
+#include "runtime/notify.h"
 #include "runtime/process.h"
 
 static int become_root(const struct spec *spec, struct error **err)
@@ -216,6 +217,7 @@ static struct proc_ctx proc_ctx_of(const struct launch *l)
 		.prog = l->seccomp, /* compiled or from the cache, before the clone */
 		.apparmor = spec->process->apparmor_profile,
 		.apparmor_procfd = -1,
+		.notify_socket = l->rootfs->notify_dir != NULL ? NOTIFY_SOCKET_IN_CONTAINER : NULL,
 	};
 }
 
@@ -249,6 +251,7 @@ _Noreturn void init_main(struct launch *l, int sync_fd)
 		.userns = ns_creates_userns(spec),
 		.no_pivot = l->no_pivot,
 		.console = spec->process->terminal,
+		.notify_src_fd = -1,
 	};
 	struct proc_ctx pc = proc_ctx_of(l);
 

@@ -142,9 +142,10 @@ static void build_env(struct proc_ctx *pc)
 	char *const *src = pc->proc->env;
 	size_t n = strv_len(src), k = 0;
 
-	pc->env = xcalloc(n + 4, sizeof(char *));
+	pc->env = xcalloc(n + 5, sizeof(char *));
 	for (size_t i = 0; i < n; i++)
-		pc->env[k++] = xstrdup(src[i]);
+		if (pc->notify_socket == NULL || strncmp(src[i], "NOTIFY_SOCKET=", 14) != 0)
+			pc->env[k++] = xstrdup(src[i]);
 	if (env_get(src, "HOME") == NULL) {
 		cleanup_free char *home = home_of(pc->proc->user.uid);
 
@@ -155,6 +156,9 @@ static void build_env(struct proc_ctx *pc)
 		pc->env[k++] = xasprintf("LISTEN_FDS=%d", pc->listen_fds);
 		pc->env[k++] = xstrdup("LISTEN_PID=1");
 	}
+	/* the container's own socket, whatever the config said (runc) */
+	if (pc->notify_socket != NULL)
+		pc->env[k++] = xasprintf("NOTIFY_SOCKET=%s", pc->notify_socket);
 }
 
 int process_resolve(struct proc_ctx *pc, struct error **err)

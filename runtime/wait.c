@@ -11,7 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/log.h"
 #include "core/syscalls.h"
+#include "runtime/notify.h"
 #include "runtime/wait.h"
 
 int wait_block_signals(sigset_t *old, struct error **err)
@@ -89,6 +91,16 @@ bool wait_on_signal(const struct wait_ctx *w, int *status, enum wait_end *end, i
 	return false;
 }
 
+void wait_on_notify(const struct wait_ctx *w)
+{
+	struct error *e = NULL;
+
+	if (notify_relay_pump(w->notify, &e) < 0) {
+		log_warn("%s", e->msg);
+		error_free(e);
+	}
+}
+
 int wait_forward(const struct wait_ctx *w, int *status, enum wait_end *end, int *stop_sig,
 		 struct error **err)
 {
@@ -96,10 +108,11 @@ int wait_forward(const struct wait_ctx *w, int *status, enum wait_end *end, int 
 	if (reap(w->pid, status))
 		return 0;
 	for (;;) {
-		struct pollfd p[2] = {{.fd = w->sigfd, .events = POLLIN},
-				      {.fd = w->timerfd, .events = POLLIN}};
+		struct pollfd p[3] = {{.fd = w->sigfd, .events = POLLIN},
+				      {.fd = w->timerfd, .events = POLLIN},
+				      {.fd = w->notify ? w->notify->sock : -1, .events = POLLIN}};
 
-		if (poll(p, 2, -1) < 0) {
+		if (poll(p, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return error_set(err, errno, "poll");
@@ -108,6 +121,8 @@ int wait_forward(const struct wait_ctx *w, int *status, enum wait_end *end, int 
 			*end = WAIT_TIMEOUT;
 			return 0;
 		}
+		if (p[2].revents & POLLIN)
+			wait_on_notify(w);
 		if ((p[0].revents & POLLIN) && wait_on_signal(w, status, end, stop_sig))
 			return 0;
 	}
