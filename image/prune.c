@@ -125,6 +125,32 @@ static int prune_tmp(const struct img_cache *c, struct error **err)
 	return 0;
 }
 
+/* lock files of layers that are gone (pruned, or never unpacked: a
+ * refused blob); one being waited on is re-made by its waiter */
+static int prune_locks(const struct img_cache *c, struct error **err)
+{
+	cleanup_strv char **names = names_in(c, "locks");
+	cleanup_free char *path = NULL;
+
+	for (char **p = names; *p; p++) {
+		int fd;
+
+		if (strlen(*p) != 64 || cache_has(c, *p))
+			continue;
+		fd = cache_lock(c, *p, LOCK_EX | LOCK_NB, err);
+		if (fd < 0 && *err != NULL)
+			return -1;
+		if (fd < 0)
+			continue;
+		free(path);
+		path = xasprintf("locks/%s", *p);
+		if (!cache_has(c, *p))
+			unlinkat(c->fd, path, 0);
+		close(fd);
+	}
+	return 0;
+}
+
 int image_prune(bool rootless, uint64_t *freed, size_t *removed, struct error **err)
 {
 	struct img_cache c;
@@ -139,7 +165,7 @@ int image_prune(bool rootless, uint64_t *freed, size_t *removed, struct error **
 	for (char **p = names; *p; p++)
 		if (strlen(*p) == 64 && prune_layer(&c, *p, freed, removed, err) < 0)
 			goto out;
-	rc = prune_tmp(&c, err);
+	rc = prune_tmp(&c, err) < 0 || prune_locks(&c, err) < 0 ? -1 : 0;
 out:
 	cache_close(&c);
 	return rc;

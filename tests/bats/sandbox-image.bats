@@ -168,6 +168,10 @@ EOF
 	assert_contains "blobs/sha256/${blob#sha256:}': digest mismatch: expected $blob"
 	assert_not_contains "two"
 	[ ! -e "$BERTH_IMAGE_CACHE/layers/${blob#sha256:}" ]
+	[ -z "$(ls -A "$BERTH_IMAGE_CACHE/tmp")" ]
+	# prune takes the refused layer's lock file too
+	"$BERTH" image prune
+	[ ! -e "$BERTH_IMAGE_CACHE/locks/${blob#sha256:}" ]
 }
 
 @test "sandbox image: two jobs starting the same new image at once both run, one copy cached" {
@@ -284,6 +288,14 @@ with tarfile.open(out, "w") as t:
         i = tarfile.TarInfo(name)
         i.type, i.linkname = tarfile.LNKTYPE, target
         t.addfile(i)
+    # a symlink to a host file, and a hard link to that symlink: the
+    # link is to the symlink itself, never to what it names on the host
+    i = tarfile.TarInfo("sym")
+    i.type, i.linkname = tarfile.SYMTYPE, host + "/hostfile"
+    t.addfile(i)
+    i = tarfile.TarInfo("viasym")
+    i.type, i.linkname = tarfile.LNKTYPE, "sym"
+    t.addfile(i)
     i = tarfile.TarInfo("nulldev")
     i.type, i.devmajor, i.devminor, i.mode = tarfile.CHRTYPE, 1, 3, 0o666
     t.addfile(i)
@@ -302,6 +314,9 @@ PY
 		'cat /inside /abs; stat -c "%h %F %t:%T" /data /nulldev'
 	assert_status 0
 	assert_line_eq "$output" "$(printf 'data\ndata\n3 regular file 0:0\n1 character special file 1:3')"
+	[ "$(stat -c %h "$BATS_TEST_TMPDIR/hostfile")" = 1 ]
+	layer=$(find "$BERTH_IMAGE_CACHE/layers" -maxdepth 2 -name viasym)
+	[ -L "$layer" ]
 	# a link to a host file, by its absolute path or with .., is refused
 	for evil in "$BATS_TEST_TMPDIR/hostfile" "../../../../../..$BATS_TEST_TMPDIR/hostfile"; do
 		links_layer "$L/evil.tar" "$BATS_TEST_TMPDIR" "$evil"
