@@ -39,6 +39,7 @@ static const struct cmd commands[] = {
 	{"features", cmd_features, "", "print what this runtime supports (JSON)"},
 	{"sandbox", cmd_sandbox, "[options] -- CMD [ARG...]",
 	 "run one job in a fresh locked-down container (docker-lite)"},
+	{"image", cmd_image, "ls|prune", "list or prune the cache of unpacked image layers"},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

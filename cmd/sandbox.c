@@ -14,6 +14,10 @@
 
 static const char sandbox_help[] =
 	"      --image DIR          an image layer (repeatable, lowest first)\n"
+	"      --image oci:DIR[:TAG] | oci-archive:FILE[:TAG] | docker-archive:FILE[:NAME:TAG]\n"
+	"                           an image: its layers, and its config's Entrypoint,\n"
+	"                           Cmd, Env, WorkingDir and User as defaults\n"
+	"      --entrypoint CMD     replace the image's Entrypoint (\"\" for none)\n"
 	"      --rootfs DIR         a single-layer image (same as one --image)\n"
 	"  -v, --volume SRC:DST[:ro] bind a host path into the job\n"
 	"  -e, --env K=V            add an environment variable\n"
@@ -48,12 +52,14 @@ enum {
 	OPT_HOSTNAME,
 	OPT_STATS,
 	OPT_PRINT,
-	OPT_OVLTMPFS
+	OPT_OVLTMPFS,
+	OPT_ENTRYPOINT
 };
 
 struct lists {
 	char **layers, **volumes, **env, **tmpfs;
 	size_t n_layers, n_volumes, n_env, n_tmpfs;
+	const char *entrypoint;
 };
 
 static void push(char ***v, size_t *n, const char *s)
@@ -118,6 +124,7 @@ static int option(struct cmd_ctx *ctx, int c, struct rt_sandbox_opts *o, struct 
 	case 'e': push(&l->env, &l->n_env, optarg); break;
 	case OPT_TMPFS: push(&l->tmpfs, &l->n_tmpfs, optarg); break;
 	case 'w': o->workdir = optarg; break;
+	case OPT_ENTRYPOINT: l->entrypoint = optarg; break;
 	case OPT_HOSTNAME: o->hostname = optarg; break;
 	case OPT_STATS: o->stats_file = optarg; break;
 	case OPT_RO: o->read_only = true; break;
@@ -182,11 +189,13 @@ int cmd_sandbox(struct cmd_ctx *ctx, int argc, char **argv, struct error **err)
 		{"stats", required_argument, NULL, OPT_STATS},
 		{"tty", no_argument, NULL, 't'},
 		{"print-spec", no_argument, NULL, OPT_PRINT},
+		{"entrypoint", required_argument, NULL, OPT_ENTRYPOINT},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
 	struct rt_sandbox_opts o = {.network = NETNS_NONE};
 	struct lists l = {0};
+	struct cmd_sandbox_images si = {0};
 	int c, rc = 0, status = 0;
 
 	while (rc == 0 && (c = getopt_long(argc, argv, "+v:e:w:th", opts, NULL)) != -1) {
@@ -201,8 +210,12 @@ int cmd_sandbox(struct cmd_ctx *ctx, int argc, char **argv, struct error **err)
 		o.env = l.env;
 		o.tmpfs = l.tmpfs;
 		o.args = argv + optind;
-		rc = rt_sandbox(&ctx->g, &o, &status, err);
+		si.entrypoint = l.entrypoint;
+		rc = cmd_sandbox_images(ctx, &si, &o, err);
 	}
+	if (rc == 0)
+		rc = rt_sandbox(&ctx->g, &o, &status, err);
+	cmd_sandbox_images_free(&si);
 	lists_free(&l);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;

@@ -51,3 +51,12 @@ fuzz: fuzz-build
 			-artifact_prefix=fuzz/corpus-out/$$t/ -print_final_stats=1 \
 			fuzz/corpus-out/$$t fuzz/corpus/$$t; \
 	done
+
+# a layer tar through image/'s unpacking: libarchive, and the files that
+# write (into a temp directory the target makes)
+FUZZ_IMG_SRCS := image/unpack.c image/entry.c image/cache.c image/image.c image/source.c \
+	image/layout.c
+$(FUZZ_BUILD)/fuzz-image-tar: fuzz/fuzz-image-tar.c $(FUZZ_SRCS) $(FUZZ_HDRS) $(FUZZ_IMG_SRCS) \
+		$(wildcard image/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS) $(FUZZ_IMG_SRCS) $(PKG_LIBS)

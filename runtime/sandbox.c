@@ -44,6 +44,16 @@ static void mount(struct jsonw *w, const char *dst, const char *type, const char
 	jsonw_obj_close(w);
 }
 
+static bool env_has(char **env, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; env && *env; env++)
+		if (strncmp(*env, name, n) == 0 && (*env)[n] == '=')
+			return true;
+	return false;
+}
+
 static void process(struct jsonw *w, const struct rt_sandbox_opts *o)
 {
 	jsonw_key(w, "process");
@@ -57,7 +67,9 @@ static void process(struct jsonw *w, const struct rt_sandbox_opts *o)
 	jsonw_kv_strv(w, "args", (const char *const *)o->args);
 	jsonw_key(w, "env");
 	jsonw_arr_open(w);
-	jsonw_str(w, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	/* an image's Env (or -e) may set PATH: one PATH, theirs */
+	if (!env_has(o->env, "PATH"))
+		jsonw_str(w, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 	if (o->tty)
 		jsonw_str(w, "TERM=xterm");
 	for (char **e = o->env; e && *e; e++)
