@@ -23,10 +23,11 @@ passed=0
 failed=0
 declare -a summary=()
 
+# each suite's line carries its wall time: CI has a budget to keep
 add() { # suite passed failed
 	passed=$((passed + $2))
 	failed=$((failed + $3))
-	summary+=("$(printf '%-8s %4d passed, %d failed' "$1" "$2" "$3")")
+	summary+=("$(printf '%-10s %4d passed, %d failed  (%d s)' "$1" "$2" "$3" $(($(date +%s) - suite_started)))")
 }
 
 # count TAP results in a log; a run that produced no plan is one failure
@@ -118,6 +119,7 @@ suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(unit host vm clients vm-systemd asan)
 for s in "${suites[@]}"; do
 	echo "=== suite: $s"
+	suite_started=$(date +%s)
 	case $s in
 	unit) run_unit unit build ;;
 	host) run_bats host "$PWD/berth" tests/bats ;;
@@ -128,6 +130,7 @@ for s in "${suites[@]}"; do
 		export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86
 		export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=87
 		run_unit asan-unit build-asan
+		suite_started=$(date +%s)
 		run_bats asan-host "$PWD/build-asan/berth" tests/bats
 		unset ASAN_OPTIONS UBSAN_OPTIONS
 		;;
