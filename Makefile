@@ -18,14 +18,16 @@ BIN     ?= berth
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 
-PKGS      := libseccomp libcap yajl dbus-1 nettle
+PKGS      := libseccomp libcap yajl dbus-1 nettle libarchive
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # berth links fully static by default: no dynamic loader, no shared
 # libraries to map and relocate on every start (README, Performance).
 # STATIC=0 links dynamically; the ASan build does, as ASan needs it.
 STATIC ?= 1
 ifeq ($(STATIC),1)
-PKG_LIBS   = -lseccomp -lcap -lyajl_s -ldbus-1 -lnettle
+# libarchive's archive: only its tar reader and the gzip and zstd
+# filters are called, so only zlib and libzstd are needed beside it
+PKG_LIBS   = -lseccomp -lcap -lyajl_s -ldbus-1 -lnettle -larchive -lzstd -lz
 LINK_MODE  = -static-pie
 else
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -40,7 +42,7 @@ ALL_CFLAGS = -std=c11 $(WARN) $(HARDEN) -I. $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLA
 ALL_LDFLAGS = $(LINK_MODE) -Wl,-z,relro,-z,now,--as-needed $(LDFLAGS) $(EXTRA_LDFLAGS)
 
 LIB_SRCS_ALL := $(sort $(wildcard core/*.c spec/*.c namespaces/*.c rootfs/*.c \
-		cgroups/*.c netns/*.c runtime/*.c))
+		cgroups/*.c netns/*.c image/*.c runtime/*.c))
 # libdbus-1's archive wants two libsystemd functions it never calls for a
 # client; a dynamic libdbus brings its own (cgroups/systemd_static.c)
 ifeq ($(STATIC),1)

@@ -181,9 +181,14 @@ static unsigned read_ctrls(const char *dir, const char *file)
 
 /* One existing level L: controllers the plan needs must be in L's
  * cgroup.controllers, and either already in its cgroup.subtree_control
- * or enableable there (writable).  */
-static int check_level(const char *dir, bool is_mount_root, bool hybrid, struct cg_plan *plan,
-		       struct error **err)
+ * or enableable there (writable).  *carry: what L's parent can give it —
+ * berth enables the plan's controllers at every level on the way down
+ * (cg_v2_enable_along, make_v2_once), so a controller the parent has but
+ * has not enabled yet will be in L's cgroup.controllers by then (systemd
+ * enables only what its units ask for in a slice).  On return, *carry is
+ * what L can give its child.  */
+static int check_level(const char *dir, bool is_mount_root, bool hybrid, unsigned *carry,
+		       struct cg_plan *plan, struct error **err)
 {
 	unsigned need = cg_plan_ctrls(plan);
 	unsigned have, on, off;
@@ -191,9 +196,10 @@ static int check_level(const char *dir, bool is_mount_root, bool hybrid, struct 
 
 	if (need == 0) /* no limit asked: nothing to check here */
 		return 0;
-	have = read_ctrls(dir, "cgroup.controllers");
+	have = read_ctrls(dir, "cgroup.controllers") | *carry;
 	on = read_ctrls(dir, "cgroup.subtree_control");
 	off = need & have & ~on;
+	*carry = have & on;
 
 	if (need & ~have) {
 		which = xasprintf("%s does not have%s", dir,
@@ -204,8 +210,10 @@ static int check_level(const char *dir, bool is_mount_root, bool hybrid, struct 
 	if (off != 0) {
 		cleanup_free char *sc = xasprintf("%s/cgroup.subtree_control", dir);
 
-		if (faccessat(AT_FDCWD, sc, W_OK, AT_EACCESS) == 0)
+		if (faccessat(AT_FDCWD, sc, W_OK, AT_EACCESS) == 0) {
+			*carry |= off;
 			return 0;
+		}
 		free(which);
 		which = xasprintf("is not enabled in '%s', which berth cannot "
 				  "write (%s)",
@@ -225,8 +233,9 @@ int cg_check_path(const char *mount, const char *rel, bool hybrid, struct cg_pla
 	cleanup_free char *dir = xstrdup(mount);
 	cleanup_free char *copy = xstrdup(rel);
 	char *save = NULL, *next;
+	unsigned carry = 0;
 
-	if (check_level(dir, true, hybrid, plan, err) < 0)
+	if (check_level(dir, true, hybrid, &carry, plan, err) < 0)
 		return -1;
 	next = strtok_r(copy, "/", &save);
 	while (next != NULL) {
@@ -242,7 +251,7 @@ int cg_check_path(const char *mount, const char *rel, bool hybrid, struct cg_pla
 		dir = child;
 		if (stat(dir, &st) < 0)
 			break; /* created by berth: it enables what it needs */
-		if (check_level(dir, false, hybrid, plan, err) < 0)
+		if (check_level(dir, false, hybrid, &carry, plan, err) < 0)
 			return -1;
 	}
 	return 0;

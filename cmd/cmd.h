@@ -48,6 +48,24 @@ int cmd_update(struct cmd_ctx *ctx, int argc, char **argv, struct error **err);
 int cmd_events(struct cmd_ctx *ctx, int argc, char **argv, struct error **err);
 int cmd_features(struct cmd_ctx *ctx, int argc, char **argv, struct error **err);
 int cmd_sandbox(struct cmd_ctx *ctx, int argc, char **argv, struct error **err);
+int cmd_image(struct cmd_ctx *ctx, int argc, char **argv, struct error **err);
+
+/* image.c: the sandbox's --image references (oci:, oci-archive:,
+ * docker-archive:) become layer directories in o->layers, and the image
+ * config's Entrypoint/Cmd, Env, WorkingDir and User fill what the flags
+ * left unset.  Everything stays valid, and the layers locked against
+ * prune, until cmd_sandbox_images_free().  */
+struct image;
+struct rt_sandbox_opts;
+struct cmd_sandbox_images {
+	const char *entrypoint; /* --entrypoint, NULL when not given */
+	struct image *imgs;
+	size_t n_imgs;
+	char **layers, **args, **env;
+};
+int cmd_sandbox_images(struct cmd_ctx *ctx, struct cmd_sandbox_images *si,
+		       struct rt_sandbox_opts *o, struct error **err);
+void cmd_sandbox_images_free(struct cmd_sandbox_images *si);
 
 /* usage error for the verb: "create: <text> (see 'berth create --help')" */
 int cmd_usage(struct cmd_ctx *ctx, struct error **err, const char *fmt, ...)

@@ -139,7 +139,7 @@ static void linux_features(struct jsonw *w)
 	jsonw_kv_strv(w, "knownFlags", known_flags);
 	supported_flags(w);
 	jsonw_obj_close(w);
-	enabled(w, "apparmor", false);
+	enabled(w, "apparmor", true); /* applied where the kernel has it */
 	enabled(w, "selinux", false);
 	enabled(w, "intelRdt", false);
 	jsonw_key(w, "mountExtensions");

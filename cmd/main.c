@@ -40,6 +40,7 @@ static const struct cmd commands[] = {
 	{"features", cmd_features, "", "print what this runtime supports (JSON)", 0},
 	{"sandbox", cmd_sandbox, "[options] -- CMD [ARG...]",
 	 "run one job in a fresh locked-down container (docker-lite)", 125},
+	{"image", cmd_image, "ls|prune", "list or prune the cache of unpacked image layers", 0},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -17,6 +17,10 @@
 
 static const char sandbox_help[] =
 	"      --image DIR          an image layer (repeatable, lowest first)\n"
+	"      --image oci:DIR[:TAG] | oci-archive:FILE[:TAG] | docker-archive:FILE[:NAME:TAG]\n"
+	"                           an image: its layers, and its config's Entrypoint,\n"
+	"                           Cmd, Env, WorkingDir and User as defaults\n"
+	"      --entrypoint CMD     replace the image's Entrypoint (\"\" for none)\n"
 	"      --rootfs DIR         a single-layer image (same as one --image)\n"
 	"  -v, --volume SRC:DST[:ro] bind a host path into the job\n"
 	"  -e, --env NAME[=VALUE]   add an environment variable (NAME alone: berth's\n"
@@ -65,12 +69,14 @@ enum {
 	OPT_GRACE,
 	OPT_INIT,
 	OPT_ULIMIT,
-	OPT_ENVFILE
+	OPT_ENVFILE,
+	OPT_ENTRYPOINT
 };
 
 struct lists {
 	char **layers, **volumes, **env, **tmpfs, **ulimits, **env_file;
 	size_t n_layers, n_volumes, n_env, n_tmpfs, n_ulimits, n_env_file;
+	const char *entrypoint;
 };
 
 static void push(char ***v, size_t *n, const char *s)
@@ -194,6 +200,7 @@ static int option(struct cmd_ctx *ctx, int c, struct rt_sandbox_opts *o, struct 
 					 optarg);
 		o->workdir = optarg;
 		break;
+	case OPT_ENTRYPOINT: l->entrypoint = optarg; break;
 	case OPT_HOSTNAME: o->hostname = optarg; break;
 	case OPT_STATS: o->stats_file = optarg; break;
 	case OPT_RO: o->read_only = true; break;
@@ -241,6 +248,19 @@ static void lists_free(struct lists *l)
 	strv_free(l->env_file);
 }
 
+/* --env-file's entries, then -e's, as one list: the later of a name wins
+ * over the image's Env (image/defaults.c) and in the job's env alike */
+static void env_join(struct lists *l)
+{
+	for (size_t i = 0; i < l->n_env; i++)
+		push(&l->env_file, &l->n_env_file, l->env[i]);
+	strv_free(l->env);
+	l->env = l->env_file;
+	l->n_env = l->n_env_file;
+	l->env_file = NULL;
+	l->n_env_file = 0;
+}
+
 int cmd_sandbox(struct cmd_ctx *ctx, int argc, char **argv, struct error **err)
 {
 	static const struct option opts[] = {
@@ -266,11 +286,13 @@ int cmd_sandbox(struct cmd_ctx *ctx, int argc, char **argv, struct error **err)
 		{"tty", no_argument, NULL, 't'},
 		{"init", no_argument, NULL, OPT_INIT},
 		{"print-spec", no_argument, NULL, OPT_PRINT},
+		{"entrypoint", required_argument, NULL, OPT_ENTRYPOINT},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
 	struct rt_sandbox_opts o = {.network = NETNS_NONE, .stop_grace_ms = 10000};
 	struct lists l = {0};
+	struct cmd_sandbox_images si = {0};
 	int c, rc = 0, status = 0;
 
 	while (rc == 0 && (c = getopt_long(argc, argv, "+v:e:w:th", opts, NULL)) != -1) {
@@ -280,15 +302,19 @@ int cmd_sandbox(struct cmd_ctx *ctx, int argc, char **argv, struct error **err)
 			rc = option(ctx, c, &o, &l, err);
 	}
 	if (rc == 0) {
+		env_join(&l);
 		o.layers = l.layers;
 		o.volumes = l.volumes;
 		o.env = l.env;
-		o.env_file = l.env_file;
 		o.ulimits = l.ulimits;
 		o.tmpfs = l.tmpfs;
 		o.args = argv + optind;
-		rc = rt_sandbox(&ctx->g, &o, &status, err);
+		si.entrypoint = l.entrypoint;
+		rc = cmd_sandbox_images(ctx, &si, &o, err);
 	}
+	if (rc == 0)
+		rc = rt_sandbox(&ctx->g, &o, &status, err);
+	cmd_sandbox_images_free(&si);
 	lists_free(&l);
 	/* berth's own failure: 125 (main.c); a command that cannot run: the
 	 * 126 or 127 its error carries */

@@ -19,8 +19,9 @@ FUZZ_BUILD   := $(BUILD)/fuzz
 FUZZ_TARGETS ?= $(patsubst fuzz/%.c,%,$(sort $(wildcard fuzz/fuzz-*.c)))
 FUZZ_BINS     = $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%)
 # parsing has no side effects: spec/, core/, and the pure codecs of
-# runtime/ (the seccomp cache entry)
-FUZZ_SRCS    := $(sort $(wildcard spec/*.c core/*.c)) runtime/seccomp_entry.c
+# runtime/ (the seccomp cache entry, the sd_notify line filter)
+FUZZ_SRCS    := $(sort $(wildcard spec/*.c core/*.c)) runtime/seccomp_entry.c \
+	runtime/notify_message.c
 FUZZ_HDRS    := $(sort $(wildcard spec/*.h core/*.h))
 FUZZ_CFLAGS  := -std=gnu11 -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
@@ -50,3 +51,12 @@ fuzz: fuzz-build
 			-artifact_prefix=fuzz/corpus-out/$$t/ -print_final_stats=1 \
 			fuzz/corpus-out/$$t fuzz/corpus/$$t; \
 	done
+
+# a layer tar through image/'s unpacking: libarchive, and the files that
+# write (into a temp directory the target makes)
+FUZZ_IMG_SRCS := image/unpack.c image/entry.c image/cache.c image/image.c image/source.c \
+	image/layout.c
+$(FUZZ_BUILD)/fuzz-image-tar: fuzz/fuzz-image-tar.c $(FUZZ_SRCS) $(FUZZ_HDRS) $(FUZZ_IMG_SRCS) \
+		$(wildcard image/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS) $(FUZZ_IMG_SRCS) $(PKG_LIBS)

@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
 # mk/tests.mk — the host test suites and what they need.
 #
-#   make test          every suite: unit, host bats, VM cgroup suite, clients
+#   make test          every suite: unit, host bats, VM cgroup suite, clients,
+#                      the systemd VM suite, ASan+UBSan
 #   make test-host     the bats suites under tests/bats (this host)
+#   make test-systemd  tests/vm-systemd in a VM whose PID 1 is systemd
 #   make test-rootfs   the busybox + probe root filesystem the tests share
 
 TEST_CACHE := tests/.cache
@@ -25,6 +27,10 @@ $(TEST_CACHE)/rootfs/.done: $(BUILD)/tests/probe tests/lib/mkrootfs.sh
 test-host: $(BIN) test-rootfs
 	tests/run.sh host
 
+.PHONY: test-systemd
+test-systemd: $(BIN) test-rootfs
+	tests/run.sh vm-systemd
+
 # ASan+UBSan build of berth and the unit tests, in build-asan/
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
@@ -39,7 +45,7 @@ test-asan: asan-build test-rootfs test-tools
 .PHONY: test
 test: deps
 	$(MAKE) all unit-build test-rootfs test-tools asan-build
-	tests/run.sh unit host vm clients asan
+	tests/run.sh unit host vm clients vm-systemd asan
 
 .PHONY: demo
 demo: deps

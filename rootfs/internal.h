@@ -9,7 +9,9 @@
 
 int rootfs_mount_all(struct rootfs_ctx *ctx, struct error **err);
 int rootfs_make_devices(struct rootfs_ctx *ctx, struct error **err);
+/* binds.c: what berth binds in besides the config's mounts */
 int rootfs_bind_etc_files(struct rootfs_ctx *ctx, struct error **err);
+int rootfs_bind_notify(const struct rootfs_ctx *ctx, struct error **err);
 /* copy the tree under covered_fd into mounted_fd (tmpcopyup) */
 int rootfs_copyup(int covered_fd, int mounted_fd, struct error **err);
 int rootfs_mask_paths(struct error **err_out, const struct spec *spec);
@@ -22,6 +24,9 @@ void rootfs_flags_to_attr(unsigned long set, unsigned long clr, struct mount_att
  * path bound instead of a filesystem a user namespace may not mount */
 int rootfs_mount_fs(const struct rootfs_ctx *ctx, const struct spec_mount *m, struct error **err);
 int rootfs_mount_bind(const struct rootfs_ctx *ctx, const struct spec_mount *m, struct error **err);
+/* the same from a source opened earlier (src_fd), or by path (-1) */
+int rootfs_mount_bind_from(const struct rootfs_ctx *ctx, const struct spec_mount *m, int src_fd,
+			   struct error **err);
 int rootfs_mount_fallback(const struct rootfs_ctx *ctx, const struct spec_mount *m,
 			  const char *host_path, struct error **err);
 

@@ -281,6 +281,12 @@ int rootfs_mount_bind(const struct rootfs_ctx *ctx, const struct spec_mount *m, 
 	return mount_bind_fd(ctx, m, -1, err);
 }
 
+int rootfs_mount_bind_from(const struct rootfs_ctx *ctx, const struct spec_mount *m, int src_fd,
+			   struct error **err)
+{
+	return mount_bind_fd(ctx, m, src_fd, err);
+}
+
 void rootfs_open_bind_sources(struct rootfs_ctx *ctx)
 {
 	const struct spec *spec = ctx->spec;
@@ -294,6 +300,8 @@ void rootfs_open_bind_sources(struct rootfs_ctx *ctx)
 		/* a source that cannot be opened fails later, with its path */
 		ctx->bind_src_fds[i] = src != NULL ? open(src, O_PATH | O_CLOEXEC) : -1;
 	}
+	if (ctx->plan->notify_dir != NULL)
+		ctx->notify_src_fd = open(ctx->plan->notify_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
 
 /* used up by rootfs_mount_all(): no fd on a host path outlives it */
@@ -306,6 +314,9 @@ static void close_bind_sources(struct rootfs_ctx *ctx)
 			close(ctx->bind_src_fds[i]);
 	free(ctx->bind_src_fds);
 	ctx->bind_src_fds = NULL;
+	if (ctx->notify_src_fd >= 0)
+		close(ctx->notify_src_fd);
+	ctx->notify_src_fd = -1;
 }
 
 /* proc, sysfs and /dev are refused on a symlink: the image must not be
@@ -430,76 +441,9 @@ static int mount_each(const struct rootfs_ctx *ctx, struct error **err)
 
 int rootfs_mount_all(struct rootfs_ctx *ctx, struct error **err)
 {
-	int ret = mount_each(ctx, err);
+	/* berth's own bind goes over whatever the config mounted on /run */
+	int ret = mount_each(ctx, err) < 0 ? -1 : rootfs_bind_notify(ctx, err);
 
 	close_bind_sources(ctx);
 	return ret;
-}
-
-/* The network's /etc files (netns/ writes them in the state dir) are
- * bound over the container's, as docker does: the image's layers are
- * never written.  A read-only root without the file is left alone: the
- * config allows no mount point there.  */
-static const char *const etc_files[] = {"hosts", "hostname", "resolv.conf"};
-
-/* The network's /etc files, copied from the state dir onto a private,
- * detached tmpfs: a bind from the state dir would show its host path
- * (the mount's root) in the container's mountinfo.  Returns the tmpfs's
- * mount fd.  */
-static int stage_etc_files(const char *dir, struct error **err)
-{
-	cleanup_close int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
-	cleanup_close int mnt = -1;
-
-	if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0755", 0) < 0 ||
-	    fsconfig(fs, FSCONFIG_SET_STRING, "size", "1m", 0) < 0 ||
-	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-		return error_set(err, errno, "network files: a tmpfs to stage them");
-	mnt = fsmount(fs, FSMOUNT_CLOEXEC,
-		      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
-	if (mnt < 0)
-		return error_set(err, errno, "network files: a tmpfs to stage them");
-	for (size_t i = 0; i < sizeof(etc_files) / sizeof(etc_files[0]); i++) {
-		cleanup_free char *src = xasprintf("%s/%s", dir, etc_files[i]);
-		cleanup_free char *text = NULL;
-		cleanup_close int fd = -1;
-		size_t len;
-
-		if (read_file_at(AT_FDCWD, src, &text, &len, err) < 0)
-			return error_wrap(err, "network file");
-		fd = openat(mnt, etc_files[i], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-		if (fd < 0 || write(fd, text, len) != (ssize_t)len)
-			return error_set(err, errno, "network file '%s': stage", etc_files[i]);
-	}
-	return steal_fd(mnt);
-}
-
-int rootfs_bind_etc_files(struct rootfs_ctx *ctx, struct error **err)
-{
-	const char *const *files = etc_files;
-	cleanup_close int stage = -1;
-
-	if (ctx->plan->etc_files == NULL)
-		return 0;
-	stage = stage_etc_files(ctx->plan->etc_files, err);
-	if (stage < 0)
-		return -1;
-	for (size_t i = 0; i < sizeof(etc_files) / sizeof(etc_files[0]); i++) {
-		cleanup_free char *src = xasprintf("/proc/self/fd/%d/%s", stage, files[i]);
-		cleanup_free char *dst = xasprintf("/etc/%s", files[i]);
-		struct spec_mount m = {
-			.destination = dst, .source = src, .bind = true, .flags = MS_BIND};
-		struct error *e = NULL;
-
-		if (rootfs_mount_bind(ctx, &m, &e) == 0)
-			continue;
-		if (e->errnum == EROFS) {
-			log_debug("%s: read-only root, not provided", dst);
-			error_free(e);
-			continue;
-		}
-		*err = e;
-		return error_wrap(err, "network file '%s'", dst);
-	}
-	return 0;
 }

@@ -162,7 +162,7 @@ static void close_all(int *fds, size_t n)
 }
 
 int rootfs_overlay_mount(const char *target, char *const *names, const int *checked,
-			 const char *upper, const char *work, struct error **err)
+			 const char *upper, const char *work, bool userns, struct error **err)
 {
 	size_t n = strv_len(names);
 	cleanup_free int *fds = xcalloc(n + 1, sizeof(int));
@@ -187,8 +187,8 @@ int rootfs_overlay_mount(const char *target, char *const *names, const int *chec
 		free(lower);
 		lower = next;
 	}
-	data = xasprintf("lowerdir=%s,upperdir=/proc/self/fd/%d,workdir=/proc/self/fd/%d", lower,
-			 up, wk);
+	data = xasprintf("lowerdir=%s,upperdir=/proc/self/fd/%d,workdir=/proc/self/fd/%d%s", lower,
+			 up, wk, userns ? ",userxattr" : "");
 	if (mount("overlay", target, "overlay", 0, data) < 0) {
 		int saved = errno;
 		cleanup_free char *shown = xstrdup(names[0]);

@@ -9,7 +9,8 @@
  * merged directory the overlay is mounted on.  With bridge networking,
  * empty hosts, hostname and resolv.conf in the state directory, which the
  * parent fills once the address is known and the init binds over the
- * container's.  */
+ * container's.  With NOTIFY_SOCKET, the empty dir notify/ for the sd_notify
+ * socket (the name runtime/notify.h uses).  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -101,6 +102,19 @@ static int plan_etc_files(const struct rootfs_plan_request *req, struct rootfs_p
 	return 0;
 }
 
+/* the sd_notify socket's dir: berth binds the socket in it at start, and
+ * the container reaches it through the bind (0755: every uid of a user
+ * namespace may walk in; the socket itself is 0777) */
+static int plan_notify(const struct rootfs_plan_request *req, struct rootfs_plan *p,
+		       struct error **err)
+{
+	if (mkdirat(req->state_dir_fd, "notify", 0755) < 0 ||
+	    fchmodat(req->state_dir_fd, "notify", 0755, 0) < 0)
+		return error_set(err, errno, "notify socket dir in '%s'", req->state_dir);
+	p->notify_dir = xasprintf("%s/notify", req->state_dir);
+	return 0;
+}
+
 int rootfs_plan_make(const struct rootfs_plan_request *req, struct rootfs_plan *p,
 		     struct error **err)
 {
@@ -108,6 +122,8 @@ int rootfs_plan_make(const struct rootfs_plan_request *req, struct rootfs_plan *
 	if ((req->layers != NULL ? plan_overlay(req, p, err) : plan_root_path(req, p, err)) < 0)
 		return -1;
 	if (req->etc_files && plan_etc_files(req, p, err) < 0)
+		return -1;
+	if (req->notify && plan_notify(req, p, err) < 0)
 		return -1;
 	return 0;
 }
@@ -135,6 +151,7 @@ void rootfs_plan_clear(struct rootfs_plan *p)
 	free(p->upper);
 	free(p->work);
 	free(p->etc_files);
+	free(p->notify_dir);
 	free(p->device_readonly);
 	memset(p, 0, sizeof(*p));
 }

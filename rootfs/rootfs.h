@@ -31,6 +31,8 @@ struct rootfs_plan {
 	bool overlay_tmpfs; /* a tmpfs on overlay_dir holds upper and work */
 	char *etc_files;    /* dir with hosts, hostname, resolv.conf to bind
 			       over the container's, or NULL */
+	char *notify_dir;   /* <state dir>/notify, bound read-only on /run/notify
+			     for the sd_notify socket (runtime/notify.h), or NULL */
 	/* per linux.devices entry: the device rules deny writing it, so a
 	 * node bound from the host (a user namespace cannot mknod) is bound
 	 * read-only; NULL: none.  Set by the runtime, which knows the rules */
@@ -50,6 +52,7 @@ struct rootfs_plan_request {
 	const char *state_dir;	/* the container's state dir ... */
 	int state_dir_fd;	/* ... opened */
 	bool etc_files;		/* bridge networking: /etc files to bind */
+	bool notify;		/* the caller set NOTIFY_SOCKET */
 };
 
 /* Check and resolve the root (or the layers) and make the directories
@@ -90,6 +93,7 @@ struct rootfs_ctx {
 	bool console;	   /* make /dev/console a mount point for the pty */
 	int root_fd;	   /* set by rootfs_prepare: O_PATH fd of the root */
 	int *bind_src_fds; /* per mount: its bind source opened early, or -1 */
+	int notify_src_fd; /* plan->notify_dir opened early (with bind_src_fds) */
 };
 
 /* In a new user namespace, open every bind mount's source first, while

@@ -12,15 +12,8 @@
 #include "core/file.h"
 #include "core/mem.h"
 #include "core/log.h"
+#include "runtime/apparmor.h"
 #include "runtime/create.h"
-
-static bool apparmor_enabled(void)
-{
-	cleanup_free char *buf =
-		read_file_or_null(AT_FDCWD, "/sys/module/apparmor/parameters/enabled");
-
-	return buf != NULL && buf[0] == 'Y';
-}
 
 static bool selinux_enabled(void)
 {
@@ -59,15 +52,8 @@ int host_checks(const struct creation *cr, struct error **err)
 	if (!spec->linux.ns[SPEC_NS_MNT].present || spec->linux.ns[SPEC_NS_MNT].path)
 		return error_set(
 			err, 0, "config.json: linux.namespaces: berth needs a new mount namespace");
-	if (p->apparmor_profile != NULL && !apparmor_enabled())
-		return error_set(err, 0,
-				 "config.json: process.apparmorProfile \"%s\": AppArmor is not "
-				 "enabled on this host",
-				 p->apparmor_profile);
-	if (p->apparmor_profile != NULL)
-		return error_set(err, 0,
-				 "config.json: process.apparmorProfile: berth does not apply "
-				 "AppArmor profiles");
+	if (apparmor_check("config.json: process.apparmorProfile", p->apparmor_profile, err) < 0)
+		return -1;
 	if (p->selinux_label != NULL || spec->linux.mount_label != NULL)
 		return error_set(err, 0, "config.json: %s: %s",
 				 p->selinux_label ? "process.selinuxLabel" : "linux.mountLabel",

@@ -19,6 +19,7 @@
 #include "core/syscalls.h"
 #include "rootfs/rootfs.h"
 #include "runtime/console.h"
+#include "runtime/notify.h"
 #include "runtime/wait.h"
 
 int console_setup(const struct spec_process *p, bool console_mount, struct error **err)
@@ -146,14 +147,15 @@ static int proxy_loop(int master, struct wait_ctx *w, int *status, enum wait_end
 	bool stdin_open = true, master_open = true;
 
 	for (;;) {
-		struct pollfd p[4] = {
+		struct pollfd p[5] = {
 			{.fd = w->sigfd, .events = POLLIN},
 			{.fd = master_open ? master : -1, .events = POLLIN},
 			{.fd = stdin_open ? STDIN_FILENO : -1, .events = POLLIN},
 			{.fd = w->timerfd, .events = POLLIN},
+			{.fd = w->notify ? w->notify->sock : -1, .events = POLLIN},
 		};
 
-		if (poll(p, 4, -1) < 0) {
+		if (poll(p, 5, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return error_set(err, errno, "console: poll");
@@ -161,6 +163,8 @@ static int proxy_loop(int master, struct wait_ctx *w, int *status, enum wait_end
 		if ((p[3].revents & POLLIN) && wait_on_timer(w, end))
 			return 0;
 		copy_ready(master, p, &master_open, &stdin_open);
+		if (p[4].revents & POLLIN)
+			wait_on_notify(w);
 		if (p[0].revents & POLLIN) {
 			/* peek at SIGWINCH: the shared handler ignores it */
 			if (wait_on_signal(w, status, end, stop_sig)) {

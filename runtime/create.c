@@ -124,6 +124,8 @@ static int plan_rootfs(struct creation *cr, struct error **err)
 		.state_dir = cr->c.dir,
 		.state_dir_fd = cr->c.dir_fd,
 		.etc_files = cr->net != NULL && cr->net->mode == NETNS_BRIDGE,
+		/* a sandbox's job never talks to the caller's service manager */
+		.notify = !o->sandbox && notify_caller_socket() != NULL,
 	};
 
 	if (rootfs_plan_make(&req, &cr->rootfs, err) < 0)
@@ -152,6 +154,14 @@ static int listen_fds(void)
 	if (pid == NULL || atoi(pid) != (int)getpid())
 		return 0;
 	return n > 0 && n < 1024 ? n : 0;
+}
+
+/* the caller's NOTIFY_SOCKET must be one `start` can send to */
+static int check_notify(const struct creation *cr, struct error **err)
+{
+	const char *caller = notify_caller_socket();
+
+	return caller != NULL && !cr->o->sandbox ? notify_check_caller(caller, err) : 0;
 }
 
 static int check_console(const struct creation *cr, struct error **err)
@@ -373,6 +383,7 @@ void creation_free(struct creation *cr)
 		close(cr->fifo_dir_fd);
 	if (cr->launched)
 		launch_done(&cr->l);
+	notify_relay_close(&cr->notify);
 	cg_free(cr->cg);
 	cr->cg = NULL;
 	container_close(&cr->c);
@@ -387,8 +398,9 @@ void creation_free(struct creation *cr)
 int creation_run(struct creation *cr, struct error **err)
 {
 	cr->c.dir_fd = cr->c.root_fd = -1;
+	notify_relay_init(&cr->notify);
 	if (container_id_check(cr->o->id, err) < 0 || load_config(cr, err) < 0 ||
-	    host_checks(cr, err) < 0 || check_console(cr, err) < 0 ||
+	    host_checks(cr, err) < 0 || check_console(cr, err) < 0 || check_notify(cr, err) < 0 ||
 	    check_preserved_fds(cr->o->preserve_fds, err) < 0)
 		return -1;
 	/* each fault_point: a step a test may kill berth at (runtime/fault.h) */

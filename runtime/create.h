@@ -6,6 +6,7 @@
 #include "rootfs/rootfs.h"
 #include "runtime/container.h"
 #include "runtime/launch.h"
+#include "runtime/notify.h"
 #include "runtime/runtime.h"
 
 enum create_mode {
@@ -31,6 +32,7 @@ struct creation {
 	struct spec_ext ext;	      /* the bundle's org.berth.* annotations */
 	struct netns_request ext_net; /* from ext */
 	const struct netns_request *net;
+	struct notify_relay notify; /* run: the sd_notify relay (notify.h) */
 };
 
 /* every step up to a ready init; on failure everything is undone */

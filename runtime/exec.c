@@ -26,6 +26,7 @@
 #include "core/jsonw.h"
 #include "core/mem.h"
 #include "core/log.h"
+#include "runtime/apparmor.h"
 #include "runtime/selfexe.h"
 #include "runtime/sync.h"
 #include "core/syscalls.h"
@@ -140,7 +141,7 @@ static int cli_process(struct exec_ctx *x, struct error **err)
 	p->no_new_privileges |= o->no_new_privs;
 	p->terminal = o->tty;
 	if (o->apparmor != NULL)
-		return error_set(err, 0, "--apparmor: berth does not apply AppArmor profiles");
+		p->apparmor_profile = (char *)o->apparmor;
 	return 0;
 }
 
@@ -163,6 +164,22 @@ static int birth_cgroup_fd(const struct exec_ctx *x)
 	return x->sub != NULL ? cg_sub_dirfd(x->sub) : cg_dirfd(x->cg);
 }
 
+/* the process to run: --process's, or the config's with the flags' */
+static int the_process(struct exec_ctx *x, struct error **err)
+{
+	if (x->o->process != NULL)
+		x->proc = *x->o->process;
+	else if (cli_process(x, err) < 0)
+		return -1;
+	if (x->proc.terminal && x->o->detach && x->o->console_socket == NULL)
+		return error_set(err, 0, "a detached exec with a terminal needs --console-socket");
+	if (x->proc.selinux_label != NULL)
+		return error_set(err, 0,
+				 "process.selinuxLabel: berth does not apply SELinux labels");
+	return apparmor_check(x->o->apparmor != NULL ? "--apparmor" : "process.apparmorProfile",
+			      x->proc.apparmor_profile, err);
+}
+
 static int load(struct exec_ctx *x, const struct rt_global *g, struct error **err)
 {
 	enum container_status s;
@@ -181,16 +198,7 @@ static int load(struct exec_ctx *x, const struct rt_global *g, struct error **er
 	x->spec = spec_parse(buf, len, err);
 	if (x->spec == NULL)
 		return -1;
-	if (x->o->process != NULL)
-		x->proc = *x->o->process;
-	else if (cli_process(x, err) < 0)
-		return -1;
-	if (x->proc.terminal && x->o->detach && x->o->console_socket == NULL)
-		return error_set(err, 0, "a detached exec with a terminal needs --console-socket");
-	if (x->proc.apparmor_profile != NULL || x->proc.selinux_label != NULL)
-		return error_set(err, 0,
-				 "berth does not apply AppArmor profiles or SELinux labels");
-	if (selfexe_protect(g->root, err) < 0)
+	if (the_process(x, err) < 0 || selfexe_protect(g->root, err) < 0)
 		return -1;
 	/* a created init still runs berth's image: one that is not a sealed
 	 * copy (made by an older berth) must not meet a process that may
@@ -339,6 +347,8 @@ static _Noreturn void exec_child(struct exec_ctx *x, int sync_fd)
 		.keyring = x->no_new_keyring ? NULL : x->o->id,
 		.listener_fd = x->listener_fd,
 		.prog = x->seccomp,
+		.apparmor = x->proc.apparmor_profile,
+		.apparmor_procfd = -1,
 	};
 	/* read while /proc is still the host's (see init.c) */
 	uint64_t signals = process_signals_to_reset();
@@ -348,7 +358,11 @@ static _Noreturn void exec_child(struct exec_ctx *x, int sync_fd)
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	setsid(); /* never in the caller's process group (see init.c) */
-	if (child_setup(x, sync_fd, &pc, &err) == 0) {
+	/* the host's /proc, before the container's mount namespace */
+	if (pc.apparmor != NULL)
+		pc.apparmor_procfd = apparmor_proc_open(&err);
+	if ((pc.apparmor == NULL || pc.apparmor_procfd >= 0) &&
+	    child_setup(x, sync_fd, &pc, &err) == 0) {
 		process_reset_signals(signals);
 		process_exec(&pc, &err);
 	}

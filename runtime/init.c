@@ -37,9 +37,11 @@
 #include "namespaces/ns.h"
 #include "netns/netns.h"
 #include "rootfs/rootfs.h"
+#include "runtime/apparmor.h"
 #include "runtime/console.h"
 #include "runtime/hooks.h"
 #include "runtime/launch.h"
+#include "runtime/notify.h"
 #include "runtime/process.h"
 
 static int become_root(const struct spec *spec, struct error **err)
@@ -216,6 +218,9 @@ static struct proc_ctx proc_ctx_of(const struct launch *l)
 		.listener_fd = l->listener_fd,
 		.prog = l->seccomp, /* compiled or from the cache, before the clone */
 		.reaper = l->reaper,
+		.apparmor = spec->process->apparmor_profile,
+		.apparmor_procfd = -1,
+		.notify_socket = l->rootfs->notify_dir != NULL ? NOTIFY_SOCKET_IN_CONTAINER : NULL,
 	};
 }
 
@@ -249,6 +254,7 @@ _Noreturn void init_main(struct launch *l, int sync_fd)
 		.userns = ns_creates_userns(spec),
 		.no_pivot = l->no_pivot,
 		.console = spec->process->terminal,
+		.notify_src_fd = -1,
 	};
 	struct proc_ctx pc = proc_ctx_of(l);
 
@@ -265,6 +271,9 @@ _Noreturn void init_main(struct launch *l, int sync_fd)
 	cgroup_v1_view(l->cg, &rc);
 	if (rc.userns)
 		rootfs_open_bind_sources(&rc);
+	/* the host's /proc, before any mount of the container's */
+	if (pc.apparmor != NULL && (pc.apparmor_procfd = apparmor_proc_open(&err)) < 0)
+		goto fail;
 	if (prepare(l, sync_fd, &rc, &err) < 0 || process_resolve(&pc, &err) < 0 ||
 	    process_rlimits(&pc, &err) < 0 || process_seccomp_prepare(&pc, &err) < 0)
 		goto fail;

@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "core/cleanup.h"
@@ -14,6 +15,7 @@
 #include "core/syscalls.h"
 #include "runtime/container.h"
 #include "runtime/hooks.h"
+#include "runtime/notify.h"
 #include "runtime/runtime.h"
 
 /* a pidfd for the init, only if it is still the process we started */
@@ -74,14 +76,31 @@ static int open_fifo(struct container *c, int pidfd, struct error **err)
 	return 0;
 }
 
+/* NOTIFY_SOCKET set, and the container was created with it: bind its
+ * socket before the process can send, relay to the caller (notify.h) */
+static int open_notify(struct container *c, struct notify_relay *r, struct error **err)
+{
+	const char *caller = notify_caller_socket();
+
+	notify_relay_init(r);
+	if (caller == NULL)
+		return 0;
+	if (notify_relay_open(r, c->dir_fd, caller, err) < 0)
+		return -1;
+	r->mainpid = c->st.pid;
+	return 0;
+}
+
 int rt_start(const struct rt_global *g, const char *id, struct error **err)
 {
 	struct container c;
 	cleanup_close int pidfd = -1;
 	struct spec *spec = NULL;
+	struct notify_relay notify;
 	enum container_status s;
 	int rc = -1;
 
+	notify_relay_init(&notify);
 	if (container_open(g->root, id, true, &c, err) < 0)
 		goto out;
 	s = container_status(&c);
@@ -91,9 +110,11 @@ int rt_start(const struct rt_global *g, const char *id, struct error **err)
 		goto out;
 	}
 	pidfd = open_init(&c, err);
-	if (pidfd < 0 || open_fifo(&c, pidfd, err) < 0)
+	if (pidfd < 0 || open_notify(&c, &notify, err) < 0 || open_fifo(&c, pidfd, err) < 0)
 		goto out;
 	unlinkat(c.dir_fd, "exec.fifo", 0);
+	/* state, kill and delete must not wait for READY=1 */
+	flock(c.dir_fd, LOCK_UN);
 	spec = load_saved_spec(&c, err);
 	if (spec == NULL)
 		goto out;
@@ -103,8 +124,13 @@ int rt_start(const struct rt_global *g, const char *id, struct error **err)
 		spec_state_write(w, &c.st, "running", false);
 		hooks_run_warn(spec, SPEC_HOOK_POSTSTART, jsonw_buf(w));
 	}
+	/* runc's: the caller's TimeoutStartSec bounds a container that never
+	 * says READY=1; one that exits first fails start */
+	if (notify_relay_active(&notify) && notify_relay_wait_ready(&notify, pidfd, err) < 0)
+		goto out;
 	rc = 0;
 out:
+	notify_relay_close(&notify);
 	spec_free(spec);
 	container_close(&c);
 	return rc;

@@ -6,6 +6,7 @@
  *   process.cwd resolved to an O_PATH fd inside the root and entered,
  *   the seccomp filter compiled, the capability sets built, umask,
  *   every fd above stdio and the preserved ones marked close-on-exec
+ *   the AppArmor exec label (runtime/apparmor.c)
  *   no_new_privs
  *   seccomp here if no_new_privs is off and CAP_SYS_ADMIN is not kept:
  *     without no_new_privs loading a filter needs CAP_SYS_ADMIN (runc and
@@ -51,6 +52,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "runtime/apparmor.h"
 #include "runtime/caps.h"
 #include "core/cleanup.h"
 #include "core/file.h"
@@ -148,9 +150,10 @@ static void build_env(struct proc_ctx *pc)
 	char *const *src = pc->proc->env;
 	size_t n = strv_len(src), k = 0;
 
-	pc->env = xcalloc(n + 4, sizeof(char *));
+	pc->env = xcalloc(n + 5, sizeof(char *));
 	for (size_t i = 0; i < n; i++)
-		pc->env[k++] = xstrdup(src[i]);
+		if (pc->notify_socket == NULL || strncmp(src[i], "NOTIFY_SOCKET=", 14) != 0)
+			pc->env[k++] = xstrdup(src[i]);
 	if (env_get(src, "HOME") == NULL) {
 		cleanup_free char *home = home_of(pc->proc->user.uid);
 
@@ -161,6 +164,9 @@ static void build_env(struct proc_ctx *pc)
 		pc->env[k++] = xasprintf("LISTEN_FDS=%d", pc->listen_fds);
 		pc->env[k++] = xstrdup("LISTEN_PID=1");
 	}
+	/* the container's own socket, whatever the config said (runc) */
+	if (pc->notify_socket != NULL)
+		pc->env[k++] = xasprintf("NOTIFY_SOCKET=%s", pc->notify_socket);
 }
 
 int process_resolve(struct proc_ctx *pc, struct error **err)
@@ -412,6 +418,10 @@ static int before_filter(struct proc_ctx *pc, struct drop_plan *dp, int cwd, boo
 
 	if (process_seccomp_prepare(pc, err) < 0 || plan_drop(p, dp, err) < 0 ||
 	    mark_cloexec(3 + (unsigned)pc->preserve_fds, err) < 0)
+		return -1;
+	/* the exec label before no_new_privs (AppArmor refuses most
+	 * transitions under it) and before the filter */
+	if (pc->apparmor != NULL && apparmor_exec_label(pc->apparmor_procfd, pc->apparmor, err) < 0)
 		return -1;
 	umask(p->user.has_umask ? p->user.umask : 0022);
 	*cwd_later = fchdir(cwd) < 0;

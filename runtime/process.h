@@ -34,11 +34,18 @@ struct proc_ctx {
 	bool die_with_parent;
 	int parent_fd;
 	bool reaper; /* sandbox --init: fork the process, stay pid 1 (reaper.c) */
+	/* process.apparmorProfile (NULL: none) and the host procfs it is set
+	 * through (runtime/apparmor.h), opened before the container's mounts */
+	const char *apparmor;
+	int apparmor_procfd;
+	/* NOTIFY_SOCKET for the init's process (runtime/notify.h), replacing
+	 * the config's; NULL: the config's env as it is (exec) */
+	const char *notify_socket;
 };
 
 /* Inside the container's mount namespace (after pivot_root, or after
  * joining it for exec): find args[0] on PATH, build the final environment
- * (HOME from /etc/passwd when unset, LISTEN_FDS), check cwd.  Errors name
+ * (HOME from /etc/passwd when unset, LISTEN_FDS, NOTIFY_SOCKET), check cwd.  Errors name
  * the file as callers match them: exec "/bin/nope": No such file or directory */
 int process_resolve(struct proc_ctx *pc, struct error **err);
 

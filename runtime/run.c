@@ -78,7 +78,8 @@ static int wait_container(struct creation *cr, int sigfd, struct outcome *out, s
 			     .timerfd = -1,
 			     .stop_on_term = cr->o->sandbox,
 			     .grace_ms = cr->o->stop_grace_ms,
-			     .deadline_ms = cr->o->timeout_ms};
+			     .deadline_ms = cr->o->timeout_ms,
+			     .notify = notify_relay_active(&cr->notify) ? &cr->notify : NULL};
 	int rc;
 
 	if (cr->o->timeout_ms > 0) {
@@ -168,13 +169,37 @@ static void delete_after_run(struct creation *cr)
 	cr->have_dir = false;
 }
 
+/* NOTIFY_SOCKET: the container's socket bound before its process runs.
+ * MAINPID is what the caller is to watch: the init once `run -d` has
+ * returned, berth itself while it runs in the foreground (runc's).  */
+static int open_notify(struct creation *cr, struct error **err)
+{
+	if (cr->rootfs.notify_dir == NULL)
+		return 0;
+	if (notify_relay_open(&cr->notify, cr->c.dir_fd, notify_caller_socket(), err) < 0)
+		return -1;
+	cr->notify.mainpid = cr->mode == CREATE_RUN_DETACHED ? cr->l.pid : getpid();
+	return 0;
+}
+
+/* run -d with NOTIFY_SOCKET returns once the container is ready; one
+ * that exited first is deleted, as a failed run leaves nothing */
+static int wait_ready(struct creation *cr, struct error **err)
+{
+	if (!notify_relay_active(&cr->notify) ||
+	    notify_relay_wait_ready(&cr->notify, cr->l.pidfd, err) == 0)
+		return 0;
+	delete_after_run(cr);
+	return -1;
+}
+
 static int start_and_wait(struct creation *cr, int sigfd, struct outcome *out, struct error **err)
 {
 	/* the caller's terminal size before the process runs: set later, it
 	 * would reach the process as a spurious SIGWINCH */
 	if (cr->l.pty_master >= 0 && cr->o->console_socket == NULL)
 		console_copy_winsize(STDIN_FILENO, cr->l.pty_master);
-	if (launch_start(&cr->l, err) < 0) {
+	if (open_notify(cr, err) < 0 || launch_start(&cr->l, err) < 0) {
 		creation_rollback(cr);
 		return -1;
 	}
@@ -182,7 +207,7 @@ static int start_and_wait(struct creation *cr, int sigfd, struct outcome *out, s
 	flock(cr->c.dir_fd, LOCK_UN);
 	poststart(cr);
 	if (cr->mode == CREATE_RUN_DETACHED)
-		return 0;
+		return wait_ready(cr, err);
 	if (wait_container(cr, sigfd, out, err) < 0)
 		return -1;
 	cr->l.pid = -1;

@@ -44,18 +44,17 @@ static void mount(struct jsonw *w, const char *dst, const char *type, const char
 	jsonw_obj_close(w);
 }
 
-/* the defaults, then --env-file, then -e: the last of each name wins
- * (execve would keep every copy, and getenv() take the first) */
+/* the defaults, then the image's Env, --env-file and -e (cmd/sandbox.c
+ * joined them in that order): the last of each name wins (execve would
+ * keep every copy, and getenv() take the first) */
 static void env(struct jsonw *w, const struct rt_sandbox_opts *o)
 {
-	size_t n_file = strv_len(o->env_file), n_env = strv_len(o->env), n = 0;
-	cleanup_free char **all = xcalloc(n_file + n_env + 3, sizeof(char *));
+	size_t n_env = strv_len(o->env), n = 0;
+	cleanup_free char **all = xcalloc(n_env + 3, sizeof(char *));
 
 	all[n++] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 	if (o->tty)
 		all[n++] = "TERM=xterm";
-	for (size_t i = 0; i < n_file; i++)
-		all[n++] = o->env_file[i];
 	for (size_t i = 0; i < n_env; i++)
 		all[n++] = o->env[i];
 	jsonw_key(w, "env");

@@ -21,8 +21,7 @@
 struct rt_sandbox_opts {
 	char **layers;	     /* --image DIR, lowest first (or --rootfs) */
 	char **volumes;	     /* -v SRC:DST[:ro] */
-	char **env;	     /* -e K=V (inherited ones resolved by cmd/) */
-	char **env_file;     /* --env-file's K=V, before -e (which wins) */
+	char **env;	     /* --env-file then -e, K=V (inherited ones resolved by cmd/) */
 	char **tmpfs;	     /* --tmpfs DST[:OPTIONS], checked here */
 	char **ulimits;	     /* --ulimit NAME=SOFT[:HARD], checked here */
 	char **args;	     /* the job */

@@ -12,7 +12,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/log.h"
 #include "core/syscalls.h"
+#include "runtime/notify.h"
 #include "runtime/wait.h"
 
 int wait_block_signals(sigset_t *old, struct error **err)
@@ -146,6 +148,16 @@ bool wait_on_signal(struct wait_ctx *w, int *status, enum wait_end *end, int *st
 	return false;
 }
 
+void wait_on_notify(const struct wait_ctx *w)
+{
+	struct error *e = NULL;
+
+	if (notify_relay_pump(w->notify, &e) < 0) {
+		log_warn("%s", e->msg);
+		error_free(e);
+	}
+}
+
 int wait_forward(struct wait_ctx *w, int *status, enum wait_end *end, int *stop_sig,
 		 struct error **err)
 {
@@ -153,16 +165,19 @@ int wait_forward(struct wait_ctx *w, int *status, enum wait_end *end, int *stop_
 	if (reap(w->pid, status))
 		return 0;
 	for (;;) {
-		struct pollfd p[2] = {{.fd = w->sigfd, .events = POLLIN},
-				      {.fd = w->timerfd, .events = POLLIN}};
+		struct pollfd p[3] = {{.fd = w->sigfd, .events = POLLIN},
+				      {.fd = w->timerfd, .events = POLLIN},
+				      {.fd = w->notify ? w->notify->sock : -1, .events = POLLIN}};
 
-		if (poll(p, 2, -1) < 0) {
+		if (poll(p, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return error_set(err, errno, "poll");
 		}
 		if ((p[1].revents & POLLIN) && wait_on_timer(w, end))
 			return 0;
+		if (p[2].revents & POLLIN)
+			wait_on_notify(w);
 		if ((p[0].revents & POLLIN) && wait_on_signal(w, status, end, stop_sig))
 			return 0;
 	}

@@ -13,6 +13,8 @@
  * Done before the clone, so no signal is lost; the child unblocks.  */
 int wait_block_signals(sigset_t *old, struct error **err);
 
+struct notify_relay;
+
 struct wait_ctx {
 	pid_t pid; /* the process waited for (berth's child) */
 	int pidfd;
@@ -31,6 +33,8 @@ struct wait_ctx {
 	bool timed_out;	  /* the deadline passed */
 	int stop_sig;	  /* the signal that began a stop (0: none) */
 	const char *what; /* the deadline's flag, for the line on stderr */
+	struct notify_relay *notify; /* run: what the container sends on
+					its NOTIFY_SOCKET is relayed, or NULL */
 };
 
 enum wait_end {
@@ -42,7 +46,7 @@ enum wait_end {
 
 /* Forward signals to the process until it exits (or the timer fires, or
  * a stop signal comes); reap other children too (berth is their
- * subreaper).  */
+ * subreaper); relay sd_notify messages.  */
 int wait_forward(struct wait_ctx *w, int *status, enum wait_end *end, int *stop_sig,
 		 struct error **err);
 
@@ -53,6 +57,10 @@ bool wait_on_signal(struct wait_ctx *w, int *status, enum wait_end *end, int *st
 /* The timerfd fired: true when the wait is over (*end says why); with
  * stop_on_term the deadline begins a stop instead.  Shared too.  */
 bool wait_on_timer(struct wait_ctx *w, enum wait_end *end);
+
+/* One datagram on w->notify's socket relayed; a failure is only
+ * logged: the container runs on.  Shared with the terminal proxy.  */
+void wait_on_notify(const struct wait_ctx *w);
 
 /* a timerfd that fires once after ms, or -1 when ms is 0 */
 int wait_timer(unsigned ms, struct error **err);

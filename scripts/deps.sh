@@ -8,13 +8,15 @@ set -eu
 PACKAGES="
 build-essential pkg-config
 libseccomp-dev libcap-dev libyajl-dev libdbus-1-dev nettle-dev
+libarchive-dev libzstd-dev zlib1g-dev
 clang libclang-rt-14-dev clang-format cppcheck shellcheck pmccabe
 perl bats jq busybox-static util-linux procps psmisc iproute2 uidmap kmod
 qemu-system-x86 cpio xz-utils e2fsprogs
 containerd podman docker.io crun runc
 golang-github-containers-common golang-github-docker-docker-dev
 curl
-hyperfine time strace bpftool
+hyperfine time strace bpftool apparmor
+skopeo zstd python3
 "
 
 missing=""

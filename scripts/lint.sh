@@ -20,7 +20,7 @@ fail() {
 	status=1
 }
 
-SRC_DIRS="core spec runtime rootfs namespaces cgroups netns cmd"
+SRC_DIRS="core spec runtime rootfs namespaces cgroups netns image cmd"
 c_files=$(git ls-files '*.c' '*.h' | grep -v '^tests/data/')
 src_files=$(for d in $SRC_DIRS; do git ls-files "$d/*.c" "$d/*.h"; done)
 
@@ -48,9 +48,9 @@ allowed() { # folder -> the folders it may include
 	case $1 in
 	core) echo "core" ;;
 	spec | netns) echo "core spec" ;;
-	namespaces | rootfs | cgroups) echo "core spec" ;;
+	namespaces | rootfs | cgroups | image) echo "core spec" ;;
 	runtime) echo "core spec namespaces rootfs cgroups netns runtime" ;;
-	cmd) echo "core spec runtime cmd" ;;
+	cmd) echo "core spec image runtime cmd" ;;
 	esac
 }
 for d in $SRC_DIRS; do

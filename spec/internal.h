@@ -13,6 +13,7 @@
  *   defaults.c   the config `berth spec` writes
  *   state.c      state.json, berth's own state file (read and written)
  *   hostconf.c   the administrator's settings file (not JSON)
+ *   image.c      container images' JSON (index, manifest, config)
  *   decode.c     the table-driven JSON decoder; json.c wraps yajl  */
 #ifndef BERTH_SPEC_INTERNAL_H
 #define BERTH_SPEC_INTERNAL_H

@@ -2,12 +2,15 @@
 # SPDX-License-Identifier: Apache-2.0
 # tests/run.sh — run test suites and add up their results.
 #
-#   tests/run.sh [unit] [host] [vm] [clients] [asan]
+#   tests/run.sh [unit] [host] [vm] [vm-systemd] [clients] [asan]
 #
-#   unit     the C unit tests (build/tests/test-*)
-#   host     the bats suites in tests/bats, on this host
-#   vm       the cgroup v2 suites in tests/vm, inside a pure cgroup v2 VM
-#   clients  containerd, CRI, podman and docker driving berth
+#   unit        the C unit tests (build/tests/test-*)
+#   host        the bats suites in tests/bats, on this host
+#   vm          the cgroup v2 suites in tests/vm, inside a pure cgroup v2 VM
+#   vm-systemd  tests/vm-systemd in a VM whose PID 1 is systemd: the
+#               systemd cgroup driver, sd_notify, and podman, docker and
+#               containerd's CRI at their systemd defaults
+#   clients     containerd, CRI, podman and docker driving berth
 #   asan     unit + host again, against an ASan+UBSan build
 #
 # Every suite's own output is shown as it runs; the last line is the sum,
@@ -20,10 +23,11 @@ passed=0
 failed=0
 declare -a summary=()
 
+# each suite's line carries its wall time: CI has a budget to keep
 add() { # suite passed failed
 	passed=$((passed + $2))
 	failed=$((failed + $3))
-	summary+=("$(printf '%-8s %4d passed, %d failed' "$1" "$2" "$3")")
+	summary+=("$(printf '%-10s %4d passed, %d failed  (%d s)' "$1" "$2" "$3" $(($(date +%s) - suite_started)))")
 }
 
 # count TAP results in a log; a run that produced no plan is one failure
@@ -74,6 +78,27 @@ run_vm() {
 	rm -f "$log"
 }
 
+# The client suites in the systemd VM use the host's images and the CRI
+# client's node modules (the guest has no network): made here first.
+run_vm_systemd() {
+	local log st share=()
+	log=$(mktemp)
+	case $PWD/ in /tmp/* | /run/*) share=(--out "$PWD") ;; esac
+	if ! bash -c 'T=$(mktemp -d) && . tests/clients/lib/common.bash && . tests/clients/lib/cri.bash &&
+		ensure_images && cri_install; rc=$?; rm -rf "$T"; exit $rc'; then
+		echo "vm-systemd: the client images or the CRI client could not be prepared" >&2
+		add vm-systemd 0 1
+		return
+	fi
+	VM_PASS_ENV="BERTH RUNTIME TEST_ROOTFS" BERTH="$PWD/berth" RUNTIME="$PWD/berth" \
+		TEST_ROOTFS="$PWD/tests/.cache/rootfs" \
+		tests/vm/vm-run --systemd --mem 3072 --timeout 1800 "${share[@]}" -- bats --tap tests/vm-systemd 2>&1 |
+		tee "$log"
+	st=${PIPESTATUS[0]}
+	tap_counts vm-systemd "$log" "$st"
+	rm -f "$log"
+}
+
 run_clients() {
 	local log st line
 	log=$(mktemp)
@@ -91,18 +116,21 @@ run_clients() {
 }
 
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(unit host vm clients asan)
+[ ${#suites[@]} -gt 0 ] || suites=(unit host vm clients vm-systemd asan)
 for s in "${suites[@]}"; do
 	echo "=== suite: $s"
+	suite_started=$(date +%s)
 	case $s in
 	unit) run_unit unit build ;;
 	host) run_bats host "$PWD/berth" tests/bats ;;
 	vm) run_vm ;;
+	vm-systemd) run_vm_systemd ;;
 	clients) run_clients ;;
 	asan)
 		export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86
 		export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=87
 		run_unit asan-unit build-asan
+		suite_started=$(date +%s)
 		run_bats asan-host "$PWD/build-asan/berth" tests/bats
 		unset ASAN_OPTIONS UBSAN_OPTIONS
 		;;

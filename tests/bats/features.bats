@@ -113,13 +113,18 @@ try_config() {
 	[ -z "$(find /sys/fs/cgroup -maxdepth 3 -name "*$ID*" 2>/dev/null)" ]
 }
 
-@test "features: AppArmor, SELinux and Intel RDT are disabled, and refused" {
-	[ "$(feat '.linux.apparmor.enabled')" = false ]
+@test "features: AppArmor is applied where the kernel has it, and refused naming the field on this host; SELinux and Intel RDT are disabled" {
+	[ "$(feat '.linux.apparmor.enabled')" = true ]
 	[ "$(feat '.linux.selinux.enabled')" = false ]
 	[ "$(feat '.linux.intelRdt.enabled')" = false ]
 	try_config '.process.apparmorProfile = "docker-default"'
 	assert_status 1
-	assert_contains "AppArmor is not enabled on this host"
+	assert_contains 'config.json: process.apparmorProfile "docker-default": AppArmor is not enabled on this host'
+	sleeper
+	run berth exec --apparmor docker-default "$ID" /bin/true
+	assert_status 1
+	assert_contains '--apparmor "docker-default": AppArmor is not enabled on this host'
+	berth delete --force "$ID"
 	try_config '.process.selinuxLabel = "system_u:system_r:container_t:s0"'
 	assert_status 1
 	assert_contains "SELinux is not enabled on this host"

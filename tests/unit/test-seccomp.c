@@ -7,7 +7,8 @@
  * above it; then real profiles are compiled and loaded in forked children
  * that make raw syscalls: above the profile's highest syscall ENOSYS,
  * below it the default errno, and no stub when the default allows or
- * already says ENOSYS.  */
+ * already says ENOSYS.  Last, the cache entry's bytes (seccomp_entry.c):
+ * only the spelling seccomp_entry_format writes parses.  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/audit.h>
@@ -21,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/digest.h"
 #include "runtime/seccomp.h"
 #include "spec/spec.h"
 #include "tests/unit/tap.h"
@@ -235,6 +237,42 @@ static void test_loaded(void)
 	      "default kill: faccessat2 gets ENOSYS, the process lives");
 }
 
+/* the entry's header: magic[8], len, pad, key; a SHA-256 of all before it
+ * closes it */
+static void redigest(char *buf, size_t len)
+{
+	struct digest d;
+
+	digest_init(&d);
+	digest_add(&d, buf, len - DIGEST_LEN);
+	digest_done(&d, (uint8_t *)buf + len - DIGEST_LEN);
+}
+
+static void test_entry(void)
+{
+	struct sock_filter insns[2] = {BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
+				       BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)};
+	struct seccomp_prog prog = {.insns = insns, .len = 2}, back = {0};
+	uint8_t key[DIGEST_LEN] = {1, 2, 3}, other[DIGEST_LEN] = {4};
+	size_t len;
+	char *buf = seccomp_entry_format(key, &prog, &len);
+
+	CHECK(seccomp_entry_parse(buf, len, key, &back) == 0 && back.len == 2 &&
+		      memcmp(back.insns, insns, sizeof(insns)) == 0,
+	      "entry: what format writes parses back to the same program");
+	free(back.insns);
+	CHECK(seccomp_entry_parse(buf, len, other, &back) != 0, "entry: another key is refused");
+	buf[20] ^= 1; /* an instruction: the digest no longer matches */
+	CHECK(seccomp_entry_parse(buf, len, key, &back) != 0, "entry: an altered byte is refused");
+	buf[20] ^= 1;
+	buf[13] = 0x7f; /* the pad, with the digest made to match */
+	redigest(buf, len);
+	CHECK(seccomp_entry_parse(buf, len, key, &back) != 0,
+	      "entry: a non-zero pad is refused even with a matching digest");
+	CHECK(seccomp_entry_parse(buf, len - 1, key, &back) != 0, "entry: a short entry is refused");
+	free(buf);
+}
+
 int main(void)
 {
 	if (seccomp_arch_native() != SCMP_ARCH_X86_64)
@@ -244,5 +282,6 @@ int main(void)
 	test_maxima();
 	test_wants();
 	test_loaded();
+	test_entry();
 	return tap_done();
 }

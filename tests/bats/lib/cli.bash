@@ -92,7 +92,7 @@ assert_container_gone() {
 # which outlives containers by design: runtime/seccomp_cache.c)
 assert_root_empty() {
 	local left
-	left=$(ls -A "$ROOT" 2>/dev/null | grep -vx '.seccomp-cache' || true)
+	left=$(find "$ROOT" -mindepth 1 -maxdepth 1 ! -name .seccomp-cache 2>/dev/null || true)
 	if [ -n "$left" ]; then
 		echo "state left in $ROOT: $left" >&2
 		return 1

@@ -63,7 +63,7 @@ containerd_config() {
 			      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.berth.options]
 			        BinaryName = "$runtime"
 			        Root = "$T/runtime-root"
-			        SystemdCgroup = false
+			        SystemdCgroup = $([[ ${CLIENTS_CGROUP_DRIVER:-cgroupfs} == systemd ]] && echo true || echo false)
 		EOF
 	} > "$T/containerd.toml"
 }

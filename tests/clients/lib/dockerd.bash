@@ -24,12 +24,15 @@ dockerd_start() {
 	DK_LOG=$T/dockerd.log
 	DK_CGROUP=/$TAG
 	export DK_SOCK DK_LOG DK_CGROUP
+	# CLIENTS_CGROUP_DRIVER=systemd: docker's default on a systemd cgroup
+	# v2 host (native.cgroupdriver=systemd, containers in system.slice)
+	local cg=(--exec-opt native.cgroupdriver=cgroupfs --cgroup-parent "$DK_CGROUP")
+	[[ ${CLIENTS_CGROUP_DRIVER:-cgroupfs} == systemd ]] && cg=(--exec-opt native.cgroupdriver=systemd)
 	dockerd --config-file "$T/daemon.json" \
 		--data-root "$T/data" --exec-root "$T/exec" --pidfile "$T/dockerd.pid" \
 		-H "unix://$DK_SOCK" \
 		--iptables=false --ip-forward=false --ip-masq=false --bridge=none \
-		--oom-score-adjust=0 --exec-opt native.cgroupdriver=cgroupfs \
-		--cgroup-parent "$DK_CGROUP" \
+		--oom-score-adjust=0 "${cg[@]}" \
 		--add-runtime "berth=$(runtime_path)" \
 		> "$DK_LOG" 2>&1 3>&- &
 	DK_PID=$!

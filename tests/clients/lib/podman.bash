@@ -8,6 +8,10 @@
 #                the runtime under test as its only runtime
 # podman_stop    remove every container it made, then sweep
 #
+# CLIENTS_CGROUP_DRIVER=systemd (a host whose PID 1 is systemd) gives
+# podman its systemd cgroup manager, as Debian's containers.conf does, and
+# pm_run then leaves the cgroup parent to podman (machine.slice).
+#
 # podman has no daemon: "private" means its config, storage, run dir,
 # events log and temp dir are all ours.  The one shared thing is the
 # runtime's own state dir: podman calls the runtime without --root (and its
@@ -31,7 +35,7 @@ podman_setup() {
 		[network]
 		network_config_dir = "$T/net"
 		[engine]
-		cgroup_manager = "cgroupfs"
+		cgroup_manager = "${CLIENTS_CGROUP_DRIVER:-cgroupfs}"
 		events_logger = "file"
 		events_logfile_path = "$T/events.log"
 		tmp_dir = "$T/tmp"
@@ -67,7 +71,7 @@ podman_setup() {
 # pm_argv: set PM_ARGV to the podman command line with our options.
 pm_argv() {
 	PM_ARGV=(podman --root "$T/root" --runroot "$T/runroot" --runtime "$(runtime_path)"
-		--cgroup-manager cgroupfs --events-backend file --tmpdir "$T/tmp")
+		--cgroup-manager "${CLIENTS_CGROUP_DRIVER:-cgroupfs}" --events-backend file --tmpdir "$T/tmp")
 }
 
 pm() {
@@ -81,9 +85,14 @@ pm_words() {
 	printf '%q ' timeout --foreground -k 5 "$PM_TIMEOUT" "${PM_ARGV[@]}" "$@"
 }
 
-# pm_run ARGS...: `podman run` with our cgroup parent and no network.
+# pm_run ARGS...: `podman run` with our cgroup parent (cgroupfs) and no
+# network.
 pm_run() {
-	pm run --cgroup-parent "$PM_CGROUP" --network none "$@"
+	if [[ ${CLIENTS_CGROUP_DRIVER:-cgroupfs} == systemd ]]; then
+		pm run --network none "$@"
+	else
+		pm run --cgroup-parent "$PM_CGROUP" --network none "$@"
+	fi
 }
 
 podman_stop() {
