@@ -62,7 +62,7 @@ settings() { # TEXT: this test's berth settings file
 	layers_bundle /dev
 	run berth run -b "$BUNDLE" "$ID"
 	assert_contains "layer '/dev': on the host's /dev"
-	[ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+	assert_root_empty
 }
 
 @test "annotations: with host-annotations = false in the settings file, layers are refused" {
@@ -73,7 +73,7 @@ settings() { # TEXT: this test's berth settings file
 	assert_status 1
 	assert_contains '"org.berth.rootfs.layers" reaches the host'
 	assert_contains "host-annotations = false"
-	[ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+	assert_root_empty
 }
 
 @test "annotations: with host-annotations = false, the network annotations are refused" {
@@ -129,7 +129,7 @@ settings() { # TEXT: this test's berth settings file
 	run berth run -b "$BUNDLE" "$ID"
 	assert_status 1
 	assert_contains "$BERTH_CONFIG:1: expected \"key = value\""
-	[ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+	assert_root_empty
 }
 
 @test "annotations: a missing settings file means host annotations are honoured" {
@@ -151,7 +151,7 @@ settings() { # TEXT: this test's berth settings file
 		assert_status 1
 		assert_contains "layer '$l'"
 	done
-	[ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+	assert_root_empty
 }
 
 @test "annotations: berth's own state root (every container's config and writes) is never a layer" {

@@ -58,7 +58,7 @@ refused() {
 	set_args true
 	refused --preserve-fds x berth create --preserve-fds x -b "$BUNDLE" "$ID"
 	refused --preserve-fds -3 berth run --preserve-fds=-3 -b "$BUNDLE" "$ID"
-	[ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+	assert_root_empty
 }
 
 @test "flags: update's size flags refuse what is not a size" {
@@ -127,7 +127,7 @@ refused() {
 	for v in bob 1:x -1; do
 		refused --user "$v" "$BERTH" --root "$ROOT" sandbox --user "$v" --rootfs "$TEST_ROOTFS" -- true
 	done
-	[ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+	assert_root_empty
 }
 
 @test "flags: sandbox takes sizes with fractions and durations in Go's form" {

@@ -184,3 +184,14 @@ wait_for() {
 	done
 	"$@"
 }
+
+# the state root holds nothing at all (but the seccomp filter cache,
+# which outlives containers by design: runtime/seccomp_cache.c)
+assert_root_empty() { # [dir, default $ROOT]
+	local dir=${1:-$ROOT} left
+	left=$(find "$dir" -mindepth 1 -maxdepth 1 ! -name .seccomp-cache 2>/dev/null || true)
+	if [ -n "$left" ]; then
+		echo "state left in $dir: $left" >&2
+		return 1
+	fi
+}

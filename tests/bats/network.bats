@@ -108,7 +108,7 @@ bridge_bundle() {
 	wait_until "[ \"\$(in_ns '$BERTH' --root '$ROOT' state '$ID' | jq -r .status)\" = stopped ]"
 	in_ns "$BERTH" --root "$ROOT" delete "$ID"
 	! ip -n "$HOSTNS" link show "$veth" >/dev/null 2>&1
-	[ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+	assert_root_empty
 }
 
 @test "network: parallel starts get distinct addresses" {

@@ -76,7 +76,7 @@ make_layers() {
 		assert_status 1
 		assert_contains "$layers"
 	done
-	[ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+	assert_root_empty
 }
 
 @test "overlay: an unknown org.berth annotation is refused" {

@@ -156,7 +156,7 @@ rl_args() {
 	run as_user "$BERTH" run -b "$BUNDLE" "$ID"
 	assert_status 1
 	assert_contains "host ids $RL_UID-$RL_UID, 300000-300009 are not all within what /etc/subuid grants uid $RL_UID (100000-165535"
-	[ -z "$(ls -A "$RL_ROOT" 2>/dev/null)" ]
+	assert_root_empty "$RL_ROOT"
 }
 
 @test "rootless: a limit without a delegated cgroup fails clearly; no limit runs without a cgroup" {
@@ -197,7 +197,7 @@ rl_args() {
 	[ "$(sed -n 1p <<<"$output")" = 0 ]
 	[ "$(sed -n 2p <<<"$output" | awk '{print $1, $2}')" = "0 $RL_UID" ]
 	[ "$(sed -n 3p <<<"$output")" = EPERM ]
-	[ -z "$(ls -A "$RL_ROOT" 2>/dev/null)" ]
+	assert_root_empty "$RL_ROOT"
 }
 
 @test "rootless: berth runs from a sealed copy, whoever owns the binary" {

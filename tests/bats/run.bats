@@ -106,7 +106,7 @@ load helpers
 		[ "$status" -ne 0 ]
 		assert_contains "id"
 	done
-	[ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+	assert_root_empty
 }
 
 @test "create: signals the caller ignores are back to default in the container" {

@@ -31,7 +31,7 @@ sandbox() {
 	run sandbox --tmpfs scratch -- /bin/true
 	assert_status 125
 	assert_contains "--tmpfs"
-	[ -z "$(ls -A "$ROOT" 2>/dev/null | grep -v "^.seccomp-cache$")" ]
+	assert_root_empty
 }
 
 @test "sandbox flags: --ulimit NAME=SOFT[:HARD] sets the job's limits, with docker's names" {

@@ -56,7 +56,7 @@ ms_since() {
 	wait "$BERTH_PID" || rc=$?
 	[ "${rc:-0}" = 7 ]
 	grep -q "got TERM" "$BATS_TEST_TMPDIR/out"
-	[ -z "$(ls -A "$ROOT" 2>/dev/null | grep -v "^.seccomp-cache$")" ]
+	assert_root_empty
 }
 
 @test "sandbox timeout: SIGINT to berth is forwarded too, and a second signal kills the whole job at once" {

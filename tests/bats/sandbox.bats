@@ -21,7 +21,7 @@ sandbox() {
 	run sandbox -- /bin/true
 	run sandbox -- /bin/sh -c 'exit 3'
 	run sandbox --timeout 300ms --stop-grace 100ms -- /bin/sleep 10
-	[ -z "$(ls -A "$ROOT" 2>/dev/null | grep -v "^.seccomp-cache$")" ]
+	assert_root_empty
 	[ -z "$(ls -d "$CG_ROOT"/berth/sandbox-* 2>/dev/null)" ]
 }
 
@@ -46,7 +46,7 @@ sandbox() {
 	wait "$pid" || rc=$?
 	[ "${rc:-0}" = 137 ]
 	! pgrep -f "sleep 100" >/dev/null
-	[ -z "$(ls -A "$ROOT" 2>/dev/null | grep -v "^.seccomp-cache$")" ]
+	assert_root_empty
 }
 
 @test "sandbox: --stats reports the exit, the wall time and the CPU used" {
@@ -133,7 +133,7 @@ sandbox() {
 	[ "$(jq -r '.process.args[0]' <<<"$output")" = /bin/true ]
 	[ "$(jq .linux.resources.memory.limit <<<"$output")" = 67108864 ]
 	[ "$(jq -r .linux.seccomp.defaultAction <<<"$output")" = SCMP_ACT_ERRNO ]
-	[ -z "$(ls -A "$ROOT" 2>/dev/null | grep -v "^.seccomp-cache$")" ]
+	assert_root_empty
 }
 
 @test "sandbox: --memory, --pids and --cpus hold on the v1 controllers of a hybrid host; --stats has the peaks" {
@@ -166,5 +166,5 @@ sandbox() {
 	assert_contains "both paths must be absolute"
 	run sandbox --image /nonexistent-layer -- /bin/true
 	assert_contains "--image '/nonexistent-layer': No such file or directory"
-	[ -z "$(ls -A "$ROOT" 2>/dev/null | grep -v "^.seccomp-cache$")" ]
+	assert_root_empty
 }

@@ -88,17 +88,6 @@ assert_container_gone() {
 	fi
 }
 
-# the state root holds nothing at all (but the seccomp filter cache,
-# which outlives containers by design: runtime/seccomp_cache.c)
-assert_root_empty() {
-	local left
-	left=$(find "$ROOT" -mindepth 1 -maxdepth 1 ! -name .seccomp-cache 2>/dev/null || true)
-	if [ -n "$left" ]; then
-		echo "state left in $ROOT: $left" >&2
-		return 1
-	fi
-}
-
 # a bind mount of a host directory (rw) into the container
 add_bind() {
 	local src=$1 dst=$2 mode=${3:-rw}
