@@ -261,41 +261,42 @@ static void env_join(struct lists *l)
 	l->n_env_file = 0;
 }
 
+static const struct option sandbox_opts[] = {
+	{"image", required_argument, NULL, OPT_IMAGE},
+	{"rootfs", required_argument, NULL, OPT_ROOTFS},
+	{"volume", required_argument, NULL, 'v'},
+	{"env", required_argument, NULL, 'e'},
+	{"env-file", required_argument, NULL, OPT_ENVFILE},
+	{"ulimit", required_argument, NULL, OPT_ULIMIT},
+	{"workdir", required_argument, NULL, 'w'},
+	{"user", required_argument, NULL, OPT_USER},
+	{"memory", required_argument, NULL, OPT_MEMORY},
+	{"cpus", required_argument, NULL, OPT_CPUS},
+	{"pids", required_argument, NULL, OPT_PIDS},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"stop-grace", required_argument, NULL, OPT_GRACE},
+	{"network", required_argument, NULL, OPT_NETWORK},
+	{"read-only", no_argument, NULL, OPT_RO},
+	{"overlay-tmpfs", no_argument, NULL, OPT_OVLTMPFS},
+	{"tmpfs", required_argument, NULL, OPT_TMPFS},
+	{"hostname", required_argument, NULL, OPT_HOSTNAME},
+	{"stats", required_argument, NULL, OPT_STATS},
+	{"tty", no_argument, NULL, 't'},
+	{"init", no_argument, NULL, OPT_INIT},
+	{"print-spec", no_argument, NULL, OPT_PRINT},
+	{"entrypoint", required_argument, NULL, OPT_ENTRYPOINT},
+	{"help", no_argument, NULL, 'h'},
+	{0},
+};
+
 int cmd_sandbox(struct cmd_ctx *ctx, int argc, char **argv, struct error **err)
 {
-	static const struct option opts[] = {
-		{"image", required_argument, NULL, OPT_IMAGE},
-		{"rootfs", required_argument, NULL, OPT_ROOTFS},
-		{"volume", required_argument, NULL, 'v'},
-		{"env", required_argument, NULL, 'e'},
-		{"env-file", required_argument, NULL, OPT_ENVFILE},
-		{"ulimit", required_argument, NULL, OPT_ULIMIT},
-		{"workdir", required_argument, NULL, 'w'},
-		{"user", required_argument, NULL, OPT_USER},
-		{"memory", required_argument, NULL, OPT_MEMORY},
-		{"cpus", required_argument, NULL, OPT_CPUS},
-		{"pids", required_argument, NULL, OPT_PIDS},
-		{"timeout", required_argument, NULL, OPT_TIMEOUT},
-		{"stop-grace", required_argument, NULL, OPT_GRACE},
-		{"network", required_argument, NULL, OPT_NETWORK},
-		{"read-only", no_argument, NULL, OPT_RO},
-		{"overlay-tmpfs", no_argument, NULL, OPT_OVLTMPFS},
-		{"tmpfs", required_argument, NULL, OPT_TMPFS},
-		{"hostname", required_argument, NULL, OPT_HOSTNAME},
-		{"stats", required_argument, NULL, OPT_STATS},
-		{"tty", no_argument, NULL, 't'},
-		{"init", no_argument, NULL, OPT_INIT},
-		{"print-spec", no_argument, NULL, OPT_PRINT},
-		{"entrypoint", required_argument, NULL, OPT_ENTRYPOINT},
-		{"help", no_argument, NULL, 'h'},
-		{0},
-	};
 	struct rt_sandbox_opts o = {.network = NETNS_NONE, .stop_grace_ms = 10000};
 	struct lists l = {0};
 	struct cmd_sandbox_images si = {0};
 	int c, rc = 0, status = 0;
 
-	while (rc == 0 && (c = getopt_long(argc, argv, "+v:e:w:th", opts, NULL)) != -1) {
+	while (rc == 0 && (c = getopt_long(argc, argv, "+v:e:w:th", sandbox_opts, NULL)) != -1) {
 		if (c == '?')
 			rc = cmd_usage(ctx, err, "unknown option '%s'", argv[optind - 1]);
 		else

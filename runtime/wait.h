@@ -30,9 +30,9 @@ struct wait_ctx {
 	 * second signal, or the grace running out, ends the wait: the caller
 	 * kills the whole job.  */
 	bool stopping;
-	bool timed_out;	  /* the deadline passed */
-	int stop_sig;	  /* the signal that began a stop (0: none) */
-	const char *what; /* the deadline's flag, for the line on stderr */
+	bool timed_out;		     /* the deadline passed */
+	int stop_sig;		     /* the signal that began a stop (0: none) */
+	const char *what;	     /* the deadline's flag, for the line on stderr */
 	struct notify_relay *notify; /* run: what the container sends on
 					its NOTIFY_SOCKET is relayed, or NULL */
 };
