@@ -25,6 +25,9 @@ struct cmd {
 	int (*run)(struct cmd_ctx *ctx, int argc, char **argv, struct error **err);
 	const char *args; /* usage after the verb */
 	const char *summary;
+	/* exit status of a failure of berth's own (0: 1); sandbox: 125, as
+	 * docker and podman, so a job's own 1 is never taken for berth's */
+	int fail_status;
 };
 
 /* The verbs, one function each: the command's argv (argv[0] is the verb)

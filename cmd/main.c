@@ -18,28 +18,29 @@
 
 static const struct cmd commands[] = {
 	{"create", cmd_create, "[options] ID",
-	 "create a container from a bundle (blocked before the process)"},
-	{"start", cmd_start, "ID", "start the process of a created container"},
-	{"run", cmd_run, "[options] ID", "create and start a container, and wait for it"},
-	{"state", cmd_state, "ID", "print the state of a container"},
+	 "create a container from a bundle (blocked before the process)", 0},
+	{"start", cmd_start, "ID", "start the process of a created container", 0},
+	{"run", cmd_run, "[options] ID", "create and start a container, and wait for it", 0},
+	{"state", cmd_state, "ID", "print the state of a container", 0},
 	{"kill", cmd_kill, "[--all] ID [SIGNAL]",
-	 "send a signal to the container's init (or all its processes)"},
-	{"delete", cmd_delete, "[--force] ID", "delete a container and everything it holds"},
-	{"list", cmd_list, "[--format table|json] [-q]", "list containers"},
-	{"ps", cmd_ps, "[--format table|json] ID [ps options]",
-	 "list the processes of a container"},
+	 "send a signal to the container's init (or all its processes)", 0},
+	{"delete", cmd_delete, "[--force] ID", "delete a container and everything it holds", 0},
+	{"list", cmd_list, "[--format table|json] [-q]", "list containers", 0},
+	{"ps", cmd_ps, "[--format table|json] ID [ps options]", "list the processes of a container",
+	 0},
 	{"exec", cmd_exec, "[options] ID [COMMAND [ARG...]]",
-	 "run a new process in a running container"},
-	{"pause", cmd_pause, "ID", "freeze every process of a container"},
-	{"resume", cmd_resume, "ID", "thaw a paused container"},
-	{"update", cmd_update, "[options] ID", "change the resource limits of a running container"},
-	{"events", cmd_events, "[--stats] [--interval D] ID",
-	 "print resource usage and OOM events"},
-	{"spec", cmd_spec, "[--rootless] [--bundle DIR]", "write a default config.json"},
-	{"features", cmd_features, "", "print what this runtime supports (JSON)"},
+	 "run a new process in a running container", 0},
+	{"pause", cmd_pause, "ID", "freeze every process of a container", 0},
+	{"resume", cmd_resume, "ID", "thaw a paused container", 0},
+	{"update", cmd_update, "[options] ID", "change the resource limits of a running container",
+	 0},
+	{"events", cmd_events, "[--stats] [--interval D] ID", "print resource usage and OOM events",
+	 0},
+	{"spec", cmd_spec, "[--rootless] [--bundle DIR]", "write a default config.json", 0},
+	{"features", cmd_features, "", "print what this runtime supports (JSON)", 0},
 	{"sandbox", cmd_sandbox, "[options] -- CMD [ARG...]",
-	 "run one job in a fresh locked-down container (docker-lite)"},
-	{"image", cmd_image, "ls|prune", "list or prune the cache of unpacked image layers"},
+	 "run one job in a fresh locked-down container (docker-lite)", 125},
+	{"image", cmd_image, "ls|prune", "list or prune the cache of unpacked image layers", 0},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -213,12 +214,15 @@ static const struct cmd *find_command(const char *name)
 	return NULL;
 }
 
+/* an error ends the command with `status` when the verb chose one (the
+ * sandbox's 125, 126, 127), else 1 */
 static int finish(struct error *err, int status)
 {
 	if (err != NULL) {
 		log_final_error(err);
 		error_free(err);
-		status = 1;
+		if (status <= 1)
+			status = 1;
 	}
 	log_close();
 	return status;
@@ -230,7 +234,7 @@ int main(int argc, char **argv)
 	struct cmd_ctx ctx = {0};
 	struct error *err = NULL;
 	const struct cmd *cmd;
-	int first, status;
+	int first, status, fail;
 
 	struct error *log_err = NULL;
 
@@ -254,14 +258,19 @@ int main(int argc, char **argv)
 		return finish(err, 1);
 	}
 	ctx.verb = cmd->name;
+	fail = cmd->fail_status != 0 ? cmd->fail_status : 1;
 	if (setup_global(&gl, &ctx, &err) < 0) {
 		free((char *)ctx.g.root);
-		return finish(err, 1);
+		return finish(err, fail);
 	}
+	/* a sandbox whose berth was killed left its state: any berth
+	 * reclaims it (one readdir of the state root) */
+	rt_reclaim_orphans(&ctx.g);
 	optind = 0; /* restart getopt for the verb */
 	status = cmd->run(&ctx, argc - first, argv + first, &err);
 	free((char *)ctx.g.root);
-	return finish(err, status < 0 ? 1 : status);
+	/* a verb that failed returns -1, or the status its error calls for */
+	return finish(err, status < 0 || (err != NULL && status == 0) ? fail : status);
 }
 
 /* ---- helpers shared by the verbs ---------------------------------------- */

@@ -52,6 +52,7 @@ int error_set(struct error **err, int errnum, const char *fmt, ...)
 	msg_free(e->msg);
 	e->msg = text != NULL ? text : oom_text;
 	e->errnum = errnum;
+	e->status = 0;
 	return -1;
 }
 
@@ -90,6 +91,7 @@ int error_from_text(struct error **err, int errnum, const char *text)
 	msg_free((*err)->msg);
 	(*err)->msg = dup != NULL ? dup : oom_text;
 	(*err)->errnum = errnum;
+	(*err)->status = 0;
 	/* dup now belongs to *err, which the caller frees */
 	// cppcheck-suppress memleak
 	return -1;

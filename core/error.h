@@ -11,6 +11,10 @@
 struct error {
 	int errnum; /* errno of the root cause, 0 when there is none */
 	char *msg;  /* full text, owned */
+	/* the exit status this failure calls for (126: the command cannot
+	 * be executed, 127: not found), 0 for the verb's default; kept by
+	 * error_wrap, reset by error_set */
+	int status;
 };
 
 /* Fill *err (freeing what it held) with the formatted text, followed by

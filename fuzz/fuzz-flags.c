@@ -7,9 +7,45 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/mem.h"
 #include "spec/spec.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* sandbox's flags (flags_sandbox.c): --tmpfs, --ulimit, -e, --env-file */
+static int sandbox_flag(uint8_t which, const char *s, struct error **err)
+{
+	char *dst = NULL, **opts = NULL, **env = NULL;
+	const char *type;
+	uint64_t soft, hard;
+	size_t n;
+	int rc;
+
+	switch (which % 12) {
+	case 8:
+		rc = spec_flag_tmpfs("--tmpfs", s, &dst, &opts, err);
+		/* a destination is absolute and names one place */
+		if (rc == 0 && (dst[0] != '/' || strstr(dst, "/../") != NULL))
+			abort();
+		free(dst);
+		strv_free(opts);
+		return rc;
+	case 9:
+		rc = spec_flag_ulimit("--ulimit", s, &type, &soft, &hard, err);
+		if (rc == 0 && soft > hard)
+			abort();
+		return rc;
+	case 10:
+		rc = spec_flag_env("--env", s, &n, err);
+		if (rc == 0 && (n == 0 || (s[n] != '\0' && s[n] != '=')))
+			abort();
+		return rc;
+	default:
+		rc = spec_env_file_parse("f", s, strlen(s), &env, err);
+		strv_free(env);
+		return rc;
+	}
+}
 
 static int one(uint8_t which, const char *s, struct error **err)
 {
@@ -22,7 +58,7 @@ static int one(uint8_t which, const char *s, struct error **err)
 	char *values[] = {(char *)s, (char *)s, (char *)s};
 	struct spec_resources *r;
 
-	switch (which % 8) {
+	switch (which % 12) {
 	case 0: return spec_flag_int("--flag", s, -5, 1000, &i, err);
 	case 1: return spec_flag_size("--flag", s, which & 8, &i, err);
 	case 2: return spec_flag_duration("--flag", s, &u, err);
@@ -42,6 +78,10 @@ static int one(uint8_t which, const char *s, struct error **err)
 		free(p);
 		return rc;
 	}
+	case 8: return sandbox_flag(which, s, err);
+	case 9: return sandbox_flag(which, s, err);
+	case 10: return sandbox_flag(which, s, err);
+	case 11: return sandbox_flag(which, s, err);
 	default:
 		r = spec_resources_from_flags(flags + (which % 3), values, 1, err);
 		spec_resources_free(r);

@@ -6,26 +6,67 @@
  * (mounts.c).  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/mount.h>
+#include <unistd.h>
 
 #include "core/cleanup.h"
+#include "core/file.h"
 #include "core/log.h"
 #include "core/mem.h"
+#include "core/syscalls.h"
 #include "rootfs/internal.h"
 
 /* The network's /etc files (netns/ writes them in the state dir) are
  * bound over the container's, as docker does: the image's layers are
  * never written.  A read-only root without the file is left alone: the
  * config allows no mount point there.  */
+static const char *const etc_files[] = {"hosts", "hostname", "resolv.conf"};
+
+/* The network's /etc files, copied from the state dir onto a private,
+ * detached tmpfs: a bind from the state dir would show its host path
+ * (the mount's root) in the container's mountinfo.  Returns the tmpfs's
+ * mount fd.  */
+static int stage_etc_files(const char *dir, struct error **err)
+{
+	cleanup_close int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+	cleanup_close int mnt = -1;
+
+	if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0755", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "size", "1m", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return error_set(err, errno, "network files: a tmpfs to stage them");
+	mnt = fsmount(fs, FSMOUNT_CLOEXEC,
+		      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	if (mnt < 0)
+		return error_set(err, errno, "network files: a tmpfs to stage them");
+	for (size_t i = 0; i < sizeof(etc_files) / sizeof(etc_files[0]); i++) {
+		cleanup_free char *src = xasprintf("%s/%s", dir, etc_files[i]);
+		cleanup_free char *text = NULL;
+		cleanup_close int fd = -1;
+		size_t len;
+
+		if (read_file_at(AT_FDCWD, src, &text, &len, err) < 0)
+			return error_wrap(err, "network file");
+		fd = openat(mnt, etc_files[i], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd < 0 || write(fd, text, len) != (ssize_t)len)
+			return error_set(err, errno, "network file '%s': stage", etc_files[i]);
+	}
+	return steal_fd(mnt);
+}
+
 int rootfs_bind_etc_files(struct rootfs_ctx *ctx, struct error **err)
 {
-	static const char *const files[] = {"hosts", "hostname", "resolv.conf"};
+	cleanup_close int stage = -1;
 
 	if (ctx->plan->etc_files == NULL)
 		return 0;
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		cleanup_free char *src = xasprintf("%s/%s", ctx->plan->etc_files, files[i]);
-		cleanup_free char *dst = xasprintf("/etc/%s", files[i]);
+	stage = stage_etc_files(ctx->plan->etc_files, err);
+	if (stage < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(etc_files) / sizeof(etc_files[0]); i++) {
+		cleanup_free char *src = xasprintf("/proc/self/fd/%d/%s", stage, etc_files[i]);
+		cleanup_free char *dst = xasprintf("/etc/%s", etc_files[i]);
 		struct spec_mount m = {
 			.destination = dst, .source = src, .bind = true, .flags = MS_BIND};
 		struct error *e = NULL;

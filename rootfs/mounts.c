@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
+#include "core/file.h"
 #include "core/mem.h"
 #include "core/log.h"
 #include "core/mountinfo.h"

@@ -141,7 +141,7 @@ static void copy_ready(int master, const struct pollfd *p, bool *master_open, bo
 }
 
 /* the pty loop; 0 once the process exited or the timeout fired */
-static int proxy_loop(int master, const struct wait_ctx *w, int *status, enum wait_end *end,
+static int proxy_loop(int master, struct wait_ctx *w, int *status, enum wait_end *end,
 		      int *stop_sig, struct error **err)
 {
 	bool stdin_open = true, master_open = true;
@@ -160,10 +160,8 @@ static int proxy_loop(int master, const struct wait_ctx *w, int *status, enum wa
 				continue;
 			return error_set(err, errno, "console: poll");
 		}
-		if (p[3].revents & POLLIN) {
-			*end = WAIT_TIMEOUT;
+		if ((p[3].revents & POLLIN) && wait_on_timer(w, end))
 			return 0;
-		}
 		copy_ready(master, p, &master_open, &stdin_open);
 		if (p[4].revents & POLLIN)
 			wait_on_notify(w);
@@ -179,8 +177,8 @@ static int proxy_loop(int master, const struct wait_ctx *w, int *status, enum wa
 	}
 }
 
-int console_proxy(int master, const struct wait_ctx *w, int *status, enum wait_end *end,
-		  int *stop_sig, struct error **err)
+int console_proxy(int master, struct wait_ctx *w, int *status, enum wait_end *end, int *stop_sig,
+		  struct error **err)
 {
 	struct termios saved, raw;
 	bool is_tty = tcgetattr(STDIN_FILENO, &saved) == 0;

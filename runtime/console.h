@@ -34,7 +34,7 @@ enum wait_end;
 /* Parent (`run -t` in the foreground): copy stdin to the master and the
  * master to stdout until the wait is over (see wait_forward), keeping the
  * window size in step (SIGWINCH).  */
-int console_proxy(int master, const struct wait_ctx *w, int *status, enum wait_end *end,
-		  int *stop_sig, struct error **err);
+int console_proxy(int master, struct wait_ctx *w, int *status, enum wait_end *end, int *stop_sig,
+		  struct error **err);
 
 #endif

@@ -328,3 +328,31 @@ void container_close(struct container *c)
 	free(c->dir);
 	c->id = c->dir = NULL;
 }
+
+static uint64_t own_pidns(void)
+{
+	struct stat st;
+
+	return stat("/proc/self/ns/pid", &st) == 0 ? (uint64_t)st.st_ino : 0;
+}
+
+void container_owner_record(struct spec_state *st)
+{
+	bool zombie;
+
+	st->owner_pid = getpid();
+	st->owner_start = container_pid_start(st->owner_pid, &zombie);
+	st->owner_pidns = own_pidns();
+}
+
+bool container_owner_gone(const struct spec_state *st)
+{
+	bool zombie;
+	uint64_t start;
+
+	if (st->owner_pid <= 0 || st->owner_pidns != own_pidns())
+		return false;
+	start = container_pid_start(st->owner_pid, &zombie);
+	/* a pid reused since has another start time */
+	return start == 0 || zombie || start != st->owner_start;
+}

@@ -92,4 +92,10 @@ void container_close(struct container *c);
  * and *zombie set when it has exited but is not reaped yet.  */
 uint64_t container_pid_start(pid_t pid, bool *zombie);
 
+/* Record this process as the sandbox's owner (pid, start time, pid
+ * namespace); container_owner_gone: that owner has exited (true only
+ * when this berth can tell: same pid namespace).  */
+void container_owner_record(struct spec_state *st);
+bool container_owner_gone(const struct spec_state *st);
+
 #endif

@@ -209,6 +209,8 @@ static void fill_state(struct creation *cr)
 	st->sealed = selfexe_is_protected();
 	st->no_new_keyring = cr->o->no_new_keyring;
 	st->has_poststop = spec->hooks[SPEC_HOOK_POSTSTOP].n > 0;
+	if (cr->o->sandbox)
+		container_owner_record(st);
 }
 
 /* SCHED_FIFO/SCHED_RR in a v1 cpu cgroup without realtime cpu time
@@ -303,6 +305,8 @@ static int launch(struct creation *cr, struct error **err)
 		l->fifo_dir_fd = cr->fifo_dir_fd;
 	}
 	l->no_pivot = cr->o->no_pivot;
+	l->die_with_parent = cr->o->sandbox && cr->mode == CREATE_FOREGROUND;
+	l->reaper = cr->o->init_reaper;
 	l->new_keyring = !cr->o->no_new_keyring;
 	l->listen_fds = listen_fds();
 	l->preserve_fds = cr->o->preserve_fds + l->listen_fds;

@@ -367,7 +367,7 @@ static _Noreturn void exec_child(struct exec_ctx *x, int sync_fd)
 		process_exec(&pc, &err);
 	}
 	sync_send_error(sync_fd, err);
-	_exit(process_exec_failure_code(err->errnum));
+	_exit(err->status != 0 ? err->status : process_exec_failure_code(err->errnum));
 }
 
 /* two-step: the intermediate child hands over the process's pid */

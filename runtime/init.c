@@ -151,8 +151,10 @@ static int wait_for_start(struct launch *l, int sync_fd, int *fifo, uint64_t *si
 	*signals |= catch_terminating_signals();
 	if (sync_expect(sync_fd, l->fifo_dir_fd < 0 ? SYNC_START : SYNC_COMMIT, NULL, err) < 0)
 		return -1;
-	/* recorded in the state file: from here the init may outlive berth */
-	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+	/* recorded in the state file: from here the init may outlive berth
+	 * — but never a sandbox's, whose berth is its only keeper */
+	if (!l->die_with_parent)
+		prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	if (l->fifo_dir_fd < 0)
 		return 0;
 	/* berth waits for this before it exits: until now its death kills us */
@@ -215,6 +217,7 @@ static struct proc_ctx proc_ctx_of(const struct launch *l)
 		.listen_fds = l->listen_fds,
 		.listener_fd = l->listener_fd,
 		.prog = l->seccomp, /* compiled or from the cache, before the clone */
+		.reaper = l->reaper,
 		.apparmor = spec->process->apparmor_profile,
 		.apparmor_procfd = -1,
 		.notify_socket = l->rootfs->notify_dir != NULL ? NOTIFY_SOCKET_IN_CONTAINER : NULL,
@@ -282,6 +285,8 @@ _Noreturn void init_main(struct launch *l, int sync_fd)
 	    container_hooks(l, SPEC_HOOK_START_CONTAINER, &err) < 0)
 		goto fail;
 	process_reset_signals(signals);
+	pc.die_with_parent = l->die_with_parent;
+	pc.parent_fd = sync_fd;
 	process_exec(&pc, &err);
 fail:
 	sync_send_error(sync_fd, err);
@@ -291,5 +296,5 @@ fail:
 		fifo = -1;
 	if (ready && l->fifo_dir_fd >= 0)
 		dprintf(STDERR_FILENO, "berth: %s\n", err->msg);
-	_exit(process_exec_failure_code(err->errnum));
+	_exit(err->status != 0 ? err->status : process_exec_failure_code(err->errnum));
 }

@@ -34,8 +34,11 @@ struct launch {
 	bool new_keyring;
 	int preserve_fds; /* incl. LISTEN_FDS */
 	int listen_fds;
-	int etc_dir_fd; /* the state dir, where the network's /etc files
+	int etc_dir_fd;	      /* the state dir, where the network's /etc files
 			   are written, or -1 (rootfs->etc_files names it) */
+	bool reaper;	      /* --init: the init forks the process, stays pid 1 */
+	bool die_with_parent; /* sandbox: the job dies with berth, also
+				 after it runs (parent-death signal kept) */
 
 	/* outputs */
 	struct seccomp_prog seccomp; /* compiled (or from the cache) before

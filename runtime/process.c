@@ -13,7 +13,10 @@
  *     crun do the same)
  *   bounding set, groups, gid, uid (PR_SET_KEEPCAPS keeps permitted)
  *   effective/permitted/inheritable/ambient sets
+ *   the parent-death signal again (sandbox; its no_new_privs keeps the
+ *     filter late, so prctl and poll come before it)
  *   seccomp, as the very last step, otherwise
+ *   sandbox --init: fork, the parent stays pid 1 (reaper.c)
  *   execve()
  *
  * Once the filter is loaded berth makes only syscalls that every profile
@@ -37,7 +40,9 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +87,7 @@ static int exec_error(struct error **err, int errnum, const char *arg0)
 	text[0] = (char)(text[0] >= 'A' && text[0] <= 'Z' ? text[0] + 32 : text[0]);
 	error_set(err, 0, "exec \"%s\": %s", arg0, text);
 	(*err)->errnum = errnum;
+	(*err)->status = errnum == ENOENT ? 127 : 126;
 	return -1;
 }
 
@@ -123,7 +129,9 @@ static int find_exe(struct proc_ctx *pc, struct error **err)
 			return 0;
 		}
 	}
-	return error_set(err, 0, "exec \"%s\": executable file not found in $PATH", arg0);
+	error_set(err, 0, "exec \"%s\": executable file not found in $PATH", arg0);
+	(*err)->status = 127;
+	return -1;
 }
 
 /* HOME of uid from the container's /etc/passwd, "/" when unknown */
@@ -424,6 +432,24 @@ static int before_filter(struct proc_ctx *pc, struct drop_plan *dp, int cwd, boo
 	return 0;
 }
 
+/* The parent-death signal, as the very last step before the filter and
+ * execve: a credential change (set_user) has cleared it.  With
+ * no_new_privs the execve cannot clear it again (no setuid, no file
+ * capabilities).  berth may have died before it was set: its end of the
+ * sync socket closed, which reads as EOF here.  */
+static int die_with_parent(const struct proc_ctx *pc, struct error **err)
+{
+	struct pollfd p = {.fd = pc->parent_fd, .events = POLLIN};
+
+	if (!pc->die_with_parent)
+		return 0;
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return error_set(err, errno, "prctl(PR_SET_PDEATHSIG)");
+	if (poll(&p, 1, 0) != 0)
+		_exit(137); /* nobody is left to tell */
+	return 0;
+}
+
 int process_exec(struct proc_ctx *pc, struct error **err)
 {
 	const struct spec_process *p = pc->proc;
@@ -440,13 +466,16 @@ int process_exec(struct proc_ctx *pc, struct error **err)
 	if (cwd < 0 || before_filter(pc, &dp, cwd, &cwd_later, err) < 0)
 		goto fail;
 	/* from the first load on, only the syscalls listed at the top */
-	if ((early && load_filter(pc, err) < 0) || drop_privileges(pc, &dp, err) < 0)
+	if ((early && load_filter(pc, err) < 0) || drop_privileges(pc, &dp, err) < 0 ||
+	    die_with_parent(pc, err) < 0)
 		goto fail;
 	if (cwd_later && fchdir(cwd) < 0) {
 		error_set(err, errno, "process.cwd '%s'", p->cwd);
 		goto fail;
 	}
 	if (!early && pc->seccomp != NULL && load_filter(pc, err) < 0)
+		goto fail;
+	if (pc->reaper && process_fork_reaper(err) < 0)
 		goto fail;
 	execve(pc->exe, p->args, pc->env);
 	exec_error(err, errno, p->args[0]);

@@ -28,6 +28,12 @@ struct proc_ctx {
 	 * the notify fd; listener_msg NULL: no listener */
 	int listener_fd;
 	char *listener_msg;
+	/* sandbox: the process must not outlive berth: the parent-death
+	 * signal is set again once the credentials are final (a uid change
+	 * clears it), then berth checked alive on parent_fd (the sync socket) */
+	bool die_with_parent;
+	int parent_fd;
+	bool reaper; /* sandbox --init: fork the process, stay pid 1 (reaper.c) */
 	/* process.apparmorProfile (NULL: none) and the host procfs it is set
 	 * through (runtime/apparmor.h), opened before the container's mounts */
 	const char *apparmor;
@@ -76,6 +82,11 @@ pid_t process_own_pid(void);
 void process_reset_signals(uint64_t which);
 
 void process_ctx_clear(struct proc_ctx *pc);
+
+/* reaper.c: fork; the child returns 0 (and goes on to execve), the
+ * parent never returns: it reaps, forwards signals to the child, and
+ * exits with its status (128+N for signal N).  -1 if the fork fails.  */
+int process_fork_reaper(struct error **err);
 
 /* The exit status of a process that could not exec, as shells and
  * docker/podman report it: 127 not found, 126 not executable, else 1.  */

@@ -28,6 +28,8 @@ struct outcome {
 	int status; /* wait status of the init */
 	enum wait_end end;
 	int stop_sig;
+	bool timed_out;	  /* the deadline passed (124, whatever came after) */
+	bool interrupted; /* berth was told to stop */
 	long wall_ms;
 	struct cg_usage usage;
 	bool has_usage;
@@ -75,6 +77,8 @@ static int wait_container(struct creation *cr, int sigfd, struct outcome *out, s
 			     .sigfd = sigfd,
 			     .timerfd = -1,
 			     .stop_on_term = cr->o->sandbox,
+			     .grace_ms = cr->o->stop_grace_ms,
+			     .deadline_ms = cr->o->timeout_ms,
 			     .notify = notify_relay_active(&cr->notify) ? &cr->notify : NULL};
 	int rc;
 
@@ -89,17 +93,19 @@ static int wait_container(struct creation *cr, int sigfd, struct outcome *out, s
 		rc = wait_forward(&w, &out->status, &out->end, &out->stop_sig, err);
 	if (w.timerfd >= 0)
 		close(w.timerfd);
+	out->timed_out = w.timed_out || (!w.stop_on_term && out->end == WAIT_TIMEOUT);
+	out->interrupted = w.stop_sig != 0 || out->end == WAIT_STOPPED;
 	if (rc == 0 && out->end != WAIT_EXITED)
 		stop_everything(cr, out);
 	return rc;
 }
 
+/* 124 once the deadline passed, as timeout(1); else the job's own
+ * status (128+9 when a stop ended in SIGKILL) */
 static int outcome_code(const struct outcome *out)
 {
-	if (out->end == WAIT_TIMEOUT)
-		return 124; /* as timeout(1) */
-	if (out->end == WAIT_STOPPED)
-		return 128 + out->stop_sig;
+	if (out->timed_out)
+		return 124;
 	return wait_exit_code(out->status);
 }
 
@@ -117,16 +123,15 @@ static int write_stats(const char *path, const struct outcome *out, struct error
 {
 	cleanup_jsonw struct jsonw *w = jsonw_new();
 	const struct cg_usage *u = &out->usage;
-	bool signaled = out->end == WAIT_EXITED && WIFSIGNALED(out->status);
+	bool signaled = WIFSIGNALED(out->status);
 	cleanup_close int fd = -1;
 
 	jsonw_set_pretty(w, true);
 	jsonw_obj_open(w);
 	jsonw_kv_int(w, "exitCode", outcome_code(out));
-	opt_number(w, "signal", signaled || out->end != WAIT_EXITED,
-		   signaled ? (uint64_t)WTERMSIG(out->status) : SIGKILL);
-	jsonw_kv_bool(w, "timedOut", out->end == WAIT_TIMEOUT);
-	jsonw_kv_bool(w, "interrupted", out->end == WAIT_STOPPED);
+	opt_number(w, "signal", signaled, signaled ? (uint64_t)WTERMSIG(out->status) : 0);
+	jsonw_kv_bool(w, "timedOut", out->timed_out);
+	jsonw_kv_bool(w, "interrupted", out->interrupted);
 	jsonw_kv_int(w, "wallTimeMs", out->wall_ms);
 	opt_number(w, "userCpuMs", out->has_usage && u->has_cpu, u->user_usec / 1000);
 	opt_number(w, "systemCpuMs", out->has_usage && u->has_cpu, u->system_usec / 1000);

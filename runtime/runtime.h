@@ -47,9 +47,11 @@ struct rt_create_opts {
 	char **layers; /* lowest layer first */
 	bool overlay_on_tmpfs;
 	/* run in the foreground only */
-	unsigned timeout_ms;	/* kill everything after this; exit 124 */
+	unsigned timeout_ms;	/* stop the job after this; exit 124 */
+	unsigned stop_grace_ms; /* sandbox: SIGTERM (or berth's signal) to SIGKILL */
 	const char *stats_file; /* usage report at the end */
 	bool sandbox;		/* SIGINT/SIGTERM stop the job, not forward */
+	bool init_reaper;	/* sandbox --init: a pid 1 of berth's (reaper.c) */
 };
 
 int rt_create(const struct rt_global *g, const struct rt_create_opts *o, struct error **err);
@@ -59,6 +61,10 @@ int rt_start(const struct rt_global *g, const char *id, struct error **err);
  * the container's: its code, or 128+N when killed by signal N.  */
 int rt_run(const struct rt_global *g, const struct rt_create_opts *o, int *exit_status,
 	   struct error **err);
+
+/* Delete every sandbox whose owning berth is gone (reclaim.c): called by
+ * every verb, never fails it.  */
+void rt_reclaim_orphans(const struct rt_global *g);
 
 int rt_kill(const struct rt_global *g, const char *id, int sig, bool all, struct error **err);
 int rt_delete(const struct rt_global *g, const char *id, bool force, struct error **err);

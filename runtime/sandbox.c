@@ -44,17 +44,57 @@ static void mount(struct jsonw *w, const char *dst, const char *type, const char
 	jsonw_obj_close(w);
 }
 
-static bool env_has(char **env, const char *name)
+/* the defaults, then the image's Env, --env-file and -e (cmd/sandbox.c
+ * joined them in that order): the last of each name wins (execve would
+ * keep every copy, and getenv() take the first) */
+static void env(struct jsonw *w, const struct rt_sandbox_opts *o)
 {
-	size_t n = strlen(name);
+	size_t n_env = strv_len(o->env), n = 0;
+	cleanup_free char **all = xcalloc(n_env + 3, sizeof(char *));
 
-	for (; env && *env; env++)
-		if (strncmp(*env, name, n) == 0 && (*env)[n] == '=')
-			return true;
-	return false;
+	all[n++] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	if (o->tty)
+		all[n++] = "TERM=xterm";
+	for (size_t i = 0; i < n_env; i++)
+		all[n++] = o->env[i];
+	jsonw_key(w, "env");
+	jsonw_arr_open(w);
+	for (size_t i = 0; i < n; i++) {
+		size_t name = strcspn(all[i], "=") + 1;
+		bool later = false;
+
+		for (size_t j = i + 1; j < n && !later; j++)
+			later = strncmp(all[i], all[j], name) == 0;
+		if (!later)
+			jsonw_str(w, all[i]);
+	}
+	jsonw_arr_close(w);
 }
 
-static void process(struct jsonw *w, const struct rt_sandbox_opts *o)
+/* --ulimit NAME=SOFT[:HARD] as process.rlimits */
+static int rlimits(struct jsonw *w, char **ulimits, struct error **err)
+{
+	if (ulimits == NULL || ulimits[0] == NULL)
+		return 0;
+	jsonw_key(w, "rlimits");
+	jsonw_arr_open(w);
+	for (char **u = ulimits; *u; u++) {
+		const char *type;
+		uint64_t soft, hard;
+
+		if (spec_flag_ulimit("--ulimit", *u, &type, &soft, &hard, err) < 0)
+			return -1;
+		jsonw_obj_open(w);
+		jsonw_kv_str(w, "type", type);
+		jsonw_kv_uint(w, "soft", soft);
+		jsonw_kv_uint(w, "hard", hard);
+		jsonw_obj_close(w);
+	}
+	jsonw_arr_close(w);
+	return 0;
+}
+
+static int process(struct jsonw *w, const struct rt_sandbox_opts *o, struct error **err)
 {
 	jsonw_key(w, "process");
 	jsonw_obj_open(w);
@@ -65,16 +105,7 @@ static void process(struct jsonw *w, const struct rt_sandbox_opts *o)
 	jsonw_kv_uint(w, "gid", o->has_user ? o->gid : 0);
 	jsonw_obj_close(w);
 	jsonw_kv_strv(w, "args", (const char *const *)o->args);
-	jsonw_key(w, "env");
-	jsonw_arr_open(w);
-	/* an image's Env (or -e) may set PATH: one PATH, theirs */
-	if (!env_has(o->env, "PATH"))
-		jsonw_str(w, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-	if (o->tty)
-		jsonw_str(w, "TERM=xterm");
-	for (char **e = o->env; e && *e; e++)
-		jsonw_str(w, *e);
-	jsonw_arr_close(w);
+	env(w, o);
 	jsonw_kv_str(w, "cwd", o->workdir ? o->workdir : "/");
 	jsonw_key(w, "capabilities");
 	jsonw_obj_open(w);
@@ -83,7 +114,10 @@ static void process(struct jsonw *w, const struct rt_sandbox_opts *o)
 	jsonw_kv_strv(w, "permitted", default_caps);
 	jsonw_obj_close(w);
 	jsonw_kv_bool(w, "noNewPrivileges", true);
+	if (rlimits(w, o->ulimits, err) < 0)
+		return -1;
 	jsonw_obj_close(w);
+	return 0;
 }
 
 /* -v SRC:DST[:ro] -> a recursive bind; both paths must be absolute */
@@ -110,6 +144,31 @@ static int volume(struct jsonw *w, const char *spec, struct error **err)
 	return 0;
 }
 
+/* --tmpfs DST[:OPTIONS]: nosuid, nodev and mode 1777 unless the options
+ * say otherwise (a later option wins, as in mount(8)) */
+static int tmpfs(struct jsonw *w, const char *spec, struct error **err)
+{
+	cleanup_free char *dst = NULL;
+	cleanup_strv char **given = NULL;
+	size_t n = 0;
+	cleanup_free const char **opts = NULL;
+	bool mode = false;
+
+	if (spec_flag_tmpfs("--tmpfs", spec, &dst, &given, err) < 0)
+		return -1;
+	opts = xcalloc(strv_len(given) + 4, sizeof(char *));
+	opts[n++] = "nosuid";
+	opts[n++] = "nodev";
+	for (char **g = given; g && *g; g++) {
+		opts[n++] = *g;
+		mode = mode || strncmp(*g, "mode=", 5) == 0;
+	}
+	if (!mode)
+		opts[n++] = "mode=1777";
+	mount(w, dst, "tmpfs", "tmpfs", opts);
+	return 0;
+}
+
 static int mounts(struct jsonw *w, const struct rt_sandbox_opts *o, bool rootless,
 		  struct error **err)
 {
@@ -124,7 +183,6 @@ static int mounts(struct jsonw *w, const struct rt_sandbox_opts *o, bool rootles
 	static const char *const sys[] = {"nosuid", "noexec", "nodev", "ro", NULL};
 	static const char *const sys_rootless[] = {"rbind", "nosuid", "noexec",
 						   "nodev", "ro",     NULL};
-	static const char *const tmp[] = {"nosuid", "nodev", "mode=1777", NULL};
 
 	jsonw_key(w, "mounts");
 	jsonw_arr_open(w);
@@ -139,7 +197,8 @@ static int mounts(struct jsonw *w, const struct rt_sandbox_opts *o, bool rootles
 		mount(w, "/sys", "sysfs", "sysfs", sys);
 	mount(w, "/sys/fs/cgroup", "cgroup2", "cgroup", sys);
 	for (char **t = o->tmpfs; t && *t; t++)
-		mount(w, *t, "tmpfs", "tmpfs", tmp);
+		if (tmpfs(w, *t, err) < 0)
+			return -1;
 	for (char **v = o->volumes; v && *v; v++)
 		if (volume(w, *v, err) < 0)
 			return -1;
@@ -232,7 +291,8 @@ char *sandbox_config(const struct rt_sandbox_opts *o, bool rootless, struct erro
 	jsonw_kv_str(w, "path", "rootfs");
 	jsonw_kv_bool(w, "readonly", o->read_only);
 	jsonw_obj_close(w);
-	process(w, o);
+	if (process(w, o, err) < 0)
+		return NULL;
 	jsonw_kv_str(w, "hostname", o->hostname ? o->hostname : "sandbox");
 	if (mounts(w, o, rootless, err) < 0)
 		return NULL;
@@ -258,6 +318,47 @@ static char **real_layers(char **layers, struct error **err)
 		}
 	}
 	return out;
+}
+
+/* The config is berth's, built from flags: an error found in it (by
+ * spec/'s validator or a later step) names the flag it came from, never
+ * a config.json the user did not write.  */
+static void name_the_flag(struct error **err)
+{
+	static const struct {
+		const char *path, *flag;
+	} flags[] = {
+		{"process.cwd", "--workdir"},	   {"process.user", "--user"},
+		{"process.env", "-e/--env-file"},  {"process.rlimits", "--ulimit"},
+		{"process.args", "the command"},   {"hostname", "--hostname"},
+		{"mounts", "-v/--tmpfs"},	   {"linux.resources.memory", "--memory"},
+		{"linux.resources.cpu", "--cpus"}, {"linux.resources.pids", "--pids"},
+	};
+	const char *msg = *err != NULL ? (*err)->msg : NULL;
+	const char *rest, *colon;
+	cleanup_free char *text = NULL;
+
+	if (msg == NULL)
+		return;
+	rest = strncmp(msg, "config.json: ", 13) == 0 ? msg + 13 : msg;
+	colon = strstr(rest, ": ");
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]) && colon != NULL; i++) {
+		size_t n = strlen(flags[i].path);
+
+		if (strncmp(rest, flags[i].path, n) == 0 && strchr(".[:", rest[n]) != NULL) {
+			text = xasprintf("%s: %s", flags[i].flag, colon + 2);
+			break;
+		}
+	}
+	if (text == NULL && rest != msg)
+		text = xasprintf("sandbox: %s", rest);
+	if (text != NULL) {
+		int errnum = (*err)->errnum, status = (*err)->status;
+
+		error_set(err, 0, "%s", text);
+		(*err)->errnum = errnum;
+		(*err)->status = status;
+	}
 }
 
 int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o, int *exit_status,
@@ -300,7 +401,13 @@ int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o, int *
 	co.overlay_on_tmpfs = o->overlay_tmpfs;
 	co.net = &net;
 	co.timeout_ms = o->timeout_ms;
+	co.stop_grace_ms = o->stop_grace_ms;
 	co.stats_file = o->stats_file;
 	co.sandbox = true;
-	return rt_run(g, &co, exit_status, err);
+	co.init_reaper = o->init;
+	if (rt_run(g, &co, exit_status, err) < 0) {
+		name_the_flag(err);
+		return -1;
+	}
+	return 0;
 }

@@ -21,8 +21,9 @@
 struct rt_sandbox_opts {
 	char **layers;	     /* --image DIR, lowest first (or --rootfs) */
 	char **volumes;	     /* -v SRC:DST[:ro] */
-	char **env;	     /* -e K=V */
-	char **tmpfs;	     /* --tmpfs DST */
+	char **env;	     /* --env-file then -e, K=V (inherited ones resolved by cmd/) */
+	char **tmpfs;	     /* --tmpfs DST[:OPTIONS], checked here */
+	char **ulimits;	     /* --ulimit NAME=SOFT[:HARD], checked here */
 	char **args;	     /* the job */
 	const char *workdir; /* -w */
 	bool has_user;
@@ -32,6 +33,7 @@ struct rt_sandbox_opts {
 	long long cpus_milli;	 /* 1000 = one CPU, 0: no limit */
 	long long pids;		 /* 0: no limit */
 	unsigned timeout_ms;	 /* 0: none */
+	unsigned stop_grace_ms;	 /* --stop-grace (default 10 s) */
 	enum netns_mode network; /* NONE (default), HOST, BRIDGE, JOIN */
 	const char *bridge;	 /* bridge=NAME, or NULL for the default */
 	const char *netns_path;	 /* ns:PATH */
@@ -40,6 +42,7 @@ struct rt_sandbox_opts {
 	const char *hostname;
 	const char *stats_file;
 	bool tty;
+	bool init; /* --init: a minimal pid 1 of berth's own */
 	bool print_spec;
 };
 

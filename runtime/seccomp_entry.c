@@ -57,8 +57,9 @@ int seccomp_entry_parse(const char *buf, size_t len, const uint8_t key[DIGEST_LE
 		return -1;
 	memcpy(&h, buf, sizeof(h));
 	body = len - sizeof(h) - DIGEST_LEN;
-	if (memcmp(h.magic, ENTRY_MAGIC, 8) != 0 || h.pad != 0 || h.len == 0 || h.len > BPF_MAXINSNS ||
-	    body != h.len * sizeof(struct sock_filter) || memcmp(h.key, key, DIGEST_LEN) != 0)
+	if (memcmp(h.magic, ENTRY_MAGIC, 8) != 0 || h.pad != 0 || h.len == 0 ||
+	    h.len > BPF_MAXINSNS || body != h.len * sizeof(struct sock_filter) ||
+	    memcmp(h.key, key, DIGEST_LEN) != 0)
 		return -1;
 	insns = xcalloc(h.len, sizeof(struct sock_filter));
 	memcpy(insns, buf + sizeof(h), body); /* aligned, whatever buf is */

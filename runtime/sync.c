@@ -94,8 +94,16 @@ void sync_send_error(int fd, const struct error *cause)
 	const char *text = cause != NULL && cause->msg != NULL ? cause->msg : "unknown error";
 
 	msg.errnum = cause != NULL ? cause->errnum : 0;
+	msg.status = cause != NULL ? cause->status : 0;
 	strncpy(msg.text, text, sizeof(msg.text) - 1);
 	(void)sync_sendmsg(fd, &msg, msg_len(&msg), -1);
+}
+
+static int error_from_sync(struct error **err, const struct sync_msg *msg)
+{
+	error_from_text(err, msg->errnum, msg->text);
+	(*err)->status = msg->status;
+	return -1;
 }
 
 static ssize_t recv_msg(int fd, struct sync_msg *msg, int *fd_out)
@@ -148,7 +156,7 @@ static int expect(int fd, enum sync_step want, int *fd_out, int64_t *value, stru
 	if (n == 0)
 		return error_set(err, 0, "sync: peer exited before %s", sync_step_name(want));
 	if (msg.step == SYNC_ERROR)
-		return error_from_text(err, msg.errnum, msg.text);
+		return error_from_sync(err, &msg);
 	if (msg.step != (uint32_t)want) {
 		if (fd_out != NULL && *fd_out >= 0)
 			close(steal_fd(*fd_out));
@@ -180,7 +188,7 @@ int sync_expect_eof(int fd, struct error **err)
 	if (n < 0)
 		return error_set(err, errno, "sync: wait for exec");
 	if (msg.step == SYNC_ERROR)
-		return error_from_text(err, msg.errnum, msg.text);
+		return error_from_sync(err, &msg);
 	return error_set(err, 0, "sync: expected exec, got %s",
 			 sync_step_name((enum sync_step)msg.step));
 }

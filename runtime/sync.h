@@ -57,7 +57,8 @@ enum sync_step {
 struct sync_msg {
 	uint32_t step;
 	int32_t errnum;
-	int64_t value; /* a step's number payload (e.g. the host pid) */
+	int32_t status; /* SYNC_ERROR: the error's exit status (error.h) */
+	int64_t value;	/* a step's number payload (e.g. the host pid) */
 	char text[SYNC_TEXT_MAX];
 };
 

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -68,7 +69,54 @@ static bool reap(pid_t pid, int *status)
 	}
 }
 
-bool wait_on_signal(const struct wait_ctx *w, int *status, enum wait_end *end, int *stop_sig)
+static void fmt_ms(char *buf, size_t n, unsigned ms)
+{
+	if (ms % 1000 == 0)
+		snprintf(buf, n, "%us", ms / 1000);
+	else
+		snprintf(buf, n, "%ums", ms);
+}
+
+/* Begin a stop: `sig` to the process, and the grace period on the timer
+ * (made now when there was no deadline).  False when there is no grace:
+ * the caller kills at once.  */
+static bool begin_stop(struct wait_ctx *w, int sig)
+{
+	struct itimerspec its = {.it_value = {.tv_sec = w->grace_ms / 1000,
+					      .tv_nsec = (long)(w->grace_ms % 1000) * 1000000L}};
+
+	w->stopping = true;
+	sys_pidfd_send_signal(w->pidfd, sig);
+	if (w->grace_ms == 0)
+		return false;
+	if (w->timerfd < 0)
+		w->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	return w->timerfd >= 0 && timerfd_settime(w->timerfd, 0, &its, NULL) == 0;
+}
+
+bool wait_on_timer(struct wait_ctx *w, enum wait_end *end)
+{
+	uint64_t ticks;
+	char limit[32], grace[32];
+
+	if (read(w->timerfd, &ticks, sizeof(ticks)) < 0 && errno == EAGAIN)
+		return false;
+	*end = WAIT_TIMEOUT;
+	if (!w->stop_on_term || w->stopping) {
+		*end = w->timed_out || w->stop_sig == 0 ? WAIT_TIMEOUT : WAIT_STOPPED;
+		return true;
+	}
+	w->timed_out = true;
+	fmt_ms(grace, sizeof(grace), w->grace_ms);
+	fmt_ms(limit, sizeof(limit), w->deadline_ms);
+	/* the one line a CI log shows for it: on stderr, next to the job's */
+	dprintf(STDERR_FILENO,
+		"berth: %s %s reached: SIGTERM to the job, SIGKILL to all of it in %s\n",
+		w->what != NULL ? w->what : "--timeout", limit, grace);
+	return !begin_stop(w, SIGTERM);
+}
+
+bool wait_on_signal(struct wait_ctx *w, int *status, enum wait_end *end, int *stop_sig)
 {
 	struct signalfd_siginfo si;
 	int sig;
@@ -81,9 +129,18 @@ bool wait_on_signal(const struct wait_ctx *w, int *status, enum wait_end *end, i
 		return reap(w->pid, status);
 	}
 	if (w->stop_on_term && (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)) {
-		*end = WAIT_STOPPED;
+		/* the first is the job's to handle (forwarded, as without a
+		 * terminal no process group reaches it); a second one, or
+		 * one during the timeout's grace, kills */
+		if (w->stopping || !begin_stop(w, sig)) {
+			*end = w->timed_out ? WAIT_TIMEOUT : WAIT_STOPPED;
+			*stop_sig = sig;
+			return true;
+		}
+		if (w->stop_sig == 0)
+			w->stop_sig = sig;
 		*stop_sig = sig;
-		return true;
+		return false;
 	}
 	/* SIGWINCH only matters to a terminal; SIGURG is noise */
 	if (sig != SIGWINCH && sig != SIGURG)
@@ -101,7 +158,7 @@ void wait_on_notify(const struct wait_ctx *w)
 	}
 }
 
-int wait_forward(const struct wait_ctx *w, int *status, enum wait_end *end, int *stop_sig,
+int wait_forward(struct wait_ctx *w, int *status, enum wait_end *end, int *stop_sig,
 		 struct error **err)
 {
 	*end = WAIT_EXITED;
@@ -117,10 +174,8 @@ int wait_forward(const struct wait_ctx *w, int *status, enum wait_end *end, int 
 				continue;
 			return error_set(err, errno, "poll");
 		}
-		if (p[1].revents & POLLIN) {
-			*end = WAIT_TIMEOUT;
+		if ((p[1].revents & POLLIN) && wait_on_timer(w, end))
 			return 0;
-		}
 		if (p[2].revents & POLLIN)
 			wait_on_notify(w);
 		if ((p[0].revents & POLLIN) && wait_on_signal(w, status, end, stop_sig))

@@ -491,6 +491,23 @@ int spec_flag_capability(const char *flag, const char *s, int *cap, struct error
 int spec_flag_subcgroup(const char *flag, const char *s, char **controllers, char **path,
 			struct error **err);
 
+/* ---- sandbox's docker-like flags (flags_sandbox.c) --------------------- */
+/* --tmpfs DST[:size=SIZE,mode=OCTAL,ro,noexec,...]: DST absolute (no
+ * ".."), *options the mount options ("size=" in bytes), NULL if none */
+int spec_flag_tmpfs(const char *flag, const char *s, char **dst, char ***options,
+		    struct error **err);
+/* --ulimit NAME=SOFT[:HARD] with docker's names (nofile, nproc, core...):
+ * *type the RLIMIT_ name; "unlimited" or -1 is RLIM_INFINITY; HARD
+ * defaults to SOFT, never below it */
+int spec_flag_ulimit(const char *flag, const char *s, const char **type, uint64_t *soft,
+		     uint64_t *hard, struct error **err);
+/* -e NAME[=VALUE]: a name without blanks before any '='; its length */
+int spec_flag_env(const char *flag, const char *s, size_t *name_len, struct error **err);
+/* an --env-file's text (docker's format: "#" comments, blank lines,
+ * NAME=VALUE, NAME alone to inherit) into its entries, in order  */
+int spec_env_file_parse(const char *file, const char *text, size_t len, char ***out,
+			struct error **err);
+
 /* runc's `update` flags ("--memory", "--cpu-quota", "--cpuset-cpus", ...,
  * each with its value) as LinuxResources, decoded by the same tables as
  * config.json; errors name the flag.  */

@@ -26,6 +26,16 @@ static void write_net(struct jsonw *w, const struct spec_state *st)
 	jsonw_obj_close(w);
 }
 
+static void write_owner(struct jsonw *w, const struct spec_state *st)
+{
+	jsonw_key(w, "sandboxOwner");
+	jsonw_obj_open(w);
+	jsonw_kv_int(w, "pid", st->owner_pid);
+	jsonw_kv_uint(w, "start", st->owner_start);
+	jsonw_kv_uint(w, "pidns", st->owner_pidns);
+	jsonw_obj_close(w);
+}
+
 void spec_state_write(struct jsonw *w, const struct spec_state *st, const char *status,
 		      bool private)
 {
@@ -68,6 +78,8 @@ void spec_state_write(struct jsonw *w, const struct spec_state *st, const char *
 		if (st->net_bridge != NULL)
 			write_net(w, st);
 		jsonw_kv_str(w, "overlayDir", st->overlay_dir);
+		if (st->owner_pid > 0)
+			write_owner(w, st);
 		jsonw_obj_close(w);
 	}
 	jsonw_obj_close(w);
@@ -100,6 +112,17 @@ static int dec_net(struct dec *d, const struct jnode *v, void *out)
 	return dec_object(d, v, net_fields, ARRAY_SIZE(net_fields), out);
 }
 
+static const struct field owner_fields[] = {
+	FIELD_REQ("pid", dec_pid, struct spec_state, owner_pid),
+	FIELD_REQ("start", dec_u64, struct spec_state, owner_start),
+	FIELD("pidns", dec_u64, struct spec_state, owner_pidns),
+};
+
+static int dec_owner(struct dec *d, const struct jnode *v, void *out)
+{
+	return dec_object(d, v, owner_fields, ARRAY_SIZE(owner_fields), out);
+}
+
 static int dec_cgroup_v1(struct dec *d, const struct jnode *v, void *out)
 {
 	struct spec_state *st = out;
@@ -119,6 +142,7 @@ static const struct field private_fields[] = {
 	FIELD("hasPoststop", dec_bool, struct spec_state, has_poststop),
 	FIELD_SELF("net", dec_net),
 	FIELD("overlayDir", dec_str, struct spec_state, overlay_dir),
+	FIELD_SELF("sandboxOwner", dec_owner),
 };
 
 static int dec_private(struct dec *d, const struct jnode *v, void *out)

@@ -49,6 +49,11 @@ struct spec_state {
 	char *net_mac;
 	char *net_ipam_dir;
 	char *overlay_dir; /* upper/work parent to remove, or NULL */
+	/* a sandbox's owner, the berth that runs it in the foreground: once
+	 * it is gone, any later berth reclaims the sandbox (0: not one) */
+	pid_t owner_pid;
+	uint64_t owner_start; /* its /proc/PID/stat start time */
+	uint64_t owner_pidns; /* inode of its pid namespace */
 };
 
 /* OCI state object (for `state`, `list`, hooks' stdin); `status` given by

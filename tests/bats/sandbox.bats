@@ -20,14 +20,15 @@ sandbox() {
 @test "sandbox: nothing is left after the job, however it ends" {
 	run sandbox -- /bin/true
 	run sandbox -- /bin/sh -c 'exit 3'
-	run sandbox --timeout 300ms -- /bin/sleep 10
+	run sandbox --timeout 300ms --stop-grace 100ms -- /bin/sleep 10
 	assert_root_empty
 	[ -z "$(ls -d "$CG_ROOT"/berth/sandbox-* 2>/dev/null)" ]
 }
 
 @test "sandbox: --timeout kills the whole job and exits 124, like timeout(1)" {
 	start=$(date +%s%N)
-	run sandbox --timeout 1s --stats "$BATS_TEST_TMPDIR/stats.json" -- /bin/sh -c 'sleep 10 & sleep 10'
+	# sh as pid 1 ignores the SIGTERM: the SIGKILL after the grace ends it
+	run sandbox --timeout 1s --stop-grace 1s --stats "$BATS_TEST_TMPDIR/stats.json" -- /bin/sh -c 'sleep 10 & sleep 10'
 	elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
 	assert_status 124
 	[ "$elapsed" -lt 5000 ]
@@ -37,12 +38,13 @@ sandbox() {
 }
 
 @test "sandbox: SIGTERM to berth stops the job and cleans up" {
-	"$BERTH" --root "$ROOT" sandbox --rootfs "$TEST_ROOTFS" -- /bin/sleep 100 &
+	# sleep as pid 1 ignores the forwarded SIGTERM: killed after the grace
+	"$BERTH" --root "$ROOT" sandbox --rootfs "$TEST_ROOTFS" --stop-grace 300ms -- /bin/sleep 100 &
 	pid=$!
 	wait_until '[ -n "$(ls -A "$ROOT" 2>/dev/null)" ] && pgrep -f "sleep 100" >/dev/null'
 	kill -TERM "$pid"
 	wait "$pid" || rc=$?
-	[ "${rc:-0}" = 143 ]
+	[ "${rc:-0}" = 137 ]
 	! pgrep -f "sleep 100" >/dev/null
 	assert_root_empty
 }

@@ -269,7 +269,8 @@ static void test_entry(void)
 	redigest(buf, len);
 	CHECK(seccomp_entry_parse(buf, len, key, &back) != 0,
 	      "entry: a non-zero pad is refused even with a matching digest");
-	CHECK(seccomp_entry_parse(buf, len - 1, key, &back) != 0, "entry: a short entry is refused");
+	CHECK(seccomp_entry_parse(buf, len - 1, key, &back) != 0,
+	      "entry: a short entry is refused");
 	free(buf);
 }
 

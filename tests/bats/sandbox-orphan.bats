@@ -1,0 +1,95 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# berth sandbox: never an orphan, never a leftover — a sandbox whose berth
+# is killed (kill -9 of a CI runner) takes its job along, and any later
+# berth reclaims what it left: state dir, cgroup, writable layer.
+
+load helpers
+
+# sandbox_bg ARGS...: berth sandbox in the background (stdio to files,
+# never a pipe bats waits on); its pid in $BERTH_PID
+sandbox_bg() {
+	"$BERTH" --root "$ROOT" sandbox --rootfs "$TEST_ROOTFS" "$@" \
+		>"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" </dev/null &
+	BERTH_PID=$!
+}
+
+# the job's processes on the host: its marker in the command line
+job_alive() {
+	pgrep -f "$1" >/dev/null
+}
+
+@test "sandbox orphan: kill -9 of berth mid-job kills every job process within 2 s" {
+	marker=4242$$
+	sandbox_bg -- /bin/sh -c "sleep $marker & sleep $marker & sleep $marker"
+	wait_until "job_alive 'sleep $marker' && [ -n \"\$(ls -d \"\$ROOT\"/sandbox-* 2>/dev/null)\" ]"
+	kill -9 "$BERTH_PID"
+	wait "$BERTH_PID" || true
+	for _ in $(seq 20); do
+		job_alive "sleep $marker" || break
+		sleep 0.1
+	done
+	! job_alive "sleep $marker"
+}
+
+@test "sandbox orphan: the death signal holds for a job run as another user" {
+	marker=4343$$
+	sandbox_bg --user 1000:1000 -- /bin/sh -c "sleep $marker"
+	wait_until "job_alive 'sleep $marker'"
+	kill -9 "$BERTH_PID"
+	wait "$BERTH_PID" || true
+	for _ in $(seq 20); do
+		job_alive "sleep $marker" || break
+		sleep 0.1
+	done
+	! job_alive "sleep $marker"
+}
+
+@test "sandbox orphan: the state records its owner, and a later berth list reclaims state dir and cgroup" {
+	marker=4444$$
+	sandbox_bg --pids 50 -- /bin/sh -c "echo x > /written; sleep $marker"
+	wait_until "job_alive 'sleep $marker'"
+	dir=$(ls -d "$ROOT"/sandbox-*)
+	[ "$(jq .berth.sandboxOwner.pid "$dir/state.json")" = "$BERTH_PID" ]
+	[ "$(jq .berth.sandboxOwner.start "$dir/state.json")" = "$(awk '{print $22}' /proc/"$BERTH_PID"/stat)" ]
+	cg=$(jq -r .berth.cgroup "$dir/state.json")
+	kill -9 "$BERTH_PID"
+	wait "$BERTH_PID" || true
+	wait_until "! job_alive 'sleep $marker'"
+	# left behind until some berth runs
+	[ -d "$dir" ]
+	run berth list -q
+	assert_status 0
+	[ -z "$output" ]
+	[ ! -e "$dir" ]
+	if [ "$cg" != null ]; then
+		[ ! -e "$CG_ROOT$cg" ]
+	fi
+}
+
+@test "sandbox orphan: a sandbox whose berth is alive is left alone" {
+	marker=4545$$
+	sandbox_bg -- /bin/sh -c "sleep $marker"
+	wait_until "job_alive 'sleep $marker'"
+	run berth list -q
+	assert_contains "sandbox-"
+	job_alive "sleep $marker"
+	kill -TERM "$BERTH_PID"
+	wait "$BERTH_PID" || true
+}
+
+@test "sandbox orphan: with --init too, kill -9 of berth ends the job and the next berth reclaims it" {
+	marker=4646$$
+	sandbox_bg --init -- /bin/sh -c "sleep $marker & sleep $marker"
+	wait_until "pgrep -f '^sleep $marker' >/dev/null"
+	kill -9 "$BERTH_PID"
+	wait "$BERTH_PID" || true
+	for _ in $(seq 20); do
+		pgrep -f "^sleep $marker" >/dev/null || break
+		sleep 0.1
+	done
+	! pgrep -f "^sleep $marker" >/dev/null
+	run berth list -q
+	assert_status 0
+	[ -z "$output" ]
+}
