@@ -80,21 +80,48 @@ run_vm() {
 
 # The client suites in the systemd VM use the host's images and the CRI
 # client's node modules (the guest has no network): made here first.
-run_vm_systemd() {
-	local log st share=()
-	log=$(mktemp)
+vm_systemd_prepare() {
+	bash -c 'T=$(mktemp -d) && . tests/clients/lib/common.bash && . tests/clients/lib/cri.bash &&
+		ensure_images && cri_install; rc=$?; rm -rf "$T"; exit $rc'
+}
+
+vm_systemd_cmd() {
+	local share=()
 	case $PWD/ in /tmp/* | /run/*) share=(--out "$PWD") ;; esac
-	if ! bash -c 'T=$(mktemp -d) && . tests/clients/lib/common.bash && . tests/clients/lib/cri.bash &&
-		ensure_images && cri_install; rc=$?; rm -rf "$T"; exit $rc'; then
+	VM_PASS_ENV="BERTH RUNTIME TEST_ROOTFS" BERTH="$PWD/berth" RUNTIME="$PWD/berth" \
+		TEST_ROOTFS="$PWD/tests/.cache/rootfs" \
+		tests/vm/vm-run --systemd --mem 3072 --timeout 1800 "${share[@]}" -- bats --tap tests/vm-systemd
+}
+
+# With other suites to run, the systemd VM boots first and runs beside
+# them: its guest is a CPU of its own (QEMU), the host suites mostly wait
+# on processes, and the two share nothing (the guest has its own kernel,
+# cgroups and state).  Its output is shown when its turn comes.
+vms_pid='' vms_log='' vms_prepared=1
+vm_systemd_background() {
+	vm_systemd_prepare || { vms_prepared=0; return; }
+	vms_log=$(mktemp)
+	vm_systemd_cmd >"$vms_log" 2>&1 &
+	vms_pid=$!
+}
+
+run_vm_systemd() {
+	local log st
+	if [ "$vms_prepared" = 0 ] || { [ -z "$vms_pid" ] && ! vm_systemd_prepare; }; then
 		echo "vm-systemd: the client images or the CRI client could not be prepared" >&2
 		add vm-systemd 0 1
 		return
 	fi
-	VM_PASS_ENV="BERTH RUNTIME TEST_ROOTFS" BERTH="$PWD/berth" RUNTIME="$PWD/berth" \
-		TEST_ROOTFS="$PWD/tests/.cache/rootfs" \
-		tests/vm/vm-run --systemd --mem 3072 --timeout 1800 "${share[@]}" -- bats --tap tests/vm-systemd 2>&1 |
-		tee "$log"
-	st=${PIPESTATUS[0]}
+	if [ -n "$vms_pid" ]; then
+		wait "$vms_pid"
+		st=$?
+		log=$vms_log
+		cat "$log"
+	else
+		log=$(mktemp)
+		vm_systemd_cmd 2>&1 | tee "$log"
+		st=${PIPESTATUS[0]}
+	fi
 	tap_counts vm-systemd "$log" "$st"
 	rm -f "$log"
 }
@@ -117,6 +144,10 @@ run_clients() {
 
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(unit host vm clients vm-systemd asan)
+if [ ${#suites[@]} -gt 1 ] && [[ " ${suites[*]} " == *" vm-systemd "* ]]; then
+	echo "=== suite: vm-systemd (started beside the others)"
+	vm_systemd_background
+fi
 for s in "${suites[@]}"; do
 	echo "=== suite: $s"
 	suite_started=$(date +%s)
