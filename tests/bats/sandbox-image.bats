@@ -88,6 +88,15 @@ cached() {
 	assert_line_eq "$output" "no-ep"
 }
 
+@test "sandbox image: the image's Env gives way to --env-file, which gives way to -e" {
+	mk_oci "$BATS_TEST_TMPDIR/img" latest '{"Env": ["A=image", "B=image", "C=image"]}' "$BASE_LAYER"
+	printf 'B=file\nC=file\n' >"$BATS_TEST_TMPDIR/env"
+	run sandbox --image "oci:$BATS_TEST_TMPDIR/img" --env-file "$BATS_TEST_TMPDIR/env" -e C=flag \
+		-- /bin/sh -c 'echo $A $B $C; env | grep -c "^[ABC]="'
+	assert_status 0
+	assert_line_eq "$output" "$(printf 'image file flag\n3')"
+}
+
 @test "sandbox image: gzip, zstd and plain tar layers all unpack" {
 	for c in gz zst plain; do
 		mkdir -p "$L/$c"
