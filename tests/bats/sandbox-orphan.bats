@@ -14,9 +14,11 @@ sandbox_bg() {
 	BERTH_PID=$!
 }
 
-# the job's processes on the host: its marker in the command line
+# the job's processes on the host: a command line that begins with the
+# marker ("sleep N"), so that berth's own, which holds it as an argument,
+# never counts as the job
 job_alive() {
-	pgrep -f "$1" >/dev/null
+	pgrep -f "^$1" >/dev/null
 }
 
 @test "sandbox orphan: kill -9 of berth mid-job kills every job process within 2 s" {
