@@ -28,24 +28,7 @@
 
 #include "core/syscalls.h"
 #include "runtime/process.h"
-
-/* reap every child that exited; the job's status once it is among them */
-static bool reap_all(pid_t job, int *status)
-{
-	bool done = false;
-
-	for (;;) {
-		int st;
-		pid_t got = waitpid(-1, &st, WNOHANG);
-
-		if (got <= 0)
-			return done;
-		if (got == job) {
-			*status = st;
-			done = true;
-		}
-	}
-}
+#include "runtime/wait.h"
 
 static _Noreturn void reap_and_forward(pid_t job, const sigset_t *all)
 {
@@ -58,7 +41,7 @@ static _Noreturn void reap_and_forward(pid_t job, const sigset_t *all)
 		if (sig < 0)
 			continue; /* EINTR */
 		if (sig == SIGCHLD) {
-			if (reap_all(job, &status))
+			if (wait_reap(job, &status))
 				break;
 			continue;
 		}

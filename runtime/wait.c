@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/cleanup.h"
 #include "core/log.h"
 #include "core/syscalls.h"
 #include "runtime/notify.h"
@@ -37,22 +38,28 @@ int wait_block_signals(sigset_t *old, struct error **err)
 	return fd;
 }
 
-int wait_timer(unsigned ms, struct error **err)
+/* the timerfd fires once, ms from now */
+static int timer_arm(int fd, unsigned ms)
 {
 	struct itimerspec its = {
 		.it_value = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L}};
-	int fd;
+
+	return timerfd_settime(fd, 0, &its, NULL);
+}
+
+int wait_timer(unsigned ms, struct error **err)
+{
+	cleanup_close int fd = -1;
 
 	if (ms == 0)
 		return -1;
 	fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
-	if (fd < 0 || timerfd_settime(fd, 0, &its, NULL) < 0)
+	if (fd < 0 || timer_arm(fd, ms) < 0)
 		return error_set(err, errno, "timerfd");
-	return fd;
+	return steal_fd(fd);
 }
 
-/* reap what exited; true once `pid` is among them */
-static bool reap(pid_t pid, int *status)
+bool wait_reap(pid_t pid, int *status)
 {
 	bool done = false;
 
@@ -82,16 +89,13 @@ static void fmt_ms(char *buf, size_t n, unsigned ms)
  * the caller kills at once.  */
 static bool begin_stop(struct wait_ctx *w, int sig)
 {
-	struct itimerspec its = {.it_value = {.tv_sec = w->grace_ms / 1000,
-					      .tv_nsec = (long)(w->grace_ms % 1000) * 1000000L}};
-
 	w->stopping = true;
 	sys_pidfd_send_signal(w->pidfd, sig);
 	if (w->grace_ms == 0)
 		return false;
 	if (w->timerfd < 0)
 		w->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
-	return w->timerfd >= 0 && timerfd_settime(w->timerfd, 0, &its, NULL) == 0;
+	return w->timerfd >= 0 && timer_arm(w->timerfd, w->grace_ms) == 0;
 }
 
 bool wait_on_timer(struct wait_ctx *w, enum wait_end *end)
@@ -126,7 +130,7 @@ bool wait_on_signal(struct wait_ctx *w, int *status, enum wait_end *end, int *st
 	sig = (int)si.ssi_signo;
 	if (sig == SIGCHLD) {
 		*end = WAIT_EXITED;
-		return reap(w->pid, status);
+		return wait_reap(w->pid, status);
 	}
 	if (w->stop_on_term && (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)) {
 		/* the first is the job's to handle (forwarded, as without a
@@ -162,7 +166,7 @@ int wait_forward(struct wait_ctx *w, int *status, enum wait_end *end, int *stop_
 		 struct error **err)
 {
 	*end = WAIT_EXITED;
-	if (reap(w->pid, status))
+	if (wait_reap(w->pid, status))
 		return 0;
 	for (;;) {
 		struct pollfd p[3] = {{.fd = w->sigfd, .events = POLLIN},

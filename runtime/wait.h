@@ -62,6 +62,11 @@ bool wait_on_timer(struct wait_ctx *w, enum wait_end *end);
  * logged: the container runs on.  Shared with the terminal proxy.  */
 void wait_on_notify(const struct wait_ctx *w);
 
+/* Reap every child that exited (berth, or the sandbox's --init, is their
+ * subreaper or pid 1); true once `pid` is among them, its status in
+ * *status.  Never blocks.  */
+bool wait_reap(pid_t pid, int *status);
+
 /* a timerfd that fires once after ms, or -1 when ms is 0 */
 int wait_timer(unsigned ms, struct error **err);
 

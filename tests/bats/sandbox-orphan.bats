@@ -21,17 +21,22 @@ job_alive() {
 	pgrep -f "^$1" >/dev/null
 }
 
+# true when no job process is left within 2 s (checked every 0.1 s)
+job_gone_within_2s() {
+	for _ in $(seq 20); do
+		job_alive "$1" || return 0
+		sleep 0.1
+	done
+	! job_alive "$1"
+}
+
 @test "sandbox orphan: kill -9 of berth mid-job kills every job process within 2 s" {
 	marker=4242$$
 	sandbox_bg -- /bin/sh -c "sleep $marker & sleep $marker & sleep $marker"
 	wait_until "job_alive 'sleep $marker' && [ -n \"\$(ls -d \"\$ROOT\"/sandbox-* 2>/dev/null)\" ]"
 	kill -9 "$BERTH_PID"
 	wait "$BERTH_PID" || true
-	for _ in $(seq 20); do
-		job_alive "sleep $marker" || break
-		sleep 0.1
-	done
-	! job_alive "sleep $marker"
+	job_gone_within_2s "sleep $marker"
 }
 
 @test "sandbox orphan: the death signal holds for a job run as another user" {
@@ -40,11 +45,7 @@ job_alive() {
 	wait_until "job_alive 'sleep $marker'"
 	kill -9 "$BERTH_PID"
 	wait "$BERTH_PID" || true
-	for _ in $(seq 20); do
-		job_alive "sleep $marker" || break
-		sleep 0.1
-	done
-	! job_alive "sleep $marker"
+	job_gone_within_2s "sleep $marker"
 }
 
 @test "sandbox orphan: the state records its owner, and a later berth list reclaims state dir and cgroup" {
