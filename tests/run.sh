@@ -21,7 +21,7 @@ cd "$(dirname "$0")/.." || exit 1
 
 passed=0
 failed=0
-declare -a summary=()
+declare -a summary=() failures=()
 
 # each suite's line carries its wall time: CI has a budget to keep
 add() { # suite passed failed
@@ -30,11 +30,18 @@ add() { # suite passed failed
 	summary+=("$(printf '%-10s %4d passed, %d failed  (%d s)' "$1" "$2" "$3" $(($(date +%s) - suite_started)))")
 }
 
+# each "not ok" line and the first lines of its diagnostics
+failed_lines() { # log
+	awk '/^not ok /{n=8; print; next} n>0 && /^#/{n--; print; next} {n=0}' "$1"
+}
+
 # count TAP results in a log; a run that produced no plan is one failure
 tap_counts() { # suite log status
 	local ok notok
 	ok=$(grep -c '^ok ' "$2" || true)
 	notok=$(grep -c '^not ok ' "$2" || true)
+	# named again at the end: CI's log may keep only its tail
+	while IFS= read -r l; do failures+=("$1: $l"); done < <(failed_lines "$2")
 	if [ "$3" -ne 0 ] && [ "$notok" -eq 0 ]; then
 		notok=1
 		echo "$1: the suite failed to run (status $3)" >&2
@@ -132,6 +139,7 @@ run_clients() {
 	RUNTIME="$PWD/berth" tests/clients/run.sh tests/clients/*.bats 2>&1 | tee "$log"
 	st=${PIPESTATUS[0]}
 	line=$(grep -E '^clients: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n1)
+	while IFS= read -r l; do failures+=("clients: $l"); done < <(failed_lines "$log")
 	if [ -z "$line" ]; then
 		add clients 0 1
 	else
@@ -171,5 +179,6 @@ done
 
 echo
 for line in "${summary[@]}"; do echo "$line"; done
+for line in "${failures[@]}"; do echo "failed: $line"; done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
