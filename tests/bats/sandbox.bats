@@ -22,7 +22,7 @@ sandbox() {
 	run sandbox -- /bin/sh -c 'exit 3'
 	run sandbox --timeout 300ms --stop-grace 100ms -- /bin/sleep 10
 	assert_root_empty
-	[ -z "$(ls -d "$CG_ROOT"/berth/sandbox-* 2>/dev/null)" ]
+	[ -z "$(new_orphan_sandbox_cgroups)" ]
 }
 
 @test "sandbox: --timeout kills the whole job and exits 124, like timeout(1)" {
@@ -154,7 +154,7 @@ sandbox() {
 	assert_status 0
 	[ "${lines[0]}" = 50000 ]
 	[ "$(awk '{print $2}' <<<"${lines[1]}")" -gt 0 ]
-	[ -z "$(ls -d "$(v1_mount memory)"/berth/sandbox-* 2>/dev/null)" ]
+	[ -z "$(new_orphan_sandbox_cgroups)" ]
 }
 
 @test "sandbox: bad options fail clearly" {
