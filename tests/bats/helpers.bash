@@ -104,11 +104,13 @@ mount_count() {
 # exits (or a later berth reclaims it).  One whose berth still runs is no
 # leak: it may be another suite's job, running beside this one.
 orphan_sandbox_cgroups() {
-	local d pid
-	for d in "$CG_ROOT"/berth/sandbox-* $(printf '%s/berth/sandbox-* ' $V1_MOUNTS); do
-		[ -d "$d" ] || continue
-		pid=${d##*/sandbox-}
-		kill -0 "${pid%%-*}" 2>/dev/null || echo "$d"
+	local h d pid
+	for h in "$CG_ROOT" $V1_MOUNTS; do
+		for d in "$h"/berth/sandbox-*; do
+			[ -d "$d" ] || continue
+			pid=${d##*/sandbox-}
+			kill -0 "${pid%%-*}" 2>/dev/null || echo "$d"
+		done
 	done
 }
 
