@@ -15,7 +15,7 @@
  *   probe readlink-exe PID
  *   probe hog MIB             allocate and touch MIB MiB
  *   probe forkbomb N          fork N sleeping children, print how many
- *   probe burn MS             spin on the CPU for MS milliseconds
+ *   probe burn MS             spin until it has used MS ms of CPU time
  *   probe tty                 isatty(0), ttyname(0), rows cols
  *   probe cwd                 getcwd()
  *   probe sigmask             blocked and ignored signal masks
@@ -189,14 +189,20 @@ static int forkbomb(int n)
 	return 0;
 }
 
+/* CPU time, not wall time: on a loaded machine a wall-clock spin may
+ * never use up a cgroup's cpu quota, and the throttling tests need it to.
+ * The clock (a system call) is read only now and then, so that the time
+ * used is user time, as a busy job's is.  */
 static int burn(long ms)
 {
 	struct timespec a, b;
 
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	do
-		clock_gettime(CLOCK_MONOTONIC, &b);
-	while ((b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000 < ms);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
+	do {
+		for (volatile long i = 0; i < 200000; i++)
+			;
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
+	} while ((b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000 < ms);
 	puts("ok");
 	return 0;
 }
