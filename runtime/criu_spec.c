@@ -6,6 +6,7 @@
  * checkpoint.c and restore.c alike.  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,10 +23,19 @@ static const char *ext_key(int ns)
 	return ns == SPEC_NS_NET ? "extRootNetNS" : "extRootPidNS";
 }
 
+/* Without a cgroup namespace the container's cgroup directory is bound
+ * from the host on the cgroup mount (rootfs/cgroupfs.c): a host mount,
+ * restored from the new container's own cgroup.  */
+static bool cgroup_bound(const struct spec *spec, const struct spec_mount *m)
+{
+	return !spec->linux.ns[SPEC_NS_CGROUP].present && m->type != NULL &&
+	       (strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0);
+}
+
 void criu_spec_dump_mounts(struct criu_request *r, const struct spec *spec, pid_t pid)
 {
 	for (size_t i = 0; i < spec->n_mounts; i++)
-		if (spec->mounts[i].bind)
+		if (spec->mounts[i].bind || cgroup_bound(spec, &spec->mounts[i]))
 			criu_add_ext_mnt(r, spec->mounts[i].destination,
 					 spec->mounts[i].destination);
 	/* a masked file has /dev/null bound over it: restored from the
@@ -43,12 +53,15 @@ void criu_spec_dump_mounts(struct criu_request *r, const struct spec *spec, pid_
 		criu_add_ext_mnt(r, spec->linux.devices[i].path, spec->linux.devices[i].path);
 }
 
-void criu_spec_restore_mounts(struct criu_request *r, const struct spec *spec, const char *bundle)
+void criu_spec_restore_mounts(struct criu_request *r, const struct spec *spec, const char *bundle,
+			      const char *cgroup)
 {
 	for (size_t i = 0; i < spec->n_mounts; i++) {
 		const struct spec_mount *m = &spec->mounts[i];
 		cleanup_free char *src = NULL;
 
+		if (cgroup_bound(spec, m) && cgroup != NULL)
+			criu_add_ext_mnt(r, m->destination, cgroup);
 		if (!m->bind || m->source == NULL)
 			continue;
 		src = m->source[0] == '/' ? xstrdup(m->source)

@@ -15,9 +15,11 @@
 
 /* Dump: bind mounts, masked files and device nodes as external mounts
  * (of the init `pid`).  Restore: each key bound from its host source
- * (a relative source is in `bundle`).  */
+ * (a relative source is in `bundle`); the cgroup directory bound without
+ * a cgroup namespace from `cgroup`, the restored container's (or NULL). */
 void criu_spec_dump_mounts(struct criu_request *r, const struct spec *spec, pid_t pid);
-void criu_spec_restore_mounts(struct criu_request *r, const struct spec *spec, const char *bundle);
+void criu_spec_restore_mounts(struct criu_request *r, const struct spec *spec, const char *bundle,
+			      const char *cgroup);
 
 /* Dump: a joined network or pid namespace is external, by inode.
  * Restore: those two are passed as inherited fds (opened into fds[],

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -201,7 +202,7 @@ static int inherit_stdio(struct restoring *rs, int img, struct error **err)
 		if (open_q == NULL || (close_q = strchr(open_q + 1, '"')) == NULL)
 			break;
 		*close_q = '\0';
-		if (strncmp(open_q + 1, "pipe:", 5) == 0) {
+		if (strncmp(open_q + 1, "pipe:", 5) == 0 || strncmp(open_q + 1, "file[", 5) == 0) {
 			criu_add_inherit(&rs->req, open_q + 1, 4 + (int)rs->n_extra);
 			if (add_extra(rs, fd, err) < 0)
 				return -1;
@@ -234,7 +235,7 @@ static int fill_request(struct restoring *rs, struct error **err)
 	r->auto_dedup = o->auto_dedup;
 	r->cg_mode = (enum criu_cg_mode)o->cg_mode;
 	r->empty_ns = CLONE_NEWNET | o->empty_ns;
-	criu_spec_restore_mounts(r, rs->spec, o->bundle);
+	criu_spec_restore_mounts(r, rs->spec, o->bundle, rs->cg != NULL ? cg_path(rs->cg) : NULL);
 	if (inherit_stdio(rs, rs->img_fd, err) < 0)
 		return -1;
 	/* the namespace fds come after the stdio ones */
@@ -305,12 +306,18 @@ static int run_criu(struct restoring *rs, struct error **err)
 	struct criu_session s = {.pid = -1, .sock = -1, .errfd = -1};
 	struct criu_spawn sp = {.extra_fds = rs->extra,
 				.n_extra = rs->n_extra,
-				.root_source = rs->c.st.rootfs,
-				.root_target = rs->root_dir,
 				.log_path = rs->log_path};
 	struct criu_reply reply;
 	int rc = -1;
 
+	/* CRIU wants the root to be a mount point (runc binds it too); a
+	 * private mount namespace for CRIU alone made CRIU 3.17 fail to
+	 * mount its cgroup yard, so the bind is on the host for as long as
+	 * CRIU runs, and detached right after */
+	if (mount(rs->c.st.rootfs, rs->root_dir, NULL, MS_BIND | MS_REC, NULL) < 0) {
+		error_set(err, errno, "bind '%s' on '%s'", rs->c.st.rootfs, rs->root_dir);
+		return -1;
+	}
 	if (criu_start(&sp, &s, err) < 0)
 		goto out;
 	if (criu_cgroup(rs, s.pid, err) < 0)
@@ -326,6 +333,7 @@ static int run_criu(struct restoring *rs, struct error **err)
 	rc = 0;
 out:
 	criu_finish(&s);
+	umount2(rs->root_dir, MNT_DETACH);
 	return rc;
 }
 
