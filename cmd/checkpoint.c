@@ -107,8 +107,8 @@ static int cg_mode(const char *s, int *mode, struct error **err)
 static int empty_ns(const char *s, unsigned *mask, struct error **err)
 {
 	if (strcmp(s, "network") != 0)
-		return error_set(err, 0, "--empty-ns: namespace \"%s\" is not supported (only network)",
-				 s);
+		return error_set(err, 0,
+				 "--empty-ns: namespace \"%s\" is not supported (only network)", s);
 	*mask |= CLONE_NEWNET;
 	return 0;
 }

@@ -27,8 +27,7 @@
 #include "runtime/runtime.h"
 
 /* what berth cannot describe to CRIU yet: refused before CRIU runs */
-static int check_supported(const struct container *c, enum container_status s,
-			   struct error **err)
+static int check_supported(const struct container *c, enum container_status s, struct error **err)
 {
 	if (s != STATUS_RUNNING && s != STATUS_PAUSED)
 		return error_set(err, 0,
@@ -40,8 +39,9 @@ static int check_supported(const struct container *c, enum container_status s,
 				 "checkpoint of a container with an overlay root "
 				 "(org.berth.rootfs.layers) is not supported");
 	if (c->st.net_bridge != NULL)
-		return error_set(err, ENOTSUP,
-				 "checkpoint of a container with bridge networking is not supported");
+		return error_set(
+			err, ENOTSUP,
+			"checkpoint of a container with bridge networking is not supported");
 	if (c->st.has_userns)
 		return error_set(err, ENOTSUP,
 				 "checkpoint of a container in a user namespace is not supported");
@@ -61,7 +61,8 @@ static int open_dirs(const struct rt_criu_opts *o, int *img, int *work, struct e
 		struct stat st;
 
 		if (o->parent_path[0] == '/')
-			return error_set(err, 0, "--parent-path must be relative (to --image-path)");
+			return error_set(err, 0,
+					 "--parent-path must be relative (to --image-path)");
 		if (fstatat(*img, o->parent_path, &st, 0) < 0)
 			return error_set(err, errno, "invalid --parent-path '%s'", o->parent_path);
 		if (!S_ISDIR(st.st_mode))

@@ -219,7 +219,8 @@ char *criu_log_reason(const char *path, int stderr_fd)
 		return r;
 	free(text);
 	text = NULL;
-	if (lseek(stderr_fd, 0, SEEK_SET) == 0 && read_fd(stderr_fd, "criu stderr", &text, &len, NULL) == 0)
+	if (lseek(stderr_fd, 0, SEEK_SET) == 0 &&
+	    read_fd(stderr_fd, "criu stderr", &text, &len, NULL) == 0)
 		r = reason_in(text);
 	return r;
 }

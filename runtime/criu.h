@@ -60,8 +60,8 @@ struct criu_request {
 	bool leave_running, tcp_established, ext_unix_sk, shell_job, file_locks, auto_dedup;
 	bool track_mem, rst_sibling, evasive_devices, orphan_pts_master;
 	enum criu_cg_mode cg_mode;
-	unsigned empty_ns; /* CLONE_NEW* flags */
-	bool want_mem_track; /* FEATURE_CHECK: ask about memory tracking */
+	unsigned empty_ns;	   /* CLONE_NEW* flags */
+	bool want_mem_track;	   /* FEATURE_CHECK: ask about memory tracking */
 	struct criu_pair *ext_mnt; /* ext mounts: dump dest->key, restore key->source */
 	size_t n_ext_mnt;
 	struct criu_pair *cg_root; /* controller (key, NULL: all) -> path */
@@ -83,8 +83,7 @@ void criu_add_inherit(struct criu_request *r, const char *key, int fd);
 void criu_add_external(struct criu_request *r, const char *ext);
 
 /* The request as one message; *out is malloc'd.  */
-int criu_request_pack(const struct criu_request *r, uint8_t **out, size_t *len,
-		      struct error **err);
+int criu_request_pack(const struct criu_request *r, uint8_t **out, size_t *len, struct error **err);
 
 /* A NOTIFY answer ("go on").  */
 int criu_notify_ack_pack(uint8_t **out, size_t *len, struct error **err);
@@ -95,8 +94,8 @@ struct criu_reply {
 	bool success;
 	int cr_errno; /* 0: not given */
 	char errmsg[512];
-	char script[64]; /* NOTIFY: "post-dump", "post-restore", ... */
-	pid_t pid;	 /* NOTIFY's or RESTORE's pid, 0: none */
+	char script[64];	    /* NOTIFY: "post-dump", "post-restore", ... */
+	pid_t pid;		    /* NOTIFY's or RESTORE's pid, 0: none */
 	int major, minor, sublevel; /* VERSION */
 	bool mem_track;		    /* FEATURE_CHECK */
 };
@@ -113,7 +112,7 @@ const char *criu_binary(void);
 struct criu_session {
 	pid_t pid;
 	int sock;
-	int errfd; /* a memfd holding CRIU's stderr */
+	int errfd;	/* a memfd holding CRIU's stderr */
 	char *log_path; /* for messages: where CRIU's log is */
 };
 

@@ -208,8 +208,7 @@ static int pack_req(const CriuReq *req, uint8_t **out, size_t *len, struct error
 	return 0;
 }
 
-int criu_request_pack(const struct criu_request *r, uint8_t **out, size_t *len,
-		      struct error **err)
+int criu_request_pack(const struct criu_request *r, uint8_t **out, size_t *len, struct error **err)
 {
 	CriuReq req = CRIU_REQ__INIT;
 	CriuOpts opts = CRIU_OPTS__INIT;
@@ -268,8 +267,8 @@ static int reply_body(const CriuResp *m, struct criu_reply *r, struct error **er
 		}
 		return 0;
 	case CRIU_REQ_TYPE__FEATURE_CHECK:
-		r->mem_track = m->features != NULL && m->features->has_mem_track &&
-			       m->features->mem_track;
+		r->mem_track =
+			m->features != NULL && m->features->has_mem_track && m->features->mem_track;
 		return 0;
 	case CRIU_REQ_TYPE__DUMP:
 	case CRIU_REQ_TYPE__PRE_DUMP: return 0;

@@ -49,11 +49,11 @@ struct restoring {
 	struct container c;
 	bool have_dir;
 	struct cg *cg;
-	pid_t pid;		/* the restored init, once CRIU says */
-	int img_fd, work_fd;	/* CRIU opens them through /proc/<berth>/fd */
-	int extra[MAX_EXTRA];	/* CRIU's fds 4, 5, ...: inherited by key */
+	pid_t pid;	      /* the restored init, once CRIU says */
+	int img_fd, work_fd;  /* CRIU opens them through /proc/<berth>/fd */
+	int extra[MAX_EXTRA]; /* CRIU's fds 4, 5, ...: inherited by key */
 	size_t n_extra;
-	char *root_dir;		/* <state dir>/criu-root */
+	char *root_dir; /* <state dir>/criu-root */
 	char *log_path;
 	struct criu_request req;
 };
@@ -126,8 +126,7 @@ static int setup_state(struct restoring *rs, struct error **err)
 		return -1;
 	}
 	rs->have_dir = true;
-	if (atomic_write_at(rs->c.dir_fd, "config.json", rs->config, rs->config_len, 0600, err) <
-	    0)
+	if (atomic_write_at(rs->c.dir_fd, "config.json", rs->config, rs->config_len, 0600, err) < 0)
 		return error_wrap(err, "save config.json");
 	if (mkdirat(rs->c.dir_fd, "criu-root", 0755) < 0)
 		return error_set(err, errno, "create '%s/criu-root'", rs->c.dir);
@@ -179,7 +178,8 @@ static int open_dirs(struct restoring *rs, struct error **err)
 		if (rs->work_fd < 0)
 			return error_set(err, errno, "--work-path '%s'", o->work_path);
 	}
-	rs->log_path = xasprintf("%s/restore.log", o->work_path != NULL ? o->work_path : o->image_path);
+	rs->log_path =
+		xasprintf("%s/restore.log", o->work_path != NULL ? o->work_path : o->image_path);
 	return 0;
 }
 
@@ -304,9 +304,8 @@ static int on_notify(void *arg, const struct criu_reply *n, int fd, struct error
 static int run_criu(struct restoring *rs, struct error **err)
 {
 	struct criu_session s = {.pid = -1, .sock = -1, .errfd = -1};
-	struct criu_spawn sp = {.extra_fds = rs->extra,
-				.n_extra = rs->n_extra,
-				.log_path = rs->log_path};
+	struct criu_spawn sp = {
+		.extra_fds = rs->extra, .n_extra = rs->n_extra, .log_path = rs->log_path};
 	struct criu_reply reply;
 	int rc = -1;
 
