@@ -18,7 +18,7 @@ BIN     ?= berth
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 
-PKGS      := libseccomp libcap yajl dbus-1 nettle libarchive
+PKGS      := libseccomp libcap yajl dbus-1 nettle libarchive libprotobuf-c
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # berth links fully static by default: no dynamic loader, no shared
 # libraries to map and relocate on every start (README, Performance).
@@ -27,7 +27,7 @@ STATIC ?= 1
 ifeq ($(STATIC),1)
 # libarchive's archive: only its tar reader and the gzip and zstd
 # filters are called, so only zlib and libzstd are needed beside it
-PKG_LIBS   = -lseccomp -lcap -lyajl_s -ldbus-1 -lnettle -larchive -lzstd -lz
+PKG_LIBS   = -lseccomp -lcap -lyajl_s -ldbus-1 -lnettle -larchive -lzstd -lz -lprotobuf-c
 LINK_MODE  = -static-pie
 else
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)

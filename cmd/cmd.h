@@ -2,7 +2,8 @@
 /* cmd/cmd.h — the command line: one table of verbs (main.c), one file per
  * verb — except that verbs which are variants of another share its file:
  * run with create (create.c), ps with list (list.c), and start, state,
- * pause and resume, which take nothing but an id, in simple.c.
+ * pause and resume, which take nothing but an id, in simple.c; restore
+ * with checkpoint (checkpoint.c).
  *
  * Each verb parses its own flags with getopt_long (both "--flag value"
  * and "--flag=value"), calls runtime/ and returns the exit status; on an
@@ -49,6 +50,8 @@ int cmd_events(struct cmd_ctx *ctx, int argc, char **argv, struct error **err);
 int cmd_features(struct cmd_ctx *ctx, int argc, char **argv, struct error **err);
 int cmd_sandbox(struct cmd_ctx *ctx, int argc, char **argv, struct error **err);
 int cmd_image(struct cmd_ctx *ctx, int argc, char **argv, struct error **err);
+int cmd_checkpoint(struct cmd_ctx *ctx, int argc, char **argv, struct error **err);
+int cmd_restore(struct cmd_ctx *ctx, int argc, char **argv, struct error **err);
 
 /* image.c: the sandbox's --image references (oci:, oci-archive:,
  * docker-archive:) become layer directories in o->layers, and the image

@@ -36,6 +36,9 @@ static const struct cmd commands[] = {
 	 0},
 	{"events", cmd_events, "[--stats] [--interval D] ID", "print resource usage and OOM events",
 	 0},
+	{"checkpoint", cmd_checkpoint, "[options] ID", "checkpoint a running container with CRIU",
+	 0},
+	{"restore", cmd_restore, "[options] ID", "restore a container from a CRIU checkpoint", 0},
 	{"spec", cmd_spec, "[--rootless] [--bundle DIR]", "write a default config.json", 0},
 	{"features", cmd_features, "", "print what this runtime supports (JSON)", 0},
 	{"sandbox", cmd_sandbox, "[options] -- CMD [ARG...]",
@@ -122,7 +125,7 @@ static int parse_globals(int argc, char **argv, struct globals *gl, struct error
 		case 'c': gl->cgroup_manager = optarg; break;
 		case 'R': gl->rootless = optarg; break;
 		case 'H': gl->host_annotations = optarg; break;
-		case 'C': break; /* runc compatibility: checkpointing is not supported */
+		case 'C': setenv("BERTH_CRIU", optarg, 1); break; /* runc's --criu PATH */
 		case 'v': version(); exit(0);
 		case 'h': usage(stdout); exit(0);
 		default: return error_set(err, 0, "unknown global option '%s'", argv[optind - 1]);

@@ -60,3 +60,11 @@ $(FUZZ_BUILD)/fuzz-image-tar: fuzz/fuzz-image-tar.c $(FUZZ_SRCS) $(FUZZ_HDRS) $(
 		$(wildcard image/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS) $(FUZZ_IMG_SRCS) $(PKG_LIBS)
+
+# CRIU's replies, decoded by runtime/criu_msg.c with the code protoc-c
+# generates (mk/criu.mk)
+$(FUZZ_BUILD)/fuzz-criu-reply: fuzz/fuzz-criu-reply.c runtime/criu_msg.c runtime/criu.h \
+		$(CRIU_PB_C) $(FUZZ_SRCS) $(FUZZ_HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(CRIU_GEN) -o $@ $< runtime/criu_msg.c $(CRIU_PB_C) \
+		$(FUZZ_SRCS) $(PKG_LIBS)

@@ -123,6 +123,36 @@ struct rt_exec_opts {
 int rt_exec(const struct rt_global *g, const struct rt_exec_opts *o, int *exit_status,
 	    struct error **err);
 
+/* checkpoint and restore through CRIU (runc's flags and defaults) */
+struct rt_criu_opts {
+	const char *id;
+	const char *image_path;	 /* absolute; made (0700) when missing */
+	const char *work_path;	 /* NULL: the image dir holds the log */
+	const char *parent_path; /* checkpoint: relative to image_path */
+	bool leave_running, tcp_established, ext_unix_sk, shell_job, file_locks;
+	bool pre_dump, auto_dedup;
+	int cg_mode;	   /* enum criu_cg_mode (runtime/criu.h) */
+	unsigned empty_ns; /* CLONE_NEW* flags asked for by --empty-ns */
+	/* restore only */
+	const char *bundle; /* absolute */
+	bool detach;
+	const char *pid_file;
+	const char *console_socket;
+};
+
+/* Checkpoint a running (or paused) container into image_path.  Without
+ * --leave-running or --pre-dump CRIU ends its processes: the container
+ * is then "stopped", for `delete` (or a restore).  */
+int rt_checkpoint(const struct rt_global *g, const struct rt_criu_opts *o, struct error **err);
+
+/* Restore a container from image_path and the bundle's config.json, as
+ * a new container `id` ("running", the restored init's pid in its state,
+ * in its own cgroup).  A stopped container of that id (what a checkpoint
+ * leaves) is deleted first.  In the foreground: wait, return its exit
+ * status in *exit_status, delete it.  On failure nothing is left.  */
+int rt_restore(const struct rt_global *g, const struct rt_criu_opts *o, int *exit_status,
+	       struct error **err);
+
 /* Write `pid` to `path` atomically, without a trailing newline.  */
 int rt_write_pid_file(const char *path, pid_t pid, struct error **err);
 

@@ -17,6 +17,7 @@ golang-github-containers-common golang-github-docker-docker-dev
 curl
 hyperfine time strace bpftool apparmor
 skopeo zstd python3 passt
+criu protobuf-c-compiler libprotobuf-c-dev
 "
 
 missing=""

@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* runtime/checkpoint.c — `checkpoint`: a running container into CRIU
+ * images (runc's semantics).  What is described to CRIU: the container's
+ * root (its rootfs on the host), the mounts bound from the host and the
+ * masked files (external mounts), a joined network or pid namespace
+ * (external), its own network namespace as an empty one (runc's rule:
+ * berth does not recreate interfaces), its cgroup (frozen through it,
+ * and recorded as --manage-cgroups-mode says), and the init's stdio in
+ * descriptors.json for the restore.  Restore: restore.c.  */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/cleanup.h"
+#include "core/file.h"
+#include "core/jsonw.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "runtime/container.h"
+#include "runtime/criu.h"
+#include "runtime/criu_spec.h"
+#include "runtime/runtime.h"
+
+/* what berth cannot describe to CRIU yet: refused before CRIU runs */
+static int check_supported(const struct container *c, enum container_status s, struct error **err)
+{
+	if (s != STATUS_RUNNING && s != STATUS_PAUSED)
+		return error_set(err, 0,
+				 "cannot checkpoint a container in status %s (must be running or "
+				 "paused)",
+				 container_status_name(s));
+	if (c->st.overlay_dir != NULL)
+		return error_set(err, ENOTSUP,
+				 "checkpoint of a container with an overlay root "
+				 "(org.berth.rootfs.layers) is not supported");
+	if (c->st.net_bridge != NULL)
+		return error_set(
+			err, ENOTSUP,
+			"checkpoint of a container with bridge networking is not supported");
+	if (c->st.has_userns)
+		return error_set(err, ENOTSUP,
+				 "checkpoint of a container in a user namespace is not supported");
+	return 0;
+}
+
+/* the image dir (made 0700, as runc), and --parent-path inside it */
+static int open_dirs(const struct rt_criu_opts *o, int *img, int *work, struct error **err)
+{
+	*img = *work = -1;
+	if (mkdir_p(o->image_path, 0700, err) < 0)
+		return error_wrap(err, "--image-path");
+	*img = open(o->image_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (*img < 0)
+		return error_set(err, errno, "--image-path '%s'", o->image_path);
+	if (o->parent_path != NULL) {
+		struct stat st;
+
+		if (o->parent_path[0] == '/')
+			return error_set(err, 0,
+					 "--parent-path must be relative (to --image-path)");
+		if (fstatat(*img, o->parent_path, &st, 0) < 0)
+			return error_set(err, errno, "invalid --parent-path '%s'", o->parent_path);
+		if (!S_ISDIR(st.st_mode))
+			return error_set(err, ENOTDIR, "invalid --parent-path '%s'",
+					 o->parent_path);
+	}
+	if (o->work_path == NULL)
+		return 0;
+	if (mkdir_p(o->work_path, 0700, err) < 0)
+		return error_wrap(err, "--work-path");
+	*work = open(o->work_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (*work < 0)
+		return error_set(err, errno, "--work-path '%s'", o->work_path);
+	return 0;
+}
+
+/* the key CRIU gives a file it is told is external: a file of the
+ * caller's (its /dev/null, a log file) lies on a mount the container does
+ * not have, which CRIU cannot dump; the restore passes berth's own */
+static char *external_file(pid_t pid, int fd)
+{
+	char path[64];
+	cleanup_free char *info = NULL;
+	size_t len;
+	const char *m;
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)pid, fd);
+	if (read_file_at(AT_FDCWD, path, &info, &len, NULL) < 0)
+		return NULL;
+	m = strstr(info, "mnt_id:");
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
+	if (m == NULL || stat(path, &st) < 0)
+		return NULL;
+	return xasprintf("file[%x:%llx]", (unsigned)strtoul(m + 7, NULL, 10),
+			 (unsigned long long)st.st_ino);
+}
+
+/* descriptors.json: the init's fds 0, 1 and 2, which a restore hands
+ * back to CRIU: the caller's pipes (containerd's) by runc's "pipe:[N]"
+ * names, a file of the caller's as an external file (above); a terminal
+ * or a socket is CRIU's to restore */
+static int write_descriptors(struct criu_request *r, int img, pid_t pid, struct error **err)
+{
+	cleanup_jsonw struct jsonw *w = jsonw_new();
+
+	jsonw_arr_open(w);
+	for (int fd = 0; fd < 3; fd++) {
+		char link[64], target[4096];
+		ssize_t n;
+		cleanup_free char *ext = NULL;
+
+		snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)pid, fd);
+		n = readlink(link, target, sizeof(target) - 1);
+		target[n > 0 ? n : 0] = '\0';
+		if (target[0] == '/' && strncmp(target, "/dev/pts/", 9) != 0)
+			ext = external_file(pid, fd);
+		if (ext != NULL)
+			criu_add_external(r, ext);
+		jsonw_str(w, ext != NULL ? ext : target);
+	}
+	jsonw_arr_close(w);
+	return atomic_write_at(img, CRIU_DESCRIPTORS, jsonw_buf(w), jsonw_len(w), 0600, err);
+}
+
+static void fill_request(struct criu_request *r, const struct rt_criu_opts *o,
+			 const struct container *c, int img, int work)
+{
+	criu_request_init(r, o->pre_dump ? CRIU_PRE_DUMP : CRIU_DUMP);
+	/* CRIU opens these through /proc/<berth>/fd: berth's numbers */
+	r->images_dir_fd = img;
+	r->work_dir_fd = work;
+	r->pid = c->st.pid;
+	r->log_file = xstrdup("dump.log");
+	r->root = xstrdup(c->st.rootfs);
+	r->leave_running = o->leave_running;
+	r->tcp_established = o->tcp_established;
+	r->ext_unix_sk = o->ext_unix_sk;
+	r->shell_job = o->shell_job;
+	r->file_locks = o->file_locks;
+	r->auto_dedup = o->auto_dedup;
+	r->orphan_pts_master = true;
+	r->cg_mode = (enum criu_cg_mode)o->cg_mode;
+	/* runc's rule: a network namespace of its own is dumped empty */
+	r->empty_ns = CLONE_NEWNET | o->empty_ns;
+	if (o->parent_path != NULL) {
+		r->parent_img = xstrdup(o->parent_path);
+		r->track_mem = true;
+	}
+	/* the cgroup2 freezer stops every process at once (CRIU >= 3.14),
+	 * no ptrace race with a forking container */
+	if (c->st.cgroup != NULL)
+		r->freeze_cgroup = xstrdup(c->st.cgroup);
+}
+
+static struct spec *saved_spec(struct container *c, struct error **err)
+{
+	cleanup_free char *buf = NULL;
+	size_t len;
+
+	if (container_read(c, "config.json", &buf, &len, err) < 0)
+		return NULL;
+	return spec_parse(buf, len, err);
+}
+
+static int dump(struct container *c, const struct rt_criu_opts *o, struct error **err)
+{
+	cleanup_close int img = -1;
+	cleanup_close int work = -1;
+	struct criu_request req;
+	struct criu_session s = {.pid = -1, .sock = -1, .errfd = -1};
+	struct criu_reply reply;
+	struct spec *spec = NULL;
+	cleanup_free char *log = NULL;
+	int rc = -1;
+
+	if (open_dirs(o, &img, &work, err) < 0)
+		return -1;
+	spec = saved_spec(c, err);
+	if (spec == NULL)
+		return -1;
+	fill_request(&req, o, c, img, work);
+	if (!o->pre_dump) {
+		criu_spec_dump_mounts(&req, spec, c->st.pid);
+		if (criu_spec_dump_namespaces(&req, spec, err) < 0 ||
+		    write_descriptors(&req, img, c->st.pid, err) < 0)
+			goto out;
+	}
+	log = xasprintf("%s/dump.log", o->work_path != NULL ? o->work_path : o->image_path);
+	struct criu_spawn sp = {.log_path = log};
+
+	if (criu_start(&sp, &s, err) < 0 || criu_run(&s, &req, NULL, NULL, &reply, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	criu_finish(&s);
+	criu_request_clear(&req);
+	spec_free(spec);
+	return rc;
+}
+
+int rt_checkpoint(const struct rt_global *g, const struct rt_criu_opts *o, struct error **err)
+{
+	struct container c;
+	int rc = -1;
+
+	if (geteuid() != 0 || g->rootless)
+		return error_set(err, EPERM, "checkpoint needs root (CRIU does)");
+	if (container_open(g->root, o->id, true, &c, err) < 0)
+		goto out;
+	if (check_supported(&c, container_status(&c), err) < 0)
+		goto out;
+	if (dump(&c, o, err) < 0) {
+		error_wrap(err, "checkpoint \"%s\"", o->id);
+		goto out;
+	}
+	/* CRIU ended the processes (unless asked to leave them): the state
+	 * now computes "stopped", and delete removes the cgroup */
+	log_debug("checkpoint: \"%s\" into '%s'%s", o->id, o->image_path,
+		  o->leave_running || o->pre_dump ? " (left running)" : "");
+	rc = 0;
+out:
+	container_close(&c);
+	return rc;
+}

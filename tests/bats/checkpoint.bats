@@ -1,0 +1,59 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# checkpoint and restore where CRIU cannot work (this host's kernel fails
+# CRIU 3.17's vDSO check): the verbs fail with CRIU's own reason and the
+# path of its log, and leave nothing behind.  The working path is proven
+# in the VM (tests/vm/checkpoint.bats).
+
+load helpers
+
+setup_file() {
+	command -v criu >/dev/null || skip "criu is not installed (scripts/deps.sh)"
+	if criu check >/dev/null 2>&1; then
+		skip "CRIU works on this kernel: tests/vm/checkpoint.bats covers it"
+	fi
+}
+
+counter() {
+	make_bundle
+	set_args /bin/sh -c 'i=0; while :; do i=$((i+1)); echo $i > /dev/shm/n; sleep 0.2; done'
+}
+
+@test "checkpoint: fails with CRIU's own reason and its log, the container still runs" {
+	counter
+	detached run -d -b "$BUNDLE" "$ID"
+	run berth checkpoint --image-path "$BATS_TEST_TMPDIR/img" "$ID"
+	assert_status 1
+	assert_contains "checkpoint \"$ID\": criu: "
+	assert_contains "(log: $BATS_TEST_TMPDIR/img/dump.log)"
+	# the reason is the first error line of CRIU's own log
+	reason=$(grep -m1 'Error (' "$BATS_TEST_TMPDIR/img/dump.log" | sed 's/.*): //')
+	[ -n "$reason" ]
+	assert_contains "$reason"
+	[ "$(state_of "$ID")" = running ]
+	pid=$(berth state "$ID" | jq .pid)
+	kill -0 "$pid"
+}
+
+@test "restore: fails with CRIU's reason and leaves no state, cgroup, mount or process" {
+	counter
+	mkdir -p "$BATS_TEST_TMPDIR/img"
+	echo '["/dev/null","/dev/null","/dev/null"]' > "$BATS_TEST_TMPDIR/img/descriptors.json"
+	run berth restore -d --image-path "$BATS_TEST_TMPDIR/img" -b "$BUNDLE" "$ID"
+	assert_status 1
+	assert_contains "restore \"$ID\": criu"
+	assert_contains "(log: $BATS_TEST_TMPDIR/img/restore.log)"
+	run berth state "$ID"
+	assert_contains "does not exist"
+	# no berth child left, no cgroup, no mount (teardown checks them too)
+	[ -z "$(ls -d "$CG_ROOT/berth/$ID" 2>/dev/null)" ]
+	! grep -q criu-root /proc/self/mountinfo
+	assert_root_empty
+}
+
+@test "features says checkpoint is built in, and which CRIU it runs" {
+	run "$BERTH" features
+	assert_status 0
+	[ "$(jq -r '.annotations["org.berth.checkpoint.enabled"]' <<<"$output")" = true ]
+	[ "$(jq -r '.annotations["org.berth.checkpoint.criu"]' <<<"$output")" = criu ]
+}
