@@ -82,6 +82,24 @@ int cg_plan_filter(struct cg_plan *plan, unsigned missing, bool include_core, co
 	return 0;
 }
 
+void cg_plan_skip(struct cg_plan *plan, unsigned ctrls, const char *which)
+{
+	size_t i = 0;
+
+	while (i < plan->n) {
+		const struct cg_write *w = &plan->v[i];
+
+		if ((w->ctrl & ctrls) == 0) {
+			i++;
+			continue;
+		}
+		if (w->kind != CG_DEFAULT)
+			log_warn("cgroup: %s not applied: it needs the \"%s\" controller, which %s",
+				 w->what, cg_ctrl_name(w->ctrl), which);
+		cg_plan_drop(plan, i);
+	}
+}
+
 char *cg_nowhere(const char *v2_mount, bool has_v1)
 {
 	if (v2_mount != NULL && has_v1)

@@ -298,7 +298,16 @@ static int thaw_v1_after_kill(const struct cg *cg, int sig, int ret, struct erro
 	return ret;
 }
 
-int cg_signal_all(const struct cg *cg, int sig, struct error **err)
+/* A cgroup removed under us has no process to signal: the kernel removes
+ * only empty ones, and systemd removes an emptied scope's at once — when
+ * the init dies, its pid namespace takes every other process with it.  */
+static bool removed(const struct cg *cg)
+{
+	return cg->dirfd >= 0 && faccessat(cg->dirfd, "cgroup.procs", F_OK, 0) < 0 &&
+	       errno == ENOENT;
+}
+
+static int signal_all(const struct cg *cg, int sig, struct error **err)
 {
 	struct error *e = NULL;
 	bool was_frozen = false, froze = false;
@@ -315,7 +324,7 @@ int cg_signal_all(const struct cg *cg, int sig, struct error **err)
 		return -1;
 	if (!was_frozen) {
 		froze = cg_freeze(cg, true, &e) == 0;
-		if (!froze)
+		if (!froze && !removed(cg))
 			log_warn("%s; signalling unfrozen", e->msg);
 		error_freep(&e);
 	}
@@ -329,6 +338,16 @@ int cg_signal_all(const struct cg *cg, int sig, struct error **err)
 		error_free(e);
 	}
 	return thaw_v1_after_kill(cg, sig, ret, err);
+}
+
+int cg_signal_all(const struct cg *cg, int sig, struct error **err)
+{
+	if (signal_all(cg, sig, err) == 0)
+		return 0;
+	if (!removed(cg))
+		return -1;
+	error_freep(err);
+	return 0;
 }
 
 bool cg_populated(const struct cg *cg)

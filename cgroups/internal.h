@@ -352,6 +352,12 @@ int cg_refuse(struct error **err, int errnum, const char *fmt, ...)
 int cg_plan_filter(struct cg_plan *plan, unsigned missing, bool include_core, const char *which,
 		   struct error **err);
 
+/* Leave out, each with a warning, the writes (limits too) needing one of
+ * `ctrls`:  cgroup: <what> not applied: it needs the "<ctrl>" controller,
+ * which <which>.  For a rootless systemd scope, whose manager was given
+ * only some controllers (runc warns the same way).  */
+void cg_plan_skip(struct cg_plan *plan, unsigned ctrls, const char *which);
+
 /* The writes whose controller has no home on this host (backend
  * CG_HOME_NONE), with `which` from cg_nowhere(): "this host has neither in
  * /sys/fs/cgroup/unified nor as a cgroup v1 hierarchy" (malloc'd).  */

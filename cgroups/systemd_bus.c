@@ -3,12 +3,14 @@
  * D-Bus with libdbus-1 (the reference implementation, linked statically;
  * the only file that includes dbus.h).  What to ask: systemd.c.
  *
- * Which manager: root talks to the system manager on its private socket
- * (/run/systemd/private: no bus daemon, no Hello, signals come
- * unasked), else on the system bus; an unprivileged user to its own
- * manager on the session bus ($DBUS_SESSION_BUS_ADDRESS, else
- * $XDG_RUNTIME_DIR/bus).  Without systemd as PID 1 (no
- * /run/systemd/system) nothing is tried.
+ * Which manager: root talks to the system manager on the system bus
+ * ($DBUS_SYSTEM_BUS_ADDRESS, else /run/dbus/system_bus_socket), as runc
+ * and crun do, and only when no bus daemon answers there on systemd's
+ * private socket (/run/systemd/private: no Hello, signals come unasked),
+ * which systemd(1) calls internal to systemctl and not for other
+ * projects; an unprivileged user to its own manager on the session bus
+ * ($DBUS_SESSION_BUS_ADDRESS, else $XDG_RUNTIME_DIR/bus).  Without
+ * systemd as PID 1 (no /run/systemd/system) nothing is tried.
  *
  * A unit's job is waited for: the scope, its cgroup and the pid's move
  * exist only once systemd has run it (JobRemoved with result "done").  A
@@ -119,16 +121,18 @@ int cg_bus_open(bool user, struct cg_bus **out, struct error **err)
 		}
 		b->c = connect_to(b->address, true, &e);
 	} else {
-		b->address = xstrdup("unix:path=/run/systemd/private");
-		b->c = connect_to(b->address, false, &e);
-		if (b->c == NULL) {
+		b->address = xstrdup(
+			sys != NULL && sys[0] ? sys : "unix:path=/run/dbus/system_bus_socket");
+		b->c = connect_to(b->address, true, &e);
+		/* a system without a bus daemon (yet): the manager itself */
+		if (b->c == NULL && geteuid() == 0) {
+			log_debug("systemd: no system bus at '%s' (%s); trying the private socket",
+				  b->address, e.message ? e.message : "connection failed");
 			derror_clear(&e);
 			dbus_error_init(&e);
 			free(b->address);
-			b->address = xstrdup(sys != NULL && sys[0]
-						     ? sys
-						     : "unix:path=/run/dbus/system_bus_socket");
-			b->c = connect_to(b->address, true, &e);
+			b->address = xstrdup("unix:path=/run/systemd/private");
+			b->c = connect_to(b->address, false, &e);
 		}
 	}
 	if (b->c == NULL) {

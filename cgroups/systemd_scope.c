@@ -60,6 +60,31 @@ static char *scope_rel(const struct cg_systemd_unit *u, bool user)
 	return xasprintf("/user.slice/user-%u.slice/user@%u.service%s", uid, uid, u->rel);
 }
 
+/* Rootless: a user's manager can hand its scopes only the controllers
+ * its own cgroup was given (user@.service's Delegate=, "cpu memory pids"
+ * on systemd 252), and nobody the user may ask can enable others there.
+ * A limit on another one is left out with a warning, as runc does, not
+ * refused: podman and the like ask for them by default.  */
+static void skip_undelegated(const char *mount, struct cg_plan *plan)
+{
+	unsigned uid = (unsigned)getuid();
+	cleanup_free char *dir =
+		xasprintf("%s/user.slice/user-%u.slice/user@%u.service", mount, uid, uid);
+	cleanup_free char *file = xasprintf("%s/cgroup.controllers", dir);
+	cleanup_free char *text = read_file_or_null(AT_FDCWD, file);
+	cleanup_free char *which = NULL;
+	unsigned missing;
+
+	if (text == NULL)
+		return; /* no user manager there: the walk below says why */
+	missing = cg_plan_ctrls(plan) & ~cg_ctrl_parse_list(text);
+	if (missing == 0)
+		return;
+	which = xasprintf("systemd does not delegate to uid %u ('%s' has only: %.*s)", uid, dir,
+			  (int)strcspn(text, "\n"), text);
+	cg_plan_skip(plan, missing, which);
+}
+
 /* the pure-v2 layout, its homes and the plan, each limit checked against
  * the controllers the levels above the scope have, or why not */
 static int plan_for(const struct cg_request *req, const char *rel, struct cg_layout *lay,
@@ -79,6 +104,8 @@ static int plan_for(const struct cg_request *req, const char *rel, struct cg_lay
 	cg_layout_homes(lay, &homes);
 	if (cg_plan_build(req->resources, &homes, NULL, plan, err) < 0)
 		return -1;
+	if (req->rootless)
+		skip_undelegated(lay->mount, plan);
 	return cg_check_path(lay->mount, rel, false, plan, err);
 }
 

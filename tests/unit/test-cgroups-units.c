@@ -337,6 +337,22 @@ static void test_policy(void)
 	      "rootless: %s", e ? e->msg : "none");
 	error_freep(&e);
 	cg_plan_clear(&p);
+
+	/* a user's systemd manager without cpuset: the limit is only a
+	 * warning, the limits it has stay */
+	r = (struct spec_resources){0};
+	r.pids_limit = (struct opt_i64){true, 10};
+	r.has_cpu = true;
+	r.cpu.cpus = "0";
+	cg_plan_build(&r, NULL, NULL, &p, &e);
+	cg_plan_skip(&p, CG_CTRL_CPUSET, "is not delegated");
+	CHECK(p.n == 1 && p.v[0].ctrl == CG_CTRL_PIDS, "cpuset dropped, pids kept (%zu)", p.n);
+	text = log_text();
+	CHECK(strstr(text, "cpuset cpus not applied: it needs the \\\"cpuset\\\" controller, "
+			   "which is not delegated") != NULL,
+	      "warning logged: %s", text);
+	free(text);
+	cg_plan_clear(&p);
 }
 
 /* ---- device rules and the bpf program ---------------------------------- */
