@@ -251,8 +251,7 @@ static void call(const struct runtime *rt, char *const *argv, struct rusage *ru)
  * subreaper).  With must_succeed, it has to exit 0 (it runs /bin/true): a
  * container that dies early, say on a capability it could not raise,
  * must not pass for a fast one. */
-static void wait_container(const struct runtime *rt, pid_t pid, int must_succeed,
-			   struct rusage *ru)
+static void wait_container(const struct runtime *rt, pid_t pid, int must_succeed, struct rusage *ru)
 {
 	int st;
 
@@ -394,8 +393,15 @@ static void step_sandbox(const struct opts *o, const struct runtime *rt, int rou
 	double t0;
 
 	if (strcmp(rt->name, "bwrap") == 0) {
-		const char *const bw[] = {"--unshare-all", "--die-with-parent", "--ro-bind",
-					  rootfs, "/", "--proc", "/proc", "--dev", "/dev",
+		const char *const bw[] = {"--unshare-all",
+					  "--die-with-parent",
+					  "--ro-bind",
+					  rootfs,
+					  "/",
+					  "--proc",
+					  "/proc",
+					  "--dev",
+					  "/dev",
 					  "/bin/true"};
 
 		arg(&a, rt->path);
@@ -585,7 +591,8 @@ static void exec_teardown(const struct opts *o)
 
 static void usage(void)
 {
-	fputs("usage: bench-driver -t run|life|exec|par|ctr|sandbox -d WORK [-n ROUNDS] [-w WARMUP]\n"
+	fputs("usage: bench-driver -t run|life|exec|par|ctr|sandbox -d WORK [-n ROUNDS] [-w "
+	      "WARMUP]\n"
 	      "                    [-p PAR] [-o FILE] [-T TIMEOUT_S] [-a CTR_ADDRESS -N CTR_NS\n"
 	      "                    -c CGROUP] [-s SUFFIX]\n"
 	      "                    NAME=PATH...\n",
