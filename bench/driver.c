@@ -16,18 +16,27 @@
  *
  * Output: one line per sample on stdout (or -o FILE):
  *     TEST RUNTIME ROUND VALUE UNIT
- * where VALUE is wall milliseconds, or kilobytes for the `rss` samples
- * that the `run` test also records (and the life-create, life-start,
- * life-wait, life-delete phases of each `life` sample): ru_maxrss of the runtime process as
- * wait4() returns it, the same number `/usr/bin/time -f %M` prints (the
- * runtime and every descendant it waited for itself, such as the
- * container's init under `run`).
+ * where VALUE is wall milliseconds (and the life-create, life-start,
+ * life-wait, life-delete phases of each `life` sample), or kilobytes for
+ * the `rss-TEST` sample every test but ctr records beside it: ru_maxrss
+ * of the runtime process as wait4() returns it, the same number
+ * `/usr/bin/time -f %M` prints (the runtime and every descendant it
+ * waited for itself, such as the container's init under `run`); the
+ * largest of a sample's calls (life: create, start, delete and the init
+ * the driver reaps; par: the 20 runs).  ctr's calls are ctr's own, the
+ * runtime runs below containerd's shim: no RSS there.
+ *
+ * The `sandbox` test compares `berth sandbox --rootfs WORK/rootfs --
+ * /bin/true` with bubblewrap doing the same (a runtime named `bwrap`:
+ * `bwrap --unshare-all --die-with-parent --ro-bind WORK/rootfs / --proc
+ * /proc --dev /dev /bin/true`).
  *
  * Work directory layout (made by run.sh):
  *     WORK/state/NAME/            --root of runtime NAME
  *     WORK/bundles/NAME/ID/       bundle of container ID for runtime NAME
  *     WORK/log/NAME.err           stderr of every runtime call
  * Bundle ids: seq, life, exec (a long-running `sleep`), par0..parP-1.
+ * The sandbox test needs only WORK/rootfs.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -199,6 +208,13 @@ static void describe(char *buf, size_t len, char *const *argv)
 		off += snprintf(buf + off, len - off, "%s%s", i ? " " : "", argv[i]);
 }
 
+/* the larger peak RSS, in KB, of *max and a call's rusage */
+static void rss_max(long *max, const struct rusage *ru)
+{
+	if (ru->ru_maxrss > *max)
+		*max = ru->ru_maxrss;
+}
+
 /* Wait for one child; a failure of a runtime call ends the benchmark,
  * since a number measured on a failing call means nothing. */
 static void reap(const struct runtime *rt, pid_t pid, char *const *argv, struct rusage *ru)
@@ -235,13 +251,13 @@ static void call(const struct runtime *rt, char *const *argv, struct rusage *ru)
  * subreaper).  With must_succeed, it has to exit 0 (it runs /bin/true): a
  * container that dies early, say on a capability it could not raise,
  * must not pass for a fast one. */
-static void wait_container(const struct runtime *rt, pid_t pid, int must_succeed)
+static void wait_container(const struct runtime *rt, pid_t pid, int must_succeed, struct rusage *ru)
 {
 	int st;
 
 	timed_out = 0;
 	alarm((unsigned)call_timeout);
-	while (waitpid(pid, &st, 0) < 0) {
+	while (wait4(pid, &st, 0, ru) < 0) {
 		if (errno != EINTR)
 			die("wait for container init %d: %s", (int)pid, strerror(errno));
 		if (timed_out)
@@ -290,7 +306,7 @@ static void step_run(const struct opts *o, const struct runtime *rt, int round)
 	t0 = now_ms();
 	call(rt, a.v, &ru);
 	emit(o, "run", rt, round, now_ms() - t0, "ms");
-	emit(o, "rss", rt, round, (double)ru.ru_maxrss, "KB");
+	emit(o, "rss-run", rt, round, (double)ru.ru_maxrss, "KB");
 	argv_free(&a);
 }
 
@@ -301,6 +317,8 @@ static void step_life(const struct opts *o, const struct runtime *rt, int round)
 	char *pidfile = xasprintf("%s/state/%s.life.pid", o->work, rt->name);
 	struct argv create = {.n = 0}, start = {.n = 0}, del = {.n = 0};
 	double t[5];
+	struct rusage ru;
+	long rss = 0;
 	pid_t init;
 
 	runtime_head(&create, o, rt);
@@ -319,16 +337,21 @@ static void step_life(const struct opts *o, const struct runtime *rt, int round)
 
 	unlink(pidfile);
 	t[0] = now_ms();
-	call(rt, create.v, NULL);
+	call(rt, create.v, &ru);
+	rss_max(&rss, &ru);
 	init = read_pid_file(pidfile);
 	t[1] = now_ms();
-	call(rt, start.v, NULL);
+	call(rt, start.v, &ru);
+	rss_max(&rss, &ru);
 	t[2] = now_ms();
-	wait_container(rt, init, 1);
+	wait_container(rt, init, 1, &ru);
+	rss_max(&rss, &ru);
 	t[3] = now_ms();
-	call(rt, del.v, NULL);
+	call(rt, del.v, &ru);
+	rss_max(&rss, &ru);
 	t[4] = now_ms();
 	emit(o, "life", rt, round, t[4] - t[0], "ms");
+	emit(o, "rss-life", rt, round, (double)rss, "KB");
 	/* the phases, in the raw file only: which call costs what */
 	emit(o, "life-create", rt, round, t[1] - t[0], "ms");
 	emit(o, "life-start", rt, round, t[2] - t[1], "ms");
@@ -345,6 +368,7 @@ static void step_life(const struct opts *o, const struct runtime *rt, int round)
 static void step_exec(const struct opts *o, const struct runtime *rt, int round)
 {
 	struct argv a = {.n = 0};
+	struct rusage ru;
 	double t0;
 
 	runtime_head(&a, o, rt);
@@ -352,9 +376,51 @@ static void step_exec(const struct opts *o, const struct runtime *rt, int round)
 	arg_own(&a, cid(o, "exec"));
 	arg(&a, "/bin/true");
 	t0 = now_ms();
-	call(rt, a.v, NULL);
+	call(rt, a.v, &ru);
 	emit(o, "exec", rt, round, now_ms() - t0, "ms");
+	emit(o, "rss-exec", rt, round, (double)ru.ru_maxrss, "KB");
 	argv_free(&a);
+}
+
+/* `berth sandbox` of /bin/true on the bench's rootfs, or bubblewrap
+ * doing the same (new namespaces of every kind, the rootfs read-only as
+ * /, a /proc and a /dev, killed with its parent) */
+static void step_sandbox(const struct opts *o, const struct runtime *rt, int round)
+{
+	char *rootfs = xasprintf("%s/rootfs", o->work);
+	struct argv a = {.n = 0};
+	struct rusage ru;
+	double t0;
+
+	if (strcmp(rt->name, "bwrap") == 0) {
+		const char *const bw[] = {"--unshare-all",
+					  "--die-with-parent",
+					  "--ro-bind",
+					  rootfs,
+					  "/",
+					  "--proc",
+					  "/proc",
+					  "--dev",
+					  "/dev",
+					  "/bin/true"};
+
+		arg(&a, rt->path);
+		for (size_t i = 0; i < sizeof(bw) / sizeof(bw[0]); i++)
+			arg(&a, bw[i]);
+	} else {
+		runtime_head(&a, o, rt);
+		arg(&a, "sandbox");
+		arg(&a, "--rootfs");
+		arg(&a, rootfs);
+		arg(&a, "--");
+		arg(&a, "/bin/true");
+	}
+	t0 = now_ms();
+	call(rt, a.v, &ru);
+	emit(o, "sandbox", rt, round, now_ms() - t0, "ms");
+	emit(o, "rss-sandbox", rt, round, (double)ru.ru_maxrss, "KB");
+	argv_free(&a);
+	free(rootfs);
 }
 
 /* o->par `run`s started at once; the sample is the wall time of the batch. */
@@ -362,6 +428,8 @@ static void step_par(const struct opts *o, const struct runtime *rt, int round)
 {
 	static struct argv a[MAX_PAR];
 	static pid_t pid[MAX_PAR];
+	struct rusage ru;
+	long rss = 0;
 	double t0;
 
 	for (int i = 0; i < o->par; i++) {
@@ -377,9 +445,12 @@ static void step_par(const struct opts *o, const struct runtime *rt, int round)
 	t0 = now_ms();
 	for (int i = 0; i < o->par; i++)
 		pid[i] = spawn(rt, a[i].v);
-	for (int i = 0; i < o->par; i++)
-		reap(rt, pid[i], a[i].v, NULL);
+	for (int i = 0; i < o->par; i++) {
+		reap(rt, pid[i], a[i].v, &ru);
+		rss_max(&rss, &ru);
+	}
 	emit(o, "par", rt, round, now_ms() - t0, "ms");
+	emit(o, "rss-par", rt, round, (double)rss, "KB");
 	for (int i = 0; i < o->par; i++)
 		argv_free(&a[i]);
 }
@@ -506,7 +577,7 @@ static void exec_teardown(const struct opts *o)
 		arg(&a, "KILL");
 		call(rt, a.v, NULL);
 		argv_free(&a);
-		wait_container(rt, sleeper[i], 0);
+		wait_container(rt, sleeper[i], 0, NULL);
 
 		runtime_head(&a, o, rt);
 		arg(&a, "delete");
@@ -520,7 +591,8 @@ static void exec_teardown(const struct opts *o)
 
 static void usage(void)
 {
-	fputs("usage: bench-driver -t run|life|exec|par|ctr -d WORK [-n ROUNDS] [-w WARMUP]\n"
+	fputs("usage: bench-driver -t run|life|exec|par|ctr|sandbox -d WORK [-n ROUNDS] [-w "
+	      "WARMUP]\n"
 	      "                    [-p PAR] [-o FILE] [-T TIMEOUT_S] [-a CTR_ADDRESS -N CTR_NS\n"
 	      "                    -c CGROUP] [-s SUFFIX]\n"
 	      "                    NAME=PATH...\n",
@@ -608,6 +680,8 @@ int main(int argc, char **argv)
 		step = step_par;
 	else if (!strcmp(o.test, "ctr"))
 		step = step_ctr;
+	else if (!strcmp(o.test, "sandbox"))
+		step = step_sandbox;
 	else
 		usage();
 

@@ -8,15 +8,22 @@
 #   life   create --pid-file, start, wait for exit, delete       (ms, median)
 #   exec   `exec ID /bin/true` into a container running sleep    (ms, median)
 #   par    PAR `run`s of /bin/true started at once               (ms of the batch)
-#   rss    peak RSS of one `run`: ru_maxrss from wait4(), i.e. /usr/bin/time's %M —
-#          the runtime process and every descendant it waits for itself (under
-#          runc that includes its `runc init` child, under crun its clone child)
+#   peak RSS of every row but ctr: ru_maxrss from wait4(), i.e. /usr/bin/time's
+#          %M — the runtime process and every descendant it waits for itself
+#          (under runc its `runc init` child, under crun its clone child); the
+#          largest call of a sample (life: its four calls and the init; par:
+#          the 20 runs); a second table, with berth <= crun checked per row
 #   ctr    `ctr run --rm --rootfs` through a private containerd, the runtime passed
 #          with --runc-binary                                    (ms, median)
 #   srun, sexec   run and exec as above, with podman's default seccomp profile
 #          (containers-common's seccomp.json as podman hands it to the runtime;
 #          SECCOMP_PROFILE to use another moby-format profile): what every
 #          container docker, podman and containerd's CRI start carries
+#   sandbox `berth sandbox --rootfs ROOTFS -- /bin/true` against bubblewrap
+#          (`bwrap --unshare-all --die-with-parent --ro-bind ROOTFS / --proc
+#          /proc --dev /dev /bin/true`), interleaved the same way; run on the
+#          host's own cgroup layout, before the unified mount is hidden (a
+#          sandbox job is held by its cgroup2 cgroup there)
 # and prints a table of medians with the ratios berth/crun and berth/runc.
 # Raw samples and the table go to bench/results/<date>-<label>.txt.
 #
@@ -37,10 +44,10 @@
 # /berth-bench-<pid> cgroups removed and the temp dir deleted.
 #
 # Usage: bench/run.sh [--quick] [-n N] [--runtimes "berth crun runc"]
-#                     [--tests "run life exec par ctr srun sexec"] [--no-ctr]
+#                     [--tests "run life exec par ctr srun sexec sandbox"] [--no-ctr]
 #                     [--label NAME] [--results DIR]
-# Environment: BERTH (default ./berth of this checkout), CRUN, RUNC (default
-# from PATH), BENCH_RUNTIMES (same as --runtimes), N, BENCH_DRIVER; WARMUP
+# Environment: BERTH (default ./berth of this checkout), CRUN, RUNC, BWRAP
+# (default from PATH), BENCH_RUNTIMES (same as --runtimes), N, BENCH_DRIVER; WARMUP
 # (rounds, default 3), PAR_ROUNDS and CTR_ROUNDS (default N/10 and N/5);
 # SPEC_EDIT (a jq filter applied to every runtime's config.json);
 # CALL_TIMEOUT (seconds any one runtime call may take, default 60).
@@ -51,7 +58,7 @@ top=$(cd "$here/.." && pwd)
 
 n=${N:-100}
 quick=0
-tests="run life exec par ctr srun sexec"
+tests="run life exec par ctr srun sexec sandbox"
 label=host
 results=$here/results
 runtimes_set=${BENCH_RUNTIMES:+1}
@@ -105,10 +112,18 @@ done
 [ -x "$driver" ] || die "no driver at $driver (make build/bench/driver)"
 [ "$(id -u)" = 0 ] || die "needs root (namespaces, cgroups)"
 for t in $tests; do
-	case $t in run | life | exec | par | ctr | srun | sexec) ;;
-	*) die "unknown test '$t' (run life exec par ctr srun sexec)" ;;
+	case $t in run | life | exec | par | ctr | srun | sexec | sandbox) ;;
+	*) die "unknown test '$t' (run life exec par ctr srun sexec sandbox)" ;;
 	esac
 done
+bwrap=
+if [[ " $tests " == *" sandbox "* ]]; then
+	bwrap=${BWRAP:-$(command -v bwrap || true)}
+	if [ -z "${path[berth]:-}" ] || [ -z "$bwrap" ] || [ ! -x "$bwrap" ]; then
+		echo "bench: the sandbox test needs berth and bubblewrap (bwrap), skipping it" >&2
+		tests=${tests/sandbox/}
+	fi
+fi
 if [[ " $tests " == *" ctr "* ]] && ! command -v containerd >/dev/null; then
 	echo "bench: containerd not installed, skipping the ctr test" >&2
 	tests=${tests/ctr/}
@@ -116,7 +131,6 @@ fi
 
 # ---- private mount namespace, work dir, clean-up ------------------------------
 bench_private_ns "$0" "${orig_args[@]}"
-bench_cgroup_setup
 
 work=$(bench_work_dir berth-bench)
 cgparent=/berth-bench-$$
@@ -249,8 +263,24 @@ if awk -v l="${load_start%% *}" 'BEGIN { exit !(l > 1.0) }'; then
 	echo "bench: warning: load average $load_start before starting — other work on" \
 		"this machine inflates every number (the ratios suffer less: runtimes are interleaved)" >&2
 fi
+# the sandbox first, on the host's own cgroup layout (hybrid: the cgroup2
+# mount holds the job); then the OCI runtimes, all seeing the same layout
+if [[ " $tests " == *" sandbox "* ]]; then
+	printf 'bench: %-5s %s rounds x berth bwrap\n' sandbox "$n" >&2
+	"$driver" -t sandbox -d "$work" -n "$n" -w "$warmup" -o "$raw" -T "${CALL_TIMEOUT:-60}" \
+		"berth=${path[berth]}" "bwrap=$bwrap" || die "the sandbox measurement failed"
+	if [ "$(findmnt -rno FSTYPE /sys/fs/cgroup)" = cgroup2 ]; then
+		sandbox_cg="the host's cgroup v2"
+	elif [ "$(findmnt -rno FSTYPE /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2 ]; then
+		sandbox_cg="the host's hybrid cgroups (v1, and cgroup2 at /sys/fs/cgroup/unified)"
+	else
+		sandbox_cg="the host's cgroup v1"
+	fi
+fi
+bench_cgroup_setup
 for t in $tests; do
 	case $t in
+	sandbox) ;;
 	run | life | exec) measure "$t" "$n" ;;
 	srun) measure run "$n" -s sc ;;
 	sexec) measure exec "$n" -s sc ;;
@@ -323,9 +353,10 @@ table() {
 		printf '  %-6s %s: %s\n' "$rt" "${path[$rt]}" \
 			"$("${path[$rt]}" --version 2>/dev/null | head -1)"
 	done
+	[ -z "$bwrap" ] || printf '  %-6s %s: %s\n' bwrap "$bwrap" "$("$bwrap" --version 2>/dev/null | head -1)"
 	printf '%s\n' "$setup"
 	echo
-	awk -v rts="$runtimes" -v stats="$st" '
+	awk -v rts="$runtimes" -v stats="$st" -v sandbox_cg="${sandbox_cg:-}" '
 		BEGIN {
 			nr = split(rts, rt, " ")
 			ns = split(stats, lines, "\n")
@@ -333,33 +364,62 @@ table() {
 				split(lines[i], f, " ")
 				med[f[1], f[2]] = f[4]
 			}
-			split("run life exec par rss ctr run-sc exec-sc rss-sc", tests, " ")
+			nt = split("run life exec par ctr run-sc exec-sc", tests, " ")
 			name["run"] = "run /bin/true, sequential"
 			name["life"] = "create+start+wait+delete"
 			name["exec"] = "exec /bin/true"
 			name["par"] = "20 parallel runs (batch)"
-			name["rss"] = "peak RSS of one run"
 			name["ctr"] = "ctr run --rm (containerd)"
 			name["run-sc"] = "run, podman seccomp profile"
 			name["exec-sc"] = "exec, podman seccomp profile"
-			name["rss-sc"] = "peak RSS, podman profile"
-			printf "%-28s %4s", "", ""
-			for (j = 1; j <= nr; j++) printf " %9s", rt[j]
-			printf " %11s %11s\n", "berth/crun", "berth/runc"
-			for (i = 1; i <= 9; i++) {
+			header("ms", "berth/crun", "berth/runc")
+			for (i = 1; i <= nt; i++) {
 				t = tests[i]
 				if (!((t, rt[1]) in med)) continue
-				unit = (t ~ /^rss/) ? "MB" : "ms"
-				printf "%-28s %4s", name[t], unit
-				for (j = 1; j <= nr; j++) {
-					v = med[t, rt[j]]
-					if (t ~ /^rss/) v /= 1024
-					printf " %9.2f", v
-				}
+				row(t, 1)
 				printf " %11s %11s\n", ratio(t, "crun"), ratio(t, "runc")
 			}
 			print ""
-			print "target: berth/crun <= 0.50 for times (0.35 with the seccomp profile), <= 1.00 for peak RSS"
+			print "target: berth/crun <= 0.50 for times (0.35 with the seccomp profile)"
+			print ""
+			# peak RSS of the same rows (ctr: the runtime runs below the shim, unseen)
+			header("MB", "berth/crun", "<= crun")
+			for (i = 1; i <= nt; i++) {
+				t = "rss-" tests[i]
+				if (!((t, rt[1]) in med)) continue
+				row(t, 1024, "peak RSS, " tests[i])
+				r = ratio(t, "crun")
+				ok = (r == "-") ? "-" : ((r + 0 <= 1.0) ? "yes" : "NO")
+				printf " %11s %11s\n", r, ok
+			}
+			print ""
+			print "target: berth <= crun for the peak RSS of every row"
+			if (("sandbox", "berth") in med) {
+				print ""
+				printf "sandbox, on %s:\n", sandbox_cg
+				printf "%-28s %4s %9s %9s %11s\n", "", "", "berth", "bwrap", "berth/bwrap"
+				sandbox_row("sandbox", "ms", 1, "sandbox /bin/true")
+				sandbox_row("rss-sandbox", "MB", 1024, "peak RSS, sandbox")
+				print ""
+				print "target: berth/bwrap <= 1.00 for the time"
+			}
+		}
+		function header(unit, r1, r2,    j) {
+			printf "%-28s %4s", "", ""
+			for (j = 1; j <= nr; j++) printf " %9s", rt[j]
+			printf " %11s %11s\n", r1, r2
+		}
+		function row(t, div, label,    j, v) {
+			printf "%-28s %4s", label != "" ? label : name[t], div == 1 ? "ms" : "MB"
+			for (j = 1; j <= nr; j++) {
+				v = ((t, rt[j]) in med) ? sprintf("%9.2f", med[t, rt[j]] / div) : sprintf("%9s", "-")
+				printf " %s", v
+			}
+		}
+		function sandbox_row(t, unit, div, label,    b, w, r) {
+			b = med[t, "berth"]; w = med[t, "bwrap"]
+			r = (w > 0) ? sprintf("%.2f", b / w) : "-"
+			printf "%-28s %4s %9.2f %9.2f %11s\n", label, unit, b / div, w / div, r
 		}
 		function ratio(t, other) {
 			if (!((t, "berth") in med) || !((t, other) in med) || med[t, other] == 0)
@@ -373,7 +433,7 @@ out=$results/$stamp-$label.txt
 {
 	table
 	echo
-	echo "# per test and runtime: samples median min p90 (ms; rss in KB; life-* are the phases of life; *-sc with podman's seccomp profile)"
+	echo "# per test and runtime: samples median min p90 (ms; rss-* in KB; life-* are the phases of life; *-sc with podman's seccomp profile; sandbox: berth sandbox and bwrap)"
 	stats | sed 's/^/# /'
 	echo
 	for rt in $runtimes; do

@@ -58,6 +58,13 @@ struct cg_request {
 	/* attach the device filter later, with cg_devices_attach(): the init
 	 * must create linux.devices nodes that it may not use itself */
 	bool defer_devices;
+	/* v1 cgroups only where needed: in the hierarchies the plan writes
+	 * to, and in devices (the device rules) and freezer (signalling
+	 * every process, cg_signal_all).  Each v1 directory made and joined
+	 * costs a start time (cpuset most) that a job without limits or
+	 * usage report would pay for nothing; the cgroup2 part, when there
+	 * is one, still holds the job whole for kill and clean-up.  */
+	bool v1_needed_only;
 	/* Optional: spec linux.devices.  A default device rule (/dev/null,
 	 * /dev/zero, ...) whose path the spec redefines is dropped, as runc
 	 * does.  NULL/0 keeps every default.  */

@@ -378,6 +378,24 @@ static int resolve_paths(struct creating *c, struct error **err)
 	return 0;
 }
 
+/* cg_request.v1_needed_only: no cgroup in a v1 hierarchy that has
+ * neither a write of the plan nor devices or freezer (a named one such
+ * as name=systemd included) */
+static void drop_unneeded_v1(struct creating *c)
+{
+	const unsigned always = CG_CTRL_DEVICES | CG_CTRL_FREEZER;
+
+	if (!c->req->v1_needed_only)
+		return;
+	for (size_t i = 0; i < c->lay.n_v1; i++) {
+		if (c->v1_rel[i] == NULL || (c->lay.v1[i].ctrls & always) != 0 ||
+		    cg_plan_uses(&c->plan, (int)i))
+			continue;
+		log_debug("cgroup: %s: not needed", c->lay.v1[i].name);
+		free(steal_ptr(c->v1_rel[i]));
+	}
+}
+
 /* Without a cgroup2 tree (for the eBPF filter) or a v1 devices hierarchy,
  * nothing stops a device node from an image, or made with CAP_MKNOD, from
  * being opened: refuse, unless the user said so (--cgroup-manager=
@@ -549,6 +567,7 @@ static int create(const struct cg_request *req, struct cg **out, struct error **
 		ret = r > 0 ? 0 : -1;
 		goto out;
 	}
+	drop_unneeded_v1(&c);
 	if (check_plan(&c, err) < 0)
 		goto out;
 	if (make_dirs(&c, err) == 0 && setup(&c, out, err) == 0)

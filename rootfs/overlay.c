@@ -161,6 +161,17 @@ static void close_all(int *fds, size_t n)
 			close(fds[i]);
 }
 
+static int overlay_mount_volatile(const char *target, const char *data)
+{
+	cleanup_free char *vol = xasprintf("%s,volatile", data);
+
+	if (mount("overlay", target, "overlay", 0, vol) == 0)
+		return 0;
+	if (errno != EINVAL)
+		return -1;
+	return mount("overlay", target, "overlay", 0, data);
+}
+
 int rootfs_overlay_mount(const char *target, char *const *names, const int *checked,
 			 const char *upper, const char *work, bool userns, struct error **err)
 {
@@ -189,7 +200,11 @@ int rootfs_overlay_mount(const char *target, char *const *names, const int *chec
 	}
 	data = xasprintf("lowerdir=%s,upperdir=/proc/self/fd/%d,workdir=/proc/self/fd/%d%s", lower,
 			 up, wk, userns ? ",userxattr" : "");
-	if (mount("overlay", target, "overlay", 0, data) < 0) {
+	/* volatile (Linux 5.10): no sync of the upper layer, which is thrown
+	 * away with the container and never mounted again — a sync would
+	 * only delay the unmount as the container's last process exits (a
+	 * journal commit on a disk).  Older kernels refuse the option.  */
+	if (overlay_mount_volatile(target, data) < 0) {
 		int saved = errno;
 		cleanup_free char *shown = xstrdup(names[0]);
 

@@ -243,6 +243,9 @@ static int setup_cgroup(struct creation *cr, struct error **err)
 		.systemd = cr->g->systemd_cgroup,
 		.rootless = cr->g->rootless,
 		.defer_devices = true, /* attached at SYNC_READY: see launch.c */
+		/* a sandbox's usage report reads the v1 memory, cpu and pids
+		 * cgroups; without one its job needs only what its limits do */
+		.v1_needed_only = cr->o->sandbox && cr->o->stats_file == NULL,
 	};
 
 	if (cg_create(&req, &cr->cg, err) < 0)

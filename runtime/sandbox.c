@@ -12,7 +12,9 @@
 #include "core/cleanup.h"
 #include "core/mem.h"
 #include "core/jsonw.h"
+#include "runtime/container.h"
 #include "runtime/sandbox.h"
+#include "runtime/selfexe.h"
 
 /* Docker's default capability set */
 static const char *const default_caps[] = {
@@ -361,10 +363,22 @@ static void name_the_flag(struct error **err)
 	}
 }
 
+/* berth runs from its protected copy (runtime/selfexe.h) before the job's
+ * config is built: the re-exec starts the command over, so whatever came
+ * before it (the config written and parsed) would be done twice */
+static int protect_self(const struct rt_global *g, struct error **err)
+{
+	cleanup_close int root_fd = container_root_open(g->root, true, err);
+
+	if (root_fd < 0)
+		return -1;
+	return selfexe_protect(g->root, err);
+}
+
 int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o, int *exit_status,
 	       struct error **err)
 {
-	cleanup_free char *config = sandbox_config(o, g->rootless, err);
+	cleanup_free char *config = NULL;
 	cleanup_strv char **layers = NULL;
 	cleanup_free char *id = NULL;
 	cleanup_free char *cwd = NULL;
@@ -376,6 +390,9 @@ int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o, int *
 	struct rt_create_opts co = {0};
 	struct timespec ts;
 
+	if (!o->print_spec && protect_self(g, err) < 0)
+		return -1;
+	config = sandbox_config(o, g->rootless, err);
 	if (config == NULL)
 		return -1;
 	if (o->print_spec) {

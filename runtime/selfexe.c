@@ -147,6 +147,9 @@ int selfexe_protect(const char *spare_dir, struct error **err)
 {
 	cleanup_close int fd = -1;
 
+	/* checked once: the marker is gone from the environment since */
+	if (protected_exe)
+		return 0;
 	if (getenv(PROTECTED_ENV) != NULL) {
 		/* keep the marker away from hooks and helpers; a marker
 		 * that came from the caller's environment, not from us,

@@ -15,7 +15,7 @@ qemu-system-x86 cpio xz-utils e2fsprogs
 containerd podman docker.io crun runc
 golang-github-containers-common golang-github-docker-docker-dev
 curl
-hyperfine time strace bpftool apparmor
+hyperfine time strace bpftool apparmor bubblewrap
 skopeo zstd python3 passt
 criu protobuf-c-compiler libprotobuf-c-dev
 "

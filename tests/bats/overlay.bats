@@ -37,6 +37,15 @@ make_layers() {
 	[ "$(cat "$ROOT/$ID/overlay/upper/opt/hello")" = mine ]
 }
 
+@test "overlay: the container's layer is volatile, never synced, since it is thrown away" {
+	make_layers
+	make_bundle ".annotations = {$layer_annotation} | .root.readonly = false"
+	run_sh 'grep " / " /proc/self/mountinfo'
+	assert_status 0
+	assert_contains " - overlay overlay "
+	assert_contains "volatile"
+}
+
 @test "overlay: containers sharing layers do not see each other's writes" {
 	make_layers
 	make_bundle ".annotations = {$layer_annotation} | .root.readonly = false"
