@@ -125,7 +125,7 @@ static int plan_rootfs(struct creation *cr, struct error **err)
 		.state_dir_fd = cr->c.dir_fd,
 		.etc_files = cr->net != NULL && cr->net->mode == NETNS_BRIDGE,
 		/* a sandbox's job never talks to the caller's service manager */
-		.notify = !o->sandbox && notify_caller_socket() != NULL,
+		.notify = cr->notify_caller != NULL,
 	};
 
 	if (rootfs_plan_make(&req, &cr->rootfs, err) < 0)
@@ -156,12 +156,37 @@ static int listen_fds(void)
 	return n > 0 && n < 1024 ? n : 0;
 }
 
-/* the caller's NOTIFY_SOCKET must be one `start` can send to */
-static int check_notify(const struct creation *cr, struct error **err)
+/* The socket `start` (or this run) relays the container's sd_notify
+ * messages to: the caller's NOTIFY_SOCKET, which must be one it can send
+ * to, or else podman's conmon's in the bundle (notify.h).  A sandbox's
+ * job never talks to the caller's service manager.  */
+static int find_notify(struct creation *cr, struct error **err)
 {
 	const char *caller = notify_caller_socket();
 
-	return caller != NULL && !cr->o->sandbox ? notify_check_caller(caller, err) : 0;
+	if (cr->o->sandbox)
+		return 0;
+	if (caller != NULL) {
+		if (notify_check_caller(caller, err) < 0)
+			return -1;
+		cr->notify_caller = xstrdup(caller);
+		return 0;
+	}
+	cr->notify_caller = notify_bundle_socket(cr->spec, cr->o->bundle);
+	return 0;
+}
+
+/* `start` runs without NOTIFY_SOCKET under podman: it finds the bundle's
+ * socket here (only in the state dir berth wrote) */
+static int record_notify(struct creation *cr, struct error **err)
+{
+	if (cr->mode != CREATE_DETACHED || cr->notify_caller == NULL ||
+	    notify_caller_socket() != NULL)
+		return 0;
+	if (atomic_write_at(cr->c.dir_fd, NOTIFY_RECORD_NAME, cr->notify_caller,
+			    strlen(cr->notify_caller), 0600, err) < 0)
+		return error_wrap(err, "save the notify socket");
+	return 0;
 }
 
 static int check_console(const struct creation *cr, struct error **err)
@@ -390,6 +415,7 @@ void creation_free(struct creation *cr)
 	if (cr->launched)
 		launch_done(&cr->l);
 	notify_relay_close(&cr->notify);
+	free(cr->notify_caller);
 	cg_free(cr->cg);
 	cr->cg = NULL;
 	container_close(&cr->c);
@@ -406,11 +432,11 @@ int creation_run(struct creation *cr, struct error **err)
 	cr->c.dir_fd = cr->c.root_fd = -1;
 	notify_relay_init(&cr->notify);
 	if (container_id_check(cr->o->id, err) < 0 || load_config(cr, err) < 0 ||
-	    host_checks(cr, err) < 0 || check_console(cr, err) < 0 || check_notify(cr, err) < 0 ||
+	    host_checks(cr, err) < 0 || check_console(cr, err) < 0 || find_notify(cr, err) < 0 ||
 	    check_preserved_fds(cr->o->preserve_fds, err) < 0)
 		return -1;
 	/* each fault_point: a step a test may kill berth at (runtime/fault.h) */
-	if (setup_dirs(cr, err) < 0 || plan_rootfs(cr, err) < 0)
+	if (setup_dirs(cr, err) < 0 || plan_rootfs(cr, err) < 0 || record_notify(cr, err) < 0)
 		goto fail;
 	fault_point("state-dir");
 	log_debug("step: state dir");

@@ -33,6 +33,7 @@ struct creation {
 	struct netns_request ext_net; /* from ext */
 	const struct netns_request *net;
 	struct notify_relay notify; /* run: the sd_notify relay (notify.h) */
+	char *notify_caller;	    /* NOTIFY_SOCKET, or the bundle's (notify.h), or NULL */
 };
 
 /* every step up to a ready init; on failure everything is undone */

@@ -76,15 +76,25 @@ static int open_fifo(struct container *c, int pidfd, struct error **err)
 	return 0;
 }
 
-/* NOTIFY_SOCKET set, and the container was created with it: bind its
- * socket before the process can send, relay to the caller (notify.h) */
+/* NOTIFY_SOCKET set (or the bundle's socket recorded by create, for
+ * podman), and the container was created with it: bind its socket before
+ * the process can send, relay to the caller (notify.h) */
 static int open_notify(struct container *c, struct notify_relay *r, struct error **err)
 {
 	const char *caller = notify_caller_socket();
+	cleanup_free char *recorded = NULL;
+	size_t len;
 
 	notify_relay_init(r);
-	if (caller == NULL)
-		return 0;
+	if (caller == NULL) {
+		if (container_read(c, NOTIFY_RECORD_NAME, &recorded, &len, err) < 0) {
+			if ((*err)->errnum != ENOENT)
+				return -1;
+			error_freep(err);
+			return 0;
+		}
+		caller = recorded;
+	}
 	if (notify_relay_open(r, c->dir_fd, caller, err) < 0)
 		return -1;
 	r->mainpid = c->st.pid;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* runtime/notify.c — the sd_notify relay (notify.h says what and when).
- * Owns the two datagram sockets and what crosses from one to the other;
+ * Owns the two datagram sockets and what crosses from one to the other,
+ * and which socket of a bundle stands for the caller's;
  * the mount of the socket dir is rootfs/binds.c's, the environment
  * variable process.c's.  */
 #define _GNU_SOURCE
@@ -15,8 +16,10 @@
 
 #include "core/cleanup.h"
 #include "core/log.h"
+#include "core/mem.h"
 #include "runtime/notify.h"
 #include "runtime/sync.h"
+#include "spec/spec.h"
 
 #define SOCKET_NAME "notify.sock"
 /* systemd reads at most this much of one message */
@@ -86,6 +89,25 @@ static int bind_container_socket(int dir_fd, struct error **err)
 	return steal_fd(fd);
 }
 
+/* a path too long for sun_path (conmon's socket in a deep bundle):
+ * through an O_PATH fd of its dir, as bind_container_socket does */
+static int connect_long(int fd, const char *value, struct error **err)
+{
+	const char *base = strrchr(value, '/') + 1;
+	cleanup_free char *dir = xstrndup(value, (size_t)(base - value));
+	cleanup_close int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+
+	if (dfd < 0)
+		return error_set(err, errno, "open the dir of NOTIFY_SOCKET '%s'", value);
+	if ((size_t)snprintf(a.sun_path, sizeof(a.sun_path), "/proc/self/fd/%d/%s", dfd, base) >=
+	    sizeof(a.sun_path))
+		return error_set(err, ENAMETOOLONG, "NOTIFY_SOCKET '%s'", value);
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+		return error_set(err, errno, "connect to NOTIFY_SOCKET '%s'", value);
+	return 0;
+}
+
 static int connect_caller(const char *value, struct error **err)
 {
 	cleanup_close int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -94,11 +116,62 @@ static int connect_caller(const char *value, struct error **err)
 
 	if (fd < 0)
 		return error_set(err, errno, "socket for NOTIFY_SOCKET");
+	if (value[0] == '/' && strlen(value) >= sizeof(a.sun_path)) {
+		if (connect_long(fd, value, err) < 0)
+			return -1;
+		return steal_fd(fd);
+	}
 	if (caller_addr(value, &a, &len, err) < 0)
 		return -1;
 	if (connect(fd, (struct sockaddr *)&a, len) < 0)
 		return error_set(err, errno, "connect to NOTIFY_SOCKET '%s'", value);
 	return steal_fd(fd);
+}
+
+static bool same_dir(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && S_ISDIR(sa.st_mode) &&
+	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static bool has_env(char **env, const char *kv)
+{
+	for (; env != NULL && *env != NULL; env++)
+		if (strcmp(*env, kv) == 0)
+			return true;
+	return false;
+}
+
+char *notify_bundle_socket(const struct spec *spec, const char *bundle)
+{
+	const struct spec_mount *m = NULL;
+	cleanup_free char *dir = NULL;
+	char *sock;
+	struct stat st;
+
+	if (spec->process == NULL ||
+	    !has_env(spec->process->env, "NOTIFY_SOCKET=" NOTIFY_SOCKET_IN_CONTAINER))
+		return NULL;
+	/* the last mount there is the one the process sees */
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		if (spec->mounts[i].bind &&
+		    (strcmp(spec->mounts[i].destination, NOTIFY_DIR_IN_CONTAINER) == 0 ||
+		     strcmp(spec->mounts[i].destination, NOTIFY_DIR_IN_CONTAINER "/") == 0))
+			m = &spec->mounts[i];
+	if (m == NULL || m->source == NULL)
+		return NULL;
+	dir = xasprintf("%s/notify", bundle);
+	if (!same_dir(m->source, dir))
+		return NULL;
+	sock = xasprintf("%s/notify.sock", dir);
+	if (lstat(sock, &st) == 0 && S_ISSOCK(st.st_mode)) {
+		log_debug("notify: the bundle's '%s' is the caller's socket", sock);
+		return sock;
+	}
+	free(sock);
+	return NULL;
 }
 
 int notify_relay_open(struct notify_relay *r, int state_dir_fd, const char *caller,

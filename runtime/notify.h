@@ -17,7 +17,17 @@
  *                read it: BARRIER=1), or fail when the container exits
  *                before it sends READY=1.
  *   run          in the foreground relays for as long as it runs.
- * The socket dir goes with the state dir on delete.  */
+ * The socket dir goes with the state dir on delete.
+ *
+ * podman's --sdnotify=container (4.x, with conmon) gives the runtime no
+ * NOTIFY_SOCKET at all: conmon binds <bundle>/notify/notify.sock and
+ * relays to podman's socket, podman binds <bundle>/notify on /run/notify
+ * and puts NOTIFY_SOCKET=/run/notify/notify.sock in process.env.  runc and
+ * crun then let `podman run -d` return before READY=1.  berth takes that
+ * socket for the caller's (notify_bundle_socket): the container gets its
+ * own socket on /run/notify as above, `create` records conmon's socket in
+ * the state dir (NOTIFY_RECORD_NAME), and `start` (no NOTIFY_SOCKET)
+ * relays to it and returns after READY=1, so podman does too.  */
 #ifndef BERTH_RUNTIME_NOTIFY_H
 #define BERTH_RUNTIME_NOTIFY_H
 
@@ -34,6 +44,10 @@
 #define NOTIFY_SOCKET_IN_CONTAINER "/run/notify/notify.sock"
 /* in the container's state dir */
 #define NOTIFY_DIR_NAME		   "notify"
+/* the caller's socket taken from the bundle, for `start` */
+#define NOTIFY_RECORD_NAME	   "notify-caller"
+
+struct spec;
 
 /* The caller's NOTIFY_SOCKET: NULL when unset or empty.  */
 const char *notify_caller_socket(void);
@@ -41,6 +55,15 @@ const char *notify_caller_socket(void);
 /* Check the caller's NOTIFY_SOCKET: an absolute path or "@name"
  * (abstract), short enough for a unix socket address.  */
 int notify_check_caller(const char *value, struct error **err);
+
+/* The socket podman's conmon listens on for this container, when the
+ * config is podman's --sdnotify=container layout: process.env holds
+ * NOTIFY_SOCKET=/run/notify/notify.sock, a bind mount puts `bundle`/notify
+ * (the very dir) on /run/notify, and `bundle`/notify/notify.sock is a
+ * socket.  Its host path (malloc'd; it may be longer than a socket
+ * address holds), or NULL.  Only a dir of the bundle qualifies: what the
+ * image's Env says never sends berth's messages elsewhere.  */
+char *notify_bundle_socket(const struct spec *spec, const char *bundle);
 
 struct notify_relay {
 	int sock;		 /* the container's socket, bound in the state dir, or -1 */
@@ -54,7 +77,8 @@ struct notify_relay {
 void notify_relay_init(struct notify_relay *r);
 
 /* Bind <state dir>/notify/notify.sock (made anew) and connect to the
- * caller's socket `caller`.  A container created without NOTIFY_SOCKET
+ * caller's socket `caller` (an absolute path longer than a socket
+ * address is reached through its dir).  A container created without NOTIFY_SOCKET
  * has no notify dir: *r stays closed and this succeeds.  */
 int notify_relay_open(struct notify_relay *r, int state_dir_fd, const char *caller,
 		      struct error **err);

@@ -176,7 +176,7 @@ static int open_notify(struct creation *cr, struct error **err)
 {
 	if (cr->rootfs.notify_dir == NULL)
 		return 0;
-	if (notify_relay_open(&cr->notify, cr->c.dir_fd, notify_caller_socket(), err) < 0)
+	if (notify_relay_open(&cr->notify, cr->c.dir_fd, cr->notify_caller, err) < 0)
 		return -1;
 	cr->notify.mainpid = cr->mode == CREATE_RUN_DETACHED ? cr->l.pid : getpid();
 	return 0;

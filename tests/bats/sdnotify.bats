@@ -187,3 +187,57 @@ ready_datagram() {
 	assert_contains "connect to NOTIFY_SOCKET '$BATS_TEST_TMPDIR/nobody.sock'"
 	[ "$(state_of "$ID")" = created ]
 }
+
+# podman_layout [DIR]: what podman 4.3 --sdnotify=container hands the
+# runtime, with no NOTIFY_SOCKET in berth's environment: conmon's socket
+# at DIR/notify.sock (default: the bundle's notify/, podman's place),
+# DIR bound on /run/notify, NOTIFY_SOCKET=/run/notify/notify.sock in
+# process.env.  Its listener logs to $LOG.
+podman_layout() {
+	local dir=${1:-$BUNDLE/notify}
+	mkdir -p "$dir"
+	listen "$dir/notify.sock"
+	unset NOTIFY_SOCKET
+	add_bind "$dir" /run/notify
+	edit_config '.process.env += ["NOTIFY_SOCKET=/run/notify/notify.sock"]'
+}
+
+@test "sdnotify: podman's layout (conmon's socket in the bundle, no NOTIFY_SOCKET): start returns only after READY=1, relayed there with MAINPID of the init" {
+	notify_bundle
+	set_args /ns -d 800 -m /mark/before-ready STATUS=warming READY=1
+	podman_layout
+	detached create -b "$BUNDLE" "$ID"
+	berth start "$ID"
+	[ -e "$MARK/before-ready" ]
+	run ready_datagram
+	assert_contains "STATUS=warming"
+	assert_contains "MAINPID=$(init_pid)"
+	# the container's socket is berth's, on top of the bundle's dir
+	run berth exec "$ID" sh -c 'test -S /run/notify/notify.sock && echo socket; grep -c " /run/notify " /proc/self/mountinfo'
+	assert_line_eq "${lines[0]}" socket
+	assert_line_eq "${lines[1]}" 2
+	[ "$(state_of "$ID")" = running ]
+}
+
+@test "sdnotify: podman's layout: run -d returns after READY=1" {
+	notify_bundle
+	set_args /ns -d 800 -m /mark/before-ready READY=1
+	podman_layout
+	berth run -d -b "$BUNDLE" "$ID" </dev/null
+	[ -e "$MARK/before-ready" ]
+	run ready_datagram
+	assert_contains "MAINPID=$(init_pid)"
+}
+
+@test "sdnotify: a socket dir bound on /run/notify from outside the bundle is the container's own business: berth neither waits nor relays" {
+	notify_bundle
+	set_args /ns -d 800 -m /mark/before-ready READY=1
+	podman_layout "$BATS_TEST_TMPDIR/elsewhere"
+	detached create -b "$BUNDLE" "$ID"
+	berth start "$ID"
+	[ ! -e "$MARK/before-ready" ]
+	# the container reaches that socket itself, berth relays nothing
+	wait_until "grep -qx READY=1 '$LOG'"
+	! grep -q '^MAINPID=' "$LOG"
+	[ ! -e "$ROOT/$ID/notify" ]
+}

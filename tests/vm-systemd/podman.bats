@@ -113,3 +113,28 @@ start() {
 	assert_eq running "$(pm inspect --format '{{.State.Status}}' "$ID")" "the container lives on"
 	pm rm -f -t 0 "$ID" >/dev/null
 }
+
+# podman 4.3 hands the runtime no NOTIFY_SOCKET (neither create, run by
+# conmon, nor start): it puts NOTIFY_SOCKET=/run/notify/notify.sock in the
+# config's process.env and binds <bundle>/notify on /run/notify, where
+# conmon listens and relays to podman's own NOTIFY_SOCKET.  `podman run
+# -d` returns when the runtime's `start` does.
+@test "podman run -d --sdnotify=container returns only after the container's READY=1, which reaches podman's NOTIFY_SOCKET with MAINPID of conmon" {
+	local sock=$T/notify-$BATS_TEST_NUMBER.sock log=$T/notify-$BATS_TEST_NUMBER.log lp
+	cp "$REPO_DIR/build/tests/tools/notify-send" "$R/ns"
+	"$REPO_DIR/build/tests/tools/notify-listen" "$sock" "$log" &
+	lp=$!
+	wait_for 10 test -e "$log" || die "notify-listen did not start"
+	# 3 s, then /mark, then READY=1: the mark must be there on return
+	ID=$(NOTIFY_SOCKET=$sock pm_run -d --name sdn --sdnotify=container --rootfs "$R" \
+		/ns -d 3000 -m /mark READY=1) || die "podman run failed: $ID"
+	local early=no
+	[[ -e $R/mark ]] || early=yes
+	wait_for 30 grep -qx READY=1 "$log" || early="$early, and no READY=1 reached podman's socket"
+	kill "$lp"
+	[[ $early == no ]] || die "podman run -d returned before the container's READY=1 ($early): $(cat "$log")"
+	grep -qx "MAINPID=$(pm inspect --format '{{.State.ConmonPid}}' "$ID")" "$log" ||
+		die "MAINPID is not conmon's: $(cat "$log")"
+	assert_scope "libpod-$ID.scope" machine.slice
+	pm rm -f -t 0 "$ID" >/dev/null
+}
