@@ -77,6 +77,7 @@ struct opts {
 	const char *ctr_ns;	 /* ctr test: containerd namespace */
 	const char *cgroup;	 /* ctr test: parent cgroup for --cgroup */
 	const char *suffix;	 /* -s: "-SUFFIX" on bundle, id and test names */
+	int systemd;		 /* -g: every runtime call gets --systemd-cgroup */
 	FILE *out;
 	struct runtime rt[MAX_RUNTIMES];
 	int nrt;
@@ -161,12 +162,15 @@ static void argv_free(struct argv *a)
 	*a = (struct argv){.n = 0};
 }
 
-/* `PATH --root WORK/state/NAME` — the common head of every runtime call. */
+/* `PATH --root WORK/state/NAME [--systemd-cgroup]` — the common head of
+ * every runtime call (berth, crun and runc all take the global flag). */
 static void runtime_head(struct argv *a, const struct opts *o, const struct runtime *rt)
 {
 	arg(a, rt->path);
 	arg(a, "--root");
 	arg_own(a, xasprintf("%s/state/%s", o->work, rt->name));
+	if (o->systemd)
+		arg(a, "--systemd-cgroup");
 }
 
 static char *bundle(const struct opts *o, const struct runtime *rt, const char *id)
@@ -594,7 +598,7 @@ static void usage(void)
 	fputs("usage: bench-driver -t run|life|exec|par|ctr|sandbox -d WORK [-n ROUNDS] [-w "
 	      "WARMUP]\n"
 	      "                    [-p PAR] [-o FILE] [-T TIMEOUT_S] [-a CTR_ADDRESS -N CTR_NS\n"
-	      "                    -c CGROUP] [-s SUFFIX]\n"
+	      "                    -c CGROUP] [-s SUFFIX] [-g]\n"
 	      "                    NAME=PATH...\n",
 	      stderr);
 	exit(2);
@@ -636,7 +640,7 @@ static void parse(struct opts *o, int argc, char **argv)
 	int c;
 
 	*o = (struct opts){.rounds = 10, .warmup = 2, .par = 20, .out = stdout, .suffix = ""};
-	while ((c = getopt(argc, argv, "t:d:n:w:p:o:a:N:c:T:s:")) != -1) {
+	while ((c = getopt(argc, argv, "t:d:n:w:p:o:a:N:c:T:s:g")) != -1) {
 		switch (c) {
 		case 't': o->test = optarg; break;
 		case 'd': o->work = optarg; break;
@@ -648,6 +652,7 @@ static void parse(struct opts *o, int argc, char **argv)
 		case 'c': o->cgroup = optarg; break;
 		case 'T': call_timeout = intarg(optarg, 1, 86400); break;
 		case 's': o->suffix = xasprintf("-%s", optarg); break;
+		case 'g': o->systemd = 1; break;
 		case 'o':
 			o->out = fopen(optarg, "ae");
 			if (!o->out)

@@ -42,10 +42,15 @@
 # disagree on where a missing or relative cgroupsPath goes, so it is pinned).
 # At the end every container is deleted, containerd stopped, the
 # /berth-bench-<pid> cgroups removed and the temp dir deleted.
+# --systemd-cgroup gives every runtime call --systemd-cgroup (each runtime
+# its systemd driver: a transient scope per container, made over D-Bus)
+# and the bundles cgroupsPath system.slice:berth-bench-<pid>-<runtime>:<id>;
+# it needs systemd as PID 1 (bench/vm.sh's second boot), and leaves out
+# ctr (containerd's shim would need its own SystemdCgroup option).
 #
 # Usage: bench/run.sh [--quick] [-n N] [--runtimes "berth crun runc"]
 #                     [--tests "run life exec par ctr srun sexec sandbox"] [--no-ctr]
-#                     [--label NAME] [--results DIR]
+#                     [--label NAME] [--results DIR] [--systemd-cgroup]
 # Environment: BERTH (default ./berth of this checkout), CRUN, RUNC, BWRAP
 # (default from PATH), BENCH_RUNTIMES (same as --runtimes), N, BENCH_DRIVER; WARMUP
 # (rounds, default 3), PAR_ROUNDS and CTR_ROUNDS (default N/10 and N/5);
@@ -64,6 +69,7 @@ results=$here/results
 runtimes_set=${BENCH_RUNTIMES:+1}
 runtimes=${BENCH_RUNTIMES:-berth crun runc}
 driver=${BENCH_DRIVER:-$top/build/bench/driver}
+systemd=0
 orig_args=("$@")
 
 usage() {
@@ -85,6 +91,7 @@ while [ $# -gt 0 ]; do
 	--no-ctr) tests=${tests/ctr/} ;;
 	--label) label=${2:?}; shift ;;
 	--results) results=${2:?}; shift ;;
+	--systemd-cgroup) systemd=1 ;;
 	-h | --help) usage ;;
 	*) usage ;;
 	esac
@@ -123,6 +130,10 @@ if [[ " $tests " == *" sandbox "* ]]; then
 		echo "bench: the sandbox test needs berth and bubblewrap (bwrap), skipping it" >&2
 		tests=${tests/sandbox/}
 	fi
+fi
+if [ "$systemd" = 1 ]; then
+	[ "$(ps -o comm= -p 1)" = systemd ] || die "--systemd-cgroup needs systemd as PID 1"
+	tests=${tests/ctr/}
 fi
 if [[ " $tests " == *" ctr "* ]] && ! command -v containerd >/dev/null; then
 	echo "bench: containerd not installed, skipping the ctr test" >&2
@@ -183,18 +194,28 @@ if [[ " $tests " == *" srun "* || " $tests " == *" sexec "* ]]; then
 	[ -r "$sc_file" ] || die "no seccomp profile at $sc_file (podman's containers-common, or set SECCOMP_PROFILE)"
 	profile=$(bench_seccomp_profile "$sc_file" "$work/spec.json")
 fi
+# cgpath RUNTIME ID: the container's cgroupsPath for the driver in use
+cgpath() {
+	if [ "$systemd" = 1 ]; then
+		echo "system.slice:berth-bench-$$-$1:$2"
+	else
+		echo "$cgparent/$1-$2"
+	fi
+}
+drv_flags=()
+[ "$systemd" = 1 ] && drv_flags=(-g)
 for rt in $runtimes; do
 	mkdir -p "$work/state/$rt" "$work/state/$rt-ctr"
 	b=$work/bundles/$rt
-	bench_bundle "$b/seq" "$cgparent/$rt-seq" '["/bin/true"]'
-	bench_bundle "$b/life" "$cgparent/$rt-life" '["/bin/true"]'
-	bench_bundle "$b/exec" "$cgparent/$rt-exec" '["/bin/sleep", "1000000"]'
+	bench_bundle "$b/seq" "$(cgpath "$rt" seq)" '["/bin/true"]'
+	bench_bundle "$b/life" "$(cgpath "$rt" life)" '["/bin/true"]'
+	bench_bundle "$b/exec" "$(cgpath "$rt" exec)" '["/bin/sleep", "1000000"]'
 	for i in $(seq 0 $((par - 1))); do
-		bench_bundle "$b/par$i" "$cgparent/$rt-par$i" '["/bin/true"]'
+		bench_bundle "$b/par$i" "$(cgpath "$rt" "par$i")" '["/bin/true"]'
 	done
 	if [[ " $tests " == *" srun "* || " $tests " == *" sexec "* ]]; then
-		bench_bundle "$b/seq-sc" "$cgparent/$rt-seq-sc" '["/bin/true"]'
-		bench_bundle "$b/exec-sc" "$cgparent/$rt-exec-sc" '["/bin/sleep", "1000000"]'
+		bench_bundle "$b/seq-sc" "$(cgpath "$rt" seq-sc)" '["/bin/true"]'
+		bench_bundle "$b/exec-sc" "$(cgpath "$rt" exec-sc)" '["/bin/sleep", "1000000"]'
 		for x in seq-sc exec-sc; do
 			jq --argjson sc "$profile" '.linux.seccomp = $sc' "$b/$x/config.json" > "$b/$x/c"
 			mv "$b/$x/c" "$b/$x/config.json"
@@ -248,7 +269,7 @@ measure() {
 	shift 2
 	printf 'bench: %-5s %s rounds x %s\n' "$test" "$rounds" "$runtimes" >&2
 	if ! "$driver" -t "$test" -d "$work" -n "$rounds" -w "$warmup" -p "$par" -o "$raw" -T "${CALL_TIMEOUT:-60}" \
-		"$@" "${args[@]}"; then
+		"${drv_flags[@]}" "$@" "${args[@]}"; then
 		for rt in $runtimes; do
 			[ -s "$work/log/$rt.err" ] || continue
 			echo "--- last lines of $rt's stderr:" >&2
@@ -278,6 +299,7 @@ if [[ " $tests " == *" sandbox "* ]]; then
 	fi
 fi
 bench_cgroup_setup
+[ "$systemd" = 1 ] && cgmode="$cgmode, each runtime's systemd cgroup driver"
 for t in $tests; do
 	case $t in
 	sandbox) ;;

@@ -23,6 +23,12 @@
 # with ASLR every exec of a dynamically linked program translates libc
 # (and the program, if PIE) afresh: 60-80 ms per exec against ~25 ms with
 # ASLR off, a cost real CPUs do not have.  The default keeps ASLR on.
+#
+# Then a second boot, `vm-run --systemd` (systemd 252 as PID 1), measures
+# the `run` row once more with every runtime on its systemd cgroup driver
+# (bench/run.sh --systemd-cgroup: a transient scope per container, over
+# D-Bus), as <date>-vm-systemd.txt.  VM_SYSTEMD=0 skips that boot,
+# VM_SYSTEMD=only runs just it.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -47,6 +53,14 @@ if [ "${VM_NO_ASLR:-0}" = 1 ]; then
 	label=vm-noaslr
 	prefix=(sh -c 'echo 0 > /proc/sys/kernel/randomize_va_space && exec "$@"' sh)
 fi
-exec "$vm_run" --mem "${VM_MEM:-2048}" --cpus "${VM_CPUS:-2}" --timeout "${VM_TIMEOUT:-3600}" \
-	--out "$here/results" -- "${prefix[@]}" "$here/run.sh" --label "$label" \
-	--results "$here/results" "$@"
+vm_systemd=${VM_SYSTEMD:-1}
+case $vm_systemd in 0 | 1 | only) ;; *) echo "bench: VM_SYSTEMD is 0, 1 or only" >&2; exit 2 ;; esac
+if [ "$vm_systemd" != only ]; then
+	"$vm_run" --mem "${VM_MEM:-2048}" --cpus "${VM_CPUS:-2}" --timeout "${VM_TIMEOUT:-3600}" \
+		--out "$here/results" -- "${prefix[@]}" "$here/run.sh" --label "$label" \
+		--results "$here/results" "$@"
+fi
+[ "$vm_systemd" != 0 ] || exit 0
+exec "$vm_run" --systemd --mem "${VM_MEM:-2048}" --cpus "${VM_CPUS:-2}" \
+	--timeout "${VM_TIMEOUT:-3600}" --out "$here/results" -- "${prefix[@]}" "$here/run.sh" \
+	--label "$label-systemd" --results "$here/results" "$@" --tests run --systemd-cgroup

@@ -5,7 +5,9 @@
 #   make bench QUICK=1              a smoke run (a few rounds of each test)
 #   make bench N=50 RUNTIMES="crun runc" BERTH=/path/to/berth
 #   make bench TESTS="run exec"     a subset of: run life exec par ctr
-#   make bench-vm                   the same inside the pure cgroup v2 VM
+#   make bench-vm                   the same inside the pure cgroup v2 VM, then the
+#                                   `run` row with systemd as PID 1 and every runtime
+#                                   on its systemd cgroup driver (VM_SYSTEMD=0|only)
 #   make bench-profile              strace/perf of one `run` (PROFILE_RUNTIME=berth)
 #
 # Tables and raw samples land in bench/results/<date>-<label>.txt.
