@@ -211,6 +211,20 @@ static int env_file(const char *path, struct lists *l, struct error **err)
 	return 0;
 }
 
+/* --user, --userns, --output-owner: whose ids the job runs with */
+static int ids_option(struct cmd_ctx *ctx, int c, struct rt_sandbox_opts *o, struct lists *l,
+		      struct error **err)
+{
+	if (c == OPT_USER)
+		return parse_user(optarg, l, err);
+	if (c == OPT_OUTPUT_OWNER)
+		return output_owner(optarg, o, err);
+	if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "host") != 0)
+		return cmd_usage(ctx, err, "--userns: must be auto or host, not \"%s\"", optarg);
+	o->userns_host = strcmp(optarg, "host") == 0;
+	return 0;
+}
+
 static int option(struct cmd_ctx *ctx, int c, struct rt_sandbox_opts *o, struct lists *l,
 		  struct error **err)
 {
@@ -236,14 +250,9 @@ static int option(struct cmd_ctx *ctx, int c, struct rt_sandbox_opts *o, struct 
 	case OPT_PRINT: o->print_spec = true; break;
 	case 't': o->tty = true; break;
 	case OPT_INIT: o->init = true; break;
-	case OPT_USER: return parse_user(optarg, l, err);
-	case OPT_OUTPUT_OWNER: return output_owner(optarg, o, err);
-	case OPT_USERNS:
-		if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "host") != 0)
-			return cmd_usage(ctx, err, "--userns: must be auto or host, not \"%s\"",
-					 optarg);
-		o->userns_host = strcmp(optarg, "host") == 0;
-		break;
+	case OPT_USER:
+	case OPT_OUTPUT_OWNER:
+	case OPT_USERNS: return ids_option(ctx, c, o, l, err);
 	case OPT_MEMORY:
 	case OPT_CPUS:
 	case OPT_PIDS:

@@ -186,8 +186,7 @@ int image_user_lookup(char *const *layers, const char *user, const char *what, b
 	return 0;
 }
 
-int image_job_user(const struct image *img, uid_t *uid, gid_t *gid, char **home,
-		   struct error **err)
+int image_job_user(const struct image *img, uid_t *uid, gid_t *gid, char **home, struct error **err)
 {
 	return image_user_lookup(img->layers, img->user, "sandbox: the image's User", false, uid,
 				 gid, home, err);

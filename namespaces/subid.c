@@ -97,36 +97,40 @@ const struct ns_subid_range *ns_subid_find(const struct ns_subid_file *f, const 
 	return NULL;
 }
 
-/* [start, start + size) meets a range of f */
-static bool overlaps(const struct ns_subid_file *f, uint64_t start, uint64_t size)
+/* the end of a range of f that [start, start + size) meets, or 0 */
+static uint64_t overlap_end(const struct ns_subid_file *f, uint64_t start, uint64_t size)
 {
 	for (size_t i = 0; i < f->n; i++) {
 		uint64_t s = f->ranges[i].start, e = s + f->ranges[i].count;
 
 		if (start < e && s < start + size)
-			return true;
+			return e;
 	}
-	return false;
+	return 0;
 }
 
 bool ns_subid_free_block(const struct ns_subid_file *a, const struct ns_subid_file *b,
 			 uint32_t floor, uint32_t size, uint32_t *start)
 {
-	uint64_t s;
+	uint64_t s, end;
 
 	if (size == 0)
 		return false;
 	/* aligned, a host id's low 16 bits are the job's id: host uid
 	 * 197608 (0x303e8) is uid 1000 of the job mapped from 196608 */
 	s = ((uint64_t)floor + size - 1) / size * size;
-	for (; s + size - 1 <= UINT32_MAX; s += size) {
-		/* 2^32 - 1 is (uid_t)-1, never a real id */
-		if (s + size - 1 == UINT32_MAX)
-			break;
-		if (!overlaps(a, s, size) && !overlaps(b, s, size)) {
+	/* past a range met, to the next aligned start: each step passes
+	 * one range, so the search ends after at most as many steps as
+	 * there are ranges; 2^32 - 1 is (uid_t)-1, never a real id */
+	while (s + size - 1 < UINT32_MAX) {
+		end = overlap_end(a, s, size);
+		if (end == 0)
+			end = overlap_end(b, s, size);
+		if (end == 0) {
 			*start = (uint32_t)s;
 			return true;
 		}
+		s = (end + size - 1) / size * size;
 	}
 	return false;
 }

@@ -27,9 +27,9 @@
 #include "core/mem.h"
 #include "namespaces/subid.h"
 
-#define SUBUID "/etc/subuid"
-#define SUBGID "/etc/subgid"
-#define SANDBOX_IDS 65536u
+#define SUBUID	      "/etc/subuid"
+#define SUBGID	      "/etc/subgid"
+#define SANDBOX_IDS   65536u
 #define SANDBOX_FLOOR 100000u /* where useradd's own ranges start (SUB_UID_MIN) */
 
 /* a missing file grants nothing; an unreadable one is an error */
@@ -62,8 +62,9 @@ static bool user_exists(const char *name)
 /* useradd --system: no home, no shell, no subordinate ids of its own */
 static int add_user(const char *name, struct error **err)
 {
-	char *const argv[] = {"useradd",     "--system", "--no-create-home", "--shell",
-			      "/usr/sbin/nologin", (char *)name, NULL};
+	char *const argv[] = {"useradd", "--system",	      "--no-create-home",
+			      "--shell", "/usr/sbin/nologin", (char *)name,
+			      NULL};
 	int status = 0;
 	pid_t pid = fork();
 
@@ -125,8 +126,7 @@ static int append_line(const char *path, const char *line, struct error **err)
 
 	if (fd < 0)
 		return error_set(err, errno, "sandbox: temp file for '%s'", path);
-	text = xasprintf("%s%s%s", n > 0 ? old : "", n > 0 && old[n - 1] != '\n' ? "\n" : "",
-			 line);
+	text = xasprintf("%s%s%s", n > 0 ? old : "", n > 0 && old[n - 1] != '\n' ? "\n" : "", line);
 	w = write(fd, text, strlen(text));
 	if (w != (ssize_t)strlen(text) || fchmod(fd, 0644) < 0 || fsync(fd) < 0 ||
 	    rename(tmp, path) < 0) {
@@ -204,8 +204,8 @@ int ns_sandbox_range(struct ns_subid_map *out, struct error **err)
 	ns_subid_clear(&g);
 	if (*err != NULL)
 		return -1;
-	if (!found && ((user_exists(name) ? 0 : add_user(name, err)) < 0 ||
-		       make_range(name, out, err) < 0))
+	if (!found &&
+	    ((user_exists(name) ? 0 : add_user(name, err)) < 0 || make_range(name, out, err) < 0))
 		return -1;
 	/* a job's root would be the host's */
 	if (out->uid_start == 0 || out->gid_start == 0)

@@ -62,10 +62,10 @@ struct rootfs_plan_request {
 	bool layers_idmapped;	/* see rootfs_plan; upper and work are then */
 	uid_t owner_uid;	/* made the job root's, this host uid:gid */
 	gid_t owner_gid;
-	const char *state_dir;	/* the container's state dir ... */
-	int state_dir_fd;	/* ... opened */
-	bool etc_files;		/* bridge networking: /etc files to bind */
-	bool notify;		/* the caller set NOTIFY_SOCKET */
+	const char *state_dir; /* the container's state dir ... */
+	int state_dir_fd;      /* ... opened */
+	bool etc_files;	       /* bridge networking: /etc files to bind */
+	bool notify;	       /* the caller set NOTIFY_SOCKET */
 };
 
 /* Check and resolve the root (or the layers) and make the directories

@@ -36,15 +36,15 @@ static int userns_for(const struct spec *spec, const struct spec_mount *m, struc
 /* the image layers, seen through the container's own mappings */
 static int idmap_layers(const struct spec *spec, struct rootfs_plan *plan, struct error **err)
 {
-	cleanup_close int userns = ns_userns_fd(spec->linux.uid_mappings, spec->linux.n_uid_mappings,
-						spec->linux.gid_mappings, spec->linux.n_gid_mappings,
-						err);
+	cleanup_close int userns =
+		ns_userns_fd(spec->linux.uid_mappings, spec->linux.n_uid_mappings,
+			     spec->linux.gid_mappings, spec->linux.n_gid_mappings, err);
 
 	if (userns < 0)
 		return error_wrap(err, "idmapped layers");
 	for (size_t i = 0; plan->layers[i] != NULL; i++) {
-		plan->layer_trees[i] =
-			rootfs_overlay_idmap_layer(plan->layers[i], plan->layer_fds[i], userns, err);
+		plan->layer_trees[i] = rootfs_overlay_idmap_layer(plan->layers[i],
+								  plan->layer_fds[i], userns, err);
 		if (plan->layer_trees[i] < 0)
 			return -1;
 	}

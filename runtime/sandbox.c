@@ -144,7 +144,8 @@ static void one_id(struct jsonw *w, const char *key, unsigned id, unsigned job_r
 static void owned_volume(struct jsonw *w, const char *src, const char *dst, bool ro,
 			 const struct rt_sandbox_opts *o, const struct sandbox_ids *ids)
 {
-	static const char *const rw_opts[] = {"rbind", "rprivate", "nosuid", "nodev", "idmap", NULL};
+	static const char *const rw_opts[] = {"rbind", "rprivate", "nosuid",
+					      "nodev", "idmap",	   NULL};
 	static const char *const ro_opts[] = {"rbind", "rprivate", "nosuid", "nodev",
 					      "ro",    "rro",	   "idmap",  NULL};
 

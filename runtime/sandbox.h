@@ -33,12 +33,12 @@ struct rt_sandbox_opts {
 	bool has_user;
 	uid_t uid;
 	gid_t gid;
-	const char *home;  /* HOME of --user (or the image's User) in the
+	const char *home; /* HOME of --user (or the image's User) in the
 			      image's /etc/passwd, or NULL */
-	bool userns_host;  /* --userns host: as root, no user namespace */
+	bool userns_host; /* --userns host: as root, no user namespace */
 	bool has_output_owner;
-	uid_t output_uid;  /* --output-owner: who owns on the host what the */
-	gid_t output_gid;  /* job's root writes to a -v volume */
+	uid_t output_uid;	 /* --output-owner: who owns on the host what the */
+	gid_t output_gid;	 /* job's root writes to a -v volume */
 	long long memory;	 /* bytes, 0: no limit */
 	long long cpus_milli;	 /* 1000 = one CPU, 0: no limit */
 	long long pids;		 /* 0: no limit */
@@ -59,9 +59,9 @@ struct rt_sandbox_opts {
 /* The job's ids, decided before its config is written */
 struct sandbox_ids {
 	bool rootless;
-	bool userns;		/* in a user namespace of its own */
+	bool userns;		 /* in a user namespace of its own */
 	struct ns_subid_map map; /* its ids, when userns */
-	bool tmp_tmpfs;		/* rootless on a root-owned image: /tmp is a
+	bool tmp_tmpfs;		 /* rootless on a root-owned image: /tmp is a
 				   tmpfs (the image's cannot be copied up) */
 };
 
