@@ -97,6 +97,13 @@ int cg_device_allows(const struct spec_linux *l, const struct spec_device *d, un
 int cg_open(const char *path, char *const *v1_names, char *const *v1_paths, size_t n_v1,
 	    struct cg **out, struct error **err);
 
+/* The cgroups the cgroupfs driver made for container `id` (at
+ * `cgroups_path`, NULL: the default) and never recorded: its creator was
+ * killed first.  Only directories that carry berth's mark; *out NULL when
+ * there are none.  */
+int cg_open_unrecorded(const char *cgroups_path, const char *id, bool rootless, struct cg **out,
+		       struct error **err);
+
 /* The systemd driver's: reopen the scope `unit` (of the user's own
  * manager: `user`) at `path` (ENOENT when it is gone: systemd removes a
  * scope whose last process died); cg_destroy() stops it.  A scope whose

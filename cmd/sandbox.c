@@ -43,7 +43,8 @@ static const char sandbox_help[] =
 	"                           --stop-grace (e.g. 30s, 1m30s): exit 124\n"
 	"      --stop-grace DURATION from SIGTERM (timeout, or a signal to berth) to\n"
 	"                           SIGKILL (default 10s; 0: at once)\n"
-	"      --network MODE       none (default: loopback only), host,\n"
+	"      --network MODE       none (default: loopback only), pasta (outbound\n"
+	"                           TCP/UDP through passt's pasta), host,\n"
 	"                           bridge[=NAME] (veth on a bridge), ns:PATH (join)\n"
 	"      --read-only          the root filesystem is read-only\n"
 	"      --overlay-tmpfs      keep the job's writes on a tmpfs\n"
@@ -263,6 +264,8 @@ static int option(struct cmd_ctx *ctx, int c, struct rt_sandbox_opts *o, struct 
 			o->network = NETNS_NONE;
 		} else if (strcmp(optarg, "host") == 0) {
 			o->network = NETNS_HOST;
+		} else if (strcmp(optarg, "pasta") == 0) {
+			o->network = NETNS_PASTA;
 		} else if (strcmp(optarg, "bridge") == 0 || strncmp(optarg, "bridge=", 7) == 0) {
 			o->network = NETNS_BRIDGE;
 			o->bridge = optarg[6] == '=' ? optarg + 7 : NULL;
@@ -270,10 +273,11 @@ static int option(struct cmd_ctx *ctx, int c, struct rt_sandbox_opts *o, struct 
 			o->network = NETNS_JOIN;
 			o->netns_path = optarg + 3;
 		} else {
-			return cmd_usage(ctx, err,
-					 "--network: must be none, host, bridge[=NAME] or ns:PATH, "
-					 "not \"%s\"",
-					 optarg);
+			return cmd_usage(
+				ctx, err,
+				"--network: must be none, pasta, host, bridge[=NAME] or ns:PATH, "
+				"not \"%s\"",
+				optarg);
 		}
 		break;
 	case 'h': cmd_help(ctx, sandbox_help); return 1;

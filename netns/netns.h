@@ -40,6 +40,7 @@ enum netns_mode {
 	NETNS_HOST,   /* no new netns: nothing to do here */
 	NETNS_BRIDGE, /* new netns wired to a bridge (netns_bridge_setup) */
 	NETNS_JOIN,   /* join an existing netns path: nothing to do here */
+	NETNS_PASTA,  /* new netns, outbound traffic through pasta (pasta.h) */
 };
 
 struct netns_request {

@@ -250,6 +250,9 @@ static int setup_cgroup(struct creation *cr, struct error **err)
 
 	if (cg_create(&req, &cr->cg, err) < 0)
 		return -1;
+	/* made, not yet recorded: a berth killed here is reclaimed by its id
+	 * (runtime/reclaim.c) */
+	fault_point("cgroup-made");
 	/* an image layer may carry device nodes, and the job has CAP_MKNOD:
 	 * as root, only the cgroup device filter keeps the host's disks out
 	 * of reach (in a user namespace the kernel refuses devices anyway) */

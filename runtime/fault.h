@@ -4,8 +4,8 @@
  * With BERTH_FAULT_STEP=<name> in its environment, berth kills itself with
  * SIGKILL when it reaches that named step, so the tests can prove that a
  * berth dying at any point of `create` leaves nothing `delete --force`
- * cannot clean up.  The steps: state-dir, cgroup, fifo, clone, network,
- * ready, state.  Without the variable this is one cached getenv().  */
+ * cannot clean up.  The steps: state-dir, cgroup-made, cgroup, fifo, clone,
+ * network, ready, state.  Without the variable this is one cached getenv().  */
 #ifndef BERTH_RUNTIME_FAULT_H
 #define BERTH_RUNTIME_FAULT_H
 

@@ -146,6 +146,8 @@ static int setup_network(struct launch *l, struct error **err)
 	char path[64];
 	cleanup_close int fd = -1;
 
+	if (l->net != NULL && l->net->mode == NETNS_PASTA && ns_new(l->spec, SPEC_NS_NET))
+		return netns_pasta_start(&l->pasta, l->pid, err);
 	if (!launch_wants_bridge(l))
 		return 0;
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)l->pid);
@@ -218,6 +220,7 @@ int launch_init(struct launch *l, struct error **err)
 	l->pty_master = -1;
 	l->has_lease = false;
 	l->sync_fd = -1;
+	netns_pasta_init(&l->pasta);
 	if (connect_listener(l, err) < 0)
 		return -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
@@ -290,6 +293,7 @@ void launch_abort(struct launch *l)
 
 void launch_done(struct launch *l)
 {
+	netns_pasta_stop(&l->pasta);
 	if (l->sync_fd >= 0)
 		close(l->sync_fd);
 	if (l->pidfd >= 0)

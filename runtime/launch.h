@@ -15,6 +15,7 @@
 #include "cgroups/cgroup.h"
 #include "core/error.h"
 #include "netns/netns.h"
+#include "netns/pasta.h"
 #include "rootfs/rootfs.h"
 #include "runtime/seccomp.h"
 #include "spec/spec.h"
@@ -52,6 +53,7 @@ struct launch {
 	int pty_master; /* with process.terminal, else -1 */
 	bool has_lease;
 	struct netns_lease lease;
+	struct netns_pasta pasta; /* --network pasta: stopped by launch_done */
 };
 
 /* Clone the init and take it up to SYNC_READY.  On failure the child is

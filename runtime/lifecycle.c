@@ -283,6 +283,31 @@ int container_teardown(struct container *c, struct cg *cg, const struct spec *sp
 	return container_remove(c, err);
 }
 
+/* A creator killed between making its cgroups and recording them (a
+ * crashed runner, kill -9) left directories the state does not name:
+ * found from the saved config's cgroupsPath and the id, only those berth
+ * marked as its own (cgroups/unrecorded.c).  NULL when there are none.  */
+static struct cg *unrecorded_cgroup(const struct rt_global *g, struct container *c)
+{
+	struct error *e = NULL;
+	struct spec *spec;
+	struct cg *cg = NULL;
+
+	if (g->cgroup_manager == CG_MANAGER_DISABLED || g->systemd_cgroup)
+		return NULL;
+	spec = load_saved_spec(c, &e);
+	if (spec == NULL) {
+		error_free(e); /* killed before its config was saved: nothing made */
+		return NULL;
+	}
+	if (cg_open_unrecorded(spec->linux.cgroups_path, c->id, g->rootless, &cg, &e) < 0) {
+		log_warn("cgroup of \"%s\": %s", c->id, e->msg);
+		error_free(e);
+	}
+	spec_free(spec);
+	return cg;
+}
+
 int rt_delete(const struct rt_global *g, const char *id, bool force, struct error **err)
 {
 	struct container c;
@@ -311,6 +336,8 @@ int rt_delete(const struct rt_global *g, const char *id, bool force, struct erro
 		error_freep(err);
 		cg = NULL;
 	}
+	if (!container_has_cgroup(&c))
+		cg = unrecorded_cgroup(g, &c);
 	if (stop_all(&c, cg, err) < 0)
 		goto out;
 	rc = container_teardown(&c, cg, NULL, err);

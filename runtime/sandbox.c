@@ -540,6 +540,8 @@ int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o, int *
 		return error_set(err, 0,
 				 "sandbox: --network bridge needs root (a rootless job can use "
 				 "--network none)");
+	if (o->network == NETNS_PASTA && netns_pasta_check(err) < 0)
+		return -1;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	id = xasprintf("sandbox-%d-%lx", (int)getpid(), (unsigned long)ts.tv_nsec);
 	cwd = getcwd(NULL, 0);

@@ -20,6 +20,7 @@
 #include "core/jsonw.h"
 #include "namespaces/subid.h"
 #include "netns/netns.h"
+#include "netns/pasta.h"
 #include "runtime/runtime.h"
 
 struct rt_sandbox_opts {
@@ -44,7 +45,7 @@ struct rt_sandbox_opts {
 	long long pids;		 /* 0: no limit */
 	unsigned timeout_ms;	 /* 0: none */
 	unsigned stop_grace_ms;	 /* --stop-grace (default 10 s) */
-	enum netns_mode network; /* NONE (default), HOST, BRIDGE, JOIN */
+	enum netns_mode network; /* NONE (default), HOST, BRIDGE, JOIN, PASTA */
 	const char *bridge;	 /* bridge=NAME, or NULL for the default */
 	const char *netns_path;	 /* ns:PATH */
 	bool read_only;

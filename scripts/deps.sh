@@ -16,7 +16,7 @@ containerd podman docker.io crun runc
 golang-github-containers-common golang-github-docker-docker-dev
 curl
 hyperfine time strace bpftool apparmor
-skopeo zstd python3
+skopeo zstd python3 passt
 "
 
 missing=""

@@ -88,7 +88,7 @@ kv() {
 
 @test "v1: a cpu quota throttles a busy loop: nr_throttled grows in cpu.stat" {
 	v1_bundle '.linux.resources.cpu = {"quota": 20000, "period": 100000}'
-	set_args /bin/sh -c '/bin/probe burn 400 >/dev/null; grep nr_throttled /sys/fs/cgroup/cpu/cpu.stat'
+	set_args /bin/sh -c '/bin/probe burn 150 >/dev/null; grep nr_throttled /sys/fs/cgroup/cpu/cpu.stat'
 	run berth run --keep -b "$BUNDLE" "$ID"
 	assert_status 0
 	[ "$(awk '{print $2}' <<<"$output")" -gt 0 ]

@@ -5,7 +5,7 @@
 
 load helpers
 
-STEPS="state-dir cgroup fifo clone network ready state"
+STEPS="state-dir cgroup-made cgroup fifo clone network ready state"
 
 # every process of the test's container, found by its command line
 container_procs() {

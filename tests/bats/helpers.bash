@@ -107,6 +107,29 @@ mount_count() {
 	grep -c -e "$BATS_TEST_TMPDIR" -e " /run/berth" /proc/self/mountinfo || true
 }
 
+# The sandbox cgroups whose berth is gone: a sandbox's id is
+# "sandbox-<berth's pid>-<hex>", and its berth removes the cgroup before it
+# exits (or a later berth reclaims it).  One whose berth still runs is no
+# leak: it may be another suite's job, running beside this one.
+orphan_sandbox_cgroups() {
+	local h d pid
+	for h in "$CG_ROOT" $V1_MOUNTS; do
+		for d in "$h"/berth/sandbox-*; do
+			[ -d "$d" ] || continue
+			pid=${d##*/sandbox-}
+			kill -0 "${pid%%-*}" 2>/dev/null || echo "$d"
+		done
+	done
+}
+
+# those this test left (any left before it are an earlier test's); taken
+# when the test file is loaded, before each test, whatever its setup
+SANDBOX_CG_BEFORE=$(orphan_sandbox_cgroups)
+
+new_orphan_sandbox_cgroups() {
+	comm -13 <(echo "$SANDBOX_CG_BEFORE" | sort) <(orphan_sandbox_cgroups | sort) | grep . || true
+}
+
 assert_no_leaks() {
 	local left
 	# the compiled seccomp filters kept for later starts are no leak
@@ -122,6 +145,11 @@ assert_no_leaks() {
 			return 1
 		fi
 	done
+	left=$(new_orphan_sandbox_cgroups)
+	if [ -n "$left" ]; then
+		echo "sandbox cgroups left by a berth that is gone: $left" >&2
+		return 1
+	fi
 	if [ "$(mount_count)" != "$MOUNTS_BEFORE" ]; then
 		echo "mounts left:" >&2
 		grep -e "$BATS_TEST_TMPDIR" /proc/self/mountinfo >&2

@@ -96,3 +96,19 @@ job_gone_within_2s() {
 	assert_status 0
 	[ -z "$output" ]
 }
+
+@test "sandbox orphan: a berth killed after making the job's cgroups, before recording them, leaves nothing the next berth does not reclaim" {
+	run env BERTH_FAULT_STEP=cgroup-made "$BERTH" --root "$ROOT" sandbox --rootfs "$TEST_ROOTFS" \
+		-- /bin/true </dev/null
+	[ "$status" = 137 ]
+	id=$(basename "$(ls -d "$ROOT"/sandbox-*)")
+	# made, and marked as berth's, but not in the state
+	[ -d "$CG_ROOT/berth/$id" ]
+	[ "$(jq .berth.cgroup "$ROOT/$id/state.json" 2>/dev/null || echo null)" = null ]
+	run berth list -q
+	assert_status 0
+	[ ! -e "$ROOT/$id" ]
+	for h in "$CG_ROOT" $V1_MOUNTS; do
+		[ ! -e "$h/berth/$id" ] || { echo "cgroup left: $h/berth/$id" >&2; return 1; }
+	done
+}

@@ -15,10 +15,12 @@
  *   probe readlink-exe PID
  *   probe hog MIB             allocate and touch MIB MiB
  *   probe forkbomb N          fork N sleeping children, print how many
- *   probe burn MS             spin on the CPU for MS milliseconds
+ *   probe burn MS             spin until it has used MS ms of CPU time
  *   probe tty                 isatty(0), ttyname(0), rows cols
  *   probe cwd                 getcwd()
  *   probe sigmask             blocked and ignored signal masks
+ *   probe tcp|udp ADDR PORT MSG  send MSG to an IPv4 ADDR:PORT, print the
+ *                             reply (3 s at most), or the errno name
  *
  * Isolation checks (iso_cmd):
  *   probe status              Uid, Gid, Groups, Cap*, NoNewPrivs, Seccomp
@@ -52,7 +54,10 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdbool.h>
+#include <sys/time.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -68,14 +73,34 @@ static const char *ename(int e)
 		int e;
 		const char *n;
 	} names[] = {
-		{EPERM, "EPERM"},	    {ENOENT, "ENOENT"},	  {EACCES, "EACCES"},
-		{EEXIST, "EEXIST"},	    {EINVAL, "EINVAL"},	  {ENOSYS, "ENOSYS"},
-		{EROFS, "EROFS"},	    {ENOTDIR, "ENOTDIR"}, {EISDIR, "EISDIR"},
-		{ETXTBSY, "ETXTBSY"},	    {EAGAIN, "EAGAIN"},	  {ENOMEM, "ENOMEM"},
-		{EBUSY, "EBUSY"},	    {ENXIO, "ENXIO"},	  {ENODEV, "ENODEV"},
-		{ESRCH, "ESRCH"},	    {EBADF, "EBADF"},	  {ENOTTY, "ENOTTY"},
-		{ENOSPC, "ENOSPC"},	    {EFBIG, "EFBIG"},	  {EMFILE, "EMFILE"},
-		{EOPNOTSUPP, "EOPNOTSUPP"}, {EXDEV, "EXDEV"},	  {ELOOP, "ELOOP"},
+		{EPERM, "EPERM"},
+		{ENOENT, "ENOENT"},
+		{EACCES, "EACCES"},
+		{EEXIST, "EEXIST"},
+		{EINVAL, "EINVAL"},
+		{ENOSYS, "ENOSYS"},
+		{EROFS, "EROFS"},
+		{ENOTDIR, "ENOTDIR"},
+		{EISDIR, "EISDIR"},
+		{ETXTBSY, "ETXTBSY"},
+		{EAGAIN, "EAGAIN"},
+		{ENOMEM, "ENOMEM"},
+		{EBUSY, "EBUSY"},
+		{ENXIO, "ENXIO"},
+		{ENODEV, "ENODEV"},
+		{ESRCH, "ESRCH"},
+		{EBADF, "EBADF"},
+		{ENOTTY, "ENOTTY"},
+		{ENOSPC, "ENOSPC"},
+		{EFBIG, "EFBIG"},
+		{EMFILE, "EMFILE"},
+		{EOPNOTSUPP, "EOPNOTSUPP"},
+		{EXDEV, "EXDEV"},
+		{ELOOP, "ELOOP"},
+		{ENETUNREACH, "ENETUNREACH"},
+		{ECONNREFUSED, "ECONNREFUSED"},
+		{ETIMEDOUT, "ETIMEDOUT"},
+		{EHOSTUNREACH, "EHOSTUNREACH"},
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -164,14 +189,20 @@ static int forkbomb(int n)
 	return 0;
 }
 
+/* CPU time, not wall time: on a loaded machine a wall-clock spin may
+ * never use up a cgroup's cpu quota, and the throttling tests need it to.
+ * The clock (a system call) is read only now and then, so that the time
+ * used is user time, as a busy job's is.  */
 static int burn(long ms)
 {
 	struct timespec a, b;
 
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	do
-		clock_gettime(CLOCK_MONOTONIC, &b);
-	while ((b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000 < ms);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
+	do {
+		for (volatile long i = 0; i < 200000; i++)
+			;
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
+	} while ((b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000 < ms);
 	puts("ok");
 	return 0;
 }
@@ -320,6 +351,39 @@ static int status_lines(void)
 	return 0;
 }
 
+/* One request and its reply over TCP or UDP: what a job with a network
+ * reaches.  A UDP reply that never comes is ETIMEDOUT.  */
+static int net_echo(const char *proto, const char *addr, const char *port, const char *msg)
+{
+	bool udp = strcmp(proto, "udp") == 0;
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(port))};
+	struct timeval tv = {.tv_sec = 3};
+	char reply[256];
+	ssize_t n;
+	int fd;
+
+	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1) {
+		errno = EINVAL;
+		return result(-1);
+	}
+	fd = socket(AF_INET, udp ? SOCK_DGRAM : SOCK_STREAM, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ||
+	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    send(fd, msg, strlen(msg), 0) < 0)
+		return result(-1);
+	if (!udp)
+		shutdown(fd, SHUT_WR);
+	n = recv(fd, reply, sizeof(reply) - 1, 0);
+	if (n < 0 && errno == EAGAIN)
+		errno = ETIMEDOUT; /* SO_RCVTIMEO's way of saying it */
+	if (n < 0)
+		return result(-1);
+	reply[n] = '\0';
+	printf("%s reply: %s\n", proto, reply);
+	return 0;
+}
+
 /* the isolation suites' subcommands; 2 when cmd is not one of them */
 static int iso_cmd(const char *cmd, int argc, char **argv)
 {
@@ -341,6 +405,8 @@ static int iso_cmd(const char *cmd, int argc, char **argv)
 		return exe_hunt(argv[2]);
 	if (argc < 4)
 		return 2;
+	if ((strcmp(cmd, "tcp") == 0 || strcmp(cmd, "udp") == 0) && argc >= 5)
+		return net_echo(cmd, argv[2], argv[3], argv[4]);
 	if (strcmp(cmd, "exe-attack") == 0)
 		return exe_attack(argv[2], argv[3]);
 	if (strcmp(cmd, "chown") == 0 && argc >= 5)
@@ -417,6 +483,7 @@ int main(int argc, char **argv)
 	fprintf(stderr,
 		"usage: probe fds|open|mknod|ptrace|mount|unshare-user|keyctl|bpf|"
 		"chroot|chroot-escape|write-exe|readlink-exe|hog|forkbomb|burn|tty|cwd|sigmask|"
-		"status|create|chown|raw-socket|personality|syscall|clone|exe-attack|exe-hunt\n");
+		"status|create|chown|raw-socket|personality|syscall|clone|exe-attack|exe-hunt|"
+		"tcp|udp\n");
 	return 2;
 }

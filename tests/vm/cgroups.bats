@@ -64,7 +64,7 @@ cg() { # the container's cgroup dir
 
 @test "cpu.max throttles a busy loop" {
 	make_bundle '.linux.resources.cpu = {"quota": 20000, "period": 100000}'
-	set_args /bin/sh -c '/bin/probe burn 600 >/dev/null; grep nr_throttled /sys/fs/cgroup/cpu.stat'
+	set_args /bin/sh -c '/bin/probe burn 150 >/dev/null; grep nr_throttled /sys/fs/cgroup/cpu.stat'
 	edit_config '.linux.namespaces += [{"type": "cgroup"}]'
 	run berth run -b "$BUNDLE" "$ID"
 	assert_status 0
