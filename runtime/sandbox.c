@@ -506,6 +506,24 @@ static void name_the_flag(struct error **err)
 	}
 }
 
+/* the layers' real paths, the job's ids, then its config */
+static char *job_config(const struct rt_global *g, const struct rt_sandbox_opts *o, char ***layers,
+			struct sandbox_ids *ids, struct error **err)
+{
+	if (o->args == NULL || o->args[0] == NULL) {
+		error_set(err, 0, "sandbox: a command is required (after --)");
+		return NULL;
+	}
+	if (o->layers == NULL || o->layers[0] == NULL) {
+		error_set(err, 0, "sandbox: --image DIR or --rootfs DIR is required");
+		return NULL;
+	}
+	*layers = real_layers(o->layers, err);
+	if (*layers == NULL || job_ids(g, o, *layers, ids, err) < 0)
+		return NULL;
+	return sandbox_config(o, ids, err);
+}
+
 int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o, int *exit_status,
 	       struct error **err)
 {
@@ -522,14 +540,7 @@ int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o, int *
 	struct rt_create_opts co = {0};
 	struct timespec ts;
 
-	if (o->args == NULL || o->args[0] == NULL)
-		return error_set(err, 0, "sandbox: a command is required (after --)");
-	if (o->layers == NULL || o->layers[0] == NULL)
-		return error_set(err, 0, "sandbox: --image DIR or --rootfs DIR is required");
-	layers = real_layers(o->layers, err);
-	if (layers == NULL || job_ids(g, o, layers, &ids, err) < 0)
-		return -1;
-	config = sandbox_config(o, &ids, err);
+	config = job_config(g, o, &layers, &ids, err);
 	if (config == NULL)
 		return -1;
 	if (o->print_spec) {
