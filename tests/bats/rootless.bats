@@ -196,7 +196,9 @@ rl_args() {
 	assert_status 0
 	[ "$(sed -n 1p <<<"$output")" = 0 ]
 	[ "$(sed -n 2p <<<"$output" | awk '{print $1, $2}')" = "0 $RL_UID" ]
-	[ "$(sed -n 3p <<<"$output")" = EPERM ]
+	# its subordinate ids, from /etc/subuid, as 1-65536
+	[ "$(sed -n 3p <<<"$output" | awk '{print $1, $2, $3}')" = "1 100000 65536" ]
+	[ "$(sed -n 4p <<<"$output")" = EPERM ]
 	assert_root_empty "$RL_ROOT"
 }
 
