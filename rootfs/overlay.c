@@ -213,13 +213,37 @@ static int overlay_mount_volatile(const char *target, const char *data)
 	return mount("overlay", target, "overlay", 0, data);
 }
 
+/* "lowerdir=" of every layer by fd (fds[], closed by the caller): no host
+ * path in the container's mountinfo */
+static char *lower_option(const struct rootfs_plan *p, int *fds, size_t n, struct error **err)
+{
+	char *lower = xstrdup("");
+
+	for (size_t i = 0; i < n; i++)
+		fds[i] = -1;
+	for (size_t i = 0; i < n; i++) {
+		char *next;
+
+		fds[i] = p->layers_idmapped ? attach_layer(p, i, err)
+					    : reopen_layer(p->layers[i], p->layer_fds[i], err);
+		if (fds[i] < 0) {
+			free(lower);
+			return NULL;
+		}
+		next = xasprintf("%s%s/proc/self/fd/%d", lower, i ? ":" : "", fds[i]);
+		free(lower);
+		lower = next;
+	}
+	return lower;
+}
+
 int rootfs_overlay_mount(const struct rootfs_plan *p, bool userns, struct error **err)
 {
 	char *const *names = p->layers;
 	const char *target = p->root, *upper = p->upper, *work = p->work;
 	size_t n = strv_len(names);
 	cleanup_free int *fds = xcalloc(n + 1, sizeof(int));
-	cleanup_free char *lower = xstrdup("");
+	cleanup_free char *lower = NULL;
 	cleanup_free char *data = NULL;
 	cleanup_close int up = open(upper, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	cleanup_close int wk = open(work, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -232,20 +256,9 @@ int rootfs_overlay_mount(const struct rootfs_plan *p, bool userns, struct error 
 				 errno == EACCES ? " (the job's root must be able to reach the "
 						   "state root: o+x on every directory above it)"
 						 : "");
-	for (size_t i = 0; i < n; i++)
-		fds[i] = -1;
-	/* everything by fd: no host path in the container's mountinfo */
-	for (size_t i = 0; i < n; i++) {
-		char *next;
-
-		fds[i] = p->layers_idmapped ? attach_layer(p, i, err)
-					    : reopen_layer(names[i], p->layer_fds[i], err);
-		if (fds[i] < 0)
-			goto out;
-		next = xasprintf("%s%s/proc/self/fd/%d", lower, i ? ":" : "", fds[i]);
-		free(lower);
-		lower = next;
-	}
+	lower = lower_option(p, fds, n, err);
+	if (lower == NULL)
+		goto out;
 	data = xasprintf("lowerdir=%s,upperdir=/proc/self/fd/%d,workdir=/proc/self/fd/%d%s", lower,
 			 up, wk, userns ? ",userxattr" : "");
 	/* volatile (Linux 5.10): no sync of the upper layer, which is thrown
