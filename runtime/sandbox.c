@@ -3,6 +3,7 @@
  * The config goes through spec_parse() like any bundle's: one validator
  * for both.  Profile: sandbox_profile.c.  Waiting, timeout, stats: run.c. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -538,6 +539,28 @@ static char *job_config(const struct rt_global *g, const struct rt_sandbox_opts 
 	return sandbox_config(o, ids, err);
 }
 
+/* The job's root, a host id of the range, walks the state root's path to
+ * its writable layer: berth makes the root 0711, but one made before (or
+ * by runc-era habits, 0700) would stop the job with EACCES.  Search
+ * permission only: nobody else can list it, and each container's files
+ * keep their own modes.  */
+static int reachable_state_root(const struct rt_global *g, struct error **err)
+{
+	cleanup_close int fd = container_root_open(g->root, true, err);
+	struct stat st;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0)
+		return error_set(err, errno, "state root '%s'", g->root);
+	if ((st.st_mode & 0011) == 0011)
+		return 0;
+	if (fchmod(fd, (st.st_mode & 07777) | 0011) < 0)
+		return error_set(err, errno, "state root '%s': make it searchable (o+x) for the job's root",
+				 g->root);
+	return 0;
+}
+
 int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o, int *exit_status,
 	       struct error **err)
 {
@@ -563,6 +586,8 @@ int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o, int *
 		fputs(config, stdout);
 		return 0;
 	}
+	if (ids.userns && !g->rootless && reachable_state_root(g, err) < 0)
+		return -1;
 	if (o->network == NETNS_BRIDGE && g->rootless)
 		return error_set(err, 0,
 				 "sandbox: --network bridge needs root (a rootless job can use "

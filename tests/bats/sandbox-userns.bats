@@ -139,6 +139,15 @@ as_user() {
 	assert_root_empty
 }
 
+@test "sandbox userns: a state root made 0700 before is made searchable, and the job reaches its writable layer" {
+	mkdir -p "$ROOT"
+	chmod 0700 "$ROOT"
+	run sandbox -- /bin/sh -c 'echo written > /file && cat /file'
+	assert_status 0
+	assert_contains "written"
+	[ "$(stat -c %a "$ROOT")" = 711 ]
+}
+
 @test "sandbox userns: --userns host keeps the job's root the host's" {
 	mkdir -p "$BATS_TEST_TMPDIR/out"
 	run sandbox --userns host -v "$BATS_TEST_TMPDIR/out:/out" -- /bin/sh -c \
