@@ -556,7 +556,8 @@ static int reachable_state_root(const struct rt_global *g, struct error **err)
 	if ((st.st_mode & 0011) == 0011)
 		return 0;
 	if (fchmod(fd, (st.st_mode & 07777) | 0011) < 0)
-		return error_set(err, errno, "state root '%s': make it searchable (o+x) for the job's root",
+		return error_set(err, errno,
+				 "state root '%s': make it searchable (o+x) for the job's root",
 				 g->root);
 	return 0;
 }
