@@ -202,6 +202,17 @@ rl_args() {
 	assert_root_empty "$RL_ROOT"
 }
 
+@test "rootless: sandbox --stats without a delegated cgroup still reports the job's CPU time" {
+	run as_user "$BERTH" sandbox --rootfs "$TEST_ROOTFS" --stats "$RL_DIR/s.json" \
+		-- /bin/sh -c '/bin/probe burn 150 & /bin/probe burn 150; wait'
+	assert_status 0
+	# both processes count, the one the shell reaped too
+	[ "$(jq .userCpuMs "$RL_DIR/s.json")" -ge 250 ]
+	[ "$(jq .systemCpuMs "$RL_DIR/s.json")" != null ]
+	[ "$(jq .memoryPeakBytes "$RL_DIR/s.json")" = null ]
+	assert_root_empty "$RL_ROOT"
+}
+
 @test "rootless: berth runs from a sealed copy, whoever owns the binary" {
 	# the container's root is the user, who could write ~/bin/berth through
 	# /proc/PID/exe (CVE-2019-5736): such a berth protects itself, with a
