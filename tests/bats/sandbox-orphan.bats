@@ -112,3 +112,23 @@ job_gone_within_2s() {
 		[ ! -e "$h/berth/$id" ] || { echo "cgroup left: $h/berth/$id" >&2; return 1; }
 	done
 }
+
+@test "sandbox orphan: a v1 cpuset a killed berth made but had not yet renamed (NAME.berth-PID) is reclaimed too" {
+	cpuset=$(v1_mount cpuset)
+	[ -n "$cpuset" ] || skip "no v1 cpuset hierarchy on this host"
+	# --stats: a cgroup in every hierarchy, the cpuset one too
+	run env BERTH_FAULT_STEP=cgroup-made "$BERTH" --root "$ROOT" sandbox --rootfs "$TEST_ROOTFS" \
+		--stats "$BATS_TEST_TMPDIR/s.json" -- /bin/true </dev/null
+	[ "$status" = 137 ]
+	id=$(basename "$(ls -d "$ROOT"/sandbox-*)")
+	pid=${id#sandbox-}
+	pid=${pid%%-*}
+	# as if killed between the cpuset's mkdir and its rename
+	mv "$cpuset/berth/$id" "$cpuset/berth/$id.berth-$pid"
+	run berth list -q
+	assert_status 0
+	[ ! -e "$cpuset/berth/$id.berth-$pid" ]
+	for h in "$CG_ROOT" $V1_MOUNTS; do
+		[ ! -e "$h/berth/$id" ] || { echo "cgroup left: $h/berth/$id" >&2; return 1; }
+	done
+}
