@@ -350,14 +350,6 @@ char *sandbox_config(const struct rt_sandbox_opts *o, const struct sandbox_ids *
 {
 	cleanup_jsonw struct jsonw *w = jsonw_new();
 
-	if (o->args == NULL || o->args[0] == NULL) {
-		error_set(err, 0, "sandbox: a command is required (after --)");
-		return NULL;
-	}
-	if (o->layers == NULL || o->layers[0] == NULL) {
-		error_set(err, 0, "sandbox: --image DIR or --rootfs DIR is required");
-		return NULL;
-	}
 	jsonw_set_pretty(w, true);
 	jsonw_obj_open(w);
 	jsonw_kv_str(w, "ociVersion", SPEC_OCI_VERSION);

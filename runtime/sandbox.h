@@ -66,7 +66,8 @@ struct sandbox_ids {
 				   tmpfs (the image's cannot be copied up) */
 };
 
-/* The config.json text of a sandbox (also what --print-spec shows). */
+/* The config.json text of a sandbox (also what --print-spec shows); a
+ * command and a layer are there (rt_sandbox checked).  */
 char *sandbox_config(const struct rt_sandbox_opts *o, const struct sandbox_ids *ids,
 		     struct error **err);
 
