@@ -6,25 +6,55 @@
  * cgroups and saving their paths in its state leaves directories no state
  * names.  They can still be found: the path follows from the saved
  * config's cgroupsPath and the id, as cg_create() made it (the cgroupfs
- * driver's), and berth marks every directory it makes (create.c).  Only a directory that is both where berth would put
- * that id and carries the mark is returned, so nothing berth did not make
- * is ever touched.  */
+ * driver's), and berth marks every directory it makes (create.c).  Only
+ * a directory that is both where berth would put that id (or its cpuset's
+ * name before the rename, create_v1.c) and carries the mark is returned,
+ * so nothing berth did not make is ever touched.  */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <glob.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "cgroups/internal.h"
 #include "core/cleanup.h"
 #include "core/mem.h"
 
+/* A v1 cpuset is made as "<name>.berth-<pid>", filled, then renamed
+ * (create_v1.c): a creator killed before the rename left that name.  Only
+ * one whose pid is gone: a live berth may be filling it right now.  */
+static char *unrenamed_cpuset(const char *path)
+{
+	cleanup_free char *pattern = xasprintf("%s.berth-*", path);
+	glob_t g;
+	char *found = NULL;
+
+	if (glob(pattern, GLOB_NOSORT, NULL, &g) != 0)
+		return NULL;
+	for (size_t i = 0; i < g.gl_pathc && found == NULL; i++) {
+		const char *dash = strrchr(g.gl_pathv[i], '-');
+		long pid = strtol(dash + 1, NULL, 10);
+
+		if (pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH &&
+		    cg_is_marked(g.gl_pathv[i]))
+			found = xstrdup(g.gl_pathv[i]);
+	}
+	globfree(&g);
+	return found;
+}
+
 static char *marked_path(const char *mount, const char *rel)
 {
 	char *path = xasprintf("%s%s", mount, rel);
+	char *tmp;
 
 	if (cg_is_marked(path))
 		return path;
+	tmp = unrenamed_cpuset(path);
 	free(path);
-	return NULL;
+	return tmp;
 }
 
 static void strv_free_n(char **v, size_t n)

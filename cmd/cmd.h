@@ -62,6 +62,8 @@ struct image;
 struct rt_sandbox_opts;
 struct cmd_sandbox_images {
 	const char *entrypoint; /* --entrypoint, NULL when not given */
+	const char *user;	/* --user NAME|UID[:GROUP|GID], NULL when not given */
+	char *home;		/* the job user's home in the image's /etc/passwd */
 	struct image *imgs;
 	size_t n_imgs;
 	char **layers, **args, **env;

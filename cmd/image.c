@@ -102,6 +102,14 @@ int cmd_sandbox_images(struct cmd_ctx *ctx, struct cmd_sandbox_images *si,
 		}
 	}
 	o->layers = si->layers;
+	/* --user's names are the image's own, whatever its layers are */
+	if (si->user != NULL) {
+		if (image_user_lookup(si->layers, si->user, "--user", true, &o->uid, &o->gid,
+				      &si->home, err) < 0)
+			return -1;
+		o->has_user = true;
+		o->home = si->home;
+	}
 	if (top == NULL && si->entrypoint != NULL)
 		return error_set(err, 0, "--entrypoint: needs an image (--image oci:..., ...)");
 	if (top == NULL)
@@ -115,9 +123,10 @@ int cmd_sandbox_images(struct cmd_ctx *ctx, struct cmd_sandbox_images *si,
 	if (o->workdir == NULL)
 		o->workdir = top->workdir;
 	if (!o->has_user && top->user != NULL && top->user[0] != '\0') {
-		if (image_job_user(top, &o->uid, &o->gid, err) < 0)
+		if (image_job_user(top, &o->uid, &o->gid, &si->home, err) < 0)
 			return -1;
 		o->has_user = true;
+		o->home = si->home;
 	}
 	return 0;
 }
@@ -130,4 +139,5 @@ void cmd_sandbox_images_free(struct cmd_sandbox_images *si)
 	strv_free(si->layers);
 	strv_free(si->args);
 	strv_free(si->env);
+	free(si->home);
 }

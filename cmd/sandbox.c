@@ -29,7 +29,13 @@ static const char sandbox_help[] =
 	"                           # comments (-e wins over it)\n"
 	"  -w, --workdir DIR        working directory (default /)\n"
 	"      --ulimit NAME=SOFT[:HARD] a resource limit (nofile, nproc, core, ...)\n"
-	"      --user UID[:GID]     run as this user (default 0)\n"
+	"      --user NAME|UID[:GROUP|GID] run as this user (default 0); names and\n"
+	"                           HOME from the image's /etc/passwd and /etc/group\n"
+	"      --userns auto|host   auto (default): the job's ids are a range of its\n"
+	"                           own (root: berth-sandbox's in /etc/subuid; rootless:\n"
+	"                           the caller's); host: root's job is the host's root\n"
+	"      --output-owner UID[:GID] files the job's root writes to -v volumes are\n"
+	"                           UID:GID's on the host (root, --userns auto)\n"
 	"      --memory SIZE        memory limit (e.g. 512m, 1.5g; at least 6m)\n"
 	"      --cpus N             CPU limit (e.g. 1.5)\n"
 	"      --pids N             process limit\n"
@@ -71,13 +77,16 @@ enum {
 	OPT_INIT,
 	OPT_ULIMIT,
 	OPT_ENVFILE,
-	OPT_ENTRYPOINT
+	OPT_ENTRYPOINT,
+	OPT_USERNS,
+	OPT_OUTPUT_OWNER
 };
 
 struct lists {
 	char **layers, **volumes, **env, **tmpfs, **ulimits, **env_file;
 	size_t n_layers, n_volumes, n_env, n_tmpfs, n_ulimits, n_env_file;
 	const char *entrypoint;
+	const char *user;
 };
 
 static void push(char ***v, size_t *n, const char *s)
@@ -87,16 +96,35 @@ static void push(char ***v, size_t *n, const char *s)
 	(*v)[*n] = NULL;
 }
 
-static int parse_user(const char *s, struct rt_sandbox_opts *o, struct error **err)
+/* --output-owner UID[:GID] (GID: the UID); never the host's root, whom
+ * the job's root is never to be */
+static int output_owner(const char *s, struct rt_sandbox_opts *o, struct error **err)
 {
 	uint32_t uid, gid = 0;
 	bool has_gid;
 
-	if (spec_flag_user("--user", s, &uid, &gid, &has_gid, err) < 0)
+	if (spec_flag_user("--output-owner", s, &uid, &gid, &has_gid, err) < 0)
 		return -1;
-	o->uid = (uid_t)uid;
-	o->gid = has_gid ? (gid_t)gid : (gid_t)uid;
-	o->has_user = true;
+	if (!has_gid)
+		gid = uid;
+	if (uid == 0 || gid == 0)
+		return error_set(err, 0,
+				 "--output-owner: \"%s\": not 0 (the job's root never writes "
+				 "as the host's root; --userns host does)",
+				 s);
+	o->output_uid = (uid_t)uid;
+	o->output_gid = (gid_t)gid;
+	o->has_output_owner = true;
+	return 0;
+}
+
+/* --user: resolved in the image's files once its layers are known
+ * (cmd/image.c) */
+static int parse_user(const char *s, struct lists *l, struct error **err)
+{
+	if (s[0] == '\0' || s[0] == ':' || strchr(s, '\n') != NULL)
+		return error_set(err, 0, "--user: \"%s\": expected NAME|UID[:GROUP|GID]", s);
+	l->user = s;
 	return 0;
 }
 
@@ -184,6 +212,20 @@ static int env_file(const char *path, struct lists *l, struct error **err)
 	return 0;
 }
 
+/* --user, --userns, --output-owner: whose ids the job runs with */
+static int ids_option(struct cmd_ctx *ctx, int c, struct rt_sandbox_opts *o, struct lists *l,
+		      struct error **err)
+{
+	if (c == OPT_USER)
+		return parse_user(optarg, l, err);
+	if (c == OPT_OUTPUT_OWNER)
+		return output_owner(optarg, o, err);
+	if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "host") != 0)
+		return cmd_usage(ctx, err, "--userns: must be auto or host, not \"%s\"", optarg);
+	o->userns_host = strcmp(optarg, "host") == 0;
+	return 0;
+}
+
 static int option(struct cmd_ctx *ctx, int c, struct rt_sandbox_opts *o, struct lists *l,
 		  struct error **err)
 {
@@ -209,7 +251,9 @@ static int option(struct cmd_ctx *ctx, int c, struct rt_sandbox_opts *o, struct 
 	case OPT_PRINT: o->print_spec = true; break;
 	case 't': o->tty = true; break;
 	case OPT_INIT: o->init = true; break;
-	case OPT_USER: return parse_user(optarg, o, err);
+	case OPT_USER:
+	case OPT_OUTPUT_OWNER:
+	case OPT_USERNS: return ids_option(ctx, c, o, l, err);
 	case OPT_MEMORY:
 	case OPT_CPUS:
 	case OPT_PIDS:
@@ -289,6 +333,8 @@ static const struct option sandbox_opts[] = {
 	{"init", no_argument, NULL, OPT_INIT},
 	{"print-spec", no_argument, NULL, OPT_PRINT},
 	{"entrypoint", required_argument, NULL, OPT_ENTRYPOINT},
+	{"userns", required_argument, NULL, OPT_USERNS},
+	{"output-owner", required_argument, NULL, OPT_OUTPUT_OWNER},
 	{"help", no_argument, NULL, 'h'},
 	{0},
 };
@@ -315,6 +361,7 @@ int cmd_sandbox(struct cmd_ctx *ctx, int argc, char **argv, struct error **err)
 		o.tmpfs = l.tmpfs;
 		o.args = argv + optind;
 		si.entrypoint = l.entrypoint;
+		si.user = l.user;
 		rc = cmd_sandbox_images(ctx, &si, &o, err);
 	}
 	if (rc == 0)

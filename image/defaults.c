@@ -77,14 +77,15 @@ char **image_job_env(const struct image *img, char *const *env)
 }
 
 /* etc/passwd or etc/group of the image: the top layer that has it (or
- * deletes it with a whiteout) decides */
-static char *image_file(const struct image *img, const char *name)
+ * deletes it with a whiteout) decides; resolved inside each layer, so a
+ * symlink in the image never leads out of it */
+static char *image_file(char *const *layers, const char *name)
 {
 	struct open_how how = {.flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW,
 			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
 
-	for (size_t i = strv_len(img->layers); i-- > 0;) {
-		cleanup_close int dir = open(img->layers[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
+	for (size_t i = strv_len(layers); i-- > 0;) {
+		cleanup_close int dir = open(layers[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
 		cleanup_close int fd = dir < 0 ? -1 : sys_openat2(dir, name, &how);
 		struct stat st;
 		char *buf = NULL;
@@ -103,25 +104,27 @@ static char *image_file(const struct image *img, const char *name)
 	return NULL;
 }
 
-/* the id of `name` (field 0) in a passwd or group text; *gid from a
- * passwd line's field 3 */
+/* the line of `name` (field 0, or the id in field 2 when numeric) in a
+ * passwd or group text: its id, and a passwd line's gid and home */
 static bool lookup(char *text, const char *name, bool numeric, unsigned long *id,
-		   unsigned long *gid)
+		   unsigned long *gid, char **home)
 {
 	for (char *save = NULL, *l = text ? strtok_r(text, "\n", &save) : NULL; l;
 	     l = strtok_r(NULL, "\n", &save)) {
-		char *f[4] = {0}, *end;
+		char *f[7] = {0}, *end;
 		int n = 0;
 
-		for (char *rest = l, *t; n < 4 && (t = strsep(&rest, ":")) != NULL;)
+		for (char *rest = l, *t; n < 7 && (t = strsep(&rest, ":")) != NULL;)
 			f[n++] = t;
 		if (n < 3 || (numeric ? strcmp(f[2], name) : strcmp(f[0], name)) != 0)
 			continue;
 		*id = strtoul(f[2], &end, 10);
-		if (*end != '\0')
+		if (*end != '\0' || f[2][0] == '\0')
 			continue;
-		if (gid != NULL && n == 4)
+		if (gid != NULL && n >= 4)
 			*gid = strtoul(f[3], &end, 10);
+		if (home != NULL && n >= 6 && f[5][0] == '/')
+			*home = xstrdup(f[5]);
 		return true;
 	}
 	return false;
@@ -132,38 +135,59 @@ static bool is_number(const char *s)
 	return s[0] != '\0' && strspn(s, "0123456789") == strlen(s) && strlen(s) <= 10;
 }
 
-int image_job_user(const struct image *img, uid_t *uid, gid_t *gid, struct error **err)
+static int group_id(char *const *layers, const char *what, const char *user, const char *g,
+		    gid_t *gid, struct error **err)
 {
-	cleanup_free char *u = xstrdup(img->user);
-	cleanup_free char *passwd = image_file(img, "etc/passwd");
 	cleanup_free char *group = NULL;
-	char *g = strchr(u, ':');
-	unsigned long id = 0, pgid = 0;
+	unsigned long id = 0;
 
-	if (g != NULL)
-		*g++ = '\0';
-	if (lookup(passwd, u, is_number(u), &id, &pgid))
-		*uid = (uid_t)id;
-	else if (is_number(u))
-		*uid = (uid_t)strtoul(u, NULL, 10);
-	else
-		return error_set(err, 0,
-				 "sandbox: the image's User \"%s\": no such user in its "
-				 "/etc/passwd (use --user UID)",
-				 img->user);
-	*gid = (gid_t)pgid;
-	if (g == NULL)
-		return 0;
 	if (is_number(g)) {
 		*gid = (gid_t)strtoul(g, NULL, 10);
 		return 0;
 	}
-	group = image_file(img, "etc/group");
-	if (!lookup(group, g, false, &id, NULL))
-		return error_set(err, 0,
-				 "sandbox: the image's User \"%s\": no group \"%s\" in its "
-				 "/etc/group",
-				 img->user, g);
+	group = image_file(layers, "etc/group");
+	if (!lookup(group, g, false, &id, NULL, NULL))
+		return error_set(err, 0, "%s \"%s\": no group \"%s\" in the image's /etc/group",
+				 what, user, g);
 	*gid = (gid_t)id;
 	return 0;
+}
+
+int image_user_lookup(char *const *layers, const char *user, const char *what, bool gid_is_uid,
+		      uid_t *uid, gid_t *gid, char **home, struct error **err)
+{
+	cleanup_free char *u = xstrdup(user);
+	cleanup_free char *passwd = image_file(layers, "etc/passwd");
+	char *g = strchr(u, ':');
+	unsigned long id = 0, pgid = 0;
+	bool numeric;
+
+	*home = NULL;
+	if (g != NULL)
+		*g++ = '\0';
+	numeric = is_number(u);
+	if (lookup(passwd, u, numeric, &id, &pgid, home)) {
+		*uid = (uid_t)id;
+		*gid = (gid_t)pgid;
+	} else if (numeric) {
+		*uid = (uid_t)strtoul(u, NULL, 10);
+		*gid = gid_is_uid ? (gid_t)*uid : 0;
+	} else {
+		return error_set(err, 0,
+				 "%s \"%s\": no such user in the image's /etc/passwd (give a "
+				 "UID)",
+				 what, user);
+	}
+	if (g != NULL && group_id(layers, what, user, g, gid, err) < 0) {
+		free(*home);
+		*home = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int image_job_user(const struct image *img, uid_t *uid, gid_t *gid, char **home, struct error **err)
+{
+	return image_user_lookup(img->layers, img->user, "sandbox: the image's User", false, uid,
+				 gid, home, err);
 }

@@ -56,7 +56,15 @@ char **image_job_args(const struct image *img, char *const *args, const char *en
 char **image_job_env(const struct image *img, char *const *env);
 /* config.User "UID[:GID]" or names from the image's /etc/passwd and
  * /etc/group (looked up in its layers, top first). */
-int image_job_user(const struct image *img, uid_t *uid, gid_t *gid, struct error **err);
+int image_job_user(const struct image *img, uid_t *uid, gid_t *gid, char **home,
+		   struct error **err);
+
+/* The same for any layers (directories, lowest first) and a
+ * NAME|UID[:GROUP|GID] from `what` (a flag, for messages): a numeric user
+ * needs no passwd line (its gid is then the uid when gid_is_uid, else
+ * 0).  *home: the passwd line's home (malloc'd), or NULL.  */
+int image_user_lookup(char *const *layers, const char *user, const char *what, bool gid_is_uid,
+		      uid_t *uid, gid_t *gid, char **home, struct error **err);
 
 /* `berth image ls`, `berth image prune`: one line per layer to `out` */
 struct image_layer_info {

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-# mk/fuzz.mk — libFuzzer targets for spec/ (owner: spec), and for the
-# texts cgroups/ parses (fuzz-cgroup-layout).
+# mk/fuzz.mk — libFuzzer targets for spec/ (owner: spec), for the
+# texts cgroups/ parses (fuzz-cgroup-layout), and /etc/subuid (fuzz-subid).
 #
 #   make fuzz-build           build every fuzz/fuzz-*.c with clang, ASan and UBSan
 #   make fuzz                 run each target FUZZ_SECONDS (default 60)
@@ -51,6 +51,12 @@ fuzz: fuzz-build
 			-artifact_prefix=fuzz/corpus-out/$$t/ -print_final_stats=1 \
 			fuzz/corpus-out/$$t fuzz/corpus/$$t; \
 	done
+
+# /etc/subuid and /etc/subgid: namespaces/subid.c's parser, pure
+$(FUZZ_BUILD)/fuzz-subid: fuzz/fuzz-subid.c $(FUZZ_SRCS) $(FUZZ_HDRS) namespaces/subid.c \
+		namespaces/subid.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS) namespaces/subid.c $(PKG_LIBS)
 
 # a layer tar through image/'s unpacking: libarchive, and the files that
 # write (into a temp directory the target makes)

@@ -19,6 +19,7 @@
 
 #include "core/cleanup.h"
 #include "core/mem.h"
+#include "core/mountinfo.h"
 #include "core/syscalls.h"
 #include "rootfs/overlay.h"
 
@@ -154,6 +155,46 @@ static int reopen_layer(const char *name, int checked, struct error **err)
 	return steal_fd(fd);
 }
 
+int rootfs_overlay_idmap_layer(const char *name, int fd, int userns_fd, struct error **err)
+{
+	struct mount_attr idmap = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns_fd};
+	cleanup_close int tree =
+		sys_open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+
+	if (tree < 0)
+		return error_set(err, errno, "layer '%s': clone its mount", name);
+	if (sys_mount_setattr(tree, "", AT_EMPTY_PATH, &idmap) < 0) {
+		int saved = errno;
+		cleanup_free char *fstype = mountinfo_fstype_of(name);
+
+		/* EINVAL: no FS_ALLOW_IDMAP (tmpfs before 6.3, 9p, overlayfs...),
+		 * or a kernel before 5.12 */
+		return error_set(err, saved,
+				 "layer '%s': its filesystem (%s) cannot be idmapped, and the "
+				 "job's user namespace needs it to keep the image's owners "
+				 "(--userns host runs the job without one)",
+				 name, fstype != NULL ? fstype : "unknown");
+	}
+	return steal_fd(tree);
+}
+
+/* The idmapped tree of layer i, attached on <lowers_dir>/<i> in the
+ * init's mount namespace, and opened there */
+static int attach_layer(const struct rootfs_plan *p, size_t i, struct error **err)
+{
+	cleanup_free char *at = xasprintf("%s/%zu", p->lowers_dir, i);
+	cleanup_close int target = open(at, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int fd;
+
+	if (target < 0 || sys_move_mount(p->layer_trees[i], "", target, "",
+					 MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return error_set(err, errno, "layer '%s': attach its idmapped mount", p->layers[i]);
+	fd = open(at, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return error_set(err, errno, "layer '%s': open its idmapped mount", p->layers[i]);
+	return fd;
+}
+
 static void close_all(int *fds, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -172,32 +213,52 @@ static int overlay_mount_volatile(const char *target, const char *data)
 	return mount("overlay", target, "overlay", 0, data);
 }
 
-int rootfs_overlay_mount(const char *target, char *const *names, const int *checked,
-			 const char *upper, const char *work, bool userns, struct error **err)
+/* "lowerdir=" of every layer by fd (fds[], closed by the caller): no host
+ * path in the container's mountinfo */
+static char *lower_option(const struct rootfs_plan *p, int *fds, size_t n, struct error **err)
 {
+	char *lower = xstrdup("");
+
+	for (size_t i = 0; i < n; i++)
+		fds[i] = -1;
+	for (size_t i = 0; i < n; i++) {
+		char *next;
+
+		fds[i] = p->layers_idmapped ? attach_layer(p, i, err)
+					    : reopen_layer(p->layers[i], p->layer_fds[i], err);
+		if (fds[i] < 0) {
+			free(lower);
+			return NULL;
+		}
+		next = xasprintf("%s%s/proc/self/fd/%d", lower, i ? ":" : "", fds[i]);
+		free(lower);
+		lower = next;
+	}
+	return lower;
+}
+
+int rootfs_overlay_mount(const struct rootfs_plan *p, bool userns, struct error **err)
+{
+	char *const *names = p->layers;
+	const char *target = p->root, *upper = p->upper, *work = p->work;
 	size_t n = strv_len(names);
 	cleanup_free int *fds = xcalloc(n + 1, sizeof(int));
-	cleanup_free char *lower = xstrdup("");
+	cleanup_free char *lower = NULL;
 	cleanup_free char *data = NULL;
 	cleanup_close int up = open(upper, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	cleanup_close int wk = open(work, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	int rc = -1;
 
 	if (up < 0 || wk < 0)
-		return error_set(err, errno, "overlay upper '%s' and work '%s'", upper, work);
-	for (size_t i = 0; i < n; i++)
-		fds[i] = -1;
-	/* everything by fd: no host path in the container's mountinfo */
-	for (size_t i = 0; i < n; i++) {
-		char *next;
-
-		fds[i] = reopen_layer(names[i], checked[i], err);
-		if (fds[i] < 0)
-			goto out;
-		next = xasprintf("%s%s/proc/self/fd/%d", lower, i ? ":" : "", fds[i]);
-		free(lower);
-		lower = next;
-	}
+		/* the init is the job's root by now, maybe a host id of a range
+		 * of its own, and walks the state root's path as that id */
+		return error_set(err, errno, "overlay upper '%s' and work '%s'%s", upper, work,
+				 errno == EACCES ? " (the job's root must be able to reach the "
+						   "state root: o+x on every directory above it)"
+						 : "");
+	lower = lower_option(p, fds, n, err);
+	if (lower == NULL)
+		goto out;
 	data = xasprintf("lowerdir=%s,upperdir=/proc/self/fd/%d,workdir=/proc/self/fd/%d%s", lower,
 			 up, wk, userns ? ",userxattr" : "");
 	/* volatile (Linux 5.10): no sync of the upper layer, which is thrown

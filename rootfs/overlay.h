@@ -7,15 +7,24 @@
 #include <stdbool.h>
 
 #include "core/error.h"
+#include "rootfs/rootfs.h"
 
-/* Mount overlayfs on `target`: the lower layers given by O_PATH fds
- * (rootfs_overlay_open_layer), top first, `names` their paths for
- * messages (both NULL-terminated/as long), `upper` and `work` on one fs.
- * `userns`: mounted in a user namespace, where the trusted.overlay.*
- * xattrs cannot be read: overlayfs' own are the user.overlay.* ones
- * ("userxattr", Linux 5.11; image/ writes both kinds of opaque mark).  */
-int rootfs_overlay_mount(const char *target, char *const *names, const int *fds, const char *upper,
-			 const char *work, bool userns, struct error **err);
+/* Mount overlayfs on the plan's root: its lower layers (top first), the
+ * very directories its layer_fds hold (rootfs_overlay_open_layer), or
+ * their idmapped trees (layer_trees), attached first; upper and work on
+ * one fs.  `userns`: mounted in a user namespace, where the
+ * trusted.overlay.* xattrs cannot be read: overlayfs' own are the
+ * user.overlay.* ones ("userxattr", Linux 5.11; image/ writes both kinds
+ * of opaque mark).  Overlayfs stacks on idmapped lower layers from Linux
+ * 5.19.  */
+int rootfs_overlay_mount(const struct rootfs_plan *p, bool userns, struct error **err);
+
+/* On the host, before the init is cloned: a detached clone of the layer
+ * `fd` (its own mount only), idmapped through `userns_fd`.  Idmapping
+ * takes CAP_SYS_ADMIN over the layer's filesystem, which only the host's
+ * root has.  A filesystem that cannot be idmapped fails naming the layer
+ * and the filesystem.  O_CLOEXEC.  */
+int rootfs_overlay_idmap_layer(const char *name, int fd, int userns_fd, struct error **err);
 
 /* Open one image layer (O_PATH), checked before anything is created like a
  * bind source from a less trusted place: an absolute path to a

@@ -69,9 +69,7 @@ static int mount_root(struct rootfs_ctx *ctx, struct error **err)
 	if (ctx->plan->layers != NULL) {
 		if (ctx->plan->overlay_tmpfs && overlay_tmpfs(ctx, err) < 0)
 			return -1;
-		return rootfs_overlay_mount(ctx->plan->root, ctx->plan->layers,
-					    ctx->plan->layer_fds, ctx->plan->upper, ctx->plan->work,
-					    ctx->userns, err);
+		return rootfs_overlay_mount(ctx->plan, ctx->userns, err);
 	}
 	/* pivot_root needs the new root to be a mount point */
 	if (mount(ctx->plan->root, ctx->plan->root, NULL, MS_BIND | MS_REC, NULL) < 0)

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -53,6 +54,40 @@ static char **top_first(char *const *lowest_first)
 	return out;
 }
 
+/* Idmapped layers: the mount points the init attaches them on, and the
+ * writable layer the job root's (it is mounted by the init, which is the
+ * job's root by then, and what the job writes there is the job's) */
+static int plan_idmapped(const struct rootfs_plan_request *req, struct rootfs_plan *p, size_t n,
+			 struct error **err)
+{
+	static const char *const owned[] = {"overlay", "overlay/upper", "overlay/work"};
+
+	p->layers_idmapped = true;
+	p->layer_trees = xcalloc(n + 1, sizeof(int));
+	for (size_t i = 0; i < n; i++)
+		p->layer_trees[i] = -1;
+	p->lowers_dir = xasprintf("%s/lowers", req->state_dir);
+	if (mkdirat(req->state_dir_fd, "lowers", 0711) < 0)
+		return error_set(err, errno, "overlay lower dirs in '%s'", req->state_dir);
+	for (size_t i = 0; i < n; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "lowers/%zu", i);
+		if (mkdirat(req->state_dir_fd, name, 0700) < 0)
+			return error_set(err, errno, "overlay lower dirs in '%s'", req->state_dir);
+	}
+	for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]); i++) {
+		if (p->overlay_tmpfs && i > 0)
+			break;
+		if (fchownat(req->state_dir_fd, owned[i], req->owner_uid, req->owner_gid,
+			     AT_SYMLINK_NOFOLLOW) < 0)
+			return error_set(err, errno, "chown '%s/%s' to the job's root %u:%u",
+					 req->state_dir, owned[i], (unsigned)req->owner_uid,
+					 (unsigned)req->owner_gid);
+	}
+	return 0;
+}
+
 static int plan_overlay(const struct rootfs_plan_request *req, struct rootfs_plan *p,
 			struct error **err)
 {
@@ -82,7 +117,7 @@ static int plan_overlay(const struct rootfs_plan_request *req, struct rootfs_pla
 	if (!p->overlay_tmpfs && (mkdirat(req->state_dir_fd, "overlay/upper", 0755) < 0 ||
 				  mkdirat(req->state_dir_fd, "overlay/work", 0700) < 0))
 		return error_set(err, errno, "overlay upper/work in '%s'", req->state_dir);
-	return 0;
+	return req->layers_idmapped ? plan_idmapped(req, p, n, err) : 0;
 }
 
 static int plan_etc_files(const struct rootfs_plan_request *req, struct rootfs_plan *p,
@@ -130,6 +165,9 @@ int rootfs_plan_make(const struct rootfs_plan_request *req, struct rootfs_plan *
 
 void rootfs_plan_close_idmaps(struct rootfs_plan *p)
 {
+	for (size_t i = 0; p->layer_trees != NULL && p->layers[i] != NULL; i++)
+		if (p->layer_trees[i] >= 0)
+			close(steal_fd(p->layer_trees[i]));
 	for (size_t i = 0; i < p->n_idmap_fds; i++)
 		if (p->idmap_fds[i] >= 0)
 			close(p->idmap_fds[i]);
@@ -145,6 +183,8 @@ void rootfs_plan_clear(struct rootfs_plan *p)
 		if (p->layer_fds[i] >= 0)
 			close(p->layer_fds[i]);
 	free(p->layer_fds);
+	free(p->layer_trees);
+	free(p->lowers_dir);
 	free(p->root);
 	strv_free(p->layers);
 	free(p->overlay_dir);

@@ -15,6 +15,7 @@
 #define BERTH_ROOTFS_ROOTFS_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "core/error.h"
 #include "spec/spec.h"
@@ -28,6 +29,15 @@ struct rootfs_plan {
 	int *layer_fds;	   /* each opened (O_PATH) and checked: what is mounted */
 	char *overlay_dir; /* <state dir>/overlay, holding upper and work */
 	char *upper, *work;
+	/* the layers seen through the job's user namespace (its mappings),
+	 * so that what the image gives root is the job's root's: each an
+	 * idmapped detached clone of its layer_fds entry, made on the host
+	 * (rootfs_overlay_idmap_layer), which the init attaches on
+	 * <lowers_dir>/<i> in its own mount namespace, as overlayfs takes
+	 * lower layers only from there.  Closed by rootfs_plan_close_idmaps() */
+	bool layers_idmapped;
+	int *layer_trees;
+	char *lowers_dir;
 	bool overlay_tmpfs; /* a tmpfs on overlay_dir holds upper and work */
 	char *etc_files;    /* dir with hosts, hostname, resolv.conf to bind
 			       over the container's, or NULL */
@@ -49,10 +59,13 @@ struct rootfs_plan_request {
 	char *const *layers;	/* image layers, lowest first, or NULL */
 	bool overlay_tmpfs;	/* the writable layer on a tmpfs */
 	const char *state_root; /* berth's state root: no layer may be in it */
-	const char *state_dir;	/* the container's state dir ... */
-	int state_dir_fd;	/* ... opened */
-	bool etc_files;		/* bridge networking: /etc files to bind */
-	bool notify;		/* the caller set NOTIFY_SOCKET */
+	bool layers_idmapped;	/* see rootfs_plan; upper and work are then */
+	uid_t owner_uid;	/* made the job root's, this host uid:gid */
+	gid_t owner_gid;
+	const char *state_dir; /* the container's state dir ... */
+	int state_dir_fd;      /* ... opened */
+	bool etc_files;	       /* bridge networking: /etc files to bind */
+	bool notify;	       /* the caller set NOTIFY_SOCKET */
 };
 
 /* Check and resolve the root (or the layers) and make the directories
@@ -73,7 +86,8 @@ void rootfs_plan_clear(struct rootfs_plan *plan);
 int rootfs_idmapped_tree(const char *bundle, const struct spec_mount *m, int userns_fd,
 			 struct error **err);
 
-/* Close the idmapped trees (once the init has its own copies).  */
+/* Close the idmapped trees, the layers' too (once the init has its own
+ * copies).  */
 void rootfs_plan_close_idmaps(struct rootfs_plan *plan);
 
 struct rootfs_ctx {

@@ -158,16 +158,6 @@ static void fill_request(struct criu_request *r, const struct rt_criu_opts *o,
 		r->freeze_cgroup = xstrdup(c->st.cgroup);
 }
 
-static struct spec *saved_spec(struct container *c, struct error **err)
-{
-	cleanup_free char *buf = NULL;
-	size_t len;
-
-	if (container_read(c, "config.json", &buf, &len, err) < 0)
-		return NULL;
-	return spec_parse(buf, len, err);
-}
-
 static int dump(struct container *c, const struct rt_criu_opts *o, struct error **err)
 {
 	cleanup_close int img = -1;
@@ -181,7 +171,7 @@ static int dump(struct container *c, const struct rt_criu_opts *o, struct error 
 
 	if (open_dirs(o, &img, &work, err) < 0)
 		return -1;
-	spec = saved_spec(c, err);
+	spec = container_saved_spec(c, err);
 	if (spec == NULL)
 		return -1;
 	fill_request(&req, o, c, img, work);

@@ -144,6 +144,16 @@ int container_read(struct container *c, const char *name, char **buf, size_t *le
 	return read_fd(fd, path, buf, len, err);
 }
 
+struct spec *container_saved_spec(struct container *c, struct error **err)
+{
+	cleanup_free char *buf = NULL;
+	size_t len;
+
+	if (container_read(c, "config.json", &buf, &len, err) < 0)
+		return NULL;
+	return spec_parse(buf, len, err);
+}
+
 int container_open(const char *root, const char *id, bool exclusive, struct container *c,
 		   struct error **err)
 {

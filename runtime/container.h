@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include "core/error.h"
+#include "spec/spec.h"
 #include "spec/state.h"
 
 struct container {
@@ -63,6 +64,10 @@ int container_root_open(const char *root, bool create, struct error **err);
  * writable by group or others.  */
 int container_read(struct container *c, const char *name, char **buf, size_t *len,
 		   struct error **err);
+
+/* The config the container was created from (config.json of its state
+ * dir, read as above), parsed; spec_free() it.  */
+struct spec *container_saved_spec(struct container *c, struct error **err);
 
 /* The OCI status, computed from the process, the fifo and the freezer. */
 enum container_status container_status(struct container *c);

@@ -48,6 +48,7 @@ struct exec_ctx {
 	int join_flags; /* namespaces that differ from ours */
 	bool no_new_keyring;
 	bool two_step; /* another user namespace: see two_step() */
+	bool rootless; /* not root in the initial user namespace */
 	pid_t pid;
 	int pidfd;
 	int sync_fd;
@@ -243,6 +244,26 @@ static int join_failed(const char *what, struct error **err)
 	return error_set(err, errno, "%s", what);
 }
 
+/* Rootless, the kernel lets a process be born into a cgroup only with
+ * write access to the common ancestor of berth's cgroup and that one: a
+ * user's berth outside its systemd user manager (whose scope holds the
+ * container) has none, and clone3 fails EACCES.  runc leaves the process
+ * in the caller's cgroup then; so does berth, saying so.  */
+static pid_t clone_joined(const struct exec_ctx *x, struct clone_args *args)
+{
+	pid_t pid = sys_clone3(args);
+
+	if (pid >= 0 || !x->rootless || !(args->flags & CLONE_INTO_CGROUP) ||
+	    (errno != EACCES && errno != EPERM))
+		return pid;
+	log_warn("exec: the process stays in berth's own cgroup, not the container's '%s': "
+		 "a rootless berth may not move it there from here (%s)",
+		 cg_path(x->cg), strerror(errno));
+	args->flags &= ~(uint64_t)CLONE_INTO_CGROUP;
+	args->cgroup = 0;
+	return sys_clone3(args);
+}
+
 /* Another user namespace: berth (maybe unprivileged) cannot enter the
  * pid namespace "for children" itself, as joining one needs
  * CAP_SYS_ADMIN in the caller's own user namespace.  So the child joins
@@ -267,7 +288,7 @@ static int two_step(struct exec_ctx *x, int sync_fd, struct error **err)
 	 * container's: there it has another number) */
 	if (pipe2(go, O_CLOEXEC) < 0)
 		return error_set(err, errno, "pipe");
-	pid = sys_clone3(&args);
+	pid = clone_joined(x, &args);
 	if (pid < 0)
 		return error_set(err, errno, "clone3 into the container's pid namespace");
 	if (pid == 0) {
@@ -531,6 +552,7 @@ int rt_exec(const struct rt_global *g, const struct rt_exec_opts *o, int *exit_s
 	/* the lock is only needed to read a consistent state */
 	container_close(&x.c);
 	x.two_step = (x.join_flags & CLONE_NEWUSER) != 0;
+	x.rootless = g->rootless;
 	if (!x.two_step && (x.join_flags & CLONE_NEWPID)) {
 		/* for children only: berth itself stays in its own, and comes
 		 * back once the process is spawned, so nothing it forks later

@@ -19,6 +19,7 @@
 #include "core/mem.h"
 #include "core/syscalls.h"
 #include "namespaces/ns.h"
+#include "rootfs/overlay.h"
 #include "runtime/create.h"
 #include "runtime/runtime.h"
 
@@ -32,9 +33,29 @@ static int userns_for(const struct spec *spec, const struct spec_mount *m, struc
 			    spec->linux.gid_mappings, spec->linux.n_gid_mappings, err);
 }
 
+/* the image layers, seen through the container's own mappings */
+static int idmap_layers(const struct spec *spec, struct rootfs_plan *plan, struct error **err)
+{
+	cleanup_close int userns =
+		ns_userns_fd(spec->linux.uid_mappings, spec->linux.n_uid_mappings,
+			     spec->linux.gid_mappings, spec->linux.n_gid_mappings, err);
+
+	if (userns < 0)
+		return error_wrap(err, "idmapped layers");
+	for (size_t i = 0; plan->layers[i] != NULL; i++) {
+		plan->layer_trees[i] = rootfs_overlay_idmap_layer(plan->layers[i],
+								  plan->layer_fds[i], userns, err);
+		if (plan->layer_trees[i] < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int rt_idmap_prepare(const struct spec *spec, const char *bundle, struct rootfs_plan *plan,
 		     struct error **err)
 {
+	if (plan->layers_idmapped && idmap_layers(spec, plan, err) < 0)
+		return -1;
 	for (size_t i = 0; i < spec->n_mounts; i++) {
 		const struct spec_mount *m = &spec->mounts[i];
 		cleanup_close int userns = -1;

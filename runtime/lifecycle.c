@@ -33,16 +33,6 @@ static int open_init(struct container *c, struct error **err)
 	return fd;
 }
 
-static struct spec *load_saved_spec(struct container *c, struct error **err)
-{
-	cleanup_free char *buf = NULL;
-	size_t len;
-
-	if (container_read(c, "config.json", &buf, &len, err) < 0)
-		return NULL;
-	return spec_parse(buf, len, err);
-}
-
 /* Open the fifo (which lets the waiting init go on) and wait until the
  * init closes it by exec'ing its process — or writes why it could not. */
 static int open_fifo(struct container *c, int pidfd, struct error **err)
@@ -125,7 +115,7 @@ int rt_start(const struct rt_global *g, const char *id, struct error **err)
 	unlinkat(c.dir_fd, "exec.fifo", 0);
 	/* state, kill and delete must not wait for READY=1 */
 	flock(c.dir_fd, LOCK_UN);
-	spec = load_saved_spec(&c, err);
+	spec = container_saved_spec(&c, err);
 	if (spec == NULL)
 		goto out;
 	if (spec->hooks[SPEC_HOOK_POSTSTART].n > 0) {
@@ -253,7 +243,7 @@ static void poststop(struct container *c, const struct spec *known)
 	if (spec == NULL) {
 		if (!c->st.has_poststop)
 			return;
-		spec = loaded = load_saved_spec(c, &e);
+		spec = loaded = container_saved_spec(c, &e);
 		if (spec == NULL) {
 			log_warn("poststop hooks: %s", e->msg);
 			error_free(e);
@@ -305,7 +295,7 @@ static struct cg *unrecorded_cgroup(const struct rt_global *g, struct container 
 
 	if (g->cgroup_manager == CG_MANAGER_DISABLED || g->systemd_cgroup)
 		return NULL;
-	spec = load_saved_spec(c, &e);
+	spec = container_saved_spec(c, &e);
 	if (spec == NULL) {
 		error_free(e); /* killed before its config was saved: nothing made */
 		return NULL;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -193,6 +194,21 @@ static int wait_ready(struct creation *cr, struct error **err)
 	return -1;
 }
 
+/* The job's CPU time without a cgroup that counts it (rootless without
+ * delegation): the kernel's own count for berth's waited-for children —
+ * the init, and through it every process of the job it reaped (in a pid
+ * namespace, all of them: orphans are the init's to reap).  */
+static void usage_from_rusage(struct cg_usage *u)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_CHILDREN, &ru) < 0)
+		return;
+	u->has_cpu = true;
+	u->user_usec = (uint64_t)ru.ru_utime.tv_sec * 1000000 + (uint64_t)ru.ru_utime.tv_usec;
+	u->system_usec = (uint64_t)ru.ru_stime.tv_sec * 1000000 + (uint64_t)ru.ru_stime.tv_usec;
+}
+
 static int start_and_wait(struct creation *cr, int sigfd, struct outcome *out, struct error **err)
 {
 	/* the caller's terminal size before the process runs: set later, it
@@ -212,8 +228,11 @@ static int start_and_wait(struct creation *cr, int sigfd, struct outcome *out, s
 		return -1;
 	cr->l.pid = -1;
 	log_debug("step: container exited");
-	if (cr->cg != NULL && cr->o->stats_file != NULL) {
-		cg_usage_read(cr->cg, &out->usage);
+	if (cr->o->stats_file != NULL) {
+		if (cr->cg != NULL)
+			cg_usage_read(cr->cg, &out->usage);
+		if (!out->usage.has_cpu)
+			usage_from_rusage(&out->usage);
 		out->has_usage = true;
 	}
 	return 0;

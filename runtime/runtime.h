@@ -44,7 +44,8 @@ struct rt_create_opts {
 	size_t config_len;
 	/* berth's own extensions (sandbox, or the bundle's annotations) */
 	const struct netns_request *net;
-	char **layers; /* lowest layer first */
+	char **layers;	      /* lowest layer first */
+	bool layers_idmapped; /* through the user namespace's mappings */
 	bool overlay_on_tmpfs;
 	/* run in the foreground only */
 	unsigned timeout_ms;	/* stop the job after this; exit 124 */

@@ -3,9 +3,12 @@
  * The config goes through spec_parse() like any bundle's: one validator
  * for both.  Profile: sandbox_profile.c.  Waiting, timeout, stats: run.c. */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -52,11 +55,14 @@ static void mount(struct jsonw *w, const char *dst, const char *type, const char
 static void env(struct jsonw *w, const struct rt_sandbox_opts *o)
 {
 	size_t n_env = strv_len(o->env), n = 0;
-	cleanup_free char **all = xcalloc(n_env + 3, sizeof(char *));
+	cleanup_free char **all = xcalloc(n_env + 4, sizeof(char *));
+	cleanup_free char *home = o->home != NULL ? xasprintf("HOME=%s", o->home) : NULL;
 
 	all[n++] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 	if (o->tty)
 		all[n++] = "TERM=xterm";
+	if (home != NULL)
+		all[n++] = home;
 	for (size_t i = 0; i < n_env; i++)
 		all[n++] = o->env[i];
 	jsonw_key(w, "env");
@@ -122,8 +128,43 @@ static int process(struct jsonw *w, const struct rt_sandbox_opts *o, struct erro
 	return 0;
 }
 
+/* a one-id mapping: the mount's owner `id` as the job's root */
+static void one_id(struct jsonw *w, const char *key, unsigned id, unsigned job_root)
+{
+	jsonw_key(w, key);
+	jsonw_arr_open(w);
+	jsonw_obj_open(w);
+	jsonw_kv_uint(w, "containerID", id);
+	jsonw_kv_uint(w, "hostID", job_root);
+	jsonw_kv_uint(w, "size", 1);
+	jsonw_obj_close(w);
+	jsonw_arr_close(w);
+}
+
+/* --output-owner: the volume idmapped so that what the job's root (a
+ * host id of the range) writes lands on the disk as UID:GID, and what
+ * UID:GID owns is the job root's */
+static void owned_volume(struct jsonw *w, const char *src, const char *dst, bool ro,
+			 const struct rt_sandbox_opts *o, const struct sandbox_ids *ids)
+{
+	static const char *const rw_opts[] = {"rbind", "rprivate", "nosuid",
+					      "nodev", "idmap",	   NULL};
+	static const char *const ro_opts[] = {"rbind", "rprivate", "nosuid", "nodev",
+					      "ro",    "rro",	   "idmap",  NULL};
+
+	jsonw_obj_open(w);
+	jsonw_kv_str(w, "destination", dst);
+	jsonw_kv_str(w, "type", "bind");
+	jsonw_kv_str(w, "source", src);
+	jsonw_kv_strv(w, "options", ro ? ro_opts : rw_opts);
+	one_id(w, "uidMappings", o->output_uid, ids->map.uid_start);
+	one_id(w, "gidMappings", o->output_gid, ids->map.gid_start);
+	jsonw_obj_close(w);
+}
+
 /* -v SRC:DST[:ro] -> a recursive bind; both paths must be absolute */
-static int volume(struct jsonw *w, const char *spec, struct error **err)
+static int volume(struct jsonw *w, const char *spec, const struct rt_sandbox_opts *o,
+		  const struct sandbox_ids *ids, struct error **err)
 {
 	cleanup_free char *copy = xstrdup(spec);
 	char *dst = strchr(copy, ':'), *mode;
@@ -142,7 +183,10 @@ static int volume(struct jsonw *w, const char *spec, struct error **err)
 		return error_set(err, 0, "-v \"%s\": the mode must be ro or rw", spec);
 	if (access(copy, F_OK) < 0)
 		return error_set(err, errno, "-v \"%s\": '%s'", spec, copy);
-	mount(w, dst, "bind", copy, mode && strcmp(mode, "ro") == 0 ? ro : rw);
+	if (o->has_output_owner)
+		owned_volume(w, copy, dst, mode && strcmp(mode, "ro") == 0, o, ids);
+	else
+		mount(w, dst, "bind", copy, mode && strcmp(mode, "ro") == 0 ? ro : rw);
 	return 0;
 }
 
@@ -171,9 +215,14 @@ static int tmpfs(struct jsonw *w, const char *spec, struct error **err)
 	return 0;
 }
 
-static int mounts(struct jsonw *w, const struct rt_sandbox_opts *o, bool rootless,
+static int mounts(struct jsonw *w, const struct rt_sandbox_opts *o, const struct sandbox_ids *ids,
 		  struct error **err)
 {
+	static const char *const tmp[] = {"nosuid", "nodev", "mode=1777", NULL};
+	bool rootless = ids->rootless;
+	/* a sysfs belongs to the network namespace's owner: the host's one
+	 * can only be bound */
+	bool bind_sys = rootless || (ids->userns && o->network == NETNS_HOST);
 	static const char *const proc[] = {"nosuid", "noexec", "nodev", NULL};
 	static const char *const dev[] = {"nosuid", "strictatime", "mode=755", "size=65536k", NULL};
 	static const char *const pts[] = {"nosuid",    "noexec", "newinstance", "ptmxmode=0666",
@@ -193,16 +242,18 @@ static int mounts(struct jsonw *w, const struct rt_sandbox_opts *o, bool rootles
 	mount(w, "/dev/pts", "devpts", "devpts", rootless ? pts_rootless : pts);
 	mount(w, "/dev/shm", "tmpfs", "shm", shm);
 	mount(w, "/dev/mqueue", "mqueue", "mqueue", proc);
-	if (rootless)
+	if (bind_sys)
 		mount(w, "/sys", "bind", "/sys", sys_rootless);
 	else
 		mount(w, "/sys", "sysfs", "sysfs", sys);
 	mount(w, "/sys/fs/cgroup", "cgroup2", "cgroup", sys);
+	if (ids->tmp_tmpfs)
+		mount(w, "/tmp", "tmpfs", "tmpfs", tmp);
 	for (char **t = o->tmpfs; t && *t; t++)
 		if (tmpfs(w, *t, err) < 0)
 			return -1;
 	for (char **v = o->volumes; v && *v; v++)
-		if (volume(w, *v, err) < 0)
+		if (volume(w, *v, o, ids, err) < 0)
 			return -1;
 	jsonw_arr_close(w);
 	return 0;
@@ -236,7 +287,28 @@ static void resources(struct jsonw *w, const struct rt_sandbox_opts *o)
 	jsonw_obj_close(w);
 }
 
-static void linux_section(struct jsonw *w, const struct rt_sandbox_opts *o, bool rootless)
+/* container ids 0..count-1 (after the caller's own as 0, rootless) */
+static void idmaps(struct jsonw *w, const char *key, const struct ns_subid_map *m, bool uids)
+{
+	jsonw_key(w, key);
+	jsonw_arr_open(w);
+	if (m->self) {
+		jsonw_obj_open(w);
+		jsonw_kv_uint(w, "containerID", 0);
+		jsonw_kv_uint(w, "hostID", uids ? m->self_uid : m->self_gid);
+		jsonw_kv_uint(w, "size", 1);
+		jsonw_obj_close(w);
+	}
+	jsonw_obj_open(w);
+	jsonw_kv_uint(w, "containerID", m->self ? 1 : 0);
+	jsonw_kv_uint(w, "hostID", uids ? m->uid_start : m->gid_start);
+	jsonw_kv_uint(w, "size", m->count);
+	jsonw_obj_close(w);
+	jsonw_arr_close(w);
+}
+
+static void linux_section(struct jsonw *w, const struct rt_sandbox_opts *o,
+			  const struct sandbox_ids *ids)
 {
 	static const char *const ns[] = {"pid", "mount", "ipc", "uts", "cgroup", NULL};
 
@@ -256,15 +328,15 @@ static void linux_section(struct jsonw *w, const struct rt_sandbox_opts *o, bool
 			jsonw_kv_str(w, "path", o->netns_path);
 		jsonw_obj_close(w);
 	}
-	if (rootless) {
+	if (ids->userns) {
 		jsonw_obj_open(w);
 		jsonw_kv_str(w, "type", "user");
 		jsonw_obj_close(w);
 	}
 	jsonw_arr_close(w);
-	if (rootless) {
-		spec_write_idmap(w, "uidMappings", (unsigned)geteuid());
-		spec_write_idmap(w, "gidMappings", (unsigned)getegid());
+	if (ids->userns) {
+		idmaps(w, "uidMappings", &ids->map, true);
+		idmaps(w, "gidMappings", &ids->map, false);
 	}
 	resources(w, o);
 	jsonw_kv_strv(w, "maskedPaths", spec_default_masked);
@@ -273,18 +345,11 @@ static void linux_section(struct jsonw *w, const struct rt_sandbox_opts *o, bool
 	jsonw_obj_close(w);
 }
 
-char *sandbox_config(const struct rt_sandbox_opts *o, bool rootless, struct error **err)
+char *sandbox_config(const struct rt_sandbox_opts *o, const struct sandbox_ids *ids,
+		     struct error **err)
 {
 	cleanup_jsonw struct jsonw *w = jsonw_new();
 
-	if (o->args == NULL || o->args[0] == NULL) {
-		error_set(err, 0, "sandbox: a command is required (after --)");
-		return NULL;
-	}
-	if (o->layers == NULL || o->layers[0] == NULL) {
-		error_set(err, 0, "sandbox: --image DIR or --rootfs DIR is required");
-		return NULL;
-	}
 	jsonw_set_pretty(w, true);
 	jsonw_obj_open(w);
 	jsonw_kv_str(w, "ociVersion", SPEC_OCI_VERSION);
@@ -296,9 +361,9 @@ char *sandbox_config(const struct rt_sandbox_opts *o, bool rootless, struct erro
 	if (process(w, o, err) < 0)
 		return NULL;
 	jsonw_kv_str(w, "hostname", o->hostname ? o->hostname : "sandbox");
-	if (mounts(w, o, rootless, err) < 0)
+	if (mounts(w, o, ids, err) < 0)
 		return NULL;
-	linux_section(w, o, rootless);
+	linux_section(w, o, ids);
 	jsonw_obj_close(w);
 	jsonw_raw(w, "\n");
 	return xstrdup(jsonw_buf(w));
@@ -320,6 +385,79 @@ static char **real_layers(char **layers, struct error **err)
 		}
 	}
 	return out;
+}
+
+/* --tmpfs /tmp or -v ...:/tmp: the job's /tmp is the user's choice */
+static bool tmp_given(const struct rt_sandbox_opts *o)
+{
+	for (char **t = o->tmpfs; t && *t; t++)
+		if (strncmp(*t, "/tmp", 4) == 0 && strchr(":/", (*t)[4]) != NULL)
+			return true;
+	for (char **v = o->volumes; v && *v; v++) {
+		const char *dst = strchr(*v, ':');
+
+		if (dst != NULL && strncmp(dst + 1, "/tmp", 4) == 0 && strchr(":/", dst[5]) != NULL)
+			return true;
+	}
+	return false;
+}
+
+static bool mapped(unsigned id, unsigned self, unsigned start, unsigned count)
+{
+	return id == self || (id >= start && id - start < count);
+}
+
+/* Rootless: the image's /tmp (the top layer that has one decides) owned
+ * by an id the job does not map, root's say: the overlay cannot copy it
+ * up to write in it (EOVERFLOW), so the job gets a tmpfs there.  */
+static bool tmp_unmapped(char *const *layers, const struct ns_subid_map *m)
+{
+	for (size_t i = strv_len(layers); i-- > 0;) {
+		cleanup_free char *tmp = xasprintf("%s/tmp", layers[i]);
+		struct stat st;
+
+		if (lstat(tmp, &st) < 0)
+			continue;
+		return !mapped(st.st_uid, m->self_uid, m->uid_start, m->count) ||
+		       !mapped(st.st_gid, m->self_gid, m->gid_start, m->count);
+	}
+	return false;
+}
+
+/* Which ids the job runs with, every flag checked first (nothing is made
+ * for a refused run): as root its own range of berth's (made the first
+ * time), rootless the caller's, none with --userns host.  */
+static int job_ids(const struct rt_global *g, const struct rt_sandbox_opts *o, char *const *layers,
+		   struct sandbox_ids *ids, struct error **err)
+{
+	memset(ids, 0, sizeof(*ids));
+	ids->rootless = g->rootless;
+	if (o->userns_host && g->rootless)
+		return error_set(err, 0,
+				 "--userns host: needs root (a rootless job always runs in a user "
+				 "namespace)");
+	if (o->has_output_owner && g->rootless)
+		return error_set(err, 0,
+				 "--output-owner: needs root (what a rootless job writes is the "
+				 "caller's already)");
+	if (o->has_output_owner && o->userns_host)
+		return error_set(err, 0,
+				 "--output-owner: needs the job's own user namespace, not "
+				 "--userns host");
+	if (o->userns_host)
+		return 0;
+	/* joining it takes CAP_SYS_ADMIN over the host's user namespace */
+	if (!g->rootless && o->network == NETNS_JOIN)
+		return error_set(err, 0,
+				 "--network ns:PATH: a job in its own user namespace cannot join "
+				 "the host's network namespaces (add --userns host)");
+	ids->userns = true;
+	if (!g->rootless)
+		return ns_sandbox_range(&ids->map, err);
+	if (ns_caller_range(&ids->map, err) < 0)
+		return -1;
+	ids->tmp_tmpfs = !tmp_given(o) && tmp_unmapped(layers, &ids->map);
+	return 0;
 }
 
 /* The config is berth's, built from flags: an error found in it (by
@@ -375,11 +513,53 @@ static int protect_self(const struct rt_global *g, struct error **err)
 	return selfexe_protect(g->root, err);
 }
 
+/* the layers' real paths, the job's ids, then its config */
+static char *job_config(const struct rt_global *g, const struct rt_sandbox_opts *o, char ***layers,
+			struct sandbox_ids *ids, struct error **err)
+{
+	if (o->args == NULL || o->args[0] == NULL) {
+		error_set(err, 0, "sandbox: a command is required (after --)");
+		return NULL;
+	}
+	if (o->layers == NULL || o->layers[0] == NULL) {
+		error_set(err, 0, "sandbox: --image DIR or --rootfs DIR is required");
+		return NULL;
+	}
+	*layers = real_layers(o->layers, err);
+	if (*layers == NULL || job_ids(g, o, *layers, ids, err) < 0)
+		return NULL;
+	return sandbox_config(o, ids, err);
+}
+
+/* The job's root, a host id of the range, walks the state root's path to
+ * its writable layer: berth makes the root 0711, but one made before (or
+ * by runc-era habits, 0700) would stop the job with EACCES.  Search
+ * permission only: nobody else can list it, and each container's files
+ * keep their own modes.  */
+static int reachable_state_root(const struct rt_global *g, struct error **err)
+{
+	cleanup_close int fd = container_root_open(g->root, true, err);
+	struct stat st;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0)
+		return error_set(err, errno, "state root '%s'", g->root);
+	if ((st.st_mode & 0011) == 0011)
+		return 0;
+	if (fchmod(fd, (st.st_mode & 07777) | 0011) < 0)
+		return error_set(err, errno,
+				 "state root '%s': make it searchable (o+x) for the job's root",
+				 g->root);
+	return 0;
+}
+
 int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o, int *exit_status,
 	       struct error **err)
 {
 	cleanup_free char *config = NULL;
 	cleanup_strv char **layers = NULL;
+	struct sandbox_ids ids;
 	cleanup_free char *id = NULL;
 	cleanup_free char *cwd = NULL;
 	struct netns_request net = {
@@ -392,13 +572,15 @@ int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o, int *
 
 	if (!o->print_spec && protect_self(g, err) < 0)
 		return -1;
-	config = sandbox_config(o, g->rootless, err);
+	config = job_config(g, o, &layers, &ids, err);
 	if (config == NULL)
 		return -1;
 	if (o->print_spec) {
 		fputs(config, stdout);
 		return 0;
 	}
+	if (ids.userns && !g->rootless && reachable_state_root(g, err) < 0)
+		return -1;
 	if (o->network == NETNS_BRIDGE && g->rootless)
 		return error_set(err, 0,
 				 "sandbox: --network bridge needs root (a rootless job can use "
@@ -413,10 +595,11 @@ int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o, int *
 	co.bundle = cwd != NULL ? cwd : "/";
 	co.config_json = config;
 	co.config_len = strlen(config);
-	layers = real_layers(o->layers, err);
-	if (layers == NULL)
-		return -1;
 	co.layers = layers;
+	/* as root the layers are idmapped to the job's range: a file the
+	 * image gives root is the job's root's (rootless, they are the
+	 * caller's, its root's already) */
+	co.layers_idmapped = ids.userns && !g->rootless;
 	co.overlay_on_tmpfs = o->overlay_tmpfs;
 	co.net = &net;
 	co.timeout_ms = o->timeout_ms;

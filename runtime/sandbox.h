@@ -2,8 +2,11 @@
 /* runtime/sandbox.h — `berth sandbox`: one command for an untrusted CI job.
  *
  * The config is built in memory (never a bundle on disk), then run like
- * `berth run`: fresh namespaces (user too when berth is not root), an
- * overlay of the image layers with a private writable layer, Docker's
+ * `berth run`: fresh namespaces, a user namespace among them whoever runs
+ * berth (--userns auto: the job's root is never the host's; as root its
+ * ids come from berth's own range in /etc/subuid, rootless from the
+ * caller's), an overlay of the image layers (idmapped, as root, so that
+ * they keep their in-image owners) with a private writable layer, Docker's
  * default capabilities, its default seccomp profile, no_new_privs, masked
  * and read-only /proc paths, no network unless asked, the cgroup limits
  * given, a timeout, and a usage report.  */
@@ -15,6 +18,7 @@
 
 #include "core/error.h"
 #include "core/jsonw.h"
+#include "namespaces/subid.h"
 #include "netns/netns.h"
 #include "netns/pasta.h"
 #include "runtime/runtime.h"
@@ -30,6 +34,12 @@ struct rt_sandbox_opts {
 	bool has_user;
 	uid_t uid;
 	gid_t gid;
+	const char *home; /* HOME of --user (or the image's User) in the
+			      image's /etc/passwd, or NULL */
+	bool userns_host; /* --userns host: as root, no user namespace */
+	bool has_output_owner;
+	uid_t output_uid;	 /* --output-owner: who owns on the host what the */
+	gid_t output_gid;	 /* job's root writes to a -v volume */
 	long long memory;	 /* bytes, 0: no limit */
 	long long cpus_milli;	 /* 1000 = one CPU, 0: no limit */
 	long long pids;		 /* 0: no limit */
@@ -47,8 +57,19 @@ struct rt_sandbox_opts {
 	bool print_spec;
 };
 
-/* The config.json text of a sandbox (also what --print-spec shows). */
-char *sandbox_config(const struct rt_sandbox_opts *o, bool rootless, struct error **err);
+/* The job's ids, decided before its config is written */
+struct sandbox_ids {
+	bool rootless;
+	bool userns;		 /* in a user namespace of its own */
+	struct ns_subid_map map; /* its ids, when userns */
+	bool tmp_tmpfs;		 /* rootless on a root-owned image: /tmp is a
+				   tmpfs (the image's cannot be copied up) */
+};
+
+/* The config.json text of a sandbox (also what --print-spec shows); a
+ * command and a layer are there (rt_sandbox checked).  */
+char *sandbox_config(const struct rt_sandbox_opts *o, const struct sandbox_ids *ids,
+		     struct error **err);
 
 /* Run the job; *exit_status is the job's (124 when the timeout fired). */
 int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o, int *exit_status,

@@ -12,6 +12,7 @@ setup() {
 	ip -n "$HOSTNS" link set lo up
 	HOST_LINKS_BEFORE=$(ip -o link | awk '{print $2}' | sort)
 	# defined by helpers.bash
+	state_root_reachable
 	ROOT=$BATS_TEST_TMPDIR/state
 	BUNDLE=$BATS_TEST_TMPDIR/bundle
 	ID=bt$$-${BATS_SUITE_TEST_NUMBER}

@@ -196,7 +196,20 @@ rl_args() {
 	assert_status 0
 	[ "$(sed -n 1p <<<"$output")" = 0 ]
 	[ "$(sed -n 2p <<<"$output" | awk '{print $1, $2}')" = "0 $RL_UID" ]
-	[ "$(sed -n 3p <<<"$output")" = EPERM ]
+	# its subordinate ids, from /etc/subuid, as 1-65536
+	[ "$(sed -n 3p <<<"$output" | awk '{print $1, $2, $3}')" = "1 100000 65536" ]
+	[ "$(sed -n 4p <<<"$output")" = EPERM ]
+	assert_root_empty "$RL_ROOT"
+}
+
+@test "rootless: sandbox --stats without a delegated cgroup still reports the job's CPU time" {
+	run as_user "$BERTH" sandbox --rootfs "$TEST_ROOTFS" --stats "$RL_DIR/s.json" \
+		-- /bin/sh -c '/bin/probe burn 150 & /bin/probe burn 150; wait'
+	assert_status 0
+	# both processes count, the one the shell reaped too
+	[ "$(jq .userCpuMs "$RL_DIR/s.json")" -ge 250 ]
+	[ "$(jq .systemCpuMs "$RL_DIR/s.json")" != null ]
+	[ "$(jq .memoryPeakBytes "$RL_DIR/s.json")" = null ]
 	assert_root_empty "$RL_ROOT"
 }
 

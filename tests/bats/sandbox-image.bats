@@ -16,6 +16,7 @@ setup_file() {
 }
 
 setup() {
+	state_root_reachable
 	ROOT=$BATS_TEST_TMPDIR/state
 	ID=bt$$-${BATS_SUITE_TEST_NUMBER}
 	MOUNTS_BEFORE=$(mount_count)

@@ -21,6 +21,14 @@ job_alive() {
 	pgrep -f "^$1" >/dev/null
 }
 
+# no cgroup of that name below berth's, in any hierarchy
+assert_no_cgroup_named() {
+	local h
+	for h in "$CG_ROOT" $V1_MOUNTS; do
+		[ ! -e "$h/berth/$1" ] || { echo "cgroup left: $h/berth/$1" >&2; return 1; }
+	done
+}
+
 # true when no job process is left within 2 s (checked every 0.1 s)
 job_gone_within_2s() {
 	for _ in $(seq 20); do
@@ -108,7 +116,23 @@ job_gone_within_2s() {
 	run berth list -q
 	assert_status 0
 	[ ! -e "$ROOT/$id" ]
-	for h in "$CG_ROOT" $V1_MOUNTS; do
-		[ ! -e "$h/berth/$id" ] || { echo "cgroup left: $h/berth/$id" >&2; return 1; }
-	done
+	assert_no_cgroup_named "$id"
+}
+
+@test "sandbox orphan: a v1 cpuset a killed berth made but had not yet renamed (NAME.berth-PID) is reclaimed too" {
+	cpuset=$(v1_mount cpuset)
+	[ -n "$cpuset" ] || skip "no v1 cpuset hierarchy on this host"
+	# --stats: a cgroup in every hierarchy, the cpuset one too
+	run env BERTH_FAULT_STEP=cgroup-made "$BERTH" --root "$ROOT" sandbox --rootfs "$TEST_ROOTFS" \
+		--stats "$BATS_TEST_TMPDIR/s.json" -- /bin/true </dev/null
+	[ "$status" = 137 ]
+	id=$(basename "$(ls -d "$ROOT"/sandbox-*)")
+	pid=${id#sandbox-}
+	pid=${pid%%-*}
+	# as if killed between the cpuset's mkdir and its rename
+	mv "$cpuset/berth/$id" "$cpuset/berth/$id.berth-$pid"
+	run berth list -q
+	assert_status 0
+	[ ! -e "$cpuset/berth/$id.berth-$pid" ]
+	assert_no_cgroup_named "$id"
 }

@@ -15,6 +15,7 @@ PORT=8080
 RL_USER=berthtest
 
 setup() {
+	state_root_reachable
 	ROOT=$BATS_TEST_TMPDIR/state
 	ID=bt$$-${BATS_SUITE_TEST_NUMBER}
 	MOUNTS_BEFORE=$(mount_count)

@@ -72,6 +72,8 @@ sandbox() {
 @test "sandbox: a :ro volume is read-only, a plain one writable" {
 	mkdir -p "$BATS_TEST_TMPDIR/ro" "$BATS_TEST_TMPDIR/rw"
 	echo data > "$BATS_TEST_TMPDIR/ro/f"
+	# the job's root is a host id of berth's range, not the host's root
+	chmod 777 "$BATS_TEST_TMPDIR/rw"
 	run sandbox -v "$BATS_TEST_TMPDIR/ro:/in:ro" -v "$BATS_TEST_TMPDIR/rw:/out" -- \
 		/bin/sh -c 'cat /in/f; echo no > /in/g; echo "ro=$?"; echo yes > /out/g; echo "rw=$?"'
 	assert_contains "data"

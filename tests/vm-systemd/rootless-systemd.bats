@@ -130,6 +130,15 @@ rl_sleeper() {
 	[ ! -e "$(scope)/cpuset.cpus" ]
 }
 
+@test "rootless --systemd-cgroup: exec from outside the user's manager runs in the container, left in berth's own cgroup with a warning, as runc does" {
+	rl_sleeper
+	run --separate-stderr rlb exec "$ID" /bin/sh -c 'echo inside; tr "\0" " " < /proc/1/cmdline'
+	assert_status 0
+	assert_contains inside
+	assert_contains "/bin/sleep 1000"
+	[[ "$stderr" == *"exec: the process stays in berth's own cgroup, not the container's"* ]]
+}
+
 @test "rootless --systemd-cgroup: delete --force leaves no unit in the user's manager, no cgroup and no state" {
 	# children of the init, not exec'd processes: an exec cannot move into
 	# the scope from a cgroup outside the user's manager (the kernel asks

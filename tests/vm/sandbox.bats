@@ -6,6 +6,34 @@ load ../bats/helpers
 
 export WAIT_FOR_SECONDS=60
 
+# The job's layers are idmapped to its user namespace (berth's default,
+# --userns auto), which the guest's root (overlayfs on 9p) and its tmpfs
+# (before Linux 6.3) cannot be: the test rootfs is copied to an ext4 image
+# on a loop device, as a host's image store would be on ext4 or xfs.
+setup_file() {
+	export LOOP_IMG=$BATS_FILE_TMPDIR/rootfs.ext4
+	export TEST_ROOTFS=$BATS_FILE_TMPDIR/rootfs
+	truncate -s 64M "$LOOP_IMG"
+	mkfs.ext4 -q -d "${TEST_ROOTFS_SRC:-$REPO/tests/.cache/rootfs}" "$LOOP_IMG"
+	mkdir -p "$TEST_ROOTFS"
+	mount -o loop "$LOOP_IMG" "$TEST_ROOTFS"
+}
+
+teardown_file() {
+	umount "$TEST_ROOTFS"
+}
+
+@test "sandbox on kernel 6.1: the job's root is a range of its own, over idmapped layers" {
+	mkdir -p "$BATS_TEST_TMPDIR/out"
+	chmod 777 "$BATS_TEST_TMPDIR/out"
+	run "$BERTH" --root "$ROOT" sandbox --rootfs "$TEST_ROOTFS" -v "$BATS_TEST_TMPDIR/out:/out" -- \
+		/bin/sh -c 'awk "{print \$2}" /proc/self/uid_map; ls -nd /bin | awk "{print \$3}"; echo x >/out/f'
+	assert_status 0
+	[ "${lines[0]}" -ge 100000 ]
+	[ "${lines[1]}" = 0 ]
+	[ "$(stat -c %u "$BATS_TEST_TMPDIR/out/f")" = "${lines[0]}" ]
+}
+
 @test "sandbox --pids contains a fork bomb" {
 	run "$BERTH" --root "$ROOT" sandbox --rootfs "$TEST_ROOTFS" --pids 20 \
 		--stats "$BATS_TEST_TMPDIR/stats.json" -- /bin/probe forkbomb 500
