@@ -278,8 +278,8 @@ static int setup_cgroup(struct creation *cr, struct error **err)
 
 	if (cg_create(&req, &cr->cg, err) < 0)
 		return -1;
-	/* made, not yet recorded: a berth killed here is reclaimed by its id
-	 * (runtime/reclaim.c) */
+	/* made, not yet recorded: after a berth killed here, delete (and the
+	 * sandbox reclaim) finds them by the id (rt_delete, cgroups/unrecorded.c) */
 	fault_point("cgroup-made");
 	/* an image layer may carry device nodes, and the job has CAP_MKNOD:
 	 * as root, only the cgroup device filter keeps the host's disks out

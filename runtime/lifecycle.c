@@ -293,7 +293,9 @@ static struct cg *unrecorded_cgroup(const struct rt_global *g, struct container 
 	struct spec *spec;
 	struct cg *cg = NULL;
 
-	if (g->cgroup_manager == CG_MANAGER_DISABLED || g->systemd_cgroup)
+	/* only a creation that never finished (record_init sets created):
+	 * a finished one without a cgroup has none to find */
+	if (c->st.created != NULL || g->cgroup_manager == CG_MANAGER_DISABLED || g->systemd_cgroup)
 		return NULL;
 	spec = container_saved_spec(c, &e);
 	if (spec == NULL) {
