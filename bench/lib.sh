@@ -143,11 +143,14 @@ bench_cgroup_cleanup() {
 # bench_work_dir PREFIX: a fresh temp dir on a tmpfs of its own (in the
 # private namespace), echoed.  State dirs live there: runtimes keep their
 # state under /run, a tmpfs, on real hosts, while /tmp here is the root
-# disk, where a mkdir or an O_CREAT costs a millisecond or more.
+# disk, where a mkdir or an O_CREAT costs a millisecond or more.  o+x, not
+# 0700: a sandbox job runs in a user namespace by default, and its mapped
+# root must pass through here to reach its overlay in the state root.
 bench_work_dir() {
 	local dir
 	dir=$(mktemp -d "/tmp/$1.XXXXXX")
-	mount -t tmpfs -o mode=0700,size=1g "$1" "$dir"
+	chmod 0711 "$dir"
+	mount -t tmpfs -o mode=0711,size=1g "$1" "$dir"
 	echo "$dir"
 }
 
