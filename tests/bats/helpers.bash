@@ -231,3 +231,22 @@ assert_root_empty() { # [dir, default $ROOT]
 		return 1
 	fi
 }
+
+# ensure_subid_user NAME: an ordinary user with a 65536-id range of its own
+# in /etc/subuid and /etc/subgid — from 100000, after every range already
+# given (useradd gives it one itself where /etc/subuid already exists, e.g.
+# with a root sandbox's berth-sandbox range: that one is kept)
+ensure_subid_user() {
+	local f start
+	id "$1" >/dev/null 2>&1 || useradd --no-create-home --shell /bin/sh "$1"
+	for f in /etc/subuid /etc/subgid; do
+		grep -qs "^$1:" "$f" && continue
+		start=$(awk -F: 'BEGIN {e = 100000} $2 + $3 > e {e = $2 + $3} END {print e}' "$f" 2>/dev/null)
+		echo "$1:${start:-100000}:65536" >> "$f"
+	done
+}
+
+# subid_start NAME FILE: the first id of NAME's range in FILE
+subid_start() {
+	awk -F: -v u="$1" '$1 == u {print $2; exit}' "$2"
+}

@@ -9,16 +9,14 @@ load helpers
 RL_USER=berthtest
 
 setup_file() {
-	if ! id "$RL_USER" >/dev/null 2>&1; then
-		useradd --no-create-home --shell /bin/sh "$RL_USER"
-	fi
-	grep -q "^$RL_USER:" /etc/subuid || echo "$RL_USER:100000:65536" >> /etc/subuid
-	grep -q "^$RL_USER:" /etc/subgid || echo "$RL_USER:100000:65536" >> /etc/subgid
+	ensure_subid_user "$RL_USER"
 }
 
 setup() {
 	RL_UID=$(id -u "$RL_USER")
 	RL_GID=$(id -g "$RL_USER")
+	RL_SUBUID=$(subid_start "$RL_USER" /etc/subuid)
+	RL_SUBGID=$(subid_start "$RL_USER" /etc/subgid)
 	# a directory the user owns (bats' own temp dirs are root's, mode 0700)
 	RL_DIR=$(mktemp -d /tmp/berth-rootless.XXXXXX)
 	chmod 0755 "$RL_DIR"
@@ -142,20 +140,21 @@ rl_args() {
 }
 
 @test "rootless: a 65536-id range maps through newuidmap and /etc/subuid" {
-	rl_edit ".linux.uidMappings = [{\"containerID\": 0, \"hostID\": $RL_UID, \"size\": 1}, {\"containerID\": 1, \"hostID\": 100000, \"size\": 65536}]
-		| .linux.gidMappings = [{\"containerID\": 0, \"hostID\": $RL_GID, \"size\": 1}, {\"containerID\": 1, \"hostID\": 100000, \"size\": 65536}]"
+	rl_edit ".linux.uidMappings = [{\"containerID\": 0, \"hostID\": $RL_UID, \"size\": 1}, {\"containerID\": 1, \"hostID\": $RL_SUBUID, \"size\": 65536}]
+		| .linux.gidMappings = [{\"containerID\": 0, \"hostID\": $RL_GID, \"size\": 1}, {\"containerID\": 1, \"hostID\": $RL_SUBGID, \"size\": 65536}]"
 	rl_args /bin/cat /proc/self/uid_map
 	run as_user "$BERTH" run -b "$BUNDLE" "$ID"
 	assert_status 0
-	[ "$(sed -n 2p <<<"$output" | awk '{print $1, $2, $3}')" = "1 100000 65536" ]
+	[ "$(sed -n 2p <<<"$output" | awk '{print $1, $2, $3}')" = "1 $RL_SUBUID 65536" ]
 }
 
 @test "rootless: a range outside /etc/subuid is named in the error and nothing is left" {
-	rl_edit ".linux.uidMappings = [{\"containerID\": 0, \"hostID\": $RL_UID, \"size\": 1}, {\"containerID\": 1, \"hostID\": 300000, \"size\": 10}]
-		| .linux.gidMappings = [{\"containerID\": 0, \"hostID\": $RL_GID, \"size\": 1}, {\"containerID\": 1, \"hostID\": 100000, \"size\": 10}]"
+	local out=$((RL_SUBUID + 200000))
+	rl_edit ".linux.uidMappings = [{\"containerID\": 0, \"hostID\": $RL_UID, \"size\": 1}, {\"containerID\": 1, \"hostID\": $out, \"size\": 10}]
+		| .linux.gidMappings = [{\"containerID\": 0, \"hostID\": $RL_GID, \"size\": 1}, {\"containerID\": 1, \"hostID\": $RL_SUBGID, \"size\": 10}]"
 	run as_user "$BERTH" run -b "$BUNDLE" "$ID"
 	assert_status 1
-	assert_contains "host ids $RL_UID-$RL_UID, 300000-300009 are not all within what /etc/subuid grants uid $RL_UID (100000-165535"
+	assert_contains "host ids $RL_UID-$RL_UID, $out-$((out + 9)) are not all within what /etc/subuid grants uid $RL_UID ($RL_SUBUID-$((RL_SUBUID + 65535))"
 	assert_root_empty "$RL_ROOT"
 }
 
@@ -197,7 +196,7 @@ rl_args() {
 	[ "$(sed -n 1p <<<"$output")" = 0 ]
 	[ "$(sed -n 2p <<<"$output" | awk '{print $1, $2}')" = "0 $RL_UID" ]
 	# its subordinate ids, from /etc/subuid, as 1-65536
-	[ "$(sed -n 3p <<<"$output" | awk '{print $1, $2, $3}')" = "1 100000 65536" ]
+	[ "$(sed -n 3p <<<"$output" | awk '{print $1, $2, $3}')" = "1 $RL_SUBUID 65536" ]
 	[ "$(sed -n 4p <<<"$output")" = EPERM ]
 	assert_root_empty "$RL_ROOT"
 }

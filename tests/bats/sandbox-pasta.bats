@@ -188,9 +188,7 @@ sandbox_in_ns() {
 }
 
 @test "sandbox --network pasta: a rootless job reaches the server too" {
-	id "$RL_USER" >/dev/null 2>&1 || useradd --no-create-home --shell /bin/sh "$RL_USER"
-	grep -q "^$RL_USER:" /etc/subuid || echo "$RL_USER:100000:65536" >> /etc/subuid
-	grep -q "^$RL_USER:" /etc/subgid || echo "$RL_USER:100000:65536" >> /etc/subgid
+	ensure_subid_user "$RL_USER"
 	dir=$(mktemp -d /tmp/berth-pasta.XXXXXX)
 	chmod 0755 "$dir"
 	chown "$RL_USER:" "$dir"

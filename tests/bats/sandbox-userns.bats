@@ -13,11 +13,7 @@ NORANGE_USER=berthnorange
 
 setup_file() {
 	export BERTH_SANDBOX_USER=btsbx$$
-	if ! id "$RL_USER" >/dev/null 2>&1; then
-		useradd --no-create-home --shell /bin/sh "$RL_USER"
-	fi
-	grep -q "^$RL_USER:" /etc/subuid || echo "$RL_USER:100000:65536" >> /etc/subuid
-	grep -q "^$RL_USER:" /etc/subgid || echo "$RL_USER:100000:65536" >> /etc/subgid
+	ensure_subid_user "$RL_USER"
 	if ! id "$NORANGE_USER" >/dev/null 2>&1; then
 		useradd --no-create-home --shell /bin/sh "$NORANGE_USER"
 	fi
@@ -209,7 +205,7 @@ as_user() {
 	assert_status 0
 	[ "${lines[0]}" = 1000 ]
 	[ "$(awk '{print $1, $2, $3}' <<<"${lines[1]}")" = "0 $rl_uid 1" ]
-	[ "$(awk '{print $1, $2, $3}' <<<"${lines[2]}")" = "1 100000 65536" ]
+	[ "$(awk '{print $1, $2, $3}' <<<"${lines[2]}")" = "1 $(subid_start "$RL_USER" /etc/subuid) 65536" ]
 	assert_contains "tmp=ok"
 	# the root's job writes too, in the root-owned image's /tmp
 	run as_user "$RL_USER" "$BERTH" sandbox --rootfs "$TEST_ROOTFS" -- /bin/sh -c 'echo x >/tmp/f && echo tmp=ok'
