@@ -37,6 +37,13 @@
  *     WORK/log/NAME.err           stderr of every runtime call
  * Bundle ids: seq, life, exec (a long-running `sleep`), par0..parP-1.
  * The sandbox test needs only WORK/rootfs.
+ *
+ * -i MS makes every call start after MS milliseconds of idling (not timed):
+ * a lone start, as a user makes one, rather than one right after another
+ * runtime's.  Back to back, a runtime may find the kernel still warm from
+ * the previous call — on a cgroup v1 host the threadgroup lock a move of a
+ * pid takes waits for an RCU grace period only after a quiet spell, so the
+ * runtime after one that moved a pid a moment ago is spared it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -78,6 +85,7 @@ struct opts {
 	const char *cgroup;	 /* ctr test: parent cgroup for --cgroup */
 	const char *suffix;	 /* -s: "-SUFFIX" on bundle, id and test names */
 	int systemd;		 /* -g: every runtime call gets --systemd-cgroup */
+	int idle_ms;		 /* -i: idle this long before every measured step */
 	FILE *out;
 	struct runtime rt[MAX_RUNTIMES];
 	int nrt;
@@ -598,7 +606,7 @@ static void usage(void)
 	fputs("usage: bench-driver -t run|life|exec|par|ctr|sandbox -d WORK [-n ROUNDS] [-w "
 	      "WARMUP]\n"
 	      "                    [-p PAR] [-o FILE] [-T TIMEOUT_S] [-a CTR_ADDRESS -N CTR_NS\n"
-	      "                    -c CGROUP] [-s SUFFIX] [-g]\n"
+	      "                    -c CGROUP] [-s SUFFIX] [-g] [-i IDLE_MS]\n"
 	      "                    NAME=PATH...\n",
 	      stderr);
 	exit(2);
@@ -640,7 +648,7 @@ static void parse(struct opts *o, int argc, char **argv)
 	int c;
 
 	*o = (struct opts){.rounds = 10, .warmup = 2, .par = 20, .out = stdout, .suffix = ""};
-	while ((c = getopt(argc, argv, "t:d:n:w:p:o:a:N:c:T:s:g")) != -1) {
+	while ((c = getopt(argc, argv, "t:d:n:w:p:o:a:N:c:T:s:gi:")) != -1) {
 		switch (c) {
 		case 't': o->test = optarg; break;
 		case 'd': o->work = optarg; break;
@@ -653,6 +661,7 @@ static void parse(struct opts *o, int argc, char **argv)
 		case 'T': call_timeout = intarg(optarg, 1, 86400); break;
 		case 's': o->suffix = xasprintf("-%s", optarg); break;
 		case 'g': o->systemd = 1; break;
+		case 'i': o->idle_ms = intarg(optarg, 0, 10000); break;
 		case 'o':
 			o->out = fopen(optarg, "ae");
 			if (!o->out)
@@ -707,6 +716,10 @@ int main(int argc, char **argv)
 		for (int k = 0; k < o.nrt; k++) {
 			int i = (k + (r + o.warmup)) % o.nrt;
 
+			if (o.idle_ms > 0)
+				nanosleep(&(struct timespec){o.idle_ms / 1000,
+							     (o.idle_ms % 1000) * 1000000L},
+					  NULL);
 			step(&o, &o.rt[i], r);
 		}
 	}

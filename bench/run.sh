@@ -19,6 +19,10 @@
 #          (containers-common's seccomp.json as podman hands it to the runtime;
 #          SECCOMP_PROFILE to use another moby-format profile): what every
 #          container docker, podman and containerd's CRI start carries
+#   cold   run as above, each call after 50 ms of idling (the driver's -i):
+#          a lone start.  Back to back, a runtime may be spared kernel work
+#          the previous one set going (on cgroup v1, the RCU grace period
+#          the first move of a pid after a quiet spell waits for)
 #   sandbox `berth sandbox --rootfs ROOTFS -- /bin/true` against bubblewrap
 #          (`bwrap --unshare-all --die-with-parent --ro-bind ROOTFS / --proc
 #          /proc --dev /dev /bin/true`), interleaved the same way; run on the
@@ -49,7 +53,7 @@
 # ctr (containerd's shim would need its own SystemdCgroup option).
 #
 # Usage: bench/run.sh [--quick] [-n N] [--runtimes "berth crun runc"]
-#                     [--tests "run life exec par ctr srun sexec sandbox"] [--no-ctr]
+#                     [--tests "run cold life exec par ctr srun sexec sandbox"] [--no-ctr]
 #                     [--label NAME] [--results DIR] [--systemd-cgroup]
 # Environment: BERTH (default ./berth of this checkout), CRUN, RUNC, BWRAP
 # (default from PATH), BENCH_RUNTIMES (same as --runtimes), N, BENCH_DRIVER; WARMUP
@@ -63,7 +67,7 @@ top=$(cd "$here/.." && pwd)
 
 n=${N:-100}
 quick=0
-tests="run life exec par ctr srun sexec sandbox"
+tests="run cold life exec par ctr srun sexec sandbox"
 label=host
 results=$here/results
 runtimes_set=${BENCH_RUNTIMES:+1}
@@ -213,6 +217,7 @@ for rt in $runtimes; do
 	for i in $(seq 0 $((par - 1))); do
 		bench_bundle "$b/par$i" "$(cgpath "$rt" "par$i")" '["/bin/true"]'
 	done
+	[[ " $tests " != *" cold "* ]] || bench_bundle "$b/seq-cold" "$(cgpath "$rt" seq-cold)" '["/bin/true"]'
 	if [[ " $tests " == *" srun "* || " $tests " == *" sexec "* ]]; then
 		bench_bundle "$b/seq-sc" "$(cgpath "$rt" seq-sc)" '["/bin/true"]'
 		bench_bundle "$b/exec-sc" "$(cgpath "$rt" exec-sc)" '["/bin/sleep", "1000000"]'
@@ -304,6 +309,7 @@ for t in $tests; do
 	case $t in
 	sandbox) ;;
 	run | life | exec) measure "$t" "$n" ;;
+	cold) measure run "$n" -s cold -i 50 ;;
 	srun) measure run "$n" -s sc ;;
 	sexec) measure exec "$n" -s sc ;;
 	par) measure par "$par_rounds" ;;
@@ -386,8 +392,9 @@ table() {
 				split(lines[i], f, " ")
 				med[f[1], f[2]] = f[4]
 			}
-			nt = split("run life exec par ctr run-sc exec-sc", tests, " ")
+			nt = split("run run-cold life exec par ctr run-sc exec-sc", tests, " ")
 			name["run"] = "run /bin/true, sequential"
+			name["run-cold"] = "run, after 50 ms idle"
 			name["life"] = "create+start+wait+delete"
 			name["exec"] = "exec /bin/true"
 			name["par"] = "20 parallel runs (batch)"

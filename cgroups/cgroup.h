@@ -124,8 +124,9 @@ int cg_stop_unit(const char *unit, bool user, struct error **err);
  * for the cgroupfs driver; *user: of the user's own manager.  */
 const char *cg_unit(const struct cg *cg, bool *user);
 
-/* Right after the clone: the init into its cgroups.  The systemd driver
- * starts the scope with it here (systemd makes no scope without a
+/* Right after the clone: the init into its cgroups, unless it placed
+ * itself (cg_init_places_itself()).  The systemd driver starts the scope
+ * with it here (systemd makes no scope without a
  * process; the limits systemd has no property for are written then, the
  * device filter attached or made ready for cg_devices_attach()); then
  * cg_place() for the v1 hierarchies.  cg_path() is final afterwards.  */
@@ -161,20 +162,28 @@ int cg_dirfd(const struct cg *cg);
 int cg_enter(const struct cg *cg, pid_t pid, struct error **err);
 
 /* Move pid into the container's cgroup of every v1 hierarchy (nothing on
- * a pure v2 host), cpuset and devices first, as runc orders them.  The
- * launcher calls it for the init before the init unshares its cgroup
- * namespace (so the namespace's roots are the container's own cgroups)
- * and before `create` returns (containerd's shim reads stats and OOM
- * events from the init's v1 cgroups); an exec'd process calls it for
- * itself before it joins the container.  */
+ * a pure v2 host), cpuset and devices first, as runc orders them; pid 0:
+ * the calling thread itself, which the kernel does without its global
+ * lock (see create_v1.c) — for single-threaded callers only.  The init
+ * calls it for itself before it unshares its cgroup namespace (so the
+ * namespace's roots are the container's own cgroups) and before `create`
+ * returns (containerd's shim reads stats and OOM events from the init's
+ * v1 cgroups); an exec'd process calls it for itself before it joins the
+ * container.  */
 int cg_place(const struct cg *cg, pid_t pid, struct error **err);
+
+/* The init joins its v1 cgroups itself (cg_place(cg, 0)) as its first
+ * step: there are v1 hierarchies and no systemd scope to start first
+ * (systemd places the process, then cg_attach() the rest).  Otherwise
+ * cg_attach() does it all from the parent.  */
+bool cg_init_places_itself(const struct cg *cg);
 
 /* exec --cgroup: existing cgroups below the container's, each given as a
  * path and the controllers whose v1 hierarchy it is in (NULL: the cgroup2
  * tree; at most one such), all reached without leaving the container's
  * cgroup (cgroups/sub.c).  cg_sub_dirfd() is the cgroup2 one to clone
  * into; cg_sub_place() moves a pid into the v1 ones (the container's own
- * where none was named), as cg_place() does.  */
+ * where none was named), as cg_place() does (pid 0 too).  */
 struct cg_sub;
 int cg_sub_open(const struct cg *cg, char *const *controllers, char *const *paths, size_t n,
 		struct cg_sub **out, struct error **err);

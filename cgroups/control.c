@@ -342,6 +342,11 @@ static int signal_all(const struct cg *cg, int sig, struct error **err)
 
 int cg_signal_all(const struct cg *cg, int sig, struct error **err)
 {
+	/* nobody to signal, the usual case at a delete: the init is gone and
+	 * its pid namespace with it (freezing an empty v1 cgroup to list no
+	 * one costs more than the rest of the delete) */
+	if (!cg_populated(cg))
+		return 0;
 	if (signal_all(cg, sig, err) == 0)
 		return 0;
 	if (!removed(cg))

@@ -212,8 +212,17 @@ static int rank(const struct cg_v1dir *d)
 	return d->ctrls != 0 ? 2 : 3;
 }
 
+/* pid 0: the calling thread moves itself, through `tasks`.  Moving a
+ * process in a v1 hierarchy (cgroup.procs) takes the kernel's global
+ * threadgroup lock for writing, and after a quiet spell that waits for an
+ * RCU grace period — 7.5 ms on the 2-core development VM, more than all
+ * the rest of a `run` there.  A single thread moving itself is spared the
+ * lock (kernels since 2022; older ones take it, no slower than before).
+ * The init and exec's child are single-threaded clones of berth, so
+ * moving the thread moves the process.  */
 int cg_place(const struct cg *cg, pid_t pid, struct error **err)
 {
+	const char *file = pid == 0 ? "tasks" : "cgroup.procs";
 	char num[32];
 
 	snprintf(num, sizeof(num), "%d", (int)pid);
@@ -223,9 +232,15 @@ int cg_place(const struct cg *cg, pid_t pid, struct error **err)
 
 			if (rank(d) != r || d->dirfd < 0)
 				continue;
-			if (write_str_at(d->dirfd, "cgroup.procs", num, err) < 0)
-				return error_wrap(err, "cgroup: move pid %d into '%s'", (int)pid,
-						  d->path);
+			if (write_str_at(d->dirfd, file, num, err) < 0)
+				return pid == 0 ? error_wrap(err, "cgroup: join '%s'", d->path)
+						: error_wrap(err, "cgroup: move pid %d into '%s'",
+							     (int)pid, d->path);
 		}
 	return 0;
+}
+
+bool cg_init_places_itself(const struct cg *cg)
+{
+	return cg->pending == NULL && cg->n_v1 > 0;
 }

@@ -44,12 +44,16 @@ static int rmdir_retry(const char *path)
 	}
 }
 
-/* Child cgroups first (a container with cgroupns may make its own). */
+/* Child cgroups first (a container with cgroupns may make its own).
+ * Most have none: one rmdir, before any directory is read.  */
 static int remove_subtree(const char *path, struct error **err)
 {
-	cleanup_closedir DIR *d = opendir(path);
+	cleanup_closedir DIR *d = NULL;
 	struct dirent *de;
 
+	if (rmdir(path) == 0 || errno == ENOENT)
+		return 0;
+	d = opendir(path);
 	if (d == NULL)
 		return errno == ENOENT ? 0 : error_set(err, errno, "open '%s'", path);
 	while ((de = readdir(d)) != NULL) {

@@ -128,7 +128,8 @@ int cg_sub_place(const struct cg_sub *s, pid_t pid, struct error **err)
 		return -1;
 	snprintf(num, sizeof(num), "%d", (int)pid);
 	for (size_t i = 0; i < s->cg->n_v1; i++)
-		if (s->v1_fds[i] >= 0 && write_str_at(s->v1_fds[i], "cgroup.procs", num, err) < 0)
+		if (s->v1_fds[i] >= 0 &&
+		    write_str_at(s->v1_fds[i], pid == 0 ? "tasks" : "cgroup.procs", num, err) < 0)
 			return error_wrap(err, "--cgroup: move pid %d below '%s'", (int)pid,
 					  s->cg->v1[i].path);
 	return 0;

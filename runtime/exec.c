@@ -317,9 +317,10 @@ static int child_setup(struct exec_ctx *x, int sync_fd, struct proc_ctx *pc, str
 
 	/* the container's v1 cgroups (CLONE_INTO_CGROUP placed us in the
 	 * cgroup2 one), before anything of the container is joined; the
-	 * two-step process inherits them from us */
-	if (x->cg != NULL && (x->sub != NULL ? cg_sub_place(x->sub, getpid(), err)
-					     : cg_place(x->cg, getpid(), err)) < 0)
+	 * two-step process inherits them from us.  As a thread moving itself
+	 * (pid 0): a single-threaded clone, spared the kernel's global lock */
+	if (x->cg != NULL &&
+	    (x->sub != NULL ? cg_sub_place(x->sub, 0, err) : cg_place(x->cg, 0, err)) < 0)
 		return -1;
 	if (x->two_step) {
 		if (two_step(x, sync_fd, err) < 0)

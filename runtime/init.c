@@ -263,6 +263,10 @@ _Noreturn void init_main(struct launch *l, int sync_fd)
 
 	/* berth dying before the container is ready must take us along */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* our v1 cgroups, first of all, as a thread moving itself: the parent
+	 * moving our pid would wait on the kernel's global lock (create_v1.c) */
+	if (l->cg != NULL && cg_init_places_itself(l->cg) && cg_place(l->cg, 0, &err) < 0)
+		goto fail;
 	/* a session (and process group) of its own: kill(0, ...) or a
 	 * terminal's job control inside must never reach the caller's
 	 * process group on the host */

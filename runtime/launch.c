@@ -164,13 +164,14 @@ static int setup_network(struct launch *l, struct error **err)
 static int parent_setup(struct launch *l, struct error **err)
 {
 	fault_point("clone");
-	/* first: the init joins its cgroups before it unshares its cgroup
+	/* first: the init joins its cgroups (its v1 ones itself, when it
+	 * can: cg_init_places_itself()) before it unshares its cgroup
 	 * namespace (whose roots are then the container's own cgroups), and
 	 * before `create` returns (the shim reads the init's v1 cgroups).
 	 * The systemd driver starts the scope with it only now: systemd
 	 * makes none without a process (and the clone went into berth's
 	 * own cgroup) */
-	if (l->cg != NULL && cg_attach(l->cg, l->pid, err) < 0)
+	if (l->cg != NULL && !cg_init_places_itself(l->cg) && cg_attach(l->cg, l->pid, err) < 0)
 		return -1;
 	if (ns_creates_userns(l->spec) && ns_write_idmaps(l->pid, l->spec, err) < 0)
 		return -1;

@@ -258,6 +258,30 @@ kv() {
 	done
 }
 
+# Moving another process's pid takes the kernel's global threadgroup lock
+# and, after a quiet spell, an RCU grace period (7.5 ms here, most of a
+# cold start); a thread moving itself ("0" into tasks) is spared it.
+@test "v1: the init and an exec'd process join their v1 cgroups themselves, \"0\" into tasks, never by pid" {
+	v1_bundle
+	set_args /bin/sh -c 'cut -d: -f3 /proc/self/cgroup | sort -u'
+	run strace -f -qq -y -e trace=write -e signal=none -o "$BATS_TEST_TMPDIR/run" \
+		"$BERTH" --root "$ROOT" run -b "$BUNDLE" "$ID"
+	assert_status 0
+	[ "$output" = "$PARENT/c" ]
+	set_args /bin/sleep 1000
+	detached run -d -b "$BUNDLE" "$ID"
+	run strace -f -qq -y -e trace=write -e signal=none -o "$BATS_TEST_TMPDIR/exec" \
+		"$BERTH" --root "$ROOT" exec "$ID" /bin/sh -c 'cut -d: -f3 /proc/self/cgroup | sort -u'
+	assert_status 0
+	[ "$output" = "$PARENT/c" ]
+	for f in run exec; do
+		for h in $V1_MOUNTS; do
+			grep -q "write([0-9]*<$h$PARENT/c/tasks>, \"0\", 1) = 1" "$BATS_TEST_TMPDIR/$f"
+		done
+		! grep "cgroup.procs>" "$BATS_TEST_TMPDIR/$f"
+	done
+}
+
 @test "v1: a user+cgroup-namespaced container sees only its own cgroups" {
 	v1_bundle '.linux.resources.memory = {"limit": 67108864}
 		| .linux.namespaces += [{"type": "user"}, {"type": "cgroup"}]
