@@ -240,6 +240,26 @@ static void cgroup_v1_view(const struct cg *cg, struct rootfs_ctx *rc)
 	rc->n_cgroup_v1 = n;
 }
 
+/* what comes before anything of the container's */
+static int first_steps(struct launch *l, struct rootfs_ctx *rc, struct error **err)
+{
+	/* berth dying before the container is ready must take us along */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* our v1 cgroups, first of all, as a thread moving itself: the parent
+	 * moving our pid would wait on the kernel's global lock (create_v1.c) */
+	if (l->cg != NULL && cg_init_places_itself(l->cg) && cg_place(l->cg, 0, err) < 0)
+		return -1;
+	/* a session (and process group) of its own: kill(0, ...) or a
+	 * terminal's job control inside must never reach the caller's
+	 * process group on the host */
+	setsid();
+	umask(0);
+	cgroup_v1_view(l->cg, rc);
+	if (rc->userns)
+		rootfs_open_bind_sources(rc);
+	return 0;
+}
+
 _Noreturn void init_main(struct launch *l, int sync_fd)
 {
 	const struct spec *spec = l->spec;
@@ -261,20 +281,8 @@ _Noreturn void init_main(struct launch *l, int sync_fd)
 	/* read while /proc is still the host's, not one the image brings */
 	uint64_t signals = process_signals_to_reset();
 
-	/* berth dying before the container is ready must take us along */
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	/* our v1 cgroups, first of all, as a thread moving itself: the parent
-	 * moving our pid would wait on the kernel's global lock (create_v1.c) */
-	if (l->cg != NULL && cg_init_places_itself(l->cg) && cg_place(l->cg, 0, &err) < 0)
+	if (first_steps(l, &rc, &err) < 0)
 		goto fail;
-	/* a session (and process group) of its own: kill(0, ...) or a
-	 * terminal's job control inside must never reach the caller's
-	 * process group on the host */
-	setsid();
-	umask(0);
-	cgroup_v1_view(l->cg, &rc);
-	if (rc.userns)
-		rootfs_open_bind_sources(&rc);
 	/* the host's /proc, before any mount of the container's */
 	if (pc.apparmor != NULL && (pc.apparmor_procfd = apparmor_proc_open(&err)) < 0)
 		goto fail;
