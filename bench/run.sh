@@ -123,8 +123,8 @@ done
 [ -x "$driver" ] || die "no driver at $driver (make build/bench/driver)"
 [ "$(id -u)" = 0 ] || die "needs root (namespaces, cgroups)"
 for t in $tests; do
-	case $t in run | life | exec | par | ctr | srun | sexec | sandbox) ;;
-	*) die "unknown test '$t' (run life exec par ctr srun sexec sandbox)" ;;
+	case $t in run | cold | life | exec | par | ctr | srun | sexec | sandbox) ;;
+	*) die "unknown test '$t' (run cold life exec par ctr srun sexec sandbox)" ;;
 	esac
 done
 bwrap=

@@ -53,7 +53,7 @@ static void cache_key(const struct spec_seccomp *sc, uint8_t key[DIGEST_LEN])
 	struct digest d;
 
 	digest_init(&d);
-	add_str(&d, "berth seccomp cache 1 " BERTH_VERSION " " BERTH_COMMIT);
+	add_str(&d, "berth seccomp cache 2 " BERTH_VERSION " " BERTH_COMMIT);
 	add_u64(&d, ((uint64_t)v->major << 32) | (v->minor << 16) | v->micro);
 	add_str(&d, uname(&u) == 0 ? u.machine : "?");
 	add_u64(&d, sc->default_action);
