@@ -59,8 +59,9 @@ struct cg_request {
 	 * must create linux.devices nodes that it may not use itself */
 	bool defer_devices;
 	/* v1 cgroups only where needed: in the hierarchies the plan writes
-	 * to, and in devices (the device rules) and freezer (signalling
-	 * every process, cg_signal_all).  Each v1 directory made and joined
+	 * to, and — without a cgroup2 tree — in devices (the device rules)
+	 * and freezer (signalling every process, cg_signal_all); with one,
+	 * its eBPF filter and freezer do both.  Each v1 directory made and joined
 	 * costs a start time (cpuset most) that a job without limits or
 	 * usage report would pay for nothing; the cgroup2 part, when there
 	 * is one, still holds the job whole for kill and clean-up.  */
