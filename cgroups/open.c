@@ -144,15 +144,15 @@ static int check_saved(const char *path, long magic, struct error **err)
 }
 
 /* the saved v1 directories that still exist */
-static int open_v1(char *const *names, char *const *paths, size_t n, struct cg_v1dir **out,
-		   size_t *n_out, struct error **err)
+static int open_v1(const struct mountinfo *mi, char *const *names, char *const *paths, size_t n,
+		   struct cg_v1dir **out, size_t *n_out, struct error **err)
 {
 	struct cg_v1dir *v = xcalloc(n + 1, sizeof(*v));
 	size_t k = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		int r = check_saved(paths[i], CGROUP_SUPER_MAGIC, err);
-		char *mount = r == 1 ? mountinfo_mount_of(paths[i], "cgroup") : NULL;
+		char *mount = r == 1 ? mountinfo_mount_of_in(mi, paths[i], "cgroup") : NULL;
 
 		if (r < 0 || (r == 1 && mount == NULL)) {
 			for (size_t j = 0; j < k; j++)
@@ -182,15 +182,23 @@ int cg_open(const char *path, char *const *v1_names, char *const *v1_paths, size
 {
 	cleanup_free char *mount = NULL;
 	struct cg_v1dir *v1 = NULL;
+	struct mountinfo *mi = NULL;
 	size_t k = 0;
 	int r = 0;
 
 	*out = NULL;
 	if (path != NULL && (r = check_saved(path, CGROUP2_SUPER_MAGIC, err)) < 0)
 		return error_wrap(err, "cgroup");
-	if (r == 1 && (mount = cg_mount_of(path)) == NULL)
+	/* read once for every hierarchy: each verb on a container opens them */
+	if (r == 1 || n_v1 > 0)
+		mi = mountinfo_read();
+	if (r == 1 && (mount = mountinfo_mount_of_in(mi, path, "cgroup2")) == NULL) {
+		mountinfo_free(mi);
 		return error_set(err, ENOENT, "cgroup: no cgroup2 mount holds '%s'", path);
-	if (open_v1(v1_names, v1_paths, n_v1, &v1, &k, err) < 0)
+	}
+	r = open_v1(mi, v1_names, v1_paths, n_v1, &v1, &k, err) < 0 ? -1 : r;
+	mountinfo_free(mi);
+	if (r < 0)
 		return error_wrap(err, "cgroup");
 	if (r == 0 && k == 0) {
 		free(v1);

@@ -77,38 +77,91 @@ static bool holds(const char *point, const char *path, size_t len)
 	return strncmp(path, point, len) == 0 && (path[len] == '/' || path[len] == '\0');
 }
 
-char *mountinfo_mount_of(const char *path, const char *fstype)
+struct mountinfo {
+	char *text; /* the entries point into it */
+	struct mountinfo_entry *v;
+	size_t n;
+};
+
+struct mountinfo *mountinfo_read(void)
 {
 	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
-	cleanup_free char *line = NULL;
+	struct mountinfo *mi;
+	char *line, *next;
+	size_t cap = 0, len = 0;
+	char buf[4096];
+	size_t got;
+
+	if (f == NULL)
+		return NULL;
+	mi = xcalloc(1, sizeof(*mi));
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0) {
+		if (len + got + 1 > cap) {
+			cap = (len + got + 1) * 2;
+			mi->text = xrealloc(mi->text, cap);
+		}
+		memcpy(mi->text + len, buf, got);
+		len += got;
+	}
+	if (mi->text == NULL)
+		return mi;
+	mi->text[len] = '\0';
+	for (line = mi->text; *line != '\0'; line = next) {
+		next = strchr(line, '\n');
+		next = next != NULL ? (*next = '\0', next + 1) : line + strlen(line);
+		mi->v = xreallocarray(mi->v, mi->n + 1, sizeof(*mi->v));
+		if (mountinfo_parse_line(line, &mi->v[mi->n]))
+			mi->n++;
+	}
+	return mi;
+}
+
+void mountinfo_free(struct mountinfo *mi)
+{
+	if (mi == NULL)
+		return;
+	free(mi->text);
+	free(mi->v);
+	free(mi);
+}
+
+char *mountinfo_mount_of_in(const struct mountinfo *mi, const char *path, const char *fstype)
+{
 	char *best = NULL;
-	size_t cap = 0, best_len = 0;
+	size_t best_len = 0;
 	struct statx stx;
 	bool by_id =
 		statx(AT_FDCWD, path, 0, STATX_MNT_ID, &stx) == 0 && (stx.stx_mask & STATX_MNT_ID);
 
-	while (f != NULL && getline(&line, &cap, f) > 0) {
-		struct mountinfo_entry m;
+	for (size_t i = 0; mi != NULL && i < mi->n; i++) {
+		const struct mountinfo_entry *m = &mi->v[i];
 		size_t len;
 
-		if (!mountinfo_parse_line(line, &m))
-			continue;
 		if (by_id) {
-			if (m.id != stx.stx_mnt_id)
+			if (m->id != stx.stx_mnt_id)
 				continue;
-			return fstype == NULL || strcmp(m.fstype, fstype) == 0 ? xstrdup(m.point)
-									       : NULL;
+			return fstype == NULL || strcmp(m->fstype, fstype) == 0 ? xstrdup(m->point)
+										: NULL;
 		}
-		if (fstype != NULL && strcmp(m.fstype, fstype) != 0)
+		if (fstype != NULL && strcmp(m->fstype, fstype) != 0)
 			continue;
-		len = strlen(m.point);
-		if ((best != NULL && len <= best_len) || !holds(m.point, path, len))
+		len = strlen(m->point);
+		if ((best != NULL && len <= best_len) || !holds(m->point, path, len))
 			continue;
 		free(best);
-		best = xstrdup(m.point);
+		best = xstrdup(m->point);
 		best_len = len;
 	}
 	return best;
+}
+
+char *mountinfo_mount_of(const char *path, const char *fstype)
+{
+	struct mountinfo *mi = mountinfo_read();
+	char *point = mountinfo_mount_of_in(mi, path, fstype);
+
+	mountinfo_free(mi);
+	return point;
 }
 
 bool mountinfo_has_id(unsigned long long id)

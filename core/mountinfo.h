@@ -29,6 +29,14 @@ bool mountinfo_parse_line(char *line, struct mountinfo_entry *m);
  * Malloc'd; NULL when there is none or mountinfo cannot be read.  */
 char *mountinfo_mount_of(const char *path, const char *fstype);
 
+/* One reading of mountinfo for several lookups in a row (a container's
+ * ten cgroup directories: one read instead of ten).  NULL when it cannot
+ * be read; mountinfo_mount_of_in() then finds nothing.  */
+struct mountinfo;
+struct mountinfo *mountinfo_read(void);
+char *mountinfo_mount_of_in(const struct mountinfo *mi, const char *path, const char *fstype);
+void mountinfo_free(struct mountinfo *mi);
+
 /* The filesystem type ("ext4", "tmpfs" ...) of the mount holding `path`,
  * found by its statx mount id; malloc'd, NULL when unknown.  */
 char *mountinfo_fstype_of(const char *path);

@@ -237,12 +237,15 @@ uint64_t container_pid_start(pid_t pid, bool *zombie)
 	return start;
 }
 
-enum container_status container_status(struct container *c)
+enum container_status container_status_open(struct container *c, struct cg **out)
 {
-	bool zombie;
+	struct cg *cg = NULL;
+	struct error *ignored = NULL;
+	bool zombie, frozen = false;
 	uint64_t start;
 	struct stat st;
 
+	*out = NULL;
 	if (c->st.pid <= 0)
 		return c->st.created == NULL ? STATUS_CREATING : STATUS_STOPPED;
 	start = container_pid_start(c->st.pid, &zombie);
@@ -250,20 +253,23 @@ enum container_status container_status(struct container *c)
 		return STATUS_STOPPED;
 	if (fstatat(c->dir_fd, "exec.fifo", &st, AT_SYMLINK_NOFOLLOW) == 0)
 		return STATUS_CREATED;
-	if (container_has_cgroup(c)) {
-		struct cg *cg = NULL;
-		struct error *ignored = NULL;
-		bool frozen = false;
-
-		if (container_cgroup_open(c, &cg, &ignored) == 0 &&
-		    cg_is_frozen(cg, &frozen, &ignored) == 0 && frozen) {
-			cg_free(cg);
-			return STATUS_PAUSED;
-		}
-		cg_free(cg);
+	if (!container_has_cgroup(c) || container_cgroup_open(c, &cg, &ignored) < 0) {
 		error_free(ignored);
+		return STATUS_RUNNING;
 	}
-	return STATUS_RUNNING;
+	if (cg_is_frozen(cg, &frozen, &ignored) < 0)
+		error_free(ignored);
+	*out = cg;
+	return frozen ? STATUS_PAUSED : STATUS_RUNNING;
+}
+
+enum container_status container_status(struct container *c)
+{
+	struct cg *cg = NULL;
+	enum container_status s = container_status_open(c, &cg);
+
+	cg_free(cg);
+	return s;
 }
 
 const char *container_status_name(enum container_status s)

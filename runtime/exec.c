@@ -189,7 +189,11 @@ static int load(struct exec_ctx *x, const struct rt_global *g, struct error **er
 
 	if (container_open(g->root, x->o->id, false, &x->c, err) < 0)
 		return -1;
-	s = container_status(&x->c);
+	/* from the protected copy before anything else is read: all that
+	 * follows is done once (an unknown id was said before) */
+	if (selfexe_protect(g->root, err) < 0)
+		return -1;
+	s = container_status_open(&x->c, &x->cg);
 	if (s == STATUS_PAUSED)
 		return error_set(err, 0, "cannot exec in a paused container");
 	if (s != STATUS_RUNNING && s != STATUS_CREATED)
@@ -197,9 +201,7 @@ static int load(struct exec_ctx *x, const struct rt_global *g, struct error **er
 	if (container_read(&x->c, "config.json", &buf, &len, err) < 0)
 		return error_wrap(err, "container \"%s\"", x->o->id);
 	x->spec = spec_parse(buf, len, err);
-	if (x->spec == NULL)
-		return -1;
-	if (the_process(x, err) < 0 || selfexe_protect(g->root, err) < 0)
+	if (x->spec == NULL || the_process(x, err) < 0)
 		return -1;
 	/* a created init still runs berth's image: one that is not a sealed
 	 * copy (made by an older berth) must not meet a process that may
@@ -212,7 +214,8 @@ static int load(struct exec_ctx *x, const struct rt_global *g, struct error **er
 	x->init_pidfd = sys_pidfd_open(x->c.st.pid, 0);
 	if (x->init_pidfd < 0)
 		return error_set(err, 0, "container not running");
-	if (container_has_cgroup(&x->c) && container_cgroup_open(&x->c, &x->cg, err) < 0)
+	if (container_has_cgroup(&x->c) && x->cg == NULL &&
+	    container_cgroup_open(&x->c, &x->cg, err) < 0)
 		return -1;
 	if (open_sub_cgroup(x, err) < 0)
 		return -1;
