@@ -17,10 +17,12 @@ teardown() {
 }
 
 # a counter in the shell's memory, appended to a log on a tmpfs (which
-# CRIU saves and restores with the container)
+# CRIU saves and restores with the container); /run/c/stop ends it with
+# status 7 and a last line on its stdout
 counter() {
 	make_bundle '.mounts += [{"destination": "/run/c", "type": "tmpfs", "source": "tmpfs"}]'
-	set_args /bin/sh -c 'i=0; while :; do i=$((i+1)); echo $i >> /run/c/log; sleep 0.2; done'
+	set_args /bin/sh -c 'i=0; while [ ! -e /run/c/stop ]; do i=$((i+1)); echo $i >> /run/c/log
+		sleep 0.2; done; echo "ended at $i"; exit 7'
 	detached run -d -b "$BUNDLE" "$ID"
 }
 
@@ -32,14 +34,17 @@ last_of() {
 	log_of "$1" | tail -n1
 }
 
-@test "checkpoint stops the container and restore continues the counter from where it was" {
+@test "checkpoint stops the container; restore in the foreground continues the counter from where it was and returns its exit status" {
 	counter
 	wait_until '[ "$(last_of "$ID" 2>/dev/null || echo 0)" -ge 3 ]'
 	berth checkpoint --image-path "$BATS_TEST_TMPDIR/img" "$ID"
 	[ "$(state_of "$ID")" = stopped ]
-	berth restore -d --image-path "$BATS_TEST_TMPDIR/img" -b "$BUNDLE" "$ID" </dev/null \
-		>"$BATS_TEST_TMPDIR/out" 2>&1
-	[ "$(state_of "$ID")" = running ]
+	# without -d: berth waits for the restored init, whose stdout is now
+	# the restoring berth's (its checkpointed stdout was a file of berth's)
+	berth restore --image-path "$BATS_TEST_TMPDIR/img" -b "$BUNDLE" "$ID" </dev/null \
+		>"$BATS_TEST_TMPDIR/restored" 2>&1 3>&- &
+	rpid=$!
+	wait_until '[ "$(state_of "$ID" 2>/dev/null)" = running ]'
 	pid=$(berth state "$ID" | jq .pid)
 	grep -qx "$pid" "$CG_ROOT/berth/$ID/cgroup.procs"
 	before=$(log_of "$ID" | wc -l)
@@ -47,6 +52,14 @@ last_of() {
 	# one run of numbers, never started again from 1
 	log_of "$ID" | awk 'NR != $1 { exit 1 }'
 	[ "$(log_of "$ID" | grep -cx 1)" = 1 ]
+	touch "/proc/$pid/root/run/c/stop"
+	rc=0
+	wait "$rpid" || rc=$?
+	[ "$rc" = 7 ]
+	grep -q '^ended at [0-9]' "$BATS_TEST_TMPDIR/restored"
+	# and the foreground restore deleted it, as run does
+	run berth state "$ID"
+	assert_contains "does not exist"
 }
 
 @test "checkpoint --leave-running keeps it running, and restore into a new id continues" {
@@ -137,4 +150,43 @@ received() {
 	awk 'NR != $1 { exit 1 }' "$BATS_TEST_TMPDIR/recv"
 	# and the network is unlocked: no rule of CRIU's is left
 	! ip netns exec "$NETNS" iptables-save | grep -q CRIU
+}
+
+# recvtty (tests/tools): the caller's end of --console-socket; it copies
+# what the container writes on the terminal to $1.out until it closes
+recvtty() { # name [recvtty args]
+	local name=$1
+	shift
+	"$(dirname "$BERTH")/build/tests/tools/recvtty" "$@" "$BATS_TEST_TMPDIR/$name.sock" \
+		>"$BATS_TEST_TMPDIR/$name.out" 2>"$BATS_TEST_TMPDIR/$name.err" </dev/null 3>&- &
+	wait_for test -S "$BATS_TEST_TMPDIR/$name.sock"
+}
+
+@test "restore --console-socket: a terminal container's counter goes on, on a new pty sent to the socket" {
+	make_bundle '.process.terminal = true |
+		.mounts += [{"destination": "/run/c", "type": "tmpfs", "source": "tmpfs"}]'
+	set_args /bin/sh -c 'i=0; while [ ! -e /run/c/stop ]; do i=$((i+1)); echo $i >> /run/c/log
+		sleep 0.2; done; read -r line; echo "got $line on $(tty)"; exit 7'
+	recvtty tty1
+	detached run -d --console-socket "$BATS_TEST_TMPDIR/tty1.sock" -b "$BUNDLE" "$ID"
+	wait_until '[ "$(last_of "$ID" 2>/dev/null || echo 0)" -ge 3 ]'
+	berth checkpoint --image-path "$BATS_TEST_TMPDIR/img" "$ID"
+	# the terminal must go somewhere: refused, and nothing is left
+	run berth restore -d --image-path "$BATS_TEST_TMPDIR/img" -b "$BUNDLE" "$ID-x"
+	assert_status 1
+	assert_contains "has a terminal: restore needs --console-socket"
+	run berth state "$ID-x"
+	assert_contains "does not exist"
+	recvtty tty2 -i $'typed\n'
+	rpid=$!
+	berth restore -d --console-socket "$BATS_TEST_TMPDIR/tty2.sock" \
+		--image-path "$BATS_TEST_TMPDIR/img" -b "$BUNDLE" "$ID" </dev/null >"$BATS_TEST_TMPDIR/out" 2>&1
+	[ "$(state_of "$ID")" = running ]
+	n=$(log_of "$ID" | wc -l)
+	wait_until '[ "$(last_of "$ID")" -gt "$n" ]'
+	log_of "$ID" | awk 'NR != $1 { exit 1 }'
+	touch "/proc/$(berth state "$ID" | jq .pid)/root/run/c/stop"
+	wait "$rpid"
+	# what recvtty typed on the new master reached the restored shell
+	grep -q '^got typed on /dev/pts/' "$BATS_TEST_TMPDIR/tty2.out"
 }
