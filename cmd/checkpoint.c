@@ -163,7 +163,9 @@ static int parse(struct cmd_ctx *ctx, int argc, char **argv, bool restore, struc
 	int c;
 
 	o->cg_mode = CRIU_CG_DEFAULT;
-	while ((c = getopt_long(argc, argv, "+b:dh", criu_opts, NULL)) != -1) {
+	/* _only: long options with one dash too, as Go's flag package takes
+	 * them; containerd's shim (go-runc) restores with "-no-subreaper" */
+	while ((c = getopt_long_only(argc, argv, "+b:dh", criu_opts, NULL)) != -1) {
 		if (c == 'h') {
 			cmd_help(ctx, restore ? restore_help : checkpoint_help);
 			fputs(common_help, stdout);

@@ -128,6 +128,26 @@ static int write_descriptors(struct criu_request *r, int img, pid_t pid, struct 
 	return atomic_write_at(img, CRIU_DESCRIPTORS, jsonw_buf(w), jsonw_len(w), 0600, err);
 }
 
+/* CRIU_NETNS: the joined network namespace, for the restore to tell
+ * whether the dump's network lock still stands in it (criu_spec.h); a
+ * dump that leaves the container running unlocks it at once */
+static int write_netns(const struct spec *spec, const struct rt_criu_opts *o, int img,
+		       struct error **err)
+{
+	unsigned long long ino;
+	char buf[32];
+	int n;
+
+	if (o->leave_running)
+		return 0;
+	if (criu_spec_netns_inode(spec, &ino, err) < 0)
+		return -1;
+	if (ino == 0)
+		return 0;
+	n = snprintf(buf, sizeof(buf), "%llu\n", ino);
+	return atomic_write_at(img, CRIU_NETNS, buf, (size_t)n, 0600, err);
+}
+
 static void fill_request(struct criu_request *r, const struct rt_criu_opts *o,
 			 const struct container *c, int img, int work)
 {
@@ -178,7 +198,8 @@ static int dump(struct container *c, const struct rt_criu_opts *o, struct error 
 	if (!o->pre_dump) {
 		criu_spec_dump_mounts(&req, spec, c->st.pid);
 		if (criu_spec_dump_namespaces(&req, spec, err) < 0 ||
-		    write_descriptors(&req, img, c->st.pid, err) < 0)
+		    write_descriptors(&req, img, c->st.pid, err) < 0 ||
+		    write_netns(spec, o, img, err) < 0)
 			goto out;
 	}
 	log = xasprintf("%s/dump.log", o->work_path != NULL ? o->work_path : o->image_path);

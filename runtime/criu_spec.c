@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
+#include "core/file.h"
 #include "core/mem.h"
 #include "runtime/criu_spec.h"
 
@@ -108,8 +109,8 @@ static const char *join_name(int ns)
 	}
 }
 
-int criu_spec_restore_namespaces(struct criu_request *r, const struct spec *spec, int *fds,
-				 size_t *n_fds, struct error **err)
+int criu_spec_restore_namespaces(struct criu_request *r, const struct spec *spec, int first,
+				 int *fds, size_t *n_fds, struct error **err)
 {
 	for (int t = 0; t < SPEC_NS_COUNT; t++) {
 		const struct spec_namespace *ns = &spec->linux.ns[t];
@@ -122,7 +123,7 @@ int criu_spec_restore_namespaces(struct criu_request *r, const struct spec *spec
 
 			if (fd < 0)
 				return error_set(err, errno, "namespace '%s'", ns->path);
-			criu_add_inherit(r, ext_key(t), 4 + (int)*n_fds);
+			criu_add_inherit(r, ext_key(t), first + (int)*n_fds);
 			fds[(*n_fds)++] = fd;
 		} else if (join_name(t) != NULL) {
 			criu_add_join_ns(r, join_name(t), ns->path);
@@ -131,4 +132,36 @@ int criu_spec_restore_namespaces(struct criu_request *r, const struct spec *spec
 		}
 	}
 	return 0;
+}
+
+int criu_spec_netns_inode(const struct spec *spec, unsigned long long *ino, struct error **err)
+{
+	const struct spec_namespace *ns = &spec->linux.ns[SPEC_NS_NET];
+	struct stat st;
+
+	*ino = 0;
+	if (!ns->present || ns->path == NULL)
+		return 0;
+	if (stat(ns->path, &st) < 0)
+		return error_set(err, errno, "namespace '%s'", ns->path);
+	*ino = (unsigned long long)st.st_ino;
+	return 0;
+}
+
+bool criu_spec_netns_still_locked(const struct spec *spec, int img)
+{
+	cleanup_free char *buf = NULL;
+	size_t len;
+	unsigned long long now;
+	struct error *e = NULL;
+
+	if (criu_spec_netns_inode(spec, &now, &e) < 0) {
+		error_free(e);
+		return false;
+	}
+	if (now == 0 || read_file_at(img, CRIU_NETNS, &buf, &len, &e) < 0) {
+		error_free(e);
+		return false;
+	}
+	return strtoull(buf, NULL, 10) == now;
 }

@@ -13,6 +13,11 @@
 /* descriptors.json in the image dir: what the init's fds 0-2 were */
 #define CRIU_DESCRIPTORS "descriptors.json"
 
+/* netns in the image dir: the inode of the network namespace the
+ * container joined, when it joined one (written by a dump that ends the
+ * container, whose network lock then stands in it) */
+#define CRIU_NETNS "netns"
+
 /* Dump: bind mounts, masked files and device nodes as external mounts
  * (of the init `pid`).  Restore: each key bound from its host source
  * (a relative source is in `bundle`); the cgroup directory bound without
@@ -23,9 +28,25 @@ void criu_spec_restore_mounts(struct criu_request *r, const struct spec *spec, c
 
 /* Dump: a joined network or pid namespace is external, by inode.
  * Restore: those two are passed as inherited fds (opened into fds[],
- * which CRIU gets as 4, 5, ...), the others joined by path.  */
+ * which CRIU gets as first, first + 1, ...), the others joined by path. */
 int criu_spec_dump_namespaces(struct criu_request *r, const struct spec *spec, struct error **err);
-int criu_spec_restore_namespaces(struct criu_request *r, const struct spec *spec, int *fds,
-				 size_t *n_fds, struct error **err);
+int criu_spec_restore_namespaces(struct criu_request *r, const struct spec *spec, int first,
+				 int *fds, size_t *n_fds, struct error **err);
+
+/* The inode of the network namespace the config joins (linux.namespaces
+ * path); 0: it joins none.  */
+int criu_spec_netns_inode(const struct spec *spec, unsigned long long *ino, struct error **err);
+
+/* The network lock a dump leaves in a joined network namespace.  CRIU
+ * locks the container's network at dump (iptables: all traffic but its
+ * own dropped, so no peer sees a reset) and unlocks it at the end of the
+ * restore.  With an empty network namespace (runc's --empty-ns network,
+ * berth's too) the restore takes the lock again "by hand", as the dump's
+ * died with the old namespace: right for a new namespace, but a joined
+ * one that outlived the dump still has the dump's lock, and a second one
+ * leaves a rule the unlock cannot remove (the connection stays dropped).
+ * True when the restore joins the very namespace the dump recorded in
+ * `img`'s CRIU_NETNS.  */
+bool criu_spec_netns_still_locked(const struct spec *spec, int img);
 
 #endif

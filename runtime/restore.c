@@ -235,11 +235,14 @@ static int fill_request(struct restoring *rs, struct error **err)
 	r->auto_dedup = o->auto_dedup;
 	r->cg_mode = (enum criu_cg_mode)o->cg_mode;
 	r->empty_ns = CLONE_NEWNET | o->empty_ns;
+	/* no second network lock where the dump's still stands */
+	if (criu_spec_netns_still_locked(rs->spec, rs->img_fd))
+		r->empty_ns &= ~(unsigned)CLONE_NEWNET;
 	criu_spec_restore_mounts(r, rs->spec, o->bundle, rs->cg != NULL ? cg_path(rs->cg) : NULL);
 	if (inherit_stdio(rs, rs->img_fd, err) < 0)
 		return -1;
-	/* the namespace fds come after the stdio ones */
-	if (criu_spec_restore_namespaces(r, rs->spec, ns_fds, &n_ns, err) < 0)
+	/* the namespace fds come after the stdio ones: CRIU numbers them on */
+	if (criu_spec_restore_namespaces(r, rs->spec, 4 + (int)rs->n_extra, ns_fds, &n_ns, err) < 0)
 		return -1;
 	for (size_t i = 0; i < n_ns; i++)
 		if (add_extra(rs, ns_fds[i], err) < 0)

@@ -39,7 +39,8 @@ counter() {
 	counter
 	mkdir -p "$BATS_TEST_TMPDIR/img"
 	echo '["/dev/null","/dev/null","/dev/null"]' > "$BATS_TEST_TMPDIR/img/descriptors.json"
-	run berth restore -d --image-path "$BATS_TEST_TMPDIR/img" -b "$BUNDLE" "$ID"
+	# -no-subreaper: Go's one-dash form, as containerd's shim passes it
+	run berth restore -d --image-path "$BATS_TEST_TMPDIR/img" -no-subreaper -b "$BUNDLE" "$ID"
 	assert_status 1
 	assert_contains "restore \"$ID\": criu"
 	assert_contains "(log: $BATS_TEST_TMPDIR/img/restore.log)"

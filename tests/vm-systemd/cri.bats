@@ -107,3 +107,37 @@ runtime_state() {
 	assert_unit_gone "cri-containerd-$sb.scope"
 	assert_empty_dir "$T/runtime-root/k8s.io"
 }
+
+# Not CRI: ctr on the same containerd, with the runtime as the runc shim's
+# binary (containerd 1.6 has no checkpoint in CRI).  `ctr containers
+# checkpoint --task` wants a container made from an image (not --rootfs);
+# the shim runs `checkpoint --image-path <temp> --work-path
+# <bundle>/work/criu-work --file-locks --leave-running ID` after a pause,
+# and for `ctr containers restore --live` `restore --image-path <temp>
+# --work-path <bundle>/work --detach --pid-file <bundle>/init.pid
+# -no-subreaper --bundle <bundle> ID` (Go's one-dash long option).
+@test "ctr containers checkpoint --task and restore --live: the restored task's counter goes on from where it was" {
+	local pid n
+	ctr_ images import "$CACHE_DIR/oci.tar" >/dev/null
+	ctr_run -d localhost/berth-bb:1 ck /bin/sh -c \
+		'i=0; while :; do i=$((i+1)); echo $i >> /log; sleep 0.2; done'
+	log_of_ck() { cat "/proc/$(ctr_ task ls | awk '$1 == "ck" { print $2 }')/root/log"; }
+	wait_for 30 eval '[[ $(log_of_ck | wc -l) -ge 3 ]]' || die "the counter did not start"
+	ctr_ containers checkpoint --rw --task ck ckpt
+	ctr_ task kill -s SIGKILL ck
+	wait_for 10 eval "! ctr_ task ls | grep -q '^ck .*RUNNING'" || die "ck did not stop"
+	ctr_ task delete ck >/dev/null
+	ctr_ containers rm ck
+	ctr_ containers restore --rw --live ck ckpt
+	pid=$(ctr_ task ls | awk '$1 == "ck" && $3 == "RUNNING" { print $2 }')
+	[[ -n $pid ]] || die "no running task after restore: $(ctr_ task ls)"
+	n=$(log_of_ck | wc -l)
+	wait_for 30 eval '[[ $(log_of_ck | wc -l) -gt $n ]]' || die "the restored counter does not go on"
+	log_of_ck | awk 'NR != $1 { exit 1 }' || die "the counter started again: $(log_of_ck | tr '\n' ' ')"
+	[[ $(log_of_ck | wc -l) -gt 3 ]]
+	"$RUNTIME" --root "$T/runtime-root/$CTD_NS" state ck | jq -e --argjson p "$pid" '.pid == $p and .status == "running"' >/dev/null
+	ctr_ task kill -s SIGKILL ck
+	wait_for 10 eval "! ctr_ task ls | grep -q '^ck .*RUNNING'" || die "ck did not stop"
+	ctr_ task delete ck >/dev/null
+	ctr_ containers rm ck
+}

@@ -138,3 +138,28 @@ start() {
 	assert_scope "libpod-$ID.scope" machine.slice
 	pm rm -f -t 0 "$ID" >/dev/null
 }
+
+# podman 4.3 calls the runtime as runc: `checkpoint --image-path
+# <userdata>/checkpoint --work-path <userdata> ID` (after `checkpoint
+# --help`), and conmon runs `restore --bundle <userdata> --pid-file F
+# --detach --image-path <userdata>/checkpoint --work-path <userdata> ID`
+# with the global --systemd-cgroup --log-format=json --log F first.
+@test "podman container checkpoint and restore: the counter goes on from where it was, in a libpod scope again" {
+	local img n
+	ID=$(pm_run -d --name ck --rootfs "$R" /bin/sh -c \
+		'i=0; while :; do i=$((i+1)); echo $i >> /log; sleep 0.2; done') || die "podman run failed: $ID"
+	wait_for 30 eval '[[ $(wc -l < "$R/log") -ge 3 ]]' || die "the counter did not start"
+	pm container checkpoint "$ID" >/dev/null
+	assert_eq exited "$(pm inspect --format '{{.State.Status}}' "$ID")" "state after checkpoint"
+	img=$T/root/overlay-containers/$ID/userdata/checkpoint
+	[[ -s $img/inventory.img && -s $img/descriptors.json ]] || die "no CRIU images in $img: $(ls "$img")"
+	n=$(wc -l < "$R/log")
+	pm container restore "$ID" >/dev/null
+	assert_eq running "$(pm inspect --format '{{.State.Status}}' "$ID")" "state after restore"
+	wait_for 30 eval '[[ $(wc -l < "$R/log") -gt $n ]]' || die "the restored counter does not go on"
+	# one run of numbers: restored from memory, never started again at 1
+	awk 'NR != $1 { exit 1 }' "$R/log" || die "the counter started again: $(tr '\n' ' ' < "$R/log")"
+	assert_scope "libpod-$ID.scope" machine.slice
+	grep -qx "$(pm inspect --format '{{.State.Pid}}' "$ID")" "$(scope_dir "libpod-$ID.scope")/cgroup.procs"
+	pm rm -f -t 0 "$ID" >/dev/null
+}

@@ -9,11 +9,20 @@ load ../bats/helpers
 
 export WAIT_FOR_SECONDS=60
 
+eval "$(declare -f teardown | sed '1s/^teardown/helpers_teardown/')"
+teardown() {
+	[ -z "${PEER:-}" ] || kill "$PEER" 2>/dev/null || true
+	[ -z "${NETNS:-}" ] || ip netns del "$NETNS" 2>/dev/null || true
+	helpers_teardown
+}
+
 # a counter in the shell's memory, appended to a log on a tmpfs (which
-# CRIU saves and restores with the container)
+# CRIU saves and restores with the container); /run/c/stop ends it with
+# status 7 and a last line on its stdout
 counter() {
 	make_bundle '.mounts += [{"destination": "/run/c", "type": "tmpfs", "source": "tmpfs"}]'
-	set_args /bin/sh -c 'i=0; while :; do i=$((i+1)); echo $i >> /run/c/log; sleep 0.2; done'
+	set_args /bin/sh -c 'i=0; while [ ! -e /run/c/stop ]; do i=$((i+1)); echo $i >> /run/c/log
+		sleep 0.2; done; echo "ended at $i"; exit 7'
 	detached run -d -b "$BUNDLE" "$ID"
 }
 
@@ -25,14 +34,17 @@ last_of() {
 	log_of "$1" | tail -n1
 }
 
-@test "checkpoint stops the container and restore continues the counter from where it was" {
+@test "checkpoint stops the container; restore in the foreground continues the counter from where it was and returns its exit status" {
 	counter
 	wait_until '[ "$(last_of "$ID" 2>/dev/null || echo 0)" -ge 3 ]'
 	berth checkpoint --image-path "$BATS_TEST_TMPDIR/img" "$ID"
 	[ "$(state_of "$ID")" = stopped ]
-	berth restore -d --image-path "$BATS_TEST_TMPDIR/img" -b "$BUNDLE" "$ID" </dev/null \
-		>"$BATS_TEST_TMPDIR/out" 2>&1
-	[ "$(state_of "$ID")" = running ]
+	# without -d: berth waits for the restored init, whose stdout is now
+	# the restoring berth's (its checkpointed stdout was a file of berth's)
+	berth restore --image-path "$BATS_TEST_TMPDIR/img" -b "$BUNDLE" "$ID" </dev/null \
+		>"$BATS_TEST_TMPDIR/restored" 2>&1 3>&- &
+	rpid=$!
+	wait_until '[ "$(state_of "$ID" 2>/dev/null)" = running ]'
 	pid=$(berth state "$ID" | jq .pid)
 	grep -qx "$pid" "$CG_ROOT/berth/$ID/cgroup.procs"
 	before=$(log_of "$ID" | wc -l)
@@ -40,6 +52,14 @@ last_of() {
 	# one run of numbers, never started again from 1
 	log_of "$ID" | awk 'NR != $1 { exit 1 }'
 	[ "$(log_of "$ID" | grep -cx 1)" = 1 ]
+	touch "/proc/$pid/root/run/c/stop"
+	rc=0
+	wait "$rpid" || rc=$?
+	[ "$rc" = 7 ]
+	grep -q '^ended at [0-9]' "$BATS_TEST_TMPDIR/restored"
+	# and the foreground restore deleted it, as run does
+	run berth state "$ID"
+	assert_contains "does not exist"
 }
 
 @test "checkpoint --leave-running keeps it running, and restore into a new id continues" {
@@ -58,4 +78,115 @@ last_of() {
 	wait_until '[ "$(last_of "$ID-new")" -gt "$n" ]'
 	log_of "$ID-new" | awk 'NR != $1 { exit 1 }'
 	berth delete --force "$ID-new"
+}
+
+# the init's memory areas CRIU left in the parent images (crit decodes
+# the pagemap; PE_PARENT: "these pages are in ../parent")
+in_parent() {
+	crit show "$1/pagemap-1.img" |
+		jq '[.entries[] | select((.flags // "") | contains("PE_PARENT"))] | length'
+}
+
+@test "checkpoint --pre-dump leaves it running, and a dump with --parent-path leaves the unchanged pages in it; restore continues" {
+	counter
+	wait_until '[ "$(last_of "$ID" 2>/dev/null || echo 0)" -ge 3 ]'
+	berth checkpoint --pre-dump --image-path "$BATS_TEST_TMPDIR/p1" "$ID"
+	[ "$(state_of "$ID")" = running ]
+	at=$(last_of "$ID")
+	wait_until '[ "$(last_of "$ID")" -gt "$at" ]'
+	# runc's semantics: the parent is named relative to the image dir
+	berth checkpoint --parent-path ../p1 --image-path "$BATS_TEST_TMPDIR/p2" "$ID"
+	[ "$(state_of "$ID")" = stopped ]
+	[ "$(readlink "$BATS_TEST_TMPDIR/p2/parent")" = ../p1 ]
+	[ "$(in_parent "$BATS_TEST_TMPDIR/p2")" -gt 0 ]
+	[ "$(in_parent "$BATS_TEST_TMPDIR/p1")" = 0 ]
+	berth restore -d --image-path "$BATS_TEST_TMPDIR/p2" -b "$BUNDLE" "$ID" </dev/null \
+		>"$BATS_TEST_TMPDIR/out" 2>&1
+	[ "$(state_of "$ID")" = running ]
+	n=$(log_of "$ID" | wc -l)
+	[ "$n" -gt "$at" ]
+	wait_until '[ "$(last_of "$ID")" -gt "$n" ]'
+	log_of "$ID" | awk 'NR != $1 { exit 1 }'
+}
+
+# A counter sent over TCP: the container joins a network namespace the
+# test made (linux.namespaces path) and connects to a peer in it, outside
+# the container, that accepts one connection only and logs what comes.
+tcp_counter() {
+	NETNS=berth-t$$-$BATS_TEST_NUMBER
+	ip netns add "$NETNS"
+	ip -n "$NETNS" link set lo up
+	# nc execs cat on the accepted connection: one pid, no stdin to end
+	ip netns exec "$NETNS" busybox nc -l -p 5555 \
+		-e busybox sh -c "exec cat >$BATS_TEST_TMPDIR/recv" 3>&- &
+	PEER=$!
+	wait_until "ip netns exec $NETNS ss -Hltn | grep -q ':5555 '"
+	make_bundle "(.linux.namespaces[] | select(.type == \"network\")) |=
+		{type: \"network\", path: \"/run/netns/$NETNS\"}"
+	set_args /bin/sh -c 'i=0; while :; do i=$((i+1)); echo $i; sleep 0.2; done | nc 127.0.0.1 5555'
+	detached run -d -b "$BUNDLE" "$ID"
+}
+
+received() {
+	tail -n1 "$BATS_TEST_TMPDIR/recv"
+}
+
+@test "checkpoint --tcp-established: the restored container goes on over the same TCP connection; without the flag CRIU's reason is named" {
+	tcp_counter
+	wait_until '[ "$(received || echo 0)" -ge 3 ]'
+	run berth checkpoint --image-path "$BATS_TEST_TMPDIR/no" "$ID"
+	assert_status 1
+	assert_contains "criu: inet: Connected TCP socket, consider using --tcp-established option"
+	assert_contains "(log: $BATS_TEST_TMPDIR/no/dump.log)"
+	[ "$(state_of "$ID")" = running ]
+	berth checkpoint --tcp-established --image-path "$BATS_TEST_TMPDIR/img" "$ID"
+	[ "$(state_of "$ID")" = stopped ]
+	at=$(received)
+	berth restore -d --tcp-established --image-path "$BATS_TEST_TMPDIR/img" -b "$BUNDLE" \
+		"$ID" </dev/null >"$BATS_TEST_TMPDIR/out" 2>&1
+	[ "$(state_of "$ID")" = running ]
+	# the peer accepted once: what comes now came over the restored one
+	wait_until '[ "$(received)" -gt "$((at + 2))" ]'
+	awk 'NR != $1 { exit 1 }' "$BATS_TEST_TMPDIR/recv"
+	# and the network is unlocked: no rule of CRIU's is left
+	! ip netns exec "$NETNS" iptables-save | grep -q CRIU
+}
+
+# recvtty (tests/tools): the caller's end of --console-socket; it copies
+# what the container writes on the terminal to $1.out until it closes
+recvtty() { # name [recvtty args]
+	local name=$1
+	shift
+	"$(dirname "$BERTH")/build/tests/tools/recvtty" "$@" "$BATS_TEST_TMPDIR/$name.sock" \
+		>"$BATS_TEST_TMPDIR/$name.out" 2>"$BATS_TEST_TMPDIR/$name.err" </dev/null 3>&- &
+	wait_for test -S "$BATS_TEST_TMPDIR/$name.sock"
+}
+
+@test "restore --console-socket: a terminal container's counter goes on, on a new pty sent to the socket" {
+	make_bundle '.process.terminal = true |
+		.mounts += [{"destination": "/run/c", "type": "tmpfs", "source": "tmpfs"}]'
+	set_args /bin/sh -c 'i=0; while [ ! -e /run/c/stop ]; do i=$((i+1)); echo $i >> /run/c/log
+		sleep 0.2; done; read -r line; echo "got $line on $(tty)"; exit 7'
+	recvtty tty1
+	detached run -d --console-socket "$BATS_TEST_TMPDIR/tty1.sock" -b "$BUNDLE" "$ID"
+	wait_until '[ "$(last_of "$ID" 2>/dev/null || echo 0)" -ge 3 ]'
+	berth checkpoint --image-path "$BATS_TEST_TMPDIR/img" "$ID"
+	# the terminal must go somewhere: refused, and nothing is left
+	run berth restore -d --image-path "$BATS_TEST_TMPDIR/img" -b "$BUNDLE" "$ID-x"
+	assert_status 1
+	assert_contains "has a terminal: restore needs --console-socket"
+	run berth state "$ID-x"
+	assert_contains "does not exist"
+	recvtty tty2 -i $'typed\n'
+	rpid=$!
+	berth restore -d --console-socket "$BATS_TEST_TMPDIR/tty2.sock" \
+		--image-path "$BATS_TEST_TMPDIR/img" -b "$BUNDLE" "$ID" </dev/null >"$BATS_TEST_TMPDIR/out" 2>&1
+	[ "$(state_of "$ID")" = running ]
+	n=$(log_of "$ID" | wc -l)
+	wait_until '[ "$(last_of "$ID")" -gt "$n" ]'
+	log_of "$ID" | awk 'NR != $1 { exit 1 }'
+	touch "/proc/$(berth state "$ID" | jq .pid)/root/run/c/stop"
+	wait "$rpid"
+	# what recvtty typed on the new master reached the restored shell
+	grep -q '^got typed on /dev/pts/' "$BATS_TEST_TMPDIR/tty2.out"
 }
