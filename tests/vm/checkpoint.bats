@@ -143,7 +143,10 @@ received() {
 	[ "$(state_of "$ID")" = stopped ]
 	at=$(received)
 	berth restore -d --tcp-established --image-path "$BATS_TEST_TMPDIR/img" -b "$BUNDLE" \
-		"$ID" </dev/null >"$BATS_TEST_TMPDIR/out" 2>&1
+		"$ID" </dev/null >"$BATS_TEST_TMPDIR/out" 2>&1 || {
+		cat "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/img/restore.log" >&2
+		return 1
+	}
 	[ "$(state_of "$ID")" = running ]
 	# the peer accepted once: what comes now came over the restored one
 	wait_until '[ "$(received)" -gt "$((at + 2))" ]'
