@@ -55,17 +55,10 @@ static int stage_etc_files(const char *dir, struct error **err)
 	return steal_fd(mnt);
 }
 
-int rootfs_bind_etc_files(struct rootfs_ctx *ctx, struct error **err)
+static int bind_staged(struct rootfs_ctx *ctx, const char *dir, struct error **err)
 {
-	cleanup_close int stage = -1;
-
-	if (ctx->plan->etc_files == NULL)
-		return 0;
-	stage = stage_etc_files(ctx->plan->etc_files, err);
-	if (stage < 0)
-		return -1;
 	for (size_t i = 0; i < sizeof(etc_files) / sizeof(etc_files[0]); i++) {
-		cleanup_free char *src = xasprintf("/proc/self/fd/%d/%s", stage, etc_files[i]);
+		cleanup_free char *src = xasprintf("%s/%s", dir, etc_files[i]);
 		cleanup_free char *dst = xasprintf("/etc/%s", etc_files[i]);
 		struct spec_mount m = {
 			.destination = dst, .source = src, .bind = true, .flags = MS_BIND};
@@ -82,6 +75,32 @@ int rootfs_bind_etc_files(struct rootfs_ctx *ctx, struct error **err)
 		return error_wrap(err, "network file '%s'", dst);
 	}
 	return 0;
+}
+
+/* Each file bound from the staged tmpfs.  The tmpfs is first attached
+ * over the state dir in this (the container's) mount namespace: older
+ * kernels (Debian 12's 6.1 among them) refuse a bind from a detached
+ * mount with EINVAL, and once bound the files no longer need it, so it is
+ * detached again right after.  "/" is a slave here unless the config
+ * asks for rshared (setup_propagation), where the host sees the tmpfs
+ * over the state dir for as long as these binds take.  */
+int rootfs_bind_etc_files(struct rootfs_ctx *ctx, struct error **err)
+{
+	cleanup_close int stage = -1;
+	const char *dir = ctx->plan->etc_files;
+	int rc;
+
+	if (dir == NULL)
+		return 0;
+	stage = stage_etc_files(dir, err);
+	if (stage < 0)
+		return -1;
+	if (sys_move_mount(stage, "", AT_FDCWD, dir, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return error_set(err, errno, "network files: attach their tmpfs on '%s'", dir);
+	rc = bind_staged(ctx, dir, err);
+	if (umount2(dir, MNT_DETACH) < 0 && rc == 0)
+		return error_set(err, errno, "network files: detach their tmpfs from '%s'", dir);
+	return rc;
 }
 
 /* The sd_notify socket's dir on /run/notify (runc's place for it):
