@@ -77,17 +77,19 @@ static int bind_staged(struct rootfs_ctx *ctx, const char *dir, struct error **e
 	return 0;
 }
 
-/* Each file bound from the staged tmpfs.  The tmpfs is first attached
- * over the state dir in this (the container's) mount namespace: older
- * kernels (Debian 12's 6.1 among them) refuse a bind from a detached
- * mount with EINVAL, and once bound the files no longer need it, so it is
- * detached again right after.  "/" is a slave here unless the config
- * asks for rshared (setup_propagation), where the host sees the tmpfs
- * over the state dir for as long as these binds take.  */
+/* Each file bound from the staged tmpfs, detached.  Older kernels
+ * (Debian 12's 6.1 among them) refuse a bind from a detached mount with
+ * EINVAL: there the tmpfs is attached over the state dir in this (the
+ * container's) mount namespace while the files are bound, and detached
+ * again right after.  "/" is a slave here unless the config asks for
+ * rshared (setup_propagation): then, on such a kernel, the host sees the
+ * tmpfs over the state dir for as long as these binds take.  */
 int rootfs_bind_etc_files(struct rootfs_ctx *ctx, struct error **err)
 {
 	cleanup_close int stage = -1;
+	cleanup_free char *detached = NULL;
 	const char *dir = ctx->plan->etc_files;
+	struct error *e = NULL;
 	int rc;
 
 	if (dir == NULL)
@@ -95,6 +97,14 @@ int rootfs_bind_etc_files(struct rootfs_ctx *ctx, struct error **err)
 	stage = stage_etc_files(dir, err);
 	if (stage < 0)
 		return -1;
+	detached = xasprintf("/proc/self/fd/%d", stage);
+	if (bind_staged(ctx, detached, &e) == 0)
+		return 0;
+	if (e->errnum != EINVAL) {
+		*err = e;
+		return -1;
+	}
+	error_free(e);
 	if (sys_move_mount(stage, "", AT_FDCWD, dir, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return error_set(err, errno, "network files: attach their tmpfs on '%s'", dir);
 	rc = bind_staged(ctx, dir, err);

@@ -60,3 +60,19 @@ teardown_file() {
 	assert_status 0
 	assert_line_eq "$output" "50000 100000"
 }
+
+# Linux 6.1 refuses a bind from a detached mount, which the /etc files of
+# berth's network came from: every bridged job failed there with EINVAL
+@test "sandbox --network bridge on kernel 6.1: the job has its /etc files, from no host path" {
+	ns=bt-vmbr-$$
+	ip netns add "$ns"
+	run nsenter --net="/run/netns/$ns" "$BERTH" --root "$ROOT" sandbox --rootfs "$TEST_ROOTFS" \
+		--network bridge --hostname ci-job -- \
+		/bin/sh -c 'cat /etc/hostname; grep -c ci-job /etc/hosts; cat /proc/self/mountinfo'
+	ip netns del "$ns"
+	assert_status 0
+	[ "${lines[0]}" = ci-job ]
+	[ "${lines[1]}" -ge 1 ]
+	assert_not_contains "$ROOT"
+	assert_root_empty
+}
