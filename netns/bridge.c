@@ -172,6 +172,18 @@ static void undo(struct netns_nl *host, const struct plan *p, uint32_t addr, boo
 		log_warn("netns: undo: %s", e->msg);
 }
 
+/* the lowest free address, or the one the request names (a restore's) */
+static int lease_address(const struct netns_request *req, const struct plan *p, uint32_t *addr,
+			 struct error **err)
+{
+	if (req->address == NULL)
+		return netns_ipam_alloc(p->ipam_dir, p->bridge, &p->subnet, &p->owner, addr, err);
+	if (!netns_addr_parse(req->address, addr))
+		return error_set(err, EINVAL, "address \"%s\" is not an IPv4 address",
+				 req->address);
+	return netns_ipam_claim(p->ipam_dir, p->bridge, &p->subnet, &p->owner, *addr, err);
+}
+
 int netns_bridge_setup(const struct netns_request *req, int netns_fd, struct netns_lease *lease,
 		       struct error **err)
 {
@@ -181,8 +193,7 @@ int netns_bridge_setup(const struct netns_request *req, int netns_fd, struct net
 	uint8_t mac[6];
 	uint32_t addr;
 
-	if (plan_make(req, netns_fd, &p, err) < 0 ||
-	    netns_ipam_alloc(p.ipam_dir, p.bridge, &p.subnet, &p.owner, &addr, err) < 0)
+	if (plan_make(req, netns_fd, &p, err) < 0 || lease_address(req, &p, &addr, err) < 0)
 		return error_wrap(err, "netns");
 	if (netns_nl_open(&host, err) < 0 || bridge_ensure(&host, &p, &br, err) < 0) {
 		undo(&host, &p, addr, false);

@@ -232,6 +232,35 @@ int netns_ipam_alloc(const char *ipam_dir, const char *bridge, const struct netn
 	return error_set(err, ENOSPC, "ipam: no free address in %s/%u", name, subnet->prefix);
 }
 
+int netns_ipam_claim(const char *ipam_dir, const char *bridge, const struct netns_subnet *subnet,
+		     const struct netns_ipam_owner *owner, uint32_t addr, struct error **err)
+{
+	cleanup_close int dfd = -1, lockfd = -1;
+	cleanup_free char *text = NULL;
+	char name[INET_ADDRSTRLEN], net[INET_ADDRSTRLEN];
+	enum lease_state state;
+	const char *holder;
+
+	netns_addr_str(addr, name);
+	netns_addr_str(subnet->network, net);
+	if (addr <= netns_subnet_gateway(subnet) || addr > netns_subnet_last_host(subnet))
+		return error_set(err, EADDRNOTAVAIL,
+				 "ipam: address %s is not a container address of %s/%u", name, net,
+				 subnet->prefix);
+	if (check_owner(owner, err) < 0 || db_open(ipam_dir, bridge, true, &dfd, err) < 0 ||
+	    db_lock(dfd, &lockfd, err) < 0 || db_check_subnet(dfd, bridge, subnet, err) < 0 ||
+	    lease_state(dfd, name, &state, err) < 0 || db_read(dfd, name, &text, err) < 0)
+		return error_wrap(err, "ipam");
+	/* our own lease (same id and veth) is taken over, not refused */
+	holder = text != NULL ? lease_field(text, "id") : NULL;
+	if (state == LEASE_LIVE && (holder == NULL || strcmp(holder, owner->id) != 0))
+		return error_set(err, EADDRINUSE, "ipam: address %s is leased to container \"%s\"",
+				 name, holder != NULL ? holder : "?");
+	if (lease_write(dfd, name, owner, err) < 0)
+		return error_wrap(err, "ipam");
+	return 0;
+}
+
 int netns_ipam_release(const char *ipam_dir, const char *bridge, uint32_t addr, const char *ifname,
 		       struct error **err)
 {

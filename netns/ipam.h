@@ -45,6 +45,13 @@ struct netns_ipam_owner {
 int netns_ipam_alloc(const char *ipam_dir, const char *bridge, const struct netns_subnet *subnet,
 		     const struct netns_ipam_owner *owner, uint32_t *addr, struct error **err);
 
+/* Lease exactly addr (a restore takes back the address it was
+ * checkpointed with): EADDRINUSE naming the holder when another live
+ * container has it, EADDRNOTAVAIL when it is not a host of the subnet
+ * above the gateway.  */
+int netns_ipam_claim(const char *ipam_dir, const char *bridge, const struct netns_subnet *subnet,
+		     const struct netns_ipam_owner *owner, uint32_t addr, struct error **err);
+
 /* Drop the lease of addr if its file still names ifname (after a stale
  * reclaim it belongs to someone else and is left alone).  A missing lease
  * or database is fine: release is idempotent.  */

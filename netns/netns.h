@@ -54,6 +54,9 @@ struct netns_request {
 	const char *ipam_dir;	/* NULL -> netns_ipam_default_dir() */
 	const char *state_root; /* berth's state root (required): a lease
 				   whose <state_root>/<id> is gone is stale */
+	const char *address;	/* NULL -> the lowest free address; else
+				   this one or an error naming its holder
+				   (a restore takes back its address) */
 };
 
 /* What the runtime saves in its state file and passes back for teardown. */

@@ -4,7 +4,8 @@
  * root (its rootfs on the host), the mounts bound from the host and the
  * masked files (external mounts), a joined network or pid namespace
  * (external), its own network namespace as an empty one (runc's rule:
- * berth does not recreate interfaces), its cgroup (frozen through it,
+ * berth does not recreate interfaces) or, on berth's bridge, as an
+ * external one the restore wires again (criu_net.h), its cgroup (frozen through it,
  * and recorded as --manage-cgroups-mode says), and the init's stdio in
  * descriptors.json for the restore.  Restore: restore.c.  */
 #define _GNU_SOURCE
@@ -23,6 +24,7 @@
 #include "core/mem.h"
 #include "runtime/container.h"
 #include "runtime/criu.h"
+#include "runtime/criu_net.h"
 #include "runtime/criu_spec.h"
 #include "runtime/runtime.h"
 
@@ -38,10 +40,6 @@ static int check_supported(const struct container *c, enum container_status s, s
 		return error_set(err, ENOTSUP,
 				 "checkpoint of a container with an overlay root "
 				 "(org.berth.rootfs.layers) is not supported");
-	if (c->st.net_bridge != NULL)
-		return error_set(
-			err, ENOTSUP,
-			"checkpoint of a container with bridge networking is not supported");
 	if (c->st.has_userns)
 		return error_set(err, ENOTSUP,
 				 "checkpoint of a container in a user namespace is not supported");
@@ -198,6 +196,7 @@ static int dump(struct container *c, const struct rt_criu_opts *o, struct error 
 	if (!o->pre_dump) {
 		criu_spec_dump_mounts(&req, spec, c->st.pid);
 		if (criu_spec_dump_namespaces(&req, spec, err) < 0 ||
+		    criu_net_dump(&req, c, img, err) < 0 ||
 		    write_descriptors(&req, img, c->st.pid, err) < 0 ||
 		    write_netns(spec, o, img, err) < 0)
 			goto out;

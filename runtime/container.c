@@ -14,6 +14,7 @@
 #include "core/file.h"
 #include "core/mem.h"
 #include "core/jsonw.h"
+#include "netns/netns.h"
 #include "runtime/container.h"
 
 int container_id_check(const char *id, struct error **err)
@@ -371,4 +372,23 @@ bool container_owner_gone(const struct spec_state *st)
 	start = container_pid_start(st->owner_pid, &zombie);
 	/* a pid reused since has another start time */
 	return start == 0 || zombie || start != st->owner_start;
+}
+
+void container_lease_record(struct container *c, const struct netns_lease *ls, const char *ipam_dir)
+{
+	struct spec_state *st = &c->st;
+
+	free(st->net_bridge);
+	free(st->net_host_ifname);
+	free(st->net_address);
+	free(st->net_gateway);
+	free(st->net_mac);
+	free(st->net_ipam_dir);
+	st->net_bridge = xstrdup(ls->bridge);
+	st->net_host_ifname = xstrdup(ls->host_ifname);
+	st->net_address = xstrdup(ls->address);
+	st->net_prefix = ls->prefix;
+	st->net_gateway = xstrdup(ls->gateway);
+	st->net_mac = xstrdup(ls->mac);
+	st->net_ipam_dir = ipam_dir != NULL ? xstrdup(ipam_dir) : NULL;
 }

@@ -19,6 +19,8 @@
 #include "spec/spec.h"
 #include "spec/state.h"
 
+struct netns_lease;
+
 struct container {
 	char *id;
 	char *dir;   /* <root>/<id>, for messages and the hooks */
@@ -92,6 +94,11 @@ int container_teardown(struct container *c, struct cg *cg, const struct spec *sp
 bool container_has_cgroup(const struct container *c);
 int container_cgroup_open(const struct container *c, struct cg **cg, struct error **err);
 void container_cgroup_record(struct container *c, const struct cg *cg);
+
+/* The bridge lease (netns_bridge_setup's) as the state records it, for
+ * delete to tear down; ipam_dir NULL: the default.  */
+void container_lease_record(struct container *c, const struct netns_lease *ls,
+			    const char *ipam_dir);
 
 /* Remove the state directory (caller holds the lock).  */
 int container_remove(struct container *c, struct error **err);

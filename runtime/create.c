@@ -372,17 +372,8 @@ static int record_init(struct creation *cr, struct error **err)
 		container_cgroup_record(&cr->c, cr->cg);
 	log_rfc3339_now(now, sizeof(now));
 	st->created = xstrdup(now);
-	if (cr->l.has_lease) {
-		const struct netns_lease *ls = &cr->l.lease;
-
-		st->net_bridge = xstrdup(ls->bridge);
-		st->net_host_ifname = xstrdup(ls->host_ifname);
-		st->net_address = xstrdup(ls->address);
-		st->net_prefix = ls->prefix;
-		st->net_gateway = xstrdup(ls->gateway);
-		st->net_mac = xstrdup(ls->mac);
-		st->net_ipam_dir = xstrdup(cr->net->ipam_dir);
-	}
+	if (cr->l.has_lease)
+		container_lease_record(&cr->c, &cr->l.lease, cr->net->ipam_dir);
 	if (container_save(&cr->c, err) < 0)
 		return -1;
 	if (cr->o->pid_file != NULL && rt_write_pid_file(cr->o->pid_file, cr->l.pid, err) < 0)

@@ -34,6 +34,7 @@
 #include "runtime/console.h"
 #include "runtime/container.h"
 #include "runtime/criu.h"
+#include "runtime/criu_net.h"
 #include "runtime/criu_spec.h"
 #include "runtime/runtime.h"
 #include "runtime/wait.h"
@@ -49,6 +50,7 @@ struct restoring {
 	struct container c;
 	bool have_dir;
 	struct cg *cg;
+	struct criu_net net;  /* a bridged container's new network */
 	pid_t pid;	      /* the restored init, once CRIU says */
 	int img_fd, work_fd;  /* CRIU opens them through /proc/<berth>/fd */
 	int extra[MAX_EXTRA]; /* CRIU's fds 4, 5, ...: inherited by key */
@@ -241,6 +243,13 @@ static int fill_request(struct restoring *rs, struct error **err)
 	criu_spec_restore_mounts(r, rs->spec, o->bundle, rs->cg != NULL ? cg_path(rs->cg) : NULL);
 	if (inherit_stdio(rs, rs->img_fd, err) < 0)
 		return -1;
+	/* a bridged container's new network namespace, wired already */
+	if (rs->net.netns_fd >= 0) {
+		criu_net_request(&rs->net, &rs->c, r, 4 + (int)rs->n_extra);
+		if (add_extra(rs, rs->net.netns_fd, err) < 0)
+			return -1;
+		rs->net.netns_fd = -1; /* closed with the other extra fds */
+	}
 	/* the namespace fds come after the stdio ones: CRIU numbers them on */
 	if (criu_spec_restore_namespaces(r, rs->spec, 4 + (int)rs->n_extra, ns_fds, &n_ns, err) < 0)
 		return -1;
@@ -370,6 +379,7 @@ static void rollback(struct restoring *rs)
 	}
 	if (rs->cg != NULL && cg_signal_all(rs->cg, SIGKILL, &e) < 0)
 		error_freep(&e);
+	criu_net_undo(&rs->net);
 	if (rs->cg != NULL && cg_destroy(rs->cg, &e) < 0) {
 		log_warn("rollback: %s", e->msg);
 		error_freep(&e);
@@ -390,6 +400,8 @@ static void restoring_free(struct restoring *rs)
 	for (size_t i = 0; i < rs->n_extra; i++)
 		if (rs->extra[i] > 2)
 			close(rs->extra[i]);
+	if (rs->net.netns_fd >= 0)
+		close(rs->net.netns_fd);
 	criu_request_clear(&rs->req);
 	cg_free(rs->cg);
 	container_close(&rs->c);
@@ -404,6 +416,7 @@ static int restore_steps(struct restoring *rs, struct error **err)
 	if (load_bundle(rs, err) < 0 || replace_stopped(rs, err) < 0)
 		return -1;
 	if (setup_state(rs, err) < 0 || setup_cgroup(rs, err) < 0 || open_dirs(rs, err) < 0 ||
+	    criu_net_setup(&rs->net, rs->g, rs->spec, &rs->c, rs->img_fd, err) < 0 ||
 	    fill_request(rs, err) < 0 || run_criu(rs, err) < 0 || record(rs, err) < 0) {
 		rollback(rs);
 		return -1;
@@ -436,7 +449,7 @@ static int foreground(const struct rt_global *g, const char *id, pid_t pid, int 
 int rt_restore(const struct rt_global *g, const struct rt_criu_opts *o, int *exit_status,
 	       struct error **err)
 {
-	struct restoring rs = {.g = g, .o = o, .img_fd = -1, .work_fd = -1};
+	struct restoring rs = {.g = g, .o = o, .img_fd = -1, .work_fd = -1, .net.netns_fd = -1};
 	cleanup_close int sigfd = -1;
 	sigset_t old;
 	int rc;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* tests/unit/test-netns-ipam.c — the address allocator: uniqueness under
- * 20 parallel allocations and 20 parallel setups, stale-lease reclaim, one
- * subnet per bridge, one address space per network namespace, and the
- * pure helpers (names, MACs, /etc files).  Needs root; every case runs in
+ * 20 parallel allocations and 20 parallel setups, stale-lease reclaim, a
+ * requested address (a restore's), one subnet per bridge, one address
+ * space per network namespace, and the pure helpers (names, MACs, /etc files).  Needs root; every case runs in
  * network namespaces of its own (tests/netns/nstest.h).  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -192,6 +192,40 @@ static void stale_lease_is_reclaimed(void)
 	close(fb);
 }
 
+/* A restore asks for its old address: refused while another live
+ * container holds it (nothing left behind), given once that one is gone,
+ * and refused outside the subnet.  */
+static void requested_address(void)
+{
+	cleanup_free char *root = case_state_root("requested");
+	struct netns_request ra = request(root, "holder");
+	struct netns_request rb = request(root, "restored");
+	cleanup_error struct error *err = NULL;
+	struct netns_lease a, b;
+	char veth_b[IFNAMSIZ];
+	int fa, fb;
+
+	fa = container(&ra, &a);
+	expect(strcmp(a.address, "10.90.0.2") == 0, "a got %s", a.address);
+	state_dir_make(root, "restored");
+	rb.address = "10.90.0.2";
+	expect_setup_error(&rb, "netns: ipam: address 10.90.0.2 is leased to container "
+				"\"holder\": Address already in use");
+	netns_veth_name("restored", veth_b);
+	expect(!link_exists(veth_b), "veth left");
+	rb.address = "10.91.0.9";
+	expect_setup_error(&rb, "netns: ipam: address 10.91.0.9 is not a container address of "
+				"10.90.0.0/16: Cannot assign requested address");
+	expect_ok(netns_teardown(&a, nstest_ipam_dir, &err), &err, "teardown");
+	close(fa);
+	rb.address = "10.90.0.2";
+	fb = new_netns();
+	expect_ok(netns_bridge_setup(&rb, fb, &b, &err), &err, "claim");
+	expect(strcmp(b.address, "10.90.0.2") == 0, "b got %s", b.address);
+	expect(lease_count("berth0") == 1, "%d leases", lease_count("berth0"));
+	close(fb);
+}
+
 static void subnet_of_a_bridge_is_fixed(void)
 {
 	cleanup_free char *root = case_state_root("subnet");
@@ -291,6 +325,7 @@ static const struct nstest_case cases[] = {
 	{"20 parallel allocations are unique", parallel_allocations_are_unique},
 	{"20 parallel setups share one bridge", parallel_setups},
 	{"a stale lease is reclaimed", stale_lease_is_reclaimed},
+	{"a requested address is claimed or refused", requested_address},
 	{"the subnet of a bridge is fixed", subnet_of_a_bridge_is_fixed},
 	{"each netns has its own address space", address_space_is_per_netns},
 	{"hosts, hostname, resolv.conf, names", pure_helpers},

@@ -14,6 +14,7 @@ teardown() {
 	[ -z "${PEER:-}" ] || kill "$PEER" 2>/dev/null || true
 	[ -z "${NETNS:-}" ] || ip netns del "$NETNS" 2>/dev/null || true
 	helpers_teardown
+	[ -z "${BR:-}" ] || ip link del "$BR" 2>/dev/null || true
 }
 
 # a counter in the shell's memory, appended to a log on a tmpfs (which
@@ -153,6 +154,85 @@ received() {
 	awk 'NR != $1 { exit 1 }' "$BATS_TEST_TMPDIR/recv"
 	# and the network is unlocked: no rule of CRIU's is left
 	! ip netns exec "$NETNS" iptables-save | grep -q CRIU
+}
+
+# A bridged container (org.berth.network=bridge=$BR) sending its counter
+# over TCP to a peer on that bridge: the test makes the bridge (berth
+# reuses one of that name) and the peer's namespace, with a veth on the
+# bridge and 10.90.0.250; the peer accepts one connection only.
+bridge_peer() {
+	BR=bc$$-$BATS_TEST_NUMBER NETNS=berth-b$$-$BATS_TEST_NUMBER
+	ip link add "$BR" type bridge
+	ip link set "$BR" up
+	ip netns add "$NETNS"
+	ip link add "${BR}p" type veth peer name eth0 netns "$NETNS"
+	ip link set "${BR}p" master "$BR" up
+	ip -n "$NETNS" addr add 10.90.0.250/16 dev eth0
+	ip -n "$NETNS" link set eth0 up
+	ip -n "$NETNS" link set lo up
+	ip netns exec "$NETNS" busybox nc -l -p 5555 \
+		-e busybox sh -c "exec cat >$BATS_TEST_TMPDIR/recv" 3>&- &
+	PEER=$!
+	wait_until "ip netns exec $NETNS ss -Hltn | grep -q ':5555 '"
+}
+
+addr_of() { # the address on the container's eth0
+	nsenter --net="/proc/$(berth state "$1" | jq .pid)/ns/net" ip -4 -o addr show dev eth0 |
+		awk '{print $4}'
+}
+
+@test "checkpoint --tcp-established of a bridged container: restored with its address on the bridge, a new veth, its /etc/hosts, and the same TCP connection to a peer on the bridge; a taken address or a bundle without the bridge is refused" {
+	bridge_peer
+	make_bundle ".annotations = {\"org.berth.network\": \"bridge=$BR\"}"
+	set_args /bin/sh -c 'i=0; while :; do i=$((i+1)); echo $i; sleep 0.2; done | nc 10.90.0.250 5555'
+	detached run -d -b "$BUNDLE" "$ID"
+	wait_until '[ "$(received || echo 0)" -ge 3 ]'
+	addr=$(addr_of "$ID")
+	[ "$addr" = 10.90.0.2/16 ]
+	netns_before=$(stat -Lc %i "/proc/$(berth state "$ID" | jq .pid)/ns/net")
+	berth checkpoint --tcp-established --image-path "$BATS_TEST_TMPDIR/img" "$ID"
+	[ "$(state_of "$ID")" = stopped ]
+	[ "$(cat "$BATS_TEST_TMPDIR/img/network")" = 10.90.0.2 ]
+	at=$(received)
+	# refused before CRIU runs, leaving nothing: the stopped container
+	# still holds the address, and a bundle without the bridge
+	run berth restore -d --image-path "$BATS_TEST_TMPDIR/img" -b "$BUNDLE" "$ID-new"
+	assert_status 1
+	assert_contains "ipam: address 10.90.0.2 is leased to container \"$ID\""
+	cp -r "$BUNDLE" "$BATS_TEST_TMPDIR/plain"
+	jq 'del(.annotations)' "$BUNDLE/config.json" >"$BATS_TEST_TMPDIR/plain/config.json"
+	run berth restore -d --image-path "$BATS_TEST_TMPDIR/img" -b "$BATS_TEST_TMPDIR/plain" "$ID-new"
+	assert_status 1
+	assert_contains "the checkpoint was made with bridge networking (address 10.90.0.2)"
+	run berth state "$ID-new"
+	assert_contains "does not exist"
+	[ ! -e "$CG_ROOT/berth/$ID-new" ]
+	[ "$(ip -o link show master "$BR" | wc -l)" = 1 ]
+	grep -qx "id=$ID" /run/berth/net/*/"$BR"/10.90.0.2
+	berth restore -d --tcp-established --image-path "$BATS_TEST_TMPDIR/img" -b "$BUNDLE" \
+		"$ID" </dev/null >"$BATS_TEST_TMPDIR/out" 2>&1 || {
+		cat "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/img/restore.log" >&2
+		return 1
+	}
+	[ "$(state_of "$ID")" = running ]
+	pid=$(berth state "$ID" | jq .pid)
+	# a new namespace, wired again: the same address, a veth on the bridge
+	[ "$(stat -Lc %i "/proc/$pid/ns/net")" != "$netns_before" ]
+	[ "$(addr_of "$ID")" = "$addr" ]
+	veth=$(ip -o link show master "$BR" | awk -F'[ @]+' '$2 ~ /^vb/ { print $2 }')
+	[ -n "$veth" ]
+	[ "$(ip -o link show master "$BR" | wc -l)" = 2 ]
+	host=$(jq -r --arg id "$ID" '.hostname // $id' "$BUNDLE/config.json")
+	grep -q "^10.90.0.2[[:space:]]$host\$" "/proc/$pid/root/etc/hosts"
+	# the peer accepted once: what comes now came over the restored one
+	wait_until '[ "$(received)" -gt "$((at + 2))" ]'
+	awk 'NR != $1 { exit 1 }' "$BATS_TEST_TMPDIR/recv"
+	! ip netns exec "$NETNS" iptables-save | grep -q CRIU
+	! nsenter --net="/proc/$pid/ns/net" iptables-save | grep -q CRIU
+	# delete takes the veth and the lease away again
+	berth delete --force "$ID"
+	! ip link show "$veth" 2>/dev/null
+	! ls /run/berth/net/*/"$BR"/10.90.0.2 2>/dev/null
 }
 
 # recvtty (tests/tools): the caller's end of --console-socket; it copies
