@@ -23,11 +23,7 @@
  * config allows no mount point there.  */
 static const char *const etc_files[] = {"hosts", "hostname", "resolv.conf"};
 
-/* The network's /etc files, copied from the state dir onto a private,
- * detached tmpfs: a bind from the state dir would show its host path
- * (the mount's root) in the container's mountinfo.  Returns the tmpfs's
- * mount fd.  */
-static int stage_etc_files(const char *dir, struct error **err)
+int rootfs_stage_etc_files(const char *dir, struct error **err)
 {
 	cleanup_close int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
 	cleanup_close int mnt = -1;
@@ -94,7 +90,7 @@ int rootfs_bind_etc_files(struct rootfs_ctx *ctx, struct error **err)
 
 	if (dir == NULL)
 		return 0;
-	stage = stage_etc_files(dir, err);
+	stage = rootfs_stage_etc_files(dir, err);
 	if (stage < 0)
 		return -1;
 	detached = xasprintf("/proc/self/fd/%d", stage);

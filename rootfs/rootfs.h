@@ -123,4 +123,11 @@ int rootfs_finish(struct rootfs_ctx *ctx, struct error **err);
 /* Bind the pty slave (path inside the new root) over /dev/console.  */
 int rootfs_bind_console(const char *slave, struct error **err);
 
+/* The network's /etc files (hosts, hostname, resolv.conf in `dir`, the
+ * state dir), copied onto a private, detached tmpfs: a bind from the
+ * state dir would show its host path (the mount's root) in the
+ * container's mountinfo.  Returns the tmpfs's mount fd (restore binds
+ * from it too: runtime/criu_net.c).  */
+int rootfs_stage_etc_files(const char *dir, struct error **err);
+
 #endif

@@ -16,6 +16,8 @@
 #include "core/file.h"
 #include "core/log.h"
 #include "core/mem.h"
+#include "core/syscalls.h"
+#include "rootfs/rootfs.h"
 #include "runtime/criu_net.h"
 
 /* runc's key for the external network namespace */
@@ -166,7 +168,35 @@ static int wire(struct criu_net *n, const struct rt_global *g, const struct spec
 	container_lease_record(c, &n->lease, NULL);
 	if (container_save(c, err) < 0 || write_etc(n, spec, c, err) < 0)
 		return -1;
+	if (mkdirat(c->dir_fd, "criu-netfiles", 0700) < 0)
+		return error_set(err, errno, "create '%s/criu-netfiles'", c->dir);
+	snprintf(n->files_dir, sizeof(n->files_dir), "%s/criu-netfiles", c->dir);
 	return 0;
+}
+
+int criu_net_attach_files(struct criu_net *n, const struct container *c, struct error **err)
+{
+	cleanup_close int stage = -1;
+
+	if (n->files_dir[0] == '\0')
+		return 0;
+	stage = rootfs_stage_etc_files(c->dir, err);
+	if (stage < 0)
+		return error_wrap(err, "network");
+	if (sys_move_mount(stage, "", AT_FDCWD, n->files_dir, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return error_set(err, errno, "network files: attach their tmpfs on '%s'",
+				 n->files_dir);
+	n->files_attached = true;
+	return 0;
+}
+
+void criu_net_detach_files(struct criu_net *n, const struct container *c)
+{
+	if (n->files_attached && umount2(n->files_dir, MNT_DETACH) < 0)
+		log_warn("network files: detach '%s': %s", n->files_dir, strerror(errno));
+	n->files_attached = false;
+	if (n->files_dir[0] != '\0')
+		unlinkat(c->dir_fd, "criu-netfiles", AT_REMOVEDIR);
 }
 
 int criu_net_setup(struct criu_net *n, const struct rt_global *g, const struct spec *spec,
@@ -178,6 +208,8 @@ int criu_net_setup(struct criu_net *n, const struct rt_global *g, const struct s
 
 	n->has_lease = false;
 	n->netns_fd = -1;
+	n->files_dir[0] = '\0';
+	n->files_attached = false;
 	rc = bundle_network(g, spec, &ext, err) < 0 || image_address(img, addr, err) < 0 ||
 			     check_match(ext.bridge, addr, err) < 0 ||
 			     (ext.bridge && wire(n, g, &ext, addr, spec, c, err) < 0)
@@ -197,7 +229,7 @@ void criu_net_request(const struct criu_net *n, const struct container *c, struc
 	criu_add_inherit(r, EXT_NETNS_KEY, fd);
 	for (size_t i = 0; i < sizeof(etc_files) / sizeof(etc_files[0]); i++) {
 		cleanup_free char *dst = xasprintf("/etc/%s", etc_files[i]);
-		cleanup_free char *src = xasprintf("%s/%s", c->dir, etc_files[i]);
+		cleanup_free char *src = xasprintf("%s/%s", n->files_dir, etc_files[i]);
 
 		criu_add_ext_mnt(r, dst, src);
 	}

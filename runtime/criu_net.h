@@ -39,6 +39,10 @@ struct criu_net {
 	bool has_lease;
 	struct netns_lease lease;
 	int netns_fd; /* -1: not bridged */
+	/* <state dir>/criu-netfiles: where CRIU binds the /etc files from
+	 * ("" when not bridged), and whether their tmpfs is attached there */
+	char files_dir[4096];
+	bool files_attached;
 };
 
 /* Restore into `c` (its state dir made, saved on success): when the
@@ -50,9 +54,18 @@ int criu_net_setup(struct criu_net *n, const struct rt_global *g, const struct s
 		   struct container *c, int img, struct error **err);
 
 /* Tell CRIU: the namespace as the inherited fd `fd` (CRIU's number) and
- * the /etc files from the state dir.  Nothing when not bridged. */
+ * the /etc files from files_dir.  Nothing when not bridged. */
 void criu_net_request(const struct criu_net *n, const struct container *c, struct criu_request *r,
 		      int fd);
+
+/* While CRIU runs: the /etc files copied onto a private tmpfs attached
+ * on files_dir, which CRIU binds them from, so the restored container's
+ * mountinfo shows no host path (as at create: rootfs_stage_etc_files).
+ * Attached on the host for as long as CRIU runs, like the root CRIU
+ * restores into (restore.c: CRIU 3.17 cannot work in a mount namespace
+ * of its own); detached, and files_dir removed, right after.  */
+int criu_net_attach_files(struct criu_net *n, const struct container *c, struct error **err);
+void criu_net_detach_files(struct criu_net *n, const struct container *c);
 
 /* Delete the veth and release the address (a failed restore); closes
  * nothing (the namespace fd is the caller's once handed to CRIU).  */

@@ -329,7 +329,7 @@ static int run_criu(struct restoring *rs, struct error **err)
 		error_set(err, errno, "bind '%s' on '%s'", rs->c.st.rootfs, rs->root_dir);
 		return -1;
 	}
-	if (criu_start(&sp, &s, err) < 0)
+	if (criu_net_attach_files(&rs->net, &rs->c, err) < 0 || criu_start(&sp, &s, err) < 0)
 		goto out;
 	if (criu_cgroup(rs, s.pid, err) < 0)
 		goto out;
@@ -344,6 +344,7 @@ static int run_criu(struct restoring *rs, struct error **err)
 	rc = 0;
 out:
 	criu_finish(&s);
+	criu_net_detach_files(&rs->net, &rs->c);
 	umount2(rs->root_dir, MNT_DETACH);
 	return rc;
 }

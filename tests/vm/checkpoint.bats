@@ -224,6 +224,11 @@ addr_of() { # the address on the container's eth0
 	[ "$(ip -o link show master "$BR" | wc -l)" = 2 ]
 	host=$(jq -r --arg id "$ID" '.hostname // $id' "$BUNDLE/config.json")
 	grep -q "^10.90.0.2[[:space:]]$host\$" "/proc/$pid/root/etc/hosts"
+	# bound from a private tmpfs, as at create: no host path in its mountinfo,
+	# and nothing of the restore's left mounted on the host
+	[ "$(awk '$5 == "/etc/hosts" {print $4}' "/proc/$pid/mountinfo")" = /hosts ]
+	[ "$(awk '$5 == "/etc/resolv.conf" {print $4}' "/proc/$pid/mountinfo")" = /resolv.conf ]
+	! grep -q "criu-netfiles" /proc/self/mountinfo
 	# the peer accepted once: what comes now came over the restored one
 	wait_until '[ "$(received)" -gt "$((at + 2))" ]'
 	awk 'NR != $1 { exit 1 }' "$BATS_TEST_TMPDIR/recv"
