@@ -230,12 +230,13 @@ static int load(struct exec_ctx *x, const struct rt_global *g, struct error **er
 	return 0;
 }
 
-/* The init has exited (a pidfd turns readable then, zombie or not). */
-static bool init_gone(const struct exec_ctx *x)
+/* The init has exited (a pidfd turns readable then, zombie or not), or
+ * does within `ms`.  */
+static bool init_gone(const struct exec_ctx *x, int ms)
 {
 	struct pollfd p = {.fd = x->init_pidfd, .events = POLLIN};
 
-	return poll(&p, 1, 0) == 1;
+	return poll(&p, 1, ms) == 1;
 }
 
 /* setns() on the init's pidfd fails ESRCH once the init has exited:
@@ -423,7 +424,11 @@ static int explain_early_death(const struct exec_ctx *x, int status, struct erro
 {
 	int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 
-	if (init_gone(x)) {
+	/* a SIGKILL from the container's end (kill of the init: its pid
+	 * namespace's teardown kills us first, and the init's own exit ends
+	 * only after; delete --force's cgroup.kill) comes before the init is
+	 * seen gone: a moment's wait tells it from anything else */
+	if (init_gone(x, sig == SIGKILL ? 200 : 0)) {
 		error_freep(err);
 		return error_set(err, 0, "container not running");
 	}
