@@ -3,7 +3,9 @@
  * /etc/subgid (namespaces/subid.c).  Whatever comes in, every range read
  * is non-empty and ends below 2^32 with an owner free of ':' and '\n';
  * a free block found overlaps none of them and is aligned; a user's range
- * found is one of theirs.  */
+ * found is one of theirs; every range covers its first and last id, and
+ * the id after it only where another range of its owner does.  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +54,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r = f.n > 0 ? ns_subid_find(&f, f.ranges[f.n - 1].owner, (uid_t)-1, 1) : NULL;
 	if (f.n > 0 && (r == NULL || strcmp(r->owner, f.ranges[f.n - 1].owner) != 0))
 		abort();
+	for (size_t i = 0; i < f.n; i++) {
+		const struct ns_subid_range *x = &f.ranges[i];
+		uint64_t after = (uint64_t)x->start + x->count;
+		bool other = false;
+
+		if (!ns_subid_covers(&f, x->owner, (uid_t)-1, x->start) ||
+		    !ns_subid_covers(&f, x->owner, (uid_t)-1, (uint32_t)(after - 1)))
+			abort();
+		if (after > UINT32_MAX)
+			continue;
+		for (size_t j = 0; j < f.n; j++)
+			other |= strcmp(f.ranges[j].owner, x->owner) == 0 &&
+				 after >= f.ranges[j].start &&
+				 after - f.ranges[j].start < f.ranges[j].count;
+		if (ns_subid_covers(&f, x->owner, (uid_t)-1, (uint32_t)after) != other)
+			abort();
+	}
 	ns_subid_clear(&f);
 	return 0;
 }

@@ -97,6 +97,22 @@ const struct ns_subid_range *ns_subid_find(const struct ns_subid_file *f, const 
 	return NULL;
 }
 
+bool ns_subid_covers(const struct ns_subid_file *f, const char *name, uid_t uid, uint32_t id)
+{
+	char uidtxt[16];
+
+	snprintf(uidtxt, sizeof(uidtxt), "%u", (unsigned)uid);
+	for (size_t i = 0; i < f->n; i++) {
+		const struct ns_subid_range *r = &f->ranges[i];
+		bool mine = (uid != (uid_t)-1 && strcmp(r->owner, uidtxt) == 0) ||
+			    (name != NULL && strcmp(r->owner, name) == 0);
+
+		if (mine && id >= r->start && (uint64_t)id - r->start < r->count)
+			return true;
+	}
+	return false;
+}
+
 /* the end of a range of f that [start, start + size) meets, or 0 */
 static uint64_t overlap_end(const struct ns_subid_file *f, uint64_t start, uint64_t size)
 {

@@ -43,6 +43,9 @@ void ns_subid_clear(struct ns_subid_file *f);
 const struct ns_subid_range *ns_subid_find(const struct ns_subid_file *f, const char *name,
 					   uid_t uid, uint32_t min);
 
+/* Whether a range of the user (keyed as for ns_subid_find) holds `id`.  */
+bool ns_subid_covers(const struct ns_subid_file *f, const char *name, uid_t uid, uint32_t id);
+
 /* The lowest block of `size` ids, starting at a multiple of `size` and at
  * or above `floor`, that overlaps no range of `a` nor of `b` (so one start
  * serves both files).  false when none is left below 2^32.  */
@@ -75,5 +78,10 @@ int ns_sandbox_range(struct ns_subid_map *out, struct error **err);
  * its subordinate ids (at most 65536) as 1..N.  An error names the file
  * and the user when either file grants none.  */
 int ns_caller_range(struct ns_subid_map *out, struct error **err);
+
+/* Whether /etc/subuid lets the calling user map host uid `id` into a user
+ * namespace (through newuidmap).  No file: false; a file berth cannot read
+ * or parse: -1 with *err.  */
+int ns_caller_may_map_uid(uid_t id, bool *may, struct error **err);
 
 #endif

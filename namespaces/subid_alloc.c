@@ -250,3 +250,17 @@ out:
 	ns_subid_clear(&g);
 	return rc;
 }
+
+int ns_caller_may_map_uid(uid_t id, bool *may, struct error **err)
+{
+	uid_t uid = getuid();
+	cleanup_free char *name = passwd_field("/etc/passwd", uid, 0);
+	struct ns_subid_file u = {0};
+
+	*may = false;
+	if (load(SUBUID, &u, err) < 0)
+		return -1;
+	*may = ns_subid_covers(&u, name, uid, id);
+	ns_subid_clear(&u);
+	return 0;
+}

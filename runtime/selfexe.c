@@ -1,27 +1,34 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* runtime/selfexe.c — see selfexe.h.  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "core/cleanup.h"
 #include "core/mem.h"
 #include "core/log.h"
 #include "core/mountinfo.h"
+#include "core/file.h"
+#include "namespaces/subid.h"
 #include "runtime/selfexe.h"
 
 #define PROTECTED_ENV "_BERTH_PROTECTED_EXE"
 #define SEALS	      (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
 #define OVERLAY_MAGIC 0x794c7630
+#define FUSE_MAGIC    0x65735546
 
 extern char **environ;
 static char **saved_argv;
@@ -59,6 +66,61 @@ static const char *exe_protection(void)
 	    (stx.stx_mask & STATX_MNT_ID) && !mountinfo_has_id(stx.stx_mnt_id))
 		return "a read-only overlay of the binary";
 	return NULL;
+}
+
+/* no capability at all, effective, permitted or inheritable (and so no
+ * ambient one) */
+static bool no_capabilities(void)
+{
+	cap_t mine = cap_get_proc(), none = cap_init();
+	bool empty = mine != NULL && none != NULL && cap_compare(mine, none) == 0;
+
+	cap_free(mine);
+	cap_free(none);
+	return empty;
+}
+
+/* the initial user namespace, where the binary's owner reads as what it is */
+static bool initial_userns(void)
+{
+	cleanup_free char *map = read_file_or_null(AT_FDCWD, "/proc/self/uid_map");
+	unsigned inside, outside, count;
+
+	return map != NULL && sscanf(map, "%u %u %u", &inside, &outside, &count) == 3 &&
+	       inside == 0 && outside == 0 && count == 4294967295u &&
+	       strchr(map, '\n') == map + strlen(map) - 1;
+}
+
+/* An unprivileged caller (no capability, in the initial user namespace):
+ * its containers hold its own uid and the subordinate uids /etc/subuid
+ * gives it, and capabilities only in user namespaces that cannot map root.
+ * If the binary is root's, writable by no group or other, without an ACL,
+ * not on FUSE (whose daemon, perhaps the user's own, decides), and the
+ * user's subordinate range holds no uid 0, none of those ids can write it
+ * — so no copy is needed, and none is made (a copy costs the whole binary
+ * on every start).  NULL when that cannot be shown.  */
+static const char *out_of_reach(void)
+{
+	cleanup_close int fd = -1;
+	cleanup_error struct error *err = NULL;
+	struct statfs sf;
+	struct stat st;
+	bool may_map_root = true;
+
+	if (getuid() == 0 || geteuid() == 0 || !no_capabilities() || !initial_userns())
+		return NULL;
+	fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0 || fstatfs(fd, &sf) < 0)
+		return NULL;
+	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) ||
+	    sf.f_type == FUSE_MAGIC)
+		return NULL;
+	if (fgetxattr(fd, "system.posix_acl_access", NULL, 0) >= 0 ||
+	    (errno != ENODATA && errno != EOPNOTSUPP))
+		return NULL;
+	if (ns_caller_may_map_uid(0, &may_map_root, &err) < 0 || may_map_root)
+		return NULL;
+	return "not needed: the binary is root's, and no id of this user's containers can write it";
 }
 
 /* The same file: overlayfs (xino off) reports the lower file's inode.  A
@@ -160,6 +222,15 @@ int selfexe_protect(const char *spare_dir, struct error **err)
 		protected_exe = how != NULL;
 		if (protected_exe) {
 			log_debug("protected copy: running from %s", how);
+			return 0;
+		}
+	}
+	{
+		const char *why = out_of_reach();
+
+		if (why != NULL) {
+			protected_exe = true;
+			log_debug("protected copy: %s", why);
 			return 0;
 		}
 	}

@@ -14,7 +14,12 @@
  *     holds the binary (root only; no copy: a lower-only overlay has no
  *     upper layer, so no remount can ever make it writable), or
  *   - a sealed memfd copy (anyone; costs a copy of the binary).
- * Root pays for a mount, not a copy; an unprivileged user for the copy.  */
+ * Root pays for a mount, not a copy; an unprivileged user for the copy —
+ * unless the binary is out of its containers' reach: an ordinary user (no
+ * capability, initial user namespace) whose containers hold only its uid
+ * and its subordinate uids (none of them 0) cannot write a binary that is
+ * root's, 0755 or stricter, without an ACL and not on FUSE; that binary
+ * runs as it is (no re-exec), and says so in the debug log.  */
 #ifndef BERTH_RUNTIME_SELFEXE_H
 #define BERTH_RUNTIME_SELFEXE_H
 

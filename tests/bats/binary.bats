@@ -223,3 +223,70 @@ assert_binary_intact() {
 	run grep "protected copy" "$BATS_TEST_TMPDIR/log"
 	assert_contains "read-only overlay"
 }
+
+# ---- rootless ------------------------------------------------------------
+# An ordinary user's containers hold its uid and its subordinate ids, never
+# root's: a berth installed as root's (0755) is out of their reach, so it
+# runs as it is; one the user owns is copied.  The attack is the same.
+
+RL_USER=berthtest
+
+rl() {
+	runuser -u "$RL_USER" -- env -u XDG_RUNTIME_DIR HOME=/ "$@"
+}
+
+# the hunter's rootless container, with the copy at $COPY (in a directory
+# the user can reach) owned by $1; state, bundle and output in $RL_DIR
+rootless_hunter() {
+	local owner=$1 top
+	prepare
+	ensure_subid_user "$RL_USER"
+	top=$(open_dir)
+	mv "$COPY" "$top/berth"
+	COPY=$top/berth
+	chown "$owner" "$COPY"
+	chmod 755 "$COPY"
+	sha256sum "$COPY" >"$BATS_TEST_TMPDIR/berth.sha"
+	RL_DIR=$(open_dir)
+	chown "$RL_USER:" "$RL_DIR"
+	BUNDLE=$RL_DIR/bundle
+	rl mkdir "$BUNDLE"
+	rl "$COPY" spec --rootless --bundle "$BUNDLE"
+	ROOTFS=$RL_DIR/rootfs
+	cp -a "$TEST_ROOTFS" "$ROOTFS"
+	rm -f "$ROOTFS/bin/sh"
+	printf '#!/proc/self/exe --log=/shared/fifo\n' >"$ROOTFS/bin/sh"
+	chmod 755 "$ROOTFS/bin/sh"
+	chown -R "$RL_USER:" "$ROOTFS"
+	edit_config ".process.terminal = false | .root.path = \"$ROOTFS\""
+	bind_mount "$SHARED" /shared rbind
+	args probe exe-hunt /shared/fifo
+	on_teardown "runuser -u $RL_USER -- '$COPY' --root '$RL_DIR/state' delete -f '$ID' >/dev/null 2>&1"
+	rl "$COPY" --root "$RL_DIR/state" run -d -b "$BUNDLE" "$ID" \
+		>"$RL_DIR/out" 2>"$RL_DIR/err" </dev/null || { cat "$RL_DIR/err"; return 1; }
+}
+
+@test "binary: a rootless user runs root's berth with no copy, and its container's exec still cannot write it" {
+	rootless_hunter root:root
+	run rl "$COPY" --root "$RL_DIR/state" --debug --log "$RL_DIR/log" exec "$ID" /bin/sh </dev/null
+	assert_binary_intact "$RL_DIR/out"
+	run grep "protected copy" "$RL_DIR/log"
+	assert_contains "not needed: the binary is root's"
+	assert_not_contains "memfd"
+}
+
+@test "binary: a rootless user's own berth is still run from a sealed copy: its container could write the file" {
+	rootless_hunter "$RL_USER:"
+	run rl "$COPY" --root "$RL_DIR/state" --debug --log "$RL_DIR/log" exec "$ID" /bin/sh </dev/null
+	assert_binary_intact "$RL_DIR/out"
+	run grep "protected copy" "$RL_DIR/log"
+	assert_contains "sealed memfd copy"
+}
+
+@test "binary: root's berth that the group may write is copied for a rootless user" {
+	rootless_hunter root:root
+	chmod 775 "$COPY"
+	run rl "$COPY" --root "$RL_DIR/state" --debug --log "$RL_DIR/log" exec "$ID" true </dev/null
+	run grep "protected copy" "$RL_DIR/log"
+	assert_contains "sealed memfd copy"
+}
