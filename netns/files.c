@@ -1,14 +1,20 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* netns/files.c — the text of a container's /etc/hosts, /etc/hostname and
- * /etc/resolv.conf.  Writing them into the container is the runtime's. */
+ * /etc/resolv.conf, and their copies in a state dir (create writes them
+ * for a new container, restore for a restored one).  Binding them into
+ * the container is rootfs/binds.c's. */
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/file.h"
 #include "core/mem.h"
 #include "netns/netns.h"
+
+const char *const netns_etc_files[NETNS_ETC_FILES] = {"hosts", "hostname", "resolv.conf"};
 
 /* RFC 1123 labels: letters, digits and inner hyphens, dot-separated, at
  * most 253 bytes.  Anything else could break the line format of
@@ -70,4 +76,25 @@ char *netns_resolv_conf(void)
 		       "# so they fail at once instead of timing out.\n"
 		       "nameserver 127.0.0.1\n"
 		       "options timeout:1 attempts:1\n");
+}
+
+static int write_one(int dirfd, const char *name, char *text, struct error **err)
+{
+	int rc;
+
+	if (text == NULL)
+		return error_set(err, errno, "network: %s", name);
+	rc = atomic_write_at(dirfd, name, text, strlen(text), 0644, err);
+	free(text);
+	return rc < 0 ? error_wrap(err, "network: %s", name) : 0;
+}
+
+int netns_write_etc_files(int dirfd, const struct netns_lease *lease, const char *hostname,
+			  struct error **err)
+{
+	if (write_one(dirfd, netns_etc_files[0], netns_hosts_file(lease, hostname), err) < 0 ||
+	    write_one(dirfd, netns_etc_files[1], netns_hostname_file(hostname), err) < 0 ||
+	    write_one(dirfd, netns_etc_files[2], netns_resolv_conf(), err) < 0)
+		return -1;
+	return 0;
 }

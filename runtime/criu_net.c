@@ -23,10 +23,6 @@
 /* runc's key for the external network namespace */
 #define EXT_NETNS_KEY "extRootNetNS"
 
-/* the files the init binds over the container's own (rootfs/binds.c),
- * written by the parent into the state dir */
-static const char *const etc_files[] = {"hosts", "hostname", "resolv.conf"};
-
 int criu_net_dump(struct criu_request *r, const struct container *c, int img, struct error **err)
 {
 	char path[64];
@@ -43,8 +39,8 @@ int criu_net_dump(struct criu_request *r, const struct container *c, int img, st
 	/* bound from a detached tmpfs CRIU cannot see: the restore binds
 	 * new ones (a key without such a mount, e.g. under a read-only
 	 * root, is never looked up) */
-	for (size_t i = 0; i < sizeof(etc_files) / sizeof(etc_files[0]); i++) {
-		cleanup_free char *dst = xasprintf("/etc/%s", etc_files[i]);
+	for (size_t i = 0; i < NETNS_ETC_FILES; i++) {
+		cleanup_free char *dst = xasprintf("/etc/%s", netns_etc_files[i]);
 
 		criu_add_ext_mnt(r, dst, dst);
 	}
@@ -109,28 +105,13 @@ static int new_netns(struct error **err)
 	return fd;
 }
 
-static int write_one(int dirfd, const char *name, char *text, struct error **err)
-{
-	int rc;
-
-	if (text == NULL)
-		return error_set(err, errno, "network: %s", name);
-	rc = atomic_write_at(dirfd, name, text, strlen(text), 0644, err);
-	free(text);
-	return rc;
-}
-
 /* the same files create writes (launch.c), for the same address */
 static int write_etc(const struct criu_net *n, const struct spec *spec, const struct container *c,
 		     struct error **err)
 {
 	const char *host = spec->hostname != NULL ? spec->hostname : c->st.id;
 
-	if (write_one(c->dir_fd, "hosts", netns_hosts_file(&n->lease, host), err) < 0 ||
-	    write_one(c->dir_fd, "hostname", netns_hostname_file(host), err) < 0 ||
-	    write_one(c->dir_fd, "resolv.conf", netns_resolv_conf(), err) < 0)
-		return -1;
-	return 0;
+	return netns_write_etc_files(c->dir_fd, &n->lease, host, err);
 }
 
 static int check_match(bool bridged, const char *addr, struct error **err)
@@ -227,9 +208,9 @@ void criu_net_request(const struct criu_net *n, const struct container *c, struc
 	if (n->netns_fd < 0)
 		return;
 	criu_add_inherit(r, EXT_NETNS_KEY, fd);
-	for (size_t i = 0; i < sizeof(etc_files) / sizeof(etc_files[0]); i++) {
-		cleanup_free char *dst = xasprintf("/etc/%s", etc_files[i]);
-		cleanup_free char *src = xasprintf("%s/%s", n->files_dir, etc_files[i]);
+	for (size_t i = 0; i < NETNS_ETC_FILES; i++) {
+		cleanup_free char *dst = xasprintf("/etc/%s", netns_etc_files[i]);
+		cleanup_free char *src = xasprintf("%s/%s", n->files_dir, netns_etc_files[i]);
 
 		criu_add_ext_mnt(r, dst, src);
 	}

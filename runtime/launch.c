@@ -112,17 +112,6 @@ static int write_oom_score(const struct launch *l, struct error **err)
 	return 0;
 }
 
-static int write_one(int dirfd, const char *name, char *text, struct error **err)
-{
-	int rc;
-
-	if (text == NULL)
-		return error_set(err, errno, "network: %s", name);
-	rc = write_str_at(dirfd, name, text, err);
-	free(text);
-	return rc;
-}
-
 /* the container's /etc/hosts, hostname and resolv.conf, bound over its
  * own by the init (rootfs_bind_etc_files) */
 static int write_etc_files(struct launch *l, struct error **err)
@@ -131,12 +120,7 @@ static int write_etc_files(struct launch *l, struct error **err)
 
 	if (l->etc_dir_fd < 0)
 		return 0;
-	return write_one(l->etc_dir_fd, "hosts", netns_hosts_file(&l->lease, host), err) < 0 ||
-			       write_one(l->etc_dir_fd, "hostname", netns_hostname_file(host),
-					 err) < 0 ||
-			       write_one(l->etc_dir_fd, "resolv.conf", netns_resolv_conf(), err) < 0
-		       ? -1
-		       : 0;
+	return netns_write_etc_files(l->etc_dir_fd, &l->lease, host, err);
 }
 
 /* bridge: the veth pair, the address and the /etc files, from the parent

@@ -16,10 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/cleanup.h"
+#include "core/file.h"
 
 #include "netns/ipam.h"
 #include "netns/names.h"
@@ -321,6 +323,41 @@ static void pure_helpers(void)
 	       "outside DNS in resolv.conf");
 }
 
+/* the three files in a dir: written whole, replacing what was there; a
+ * forged hostname writes nothing past the refused file, and says which */
+static void etc_files_written(void)
+{
+	cleanup_free char *dir = case_state_root("etc-files");
+	cleanup_free char *hosts = NULL, *hn = NULL, *resolv = NULL;
+	cleanup_error struct error *err = NULL;
+	struct netns_lease lease = {.address = "10.90.0.9"};
+	cleanup_close int fd = -1;
+	size_t len;
+
+	mkdir(dir, 0700);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	expect(fd >= 0, "open %s", dir);
+	/* create makes them empty beforehand (rootfs/plan.c) */
+	close(openat(fd, "hosts", O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+	expect_ok(netns_write_etc_files(fd, &lease, "db", &err), &err, "write");
+	expect(read_file_at(fd, netns_etc_files[0], &hosts, &len, &err) == 0 &&
+		       contains(hosts, "\n10.90.0.9\tdb\n"),
+	       "hosts:\n%s", hosts);
+	expect(read_file_at(fd, "hostname", &hn, &len, &err) == 0 && strcmp(hn, "db\n") == 0,
+	       "hostname %s", hn);
+	expect(read_file_at(fd, "resolv.conf", &resolv, &len, &err) == 0 &&
+		       contains(resolv, "nameserver 127.0.0.1"),
+	       "resolv.conf");
+	expect(netns_write_etc_files(fd, &lease, "bad\nname", &err) < 0 && err != NULL &&
+		       contains(err->msg, "hosts"),
+	       "a forged hostname: %s", err != NULL ? err->msg : "accepted");
+	error_freep(&err);
+	free(hn);
+	hn = NULL;
+	expect(read_file_at(fd, "hostname", &hn, &len, &err) == 0 && strcmp(hn, "db\n") == 0,
+	       "hostname changed after a refused write: %s", hn != NULL ? hn : "(none)");
+}
+
 static const struct nstest_case cases[] = {
 	{"20 parallel allocations are unique", parallel_allocations_are_unique},
 	{"20 parallel setups share one bridge", parallel_setups},
@@ -329,6 +366,7 @@ static const struct nstest_case cases[] = {
 	{"the subnet of a bridge is fixed", subnet_of_a_bridge_is_fixed},
 	{"each netns has its own address space", address_space_is_per_netns},
 	{"hosts, hostname, resolv.conf, names", pure_helpers},
+	{"the /etc files written into a dir", etc_files_written},
 };
 
 int main(void)
