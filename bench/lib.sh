@@ -140,6 +140,21 @@ bench_cgroup_cleanup() {
 	return 0
 }
 
+# bench_rootless_user NAME: an ordinary user with a subordinate range of
+# 65536 ids in /etc/subuid and /etc/subgid (after every range there),
+# made when missing — the rootless sandbox row runs as it
+bench_rootless_user() {
+	local f start
+	id "$1" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$1" ||
+		return 1
+	[ "$(id -u "$1")" != 0 ] || return 1
+	for f in /etc/subuid /etc/subgid; do
+		grep -qs "^$1:" "$f" && continue
+		start=$(awk -F: 'BEGIN {e = 100000} $2 + $3 > e {e = $2 + $3} END {print e}' "$f" 2>/dev/null)
+		echo "$1:${start:-100000}:65536" >>"$f" || return 1
+	done
+}
+
 # bench_work_dir PREFIX: a fresh temp dir on a tmpfs of its own (in the
 # private namespace), echoed.  State dirs live there: runtimes keep their
 # state under /run, a tmpfs, on real hosts, while /tmp here is the root

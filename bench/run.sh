@@ -28,6 +28,10 @@
 #          /proc --dev /dev /bin/true`), interleaved the same way; run on the
 #          host's own cgroup layout, before the unified mount is hidden (a
 #          sandbox job is held by its cgroup2 cgroup there)
+#   rsandbox the same two, as an ordinary user (BENCH_USER, default
+#          berth-bench, made with a subordinate id range when missing, as
+#          berth's own sandbox user is): a rootless job, berth mapping the
+#          user's range, bwrap only the user
 # and prints a table of medians with the ratios berth/crun and berth/runc.
 # Raw samples and the table go to bench/results/<date>-<label>.txt.
 #
@@ -53,7 +57,7 @@
 # ctr (containerd's shim would need its own SystemdCgroup option).
 #
 # Usage: bench/run.sh [--quick] [-n N] [--runtimes "berth crun runc"]
-#                     [--tests "run cold life exec par ctr srun sexec sandbox"] [--no-ctr]
+#                     [--tests "run cold life exec par ctr srun sexec sandbox rsandbox"] [--no-ctr]
 #                     [--label NAME] [--results DIR] [--systemd-cgroup]
 # Environment: BERTH (default ./berth of this checkout), CRUN, RUNC, BWRAP
 # (default from PATH), BENCH_RUNTIMES (same as --runtimes), N, BENCH_DRIVER; WARMUP
@@ -67,7 +71,7 @@ top=$(cd "$here/.." && pwd)
 
 n=${N:-100}
 quick=0
-tests="run cold life exec par ctr srun sexec sandbox"
+tests="run cold life exec par ctr srun sexec sandbox rsandbox"
 label=host
 results=$here/results
 runtimes_set=${BENCH_RUNTIMES:+1}
@@ -123,15 +127,16 @@ done
 [ -x "$driver" ] || die "no driver at $driver (make build/bench/driver)"
 [ "$(id -u)" = 0 ] || die "needs root (namespaces, cgroups)"
 for t in $tests; do
-	case $t in run | cold | life | exec | par | ctr | srun | sexec | sandbox) ;;
-	*) die "unknown test '$t' (run cold life exec par ctr srun sexec sandbox)" ;;
+	case $t in run | cold | life | exec | par | ctr | srun | sexec | sandbox | rsandbox) ;;
+	*) die "unknown test '$t' (run cold life exec par ctr srun sexec sandbox rsandbox)" ;;
 	esac
 done
 bwrap=
-if [[ " $tests " == *" sandbox "* ]]; then
+if [[ " $tests " == *" sandbox "* || " $tests " == *" rsandbox "* ]]; then
 	bwrap=${BWRAP:-$(command -v bwrap || true)}
 	if [ -z "${path[berth]:-}" ] || [ -z "$bwrap" ] || [ ! -x "$bwrap" ]; then
-		echo "bench: the sandbox test needs berth and bubblewrap (bwrap), skipping it" >&2
+		echo "bench: the sandbox tests need berth and bubblewrap (bwrap), skipping them" >&2
+		tests=${tests/rsandbox/}
 		tests=${tests/sandbox/}
 	fi
 fi
@@ -318,11 +323,29 @@ if [[ " $tests " == *" sandbox "* ]]; then
 		sandbox_cg="the host's cgroup v1"
 	fi
 fi
+if [[ " $tests " == *" rsandbox "* ]]; then
+	rl_user=${BENCH_USER:-berth-bench}
+	bench_rootless_user "$rl_user" || die "no ordinary user '$rl_user' for the rootless sandbox"
+	# a work dir of the user's own beside ours: its state, logs, samples
+	# and a copy of the rootfs (a rootless job maps the user's range, no
+	# idmapped layer)
+	rl_work=$work/rootless
+	mkdir -p "$rl_work/log"
+	cp -a "$work/rootfs" "$rl_work/rootfs"
+	chown -R "$rl_user:" "$rl_work/log"
+	chown "$rl_user:" "$rl_work"
+	printf 'bench: %-5s %s rounds x berth bwrap, as %s\n' rsandbox "$n" "$rl_user" >&2
+	runuser -u "$rl_user" -- env -u XDG_RUNTIME_DIR HOME=/ "$driver" -t sandbox -s rl \
+		-d "$rl_work" -n "$n" -w "$warmup" -o "$rl_work/samples" -T "${CALL_TIMEOUT:-60}" \
+		"berth=${path[berth]}" "bwrap=$bwrap" ||
+		die "the rootless sandbox measurement failed: $(tail -3 "$rl_work"/log/*.err 2>/dev/null)"
+	cat "$rl_work/samples" >>"$raw"
+fi
 bench_cgroup_setup
 [ "$systemd" = 1 ] && cgmode="$cgmode, each runtime's systemd cgroup driver"
 for t in $tests; do
 	case $t in
-	sandbox) ;;
+	sandbox | rsandbox) ;;
 	run | life | exec) measure "$t" "$n" ;;
 	cold) measure run "$n" -s cold -i 50 ;;
 	srun) measure run "$n" -s sc ;;
@@ -444,6 +467,10 @@ table() {
 				printf "%-28s %4s %9s %9s %11s\n", "", "", "berth", "bwrap", "berth/bwrap"
 				sandbox_row("sandbox", "ms", 1, "sandbox /bin/true")
 				sandbox_row("rss-sandbox", "MB", 1024, "peak RSS, sandbox")
+				if (("sandbox-rl", "berth") in med) {
+					sandbox_row("sandbox-rl", "ms", 1, "sandbox, rootless")
+					sandbox_row("rss-sandbox-rl", "MB", 1024, "peak RSS, rootless")
+				}
 				print ""
 				print "target: berth/bwrap <= 1.00 for the time"
 			}
@@ -477,7 +504,7 @@ out=$results/$stamp-$label.txt
 {
 	table
 	echo
-	echo "# per test and runtime: samples median min p90 (ms; rss-* in KB; life-* are the phases of life; *-sc with podman's seccomp profile; sandbox: berth sandbox and bwrap)"
+	echo "# per test and runtime: samples median min p90 (ms; rss-* in KB; life-* are the phases of life; *-sc with podman's seccomp profile; sandbox: berth sandbox and bwrap; *-rl: the same as an ordinary user)"
 	stats | sed 's/^/# /'
 	echo
 	for rt in $runtimes; do

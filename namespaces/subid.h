@@ -81,7 +81,8 @@ int ns_caller_range(struct ns_subid_map *out, struct error **err);
 
 /* Whether /etc/subuid lets the calling user map host uid `id` into a user
  * namespace (through newuidmap).  No file: false; a file berth cannot read
- * or parse: -1 with *err.  */
+ * or parse: -1 with *err; true when it cannot be known from the files (a
+ * user /etc/passwd does not name, a "subid:" source in nsswitch.conf).  */
 int ns_caller_may_map_uid(uid_t id, bool *may, struct error **err);
 
 #endif

@@ -251,13 +251,31 @@ out:
 	return rc;
 }
 
+/* shadow-utils' newuidmap may take subordinate ids from NSS ("subid:" in
+ * nsswitch.conf) instead of the files berth reads */
+static bool subids_from_nss(void)
+{
+	cleanup_free char *text = read_file_or_null(AT_FDCWD, "/etc/nsswitch.conf");
+
+	for (char *l = text; l != NULL && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		l += strspn(l, " \t");
+		if (strncmp(l, "subid:", 6) == 0)
+			return true;
+	}
+	return false;
+}
+
 int ns_caller_may_map_uid(uid_t id, bool *may, struct error **err)
 {
 	uid_t uid = getuid();
 	cleanup_free char *name = passwd_field("/etc/passwd", uid, 0);
 	struct ns_subid_file u = {0};
 
-	*may = false;
+	/* a user /etc/passwd does not name (LDAP, SSSD), or ranges from NSS:
+	 * what newuidmap grants is not known here */
+	*may = true;
+	if (name == NULL || subids_from_nss())
+		return 0;
 	if (load(SUBUID, &u, err) < 0)
 		return -1;
 	*may = ns_subid_covers(&u, name, uid, id);

@@ -14,8 +14,6 @@
 #include "core/mem.h"
 #include "netns/netns.h"
 
-const char *const netns_etc_files[NETNS_ETC_FILES] = {"hosts", "hostname", "resolv.conf"};
-
 /* RFC 1123 labels: letters, digits and inner hyphens, dot-separated, at
  * most 253 bytes.  Anything else could break the line format of
  * /etc/hosts (a space or newline would add names or entries).  */
@@ -92,9 +90,9 @@ static int write_one(int dirfd, const char *name, char *text, struct error **err
 int netns_write_etc_files(int dirfd, const struct netns_lease *lease, const char *hostname,
 			  struct error **err)
 {
-	if (write_one(dirfd, netns_etc_files[0], netns_hosts_file(lease, hostname), err) < 0 ||
-	    write_one(dirfd, netns_etc_files[1], netns_hostname_file(hostname), err) < 0 ||
-	    write_one(dirfd, netns_etc_files[2], netns_resolv_conf(), err) < 0)
+	if (write_one(dirfd, "hosts", netns_hosts_file(lease, hostname), err) < 0 ||
+	    write_one(dirfd, "hostname", netns_hostname_file(hostname), err) < 0 ||
+	    write_one(dirfd, "resolv.conf", netns_resolv_conf(), err) < 0)
 		return -1;
 	return 0;
 }

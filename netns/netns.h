@@ -115,12 +115,8 @@ char *netns_hostname_file(const char *hostname);
  * copies the host's resolv.conf instead.  */
 char *netns_resolv_conf(void);
 
-/* The three files, by name, as the runtime keeps them in a container's
- * state dir and binds them over /etc/<name>.  */
-#define NETNS_ETC_FILES 3
-extern const char *const netns_etc_files[NETNS_ETC_FILES];
-
-/* Write the three files into dirfd (each replaced atomically), with the
+/* Write the three files (hosts, hostname, resolv.conf: the names
+ * rootfs_etc_files lists for the binds) into dirfd (each replaced atomically), with the
  * container's hostname and the lease's address (NULL: 127.0.1.1).  The
  * error names the file.  */
 int netns_write_etc_files(int dirfd, const struct netns_lease *lease, const char *hostname,

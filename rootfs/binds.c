@@ -15,13 +15,14 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "core/syscalls.h"
-#include "netns/netns.h"
 #include "rootfs/internal.h"
 
 /* The network's /etc files (netns/ writes them in the state dir) are
  * bound over the container's, as docker does: the image's layers are
  * never written.  A read-only root without the file is left alone: the
  * config allows no mount point there.  */
+
+const char *const rootfs_etc_files[ROOTFS_ETC_FILES] = {"hosts", "hostname", "resolv.conf"};
 
 int rootfs_stage_etc_files(const char *dir, struct error **err)
 {
@@ -36,27 +37,28 @@ int rootfs_stage_etc_files(const char *dir, struct error **err)
 		      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
 	if (mnt < 0)
 		return error_set(err, errno, "network files: a tmpfs to stage them");
-	for (size_t i = 0; i < NETNS_ETC_FILES; i++) {
-		cleanup_free char *src = xasprintf("%s/%s", dir, netns_etc_files[i]);
+	for (size_t i = 0; i < ROOTFS_ETC_FILES; i++) {
+		cleanup_free char *src = xasprintf("%s/%s", dir, rootfs_etc_files[i]);
 		cleanup_free char *text = NULL;
 		cleanup_close int fd = -1;
 		size_t len;
 
 		if (read_file_at(AT_FDCWD, src, &text, &len, err) < 0)
 			return error_wrap(err, "network file");
-		fd = openat(mnt, netns_etc_files[i], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		fd = openat(mnt, rootfs_etc_files[i], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+			    0644);
 		if (fd < 0 || write(fd, text, len) != (ssize_t)len)
 			return error_set(err, errno, "network file '%s': stage",
-					 netns_etc_files[i]);
+					 rootfs_etc_files[i]);
 	}
 	return steal_fd(mnt);
 }
 
 static int bind_staged(struct rootfs_ctx *ctx, const char *dir, struct error **err)
 {
-	for (size_t i = 0; i < NETNS_ETC_FILES; i++) {
-		cleanup_free char *src = xasprintf("%s/%s", dir, netns_etc_files[i]);
-		cleanup_free char *dst = xasprintf("/etc/%s", netns_etc_files[i]);
+	for (size_t i = 0; i < ROOTFS_ETC_FILES; i++) {
+		cleanup_free char *src = xasprintf("%s/%s", dir, rootfs_etc_files[i]);
+		cleanup_free char *dst = xasprintf("/etc/%s", rootfs_etc_files[i]);
 		struct spec_mount m = {
 			.destination = dst, .source = src, .bind = true, .flags = MS_BIND};
 		struct error *e = NULL;

@@ -23,7 +23,6 @@
 
 #include "core/cleanup.h"
 #include "core/mem.h"
-#include "netns/netns.h"
 #include "rootfs/overlay.h"
 #include "rootfs/rootfs.h"
 
@@ -124,12 +123,12 @@ static int plan_overlay(const struct rootfs_plan_request *req, struct rootfs_pla
 static int plan_etc_files(const struct rootfs_plan_request *req, struct rootfs_plan *p,
 			  struct error **err)
 {
-	for (size_t i = 0; i < NETNS_ETC_FILES; i++) {
-		int fd = openat(req->state_dir_fd, netns_etc_files[i],
+	for (size_t i = 0; i < ROOTFS_ETC_FILES; i++) {
+		int fd = openat(req->state_dir_fd, rootfs_etc_files[i],
 				O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 
 		if (fd < 0)
-			return error_set(err, errno, "network: create '%s'", netns_etc_files[i]);
+			return error_set(err, errno, "network: create '%s'", rootfs_etc_files[i]);
 		close(fd);
 	}
 	p->etc_files = xstrdup(req->state_dir);

@@ -130,4 +130,9 @@ int rootfs_bind_console(const char *slave, struct error **err);
  * from it too: runtime/criu_net.c).  */
 int rootfs_stage_etc_files(const char *dir, struct error **err);
 
+/* the network's /etc files, by name: kept in the state dir (netns/
+ * writes them), bound over /etc/<name> */
+#define ROOTFS_ETC_FILES 3
+extern const char *const rootfs_etc_files[ROOTFS_ETC_FILES];
+
 #endif

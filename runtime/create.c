@@ -234,7 +234,7 @@ static void fill_state(struct creation *cr)
 	st->annotation_keys = strv_dup(spec->annotation_keys);
 	st->annotation_values = strv_dup(spec->annotation_values);
 	st->has_userns = ns_creates_userns(spec);
-	st->sealed = selfexe_is_protected();
+	st->sealed = selfexe_runs_copy();
 	st->no_new_keyring = cr->o->no_new_keyring;
 	st->has_poststop = spec->hooks[SPEC_HOOK_POSTSTOP].n > 0;
 	if (cr->o->sandbox)

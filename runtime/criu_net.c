@@ -39,8 +39,8 @@ int criu_net_dump(struct criu_request *r, const struct container *c, int img, st
 	/* bound from a detached tmpfs CRIU cannot see: the restore binds
 	 * new ones (a key without such a mount, e.g. under a read-only
 	 * root, is never looked up) */
-	for (size_t i = 0; i < NETNS_ETC_FILES; i++) {
-		cleanup_free char *dst = xasprintf("/etc/%s", netns_etc_files[i]);
+	for (size_t i = 0; i < ROOTFS_ETC_FILES; i++) {
+		cleanup_free char *dst = xasprintf("/etc/%s", rootfs_etc_files[i]);
 
 		criu_add_ext_mnt(r, dst, dst);
 	}
@@ -208,9 +208,9 @@ void criu_net_request(const struct criu_net *n, const struct container *c, struc
 	if (n->netns_fd < 0)
 		return;
 	criu_add_inherit(r, EXT_NETNS_KEY, fd);
-	for (size_t i = 0; i < NETNS_ETC_FILES; i++) {
-		cleanup_free char *dst = xasprintf("/etc/%s", netns_etc_files[i]);
-		cleanup_free char *src = xasprintf("%s/%s", n->files_dir, netns_etc_files[i]);
+	for (size_t i = 0; i < ROOTFS_ETC_FILES; i++) {
+		cleanup_free char *dst = xasprintf("/etc/%s", rootfs_etc_files[i]);
+		cleanup_free char *src = xasprintf("%s/%s", n->files_dir, rootfs_etc_files[i]);
 
 		criu_add_ext_mnt(r, dst, src);
 	}

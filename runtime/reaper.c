@@ -13,7 +13,8 @@
  * What runs as pid 1 is berth's own image, not a file of the container:
  * the image berth re-executed itself from before setting anything up
  * (runtime/selfexe.h: a sealed memfd copy or a read-only overlay of the
- * binary), never the host's binary, and never writable from inside.  It
+ * binary; for an ordinary user, root's binary when none of its ids can
+ * write it), never writable from inside.  It
  * is not dumpable (init.c), so no process of the job may open its
  * /proc/1/exe or ptrace it.  After the filter it makes only a few
  * syscalls every profile that runs a shell allows: rt_sigprocmask,

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,11 +29,11 @@
 #define PROTECTED_ENV "_BERTH_PROTECTED_EXE"
 #define SEALS	      (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
 #define OVERLAY_MAGIC 0x794c7630
-#define FUSE_MAGIC    0x65735546
 
 extern char **environ;
 static char **saved_argv;
-static bool protected_exe; /* this process was started by selfexe_protect() */
+static bool protected_exe;  /* this process was started by selfexe_protect() */
+static bool unprotected_ok; /* ...or needs no copy (out_of_reach) */
 
 void selfexe_init(char **argv)
 {
@@ -42,6 +43,11 @@ void selfexe_init(char **argv)
 bool selfexe_is_protected(void)
 {
 	return protected_exe;
+}
+
+bool selfexe_runs_copy(void)
+{
+	return protected_exe && !unprotected_ok;
 }
 
 /* Checked on /proc/self/exe itself, never trusted from the environment:
@@ -91,32 +97,65 @@ static bool initial_userns(void)
 	       strchr(map, '\n') == map + strlen(map) - 1;
 }
 
+/* Filesystems whose own inode mode and POSIX ACL decide who may write, on
+ * the local machine: not a network or FUSE filesystem (a server's ACL, a
+ * daemon — perhaps the user's own — or a mount option such as CIFS's
+ * noperm may grant what the mode does not show).  */
+static bool local_permissions(long f_type)
+{
+	static const long local[] = {EXT4_SUPER_MAGIC,	   XFS_SUPER_MAGIC,	 BTRFS_SUPER_MAGIC,
+				     F2FS_SUPER_MAGIC,	   TMPFS_MAGIC,		 SQUASHFS_MAGIC,
+				     EROFS_SUPER_MAGIC_V1, OVERLAYFS_SUPER_MAGIC};
+
+	for (size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++)
+		if (f_type == local[i])
+			return true;
+	return false;
+}
+
+static bool no_xattr(int fd, const char *name)
+{
+	return fgetxattr(fd, name, NULL, 0) < 0 && (errno == ENODATA || errno == EOPNOTSUPP);
+}
+
+/* root's file, on such a filesystem, that this caller cannot write and
+ * that gives nothing to whoever runs it: no write bit for group or
+ * other, no set-id bit, no file capability, no ACL entry */
+static bool roots_plain_file(int fd)
+{
+	struct statfs sf;
+	struct stat st;
+
+	if (fstat(fd, &st) < 0 || fstatfs(fd, &sf) < 0)
+		return false;
+	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || !local_permissions((long)sf.f_type) ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH | S_ISUID | S_ISGID)))
+		return false;
+	if (!no_xattr(fd, "security.capability") || !no_xattr(fd, "system.posix_acl_access"))
+		return false;
+	/* the filesystem's own answer too */
+	return faccessat(fd, "", W_OK, AT_EACCESS | AT_EMPTY_PATH) < 0 &&
+	       (errno == EACCES || errno == EPERM || errno == EROFS);
+}
+
 /* An unprivileged caller (no capability, in the initial user namespace):
- * its containers hold its own uid and the subordinate uids /etc/subuid
- * gives it, and capabilities only in user namespaces that cannot map root.
- * If the binary is root's, writable by no group or other, without an ACL,
- * not on FUSE (whose daemon, perhaps the user's own, decides), and the
- * user's subordinate range holds no uid 0, none of those ids can write it
- * — so no copy is needed, and none is made (a copy costs the whole binary
- * on every start).  NULL when that cannot be shown.  */
+ * its containers hold its own uid and the subordinate uids it is given,
+ * and capabilities only in user namespaces that cannot map root.  If the
+ * binary is root's plain file (roots_plain_file) and the user may map no
+ * uid 0, none of those ids can write it — so no copy is needed, and none
+ * is made (a copy costs the whole binary on every start).  NULL when that
+ * cannot be shown.  Decided at each start: a binary root later makes
+ * group-writable is copied from then on.  */
 static const char *out_of_reach(void)
 {
 	cleanup_close int fd = -1;
 	cleanup_error struct error *err = NULL;
-	struct statfs sf;
-	struct stat st;
 	bool may_map_root = true;
 
 	if (getuid() == 0 || geteuid() == 0 || !no_capabilities() || !initial_userns())
 		return NULL;
 	fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0 || fstatfs(fd, &sf) < 0)
-		return NULL;
-	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) ||
-	    sf.f_type == FUSE_MAGIC)
-		return NULL;
-	if (fgetxattr(fd, "system.posix_acl_access", NULL, 0) >= 0 ||
-	    (errno != ENODATA && errno != EOPNOTSUPP))
+	if (fd < 0 || !roots_plain_file(fd))
 		return NULL;
 	if (ns_caller_may_map_uid(0, &may_map_root, &err) < 0 || may_map_root)
 		return NULL;
@@ -229,7 +268,7 @@ int selfexe_protect(const char *spare_dir, struct error **err)
 		const char *why = out_of_reach();
 
 		if (why != NULL) {
-			protected_exe = true;
+			protected_exe = unprotected_ok = true;
 			log_debug("protected copy: %s", why);
 			return 0;
 		}

@@ -18,8 +18,11 @@
  * unless the binary is out of its containers' reach: an ordinary user (no
  * capability, initial user namespace) whose containers hold only its uid
  * and its subordinate uids (none of them 0) cannot write a binary that is
- * root's, 0755 or stricter, without an ACL and not on FUSE; that binary
- * runs as it is (no re-exec), and says so in the debug log.  */
+ * root's, writable by no group or other, with no set-id bit, file
+ * capability or ACL, on a local filesystem that enforces its mode (not
+ * NFS, CIFS or FUSE), and that the filesystem itself refuses this user
+ * to write; that binary runs as it is (no re-exec), and says so in the
+ * debug log.  */
 #ifndef BERTH_RUNTIME_SELFEXE_H
 #define BERTH_RUNTIME_SELFEXE_H
 
@@ -30,8 +33,12 @@
 /* main() hands over its argv (needed to run the same command again). */
 void selfexe_init(char **argv);
 
-/* true when this berth already runs from a protected copy */
+/* true when this berth already runs from a protected copy, or needs none */
 bool selfexe_is_protected(void);
+
+/* true only when it runs from a copy (the overlay or the memfd): what a
+ * created container's state records as "sealed" */
+bool selfexe_runs_copy(void);
 
 /* Re-exec from a protected copy; returns 0 at once when already
  * protected, -1 with *err on failure, and never returns on success.

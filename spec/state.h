@@ -38,7 +38,7 @@ struct spec_state {
 	char *systemd_unit;  /* the systemd driver's scope, or NULL */
 	bool systemd_user;   /* ... of the user's own manager */
 	bool has_userns;     /* init is in a new user namespace */
-	bool sealed;	     /* init runs from a sealed copy of berth */
+	bool sealed;	     /* init runs from a protected copy of berth */
 	bool no_new_keyring; /* created with --no-new-keyring */
 	bool has_poststop;   /* config has poststop hooks (delete reads it) */
 	char *net_bridge;    /* bridge lease, or NULL */

@@ -283,10 +283,20 @@ rootless_hunter() {
 	assert_contains "sealed memfd copy"
 }
 
-@test "binary: root's berth that the group may write is copied for a rootless user" {
+@test "binary: root's berth is copied for a rootless user when the group may write it, it is setgid, or it has a file capability" {
 	rootless_hunter root:root
-	chmod 775 "$COPY"
-	run rl "$COPY" --root "$RL_DIR/state" --debug --log "$RL_DIR/log" exec "$ID" true </dev/null
-	run grep "protected copy" "$RL_DIR/log"
-	assert_contains "sealed memfd copy"
+	local mode
+	for mode in 775 2755 cap; do
+		if [ "$mode" = cap ]; then
+			chmod 755 "$COPY"
+			setcap cap_net_raw+ep "$COPY"
+		else
+			chmod "$mode" "$COPY"
+		fi
+		rm -f "$RL_DIR/log"
+		run rl "$COPY" --root "$RL_DIR/state" --debug --log "$RL_DIR/log" exec "$ID" true </dev/null
+		run grep "protected copy" "$RL_DIR/log"
+		echo "mode $mode: $output"
+		assert_contains "sealed memfd copy"
+	done
 }

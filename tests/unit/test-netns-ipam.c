@@ -340,7 +340,7 @@ static void etc_files_written(void)
 	/* create makes them empty beforehand (rootfs/plan.c) */
 	close(openat(fd, "hosts", O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
 	expect_ok(netns_write_etc_files(fd, &lease, "db", &err), &err, "write");
-	expect(read_file_at(fd, netns_etc_files[0], &hosts, &len, &err) == 0 &&
+	expect(read_file_at(fd, "hosts", &hosts, &len, &err) == 0 &&
 		       contains(hosts, "\n10.90.0.9\tdb\n"),
 	       "hosts:\n%s", hosts);
 	expect(read_file_at(fd, "hostname", &hn, &len, &err) == 0 && strcmp(hn, "db\n") == 0,
