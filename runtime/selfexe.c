@@ -174,10 +174,38 @@ static bool same_file(int a, int b)
 	       x.st_mtim.tv_sec == y.st_mtim.tv_sec && x.st_mtim.tv_nsec == y.st_mtim.tv_nsec;
 }
 
+/* whether a and b are the same directory or one holds the other (as
+ * paths: overlayfs refuses such layers) */
+static bool nested(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), n = la < lb ? la : lb;
+
+	return strncmp(a, b, n) == 0 && (la == lb || (la < lb ? b : a)[n] == '/' || n == 1);
+}
+
+/* the second lower layer: `spare` (the state root), or where that is
+ * nested with the binary's directory (a state root beside the binary,
+ * such as ./state), a directory every system has; NULL for none */
+static const char *spare_layer(const char *dir, const char *spare)
+{
+	const char *others[] = {spare, "/dev", "/run", "/tmp"};
+
+	/* "/x/state/": not compared as a path here, the others serve */
+	if (spare[strlen(spare) - 1] == '/' && strlen(spare) > 1)
+		others[0] = NULL;
+
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+		if (others[i] != NULL && others[i][0] == '/' && !strpbrk(others[i], ":\\") &&
+		    !nested(dir, others[i]))
+			return others[i];
+	return NULL;
+}
+
 /* A detached overlayfs whose lower layers are the binary's directory and
- * `spare` (overlayfs needs two lower layers to mount without an upper
- * one); returns an O_PATH fd of the binary in it, or -1 for "use the
- * copy": no privilege, an odd path, overlapping layers, a replaced file. */
+ * a spare one (overlayfs needs two lower layers to mount without an upper
+ * one; the binary's own name is looked up in its directory first);
+ * returns an O_PATH fd of the binary in it, or -1 for "use the copy": no
+ * privilege, an odd path, a replaced file. */
 static int overlay_exe(const char *spare)
 {
 	char self[PATH_MAX];
@@ -191,9 +219,12 @@ static int overlay_exe(const char *spare)
 	self[n] = '\0';
 	slash = strrchr(self, '/');
 	/* ':' and '\' would need escaping in lowerdir: take the copy */
-	if (slash == NULL || slash == self || strpbrk(self, ":\\") || strpbrk(spare, ":\\"))
+	if (slash == NULL || slash == self || strpbrk(self, ":\\"))
 		return -1;
 	*slash = '\0';
+	spare = spare_layer(self, spare);
+	if (spare == NULL)
+		return -1;
 	fs = fsopen("overlay", FSOPEN_CLOEXEC);
 	if (fs < 0)
 		return -1;

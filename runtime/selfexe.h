@@ -12,7 +12,8 @@
  * file the container cannot write:
  *   - a private, detached, read-only overlayfs mount of the directory that
  *     holds the binary (root only; no copy: a lower-only overlay has no
- *     upper layer, so no remount can ever make it writable), or
+ *     upper layer, so no remount can ever make it writable; its second,
+ *     spare layer is the state root, or /dev where the two are nested), or
  *   - a sealed memfd copy (anyone; costs a copy of the binary).
  * Root pays for a mount, not a copy; an unprivileged user for the copy —
  * unless the binary is out of its containers' reach: an ordinary user (no
@@ -43,8 +44,9 @@ bool selfexe_runs_copy(void);
 /* Re-exec from a protected copy; returns 0 at once when already
  * protected, -1 with *err on failure, and never returns on success.
  * `spare_dir`: an existing directory (the state root) that overlayfs
- * takes as its second, empty-or-not lower layer; NULL to go straight to
- * the memfd copy.  */
+ * takes as its second, empty-or-not lower layer (/dev, /run or /tmp where
+ * it and the binary's directory are nested); NULL to go straight to the
+ * memfd copy.  */
 int selfexe_protect(const char *spare_dir, struct error **err);
 
 #endif

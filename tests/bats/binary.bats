@@ -187,6 +187,22 @@ assert_binary_intact() {
 	assert_not_contains "memfd"
 }
 
+@test "binary: a state root inside the binary's directory still gets the read-only overlay, not a copy" {
+	# overlayfs refuses layers nested in each other: another spare layer serves
+	prepare
+	make_bundle
+	set_args true
+	local d
+	for d in "${COPY%/*}/state" "${COPY%/*}/state/"; do
+		run "$COPY" --root "$d" --debug --log "$BATS_TEST_TMPDIR/log" run -b "$BUNDLE" "$ID"
+		assert_status 0
+		run grep "protected copy" "$BATS_TEST_TMPDIR/log"
+		assert_contains "read-only overlay"
+		assert_not_contains "memfd"
+		rm -f "$BATS_TEST_TMPDIR/log"
+	done
+}
+
 @test "binary: a user-namespaced container is protected too: a host-pid root container could reach its berth" {
 	# A: its own user namespace, ids 100000.., the hostile /bin/sh; the
 	# namespace is root's, so any root process outside it may ptrace
