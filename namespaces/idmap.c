@@ -10,7 +10,9 @@
  * (ns_userns_fd).  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <errno.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,6 +25,8 @@
 #include "core/mem.h"
 #include "core/syscalls.h"
 #include "namespaces/ns.h"
+
+extern char **environ;
 
 static char *map_text(const struct spec_idmap *m, size_t n)
 {
@@ -129,15 +133,17 @@ static int helper_refused(const char *subfile, const struct spec_idmap *m, size_
 			 wanted, subfile, (unsigned)getuid(), granted);
 }
 
-/* newuidmap PID cid hid size [cid hid size ...]; its own stderr is
- * replaced by a message naming what is missing */
-static int run_helper(const char *helper, pid_t pid, const struct spec_idmap *m, size_t n,
-		      const char *subfile, struct error **err)
+/* newuidmap PID cid hid size [cid hid size ...], started with its stderr
+ * on /dev/null (a message naming what is missing replaces it): the
+ * helper's pid, or -1 with *err */
+static pid_t start_helper(const char *helper, pid_t pid, const struct spec_idmap *m, size_t n,
+			  struct error **err)
 {
 	char **argv = xcalloc(3 * n + 3, sizeof(char *));
-	pid_t child;
-	int status;
+	posix_spawn_file_actions_t fa;
+	pid_t child = -1;
 	size_t a = 0;
+	int rc;
 
 	argv[a++] = xstrdup(helper);
 	argv[a++] = xasprintf("%d", (int)pid);
@@ -146,57 +152,101 @@ static int run_helper(const char *helper, pid_t pid, const struct spec_idmap *m,
 		argv[a++] = xasprintf("%u", m[i].host_id);
 		argv[a++] = xasprintf("%u", m[i].size);
 	}
-	child = fork();
-	if (child == 0) {
-		int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-
-		if (devnull >= 0)
-			dup2(devnull, STDERR_FILENO);
-		execvp(helper, argv);
-		_exit(127);
-	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+	rc = posix_spawnp(&child, helper, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
 	strv_free(argv);
-	if (child < 0)
-		return error_set(err, errno, "user namespace: fork %s", helper);
-	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return 0;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+	if (rc == ENOENT)
 		return error_set(err, 0,
 				 "user namespace: %s not found (install the uidmap package)",
 				 helper);
-	return helper_refused(subfile, m, n, err);
+	if (rc != 0)
+		return error_set(err, rc, "user namespace: start %s", helper);
+	return child;
+}
+
+/* wait for a helper started above (none: -1, nothing to do): NULL, or
+ * why it failed */
+static struct error *finish_helper(pid_t child, const char *subfile, const struct spec_idmap *m,
+				   size_t n)
+{
+	struct error *e = NULL;
+	int status;
+
+	if (child < 0)
+		return NULL;
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR) {
+			error_set(&e, errno, "user namespace: wait for the id map helper");
+			return e;
+		}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		helper_refused(subfile, m, n, &e);
+	return e;
+}
+
+/* the first failure is the one said */
+static void keep_first(struct error **first, struct error *next)
+{
+	if (*first == NULL)
+		*first = next;
+	else
+		error_free(next);
+}
+
+/* the gid map the caller may write itself: setgroups denied first (the
+ * kernel wants that before an unprivileged gid map, so that dropping a
+ * group can't grant access) */
+static int write_self_gid_map(pid_t pid, const char *gids, struct error **err)
+{
+	if (write_map(pid, "setgroups", "deny", err) < 0 ||
+	    write_map(pid, "gid_map", gids, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* Unprivileged: the caller's own id is written here, anything more by
+ * newuidmap and newgidmap, both at once (each is a setuid program's
+ * whole start), both waited for whatever the other did.  */
+static int write_idmaps_unprivileged(pid_t pid, const struct spec_idmap *um, size_t nu,
+				     const struct spec_idmap *gm, size_t ng, struct error **err)
+{
+	cleanup_free char *uids = map_text(um, nu);
+	cleanup_free char *gids = map_text(gm, ng);
+	bool uself = map_is_self(um, nu, geteuid()), gself = map_is_self(gm, ng, getegid());
+	struct error *e = NULL;
+	pid_t uh = -1, gh = -1;
+
+	if (!uself)
+		uh = start_helper("newuidmap", pid, um, nu, &e);
+	if (e == NULL && !gself)
+		gh = start_helper("newgidmap", pid, gm, ng, &e);
+	if (e == NULL && uself)
+		write_map(pid, "uid_map", uids, &e);
+	if (e == NULL && gself)
+		write_self_gid_map(pid, gids, &e);
+	keep_first(&e, finish_helper(uh, "/etc/subuid", um, nu));
+	keep_first(&e, finish_helper(gh, "/etc/subgid", gm, ng));
+	if (e != NULL) {
+		*err = e;
+		return -1;
+	}
+	return 0;
 }
 
 static int write_idmaps(pid_t pid, const struct spec_idmap *um, size_t nu,
 			const struct spec_idmap *gm, size_t ng, struct error **err)
 {
-	cleanup_free char *uids = map_text(um, nu);
-	cleanup_free char *gids = map_text(gm, ng);
-	bool privileged = geteuid() == 0;
+	cleanup_free char *uids = NULL, *gids = NULL;
 
-	if (privileged) {
-		if (write_map(pid, "uid_map", uids, err) < 0 ||
-		    write_map(pid, "gid_map", gids, err) < 0)
-			return -1;
-		return 0;
-	}
-	if (map_is_self(um, nu, geteuid()))
-		write_map(pid, "uid_map", uids, err);
-	else
-		run_helper("newuidmap", pid, um, nu, "/etc/subuid", err);
-	if (*err != NULL)
+	if (geteuid() != 0)
+		return write_idmaps_unprivileged(pid, um, nu, gm, ng, err);
+	uids = map_text(um, nu);
+	gids = map_text(gm, ng);
+	if (write_map(pid, "uid_map", uids, err) < 0 || write_map(pid, "gid_map", gids, err) < 0)
 		return -1;
-	if (map_is_self(gm, ng, getegid())) {
-		/* the kernel wants setgroups denied before an unprivileged
-		 * gid map, so that dropping a group can't grant access */
-		if (write_map(pid, "setgroups", "deny", err) < 0 ||
-		    write_map(pid, "gid_map", gids, err) < 0)
-			return -1;
-		return 0;
-	}
-	return run_helper("newgidmap", pid, gm, ng, "/etc/subgid", err);
+	return 0;
 }
 
 int ns_write_idmaps(pid_t pid, const struct spec *spec, struct error **err)

@@ -158,6 +158,32 @@ rl_args() {
 	assert_root_empty "$RL_ROOT"
 }
 
+@test "rootless: a gid range outside /etc/subgid is named, with the uid range good; both maps' helpers leave nothing" {
+	local out=$((RL_SUBGID + 200000))
+	rl_edit ".linux.uidMappings = [{\"containerID\": 0, \"hostID\": $RL_UID, \"size\": 1}, {\"containerID\": 1, \"hostID\": $RL_SUBUID, \"size\": 10}]
+		| .linux.gidMappings = [{\"containerID\": 0, \"hostID\": $RL_GID, \"size\": 1}, {\"containerID\": 1, \"hostID\": $out, \"size\": 10}]"
+	run as_user "$BERTH" run -b "$BUNDLE" "$ID"
+	assert_status 1
+	assert_contains "are not all within what /etc/subgid grants uid $RL_UID"
+	assert_not_contains "/etc/subuid"
+	assert_root_empty "$RL_ROOT"
+	# both wrong: the uid map's failure is the one said
+	rl_edit ".linux.uidMappings[1].hostID = $((RL_SUBUID + 200000))"
+	run as_user "$BERTH" run -b "$BUNDLE" "$ID"
+	assert_status 1
+	assert_contains "what /etc/subuid grants"
+	assert_root_empty "$RL_ROOT"
+	[ -z "$(pgrep -u "$RL_USER" -f 'new[ug]idmap')" ]
+}
+
+@test "rootless: without newuidmap on PATH the error says to install uidmap" {
+	rl_edit ".linux.uidMappings = [{\"containerID\": 0, \"hostID\": $RL_UID, \"size\": 1}, {\"containerID\": 1, \"hostID\": $RL_SUBUID, \"size\": 10}]"
+	run runuser -u "$RL_USER" -- env -u XDG_RUNTIME_DIR HOME=/ PATH=/nonexistent "$BERTH" run -b "$BUNDLE" "$ID"
+	assert_status 1
+	assert_contains "newuidmap not found (install the uidmap package)"
+	assert_root_empty "$RL_ROOT"
+}
+
 @test "rootless: a limit without a delegated cgroup fails clearly; no limit runs without a cgroup" {
 	rl_edit '.linux.resources = {"pids": {"limit": 10}}'
 	run as_user "$BERTH" run -b "$BUNDLE" "$ID"
