@@ -67,6 +67,12 @@ $(FUZZ_BUILD)/fuzz-image-tar: fuzz/fuzz-image-tar.c $(FUZZ_SRCS) $(FUZZ_HDRS) $(
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS) $(FUZZ_IMG_SRCS) $(PKG_LIBS)
 
+# berth's records in a checkpoint's image dir: runtime/criu_image.c, pure
+$(FUZZ_BUILD)/fuzz-criu-image: fuzz/fuzz-criu-image.c runtime/criu_image.c runtime/criu.h \
+		$(FUZZ_SRCS) $(FUZZ_HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< runtime/criu_image.c $(FUZZ_SRCS) $(PKG_LIBS)
+
 # CRIU's replies, decoded by runtime/criu_msg.c with the code protoc-c
 # generates (mk/criu.mk)
 $(FUZZ_BUILD)/fuzz-criu-reply: fuzz/fuzz-criu-reply.c runtime/criu_msg.c runtime/criu.h \

@@ -105,6 +105,23 @@ struct criu_reply {
  * that does not decode, or that lacks what its type needs.  */
 int criu_reply_parse(const uint8_t *buf, size_t len, struct criu_reply *r, struct error **err);
 
+/* berth's own records in a checkpoint's image dir: the bridged
+ * container's address (written by criu_net.c) and the inode of the
+ * network namespace it joined (checkpoint.c).  Read back through the
+ * pure checks below (runtime/criu_image.c; fuzz/fuzz-criu-image.c):
+ * an image dir may come from another host.  */
+#define CRIU_NETWORK  "network"
+#define CRIU_NETNS    "netns"
+#define CRIU_ADDR_LEN 16 /* an IPv4 address and its NUL */
+
+/* The text of CRIU_NETWORK: one line, empty (not bridged) or an IPv4
+ * address, copied to `out`; anything else fails naming the file.  */
+int criu_image_address(const char *text, size_t len, char out[CRIU_ADDR_LEN], struct error **err);
+
+/* Whether the text of CRIU_NETNS is the decimal number `ino` as berth
+ * writes it (no sign, no leading zero), alone on its line.  */
+bool criu_image_netns_is(const char *text, size_t len, unsigned long long ino);
+
 /* The CRIU binary: $BERTH_CRIU, or "criu" found on PATH.  */
 const char *criu_binary(void);
 

@@ -50,7 +50,7 @@ int criu_net_dump(struct criu_request *r, const struct container *c, int img, st
 
 /* the address the checkpoint recorded, or "" when it has none (the
  * container was not bridged) */
-static int image_address(int img, char out[46], struct error **err)
+static int image_address(int img, char out[CRIU_ADDR_LEN], struct error **err)
 {
 	cleanup_free char *buf = NULL;
 	size_t len;
@@ -60,9 +60,7 @@ static int image_address(int img, char out[46], struct error **err)
 		return 0;
 	if (read_file_at(img, CRIU_NETWORK, &buf, &len, err) < 0)
 		return error_wrap(err, "checkpoint image");
-	buf[strcspn(buf, "\n")] = '\0';
-	snprintf(out, 46, "%s", buf);
-	return 0;
+	return criu_image_address(buf, len, out, err);
 }
 
 static int bundle_network(const struct rt_global *g, const struct spec *spec, struct spec_ext *ext,
@@ -184,7 +182,7 @@ int criu_net_setup(struct criu_net *n, const struct rt_global *g, const struct s
 		   struct container *c, int img, struct error **err)
 {
 	struct spec_ext ext = {0};
-	char addr[46];
+	char addr[CRIU_ADDR_LEN];
 	int rc;
 
 	n->has_lease = false;

@@ -28,7 +28,6 @@
 #include "spec/spec.h"
 
 /* network in the image dir: the address a bridged container had */
-#define CRIU_NETWORK "network"
 
 /* Dump: what CRIU is told about a bridged container `c` (nothing for
  * any other), and its address written into the image dir `img`.  */

@@ -163,5 +163,5 @@ bool criu_spec_netns_still_locked(const struct spec *spec, int img)
 		error_free(e);
 		return false;
 	}
-	return strtoull(buf, NULL, 10) == now;
+	return criu_image_netns_is(buf, len, now);
 }

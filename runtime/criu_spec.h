@@ -16,7 +16,6 @@
 /* netns in the image dir: the inode of the network namespace the
  * container joined, when it joined one (written by a dump that ends the
  * container, whose network lock then stands in it) */
-#define CRIU_NETNS "netns"
 
 /* Dump: bind mounts, masked files and device nodes as external mounts
  * (of the init `pid`).  Restore: each key bound from its host source

@@ -52,6 +52,25 @@ counter() {
 	assert_root_empty
 }
 
+@test "restore: an image dir whose address record is not one address is refused before CRIU runs, naming the file" {
+	counter
+	local img=$BATS_TEST_TMPDIR/img bad
+	mkdir -p "$img"
+	echo '["/dev/null","/dev/null","/dev/null"]' >"$img/descriptors.json"
+	# from another host: a forged line, a second line, an IPv6 address
+	for bad in '10.90.0.7; touch /x' $'10.90.0.7\n10.90.0.8' '::1' "$(printf 'x%.0s' {1..40})"; do
+		printf '%s\n' "$bad" >"$img/network"
+		run berth restore -d --image-path "$img" -b "$BUNDLE" "$ID"
+		assert_status 1
+		assert_contains "checkpoint image: 'network' is not one address"
+		# refused before CRIU: it made no log
+		[ ! -e "$img/restore.log" ]
+		run berth state "$ID"
+		assert_contains "does not exist"
+	done
+	assert_root_empty
+}
+
 @test "features says checkpoint is built in, and which CRIU it runs" {
 	run "$BERTH" features
 	assert_status 0
