@@ -146,6 +146,12 @@ static int make_node(struct rootfs_ctx *ctx, struct dir_cache *cache, const stru
 	return 0;
 }
 
+const char *rootfs_default_device(size_t i)
+{
+	return i < sizeof(default_devices) / sizeof(default_devices[0]) ? default_devices[i].path
+									: NULL;
+}
+
 static bool spec_has_device(const struct spec *spec, const char *path)
 {
 	for (size_t i = 0; i < spec->linux.n_devices; i++)

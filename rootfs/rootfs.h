@@ -120,6 +120,12 @@ int rootfs_prepare(struct rootfs_ctx *ctx, struct error **err);
 int rootfs_pivot(struct rootfs_ctx *ctx, struct error **err);
 int rootfs_finish(struct rootfs_ctx *ctx, struct error **err);
 
+/* The default device nodes every container gets (/dev/null ... /dev/tty),
+ * by index, NULL past the last.  In a new user namespace each one is the
+ * host's node bound over an empty file: a host mount, which a checkpoint
+ * names to CRIU as external (runtime/criu_spec.c).  */
+const char *rootfs_default_device(size_t i);
+
 /* Bind the pty slave (path inside the new root) over /dev/console.  */
 int rootfs_bind_console(const char *slave, struct error **err);
 

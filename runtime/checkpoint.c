@@ -7,7 +7,10 @@
  * berth does not recreate interfaces) or, on berth's bridge, as an
  * external one the restore wires again (criu_net.h), its cgroup (frozen through it,
  * and recorded as --manage-cgroups-mode says), and the init's stdio in
- * descriptors.json for the restore.  Restore: restore.c.  */
+ * descriptors.json for the restore.  A user namespace of its own is
+ * CRIU's to record (its maps are in the images); what berth adds for it is
+ * the device nodes it binds from the host there (criu_spec.c).  Restore:
+ * restore.c.  */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <sched.h>
@@ -40,9 +43,6 @@ static int check_supported(const struct container *c, enum container_status s, s
 		return error_set(err, ENOTSUP,
 				 "checkpoint of a container with an overlay root "
 				 "(org.berth.rootfs.layers) is not supported");
-	if (c->st.has_userns)
-		return error_set(err, ENOTSUP,
-				 "checkpoint of a container in a user namespace is not supported");
 	return 0;
 }
 

@@ -16,6 +16,8 @@
 #include "core/cleanup.h"
 #include "core/file.h"
 #include "core/mem.h"
+#include "namespaces/ns.h"
+#include "rootfs/rootfs.h"
 #include "runtime/criu_spec.h"
 
 /* the key CRIU stores for a namespace the container joined (runc's) */
@@ -31,6 +33,21 @@ static bool cgroup_bound(const struct spec *spec, const struct spec_mount *m)
 {
 	return !spec->linux.ns[SPEC_NS_CGROUP].present && m->type != NULL &&
 	       (strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0);
+}
+
+/* The device nodes bound from the host: linux.devices, and in a new user
+ * namespace (no mknod there) the default ones too.  Each is a bind of a
+ * host devtmpfs node, a slave of the host's /dev that CRIU cannot reach
+ * ("has unreachable sharing"): external, keyed by its path, and restored
+ * from the same host node.  */
+static void host_nodes(struct criu_request *r, const struct spec *spec)
+{
+	for (size_t i = 0; i < spec->linux.n_devices; i++)
+		criu_add_ext_mnt(r, spec->linux.devices[i].path, spec->linux.devices[i].path);
+	if (!ns_creates_userns(spec))
+		return;
+	for (size_t i = 0; rootfs_default_device(i) != NULL; i++)
+		criu_add_ext_mnt(r, rootfs_default_device(i), rootfs_default_device(i));
 }
 
 void criu_spec_dump_mounts(struct criu_request *r, const struct spec *spec, pid_t pid)
@@ -49,9 +66,7 @@ void criu_spec_dump_mounts(struct criu_request *r, const struct spec *spec, pid_
 		if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode))
 			criu_add_ext_mnt(r, *p, "/dev/null");
 	}
-	/* nodes bound from the host (in a user namespace) */
-	for (size_t i = 0; i < spec->linux.n_devices; i++)
-		criu_add_ext_mnt(r, spec->linux.devices[i].path, spec->linux.devices[i].path);
+	host_nodes(r, spec);
 }
 
 void criu_spec_restore_mounts(struct criu_request *r, const struct spec *spec, const char *bundle,
@@ -71,8 +86,7 @@ void criu_spec_restore_mounts(struct criu_request *r, const struct spec *spec, c
 	}
 	if (spec->linux.masked_paths != NULL && spec->linux.masked_paths[0] != NULL)
 		criu_add_ext_mnt(r, "/dev/null", "/dev/null");
-	for (size_t i = 0; i < spec->linux.n_devices; i++)
-		criu_add_ext_mnt(r, spec->linux.devices[i].path, spec->linux.devices[i].path);
+	host_nodes(r, spec);
 }
 
 int criu_spec_dump_namespaces(struct criu_request *r, const struct spec *spec, struct error **err)

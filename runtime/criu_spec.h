@@ -17,7 +17,9 @@
  * container joined, when it joined one (written by a dump that ends the
  * container, whose network lock then stands in it) */
 
-/* Dump: bind mounts, masked files and device nodes as external mounts
+/* Dump: bind mounts, masked files and device nodes (linux.devices, and
+ * in a new user namespace the default ones, all bound from the host
+ * there) as external mounts
  * (of the init `pid`).  Restore: each key bound from its host source
  * (a relative source is in `bundle`); the cgroup directory bound without
  * a cgroup namespace from `cgroup`, the restored container's (or NULL). */

@@ -10,6 +10,9 @@
  * every restored process lands there (cg_root tells CRIU where that is).
  * CRIU restores the tree as berth's child (rst_sibling) and reports the
  * new init's pid; the state records it, and the container is "running".
+ * In a new user namespace (CRIU makes it again from the images' maps)
+ * CRIU reads the images as that namespace's root: they are opened to it
+ * for as long as CRIU runs (criu_acl.c).
  * On any failure the restored processes, the cgroup and the state dir
  * are removed again: nothing is left half-restored.  */
 #define _GNU_SOURCE
@@ -34,6 +37,7 @@
 #include "runtime/console.h"
 #include "runtime/container.h"
 #include "runtime/criu.h"
+#include "runtime/criu_acl.h"
 #include "runtime/criu_net.h"
 #include "runtime/criu_spec.h"
 #include "runtime/runtime.h"
@@ -69,9 +73,6 @@ static int load_bundle(struct restoring *rs, struct error **err)
 	rs->spec = spec_parse(rs->config, rs->config_len, err);
 	if (rs->spec == NULL)
 		return -1;
-	if (ns_creates_userns(rs->spec))
-		return error_set(err, ENOTSUP,
-				 "restore of a container in a user namespace is not supported");
 	return 0;
 }
 
@@ -117,6 +118,8 @@ static int fill_state(struct restoring *rs, struct error **err)
 	st->annotation_keys = strv_dup(spec->annotation_keys);
 	st->annotation_values = strv_dup(spec->annotation_values);
 	st->has_poststop = spec->hooks[SPEC_HOOK_POSTSTOP].n > 0;
+	/* exec joins the restored user namespace as it joins a created one */
+	st->has_userns = ns_creates_userns(spec);
 	return 0;
 }
 
@@ -319,6 +322,7 @@ static int run_criu(struct restoring *rs, struct error **err)
 	struct criu_spawn sp = {
 		.extra_fds = rs->extra, .n_extra = rs->n_extra, .log_path = rs->log_path};
 	struct criu_reply reply;
+	struct criu_acl_grant *grant = NULL;
 	int rc = -1;
 
 	/* CRIU wants the root to be a mount point (runc binds it too); a
@@ -329,6 +333,10 @@ static int run_criu(struct restoring *rs, struct error **err)
 		error_set(err, errno, "bind '%s' on '%s'", rs->c.st.rootfs, rs->root_dir);
 		return -1;
 	}
+	/* in a new user namespace CRIU reads the images as its root */
+	if (ns_creates_userns(rs->spec) &&
+	    criu_acl_grant(rs->img_fd, ns_host_uid(rs->spec, 0), &grant, err) < 0)
+		goto out;
 	if (criu_net_attach_files(&rs->net, &rs->c, err) < 0 || criu_start(&sp, &s, err) < 0)
 		goto out;
 	if (criu_cgroup(rs, s.pid, err) < 0)
@@ -344,6 +352,7 @@ static int run_criu(struct restoring *rs, struct error **err)
 	rc = 0;
 out:
 	criu_finish(&s);
+	criu_acl_revoke(grant);
 	criu_net_detach_files(&rs->net, &rs->c);
 	umount2(rs->root_dir, MNT_DETACH);
 	return rc;

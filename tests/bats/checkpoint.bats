@@ -77,3 +77,44 @@ counter() {
 	[ "$(jq -r '.annotations["org.berth.checkpoint.enabled"]' <<<"$output")" = true ]
 	[ "$(jq -r '.annotations["org.berth.checkpoint.criu"]' <<<"$output")" = criu ]
 }
+
+userns_bundle() {
+	make_bundle '.linux.namespaces += [{"type": "user"}] |
+		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+}
+
+@test "checkpoint of a container in a user namespace is CRIU's to do: it fails with CRIU's reason, not a refusal" {
+	userns_bundle
+	set_args sleep 60
+	detached run -d -b "$BUNDLE" "$ID"
+	run berth checkpoint --image-path "$BATS_TEST_TMPDIR/img" "$ID"
+	assert_status 1
+	assert_contains "checkpoint \"$ID\": criu: "
+	assert_not_contains "not supported"
+	[ "$(state_of "$ID")" = running ]
+}
+
+@test "restore in a user namespace: CRIU's reason, and the image dir left as it was (its modes, no ACL)" {
+	userns_bundle
+	img=$BATS_TEST_TMPDIR/img
+	mkdir -m 700 "$img"
+	echo '["/dev/null","/dev/null","/dev/null"]' >"$img/descriptors.json"
+	touch "$img/inventory.img"
+	chmod 600 "$img/descriptors.json" "$img/inventory.img"
+	files=("$img" "$img/descriptors.json" "$img/inventory.img")
+	before=$(stat -c '%n %a' "${files[@]}")
+	run berth restore -d --image-path "$img" -b "$BUNDLE" "$ID"
+	assert_status 1
+	assert_contains "restore \"$ID\": criu"
+	assert_not_contains "not supported"
+	# (CRIU's restore.log is new there: not granted, not taken back)
+	[ "$(stat -c '%n %a' "${files[@]}")" = "$before" ]
+	for f in "${files[@]}"; do
+		! python3 -c 'import os, sys; os.getxattr(sys.argv[1], "system.posix_acl_access")' \
+			"$f" 2>/dev/null
+	done
+	run berth state "$ID"
+	assert_contains "does not exist"
+	assert_root_empty
+}

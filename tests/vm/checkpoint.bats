@@ -6,6 +6,7 @@
 # container goes on from where it was, not from 0.
 
 load ../bats/helpers
+load ../bats/lib/iso
 
 export WAIT_FOR_SECONDS=60
 
@@ -19,11 +20,16 @@ teardown() {
 
 # a counter in the shell's memory, appended to a log on a tmpfs (which
 # CRIU saves and restores with the container); /run/c/stop ends it with
-# status 7 and a last line on its stdout
-counter() {
+# status 7 and a last line on its stdout; $1: more of the config (jq)
+counter_bundle() {
 	make_bundle '.mounts += [{"destination": "/run/c", "type": "tmpfs", "source": "tmpfs"}]'
+	[ -z "${1:-}" ] || edit_config "$1"
 	set_args /bin/sh -c 'i=0; while [ ! -e /run/c/stop ]; do i=$((i+1)); echo $i >> /run/c/log
 		sleep 0.2; done; echo "ended at $i"; exit 7'
+}
+
+counter() {
+	counter_bundle
 	detached run -d -b "$BUNDLE" "$ID"
 }
 
@@ -78,6 +84,109 @@ last_of() {
 	n=$(log_of "$ID-new" | wc -l)
 	wait_until '[ "$(last_of "$ID-new")" -gt "$n" ]'
 	log_of "$ID-new" | awk 'NR != $1 { exit 1 }'
+	berth delete --force "$ID-new"
+}
+
+# the counter in a user namespace mapping 0 to 100000 (65536 ids, as
+# podman --uidmap 0:100000:65536), on a writable copy of the rootfs owned
+# by that mapped root, in a directory its ids can traverse.  Its stdout is
+# a pipe, as a shim's or conmon's is: CRIU reopens a restored file of the
+# caller's (a log) as the namespace's root, which a root-owned file
+# refuses; /dev/null, open to anyone, is fine.
+userns_counter() {
+	local top
+	top=$(open_dir)
+	cp -a "$TEST_ROOTFS" "$top/rootfs"
+	chown -R 100000:100000 "$top/rootfs"
+	ROOTFS=$top/rootfs
+	counter_bundle ".root = {\"path\": \"$ROOTFS\", \"readonly\": false} |
+		.linux.namespaces += [{\"type\": \"user\"}] |
+		.linux.uidMappings = [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}] |
+		.linux.gidMappings = [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]"
+	berth run -d -b "$BUNDLE" "$ID" </dev/null 2>/dev/null \
+		> >(exec cat >"$BATS_TEST_TMPDIR/out")
+}
+
+# what a restored container in that user namespace shows: its maps seen
+# from inside, and a file it writes on its rootfs owned by 100000 on the host
+assert_mapped() {
+	local id=$1 pid
+	pid=$(berth state "$id" | jq .pid)
+	[ "$(readlink "/proc/$pid/ns/user")" != "$(readlink /proc/self/ns/user)" ]
+	run berth exec "$id" sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u; touch /by-root'
+	assert_status 0
+	assert_line_eq "$(echo ${lines[0]})" "0 100000 65536"
+	assert_line_eq "$(echo ${lines[1]})" "0 100000 65536"
+	assert_line_eq "${lines[2]}" 0
+	[ "$(stat -c %u:%g "$ROOTFS/by-root")" = 100000:100000 ]
+	# the restored counter's own log, written on after the restore
+	[ "$(stat -c %u:%g "/proc/$pid/root/run/c/log")" = 100000:100000 ]
+}
+
+# restore -d ID from IMG, its stdout a new pipe into OUT; CRIU's errors
+# shown when it fails
+userns_restore() {
+	local before
+	before=$(stat -c '%n %a' "$2" "$2"/*.img)
+	berth --log "$BATS_TEST_TMPDIR/rlog" restore -d --image-path "$2" -b "$BUNDLE" "$1" \
+		</dev/null 2>/dev/null > >(exec cat >"$3") || {
+		cat "$BATS_TEST_TMPDIR/rlog" >&2
+		grep -E 'Error|Warn' "$2/restore.log" >&2
+		return 1
+	}
+	# the images are as the checkpoint left them again: no ACL, same modes
+	[ "$(stat -c '%n %a' "$2" "$2"/*.img)" = "$before" ]
+	[ "$(stat -c %a "$2")" = 700 ]
+	! python3 -c 'import os, sys; os.getxattr(sys.argv[1], "system.posix_acl_access")' \
+		"$2/inventory.img" 2>/dev/null
+}
+
+dump_or_show() { # checkpoint [FLAGS...] into IMG (the last argument)
+	local img=${*: -1}
+	berth checkpoint "${@:1:$#-1}" --image-path "$img" "$ID" || {
+		grep -E 'Error|Warn' "$img/dump.log" >&2
+		return 1
+	}
+}
+
+@test "checkpoint and restore of a container in a user namespace: the counter goes on, with the same maps inside, its files owned by the mapped root on the host, and its stdout a new pipe" {
+	userns_counter
+	wait_until '[ "$(last_of "$ID" 2>/dev/null || echo 0)" -ge 3 ]'
+	dump_or_show "$BATS_TEST_TMPDIR/img"
+	[ "$(state_of "$ID")" = stopped ]
+	userns_restore "$ID" "$BATS_TEST_TMPDIR/img" "$BATS_TEST_TMPDIR/restored"
+	[ "$(state_of "$ID")" = running ]
+	pid=$(berth state "$ID" | jq .pid)
+	grep -qx "$pid" "$CG_ROOT/berth/$ID/cgroup.procs"
+	n=$(log_of "$ID" | wc -l)
+	wait_until '[ "$(last_of "$ID")" -gt "$n" ]'
+	log_of "$ID" | awk 'NR != $1 { exit 1 }'
+	[ "$(log_of "$ID" | grep -cx 1)" = 1 ]
+	assert_mapped "$ID"
+	# (the restored tmpfs belongs to the user namespace: host root, unmapped
+	# there, cannot create in it — EOVERFLOW)
+	berth exec "$ID" touch /run/c/stop
+	wait_until 'grep -q "^ended at [0-9]" "$BATS_TEST_TMPDIR/restored"'
+}
+
+@test "checkpoint --leave-running of a container in a user namespace keeps it running, and restore into a new id continues in a user namespace of its own" {
+	userns_counter
+	wait_until '[ "$(last_of "$ID" 2>/dev/null || echo 0)" -ge 3 ]'
+	dump_or_show --leave-running "$BATS_TEST_TMPDIR/img"
+	[ "$(state_of "$ID")" = running ]
+	at=$(last_of "$ID")
+	wait_until '[ "$(last_of "$ID")" -gt "$at" ]'
+	old=$(readlink "/proc/$(berth state "$ID" | jq .pid)/ns/user")
+	userns_restore "$ID-new" "$BATS_TEST_TMPDIR/img" "$BATS_TEST_TMPDIR/restored"
+	[ "$(state_of "$ID-new")" = running ]
+	[ "$(state_of "$ID")" = running ]
+	[ -d "$CG_ROOT/berth/$ID-new" ]
+	# a copy: a user namespace of its own, not the running original's
+	[ "$(readlink "/proc/$(berth state "$ID-new" | jq .pid)/ns/user")" != "$old" ]
+	n=$(log_of "$ID-new" | wc -l)
+	wait_until '[ "$(last_of "$ID-new")" -gt "$n" ]'
+	log_of "$ID-new" | awk 'NR != $1 { exit 1 }'
+	assert_mapped "$ID-new"
 	berth delete --force "$ID-new"
 }
 

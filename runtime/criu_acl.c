@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* runtime/criu_acl.c — the image dir opened to a restored user
+ * namespace's root.  CRIU 3.17 creates the user namespace first and then
+ * reads most images from inside the restored tree, as that namespace's
+ * root — a host id such as 100000, which the 0600 files of a 0700 dir
+ * made by root keep out ("Unable to open tty-info.img: Permission
+ * denied").  CRIU's own tests map host root into the namespace, which
+ * hides this; a container's mapping (podman --uidmap 0:100000:65536)
+ * does not.  So for as long as CRIU runs, one POSIX ACL entry gives that
+ * host uid read access to each image and search access to the dir; then
+ * each file gets back its own ACL (or none) and its mode.  Nothing else
+ * is opened up: the caller's other ids, the dirs above, the work dir.  */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "core/cleanup.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "runtime/criu_acl.h"
+
+#define ACL_XATTR "system.posix_acl_access"
+
+/* the kernel's xattr form of an access ACL (linux/posix_acl_xattr.h):
+ * a version, then entries sorted by tag and id, all little-endian */
+#define ACL_XATTR_VERSION 2
+enum {
+	ACL_USER_OBJ = 0x01,
+	ACL_USER = 0x02,
+	ACL_GROUP_OBJ = 0x04,
+	ACL_MASK = 0x10,
+	ACL_OTHER = 0x20
+};
+#define ACL_NO_ID UINT32_MAX
+
+struct acl_entry {
+	uint16_t tag, perm;
+	uint32_t id;
+};
+
+struct acl_xattr {
+	uint32_t version;
+	struct acl_entry e[5];
+};
+
+/* one file or the dir as it was: its name in the dir ("." for the dir),
+ * mode, and its own ACL when it had one */
+struct saved {
+	char *name;
+	mode_t mode;
+	char *acl;
+	ssize_t acl_len;
+};
+
+struct criu_acl_grant {
+	int dir;
+	struct saved *v;
+	size_t n;
+};
+
+static struct acl_entry entry(uint16_t tag, unsigned perm, uint32_t id)
+{
+	return (struct acl_entry){htole16(tag), htole16((uint16_t)(perm & 7)), htole32(id)};
+}
+
+/* the mode's owner, group and other bits, plus `uid` with `perm`; the
+ * mask lets both the group and that entry through */
+static void acl_for(struct acl_xattr *a, mode_t mode, uid_t uid, unsigned perm)
+{
+	unsigned grp = (mode >> 3) & 7;
+
+	a->version = htole32(ACL_XATTR_VERSION);
+	a->e[0] = entry(ACL_USER_OBJ, mode >> 6, ACL_NO_ID);
+	a->e[1] = entry(ACL_USER, perm, (uint32_t)uid);
+	a->e[2] = entry(ACL_GROUP_OBJ, grp, ACL_NO_ID);
+	a->e[3] = entry(ACL_MASK, grp | perm, ACL_NO_ID);
+	a->e[4] = entry(ACL_OTHER, mode, ACL_NO_ID);
+}
+
+/* each file's own ACL (or none) and mode again; best effort */
+static void put_back(int dir, const struct saved *s)
+{
+	int fd = openat(dir, s->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (s->acl != NULL)
+		fsetxattr(fd, ACL_XATTR, s->acl, (size_t)s->acl_len, 0);
+	else
+		fremovexattr(fd, ACL_XATTR);
+	if (fchmod(fd, s->mode) < 0)
+		log_warn("restore: mode of image '%s' not put back: %s", s->name, strerror(errno));
+	close(fd);
+}
+
+/* grant `perm` on one entry of the dir, and remember what it was */
+static int grant_one(struct criu_acl_grant *g, const char *name, uid_t uid, unsigned perm,
+		     struct error **err)
+{
+	cleanup_close int fd = openat(g->dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct saved s = {.acl_len = -1};
+	struct acl_xattr a;
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return error_set(err, errno, "image '%s'", name);
+	s.acl_len = fgetxattr(fd, ACL_XATTR, NULL, 0);
+	if (s.acl_len > 0) {
+		s.acl = xcalloc(1, (size_t)s.acl_len);
+		s.acl_len = fgetxattr(fd, ACL_XATTR, s.acl, (size_t)s.acl_len);
+		if (s.acl_len < 0) {
+			free(s.acl);
+			return error_set(err, errno, "image '%s': read its ACL", name);
+		}
+	}
+	s.name = xstrdup(name);
+	s.mode = st.st_mode & 07777;
+	acl_for(&a, s.mode, uid, perm);
+	g->v = xrealloc(g->v, (g->n + 1) * sizeof(*g->v));
+	g->v[g->n++] = s;
+	if (fsetxattr(fd, ACL_XATTR, &a, sizeof(a), 0) < 0)
+		return error_set(err, errno, "image '%s': grant uid %u read access (POSIX ACL)",
+				 name, (unsigned)uid);
+	return 0;
+}
+
+int criu_acl_grant(int img, uid_t uid, struct criu_acl_grant **g, struct error **err)
+{
+	struct criu_acl_grant *gr = xcalloc(1, sizeof(*gr));
+	DIR *d;
+	int rc = 0;
+
+	*g = NULL;
+	gr->dir = fcntl(img, F_DUPFD_CLOEXEC, 3);
+	if (gr->dir < 0) {
+		free(gr);
+		return error_set(err, errno, "image dir");
+	}
+	rc = grant_one(gr, ".", uid, 5, err);
+	d = rc == 0 ? fdopendir(fcntl(img, F_DUPFD_CLOEXEC, 3)) : NULL;
+	if (rc == 0 && d == NULL)
+		rc = error_set(err, errno, "image dir");
+	for (struct dirent *e; rc == 0 && d != NULL && (e = readdir(d)) != NULL;) {
+		struct stat st;
+
+		/* the images; not a "parent" link, nor what it leads to */
+		if (fstatat(img, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+			rc = grant_one(gr, e->d_name, uid, 4, err);
+	}
+	if (d != NULL)
+		closedir(d);
+	if (rc < 0) {
+		criu_acl_revoke(gr);
+		return error_wrap(err, "restore in a user namespace");
+	}
+	*g = gr;
+	return 0;
+}
+
+void criu_acl_revoke(struct criu_acl_grant *g)
+{
+	if (g == NULL)
+		return;
+	/* the dir last: the files' names stay reachable until then */
+	for (size_t i = g->n; i-- > 0;) {
+		put_back(g->dir, &g->v[i]);
+		free(g->v[i].name);
+		free(g->v[i].acl);
+	}
+	free(g->v);
+	close(g->dir);
+	free(g);
+}
