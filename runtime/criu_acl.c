@@ -7,9 +7,10 @@
  * denied").  CRIU's own tests map host root into the namespace, which
  * hides this; a container's mapping (podman --uidmap 0:100000:65536)
  * does not.  So for as long as CRIU runs, one POSIX ACL entry gives that
- * host uid read access to each image and search access to the dir; then
- * each file gets back its own ACL (or none) and its mode.  Nothing else
- * is opened up: the caller's other ids, the dirs above, the work dir.  */
+ * host uid read access to each image and search access to the dir (and
+ * to those of a --parent-path chain); then each file gets back its own
+ * ACL (or none) and its mode.  Nothing else is opened up: the caller's
+ * other ids, the dirs above, the work dir.  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <endian.h>
@@ -51,17 +52,22 @@ struct acl_xattr {
 	struct acl_entry e[5];
 };
 
-/* one file or the dir as it was: its name in the dir ("." for the dir),
- * mode, and its own ACL when it had one */
+/* one file or dir as it was: its dir (one of the grant's), its name
+ * there ("." for the dir), mode, and its own ACL when it had one */
 struct saved {
+	int dir;
 	char *name;
 	mode_t mode;
 	char *acl;
 	ssize_t acl_len;
 };
 
+/* a --parent-path chain longer than this is not followed further */
+#define MAX_CHAIN 32
+
 struct criu_acl_grant {
-	int dir;
+	int dirs[MAX_CHAIN]; /* the image dir, then its "parent" chain */
+	size_t n_dirs;
 	struct saved *v;
 	size_t n;
 };
@@ -86,9 +92,9 @@ static void acl_for(struct acl_xattr *a, mode_t mode, uid_t uid, unsigned perm)
 }
 
 /* each file's own ACL (or none) and mode again; best effort */
-static void put_back(int dir, const struct saved *s)
+static void put_back(const struct saved *s)
 {
-	int fd = openat(dir, s->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	int fd = openat(s->dir, s->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 
 	if (fd < 0)
 		return;
@@ -102,11 +108,11 @@ static void put_back(int dir, const struct saved *s)
 }
 
 /* grant `perm` on one entry of the dir, and remember what it was */
-static int grant_one(struct criu_acl_grant *g, const char *name, uid_t uid, unsigned perm,
+static int grant_one(struct criu_acl_grant *g, int dir, const char *name, uid_t uid, unsigned perm,
 		     struct error **err)
 {
-	cleanup_close int fd = openat(g->dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	struct saved s = {.acl_len = -1};
+	cleanup_close int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct saved s = {.dir = dir, .acl_len = -1};
 	struct acl_xattr a;
 	struct stat st;
 
@@ -132,31 +138,45 @@ static int grant_one(struct criu_acl_grant *g, const char *name, uid_t uid, unsi
 	return 0;
 }
 
+/* the dir (search) and its regular files (read); not its "parent" link */
+static int grant_dir(struct criu_acl_grant *g, int dir, uid_t uid, struct error **err)
+{
+	DIR *d;
+	int rc = grant_one(g, dir, ".", uid, 5, err);
+
+	if (rc < 0)
+		return -1;
+	d = fdopendir(fcntl(dir, F_DUPFD_CLOEXEC, 3));
+	if (d == NULL)
+		return error_set(err, errno, "image dir");
+	for (struct dirent *e; rc == 0 && (e = readdir(d)) != NULL;) {
+		struct stat st;
+
+		if (fstatat(dir, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+			rc = grant_one(g, dir, e->d_name, uid, 4, err);
+	}
+	closedir(d);
+	return rc;
+}
+
 int criu_acl_grant(int img, uid_t uid, struct criu_acl_grant **g, struct error **err)
 {
 	struct criu_acl_grant *gr = xcalloc(1, sizeof(*gr));
-	DIR *d;
+	int dir = fcntl(img, F_DUPFD_CLOEXEC, 3);
 	int rc = 0;
 
 	*g = NULL;
-	gr->dir = fcntl(img, F_DUPFD_CLOEXEC, 3);
-	if (gr->dir < 0) {
-		free(gr);
-		return error_set(err, errno, "image dir");
+	/* the images, then those of each --parent-path dump before them
+	 * (CRIU reads unchanged pages there: "Can't open parent path") */
+	while (rc == 0 && dir >= 0 && gr->n_dirs < MAX_CHAIN) {
+		gr->dirs[gr->n_dirs++] = dir;
+		rc = grant_dir(gr, dir, uid, err);
+		dir = openat(dir, "parent", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	}
-	rc = grant_one(gr, ".", uid, 5, err);
-	d = rc == 0 ? fdopendir(fcntl(img, F_DUPFD_CLOEXEC, 3)) : NULL;
-	if (rc == 0 && d == NULL)
+	if (dir >= 0)
+		close(dir);
+	if (rc == 0 && gr->n_dirs == 0)
 		rc = error_set(err, errno, "image dir");
-	for (struct dirent *e; rc == 0 && d != NULL && (e = readdir(d)) != NULL;) {
-		struct stat st;
-
-		/* the images; not a "parent" link, nor what it leads to */
-		if (fstatat(img, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
-			rc = grant_one(gr, e->d_name, uid, 4, err);
-	}
-	if (d != NULL)
-		closedir(d);
 	if (rc < 0) {
 		criu_acl_revoke(gr);
 		return error_wrap(err, "restore in a user namespace");
@@ -169,13 +189,14 @@ void criu_acl_revoke(struct criu_acl_grant *g)
 {
 	if (g == NULL)
 		return;
-	/* the dir last: the files' names stay reachable until then */
+	/* in reverse: each dir after its files */
 	for (size_t i = g->n; i-- > 0;) {
-		put_back(g->dir, &g->v[i]);
+		put_back(&g->v[i]);
 		free(g->v[i].name);
 		free(g->v[i].acl);
 	}
 	free(g->v);
-	close(g->dir);
+	for (size_t i = 0; i < g->n_dirs; i++)
+		close(g->dirs[i]);
 	free(g);
 }

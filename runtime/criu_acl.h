@@ -12,7 +12,8 @@
 struct criu_acl_grant;
 
 /* Grant host uid `uid` read access to every regular file of the image
- * dir `img` and search access to the dir itself, through a POSIX ACL
+ * dir `img` and search access to the dir itself, and the same in each dir
+ * its "parent" link chain leads to (--parent-path), through a POSIX ACL
  * entry; what each had before is kept in *g.  On failure everything
  * granted so far is taken back.  */
 int criu_acl_grant(int img, uid_t uid, struct criu_acl_grant **g, struct error **err);

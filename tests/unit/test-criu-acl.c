@@ -2,8 +2,8 @@
 /* tests/unit/test-criu-acl.c — the image dir opened to a restored user
  * namespace's root (runtime/criu_acl.c): while granted, a process of
  * that host uid (and no other) reads the images through the dir; after
- * the revoke every file has its own mode and ACL (or none) again, a
- * "parent" link and what it leads to untouched.  Needs root (the reader
+ * the revoke every file has its own mode and ACL (or none) again; the
+ * same for the dump a "parent" link leads to (--parent-path).  Needs root (the reader
  * changes its uid) and a /tmp with POSIX ACLs.  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -108,6 +108,11 @@ int main(void)
 	make_file(dir, "inventory.img", 0600);
 	make_file(dir, "pages-1.img", 0644);
 	make_file(dir, "with-acl.img", 0600);
+	{
+		cleanup_close int p = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		make_file(p, "pages-1.img", 0600);
+	}
 	if (symlinkat("../p1", dir, "parent") < 0)
 		TAP_NOTE("symlink: %s", strerror(errno));
 	with_acl = openat(dir, "with-acl.img", O_RDONLY | O_CLOEXEC);
@@ -123,13 +128,16 @@ int main(void)
 	CHECK(readable_by(img, "pages-1.img", 100000), "granted: and a 0644 one");
 	CHECK(readable_by(img, "with-acl.img", 100000), "granted: and one with an ACL of its own");
 	CHECK(!readable_by(img, "inventory.img", 100001), "granted: uid 100001 still cannot");
-	CHECK(mode_of(AT_FDCWD, parent) == 0700 && getxattr(parent, ACL_XATTR, NULL, 0) < 0,
-	      "granted: what the parent link leads to is not opened up");
+	CHECK(readable_by(parent, "pages-1.img", 100000),
+	      "granted: and the images of the dump the parent link leads to");
 	criu_acl_revoke(g);
 	CHECK(!readable_by(img, "inventory.img", 100000), "revoked: uid 100000 cannot read");
 	CHECK(mode_of(dir, ".") == 0700, "revoked: the dir is 0700 again");
 	CHECK(mode_of(dir, "inventory.img") == 0600, "revoked: 0600 again");
 	CHECK(mode_of(dir, "pages-1.img") == 0644, "revoked: 0644 again");
+	CHECK(!readable_by(parent, "pages-1.img", 100000) && mode_of(AT_FDCWD, parent) == 0700 &&
+		      getxattr(parent, ACL_XATTR, NULL, 0) < 0,
+	      "revoked: the parent dump's dir and images are root's alone again");
 	CHECK(fgetxattr(dir, ACL_XATTR, NULL, 0) < 0 && errno == ENODATA,
 	      "revoked: no ACL on the dir");
 	CHECK(fgetxattr(with_acl, ACL_XATTR, &back, sizeof(back)) == sizeof(back) &&

@@ -92,7 +92,7 @@ last_of() {
 # by that mapped root, in a directory its ids can traverse.  Its stdout is
 # a pipe, as a shim's or conmon's is: CRIU reopens a restored file of the
 # caller's (a log) as the namespace's root, which a root-owned file
-# refuses; /dev/null, open to anyone, is fine.
+# refuses; /dev/null, open to anyone, is fine.  $1: more of the config.
 userns_counter() {
 	local top
 	top=$(open_dir)
@@ -103,6 +103,7 @@ userns_counter() {
 		.linux.namespaces += [{\"type\": \"user\"}] |
 		.linux.uidMappings = [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}] |
 		.linux.gidMappings = [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]"
+	[ -z "${1:-}" ] || edit_config "$1"
 	berth run -d -b "$BUNDLE" "$ID" </dev/null 2>/dev/null \
 		> >(exec cat >"$BATS_TEST_TMPDIR/out")
 }
@@ -188,6 +189,27 @@ dump_or_show() { # checkpoint [FLAGS...] into IMG (the last argument)
 	log_of "$ID-new" | awk 'NR != $1 { exit 1 }'
 	assert_mapped "$ID-new"
 	berth delete --force "$ID-new"
+}
+
+@test "checkpoint --pre-dump and a dump with --parent-path of a container in a user namespace and a cgroup namespace: restore continues, and both image dirs are root's alone again" {
+	userns_counter '.linux.namespaces += [{"type": "cgroup"}]'
+	wait_until '[ "$(last_of "$ID" 2>/dev/null || echo 0)" -ge 3 ]'
+	dump_or_show --pre-dump "$BATS_TEST_TMPDIR/p1"
+	at=$(last_of "$ID")
+	wait_until '[ "$(last_of "$ID")" -gt "$at" ]'
+	dump_or_show --parent-path ../p1 "$BATS_TEST_TMPDIR/p2"
+	before=$(stat -c '%n %a' "$BATS_TEST_TMPDIR/p1" "$BATS_TEST_TMPDIR"/p1/*.img)
+	# the unchanged pages are read from p1, by the restored namespace's root
+	userns_restore "$ID" "$BATS_TEST_TMPDIR/p2" "$BATS_TEST_TMPDIR/restored"
+	[ "$(stat -c '%n %a' "$BATS_TEST_TMPDIR/p1" "$BATS_TEST_TMPDIR"/p1/*.img)" = "$before" ]
+	[ "$(state_of "$ID")" = running ]
+	pid=$(berth state "$ID" | jq .pid)
+	[ "$(readlink "/proc/$pid/ns/cgroup")" != "$(readlink /proc/self/ns/cgroup)" ]
+	n=$(log_of "$ID" | wc -l)
+	[ "$n" -gt "$at" ]
+	wait_until '[ "$(last_of "$ID")" -gt "$n" ]'
+	log_of "$ID" | awk 'NR != $1 { exit 1 }'
+	assert_mapped "$ID"
 }
 
 # the init's memory areas CRIU left in the parent images (crit decodes
