@@ -10,9 +10,13 @@
  * host uid read access to each image and search access to the dir (and
  * to those of a --parent-path chain); then each file gets back its own
  * ACL (or none) and its mode.  Nothing else is opened up: the caller's
- * other ids, the dirs above, the work dir.  */
+ * other ids, the dirs above, the work dir, a file that is not one of
+ * CRIU's images (*.img, one link, the dir owner's), a "parent" link that
+ * leads anywhere but to a dir beside this one.  If berth dies while CRIU
+ * runs, the entries stay (getfacl shows them).  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <stdbool.h>
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -138,25 +142,86 @@ static int grant_one(struct criu_acl_grant *g, int dir, const char *name, uid_t 
 	return 0;
 }
 
-/* the dir (search) and its regular files (read); not its "parent" link */
+static bool is_image(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 4 && strcmp(name + n - 4, ".img") == 0;
+}
+
+/* one of CRIU's images, as it wrote it: a regular file of the dir's
+ * owner with one link — never another file hard-linked in, which the
+ * grant would open to the container's root */
+static int check_image(int dir, const char *name, const struct stat *d, bool *grant,
+		       struct error **err)
+{
+	struct stat st;
+
+	*grant = false;
+	if (!is_image(name) || fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISREG(st.st_mode))
+		return 0;
+	if (st.st_nlink != 1 || st.st_uid != d->st_uid)
+		return error_set(err, 0, "image '%s': %s; not opened to the container's root", name,
+				 st.st_nlink != 1 ? "a file with more than one link"
+						  : "not the image dir owner's");
+	*grant = true;
+	return 0;
+}
+
+/* the dir (search) and CRIU's images in it (read): not its "parent"
+ * link, not the logs or berth's own records */
 static int grant_dir(struct criu_acl_grant *g, int dir, uid_t uid, struct error **err)
 {
+	struct stat ds;
 	DIR *d;
-	int rc = grant_one(g, dir, ".", uid, 5, err);
+	int rc;
 
+	if (fstat(dir, &ds) < 0)
+		return error_set(err, errno, "image dir");
+	rc = grant_one(g, dir, ".", uid, 5, err);
 	if (rc < 0)
 		return -1;
 	d = fdopendir(fcntl(dir, F_DUPFD_CLOEXEC, 3));
 	if (d == NULL)
 		return error_set(err, errno, "image dir");
 	for (struct dirent *e; rc == 0 && (e = readdir(d)) != NULL;) {
-		struct stat st;
+		bool grant;
 
-		if (fstatat(dir, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+		rc = check_image(dir, e->d_name, &ds, &grant, err);
+		if (rc == 0 && grant)
 			rc = grant_one(g, dir, e->d_name, uid, 4, err);
 	}
 	closedir(d);
 	return rc;
+}
+
+/* the "parent" link of a --parent-path dump, followed only to a dir
+ * beside the image dir (runc's "../P1"), of the same owner, which no
+ * group or other may write: never elsewhere on the host, whatever the
+ * link (an image dir may come from elsewhere) says.  -1 for none; an
+ * error when it leads astray.  */
+static int open_parent(int dir, struct error **err)
+{
+	cleanup_close int up = openat(dir, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	cleanup_close int p = openat(dir, "parent", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	cleanup_close int pup = -1;
+	struct stat ds, ps, a, b;
+
+	if (p < 0)
+		return -1;
+	pup = openat(p, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (up < 0 || pup < 0 || fstat(dir, &ds) < 0 || fstat(p, &ps) < 0 || fstat(up, &a) < 0 ||
+	    fstat(pup, &b) < 0)
+		return error_set(err, errno, "image dir: its parent dump");
+	if (a.st_dev != b.st_dev || a.st_ino != b.st_ino || ps.st_uid != ds.st_uid ||
+	    (ps.st_mode & (S_IWGRP | S_IWOTH)) ||
+	    (ps.st_dev == ds.st_dev && ps.st_ino == ds.st_ino))
+		return error_set(
+			err, 0,
+			"image dir: its parent dump is not a dir of the same owner beside it "
+			"(--parent-path ../NAME); not opened to the container's root");
+	return steal_fd(p);
 }
 
 int criu_acl_grant(int img, uid_t uid, struct criu_acl_grant **g, struct error **err)
@@ -171,7 +236,9 @@ int criu_acl_grant(int img, uid_t uid, struct criu_acl_grant **g, struct error *
 	while (rc == 0 && dir >= 0 && gr->n_dirs < MAX_CHAIN) {
 		gr->dirs[gr->n_dirs++] = dir;
 		rc = grant_dir(gr, dir, uid, err);
-		dir = openat(dir, "parent", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		dir = rc == 0 ? open_parent(dir, err) : -1;
+		if (dir < 0 && *err != NULL)
+			rc = -1;
 	}
 	if (dir >= 0)
 		close(dir);

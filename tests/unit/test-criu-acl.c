@@ -3,7 +3,9 @@
  * namespace's root (runtime/criu_acl.c): while granted, a process of
  * that host uid (and no other) reads the images through the dir; after
  * the revoke every file has its own mode and ACL (or none) again; the
- * same for the dump a "parent" link leads to (--parent-path).  Needs root (the reader
+ * same for the dump a "parent" link leads to (--parent-path); never a
+ * file that is not one of CRIU's images, a hard link to another file, or
+ * a dir a "parent" link leads to away from the image dir.  Needs root (the reader
  * changes its uid) and a /tmp with POSIX ACLs.  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -85,6 +87,70 @@ static void clean(const char *top)
 		TAP_NOTE("could not remove %s", top);
 }
 
+/* what the grant must never open: refused whole, nothing left granted */
+static void refused(const char *top, const char *what, const char *text)
+{
+	char img[96];
+	cleanup_close int dir = -1;
+	struct criu_acl_grant *g = NULL;
+	struct error *err = NULL;
+
+	snprintf(img, sizeof(img), "%s/img", top);
+	dir = open(img, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	CHECK(criu_acl_grant(dir, 100000, &g, &err) < 0 && g == NULL && err != NULL &&
+		      strstr(err->msg, text) != NULL,
+	      "%s: refused (%s)", what, err != NULL ? err->msg : "granted");
+	CHECK(!readable_by(img, "inventory.img", 100000) && mode_of(dir, ".") == 0700 &&
+		      fgetxattr(dir, ACL_XATTR, NULL, 0) < 0,
+	      "%s: nothing left granted", what);
+	error_free(err);
+}
+
+/* a hard link to a file outside, a parent link elsewhere, a log */
+static void refusals(const char *top)
+{
+	char secret[96], path[96];
+	cleanup_close int dir = -1;
+
+	snprintf(path, sizeof(path), "%s/img", top);
+	dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	make_file(dir, "restore.log", 0600);
+	snprintf(secret, sizeof(secret), "%s/secret", top);
+	make_file(AT_FDCWD, secret, 0600);
+	snprintf(path, sizeof(path), "%s/img/stolen.img", top);
+	if (link(secret, path) < 0)
+		TAP_NOTE("link: %s", strerror(errno));
+	refused(top, "a hard link among the images", "more than one link");
+	CHECK(!readable_by(top, "secret", 100000), "the hard-linked file stays closed");
+	unlink(path);
+	/* a parent link to a dir that is not beside the image dir */
+	snprintf(path, sizeof(path), "%s/p1/deeper", top);
+	mkdir(path, 0700);
+	unlinkat(dir, "parent", 0);
+	if (symlinkat(path, dir, "parent") < 0)
+		TAP_NOTE("symlink: %s", strerror(errno));
+	refused(top, "a parent link away from the image dir",
+		"not a dir of the same owner beside it");
+	unlinkat(dir, "parent", 0);
+	if (symlinkat("/etc", dir, "parent") < 0)
+		TAP_NOTE("symlink: %s", strerror(errno));
+	refused(top, "a parent link to /etc", "beside it");
+	CHECK(getxattr("/etc", ACL_XATTR, NULL, 0) < 0, "/etc has no ACL entry");
+	unlinkat(dir, "parent", 0);
+	{
+		struct criu_acl_grant *g = NULL;
+		struct error *err = NULL;
+
+		CHECK(criu_acl_grant(dir, 100000, &g, &err) == 0, "no parent link: granted");
+		snprintf(path, sizeof(path), "%s/img", top);
+		CHECK(readable_by(path, "inventory.img", 100000) &&
+			      !readable_by(path, "restore.log", 100000),
+		      "an image is opened, a log beside it is not");
+		criu_acl_revoke(g);
+		error_free(err);
+	}
+}
+
 int main(void)
 {
 	char top[] = "/tmp/berth-acl.XXXXXX";
@@ -143,6 +209,7 @@ int main(void)
 	CHECK(fgetxattr(with_acl, ACL_XATTR, &back, sizeof(back)) == sizeof(back) &&
 		      memcmp(&back, &own, sizeof(own)) == 0,
 	      "revoked: the file's own ACL is back");
+	refusals(top);
 	error_free(err);
 	clean(top);
 	return tap_done();
