@@ -43,6 +43,17 @@ static bool has_cgroupns(const struct rootfs_ctx *ctx)
 	return ctx->spec->linux.ns[SPEC_NS_CGROUP].present;
 }
 
+/* A cgroup filesystem a user namespace may not mount (EPERM), or one the
+ * kernel finds already there: a rootless job without a cgroup of its own,
+ * its caller in the hierarchy's root (no systemd session: a plain v2
+ * host, a VM), has the host's own cgroup2 under the /sys it was given,
+ * and the same filesystem with the same root on the same place is EBUSY.
+ * Either way the host's is bound instead.  */
+static bool refused_in_userns(const struct rootfs_ctx *ctx, const struct error *e)
+{
+	return ctx->userns && (e->errnum == EPERM || e->errnum == EBUSY);
+}
+
 /* the container's own directory `host_dir` bound on dest, read-only when
  * the config's mount is */
 static int bind_own(const struct rootfs_ctx *ctx, const struct spec_mount *m, const char *dest,
@@ -75,7 +86,7 @@ static int mount_fresh(const struct rootfs_ctx *ctx, const struct spec_mount *m,
 
 	if (rootfs_mount_fs(ctx, &f, err) == 0)
 		return 0;
-	if (!ctx->userns || (*err)->errnum != EPERM)
+	if (!refused_in_userns(ctx, *err))
 		return -1;
 	error_freep(err);
 	return bind_own(ctx, m, dest, host_dir, err);
@@ -91,7 +102,7 @@ static int mount_v2(const struct rootfs_ctx *ctx, const struct spec_mount *m, st
 	if (has_cgroupns(ctx)) {
 		if (rootfs_mount_fs(ctx, &t, err) == 0)
 			return 0;
-		if (!ctx->userns || (*err)->errnum != EPERM)
+		if (!refused_in_userns(ctx, *err))
 			return -1;
 		error_freep(err);
 		return rootfs_mount_fallback(ctx, m, "/sys/fs/cgroup", err);

@@ -76,3 +76,23 @@ teardown_file() {
 	assert_not_contains "$ROOT"
 	assert_root_empty
 }
+
+@test "sandbox rootless on a plain cgroup v2 host, its caller in the root cgroup: the job runs and sees a read-only /sys/fs/cgroup" {
+	# no systemd session: the caller is in "/", and the job's /sys holds the
+	# host's cgroup2 — a fresh mount of the same root there is EBUSY
+	ensure_subid_user berthtest
+	[ "$(cat /proc/self/cgroup)" = "0::/" ]
+	local top
+	top=$(mktemp -d /tmp/berth-rl.XXXXXX)
+	chmod 0711 "$top"
+	mkdir "$top/w"
+	chown berthtest: "$top/w"
+	run runuser -u berthtest -- env -u XDG_RUNTIME_DIR HOME=/ "$BERTH" --root "$top/w/state" \
+		sandbox --rootfs "$TEST_ROOTFS" -- /bin/sh -c \
+		'id -u; grep " /sys/fs/cgroup " /proc/self/mountinfo | tail -1; touch /sys/fs/cgroup/x 2>&1 || echo ro'
+	rm -rf "$top"
+	assert_status 0
+	[ "${lines[0]}" = 0 ]
+	assert_contains " /sys/fs/cgroup ro,"
+	assert_contains "ro"
+}
