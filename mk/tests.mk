@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # mk/tests.mk — the host test suites and what they need.
 #
-#   make test          every suite: unit, host bats, VM cgroup suite, clients,
-#                      the systemd VM suite, ASan+UBSan
+#   make test          every suite: unit, host bats, the VM suites (cgroup v2,
+#                      hybrid, systemd), clients, ASan+UBSan
 #   make test-host     the bats suites under tests/bats (this host)
 #   make test-systemd  tests/vm-systemd in a VM whose PID 1 is systemd
 #   make test-rootfs   the busybox + probe root filesystem the tests share
@@ -45,7 +45,7 @@ test-asan: asan-build test-rootfs test-tools
 .PHONY: test
 test: deps
 	$(MAKE) all unit-build test-rootfs test-tools asan-build
-	tests/run.sh unit host vm clients vm-systemd asan
+	tests/run.sh unit host vm vm-hybrid clients vm-systemd asan
 
 .PHONY: demo
 demo: deps

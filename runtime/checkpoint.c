@@ -184,6 +184,7 @@ static int dump(struct container *c, const struct rt_criu_opts *o, struct error 
 	struct criu_session s = {.pid = -1, .sock = -1, .errfd = -1};
 	struct criu_reply reply;
 	struct spec *spec = NULL;
+	cleanup_cg struct cg *cg = NULL;
 	cleanup_free char *log = NULL;
 	int rc = -1;
 
@@ -194,7 +195,9 @@ static int dump(struct container *c, const struct rt_criu_opts *o, struct error 
 		return -1;
 	fill_request(&req, o, c, img, work);
 	if (!o->pre_dump) {
-		criu_spec_dump_mounts(&req, spec, c->st.pid);
+		if (container_has_cgroup(c) && container_cgroup_open(c, &cg, err) < 0)
+			goto out;
+		criu_spec_dump_mounts(&req, spec, c->st.pid, cg);
 		if (criu_spec_dump_namespaces(&req, spec, err) < 0 ||
 		    criu_net_dump(&req, c, img, err) < 0 ||
 		    write_descriptors(&req, img, c->st.pid, err) < 0 ||

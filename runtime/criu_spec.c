@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cgroups/cgroup.h"
 #include "core/cleanup.h"
 #include "core/file.h"
 #include "core/mem.h"
@@ -26,13 +27,55 @@ static const char *ext_key(int ns)
 	return ns == SPEC_NS_NET ? "extRootNetNS" : "extRootPidNS";
 }
 
-/* Without a cgroup namespace the container's cgroup directory is bound
- * from the host on the cgroup mount (rootfs/cgroupfs.c): a host mount,
- * restored from the new container's own cgroup.  */
+/* Without a cgroup namespace the container's cgroup directories are bound
+ * from the host on the cgroup mount (rootfs/cgroupfs.c): host mounts,
+ * restored from the new container's own cgroups.  */
 static bool cgroup_bound(const struct spec *spec, const struct spec_mount *m)
 {
 	return !spec->linux.ns[SPEC_NS_CGROUP].present && m->type != NULL &&
 	       (strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash != NULL ? slash + 1 : path;
+}
+
+/* Each bind of a cgroup mount `dest`, as rootfs/cgroupfs.c lays them
+ * out: on cgroup v2 alone the container's directory on dest itself; with
+ * v1 hierarchies (a hybrid or v1 host) one per hierarchy on
+ * dest/<its host mount point's name> ("memory", "cpu,cpuacct") and the
+ * cgroup2 part on dest/unified — every one a host mount CRIU cannot
+ * reach ("has unreachable sharing").  The key is where it is in the
+ * container (runc's keys); the value the key again at dump, and at
+ * restore the restored container's directory.  */
+static void cgroup_binds(struct criu_request *r, const char *dest, const struct cg *cg,
+			 bool restore)
+{
+	size_t n = cg_v1_count(cg);
+	const char *dir = cg_path(cg);
+
+	for (size_t i = 0; i < n; i++) {
+		const char *name, *mount, *path;
+		cleanup_free char *key = NULL;
+
+		cg_v1_at(cg, i, &name, &mount, &path);
+		if (path == NULL)
+			continue;
+		key = xasprintf("%s/%s", dest, base_name(mount));
+		criu_add_ext_mnt(r, key, restore ? path : key);
+	}
+	if (dir == NULL)
+		return;
+	if (n == 0) {
+		criu_add_ext_mnt(r, dest, restore ? dir : dest);
+	} else {
+		cleanup_free char *key = xasprintf("%s/unified", dest);
+
+		criu_add_ext_mnt(r, key, restore ? dir : key);
+	}
 }
 
 /* The device nodes bound from the host: linux.devices, and in a new user
@@ -50,12 +93,16 @@ static void host_nodes(struct criu_request *r, const struct spec *spec)
 		criu_add_ext_mnt(r, rootfs_default_device(i), rootfs_default_device(i));
 }
 
-void criu_spec_dump_mounts(struct criu_request *r, const struct spec *spec, pid_t pid)
+void criu_spec_dump_mounts(struct criu_request *r, const struct spec *spec, pid_t pid,
+			   const struct cg *cg)
 {
-	for (size_t i = 0; i < spec->n_mounts; i++)
-		if (spec->mounts[i].bind || cgroup_bound(spec, &spec->mounts[i]))
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		if (spec->mounts[i].bind)
 			criu_add_ext_mnt(r, spec->mounts[i].destination,
 					 spec->mounts[i].destination);
+		if (cgroup_bound(spec, &spec->mounts[i]) && cg != NULL)
+			cgroup_binds(r, spec->mounts[i].destination, cg, false);
+	}
 	/* a masked file has /dev/null bound over it: restored from the
 	 * host's /dev/null (a masked directory is a tmpfs CRIU restores) */
 	for (char **p = spec->linux.masked_paths; p != NULL && *p != NULL; p++) {
@@ -70,14 +117,14 @@ void criu_spec_dump_mounts(struct criu_request *r, const struct spec *spec, pid_
 }
 
 void criu_spec_restore_mounts(struct criu_request *r, const struct spec *spec, const char *bundle,
-			      const char *cgroup)
+			      const struct cg *cg)
 {
 	for (size_t i = 0; i < spec->n_mounts; i++) {
 		const struct spec_mount *m = &spec->mounts[i];
 		cleanup_free char *src = NULL;
 
-		if (cgroup_bound(spec, m) && cgroup != NULL)
-			criu_add_ext_mnt(r, m->destination, cgroup);
+		if (cgroup_bound(spec, m) && cg != NULL)
+			cgroup_binds(r, m->destination, cg, true);
 		if (!m->bind || m->source == NULL)
 			continue;
 		src = m->source[0] == '/' ? xstrdup(m->source)

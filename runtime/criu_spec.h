@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include "cgroups/cgroup.h"
 #include "core/error.h"
 #include "runtime/criu.h"
 #include "spec/spec.h"
@@ -21,11 +22,13 @@
  * in a new user namespace the default ones, all bound from the host
  * there) as external mounts
  * (of the init `pid`).  Restore: each key bound from its host source
- * (a relative source is in `bundle`); the cgroup directory bound without
- * a cgroup namespace from `cgroup`, the restored container's (or NULL). */
-void criu_spec_dump_mounts(struct criu_request *r, const struct spec *spec, pid_t pid);
+ * (a relative source is in `bundle`).  Without a cgroup namespace the
+ * cgroup directories bound on a cgroup mount are external too, from `cg`
+ * (the container's at dump, the restored one's at restore; NULL: none). */
+void criu_spec_dump_mounts(struct criu_request *r, const struct spec *spec, pid_t pid,
+			   const struct cg *cg);
 void criu_spec_restore_mounts(struct criu_request *r, const struct spec *spec, const char *bundle,
-			      const char *cgroup);
+			      const struct cg *cg);
 
 /* Dump: a joined network or pid namespace is external, by inode.
  * Restore: those two are passed as inherited fds (opened into fds[],

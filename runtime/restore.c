@@ -243,7 +243,7 @@ static int fill_request(struct restoring *rs, struct error **err)
 	/* no second network lock where the dump's still stands */
 	if (criu_spec_netns_still_locked(rs->spec, rs->img_fd))
 		r->empty_ns &= ~(unsigned)CLONE_NEWNET;
-	criu_spec_restore_mounts(r, rs->spec, o->bundle, rs->cg != NULL ? cg_path(rs->cg) : NULL);
+	criu_spec_restore_mounts(r, rs->spec, o->bundle, rs->cg);
 	if (inherit_stdio(rs, rs->img_fd, err) < 0)
 		return -1;
 	/* a bridged container's new network namespace, wired already */

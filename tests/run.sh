@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: Apache-2.0
 # tests/run.sh — run test suites and add up their results.
 #
-#   tests/run.sh [unit] [host] [vm] [vm-systemd] [clients] [asan]
+#   tests/run.sh [unit] [host] [vm] [vm-hybrid] [vm-systemd] [clients] [asan]
 #
 #   unit        the C unit tests (build/tests/test-*)
 #   host        the bats suites in tests/bats, on this host
 #   vm          the cgroup v2 suites in tests/vm, inside a pure cgroup v2 VM
+#   vm-hybrid   tests/vm-hybrid in a VM with this dev host's hybrid cgroups
+#               (v1 controllers, cgroup2 at unified): checkpoint and restore
 #   vm-systemd  tests/vm-systemd in a VM whose PID 1 is systemd: the
 #               systemd cgroup driver, sd_notify, and podman, docker and
 #               containerd's CRI at their systemd defaults
@@ -72,16 +74,17 @@ run_bats() { # suite berth-binary dirs...
 	rm -f "$log"
 }
 
-run_vm() {
-	local log st share=()
+run_vm() { # suite dir [vm-run flags...]
+	local suite=$1 dir=$2 log st share=()
+	shift 2
 	log=$(mktemp)
 	# the guest's /tmp and /run are its own: a checkout there is shared
 	case $PWD/ in /tmp/* | /run/*) share=(--out "$PWD") ;; esac
 	VM_PASS_ENV="BERTH TEST_ROOTFS" BERTH="$PWD/berth" TEST_ROOTFS="$PWD/tests/.cache/rootfs" \
-		tests/vm/vm-run --mem 2048 --timeout 1500 "${share[@]}" -- bats --tap tests/vm 2>&1 |
+		tests/vm/vm-run "$@" --mem 2048 --timeout 1500 "${share[@]}" -- bats --tap "$dir" 2>&1 |
 		tee "$log"
 	st=${PIPESTATUS[0]}
-	tap_counts vm "$log" "$st"
+	tap_counts "$suite" "$log" "$st"
 	rm -f "$log"
 }
 
@@ -151,7 +154,7 @@ run_clients() {
 }
 
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(unit host vm clients vm-systemd asan)
+[ ${#suites[@]} -gt 0 ] || suites=(unit host vm vm-hybrid clients vm-systemd asan)
 if [ ${#suites[@]} -gt 1 ] && [[ " ${suites[*]} " == *" vm-systemd "* ]]; then
 	echo "=== suite: vm-systemd (started beside the others)"
 	vm_systemd_background
@@ -162,7 +165,9 @@ for s in "${suites[@]}"; do
 	case $s in
 	unit) run_unit unit build ;;
 	host) run_bats host "$PWD/berth" tests/bats ;;
-	vm) run_vm ;;
+	vm) run_vm vm tests/vm ;;
+	# the dev host's layout: v1 controllers, cgroup2 at unified
+	vm-hybrid) run_vm vm-hybrid tests/vm-hybrid --hybrid ;;
 	vm-systemd) run_vm_systemd ;;
 	clients) run_clients ;;
 	asan)
