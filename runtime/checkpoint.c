@@ -29,6 +29,7 @@
 #include "runtime/criu.h"
 #include "runtime/criu_net.h"
 #include "runtime/criu_spec.h"
+#include "runtime/criu_tree.h"
 #include "runtime/runtime.h"
 
 /* what berth cannot describe to CRIU yet: refused before CRIU runs */
@@ -194,9 +195,10 @@ static int dump(struct container *c, const struct rt_criu_opts *o, struct error 
 	if (spec == NULL)
 		return -1;
 	fill_request(&req, o, c, img, work);
+	if (container_has_cgroup(c) &&
+	    (container_cgroup_open(c, &cg, err) < 0 || criu_tree_check(c->st.pid, cg, err) < 0))
+		goto out;
 	if (!o->pre_dump) {
-		if (container_has_cgroup(c) && container_cgroup_open(c, &cg, err) < 0)
-			goto out;
 		criu_spec_dump_mounts(&req, spec, c->st.pid, cg);
 		if (criu_spec_dump_namespaces(&req, spec, err) < 0 ||
 		    criu_net_dump(&req, c, img, err) < 0 ||

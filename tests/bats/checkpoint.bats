@@ -6,6 +6,7 @@
 # in the VM (tests/vm/checkpoint.bats).
 
 load helpers
+load lib/cli
 
 setup_file() {
 	command -v criu >/dev/null || skip "criu is not installed (scripts/deps.sh)"
@@ -33,6 +34,26 @@ counter() {
 	[ "$(state_of "$ID")" = running ]
 	pid=$(berth state "$ID" | jq .pid)
 	kill -0 "$pid"
+}
+
+@test "checkpoint: a process exec'd into the container (not its init's child, so CRIU would lose it) is refused before CRIU runs, naming it; both go on" {
+	counter
+	detached run -d -b "$BUNDLE" "$ID"
+	berth exec -d "$ID" sleep 1234 </dev/null >/dev/null 2>&1
+	sleeper=$(pgrep -xf 'sleep 1234')
+	pid=$(berth state "$ID" | jq .pid)
+	run berth checkpoint --image-path "$BATS_TEST_TMPDIR/img" "$ID"
+	assert_status 1
+	assert_error_eq "checkpoint \"$ID\": process $sleeper (sleep) is in the container but not in its init's (pid $pid) tree: it joined from outside, as \`exec\` does, and CRIU saves that tree only, so the checkpoint would lose it; end it first"
+	[ ! -e "$BATS_TEST_TMPDIR/img/dump.log" ]
+	[ "$(state_of "$ID")" = running ]
+	kill -0 "$sleeper"
+	# a child of init is its tree: then it is CRIU's turn (and its reason)
+	kill "$sleeper"
+	berth exec "$ID" sh -c 'sleep 1234 >/dev/null 2>&1 & exit 0'
+	run berth checkpoint --image-path "$BATS_TEST_TMPDIR/img" "$ID"
+	assert_status 1
+	assert_contains "checkpoint \"$ID\": criu: "
 }
 
 @test "restore: fails with CRIU's reason and leaves no state, cgroup, mount or process" {

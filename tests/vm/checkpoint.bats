@@ -409,3 +409,24 @@ recvtty() { # name [recvtty args]
 	# what recvtty typed on the new master reached the restored shell
 	grep -q '^got typed on /dev/pts/' "$BATS_TEST_TMPDIR/tty2.out"
 }
+
+@test "checkpoint refuses while an exec'd process is not in init's tree, naming it; one init inherited is saved and restored with the counter" {
+	counter
+	wait_until '[ "$(last_of "$ID" 2>/dev/null || echo 0)" -ge 3 ]'
+	berth exec -d "$ID" sleep 1234 </dev/null >/dev/null 2>&1
+	run berth checkpoint --image-path "$BATS_TEST_TMPDIR/img" "$ID"
+	assert_status 1
+	assert_contains "(sleep) is in the container but not in its init's"
+	[ "$(state_of "$ID")" = running ]
+	pkill -xf 'sleep 1234'
+	# orphaned inside the container, init is its parent now
+	berth exec "$ID" sh -c 'sleep 4321 >/dev/null 2>&1 & exit 0'
+	berth checkpoint --image-path "$BATS_TEST_TMPDIR/img" "$ID"
+	! pgrep -xf 'sleep 4321'
+	berth restore -d --image-path "$BATS_TEST_TMPDIR/img" -b "$BUNDLE" "$ID" </dev/null \
+		>"$BATS_TEST_TMPDIR/out" 2>&1
+	pid=$(berth state "$ID" | jq .pid)
+	[ "$(awk '{print $4}' "/proc/$(pgrep -xf 'sleep 4321')/stat")" = "$pid" ]
+	n=$(log_of "$ID" | wc -l)
+	wait_until '[ "$(last_of "$ID")" -gt "$n" ]'
+}
