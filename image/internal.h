@@ -114,6 +114,16 @@ int unpack_open_dir(int rootfd, const char *dir, bool create, struct error **err
 /* A libarchive reader for a layer: tar, and gzip/zstd/none only. */
 struct archive *unpack_reader_new(void);
 
+/* ---- diff.c ------------------------------------------------------------- */
+
+/* One entry of a checkpoint's rootfs diff, checked before anything is
+ * unpacked (an image dir may come from another host): a relative path
+ * without "..", a hard link to such a path, a file, directory, symlink,
+ * fifo or overlayfs' 0:0 whiteout — never another device node.  */
+int diff_check_entry(struct archive_entry *e, struct error **err);
+/* Every entry `a` reads, as above; a tar libarchive cannot read fails. */
+int diff_check(struct archive *a, struct error **err);
+
 /* ---- cache.c ------------------------------------------------------------ */
 
 struct img_cache {
