@@ -351,7 +351,8 @@ int diff_check(struct archive *a, struct error **err)
 /* the diff, once checked and once unpacked: each pass a reader of its own */
 static int pass(int fd, int upper_fd, struct error **err)
 {
-	struct unpack_opts o = {.owners = true, .devices = true, .trusted = true};
+	struct unpack_opts o = {
+		.owners = true, .devices = true, .trusted = true, .trusted_only = true};
 	struct archive *a = unpack_reader_new();
 	int rc;
 

@@ -209,7 +209,7 @@ static int opaque(struct unpack_ctx *c, const char *dir, struct error **err)
 		return error_set(err, errno, "opaque directory '%s'", dir);
 	if (c->o->trusted && fsetxattr(fd, "trusted.overlay.opaque", "y", 1, 0) < 0)
 		return error_set(err, errno, "opaque directory '%s': trusted.overlay.opaque", dir);
-	if (fsetxattr(fd, "user.overlay.opaque", "y", 1, 0) < 0)
+	if (!c->o->trusted_only && fsetxattr(fd, "user.overlay.opaque", "y", 1, 0) < 0)
 		return error_set(err, errno, "opaque directory '%s': user.overlay.opaque", dir);
 	return 0;
 }

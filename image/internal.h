@@ -80,6 +80,10 @@ struct unpack_opts {
 	bool owners;  /* keep the tar's uid/gid (berth is root) */
 	bool devices; /* create device nodes (root, not rootless) */
 	bool trusted; /* trusted.overlay.opaque too (root) */
+	/* only trusted.overlay.opaque: an upper layer the host's root mounts
+	 * (a checkpoint's diff), on a filesystem that may lack user.* xattrs
+	 * (tmpfs before Linux 6.6) */
+	bool trusted_only;
 };
 
 /* A directory whose metadata is set after every entry is in place (a

@@ -434,6 +434,16 @@ overlay_counter() {
 	detached run -d -b "$BUNDLE" "$ID"
 }
 
+# restore -d ID from IMG; berth's and CRIU's errors shown when it fails
+overlay_restore() {
+	berth restore -d --image-path "$2" -b "$BUNDLE" "$1" </dev/null \
+		>"$BATS_TEST_TMPDIR/out" 2>&1 || {
+		cat "$BATS_TEST_TMPDIR/out" >&2
+		grep -E 'Error|Warn' "$2/restore.log" >&2
+		return 1
+	}
+}
+
 # every file of both layers: name, size, mode, owner and mtime
 layers_sum() {
 	find "$TEST_ROOTFS" "$LAYERS/app" -printf '%p %s %m %u %T@\n' | sort | md5sum
@@ -462,8 +472,7 @@ assert_overlay_root() {
 	at=$(ls "$ROOT/$ID/overlay/upper/data" | sort -n | tail -n1)
 	berth delete "$ID"
 	[ ! -e "$ROOT/$ID" ]
-	berth restore -d --image-path "$BATS_TEST_TMPDIR/img" -b "$BUNDLE" "$ID" </dev/null \
-		>"$BATS_TEST_TMPDIR/out" 2>&1
+	overlay_restore "$ID" "$BATS_TEST_TMPDIR/img"
 	[ "$(state_of "$ID")" = running ]
 	# the restored root is an overlay, not a bind, and no host mount is left
 	pid=$(berth state "$ID" | jq .pid)
@@ -487,8 +496,7 @@ assert_overlay_root() {
 	wait_until '[ "$(last_of "$ID" 2>/dev/null || echo 0)" -ge 3 ]'
 	berth checkpoint --leave-running --image-path "$BATS_TEST_TMPDIR/img" "$ID"
 	[ "$(state_of "$ID")" = running ]
-	berth restore -d --image-path "$BATS_TEST_TMPDIR/img" -b "$BUNDLE" "$ID-new" </dev/null \
-		>"$BATS_TEST_TMPDIR/out" 2>&1
+	overlay_restore "$ID-new" "$BATS_TEST_TMPDIR/img"
 	[ "$(state_of "$ID")" = running ]
 	[ "$(state_of "$ID-new")" = running ]
 	n=$(last_of "$ID-new")
