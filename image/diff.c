@@ -9,11 +9,13 @@
  * Writing walks the overlay's upper directory by fds, never following a
  * symlink, while the container's processes are frozen (the caller's
  * part: runtime/checkpoint.c writes it at CRIU's post-dump point).
- * Reading checks every entry first — an image dir may come from another
- * host — and refuses absolute paths, "..", hard links leaving the diff
- * and device nodes (but overlayfs' 0:0 whiteout); only then unpack.c
- * unpacks it, every entry resolved inside the directory
- * (openat2 RESOLVE_IN_ROOT), never with archive_write_disk.  */
+ * What a tar cannot carry as it means fails the dump, naming the path.
+ * Reading takes a plain tar only and checks every entry as unpack.c reads
+ * it, before anything is made for it — an image dir may come from another
+ * host, and a file read twice could change between the reads — refusing
+ * absolute paths, "..", hard links leaving the diff and every device
+ * node; unpack.c makes each entry resolved inside the directory (openat2
+ * RESOLVE_IN_ROOT), never with archive_write_disk.  */
 #define _GNU_SOURCE
 #include <archive.h>
 #include <archive_entry.h>
@@ -35,8 +37,20 @@
 #include "image/internal.h"
 
 #define DIFF_TMP       ".rootfs-diff.tar.tmp"
+/* a hole larger than this (apparent size over allocated) fails the dump:
+ * `truncate -s 1T` in the container would otherwise be written out whole
+ * while it is frozen; smaller holes are written as zeros */
+#define SPARSE_MAX     (64ULL << 20)
 /* libarchive's ARCHIVE_ERRNO_FILE_FORMAT, which its public header lacks */
 #define EFTYPE_ARCHIVE EILSEQ
+
+/* archive_error_string() is NULL when libarchive set no message */
+static const char *ar_msg(struct archive *a)
+{
+	const char *m = archive_error_string(a);
+
+	return m != NULL ? m : "unknown libarchive error";
+}
 
 struct diff_writer {
 	struct archive *a;
@@ -53,24 +67,71 @@ static bool xattr_saved(const char *name)
 	return strcmp(name, "security.capability") == 0;
 }
 
+/* what a checkpoint cannot save as it means: the dump fails naming it.
+ * A POSIX ACL restored as mode bits alone would widen access (the group
+ * bits are its mask); overlayfs' metacopy and redirect marks say that the
+ * data or the content is still in a lower layer, under another name,
+ * which a tar of the upper cannot carry.  */
+static int xattr_refused(const char *name, const char *path, struct error **err)
+{
+	const char *ovl = strncmp(name, "trusted.overlay.", 16) == 0 ? name + 16
+			  : strncmp(name, "user.overlay.", 13) == 0  ? name + 13
+								     : NULL;
+
+	if (strcmp(name, "system.posix_acl_access") == 0 ||
+	    strcmp(name, "system.posix_acl_default") == 0)
+		return error_set(err, 0,
+				 "'%s': a POSIX ACL (%s), which a checkpoint does not save (the "
+				 "restored file would be open to more users): remove it in the "
+				 "container (setfacl -b)",
+				 path, name);
+	if (ovl != NULL && strcmp(ovl, "metacopy") == 0)
+		return error_set(err, 0,
+				 "'%s': an overlayfs metacopy file (%s: its data is still in a "
+				 "lower layer), which a checkpoint cannot save: the host's overlay "
+				 "module has metacopy on",
+				 path, name);
+	if (ovl != NULL && strcmp(ovl, "redirect") == 0)
+		return error_set(err, 0,
+				 "'%s': an overlayfs redirect (%s: a renamed directory whose "
+				 "content is still in a lower layer), which a checkpoint cannot "
+				 "save: the host's overlay module has redirect_dir on",
+				 path, name);
+	return 0;
+}
+
+/* The entry's xattrs, read through /proc/self/fd: `fd` may be an O_PATH
+ * one (a fifo is never opened for reading, which would wake a writer). */
 static int add_xattrs(struct archive_entry *e, int fd, const char *path, struct error **err)
 {
-	ssize_t n = flistxattr(fd, NULL, 0);
+	char proc[32];
 	cleanup_free char *names = NULL;
+	ssize_t n;
 
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	n = listxattr(proc, NULL, 0);
 	if (n < 0)
 		return errno == ENOTSUP ? 0 : error_set(err, errno, "'%s': list xattrs", path);
 	names = xcalloc(1, (size_t)n + 1);
-	n = flistxattr(fd, names, (size_t)n);
+	n = listxattr(proc, names, (size_t)n);
 	if (n < 0)
 		return error_set(err, errno, "'%s': list xattrs", path);
 	for (char *p = names; p < names + n; p += strlen(p) + 1) {
-		char value[4096];
+		cleanup_free char *value = NULL;
 		ssize_t len;
 
+		if (xattr_refused(p, path, err) < 0)
+			return -1;
 		if (!xattr_saved(p))
 			continue;
-		len = fgetxattr(fd, p, value, sizeof(value));
+		/* the size first: a value has no bound but the filesystem's */
+		len = getxattr(proc, p, NULL, 0);
+		if (len >= 0) {
+			value = xcalloc(1, (size_t)len + 1);
+			len = getxattr(proc, p, value, (size_t)len);
+		}
+		if (len < 0 && errno == ENODATA)
+			continue; /* not readable on this file type (user.* on a fifo) */
 		if (len < 0)
 			return error_set(err, errno, "'%s': xattr '%s'", path, p);
 		archive_entry_xattr_add_entry(e, p, value, (size_t)len);
@@ -98,8 +159,7 @@ static int copy_data(struct archive *a, int fd, const char *path, struct error *
 		if (n < 0)
 			return error_set(err, errno, "'%s': read", path);
 		if (archive_write_data(a, buf, (size_t)n) != n)
-			return error_set(err, archive_errno(a), "'%s': %s", path,
-					 archive_error_string(a));
+			return error_set(err, archive_errno(a), "'%s': %s", path, ar_msg(a));
 	}
 	return 0;
 }
@@ -113,8 +173,7 @@ static int put(struct diff_writer *w, struct archive_entry *e, int data_fd, stru
 
 	archive_entry_linkify(w->links, &e, &spare);
 	if (e != NULL && archive_write_header(w->a, e) < ARCHIVE_WARN)
-		rc = error_set(err, archive_errno(w->a), "'%s': %s", path,
-			       archive_error_string(w->a));
+		rc = error_set(err, archive_errno(w->a), "'%s': %s", path, ar_msg(w->a));
 	else if (e != NULL && data_fd >= 0 && archive_entry_hardlink(e) == NULL &&
 		 archive_entry_size(e) > 0)
 		rc = copy_data(w->a, data_fd, path, err);
@@ -176,6 +235,21 @@ static int put_dir(struct diff_writer *w, int parent, const char *name, const ch
 	return rc < 0 ? -1 : walk(w, fd, path, err);
 }
 
+static int check_sparse(const struct stat *st, const char *path, struct error **err)
+{
+	uint64_t size = (uint64_t)st->st_size, used = (uint64_t)st->st_blocks * 512;
+
+	if (size <= used + SPARSE_MAX)
+		return 0;
+	return error_set(err, 0,
+			 "'%s': a sparse file of %llu bytes with %llu allocated, which a "
+			 "checkpoint would write whole, zeros and all, while the container is "
+			 "frozen (holes over %llu MiB are refused): remove or shrink it in the "
+			 "container",
+			 path, (unsigned long long)size, (unsigned long long)used,
+			 (unsigned long long)(SPARSE_MAX >> 20));
+}
+
 static int put_file(struct diff_writer *w, int parent, const char *name, const char *path,
 		    const struct stat *st, struct error **err)
 {
@@ -183,10 +257,15 @@ static int put_file(struct diff_writer *w, int parent, const char *name, const c
 	struct archive_entry *e = entry_of(path, st);
 	int rc = 0;
 
-	if (S_ISREG(st->st_mode)) {
-		fd = openat(parent, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0 || add_xattrs(e, fd, path, err) < 0)
-			rc = fd < 0 ? error_set(err, errno, "'%s'", path) : -1;
+	if (S_ISREG(st->st_mode) || S_ISFIFO(st->st_mode)) {
+		/* a fifo only by O_PATH: opened to read, it would wake a writer */
+		fd = openat(parent, name,
+			    (S_ISFIFO(st->st_mode) ? O_PATH : O_RDONLY) | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			rc = error_set(err, errno, "'%s'", path);
+		else if (add_xattrs(e, fd, path, err) < 0 ||
+			 (S_ISREG(st->st_mode) && check_sparse(st, path, err) < 0))
+			rc = -1;
 	} else if (S_ISLNK(st->st_mode)) {
 		char target[4096];
 		ssize_t n = readlinkat(parent, name, target, sizeof(target) - 1);
@@ -197,7 +276,7 @@ static int put_file(struct diff_writer *w, int parent, const char *name, const c
 		archive_entry_copy_symlink(e, target);
 	}
 	if (rc == 0)
-		rc = put(w, e, fd, err);
+		rc = put(w, e, S_ISREG(st->st_mode) ? fd : -1, err);
 	archive_entry_free(e);
 	return rc;
 }
@@ -209,6 +288,13 @@ static int put_one(struct diff_writer *w, int dirfd, const char *name, const cha
 	cleanup_free char *wh = NULL;
 	struct stat st;
 
+	/* unpacked, it would be a whiteout or an opaque mark (unpack.c) */
+	if (strncmp(name, ".wh.", 4) == 0)
+		return error_set(err, 0,
+				 "'%s': a name starting with '.wh.' cannot be represented in an "
+				 "OCI layer (a restore would take it for a whiteout): rename it in "
+				 "the container",
+				 path);
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return error_set(err, errno, "'%s'", path);
 	switch (st.st_mode & S_IFMT) {
@@ -262,14 +348,14 @@ static int write_tar(int upper_fd, int out, struct error **err)
 	/* pax: owners and xattrs of any size, names of any length */
 	if (archive_write_set_format_pax_restricted(w.a) != ARCHIVE_OK ||
 	    archive_write_open_fd(w.a, out) != ARCHIVE_OK) {
-		error_set(err, archive_errno(w.a), "%s", archive_error_string(w.a));
+		error_set(err, archive_errno(w.a), "%s", ar_msg(w.a));
 		goto out;
 	}
 	archive_entry_linkresolver_set_strategy(w.links, archive_format(w.a));
 	if (walk(&w, upper_fd, "", err) < 0)
 		goto out;
 	if (archive_write_close(w.a) != ARCHIVE_OK) {
-		error_set(err, archive_errno(w.a), "%s", archive_error_string(w.a));
+		error_set(err, archive_errno(w.a), "%s", ar_msg(w.a));
 		goto out;
 	}
 	rc = 0;
@@ -281,9 +367,13 @@ out:
 
 int image_diff_write(int upper_fd, int img_fd, struct error **err)
 {
-	cleanup_close int out = openat(img_fd, DIFF_TMP,
-				       O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	cleanup_close int out = -1;
 
+	/* a new file, never one left there: the image dir's owner could have
+	 * made it a hard link to a file of root's (or a symlink) */
+	if (unlinkat(img_fd, DIFF_TMP, 0) < 0 && errno != ENOENT)
+		return error_set(err, errno, "%s: remove '%s'", IMAGE_DIFF, DIFF_TMP);
+	out = openat(img_fd, DIFF_TMP, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (out < 0)
 		return error_set(err, errno, "%s: create", IMAGE_DIFF);
 	if (write_tar(upper_fd, out, err) < 0 || fsync(out) < 0 ||
@@ -325,8 +415,7 @@ int diff_check_entry(struct archive_entry *e, struct error **err)
 	}
 	if (type == AE_IFREG || type == AE_IFDIR || type == AE_IFLNK || type == AE_IFIFO)
 		return 0;
-	if (type == AE_IFCHR && archive_entry_rdevmajor(e) == 0 && archive_entry_rdevminor(e) == 0)
-		return 0; /* overlayfs' whiteout */
+	/* the writer never makes one, not even for a whiteout (".wh." files) */
 	if (type == AE_IFCHR || type == AE_IFBLK)
 		return error_set(err, 0, "entry '%s': a device node (%s %u:%u)", p,
 				 type == AE_IFCHR ? "char" : "block",
@@ -335,46 +424,66 @@ int diff_check_entry(struct archive_entry *e, struct error **err)
 	return error_set(err, 0, "entry '%s': not a file, directory, symlink or fifo", p);
 }
 
-int diff_check(struct archive *a, struct error **err)
+struct archive *diff_reader_new(void)
 {
-	struct archive_entry *e;
-	int r;
+	struct archive *a = archive_read_new();
 
-	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN)
-		if (diff_check_entry(e, err) < 0)
-			return -1;
-	if (r != ARCHIVE_EOF)
-		return error_set(err, 0, "%s", archive_error_string(a));
-	return 0;
+	if (a == NULL)
+		abort();		    /* out of memory, as with x*alloc */
+	archive_read_support_format_tar(a); /* and no decompression filter */
+	return a;
 }
 
-/* the diff, once checked and once unpacked: each pass a reader of its own */
-static int pass(int fd, int upper_fd, struct error **err)
+/* a compressed diff, refused by name rather than as "unrecognized" */
+static const char *compression(int fd)
 {
-	struct unpack_opts o = {
-		.owners = true, .devices = true, .trusted = true, .trusted_only = true};
-	struct archive *a = unpack_reader_new();
+	unsigned char m[6] = {0};
+
+	if (pread(fd, m, sizeof(m), 0) < (ssize_t)sizeof(m))
+		return NULL;
+	if (m[0] == 0x1f && m[1] == 0x8b)
+		return "gzip";
+	if (m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd)
+		return "zstd";
+	if (memcmp(m,
+		   "\xfd"
+		   "7zXZ",
+		   5) == 0)
+		return "xz";
+	if (memcmp(m, "BZh", 3) == 0)
+		return "bzip2";
+	return NULL;
+}
+
+/* One pass: every entry checked as it is read, then made (the check and
+ * the unpacking see the same bytes).  Device nodes are never made.  */
+static int unpack_diff(int fd, int upper_fd, struct error **err)
+{
+	struct unpack_opts o = {.owners = true,
+				.devices = false,
+				.trusted = true,
+				.trusted_only = true,
+				.check = diff_check_entry};
+	struct archive *a = diff_reader_new();
 	int rc;
 
-	if (lseek(fd, 0, SEEK_SET) < 0) {
-		archive_read_free(a);
-		return error_set(err, errno, "seek");
-	}
 	if (archive_read_open_fd(a, fd, 65536) != ARCHIVE_OK) {
-		rc = error_set(err, 0, "%s", archive_error_string(a));
+		rc = error_set(err, 0, "%s", ar_msg(a));
 		archive_read_free(a);
 		return rc;
 	}
-	rc = upper_fd < 0 ? diff_check(a, err) : unpack_archive(a, upper_fd, &o, err);
+	rc = unpack_archive(a, upper_fd, &o, err);
 	archive_read_free(a);
 	return rc;
 }
 
 int image_diff_apply(int img_fd, int upper_fd, struct error **err)
 {
-	struct open_how how = {.flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC,
+	/* O_NONBLOCK: a fifo in the diff's place must not hang the restore */
+	struct open_how how = {.flags = O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC,
 			       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS};
 	cleanup_close int fd = sys_openat2(img_fd, IMAGE_DIFF, &how);
+	const char *packed;
 	struct stat st;
 
 	if (fd < 0)
@@ -383,7 +492,15 @@ int image_diff_apply(int img_fd, int upper_fd, struct error **err)
 		return error_set(err, errno, "%s", IMAGE_DIFF);
 	if (!S_ISREG(st.st_mode))
 		return error_set(err, 0, "%s: not a regular file", IMAGE_DIFF);
-	if (pass(fd, -1, err) < 0 || pass(fd, upper_fd, err) < 0)
+	if (fcntl(fd, F_SETFL, O_RDONLY) < 0)
+		return error_set(err, errno, "%s", IMAGE_DIFF);
+	packed = compression(fd);
+	if (packed != NULL)
+		return error_set(err, 0,
+				 "%s: compressed (%s), but a checkpoint's diff is a plain tar: "
+				 "not unpacked",
+				 IMAGE_DIFF, packed);
+	if (unpack_diff(fd, upper_fd, err) < 0)
 		return error_wrap(err, "%s", IMAGE_DIFF);
 	return 0;
 }
@@ -393,7 +510,16 @@ int image_diff_apply(int img_fd, int upper_fd, struct error **err)
  * selects every other writer (7zip, xar: liblzma, libbz2, libxml2, none
  * of which berth links).  Defined here, in an object the link already
  * holds, the linker never pulls that file in; the shared library keeps
- * its own (the symbol is not exported).  Same message as libarchive's.  */
+ * its own (the symbol is not exported).  Same message as libarchive's.
+ * An internal function, so bounded: it first appears in 3.6.0 (Debian
+ * 12 has 3.6.2, the version this is built and tested with), and later
+ * 3.x releases keep its signature; a 4.x may change any of it, so look
+ * again before widening the bounds.  */
+/* (defined: archive.h always defines it; a header-less checker does not) */
+#if defined(ARCHIVE_VERSION_NUMBER) &&                                                             \
+	(ARCHIVE_VERSION_NUMBER < 3006000 || ARCHIVE_VERSION_NUMBER >= 4000000)
+#error "libarchive outside 3.6.0 to 3.x: check __archive_write_entry_filetype_unsupported"
+#endif
 void __archive_write_entry_filetype_unsupported(struct archive *a, struct archive_entry *entry,
 						const char *format);
 

@@ -84,6 +84,11 @@ struct unpack_opts {
 	 * (a checkpoint's diff), on a filesystem that may lack user.* xattrs
 	 * (tmpfs before Linux 6.6) */
 	bool trusted_only;
+	/* when set, called with each entry's header as read, before anything
+	 * is made for it; -1 (with *err) stops the unpacking there.  The
+	 * check sees the very bytes that are unpacked: a file read twice
+	 * could change between the reads.  */
+	int (*check)(struct archive_entry *e, struct error **err);
 };
 
 /* A directory whose metadata is set after every entry is in place (a
@@ -120,13 +125,16 @@ struct archive *unpack_reader_new(void);
 
 /* ---- diff.c ------------------------------------------------------------- */
 
-/* One entry of a checkpoint's rootfs diff, checked before anything is
- * unpacked (an image dir may come from another host): a relative path
- * without "..", a hard link to such a path, a file, directory, symlink,
- * fifo or overlayfs' 0:0 whiteout — never another device node.  */
+/* One entry of a checkpoint's rootfs diff, checked as unpack.c reads it
+ * and before anything is made for it (unpack_opts.check; an image dir may
+ * come from another host): a relative path without "..", a hard link to
+ * such a path, a file, directory, symlink or fifo — never a device node
+ * (the diff's whiteouts are OCI's ".wh." files).  */
 int diff_check_entry(struct archive_entry *e, struct error **err);
-/* Every entry `a` reads, as above; a tar libarchive cannot read fails. */
-int diff_check(struct archive *a, struct error **err);
+/* A reader for a rootfs diff: plain tar only (a checkpoint never
+ * compresses it; a compressed one could unpack to far more than its
+ * size).  */
+struct archive *diff_reader_new(void);
 
 /* ---- cache.c ------------------------------------------------------------ */
 
