@@ -165,10 +165,11 @@ t.addfile(i); t.close()' "$d/link.tar"
 	head -c 700 "$d/garbage.tar" >"$d/cut.tar"
 	for t in "dotdot:entry '../x': a path with '..'" "abs:entry '$d/x': an absolute path" \
 		"dev:entry 'null': a device node (char 1:3)" \
-		"link:entry 'y': a hard link to '../x', outside the diff" "cut:Truncated"; do
+		"link:entry 'y': a hard link to '../x', outside the diff" "cut:entry 'x': Truncated"; do
 		cp "$d/${t%%:*}.tar" "$IMG/rootfs-diff.tar"
 		run berth restore -d --image-path "$IMG" -b "$BUNDLE" "$ID"
 		assert_contains "restore \"$ID\": checkpoint image '$IMG': rootfs-diff.tar: ${t#*:}"
+		assert_not_contains "Unknown error"
 		assert_refused_before_criu
 		[ ! -e "$BATS_TEST_TMPDIR/x" ] && [ ! -e "$LAYERS/x" ] && [ ! -e "$TEST_ROOTFS/x" ]
 	done
