@@ -551,3 +551,31 @@ mine" ]
 	[ "$(layers_sum)" = "$LAYERS_SUM" ]
 	[ "$(state_of "$ID")" = running ]
 }
+
+@test "checkpoint of an overlay root holding a file named .wh.x, or a 1 TiB sparse file, fails naming it; the container keeps counting and no diff is left" {
+	overlay_counter
+	wait_until '[ "$(last_of "$ID" 2>/dev/null || echo 0)" -ge 3 ]'
+	img=$BATS_TEST_TMPDIR/img
+	berth exec "$ID" sh -c 'echo x >/tmp/.wh.x'
+	run berth checkpoint --image-path "$img" "$ID"
+	assert_status 1
+	assert_contains "'tmp/.wh.x': a name starting with '.wh.' cannot be represented in an OCI layer"
+	[ "$(state_of "$ID")" = running ]
+	n=$(last_of "$ID")
+	wait_until '[ "$(last_of "$ID")" -gt "$((n + 2))" ]'
+	[ ! -e "$img/rootfs-diff.tar" ] && [ ! -e "$img/.rootfs-diff.tar.tmp" ]
+	# 1 MiB written at the end of 1 TiB: all but that is a hole
+	berth exec "$ID" sh -c 'rm /tmp/.wh.x
+		dd if=/dev/zero of=/big bs=1048576 seek=1048575 count=1 2>/dev/null'
+	rm -rf "$img"
+	run berth checkpoint --image-path "$img" "$ID"
+	assert_status 1
+	assert_contains "'big': a sparse file of 1099511627776 bytes"
+	[ "$(state_of "$ID")" = running ]
+	n=$(last_of "$ID")
+	wait_until '[ "$(last_of "$ID")" -gt "$((n + 2))" ]'
+	[ ! -e "$img/rootfs-diff.tar" ] && [ ! -e "$img/.rootfs-diff.tar.tmp" ]
+	# the upper was left as the container made it
+	[ "$(stat -c %s "$ROOT/$ID/overlay/upper/big")" = 1099511627776 ]
+	assert_overlay_root "$ID"
+}
