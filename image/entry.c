@@ -95,8 +95,12 @@ static int copy_data(struct archive *a, int fd, struct error **err)
 			size -= (size_t)n;
 		}
 	}
+	/* libarchive's errno is -1 for a malformed archive (no errno text),
+	 * and its message may be missing */
 	if (r != ARCHIVE_EOF)
-		return error_set(err, archive_errno(a), "%s", archive_error_string(a));
+		return error_set(err, archive_errno(a) > 0 ? archive_errno(a) : 0, "%s",
+				 archive_error_string(a) ? archive_error_string(a)
+							 : "unreadable data");
 	return 0;
 }
 
@@ -209,7 +213,7 @@ static int opaque(struct unpack_ctx *c, const char *dir, struct error **err)
 		return error_set(err, errno, "opaque directory '%s'", dir);
 	if (c->o->trusted && fsetxattr(fd, "trusted.overlay.opaque", "y", 1, 0) < 0)
 		return error_set(err, errno, "opaque directory '%s': trusted.overlay.opaque", dir);
-	if (fsetxattr(fd, "user.overlay.opaque", "y", 1, 0) < 0)
+	if (!c->o->trusted_only && fsetxattr(fd, "user.overlay.opaque", "y", 1, 0) < 0)
 		return error_set(err, errno, "opaque directory '%s': user.overlay.opaque", dir);
 	return 0;
 }

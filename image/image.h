@@ -76,4 +76,30 @@ int image_list(bool rootless, struct image_layer_info **out, size_t *n, struct e
 /* remove every layer no job holds; *freed bytes, *removed layers */
 int image_prune(bool rootless, uint64_t *freed, size_t *removed, struct error **err);
 
+/* A checkpoint's copy of an overlay root's writable layer, in its image
+ * dir (podman's name and format: a tar of an OCI layer, ".wh." whiteouts
+ * and ".wh..wh..opq" opaque marks; diff.c).  */
+#define IMAGE_DIFF "rootfs-diff.tar"
+
+/* Write IMAGE_DIFF into `img_fd` from the upper directory `upper_fd`:
+ * files, directories, symlinks, fifos, hard links, owners, modes, times,
+ * user.* xattrs and file capabilities; overlayfs' 0:0 whiteouts and its
+ * opaque mark as OCI's.  The caller keeps the directory still (the
+ * container frozen).  What a tar cannot carry as it means fails, naming
+ * the path: a device node other than a whiteout, a name starting with
+ * ".wh.", a POSIX ACL, overlayfs' metacopy and redirect marks, and a
+ * sparse file whose holes exceed 64 MiB.  Written whole or not at all
+ * (a new temporary file, renamed into place).  */
+int image_diff_write(int upper_fd, int img_fd, struct error **err);
+
+/* Unpack IMAGE_DIFF of `img_fd` into the empty directory `upper_fd`, as
+ * overlayfs' own whiteouts and opaque marks (trusted.overlay.*: for a
+ * mount by the host's root), each entry checked as it is read, before
+ * anything is made for it: a missing or non-regular file, a compressed
+ * one, a tar libarchive cannot read, an absolute path, "..", a hard link
+ * leaving the diff or any device node fails naming the entry.  On a
+ * failure `upper_fd` holds the entries before it: the caller removes the
+ * directory.  */
+int image_diff_apply(int img_fd, int upper_fd, struct error **err);
+
 #endif

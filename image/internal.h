@@ -80,6 +80,15 @@ struct unpack_opts {
 	bool owners;  /* keep the tar's uid/gid (berth is root) */
 	bool devices; /* create device nodes (root, not rootless) */
 	bool trusted; /* trusted.overlay.opaque too (root) */
+	/* only trusted.overlay.opaque: an upper layer the host's root mounts
+	 * (a checkpoint's diff), on a filesystem that may lack user.* xattrs
+	 * (tmpfs before Linux 6.6) */
+	bool trusted_only;
+	/* when set, called with each entry's header as read, before anything
+	 * is made for it; -1 (with *err) stops the unpacking there.  The
+	 * check sees the very bytes that are unpacked: a file read twice
+	 * could change between the reads.  */
+	int (*check)(struct archive_entry *e, struct error **err);
 };
 
 /* A directory whose metadata is set after every entry is in place (a
@@ -113,6 +122,19 @@ int unpack_open_dir(int rootfd, const char *dir, bool create, struct error **err
 
 /* A libarchive reader for a layer: tar, and gzip/zstd/none only. */
 struct archive *unpack_reader_new(void);
+
+/* ---- diff.c ------------------------------------------------------------- */
+
+/* One entry of a checkpoint's rootfs diff, checked as unpack.c reads it
+ * and before anything is made for it (unpack_opts.check; an image dir may
+ * come from another host): a relative path without "..", a hard link to
+ * such a path, a file, directory, symlink or fifo — never a device node
+ * (the diff's whiteouts are OCI's ".wh." files).  */
+int diff_check_entry(struct archive_entry *e, struct error **err);
+/* A reader for a rootfs diff: plain tar only (a checkpoint never
+ * compresses it; a compressed one could unpack to far more than its
+ * size).  */
+struct archive *diff_reader_new(void);
 
 /* ---- cache.c ------------------------------------------------------------ */
 

@@ -145,6 +145,8 @@ static int entries(struct unpack_ctx *c, struct archive *a, struct error **err)
 		const char *raw = archive_entry_pathname(e);
 		cleanup_free char *name = NULL;
 
+		if (c->o->check != NULL && c->o->check(e, err) < 0)
+			return -1;
 		if (raw == NULL)
 			return error_set(err, 0, "an entry without a name");
 		if (unpack_clean_path(raw, &name) < 0)

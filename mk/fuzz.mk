@@ -80,3 +80,10 @@ $(FUZZ_BUILD)/fuzz-criu-reply: fuzz/fuzz-criu-reply.c runtime/criu_msg.c runtime
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(CRIU_GEN) -o $@ $< runtime/criu_msg.c $(CRIU_PB_C) \
 		$(FUZZ_SRCS) $(PKG_LIBS)
+
+# a checkpoint's rootfs-diff.tar as a restore reads it: image/diff.c's
+# checks, then image/'s unpacking (into a temp directory the target makes)
+$(FUZZ_BUILD)/fuzz-image-diff: fuzz/fuzz-image-diff.c $(FUZZ_SRCS) $(FUZZ_HDRS) $(FUZZ_IMG_SRCS) \
+		image/diff.c $(wildcard image/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS) $(FUZZ_IMG_SRCS) image/diff.c $(PKG_LIBS)

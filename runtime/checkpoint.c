@@ -9,8 +9,10 @@
  * and recorded as --manage-cgroups-mode says), and the init's stdio in
  * descriptors.json for the restore.  A user namespace of its own is
  * CRIU's to record (its maps are in the images); what berth adds for it is
- * the device nodes it binds from the host there (criu_spec.c).  Restore:
- * restore.c.  */
+ * the device nodes it binds from the host there (criu_spec.c).  An
+ * overlay root's writable layer is the image dir's rootfs diff, written
+ * at CRIU's post-dump notification, the processes still frozen
+ * (criu_rootfs.h).  Restore: restore.c.  */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <sched.h>
@@ -28,22 +30,39 @@
 #include "runtime/container.h"
 #include "runtime/criu.h"
 #include "runtime/criu_net.h"
+#include "runtime/criu_rootfs.h"
 #include "runtime/criu_spec.h"
 #include "runtime/criu_tree.h"
 #include "runtime/runtime.h"
 
-/* what berth cannot describe to CRIU yet: refused before CRIU runs */
-static int check_supported(const struct container *c, enum container_status s, struct error **err)
+static int check_status(enum container_status s, struct error **err)
 {
 	if (s != STATUS_RUNNING && s != STATUS_PAUSED)
 		return error_set(err, 0,
 				 "cannot checkpoint a container in status %s (must be running or "
 				 "paused)",
 				 container_status_name(s));
-	if (c->st.overlay_dir != NULL)
-		return error_set(err, ENOTSUP,
-				 "checkpoint of a container with an overlay root "
-				 "(org.berth.rootfs.layers) is not supported");
+	return 0;
+}
+
+/* the dump's notifications: at post-dump every process is still frozen
+ * (CRIU resumes or ends them after the answer), so the overlay root's
+ * writable layer is saved as it was at the memory image; a failure here
+ * fails the dump, and CRIU resumes the processes */
+struct dumping {
+	struct container *c;
+	int img;
+	bool save_diff;
+};
+
+static int on_notify(void *arg, const struct criu_reply *n, int fd, struct error **err)
+{
+	struct dumping *d = arg;
+
+	if (fd >= 0)
+		close(fd);
+	if (d->save_diff && strcmp(n->script, "post-dump") == 0)
+		return criu_rootfs_dump_diff(d->c, d->img, err);
 	return 0;
 }
 
@@ -187,13 +206,22 @@ static int dump(struct container *c, const struct rt_criu_opts *o, struct error 
 	struct spec *spec = NULL;
 	cleanup_cg struct cg *cg = NULL;
 	cleanup_free char *log = NULL;
+	struct dumping d = {.c = c};
 	int rc = -1;
 
-	if (open_dirs(o, &img, &work, err) < 0)
-		return -1;
 	spec = container_saved_spec(c, err);
 	if (spec == NULL)
 		return -1;
+	/* what berth cannot describe to CRIU: refused before CRIU runs */
+	if (criu_rootfs_dump_check(c, spec, &d.save_diff, err) < 0 ||
+	    open_dirs(o, &img, &work, err) < 0) {
+		spec_free(spec);
+		return -1;
+	}
+	d.save_diff = d.save_diff && !o->pre_dump;
+	d.img = img;
+	if (!o->pre_dump && !d.save_diff)
+		criu_rootfs_dump_none(img);
 	fill_request(&req, o, c, img, work);
 	if (container_has_cgroup(c) &&
 	    (container_cgroup_open(c, &cg, err) < 0 || criu_tree_check(c->st.pid, cg, err) < 0))
@@ -209,7 +237,7 @@ static int dump(struct container *c, const struct rt_criu_opts *o, struct error 
 	log = xasprintf("%s/dump.log", o->work_path != NULL ? o->work_path : o->image_path);
 	struct criu_spawn sp = {.log_path = log};
 
-	if (criu_start(&sp, &s, err) < 0 || criu_run(&s, &req, NULL, NULL, &reply, err) < 0)
+	if (criu_start(&sp, &s, err) < 0 || criu_run(&s, &req, on_notify, &d, &reply, err) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -228,7 +256,7 @@ int rt_checkpoint(const struct rt_global *g, const struct rt_criu_opts *o, struc
 		return error_set(err, EPERM, "checkpoint needs root (CRIU does)");
 	if (container_open(g->root, o->id, true, &c, err) < 0)
 		goto out;
-	if (check_supported(&c, container_status(&c), err) < 0)
+	if (check_status(container_status(&c), err) < 0)
 		goto out;
 	if (dump(&c, o, err) < 0) {
 		error_wrap(err, "checkpoint \"%s\"", o->id);

@@ -13,6 +13,10 @@
  * In a new user namespace (CRIU makes it again from the images' maps)
  * CRIU reads the images as that namespace's root: they are opened to it
  * for as long as CRIU runs (criu_acl.c).
+ * An overlay root (org.berth.rootfs.layers) is made as `create` makes
+ * it, its upper filled from the image dir's rootfs diff, and mounted on
+ * <state dir>/merged (the root CRIU is given) instead of the bind, for as
+ * long as CRIU runs (criu_rootfs.h).
  * On any failure the restored processes, the cgroup and the state dir
  * are removed again: nothing is left half-restored.  */
 #define _GNU_SOURCE
@@ -34,11 +38,13 @@
 #include "core/mem.h"
 #include "core/syscalls.h"
 #include "namespaces/ns.h"
+#include "rootfs/overlay.h"
 #include "runtime/console.h"
 #include "runtime/container.h"
 #include "runtime/criu.h"
 #include "runtime/criu_acl.h"
 #include "runtime/criu_net.h"
+#include "runtime/criu_rootfs.h"
 #include "runtime/criu_spec.h"
 #include "runtime/runtime.h"
 #include "runtime/wait.h"
@@ -59,7 +65,9 @@ struct restoring {
 	int img_fd, work_fd;  /* CRIU opens them through /proc/<berth>/fd */
 	int extra[MAX_EXTRA]; /* CRIU's fds 4, 5, ...: inherited by key */
 	size_t n_extra;
-	char *root_dir; /* <state dir>/criu-root */
+	char *root_dir; /* <state dir>/criu-root, or the overlay's merged dir */
+	bool overlay;	/* an overlay root of the bundle's layers */
+	struct rootfs_plan plan;
 	char *log_path;
 	struct criu_request req;
 };
@@ -107,7 +115,9 @@ static int fill_state(struct restoring *rs, struct error **err)
 					  : xasprintf("%s/%s", rs->o->bundle, spec->root.path);
 	char real[PATH_MAX];
 
-	if (realpath(root, real) == NULL)
+	if (rs->overlay)
+		snprintf(real, sizeof(real), "%s", rs->plan.root);
+	else if (realpath(root, real) == NULL)
 		return error_set(err, errno, "root.path '%s'", root);
 	st->id = xstrdup(rs->o->id);
 	st->bundle = xstrdup(rs->o->bundle);
@@ -133,9 +143,17 @@ static int setup_state(struct restoring *rs, struct error **err)
 	rs->have_dir = true;
 	if (atomic_write_at(rs->c.dir_fd, "config.json", rs->config, rs->config_len, 0600, err) < 0)
 		return error_wrap(err, "save config.json");
-	if (mkdirat(rs->c.dir_fd, "criu-root", 0755) < 0)
-		return error_set(err, errno, "create '%s/criu-root'", rs->c.dir);
-	rs->root_dir = xasprintf("%s/criu-root", rs->c.dir);
+	if (rs->overlay) {
+		/* the overlay's dirs, its upper filled from the checkpoint */
+		if (criu_rootfs_restore_prepare(rs->g, rs->spec, &rs->c, rs->img_fd,
+						rs->o->image_path, &rs->plan, err) < 0)
+			return -1;
+		rs->root_dir = xstrdup(rs->plan.root);
+	} else {
+		if (mkdirat(rs->c.dir_fd, "criu-root", 0755) < 0)
+			return error_set(err, errno, "create '%s/criu-root'", rs->c.dir);
+		rs->root_dir = xasprintf("%s/criu-root", rs->c.dir);
+	}
 	if (fill_state(rs, err) < 0)
 		return -1;
 	return container_save(&rs->c, err);
@@ -185,7 +203,8 @@ static int open_dirs(struct restoring *rs, struct error **err)
 	}
 	rs->log_path =
 		xasprintf("%s/restore.log", o->work_path != NULL ? o->work_path : o->image_path);
-	return 0;
+	return criu_rootfs_restore_check(rs->g, rs->spec, rs->img_fd, o->image_path, &rs->overlay,
+					 err);
 }
 
 /* descriptors.json: an init's stdio that was a pipe (containerd's, a
@@ -329,7 +348,12 @@ static int run_criu(struct restoring *rs, struct error **err)
 	 * private mount namespace for CRIU alone made CRIU 3.17 fail to
 	 * mount its cgroup yard, so the bind is on the host for as long as
 	 * CRIU runs, and detached right after */
-	if (mount(rs->c.st.rootfs, rs->root_dir, NULL, MS_BIND | MS_REC, NULL) < 0) {
+	if (rs->overlay) {
+		/* the bundle's layers again, checked as at create, with the
+		 * upper the checkpoint's diff filled */
+		if (rootfs_overlay_mount(&rs->plan, false, err) < 0)
+			return -1;
+	} else if (mount(rs->c.st.rootfs, rs->root_dir, NULL, MS_BIND | MS_REC, NULL) < 0) {
 		error_set(err, errno, "bind '%s' on '%s'", rs->c.st.rootfs, rs->root_dir);
 		return -1;
 	}
@@ -413,6 +437,7 @@ static void restoring_free(struct restoring *rs)
 	if (rs->net.netns_fd >= 0)
 		close(rs->net.netns_fd);
 	criu_request_clear(&rs->req);
+	rootfs_plan_clear(&rs->plan);
 	cg_free(rs->cg);
 	container_close(&rs->c);
 	spec_free(rs->spec);
@@ -423,9 +448,11 @@ static void restoring_free(struct restoring *rs)
 
 static int restore_steps(struct restoring *rs, struct error **err)
 {
-	if (load_bundle(rs, err) < 0 || replace_stopped(rs, err) < 0)
+	/* the image dir first: what it holds is checked before anything
+	 * is made */
+	if (load_bundle(rs, err) < 0 || open_dirs(rs, err) < 0 || replace_stopped(rs, err) < 0)
 		return -1;
-	if (setup_state(rs, err) < 0 || setup_cgroup(rs, err) < 0 || open_dirs(rs, err) < 0 ||
+	if (setup_state(rs, err) < 0 || setup_cgroup(rs, err) < 0 ||
 	    criu_net_setup(&rs->net, rs->g, rs->spec, &rs->c, rs->img_fd, err) < 0 ||
 	    fill_request(rs, err) < 0 || run_criu(rs, err) < 0 || record(rs, err) < 0) {
 		rollback(rs);

@@ -49,7 +49,7 @@ allowed() { # folder -> the folders it may include
 	core) echo "core" ;;
 	spec | netns) echo "core spec" ;;
 	namespaces | rootfs | cgroups | image) echo "core spec" ;;
-	runtime) echo "core spec namespaces rootfs cgroups netns runtime" ;;
+	runtime) echo "core spec namespaces rootfs cgroups netns image runtime" ;;
 	cmd) echo "core spec image runtime cmd" ;;
 	esac
 }

@@ -139,3 +139,84 @@ userns_bundle() {
 	assert_contains "does not exist"
 	assert_root_empty
 }
+
+# a bundle whose root is an overlay of image layers: the test rootfs and
+# a layer the test makes; $1: more of the config (jq)
+overlay_bundle() {
+	LAYERS=$BATS_TEST_TMPDIR/layers
+	mkdir -p "$LAYERS/app/opt"
+	echo app >"$LAYERS/app/opt/hello"
+	make_bundle ".annotations = {\"org.berth.rootfs.layers\": \"$TEST_ROOTFS:$LAYERS/app\"} |
+		.root.readonly = false | ${1:-.}"
+}
+
+# an image dir as a checkpoint leaves it, but for CRIU's images
+image_dir() {
+	IMG=$BATS_TEST_TMPDIR/img
+	mkdir -p -m 700 "$IMG"
+	echo '["/dev/null","/dev/null","/dev/null"]' >"$IMG/descriptors.json"
+}
+
+# refused before CRIU runs (it made no log), and nothing left
+assert_refused_before_criu() {
+	assert_status 1
+	[ ! -e "$IMG/restore.log" ]
+	run berth state "$ID"
+	assert_contains "does not exist"
+	[ -z "$(ls -d "$CG_ROOT/berth/$ID" 2>/dev/null)" ]
+	! grep -q "$ROOT" /proc/self/mountinfo
+	assert_root_empty
+}
+
+@test "restore of an overlay root: a rootfs-diff.tar with '..', an absolute path, a device node or a hard link out is refused before CRIU runs, naming the entry, and nothing is made" {
+	overlay_bundle
+	image_dir
+	d=$BATS_TEST_TMPDIR/forged
+	mkdir -p "$d/sub"
+	echo x >"$d/x"
+	mknod "$d/null" c 1 3
+	tar -cPf "$d/dotdot.tar" -C "$d/sub" ../x
+	tar -cPf "$d/abs.tar" "$d/x"
+	tar -cf "$d/dev.tar" -C "$d" null
+	python3 -c 'import sys, tarfile
+t = tarfile.open(sys.argv[1], "w")
+i = tarfile.TarInfo("y"); i.type = tarfile.LNKTYPE; i.linkname = "../x"
+t.addfile(i); t.close()' "$d/link.tar"
+	tar -cf "$d/garbage.tar" -C "$d" x
+	head -c 700 "$d/garbage.tar" >"$d/cut.tar"
+	for t in "dotdot:entry '../x': a path with '..'" "abs:entry '$d/x': an absolute path" \
+		"dev:entry 'null': a device node (char 1:3)" \
+		"link:entry 'y': a hard link to '../x', outside the diff" "cut:entry 'x': Truncated"; do
+		cp "$d/${t%%:*}.tar" "$IMG/rootfs-diff.tar"
+		run berth restore -d --image-path "$IMG" -b "$BUNDLE" "$ID"
+		assert_contains "restore \"$ID\": checkpoint image '$IMG': rootfs-diff.tar: ${t#*:}"
+		assert_not_contains "Unknown error"
+		assert_refused_before_criu
+		[ ! -e "$BATS_TEST_TMPDIR/x" ] && [ ! -e "$LAYERS/x" ] && [ ! -e "$TEST_ROOTFS/x" ]
+	done
+	[ "$(cat "$LAYERS/app/opt/hello")" = app ]
+}
+
+@test "restore: an overlay root without rootfs-diff.tar, or a diff with a bundle that has no layers, is refused before CRIU runs" {
+	overlay_bundle
+	image_dir
+	run berth restore -d --image-path "$IMG" -b "$BUNDLE" "$ID"
+	assert_contains "checkpoint image '$IMG': no rootfs-diff.tar, which the bundle's overlay root (org.berth.rootfs.layers) needs"
+	assert_refused_before_criu
+	tar -cf "$IMG/rootfs-diff.tar" -T /dev/null
+	make_bundle
+	run berth restore -d --image-path "$IMG" -b "$BUNDLE" "$ID"
+	assert_contains "rootfs-diff.tar holds an overlay root's writable layer, but the bundle has no org.berth.rootfs.layers"
+	assert_refused_before_criu
+}
+
+@test "checkpoint of an overlay root whose writable layer is on a tmpfs is refused before CRIU runs, naming the annotation; the container still runs" {
+	overlay_bundle '.annotations["org.berth.rootfs.upper"] = "tmpfs"'
+	set_args sleep 60
+	detached run -d -b "$BUNDLE" "$ID"
+	run berth checkpoint --image-path "$BATS_TEST_TMPDIR/img" "$ID"
+	assert_status 1
+	assert_contains "org.berth.rootfs.upper: tmpfs"
+	[ ! -e "$BATS_TEST_TMPDIR/img/dump.log" ]
+	[ "$(state_of "$ID")" = running ]
+}

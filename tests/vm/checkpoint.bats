@@ -430,3 +430,173 @@ recvtty() { # name [recvtty args]
 	n=$(log_of "$ID" | wc -l)
 	wait_until '[ "$(last_of "$ID")" -gt "$n" ]'
 }
+
+# A counter on an overlay root (org.berth.rootfs.layers): the test rootfs
+# below, and an image layer the test makes above it.  Before counting it
+# deletes a file of that layer (a whiteout in its writable layer),
+# replaces the layer's /srv by a directory of its own (an opaque one) and
+# writes over /opt/hello (a copy-up); each number also goes to a file
+# /data/N of its root.  $1: more of the config (jq).
+overlay_counter() {
+	LAYERS=$(open_dir)
+	mkdir -p "$LAYERS/app/opt" "$LAYERS/app/etc" "$LAYERS/app/srv"
+	echo app >"$LAYERS/app/opt/hello"
+	echo motd >"$LAYERS/app/etc/motd"
+	touch "$LAYERS/app/srv/a" "$LAYERS/app/srv/b"
+	LAYERS_SUM=$(layers_sum)
+	make_bundle ".annotations = {\"org.berth.rootfs.layers\": \"$TEST_ROOTFS:$LAYERS/app\"} |
+		.root.readonly = false |
+		.mounts += [{\"destination\": \"/run/c\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"}]"
+	[ -z "${1:-}" ] || edit_config "$1"
+	set_args /bin/sh -c 'rm /etc/motd; rm -rf /srv; mkdir /srv /data; echo c >/srv/c
+		echo mine >/opt/hello; i=0
+		while [ ! -e /run/c/stop ]; do i=$((i+1)); echo $i >> /run/c/log; echo $i >/data/$i
+		sleep 0.2; done; exit 7'
+	detached run -d -b "$BUNDLE" "$ID"
+}
+
+# restore -d ID from IMG; berth's and CRIU's errors shown when it fails
+overlay_restore() {
+	berth restore -d --image-path "$2" -b "$BUNDLE" "$1" </dev/null \
+		>"$BATS_TEST_TMPDIR/out" 2>&1 || {
+		cat "$BATS_TEST_TMPDIR/out" >&2
+		grep -E 'Error|Warn' "$2/restore.log" >&2
+		return 1
+	}
+}
+
+# every file of both layers: name, size, mode, owner and mtime
+layers_sum() {
+	find "$TEST_ROOTFS" "$LAYERS/app" -printf '%p %s %m %u %T@\n' | sort | md5sum
+}
+
+# what container $1 sees on its root: the deletion, the opaque /srv, the
+# copy-up, and its /data files up to the last number it logged
+assert_overlay_root() {
+	local r
+	r=/proc/$(berth state "$1" | jq .pid)/root
+	[ ! -e "$r/etc/motd" ]
+	[ "$(ls "$r/srv")" = c ]
+	[ "$(cat "$r/opt/hello")" = mine ]
+	[ -x "$r/bin/busybox" ]
+	n=$(tail -n1 "$r/run/c/log")
+	for i in 1 "$((n / 2))" "$n"; do [ "$(cat "$r/data/$i")" = "$i" ]; done
+}
+
+@test "checkpoint and restore of a container on an overlay root of image layers: the counter goes on, its files, its deletion and its opaque dir are there, and the layers are unchanged" {
+	overlay_counter
+	wait_until '[ "$(last_of "$ID" 2>/dev/null || echo 0)" -ge 3 ]'
+	berth checkpoint --image-path "$BATS_TEST_TMPDIR/img" "$ID"
+	[ "$(state_of "$ID")" = stopped ]
+	[ -s "$BATS_TEST_TMPDIR/img/rootfs-diff.tar" ]
+	# the last number the frozen counter wrote on its root
+	at=$(ls "$ROOT/$ID/overlay/upper/data" | sort -n | tail -n1)
+	berth delete "$ID"
+	[ ! -e "$ROOT/$ID" ]
+	overlay_restore "$ID" "$BATS_TEST_TMPDIR/img"
+	[ "$(state_of "$ID")" = running ]
+	# the restored root is an overlay, not a bind, and no host mount is left
+	pid=$(berth state "$ID" | jq .pid)
+	grep -q " / / .* - overlay overlay " "/proc/$pid/mountinfo"
+	! grep -q "$ROOT" /proc/self/mountinfo
+	# the diff and the memory image were taken at one point: the restored
+	# counter goes on from the number its last file holds
+	[ "$(log_of "$ID" | sed -n "${at}p")" = "$at" ]
+	wait_until '[ "$(last_of "$ID")" -gt "$((at + 2))" ]'
+	log_of "$ID" | awk 'NR != $1 { exit 1 }'
+	assert_overlay_root "$ID"
+	[ "$(cat "$ROOT/$ID/overlay/upper/data/$((at + 1))")" = "$((at + 1))" ]
+	[ "$(layers_sum)" = "$LAYERS_SUM" ]
+	[ ! -e "$LAYERS/app/data" ]
+	berth delete --force "$ID"
+	[ ! -e "$ROOT/$ID" ]
+}
+
+@test "checkpoint --leave-running of a container on an overlay root, restored into a new id: both run, each on its own writable layer" {
+	overlay_counter
+	wait_until '[ "$(last_of "$ID" 2>/dev/null || echo 0)" -ge 3 ]'
+	berth checkpoint --leave-running --image-path "$BATS_TEST_TMPDIR/img" "$ID"
+	[ "$(state_of "$ID")" = running ]
+	overlay_restore "$ID-new" "$BATS_TEST_TMPDIR/img"
+	[ "$(state_of "$ID")" = running ]
+	[ "$(state_of "$ID-new")" = running ]
+	n=$(last_of "$ID-new")
+	wait_until '[ "$(last_of "$ID-new")" -gt "$n" ]'
+	assert_overlay_root "$ID-new"
+	assert_overlay_root "$ID"
+	berth exec "$ID" sh -c 'echo original >/mine'
+	berth exec "$ID-new" sh -c 'echo copy >/mine; rm /opt/hello'
+	run berth exec "$ID" cat /mine /opt/hello
+	[ "$output" = "original
+mine" ]
+	run berth exec "$ID-new" sh -c 'cat /mine; ls /opt'
+	[ "$output" = copy ]
+	[ "$(cat "$ROOT/$ID-new/overlay/upper/mine")" = copy ]
+	[ "$(cat "$ROOT/$ID/overlay/upper/mine")" = original ]
+	[ "$(layers_sum)" = "$LAYERS_SUM" ]
+	berth delete --force "$ID-new"
+	[ ! -e "$ROOT/$ID-new" ]
+	[ "$(state_of "$ID")" = running ]
+}
+
+@test "restore of an overlay root refuses a tampered rootfs-diff.tar naming the entry, and a missing one, before CRIU runs and leaving nothing" {
+	overlay_counter
+	wait_until '[ "$(last_of "$ID" 2>/dev/null || echo 0)" -ge 3 ]'
+	img=$BATS_TEST_TMPDIR/img
+	berth checkpoint --leave-running --image-path "$img" "$ID"
+	d=$BATS_TEST_TMPDIR/forged
+	mkdir -p "$d/sub"
+	echo x >"$d/x"
+	mknod "$d/null" c 1 3
+	tar -cPf "$d/dotdot.tar" -C "$d/sub" ../x
+	tar -cPf "$d/abs.tar" "$d/x"
+	tar -cf "$d/dev.tar" -C "$d" null
+	for t in "dotdot:entry '../x': a path with '..'" "abs:entry '$d/x': an absolute path" \
+		"dev:entry 'null': a device node (char 1:3)"; do
+		cp "$d/${t%%:*}.tar" "$img/rootfs-diff.tar"
+		rm -f "$img/restore.log"
+		run berth restore -d --image-path "$img" -b "$BUNDLE" "$ID-new"
+		assert_status 1
+		assert_contains "restore \"$ID-new\": checkpoint image '$img': rootfs-diff.tar: ${t#*:}"
+		[ ! -e "$img/restore.log" ]
+		[ ! -e "$ROOT/$ID-new" ]
+		[ ! -e "$CG_ROOT/berth/$ID-new" ]
+		! grep -q "$ID-new" /proc/self/mountinfo
+		[ ! -e "$TEST_ROOTFS/x" ] && [ ! -e "$LAYERS/x" ] && [ ! -e "$BATS_TEST_TMPDIR/x" ]
+	done
+	rm "$img/rootfs-diff.tar"
+	run berth restore -d --image-path "$img" -b "$BUNDLE" "$ID-new"
+	assert_status 1
+	assert_contains "no rootfs-diff.tar, which the bundle's overlay root (org.berth.rootfs.layers) needs"
+	[ ! -e "$ROOT/$ID-new" ]
+	[ "$(layers_sum)" = "$LAYERS_SUM" ]
+	[ "$(state_of "$ID")" = running ]
+}
+
+@test "checkpoint of an overlay root holding a file named .wh.x, or a 1 TiB sparse file, fails naming it; the container keeps counting and no diff is left" {
+	overlay_counter
+	wait_until '[ "$(last_of "$ID" 2>/dev/null || echo 0)" -ge 3 ]'
+	img=$BATS_TEST_TMPDIR/img
+	berth exec "$ID" sh -c 'echo x >/tmp/.wh.x'
+	run berth checkpoint --image-path "$img" "$ID"
+	assert_status 1
+	assert_contains "'tmp/.wh.x': a name starting with '.wh.' cannot be represented in an OCI layer"
+	[ "$(state_of "$ID")" = running ]
+	n=$(last_of "$ID")
+	wait_until '[ "$(last_of "$ID")" -gt "$((n + 2))" ]'
+	[ ! -e "$img/rootfs-diff.tar" ] && [ ! -e "$img/.rootfs-diff.tar.tmp" ]
+	# 1 MiB written at the end of 1 TiB: all but that is a hole
+	berth exec "$ID" sh -c 'rm /tmp/.wh.x
+		dd if=/dev/zero of=/big bs=1048576 seek=1048575 count=1 2>/dev/null'
+	rm -rf "$img"
+	run berth checkpoint --image-path "$img" "$ID"
+	assert_status 1
+	assert_contains "'big': a sparse file of 1099511627776 bytes"
+	[ "$(state_of "$ID")" = running ]
+	n=$(last_of "$ID")
+	wait_until '[ "$(last_of "$ID")" -gt "$((n + 2))" ]'
+	[ ! -e "$img/rootfs-diff.tar" ] && [ ! -e "$img/.rootfs-diff.tar.tmp" ]
+	# the upper was left as the container made it
+	[ "$(stat -c %s "$ROOT/$ID/overlay/upper/big")" = 1099511627776 ]
+	assert_overlay_root "$ID"
+}
