@@ -7,8 +7,8 @@
 #   unit        the C unit tests (build/tests/test-*)
 #   host        the bats suites in tests/bats, on this host
 #   vm          the cgroup v2 suites in tests/vm, inside a pure cgroup v2 VM
-#   vm-hybrid   tests/vm-hybrid in a VM with this dev host's hybrid cgroups
-#               (v1 controllers, cgroup2 at unified): checkpoint and restore
+#   vm-hybrid   tests/vm-hybrid and tests/vm/checkpoint.bats in a VM with this
+#               dev host's hybrid cgroups (v1 controllers, cgroup2 at unified)
 #   vm-systemd  tests/vm-systemd in a VM whose PID 1 is systemd: the
 #               systemd cgroup driver, sd_notify, and podman, docker and
 #               containerd's CRI at their systemd defaults
@@ -74,14 +74,16 @@ run_bats() { # suite berth-binary dirs...
 	rm -f "$log"
 }
 
-run_vm() { # suite dir [vm-run flags...]
-	local suite=$1 dir=$2 log st share=()
-	shift 2
+run_vm() { # suite [vm-run flags...] -- bats-paths...
+	local suite=$1 log st share=() flags=()
+	shift
+	while [ "$1" != -- ]; do flags+=("$1"); shift; done
+	shift
 	log=$(mktemp)
 	# the guest's /tmp and /run are its own: a checkout there is shared
 	case $PWD/ in /tmp/* | /run/*) share=(--out "$PWD") ;; esac
 	VM_PASS_ENV="BERTH TEST_ROOTFS" BERTH="$PWD/berth" TEST_ROOTFS="$PWD/tests/.cache/rootfs" \
-		tests/vm/vm-run "$@" --mem 2048 --timeout 1500 "${share[@]}" -- bats --tap "$dir" 2>&1 |
+		tests/vm/vm-run "${flags[@]}" --mem 2048 --timeout 1500 "${share[@]}" -- bats --tap "$@" 2>&1 |
 		tee "$log"
 	st=${PIPESTATUS[0]}
 	tap_counts "$suite" "$log" "$st"
@@ -165,9 +167,10 @@ for s in "${suites[@]}"; do
 	case $s in
 	unit) run_unit unit build ;;
 	host) run_bats host "$PWD/berth" tests/bats ;;
-	vm) run_vm vm tests/vm ;;
-	# the dev host's layout: v1 controllers, cgroup2 at unified
-	vm-hybrid) run_vm vm-hybrid tests/vm-hybrid --hybrid ;;
+	vm) run_vm vm -- tests/vm ;;
+	# the dev host's layout (v1 controllers, cgroup2 at unified): its own
+	# suite, and every checkpoint test of the cgroup v2 VM again
+	vm-hybrid) run_vm vm-hybrid --hybrid -- tests/vm-hybrid tests/vm/checkpoint.bats ;;
 	vm-systemd) run_vm_systemd ;;
 	clients) run_clients ;;
 	asan)
