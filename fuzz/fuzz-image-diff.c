@@ -22,24 +22,11 @@
 #include <unistd.h>
 
 #include "core/file.h"
+#include "fuzz/scratch.h"
 #include "image/internal.h"
 
 static char base[] = "/tmp/fuzz-image-diff.XXXXXX";
 static int basefd = -1;
-
-static size_t entries_in(int dirfd, const char *name)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	size_t n = 0;
-
-	if (d == NULL)
-		abort();
-	while (readdir(d) != NULL)
-		n++;
-	closedir(d);
-	return n - 2;
-}
 
 /* the temp directory goes with the fuzzer */
 __attribute__((destructor)) static void cleanup(void)
@@ -84,16 +71,11 @@ static bool has_device(int dirfd)
 /* the data unpacked into rootfd as image_diff_apply() unpacks it */
 static void unpack(const uint8_t *data, size_t size, int rootfd)
 {
-	struct unpack_opts o = {.owners = true,
-				.devices = false,
-				.trusted = true,
-				.trusted_only = true,
-				.check = diff_check_entry};
 	struct archive *a = diff_reader_new();
 	struct error *err = NULL;
 
 	if (archive_read_open_memory(a, data, size) == ARCHIVE_OK)
-		unpack_archive(a, rootfd, &o, &err);
+		diff_unpack(a, rootfd, &err);
 	error_free(err);
 	archive_read_free(a);
 }

@@ -17,24 +17,11 @@
 #include <unistd.h>
 
 #include "core/file.h"
+#include "fuzz/scratch.h"
 #include "image/internal.h"
 
 static char base[] = "/tmp/fuzz-image-tar.XXXXXX";
 static int basefd = -1;
-
-static size_t entries_in(int dirfd, const char *name)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	size_t n = 0;
-
-	if (d == NULL)
-		abort();
-	while (readdir(d) != NULL)
-		n++;
-	closedir(d);
-	return n - 2;
-}
 
 /* the temp directory goes with the fuzzer */
 __attribute__((destructor)) static void cleanup(void)

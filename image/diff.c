@@ -457,22 +457,26 @@ static const char *compression(int fd)
 
 /* One pass: every entry checked as it is read, then made (the check and
  * the unpacking see the same bytes).  Device nodes are never made.  */
-static int unpack_diff(int fd, int upper_fd, struct error **err)
+int diff_unpack(struct archive *a, int upper_fd, struct error **err)
 {
 	struct unpack_opts o = {.owners = true,
 				.devices = false,
 				.trusted = true,
 				.trusted_only = true,
 				.check = diff_check_entry};
+
+	return unpack_archive(a, upper_fd, &o, err);
+}
+
+static int unpack_diff(int fd, int upper_fd, struct error **err)
+{
 	struct archive *a = diff_reader_new();
 	int rc;
 
-	if (archive_read_open_fd(a, fd, 65536) != ARCHIVE_OK) {
+	if (archive_read_open_fd(a, fd, 65536) != ARCHIVE_OK)
 		rc = error_set(err, 0, "%s", ar_msg(a));
-		archive_read_free(a);
-		return rc;
-	}
-	rc = unpack_archive(a, upper_fd, &o, err);
+	else
+		rc = diff_unpack(a, upper_fd, err);
 	archive_read_free(a);
 	return rc;
 }

@@ -136,6 +136,11 @@ int diff_check_entry(struct archive_entry *e, struct error **err);
  * size).  */
 struct archive *diff_reader_new(void);
 
+/* a's entries (a from diff_reader_new, opened) unpacked into upper_fd as
+ * a restore does: each checked by diff_check_entry as it is read, owners
+ * kept, no device node made */
+int diff_unpack(struct archive *a, int upper_fd, struct error **err);
+
 /* ---- cache.c ------------------------------------------------------------ */
 
 struct img_cache {

@@ -63,7 +63,7 @@ $(FUZZ_BUILD)/fuzz-subid: fuzz/fuzz-subid.c $(FUZZ_SRCS) $(FUZZ_HDRS) namespaces
 FUZZ_IMG_SRCS := image/unpack.c image/entry.c image/cache.c image/image.c image/source.c \
 	image/layout.c
 $(FUZZ_BUILD)/fuzz-image-tar: fuzz/fuzz-image-tar.c $(FUZZ_SRCS) $(FUZZ_HDRS) $(FUZZ_IMG_SRCS) \
-		$(wildcard image/*.h)
+		$(wildcard image/*.h) fuzz/scratch.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS) $(FUZZ_IMG_SRCS) $(PKG_LIBS)
 
@@ -84,6 +84,6 @@ $(FUZZ_BUILD)/fuzz-criu-reply: fuzz/fuzz-criu-reply.c runtime/criu_msg.c runtime
 # a checkpoint's rootfs-diff.tar as a restore reads it: image/diff.c's
 # checks, then image/'s unpacking (into a temp directory the target makes)
 $(FUZZ_BUILD)/fuzz-image-diff: fuzz/fuzz-image-diff.c $(FUZZ_SRCS) $(FUZZ_HDRS) $(FUZZ_IMG_SRCS) \
-		image/diff.c $(wildcard image/*.h)
+		image/diff.c $(wildcard image/*.h) fuzz/scratch.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS) $(FUZZ_IMG_SRCS) image/diff.c $(PKG_LIBS)

@@ -35,15 +35,8 @@ try_create() {
 # cpuset gets its parent's cpus and mems), named $OWN (relative); removed
 # at teardown
 own_cgroup() {
-	local h cpuset
 	OWN=/$1
-	for h in "$UNIFIED" $V1_MOUNTS; do
-		mkdir "$h$OWN"
-		on_teardown "rmdir '$h$OWN'"
-	done
-	cpuset=$(v1_mount cpuset)
-	cat "$cpuset/cpuset.cpus" > "$cpuset$OWN/cpuset.cpus"
-	cat "$cpuset/cpuset.mems" > "$cpuset$OWN/cpuset.mems"
+	own_cgroups "$OWN"
 }
 
 # the line of hierarchy $2 ("memory", "0:") in /proc/$1/cgroup, path only

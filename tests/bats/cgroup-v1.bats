@@ -19,16 +19,8 @@ setup() {
 # test's own ($PARENT in every hierarchy, a cpuset one with its parent's
 # cpus and mems); the container's cgroups are $PARENT/c
 v1_bundle() {
-	local h cpuset
 	PARENT=/bt$$-$BATS_SUITE_TEST_NUMBER-parent
-	for h in "$CG_ROOT" $V1_MOUNTS; do
-		[ -d "$h$PARENT" ] && continue
-		mkdir "$h$PARENT"
-		on_teardown "rmdir '$h$PARENT'"
-	done
-	cpuset=$(v1_mount cpuset)
-	cat "$cpuset/cpuset.cpus" > "$cpuset$PARENT/cpuset.cpus"
-	cat "$cpuset/cpuset.mems" > "$cpuset$PARENT/cpuset.mems"
+	own_cgroups "$PARENT"
 	make_bundle ".linux.cgroupsPath = \"$PARENT/c\" | ${1:-.}"
 }
 

@@ -7,6 +7,7 @@
 
 load helpers
 load lib/cli
+load lib/forged
 
 setup_file() {
 	command -v criu >/dev/null || skip "criu is not installed (scripts/deps.sh)"
@@ -172,21 +173,8 @@ assert_refused_before_criu() {
 	overlay_bundle
 	image_dir
 	d=$BATS_TEST_TMPDIR/forged
-	mkdir -p "$d/sub"
-	echo x >"$d/x"
-	mknod "$d/null" c 1 3
-	tar -cPf "$d/dotdot.tar" -C "$d/sub" ../x
-	tar -cPf "$d/abs.tar" "$d/x"
-	tar -cf "$d/dev.tar" -C "$d" null
-	python3 -c 'import sys, tarfile
-t = tarfile.open(sys.argv[1], "w")
-i = tarfile.TarInfo("y"); i.type = tarfile.LNKTYPE; i.linkname = "../x"
-t.addfile(i); t.close()' "$d/link.tar"
-	tar -cf "$d/garbage.tar" -C "$d" x
-	head -c 700 "$d/garbage.tar" >"$d/cut.tar"
-	for t in "dotdot:entry '../x': a path with '..'" "abs:entry '$d/x': an absolute path" \
-		"dev:entry 'null': a device node (char 1:3)" \
-		"link:entry 'y': a hard link to '../x', outside the diff" "cut:entry 'x': Truncated"; do
+	forge_diffs "$d"
+	for t in "${FORGED[@]}"; do
 		cp "$d/${t%%:*}.tar" "$IMG/rootfs-diff.tar"
 		run berth restore -d --image-path "$IMG" -b "$BUNDLE" "$ID"
 		assert_contains "restore \"$ID\": checkpoint image '$IMG': rootfs-diff.tar: ${t#*:}"

@@ -29,6 +29,23 @@ v1_mount() {
 		if (o[i] == c) { print $5; exit } }' /proc/self/mountinfo
 }
 
+# own_cgroups PATH: a cgroup of the test's own at PATH in the cgroup2
+# hierarchy and in every v1 one (the cpuset one with its parent's cpus
+# and mems, or it holds no process), each removed at teardown
+# (on_teardown: lib/cli or lib/iso)
+own_cgroups() {
+	local h cpuset
+	for h in "$CG_ROOT" $V1_MOUNTS; do
+		[ -d "$h$1" ] && continue
+		mkdir "$h$1"
+		on_teardown "rmdir '$h$1'"
+	done
+	cpuset=$(v1_mount cpuset)
+	[ -n "$cpuset" ] || return 0
+	cat "$cpuset/cpuset.cpus" > "$cpuset$1/cpuset.cpus"
+	cat "$cpuset/cpuset.mems" > "$cpuset$1/cpuset.mems"
+}
+
 # A sandbox job's root is a host id of a range of its own: it walks to its
 # state dir (berth's state root is 0711 for it), as the init of a
 # container with a user namespace does; bats' run dir is 0700.

@@ -23,15 +23,8 @@ setup() {
 # cgroups are $PARENT/c.  A counter in the shell's memory, appended to a
 # log on a tmpfs (which CRIU saves with the container); $1: more config
 v1_counter() {
-	local h cpuset
 	PARENT=/bt$$-$BATS_SUITE_TEST_NUMBER-parent
-	for h in "$CG_ROOT" $V1_MOUNTS; do
-		mkdir "$h$PARENT"
-		on_teardown "rmdir '$h$PARENT'"
-	done
-	cpuset=$(v1_mount cpuset)
-	cat "$cpuset/cpuset.cpus" > "$cpuset$PARENT/cpuset.cpus"
-	cat "$cpuset/cpuset.mems" > "$cpuset$PARENT/cpuset.mems"
+	own_cgroups "$PARENT"
 	make_bundle ".linux.cgroupsPath = \"$PARENT/c\" |
 		.linux.resources.memory = {\"limit\": 67108864} |
 		.linux.resources.pids = {\"limit\": 30} |

@@ -7,6 +7,7 @@
 
 load ../bats/helpers
 load ../bats/lib/iso
+load ../bats/lib/forged
 
 export WAIT_FOR_SECONDS=60
 
@@ -545,14 +546,8 @@ mine" ]
 	img=$BATS_TEST_TMPDIR/img
 	berth checkpoint --leave-running --image-path "$img" "$ID"
 	d=$BATS_TEST_TMPDIR/forged
-	mkdir -p "$d/sub"
-	echo x >"$d/x"
-	mknod "$d/null" c 1 3
-	tar -cPf "$d/dotdot.tar" -C "$d/sub" ../x
-	tar -cPf "$d/abs.tar" "$d/x"
-	tar -cf "$d/dev.tar" -C "$d" null
-	for t in "dotdot:entry '../x': a path with '..'" "abs:entry '$d/x': an absolute path" \
-		"dev:entry 'null': a device node (char 1:3)"; do
+	forge_diffs "$d"
+	for t in "${FORGED[@]}"; do
 		cp "$d/${t%%:*}.tar" "$img/rootfs-diff.tar"
 		rm -f "$img/restore.log"
 		run berth restore -d --image-path "$img" -b "$BUNDLE" "$ID-new"
@@ -573,29 +568,30 @@ mine" ]
 	[ "$(state_of "$ID")" = running ]
 }
 
+# a checkpoint of the overlay counter into $1 fails naming $2; the
+# container keeps counting, and no diff is left in $1
+assert_dump_refused() {
+	local n
+	run berth checkpoint --image-path "$1" "$ID"
+	assert_status 1
+	assert_contains "$2"
+	[ "$(state_of "$ID")" = running ]
+	n=$(last_of "$ID")
+	wait_until '[ "$(last_of "$ID")" -gt "$((n + 2))" ]'
+	[ ! -e "$1/rootfs-diff.tar" ] && [ ! -e "$1/.rootfs-diff.tar.tmp" ]
+}
+
 @test "checkpoint of an overlay root holding a file named .wh.x, or a 1 TiB sparse file, fails naming it; the container keeps counting and no diff is left" {
 	overlay_counter
 	wait_until '[ "$(last_of "$ID" 2>/dev/null || echo 0)" -ge 3 ]'
 	img=$BATS_TEST_TMPDIR/img
 	berth exec "$ID" sh -c 'echo x >/tmp/.wh.x'
-	run berth checkpoint --image-path "$img" "$ID"
-	assert_status 1
-	assert_contains "'tmp/.wh.x': a name starting with '.wh.' cannot be represented in an OCI layer"
-	[ "$(state_of "$ID")" = running ]
-	n=$(last_of "$ID")
-	wait_until '[ "$(last_of "$ID")" -gt "$((n + 2))" ]'
-	[ ! -e "$img/rootfs-diff.tar" ] && [ ! -e "$img/.rootfs-diff.tar.tmp" ]
+	assert_dump_refused "$img" "'tmp/.wh.x': a name starting with '.wh.' cannot be represented in an OCI layer"
 	# 1 MiB written at the end of 1 TiB: all but that is a hole
 	berth exec "$ID" sh -c 'rm /tmp/.wh.x
 		dd if=/dev/zero of=/big bs=1048576 seek=1048575 count=1 2>/dev/null'
 	rm -rf "$img"
-	run berth checkpoint --image-path "$img" "$ID"
-	assert_status 1
-	assert_contains "'big': a sparse file of 1099511627776 bytes"
-	[ "$(state_of "$ID")" = running ]
-	n=$(last_of "$ID")
-	wait_until '[ "$(last_of "$ID")" -gt "$((n + 2))" ]'
-	[ ! -e "$img/rootfs-diff.tar" ] && [ ! -e "$img/.rootfs-diff.tar.tmp" ]
+	assert_dump_refused "$img" "'big': a sparse file of 1099511627776 bytes"
 	# the upper was left as the container made it
 	[ "$(stat -c %s "$ROOT/$ID/overlay/upper/big")" = 1099511627776 ]
 	assert_overlay_root "$ID"
