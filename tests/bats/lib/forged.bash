@@ -17,6 +17,7 @@ i = tarfile.TarInfo("y"); i.type = tarfile.LNKTYPE; i.linkname = "../x"
 t.addfile(i); t.close()' "$d/link.tar"
 	tar -cf "$d/whole.tar" -C "$d" x
 	head -c 700 "$d/whole.tar" >"$d/cut.tar"
+	# shellcheck disable=SC2034 # read by the test that calls this
 	FORGED=("dotdot:entry '../x': a path with '..'" "abs:entry '$d/x': an absolute path"
 		"dev:entry 'null': a device node (char 1:3)"
 		"link:entry 'y': a hard link to '../x', outside the diff" "cut:entry 'x': Truncated")
