@@ -44,14 +44,6 @@
 /* libarchive's ARCHIVE_ERRNO_FILE_FORMAT, which its public header lacks */
 #define EFTYPE_ARCHIVE EILSEQ
 
-/* archive_error_string() is NULL when libarchive set no message */
-static const char *ar_msg(struct archive *a)
-{
-	const char *m = archive_error_string(a);
-
-	return m != NULL ? m : "unknown libarchive error";
-}
-
 struct diff_writer {
 	struct archive *a;
 	struct archive_entry_linkresolver *links;
@@ -159,7 +151,7 @@ static int copy_data(struct archive *a, int fd, const char *path, struct error *
 		if (n < 0)
 			return error_set(err, errno, "'%s': read", path);
 		if (archive_write_data(a, buf, (size_t)n) != n)
-			return error_set(err, archive_errno(a), "'%s': %s", path, ar_msg(a));
+			return error_set(err, archive_errno(a), "'%s': %s", path, unpack_ar_msg(a));
 	}
 	return 0;
 }
@@ -173,7 +165,7 @@ static int put(struct diff_writer *w, struct archive_entry *e, int data_fd, stru
 
 	archive_entry_linkify(w->links, &e, &spare);
 	if (e != NULL && archive_write_header(w->a, e) < ARCHIVE_WARN)
-		rc = error_set(err, archive_errno(w->a), "'%s': %s", path, ar_msg(w->a));
+		rc = error_set(err, archive_errno(w->a), "'%s': %s", path, unpack_ar_msg(w->a));
 	else if (e != NULL && data_fd >= 0 && archive_entry_hardlink(e) == NULL &&
 		 archive_entry_size(e) > 0)
 		rc = copy_data(w->a, data_fd, path, err);
@@ -348,14 +340,14 @@ static int write_tar(int upper_fd, int out, struct error **err)
 	/* pax: owners and xattrs of any size, names of any length */
 	if (archive_write_set_format_pax_restricted(w.a) != ARCHIVE_OK ||
 	    archive_write_open_fd(w.a, out) != ARCHIVE_OK) {
-		error_set(err, archive_errno(w.a), "%s", ar_msg(w.a));
+		error_set(err, archive_errno(w.a), "%s", unpack_ar_msg(w.a));
 		goto out;
 	}
 	archive_entry_linkresolver_set_strategy(w.links, archive_format(w.a));
 	if (walk(&w, upper_fd, "", err) < 0)
 		goto out;
 	if (archive_write_close(w.a) != ARCHIVE_OK) {
-		error_set(err, archive_errno(w.a), "%s", ar_msg(w.a));
+		error_set(err, archive_errno(w.a), "%s", unpack_ar_msg(w.a));
 		goto out;
 	}
 	rc = 0;
@@ -474,7 +466,7 @@ static int unpack_diff(int fd, int upper_fd, struct error **err)
 	int rc;
 
 	if (archive_read_open_fd(a, fd, 65536) != ARCHIVE_OK)
-		rc = error_set(err, 0, "%s", ar_msg(a));
+		rc = error_set(err, 0, "%s", unpack_ar_msg(a));
 	else
 		rc = diff_unpack(a, upper_fd, err);
 	archive_read_free(a);

@@ -95,12 +95,10 @@ static int copy_data(struct archive *a, int fd, struct error **err)
 			size -= (size_t)n;
 		}
 	}
-	/* libarchive's errno is -1 for a malformed archive (no errno text),
-	 * and its message may be missing */
+	/* libarchive's errno is -1 for a malformed archive (no errno text) */
 	if (r != ARCHIVE_EOF)
 		return error_set(err, archive_errno(a) > 0 ? archive_errno(a) : 0, "%s",
-				 archive_error_string(a) ? archive_error_string(a)
-							 : "unreadable data");
+				 unpack_ar_msg(a));
 	return 0;
 }
 

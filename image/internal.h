@@ -122,6 +122,9 @@ int unpack_open_dir(int rootfd, const char *dir, bool create, struct error **err
 
 /* A libarchive reader for a layer: tar, and gzip/zstd/none only. */
 struct archive *unpack_reader_new(void);
+/* libarchive's message for a's last error; archive_error_string() is
+ * NULL when it set none */
+const char *unpack_ar_msg(struct archive *a);
 
 /* ---- diff.c ------------------------------------------------------------- */
 

@@ -24,6 +24,13 @@
 #include "core/syscalls.h"
 #include "image/internal.h"
 
+const char *unpack_ar_msg(struct archive *a)
+{
+	const char *m = archive_error_string(a);
+
+	return m != NULL ? m : "unknown libarchive error";
+}
+
 struct archive *unpack_reader_new(void)
 {
 	struct archive *a = archive_read_new();
