@@ -4,7 +4,8 @@
  * another host.  Whatever comes in: an address accepted is empty or an
  * IPv4 address that prints back the same, NUL-terminated, and a refusal
  * leaves it empty with a message; a namespace inode matches only the
- * number the text spells.  */
+ * number the text spells; descriptors.json (spec/state.c) gives three
+ * names or a message naming the file.  */
 #include <arpa/inet.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "runtime/criu.h"
+#include "spec/state.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -55,8 +57,28 @@ static void check_netns(const char *text, size_t size)
 		abort();
 }
 
+static void check_descriptors(const char *text, size_t size)
+{
+	char *names[3] = {NULL, NULL, NULL};
+	struct error *err = NULL;
+
+	if (spec_descriptors_parse(text, size, names, &err) < 0) {
+		if (err == NULL || strstr(err->msg, "descriptors.json") == NULL ||
+		    names[0] != NULL || names[1] != NULL || names[2] != NULL)
+			abort();
+		error_free(err);
+		return;
+	}
+	for (int i = 0; i < 3; i++) {
+		if (names[i] == NULL)
+			abort();
+		free(names[i]);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	check_descriptors((const char *)data, size);
 	check_address((const char *)data, size);
 	check_netns((const char *)data, size);
 	return 0;

@@ -32,6 +32,7 @@
 #include "runtime/criu_net.h"
 #include "runtime/criu_rootfs.h"
 #include "runtime/criu_spec.h"
+#include "runtime/criu_stdio.h"
 #include "runtime/criu_tree.h"
 #include "runtime/runtime.h"
 
@@ -97,50 +98,24 @@ static int open_dirs(const struct rt_criu_opts *o, int *img, int *work, struct e
 	return 0;
 }
 
-/* the key CRIU gives a file it is told is external: a file of the
- * caller's (its /dev/null, a log file) lies on a mount the container does
- * not have, which CRIU cannot dump; the restore passes berth's own */
-static char *external_file(pid_t pid, int fd)
-{
-	char path[64];
-	cleanup_free char *info = NULL;
-	size_t len;
-	const char *m;
-	struct stat st;
-
-	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)pid, fd);
-	if (read_file_at(AT_FDCWD, path, &info, &len, NULL) < 0)
-		return NULL;
-	m = strstr(info, "mnt_id:");
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
-	if (m == NULL || stat(path, &st) < 0)
-		return NULL;
-	return xasprintf("file[%x:%llx]", (unsigned)strtoul(m + 7, NULL, 10),
-			 (unsigned long long)st.st_ino);
-}
-
-/* descriptors.json: the init's fds 0, 1 and 2, which a restore hands
- * back to CRIU: the caller's pipes (containerd's) by runc's "pipe:[N]"
- * names, a file of the caller's as an external file (above); a terminal
- * or a socket is CRIU's to restore */
-static int write_descriptors(struct criu_request *r, int img, pid_t pid, struct error **err)
+/* descriptors.json: the init's fds 0, 1 and 2 as they were named when
+ * it was made (criu_stdio.h), which a restore hands back to CRIU; a
+ * file of the caller's is external to CRIU, found by its key wherever
+ * it sits now.  An older berth's state has no names: they are read now */
+static int write_descriptors(struct criu_request *r, int img, const struct spec_state *st,
+			     struct error **err)
 {
 	cleanup_jsonw struct jsonw *w = jsonw_new();
 
 	jsonw_arr_open(w);
 	for (int fd = 0; fd < 3; fd++) {
-		char link[64], target[4096];
-		ssize_t n;
-		cleanup_free char *ext = NULL;
+		cleanup_free char *now =
+			st->stdio[fd] != NULL ? NULL : criu_stdio_name(st->pid, fd);
+		const char *name = st->stdio[fd] != NULL ? st->stdio[fd] : now != NULL ? now : "";
 
-		snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)pid, fd);
-		n = readlink(link, target, sizeof(target) - 1);
-		target[n > 0 ? n : 0] = '\0';
-		if (target[0] == '/' && strncmp(target, "/dev/pts/", 9) != 0)
-			ext = external_file(pid, fd);
-		if (ext != NULL)
-			criu_add_external(r, ext);
-		jsonw_str(w, ext != NULL ? ext : target);
+		if (strncmp(name, "file[", 5) == 0)
+			criu_add_external(r, name);
+		jsonw_str(w, name);
 	}
 	jsonw_arr_close(w);
 	return atomic_write_at(img, CRIU_DESCRIPTORS, jsonw_buf(w), jsonw_len(w), 0600, err);
@@ -230,7 +205,7 @@ static int dump(struct container *c, const struct rt_criu_opts *o, struct error 
 		criu_spec_dump_mounts(&req, spec, c->st.pid, cg);
 		if (criu_spec_dump_namespaces(&req, spec, err) < 0 ||
 		    criu_net_dump(&req, c, img, err) < 0 ||
-		    write_descriptors(&req, img, c->st.pid, err) < 0 ||
+		    write_descriptors(&req, img, &c->st, err) < 0 ||
 		    write_netns(spec, o, img, err) < 0)
 			goto out;
 	}

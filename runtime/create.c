@@ -27,6 +27,7 @@
 #include "rootfs/overlay.h"
 #include "runtime/console.h"
 #include "runtime/container.h"
+#include "runtime/criu_stdio.h"
 #include "runtime/create.h"
 #include "runtime/runtime.h"
 #include "runtime/seccomp.h"
@@ -366,6 +367,11 @@ static int record_init(struct creation *cr, struct error **err)
 
 	st->pid = cr->l.pid;
 	st->pid_start = container_pid_start(cr->l.pid, &zombie);
+	/* what a checkpoint will call the caller's files (only root can
+	 * checkpoint, and never a sandbox job): the init waits for start,
+	 * so they are still the ones it was given */
+	if (geteuid() == 0 && !cr->o->sandbox)
+		criu_stdio_record(st, cr->l.pid);
 	/* a systemd scope is only where systemd put it now (a user
 	 * manager's: below its own cgroup) */
 	if (cr->cg != NULL && cg_unit(cr->cg, NULL) != NULL)

@@ -46,6 +46,7 @@
 #include "runtime/criu_net.h"
 #include "runtime/criu_rootfs.h"
 #include "runtime/criu_spec.h"
+#include "runtime/criu_stdio.h"
 #include "runtime/runtime.h"
 #include "runtime/wait.h"
 
@@ -70,6 +71,7 @@ struct restoring {
 	struct rootfs_plan plan;
 	char *log_path;
 	struct criu_request req;
+	char *stdio[3]; /* descriptors.json: the checkpointed init's names */
 };
 
 static int load_bundle(struct restoring *rs, struct error **err)
@@ -208,31 +210,22 @@ static int open_dirs(struct restoring *rs, struct error **err)
 }
 
 /* descriptors.json: an init's stdio that was a pipe (containerd's, a
- * shell's) is this berth's own stdio now, handed to CRIU by key */
+ * shell's) or a file of the caller's is this berth's own stdio now,
+ * handed to CRIU by its name */
 static int inherit_stdio(struct restoring *rs, int img, struct error **err)
 {
 	cleanup_free char *buf = NULL;
 	size_t len;
-	char *p;
-	int fd = 0;
 
-	if (read_file_at(img, CRIU_DESCRIPTORS, &buf, &len, err) < 0)
+	if (read_file_at(img, CRIU_DESCRIPTORS, &buf, &len, err) < 0 ||
+	    spec_descriptors_parse(buf, len, rs->stdio, err) < 0)
 		return error_wrap(err, "checkpoint image '%s'", rs->o->image_path);
-	/* ["pipe:[123]","/dev/null",...]: paths hold no '"' that matters here */
-	p = strchr(buf, '[');
-	while (p != NULL && fd < 3) {
-		char *open_q = strchr(p, '"'), *close_q;
-
-		if (open_q == NULL || (close_q = strchr(open_q + 1, '"')) == NULL)
-			break;
-		*close_q = '\0';
-		if (strncmp(open_q + 1, "pipe:", 5) == 0 || strncmp(open_q + 1, "file[", 5) == 0) {
-			criu_add_inherit(&rs->req, open_q + 1, 4 + (int)rs->n_extra);
-			if (add_extra(rs, fd, err) < 0)
-				return -1;
-		}
-		fd++;
-		p = close_q + 1;
+	for (int fd = 0; fd < 3; fd++) {
+		if (!criu_stdio_external(rs->stdio[fd]))
+			continue;
+		criu_add_inherit(&rs->req, rs->stdio[fd], 4 + (int)rs->n_extra);
+		if (add_extra(rs, fd, err) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -390,6 +383,17 @@ static int record(struct restoring *rs, struct error **err)
 
 	st->pid = rs->pid;
 	st->pid_start = container_pid_start(rs->pid, &zombie);
+	/* the files handed over are berth's own now: named as create names
+	 * them, for the next checkpoint (what CRIU restored keeps its name) */
+	for (int fd = 0; fd < 3; fd++) {
+		char *name = NULL;
+
+		if (rs->stdio[fd] != NULL && criu_stdio_external(rs->stdio[fd]))
+			name = criu_stdio_name(getpid(), fd);
+		free(st->stdio[fd]);
+		st->stdio[fd] =
+			name != NULL ? name : xstrdup(rs->stdio[fd] != NULL ? rs->stdio[fd] : "");
+	}
 	log_rfc3339_now(now, sizeof(now));
 	free(st->created);
 	st->created = xstrdup(now);
@@ -444,6 +448,8 @@ static void restoring_free(struct restoring *rs)
 	free(rs->config);
 	free(rs->root_dir);
 	free(rs->log_path);
+	for (int fd = 0; fd < 3; fd++)
+		free(rs->stdio[fd]);
 }
 
 static int restore_steps(struct restoring *rs, struct error **err)

@@ -26,6 +26,16 @@ static void write_net(struct jsonw *w, const struct spec_state *st)
 	jsonw_obj_close(w);
 }
 
+static void write_stdio(struct jsonw *w, const struct spec_state *st)
+{
+	jsonw_key(w, "stdio");
+	jsonw_obj_open(w);
+	jsonw_kv_str(w, "stdin", st->stdio[0]);
+	jsonw_kv_str(w, "stdout", st->stdio[1]);
+	jsonw_kv_str(w, "stderr", st->stdio[2]);
+	jsonw_obj_close(w);
+}
+
 static void write_owner(struct jsonw *w, const struct spec_state *st)
 {
 	jsonw_key(w, "sandboxOwner");
@@ -78,6 +88,8 @@ void spec_state_write(struct jsonw *w, const struct spec_state *st, const char *
 		if (st->net_bridge != NULL)
 			write_net(w, st);
 		jsonw_kv_str(w, "overlayDir", st->overlay_dir);
+		if (st->stdio[0] != NULL && st->stdio[1] != NULL && st->stdio[2] != NULL)
+			write_stdio(w, st);
 		if (st->owner_pid > 0)
 			write_owner(w, st);
 		jsonw_obj_close(w);
@@ -130,6 +142,17 @@ static int dec_cgroup_v1(struct dec *d, const struct jnode *v, void *out)
 	return dec_string_map(d, v, &st->cgroup_v1_names, &st->cgroup_v1_paths, &st->n_cgroup_v1);
 }
 
+static const struct field stdio_fields[] = {
+	FIELD_REQ("stdin", dec_str, struct spec_state, stdio[0]),
+	FIELD_REQ("stdout", dec_str, struct spec_state, stdio[1]),
+	FIELD_REQ("stderr", dec_str, struct spec_state, stdio[2]),
+};
+
+static int dec_stdio(struct dec *d, const struct jnode *v, void *out)
+{
+	return dec_object(d, v, stdio_fields, ARRAY_SIZE(stdio_fields), out);
+}
+
 static const struct field private_fields[] = {
 	FIELD("pidStart", dec_u64, struct spec_state, pid_start),
 	FIELD("cgroup", dec_str, struct spec_state, cgroup),
@@ -142,6 +165,7 @@ static const struct field private_fields[] = {
 	FIELD("hasPoststop", dec_bool, struct spec_state, has_poststop),
 	FIELD_SELF("net", dec_net),
 	FIELD("overlayDir", dec_str, struct spec_state, overlay_dir),
+	FIELD_SELF("stdio", dec_stdio),
 	FIELD_SELF("sandboxOwner", dec_owner),
 };
 
@@ -185,6 +209,31 @@ int spec_state_parse(const char *json, size_t len, struct spec_state *st, struct
 	return 0;
 }
 
+static int dec_descriptors(struct dec *d, const struct jnode *v, void *out)
+{
+	char ***names = out;
+
+	if (dec_strv(d, v, names) < 0)
+		return -1;
+	if (json_len(v) != 3)
+		return dec_fail(d, "must name fds 0, 1 and 2 (3 strings), not %zu", json_len(v));
+	return 0;
+}
+
+int spec_descriptors_parse(const char *json, size_t len, char *out[3], struct error **err)
+{
+	char **names = NULL;
+
+	if (spec_parse_with(json, len, "descriptors.json", dec_descriptors, &names, err) < 0) {
+		strv_free(names);
+		return -1;
+	}
+	for (int i = 0; i < 3; i++)
+		out[i] = names[i];
+	free(names);
+	return 0;
+}
+
 void spec_state_clear(struct spec_state *st)
 {
 	free(st->oci_version);
@@ -214,5 +263,7 @@ void spec_state_clear(struct spec_state *st)
 	free(st->net_mac);
 	free(st->net_ipam_dir);
 	free(st->overlay_dir);
+	for (int i = 0; i < 3; i++)
+		free(st->stdio[i]);
 	memset(st, 0, sizeof(*st));
 }

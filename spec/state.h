@@ -5,7 +5,8 @@
  * prints) and an object "berth" with what later verbs need to find the
  * container's resources again: the init's start time (to tell a reused
  * pid apart), its cgroups (the cgroup2 one, and one per v1 hierarchy on
- * hybrid and v1 hosts), network lease and overlay directories.  */
+ * hybrid and v1 hosts), network lease, overlay directories and the
+ * init's stdio as a checkpoint names it.  */
 #ifndef BERTH_SPEC_STATE_H
 #define BERTH_SPEC_STATE_H
 
@@ -49,6 +50,9 @@ struct spec_state {
 	char *net_mac;
 	char *net_ipam_dir;
 	char *overlay_dir; /* upper/work parent to remove, or NULL */
+	/* the init's fds 0-2 as CRIU names them (runtime/criu_stdio.h), taken
+	 * before it ran the user's process; NULL in an older berth's state */
+	char *stdio[3];
 	/* a sandbox's owner, the berth that runs it in the foreground: once
 	 * it is gone, any later berth reclaims the sandbox (0: not one) */
 	pid_t owner_pid;
@@ -62,6 +66,12 @@ void spec_state_write(struct jsonw *w, const struct spec_state *st, const char *
 		      bool private);
 
 int spec_state_parse(const char *json, size_t len, struct spec_state *st, struct error **err);
+
+/* descriptors.json of a checkpoint's image dir (runc's format): the
+ * init's fds 0, 1 and 2 as CRIU names them, an array of three strings.
+ * An image dir may come from another host: anything else is refused.
+ * out[] is set only on success (free each).  */
+int spec_descriptors_parse(const char *json, size_t len, char *out[3], struct error **err);
 void spec_state_clear(struct spec_state *st);
 
 #endif

@@ -93,6 +93,25 @@ counter() {
 	assert_root_empty
 }
 
+@test "restore: a descriptors.json that is not three names is refused before CRIU runs, naming the file" {
+	counter
+	local img=$BATS_TEST_TMPDIR/img bad
+	mkdir -p "$img"
+	# from another host: two names, four, a number, an object, cut short
+	for bad in '["/dev/null","/dev/null"]' '["a","b","c","d"]' '["a",1,"c"]' \
+		'{"0":"/dev/null"}' '["pipe:[1]","pipe:[2]"'; do
+		printf '%s\n' "$bad" >"$img/descriptors.json"
+		run berth restore -d --image-path "$img" -b "$BUNDLE" "$ID"
+		assert_status 1
+		assert_contains "checkpoint image '$img': descriptors.json"
+		[ ! -e "$img/restore.log" ]
+		run berth state "$ID"
+		assert_contains "does not exist"
+	done
+	[ -z "$(ls -d "$CG_ROOT/berth/$ID" 2>/dev/null)" ]
+	assert_root_empty
+}
+
 @test "features says checkpoint is built in, and which CRIU it runs" {
 	run "$BERTH" features
 	assert_status 0

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* tests/unit/test-spec-decoders.c — the name and option decoders other
  * modules call directly: signals (kill), capabilities, namespace and hook
- * names, and every mount option berth knows, including the recursive
- * mount_setattr(2) ones.  */
+ * names, every mount option berth knows, including the recursive
+ * mount_setattr(2) ones, and the state file's record of the init's stdio.  */
 #define _GNU_SOURCE
 #include <linux/capability.h>
 #include <sched.h>
@@ -12,7 +12,9 @@
 #include <string.h>
 #include <sys/mount.h>
 
+#include "core/jsonw.h"
 #include "spec/spec.h"
+#include "spec/state.h"
 #include "tests/unit/tap.h"
 
 /* ---- signals ---------------------------------------------------------------- */
@@ -349,6 +351,87 @@ static void test_mount_errors(void)
 	CHECK(m.flags == 0 && m.data == NULL && !m.bind);
 }
 
+/* ---- state.json: the init's stdio as a checkpoint names it -------------- */
+
+static int state_parse(const char *json, struct spec_state *st, const char *want_err)
+{
+	struct error *err = NULL;
+	int rc = spec_state_parse(json, strlen(json), st, &err);
+
+	if (want_err != NULL)
+		CHECK(rc < 0 && err != NULL && strstr(err->msg, want_err) != NULL, "%s: %s", json,
+		      err != NULL ? err->msg : "parsed");
+	error_free(err);
+	return rc;
+}
+
+static void test_state_stdio(void)
+{
+	struct spec_state st = {.id = (char *)"c", .pid = 7};
+	struct spec_state back;
+	struct jsonw *w = jsonw_new();
+
+	st.stdio[0] = (char *)"file[23:1f]";
+	st.stdio[1] = (char *)"pipe:[4021]";
+	st.stdio[2] = (char *)"";
+	spec_state_write(w, &st, "running", true);
+	CHECK(state_parse(jsonw_buf(w), &back, NULL) == 0, "%s", jsonw_buf(w));
+	CHECK(back.stdio[0] != NULL && strcmp(back.stdio[0], "file[23:1f]") == 0);
+	CHECK(back.stdio[1] != NULL && strcmp(back.stdio[1], "pipe:[4021]") == 0);
+	CHECK(back.stdio[2] != NULL && strcmp(back.stdio[2], "") == 0);
+	spec_state_clear(&back);
+	jsonw_free(w);
+
+	/* the OCI part (what `state` prints) never carries it */
+	w = jsonw_new();
+	spec_state_write(w, &st, "running", false);
+	CHECK(strstr(jsonw_buf(w), "stdio") == NULL, "%s", jsonw_buf(w));
+	jsonw_free(w);
+
+	/* an older berth's state: no names, read at checkpoint time */
+	CHECK(state_parse("{\"id\":\"c\",\"berth\":{\"pidStart\":1}}", &back, NULL) == 0);
+	CHECK(back.stdio[0] == NULL && back.stdio[1] == NULL && back.stdio[2] == NULL);
+	spec_state_clear(&back);
+	/* all three or none */
+	CHECK(state_parse("{\"id\":\"c\",\"berth\":{\"stdio\":{\"stdin\":\"\",\"stdout\":\"\"}}}",
+			  &back, "stderr") < 0);
+	CHECK(state_parse("{\"id\":\"c\",\"berth\":{\"stdio\":{\"stdin\":1,\"stdout\":\"\","
+			  "\"stderr\":\"\"}}}",
+			  &back, "stdin") < 0);
+}
+
+static void test_descriptors(void)
+{
+	const char *bad[] = {
+		"[\"/dev/null\",\"/dev/null\"]",
+		"[\"a\",\"b\",\"c\",\"d\"]",
+		"[\"a\",1,\"c\"]",
+		"{\"0\":\"a\"}",
+		"[\"a\",\"b\",\"c\"",
+		"",
+	};
+	char *names[3] = {NULL, NULL, NULL};
+	struct error *err = NULL;
+	const char *ok = "[\"pipe:[12]\",\"file[23:1f]\",\"/a\\\"b\"]";
+
+	CHECK(spec_descriptors_parse(ok, strlen(ok), names, &err) == 0, "%s",
+	      err != NULL ? err->msg : "");
+	CHECK(names[0] != NULL && strcmp(names[0], "pipe:[12]") == 0);
+	CHECK(names[1] != NULL && strcmp(names[1], "file[23:1f]") == 0);
+	/* an escaped quote is part of the name */
+	CHECK(names[2] != NULL && strcmp(names[2], "/a\"b") == 0, "%s", names[2]);
+	for (int i = 0; i < 3; i++)
+		free(names[i]);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		names[0] = names[1] = names[2] = NULL;
+		CHECK(spec_descriptors_parse(bad[i], strlen(bad[i]), names, &err) < 0 &&
+			      err != NULL && strstr(err->msg, "descriptors.json") != NULL &&
+			      names[0] == NULL,
+		      "%s: %s", bad[i], err != NULL ? err->msg : "accepted");
+		error_freep(&err);
+	}
+}
+
 int main(void)
 {
 	test_signals();
@@ -357,5 +440,7 @@ int main(void)
 	test_mount_tables();
 	test_mount_combinations();
 	test_mount_errors();
+	test_state_stdio();
+	test_descriptors();
 	return tap_done();
 }

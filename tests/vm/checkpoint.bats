@@ -70,6 +70,46 @@ last_of() {
 	assert_contains "does not exist"
 }
 
+# dash does this for a moment on every `echo >>log` of a builtin (the
+# caller's fd 1 kept at fd 10): a checkpoint that read the init's fds
+# just then named the wrong file the caller's (CI saw CRIU fail with
+# "Can't lookup mount" for the caller's file at the other fd).
+@test "a shell that moved the caller's stdout to fd 3 and its own file to fd 1 is checkpointed and restored twice: fd 3 is each restoring berth's stdout, fd 1 stays its own file" {
+	make_bundle '.mounts += [{"destination": "/run/c", "type": "tmpfs", "source": "tmpfs"}]'
+	set_args /bin/sh -c 'exec 3>&1 >/run/c/own; echo started >&3; i=0
+		while [ ! -e /run/c/stop ]; do i=$((i+1)); echo $i >> /run/c/log; echo "own $i"
+		sleep 0.2; done; echo "ended at $i" >&3; exit 7'
+	# appended to, as a log is: CRIU checks the size of a file of the
+	# caller's it restores unless it is opened O_APPEND
+	berth run -d -b "$BUNDLE" "$ID" </dev/null >>"$BATS_TEST_TMPDIR/out"
+	wait_until '[ "$(last_of "$ID" 2>/dev/null || echo 0)" -ge 3 ]'
+	grep -qx started "$BATS_TEST_TMPDIR/out"
+	for round in 1 2; do
+		dump_or_show "$BATS_TEST_TMPDIR/img$round"
+		[ "$(state_of "$ID")" = stopped ]
+		berth restore -d --image-path "$BATS_TEST_TMPDIR/img$round" -b "$BUNDLE" "$ID" \
+			</dev/null >"$BATS_TEST_TMPDIR/out$round" 2>"$BATS_TEST_TMPDIR/err$round" || {
+			cat "$BATS_TEST_TMPDIR/err$round" >&2
+			grep -E 'Error|Warn' "$BATS_TEST_TMPDIR/img$round/restore.log" >&2
+			false
+		}
+		n=$(last_of "$ID")
+		wait_until '[ "$(last_of "$ID")" -gt "$n" ]'
+	done
+	pid=$(berth state "$ID" | jq .pid)
+	# its own stdout is one run of "own N" lines, on across both restores
+	own=/proc/$pid/root/run/c/own
+	[ "$(sed -n 1p "$own")" = "own 1" ]
+	awk '$0 != "own " NR { exit 1 }' "$own"
+	[ "$(wc -l <"$own")" -ge "$n" ]
+	touch "/proc/$pid/root/run/c/stop"
+	wait_until '[ "$(state_of "$ID")" = stopped ]'
+	# fd 3 went to each restore's stdout in turn, never the container's file
+	grep -q '^ended at [0-9]' "$BATS_TEST_TMPDIR/out2"
+	[ ! -s "$BATS_TEST_TMPDIR/out1" ]
+	! grep -q '^own' "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/out2"
+}
+
 @test "checkpoint --leave-running keeps it running, and restore into a new id continues" {
 	counter
 	wait_until '[ "$(last_of "$ID" 2>/dev/null || echo 0)" -ge 3 ]'
