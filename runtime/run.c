@@ -94,6 +94,8 @@ static int wait_container(struct creation *cr, int sigfd, struct outcome *out, s
 		rc = wait_forward(&w, &out->status, &out->end, &out->stop_sig, err);
 	if (w.timerfd >= 0)
 		close(w.timerfd);
+	if (rc == 0)
+		wait_drain_notify(&w);
 	out->timed_out = w.timed_out || (!w.stop_on_term && out->end == WAIT_TIMEOUT);
 	out->interrupted = w.stop_sig != 0 || out->end == WAIT_STOPPED;
 	if (rc == 0 && out->end != WAIT_EXITED)

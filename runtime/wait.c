@@ -162,6 +162,24 @@ void wait_on_notify(const struct wait_ctx *w)
 	}
 }
 
+void wait_drain_notify(const struct wait_ctx *w)
+{
+	struct error *e = NULL;
+	int rc = 0;
+
+	/* a socket buffer's worth at most: what is left of the container
+	 * (its init gone, the rest being killed) cannot keep berth here */
+	for (int i = 0; w->notify != NULL && i < 256; i++) {
+		rc = notify_relay_pump(w->notify, &e);
+		if (rc <= 0)
+			break;
+	}
+	if (rc < 0) {
+		log_warn("%s", e->msg);
+		error_free(e);
+	}
+}
+
 int wait_forward(struct wait_ctx *w, int *status, enum wait_end *end, int *stop_sig,
 		 struct error **err)
 {

@@ -62,6 +62,12 @@ bool wait_on_timer(struct wait_ctx *w, enum wait_end *end);
  * logged: the container runs on.  Shared with the terminal proxy.  */
 void wait_on_notify(const struct wait_ctx *w);
 
+/* Every datagram still queued on w->notify's socket relayed (a bounded
+ * number): once the container has exited, what it sent just before
+ * (READY=1, then exit) must still reach the caller; the wait may have
+ * seen the exit first, or before it polled at all.  */
+void wait_drain_notify(const struct wait_ctx *w);
+
 /* Reap every child that exited (berth, or the sandbox's --init, is their
  * subreaper or pid 1); true once `pid` is among them, its status in
  * *status.  Never blocks.  */

@@ -128,6 +128,24 @@ ready_datagram() {
 	assert_contains "MAINPID=$from"
 }
 
+# CI saw READY=1 lost: the container sent it and exited before berth's
+# wait began, and the wait, finding it gone, never read the socket
+@test "sdnotify: run in the foreground relays the READY=1 a container sent just before it exited, even when berth sees the exit first" {
+	listen
+	notify_bundle
+	set_args /ns -x 7 STATUS=up READY=1
+	# every wait4 of berth's starts half a second late: the container has
+	# sent READY=1 and exited before berth's wait first looks
+	run timeout 20 strace -qq -o /dev/null -e trace=wait4 -e inject=wait4:delay_enter=500000 \
+		"$BERTH" --root "$ROOT" run -b "$BUNDLE" "$ID"
+	assert_status 7
+	run ready_datagram
+	assert_contains "STATUS=up"
+	from=$(sed -n 's/^from //p' <<<"$output")
+	assert_contains "MAINPID=$from"
+	assert_root_empty
+}
+
 @test "sdnotify: without NOTIFY_SOCKET nothing is mounted at /run/notify and the state has no notify dir" {
 	unset NOTIFY_SOCKET
 	make_bundle
