@@ -11,6 +11,7 @@
 
 #include "cgroups/cgroup.h"
 #include "core/cleanup.h"
+#include "core/procstat.h"
 #include "core/file.h"
 #include "core/mem.h"
 #include "core/jsonw.h"
@@ -209,33 +210,13 @@ int container_save(struct container *c, struct error **err)
 
 uint64_t container_pid_start(pid_t pid, bool *zombie)
 {
-	char path[64], buf[1024];
-	cleanup_close int fd = -1;
-	ssize_t n;
-	char *p;
-	unsigned long long start = 0;
-	char state;
+	struct proc_stat ps;
 
 	*zombie = false;
-	if (pid <= 0)
+	if (!proc_stat_read(pid, &ps))
 		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	/* the command name may hold spaces and ')': skip past the last ')' */
-	p = strrchr(buf, ')');
-	if (p == NULL || sscanf(p + 1,
-				" %c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
-				"%*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
-				&state, &start) != 2)
-		return 0;
-	*zombie = state == 'Z' || state == 'X';
-	return start;
+	*zombie = ps.state == 'Z' || ps.state == 'X';
+	return ps.start;
 }
 
 enum container_status container_status_open(struct container *c, struct cg **out)

@@ -5,14 +5,12 @@
  * while it is walked can only make the walk end early, at a process
  * outside the tree, which refuses (never accepts) a checkpoint.  */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/cleanup.h"
+#include "core/procstat.h"
 #include "runtime/criu_tree.h"
 
 /* a pid namespace holds at most PID_MAX_LIMIT (4M) processes, but a tree
@@ -22,28 +20,12 @@
 /* pid's parent and command; -1 once it has gone */
 static int proc_parent(pid_t pid, pid_t *ppid, char *comm, size_t len)
 {
-	char path[64], buf[1024];
-	cleanup_close int fd = -1;
-	char *open_paren, *close_paren;
-	ssize_t n;
-	int parent;
+	struct proc_stat ps;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (!proc_stat_read(pid, &ps))
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	/* "PID (COMM) S PPID ...": the command may hold ')' and spaces */
-	open_paren = strchr(buf, '(');
-	close_paren = strrchr(buf, ')');
-	if (open_paren == NULL || close_paren == NULL || close_paren < open_paren ||
-	    sscanf(close_paren + 1, " %*c %d", &parent) != 1)
-		return -1;
-	snprintf(comm, len, "%.*s", (int)(close_paren - open_paren - 1), open_paren + 1);
-	*ppid = parent;
+	snprintf(comm, len, "%s", ps.comm);
+	*ppid = ps.ppid;
 	return 0;
 }
 
