@@ -20,6 +20,9 @@
 # Needs common.bash.
 
 PM_TIMEOUT=${PM_TIMEOUT:-60}
+# podman's first call sets up its storage: in the TCG VM, beside the
+# host's ASan suite, it once took more than PM_TIMEOUT
+PM_SETUP_TIMEOUT=${PM_SETUP_TIMEOUT:-300}
 
 podman_setup() {
 	check_runtime || return 1
@@ -60,9 +63,11 @@ podman_setup() {
 	export CONTAINERS_REGISTRIES_CONF=$T/etc/registries.conf
 	PM_CGROUP=/$TAG
 	export PM_CGROUP
-	local out
-	if ! out=$(pm info --format '{{.Host.OCIRuntime.Path}}' 2>&1); then
-		echo "podman cannot start with our configuration: $out" >&2
+	local out rc=0 PM_TIMEOUT=$PM_SETUP_TIMEOUT
+	out=$(pm info --format '{{.Host.OCIRuntime.Path}}' 2>&1) || rc=$?
+	if [ "$rc" != 0 ]; then
+		[ "$rc" != 124 ] || out="no answer in ${PM_TIMEOUT} s; $out"
+		echo "podman cannot start with our configuration (status $rc): $out" >&2
 		return 1
 	fi
 	[[ $out == "$wrapped" ]] || die "podman picked runtime '$out', not '$wrapped'"
