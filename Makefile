@@ -29,6 +29,11 @@ ifeq ($(STATIC),1)
 # filters are called, so only zlib and libzstd are needed beside it
 PKG_LIBS   = -lseccomp -lcap -lyajl_s -ldbus-1 -lnettle -larchive -lzstd -lz -lprotobuf-c
 LINK_MODE  = -static-pie
+# root's protected re-exec is taken at the entry point, before the C
+# library starts (cmd/early.c); a dynamic build takes it from main()
+ifneq ($(filter x86_64-%,$(shell $(CC) -dumpmachine 2>/dev/null)),)
+ENTRY_LDFLAGS = -Wl,-e,berth_entry
+endif
 else
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LINK_MODE  = -pie
@@ -70,7 +75,19 @@ $(BIN): $(BUILD)/berth
 	cp $< $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/berth: $(CMD_OBJS) $(BUILD)/libberth.a $(BUILD)/flags
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(CMD_OBJS) $(LINK_LIBS)
+	$(if $(ENTRY_LDFLAGS),@$(EARLY_CHECK))
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(ENTRY_LDFLAGS) -o $@ $(CMD_OBJS) $(LINK_LIBS)
+
+EARLY_CHECK = undef=$$(nm -u $(BUILD)/cmd/early.o | awk '{print $$2}'); \
+	[ "$$undef" = _start ] || { echo "cmd/early.c must call nothing but _start; it calls: $$undef" >&2; exit 1; }
+
+# runs before the C library has set up the thread pointer (the stack
+# protector's canary lives there) or applied relocations, and must call
+# nothing (the recipe above checks): no stack protector, no memcpy/memset
+# made of its loops or its arrays, no sanitizer or profiling hooks
+$(BUILD)/cmd/early.o: private ALL_CFLAGS += -fno-stack-protector -ffreestanding \
+	-fno-tree-loop-distribute-patterns -ftrivial-auto-var-init=uninitialized \
+	-fno-sanitize=all -fno-profile-arcs -fno-instrument-functions
 
 $(BUILD)/libberth.a: $(LIB_OBJS)
 	rm -f $@

@@ -193,4 +193,25 @@ static inline int sys_bpf(int cmd, void *attr, unsigned int size)
 #endif
 }
 
+/* Before the C library has started (cmd/early.c) there is no errno and no
+ * thread pointer, so not even syscall(3): the instruction itself, with up
+ * to five arguments; returns the kernel's value (-errno on failure).  */
+static inline long sys_bare(long nr, long a1, long a2, long a3, long a4, long a5)
+{
+#if defined(__x86_64__)
+	long ret;
+	register long r10 __asm__("r10") = a4;
+	register long r8 __asm__("r8") = a5;
+
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(nr), "D"(a1), "S"(a2), "d"(a3), "r"(r10), "r"(r8)
+			 : "rcx", "r11", "memory");
+	return ret;
+#else
+	(void)nr, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	return -ENOSYS;
+#endif
+}
+
 #endif

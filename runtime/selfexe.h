@@ -15,6 +15,9 @@
  *     upper layer, so no remount can ever make it writable; its second,
  *     spare layer is the state root, or /dev where the two are nested), or
  *   - a sealed memfd copy (anyone; costs a copy of the binary).
+ * root's common case is taken earlier still, at the entry point before
+ * the C library starts (cmd/early.c): then the process calling
+ * selfexe_protect() already runs from the overlay.
  * Root pays for a mount, not a copy; an unprivileged user for the copy —
  * unless the binary is out of its containers' reach: an ordinary user (no
  * capability, initial user namespace) whose containers hold only its uid

@@ -316,3 +316,87 @@ rootless_hunter() {
 		assert_contains "sealed memfd copy"
 	done
 }
+
+# ---- the re-exec at the entry point --------------------------------------
+# root's re-exec is made before the C library starts (cmd/early.c): the
+# first berth makes no call of its own but readlink, the overlay and the
+# execveat.  strace shows it: the C library's first act, arch_prctl
+# (its thread pointer), comes only after the execveat.
+
+# syscalls FILE: the traced calls, by name, in order
+syscalls() {
+	sed -n 's/^\([a-z_0-9]*\)(.*/\1/p' "$1" | paste -sd' '
+}
+
+# traced OUT ARGS...: the copy under strace (its own process only: a
+# detached container outlives it), its debug log in OUT.log
+traced() {
+	local out=$1
+	shift
+	command -v strace >/dev/null || skip "needs strace (Debian package strace)"
+	strace -qq -o "$out" -e trace=execve,execveat,arch_prctl,fsopen -e signal=none \
+		"$COPY" --root "$ROOT" --debug --log "$out.log" "$@"
+}
+
+# the first berth re-executed itself before its C library started, and
+# the berth it started runs from the read-only overlay
+assert_early_reexec() {
+	run syscalls "$1"
+	echo "$output"
+	[[ "$output" == "execve fsopen execveat arch_prctl"* ]]
+	run grep "protected copy" "$1.log"
+	assert_contains "running from a read-only overlay"
+}
+
+@test "binary: root's run, create, exec and sandbox re-execute from the overlay at the entry point, before the C library starts" {
+	prepare
+	make_bundle
+	set_args sleep 1000
+	traced "$BATS_TEST_TMPDIR/run" run -d -b "$BUNDLE" "$ID" </dev/null
+	assert_early_reexec "$BATS_TEST_TMPDIR/run"
+	traced "$BATS_TEST_TMPDIR/exec" exec "$ID" true </dev/null
+	assert_early_reexec "$BATS_TEST_TMPDIR/exec"
+	cberth delete -f "$ID"
+	traced "$BATS_TEST_TMPDIR/create" create -b "$BUNDLE" "$ID" </dev/null
+	assert_early_reexec "$BATS_TEST_TMPDIR/create"
+	cberth delete -f "$ID"
+	# value options, joined or not, are read past
+	traced "$BATS_TEST_TMPDIR/sandbox" --log-format=text --cgroup-manager cgroupfs \
+		sandbox --rootfs "$TEST_ROOTFS" -- true </dev/null
+	assert_early_reexec "$BATS_TEST_TMPDIR/sandbox"
+	# the verbs that start nothing in a container start once
+	traced "$BATS_TEST_TMPDIR/list" list </dev/null
+	run syscalls "$BATS_TEST_TMPDIR/list"
+	echo "list: $output"
+	[[ "$output" == "execve arch_prctl"* ]]
+	assert_not_contains "fsopen"
+	assert_not_contains "execveat"
+}
+
+@test "binary: what the entry point does not read is left to main(), which still re-executes from a protected copy" {
+	prepare
+	make_bundle
+	set_args true
+	local file
+	# an option it does not take (main() decides --rootless), a marker
+	# the caller set, a directory overlayfs cannot take as a layer
+	traced "$BATS_TEST_TMPDIR/rootless" --rootless false run -b "$BUNDLE" "$ID" </dev/null
+	_BERTH_PROTECTED_EXE=1 traced "$BATS_TEST_TMPDIR/marker" run -b "$BUNDLE" "$ID" </dev/null
+	for file in rootless marker; do
+		run syscalls "$BATS_TEST_TMPDIR/$file"
+		echo "$file: $output"
+		# the C library started first, then main() made the overlay
+		[[ "$output" == "execve arch_prctl fsopen execveat arch_prctl"* ]]
+		run grep "protected copy" "$BATS_TEST_TMPDIR/$file.log"
+		assert_contains "running from a read-only overlay"
+	done
+	mkdir "$BATS_TEST_TMPDIR/a:b"
+	mv "$COPY" "$BATS_TEST_TMPDIR/a:b/berth"
+	COPY="$BATS_TEST_TMPDIR/a:b/berth"
+	traced "$BATS_TEST_TMPDIR/colon" run -b "$BUNDLE" "$ID" </dev/null
+	run syscalls "$BATS_TEST_TMPDIR/colon"
+	echo "colon: $output"
+	[[ "$output" == "execve arch_prctl execveat arch_prctl"* ]]
+	run grep "protected copy" "$BATS_TEST_TMPDIR/colon.log"
+	assert_contains "running from a sealed memfd copy"
+}
