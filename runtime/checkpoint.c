@@ -109,9 +109,15 @@ static int write_descriptors(struct criu_request *r, int img, const struct spec_
 
 	jsonw_arr_open(w);
 	for (int fd = 0; fd < 3; fd++) {
-		cleanup_free char *now =
-			st->stdio[fd] != NULL ? NULL : criu_stdio_name(st->pid, fd);
-		const char *name = st->stdio[fd] != NULL ? st->stdio[fd] : now != NULL ? now : "";
+		/* the name recorded at create; else (a state an older berth
+		 * wrote) read now; else "" (not open) */
+		cleanup_free char *now = NULL;
+		const char *name = st->stdio[fd];
+
+		if (name == NULL)
+			name = now = criu_stdio_name(st->pid, fd);
+		if (name == NULL)
+			name = "";
 
 		if (strncmp(name, "file[", 5) == 0)
 			criu_add_external(r, name);
