@@ -25,6 +25,7 @@
  * re-executed berth checks its protection itself (exe_protection), never
  * trusting the marker.  */
 #define _GNU_SOURCE
+#include <elf.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -147,7 +148,7 @@ static bool secure_exec(char **envp)
 	while (*e != NULL)
 		e++;
 	for (aux = (unsigned long *)(e + 1); aux[0] != 0; aux += 2)
-		if (aux[0] == 23 /* AT_SECURE */)
+		if (aux[0] == AT_SECURE)
 			return aux[1] != 0;
 	return true; /* no answer: as if marked */
 }

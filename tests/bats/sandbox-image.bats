@@ -215,7 +215,7 @@ EOF
 	"$BERTH" --root "$ROOT" sandbox --image "oci:$BATS_TEST_TMPDIR/ia" -- /bin/sleep 30 \
 		>/dev/null 2>&1 &
 	pid=$!
-	wait_until '[ "$(cached)" = 3 ] && pgrep -f "sleep 30" >/dev/null'
+	wait_until '[ "$(cached)" = 3 ] && pgrep -f "^/bin/sleep 30$" >/dev/null'
 	run "$BERTH" image ls
 	assert_contains "LAYER"
 	[ "$(grep -c ' yes$' <<<"$output")" = 2 ]

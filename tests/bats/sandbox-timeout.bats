@@ -47,7 +47,7 @@ ms_since() {
 	assert_contains "ignored TERM"
 	[ "$elapsed" -ge 1400 ]
 	[ "$elapsed" -lt 5000 ]
-	! pgrep -f "sleep 100" >/dev/null
+	! pgrep -f "^sleep 100$" >/dev/null
 }
 
 @test "sandbox timeout: SIGTERM to berth reaches the job without -t, and its own status is berth's" {
@@ -68,7 +68,7 @@ ms_since() {
 	wait "$BERTH_PID" || rc=$?
 	[ "$(ms_since "$start")" -lt 3000 ]
 	[ "${rc:-0}" = 137 ]
-	! pgrep -f "sleep 100" >/dev/null
+	! pgrep -f "^sleep 100$" >/dev/null
 }
 
 @test "sandbox timeout: a job that ignores berth's SIGTERM is killed after the grace" {
@@ -81,7 +81,7 @@ ms_since() {
 	grep -q "ignored TERM" "$BATS_TEST_TMPDIR/out"
 	[ "$(jq .interrupted "$BATS_TEST_TMPDIR/s.json")" = true ]
 	[ "$(jq .signal "$BATS_TEST_TMPDIR/s.json")" = 9 ]
-	! pgrep -f "sleep 100" >/dev/null
+	! pgrep -f "^sleep 100$" >/dev/null
 }
 
 @test "sandbox timeout: durations like 1m30s and 1.5s, sizes like 1.5g" {

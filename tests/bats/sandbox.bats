@@ -34,18 +34,18 @@ sandbox() {
 	[ "$elapsed" -lt 5000 ]
 	[ "$(jq .timedOut "$BATS_TEST_TMPDIR/stats.json")" = true ]
 	[ "$(jq .exitCode "$BATS_TEST_TMPDIR/stats.json")" = 124 ]
-	! pgrep -f "sleep 10" >/dev/null
+	! pgrep -f "^sleep 10$" >/dev/null
 }
 
 @test "sandbox: SIGTERM to berth stops the job and cleans up" {
 	# sleep as pid 1 ignores the forwarded SIGTERM: killed after the grace
 	"$BERTH" --root "$ROOT" sandbox --rootfs "$TEST_ROOTFS" --stop-grace 300ms -- /bin/sleep 100 &
 	pid=$!
-	wait_until '[ -n "$(ls -A "$ROOT" 2>/dev/null)" ] && pgrep -f "sleep 100" >/dev/null'
+	wait_until '[ -n "$(ls -A "$ROOT" 2>/dev/null)" ] && pgrep -f "^/bin/sleep 100$" >/dev/null'
 	kill -TERM "$pid"
 	wait "$pid" || rc=$?
 	[ "${rc:-0}" = 137 ]
-	! pgrep -f "sleep 100" >/dev/null
+	! pgrep -f "^/bin/sleep 100$" >/dev/null
 	assert_root_empty
 }
 
