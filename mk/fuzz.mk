@@ -87,3 +87,10 @@ $(FUZZ_BUILD)/fuzz-image-diff: fuzz/fuzz-image-diff.c $(FUZZ_SRCS) $(FUZZ_HDRS) 
 		image/diff.c $(wildcard image/*.h) fuzz/scratch.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS) $(FUZZ_IMG_SRCS) image/diff.c $(PKG_LIBS)
+
+# what cmd/early.c reads before the C library starts: argv, the
+# environment and auxiliary vector, the binary's path
+$(FUZZ_BUILD)/fuzz-early-argv: fuzz/fuzz-early-argv.c cmd/early.c core/syscalls.h $(FUZZ_SRCS) \
+		$(FUZZ_HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS) $(PKG_LIBS)
