@@ -44,7 +44,10 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wvla -Wformat=2 -Wpointer-arith \
 	-Werror=implicit-function-declaration -Wno-unused-parameter
 HARDEN := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE -fno-strict-aliasing
 ALL_CFLAGS = -std=c11 $(WARN) $(HARDEN) -I. $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
-ALL_LDFLAGS = $(LINK_MODE) -Wl,-z,relro,-z,now,--as-needed $(LDFLAGS) $(EXTRA_LDFLAGS)
+# --build-id: the compiled seccomp filters berth keeps are keyed by it
+# (core/buildid.h), so it must not depend on the toolchain's default
+ALL_LDFLAGS = $(LINK_MODE) -Wl,-z,relro,-z,now,--as-needed,--build-id=sha1 $(LDFLAGS) \
+	$(EXTRA_LDFLAGS)
 
 LIB_SRCS_ALL := $(sort $(wildcard core/*.c spec/*.c namespaces/*.c rootfs/*.c \
 		cgroups/*.c netns/*.c image/*.c runtime/*.c))
@@ -99,8 +102,17 @@ Q := $(if $(filter 1,$(V)),,@)
 $(BUILD)/%.o: %.c $(BUILD)/flags
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(ALL_CFLAGS) -DBERTH_VERSION='"$(VERSION)"' -DBERTH_COMMIT='"$(COMMIT)"' \
-		-MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(VERSION_DEFS) -MMD -MP -c -o $@ $<
+
+# The version and commit go into these two objects only, which are rebuilt
+# whenever either changes: an object that an incremental build did not
+# recompile would report the commit it was last compiled at
+VERSIONED_OBJS := $(BUILD)/cmd/main.o $(BUILD)/cmd/features.o
+$(VERSIONED_OBJS): private VERSION_DEFS = -DBERTH_VERSION='"$(VERSION)"' -DBERTH_COMMIT='"$(COMMIT)"'
+$(VERSIONED_OBJS): $(BUILD)/version
+$(BUILD)/version: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(VERSION) $(COMMIT)' | cmp -s - $@ || echo '$(VERSION) $(COMMIT)' > $@
 
 # -std=c11, not gnu11: gnu11 predefines the macro `linux`, which is the
 # name of struct spec's linux member.  GNU extensions stay available

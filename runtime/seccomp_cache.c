@@ -7,7 +7,9 @@
  * on the profile, the libseccomp version, the machine and berth itself.
  * So the program is kept in <state root>/.seccomp-cache/<key>, where key
  * is the SHA-256 of all of those (a changed profile is a new key, never a
- * stale entry).  An entry is trusted like the rest of the state: a
+ * stale entry).  "berth itself" is its build ID (core/buildid.h), not its
+ * version or commit: a build with an uncommitted change, or one whose
+ * seccomp code was recompiled and this file not, makes other programs.  An entry is trusted like the rest of the state: a
  * regular file, reached without a symlink, owned by the caller and
  * writable by no one else; and it carries the SHA-256 of its own content,
  * so a truncated or altered entry is rebuilt, never loaded.  Written
@@ -23,6 +25,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "core/buildid.h"
 #include "core/cleanup.h"
 #include "core/digest.h"
 #include "core/file.h"
@@ -45,15 +48,22 @@ static void add_str(struct digest *d, const char *s)
 }
 
 /* every field of the profile that shapes the program, in order, with
- * lengths so no two profiles serialize alike; and what else decides it */
-static void cache_key(const struct spec_seccomp *sc, uint8_t key[DIGEST_LEN])
+ * lengths so no two profiles serialize alike; and what else decides it.
+ * -1 when berth has no build ID to name itself by: no cache then */
+static int cache_key(const struct spec_seccomp *sc, uint8_t key[DIGEST_LEN])
 {
 	const struct scmp_version *v = seccomp_version();
+	const uint8_t *build_id;
+	size_t build_id_len;
 	struct utsname u;
 	struct digest d;
 
+	if (!build_id_self(&build_id, &build_id_len))
+		return -1;
 	digest_init(&d);
-	add_str(&d, "berth seccomp cache 2 " BERTH_VERSION " " BERTH_COMMIT);
+	add_str(&d, "berth seccomp cache 3");
+	add_u64(&d, build_id_len);
+	digest_add(&d, build_id, build_id_len);
 	add_u64(&d, ((uint64_t)v->major << 32) | (v->minor << 16) | v->micro);
 	add_str(&d, uname(&u) == 0 ? u.machine : "?");
 	add_u64(&d, sc->default_action);
@@ -77,6 +87,7 @@ static void cache_key(const struct spec_seccomp *sc, uint8_t key[DIGEST_LEN])
 		}
 	}
 	digest_done(&d, key);
+	return 0;
 }
 
 /* the cache dir, made 0700 when missing; checked like the state root */
@@ -133,7 +144,11 @@ int seccomp_prog_cached(const struct spec_seccomp *sc, int root_fd, struct secco
 	cleanup_close int dir = -1;
 	struct error *e = NULL;
 
-	cache_key(sc, key);
+	if (cache_key(sc, key) < 0) {
+		log_debug("seccomp: no cache (berth was linked without a build ID)");
+		root_fd = -1;
+		memset(key, 0, sizeof(key));
+	}
 	digest_hex(key, name);
 	dir = root_fd >= 0 ? cache_dir(root_fd, &e) : -1;
 	if (dir < 0 && e != NULL) {

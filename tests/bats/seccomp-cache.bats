@@ -74,6 +74,46 @@ cache_entries() {
 	[ "$(cache_entries)" = 2 ]
 }
 
+# a copy of berth at $1 that differs from it only in its build ID (one
+# byte of the ID flipped): what an uncommitted change, or an incremental
+# build, makes of the same version and commit
+other_build() {
+	local id
+	id=$(readelf -n "$BERTH" | awk '/Build ID:/ {print $3}')
+	[ -n "$id" ]
+	python3 - "$BERTH" "$1" "$id" <<'PY'
+import sys
+src, dst, hexid = sys.argv[1], sys.argv[2], bytes.fromhex(sys.argv[3])
+data = bytearray(open(src, "rb").read())
+at = data.find(hexid)
+assert at >= 0 and data.find(hexid, at + 1) < 0
+data[at] ^= 0xFF
+open(dst, "wb").write(data)
+PY
+	chmod 755 "$1"
+}
+
+@test "seccomp-cache: a berth built differently compiles its own filter, even at the same version and commit" {
+	LOG=$BATS_TEST_TMPDIR/log
+	profile_bundle
+	set_args sh -c 'mkdir /dev/shm/x 2>&1; echo rc=$?'
+	dberth run -b "$BUNDLE" "$ID" >/dev/null
+	local other=$BATS_TEST_TMPDIR/bin/berth
+	mkdir -p "${other%/*}"
+	other_build "$other"
+	[ "$("$other" --version)" = "$("$BERTH" --version)" ]
+	run "$other" --root "$ROOT" --debug --log "$LOG" run -b "$BUNDLE" "$ID"
+	assert_contains "rc=1"
+	run grep -c "seccomp: filter .* compiled" "$LOG"
+	assert_line_eq "$output" 2
+	[ "$(cache_entries)" = 2 ]
+	# and each build is served its own entry
+	run dberth run -b "$BUNDLE" "$ID"
+	assert_contains "rc=1"
+	run grep -c "seccomp: filter .* from the cache" "$LOG"
+	assert_line_eq "$output" 1
+}
+
 @test "seccomp-cache: a truncated or altered entry is rebuilt, never loaded" {
 	LOG=$BATS_TEST_TMPDIR/log
 	profile_bundle
