@@ -42,7 +42,8 @@ void creation_rollback(struct creation *cr);
 void creation_free(struct creation *cr);
 
 /* idmap.c: the idmapped bind mounts' trees, into plan->idmap_fds,
- * before the clone (see rootfs_idmapped_tree)  */
+ * before the clone (see rootfs_idmapped_tree); the image layers' come
+ * after it (launch.h, rt_idmap_layers_send)  */
 int rt_idmap_prepare(const struct spec *spec, const char *bundle, struct rootfs_plan *plan,
 		     struct error **err);
 

@@ -1,17 +1,24 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* runtime/idmap.c — idmapped bind mounts, made on the host before the
- * init is cloned.
+/* runtime/idmap.c — idmapped mounts, made on the host.
  *
  * Idmapping a mount takes CAP_SYS_ADMIN over its filesystem's user
  * namespace (the host's), which an init in a user namespace of its own
  * never has; so, as runc and crun do, berth makes each idmapped tree
- * itself: a user namespace from the mount's uidMappings/gidMappings, or
- * from the container's with a bare "idmap" (namespaces/, ns_userns_fd),
- * then the detached, idmapped, fully configured tree (rootfs/,
- * rootfs_idmapped_tree).  The init inherits the fds and only attaches
- * them (rootfs/mounts.c).  */
+ * itself and the init only attaches it (rootfs/mounts.c, overlay.c).
+ *  - Bind mounts, before the clone: a user namespace from the mount's
+ *    uidMappings/gidMappings, or from the container's with a bare "idmap"
+ *    (namespaces/, ns_userns_fd), then the detached, idmapped, fully
+ *    configured tree (rootfs/, rootfs_idmapped_tree).  The init inherits
+ *    the fds.
+ *  - Image layers, after the clone: they are seen through the container's
+ *    own mappings, so the init's user namespace serves, once its maps are
+ *    written; no process is made for a namespace of their own.  The trees
+ *    go to the init over the sync socket (SYNC_LAYER), before
+ *    SYNC_PARENT_DONE.  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -21,7 +28,9 @@
 #include "namespaces/ns.h"
 #include "rootfs/overlay.h"
 #include "runtime/create.h"
+#include "runtime/launch.h"
 #include "runtime/runtime.h"
+#include "runtime/sync.h"
 
 /* the user namespace a mount is seen through */
 static int userns_for(const struct spec *spec, const struct spec_mount *m, struct error **err)
@@ -33,20 +42,42 @@ static int userns_for(const struct spec *spec, const struct spec_mount *m, struc
 			    spec->linux.gid_mappings, spec->linux.n_gid_mappings, err);
 }
 
-/* the image layers, seen through the container's own mappings */
-static int idmap_layers(const struct spec *spec, struct rootfs_plan *plan, struct error **err)
+/* Parent: each image layer, seen through the init's user namespace (its
+ * maps written), sent to the init in layer order */
+int rt_idmap_layers_send(const struct launch *l, struct error **err)
 {
-	cleanup_close int userns =
-		ns_userns_fd(spec->linux.uid_mappings, spec->linux.n_uid_mappings,
-			     spec->linux.gid_mappings, spec->linux.n_gid_mappings, err);
+	const struct rootfs_plan *plan = l->rootfs;
+	char path[64];
+	cleanup_close int userns = -1;
 
+	if (!plan->layers_idmapped)
+		return 0;
+	/* the init is our unreaped child: its pid cannot be reused */
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)l->pid);
+	userns = open(path, O_RDONLY | O_CLOEXEC);
 	if (userns < 0)
-		return error_wrap(err, "idmapped layers");
+		return error_set(err, errno, "idmapped layers: open '%s'", path);
 	for (size_t i = 0; plan->layers[i] != NULL; i++) {
-		plan->layer_trees[i] = rootfs_overlay_idmap_layer(plan->layers[i],
-								  plan->layer_fds[i], userns, err);
-		if (plan->layer_trees[i] < 0)
+		cleanup_close int tree = rootfs_overlay_idmap_layer(
+			plan->layers[i], plan->layer_fds[i], userns, err);
+
+		if (tree < 0 || sync_send_fd(l->sync_fd, SYNC_LAYER, tree, err) < 0)
 			return -1;
+	}
+	return 0;
+}
+
+/* Init: the trees rt_idmap_layers_send() made, in the same order */
+int rt_idmap_layers_receive(const struct rootfs_plan *plan, int sync_fd, struct error **err)
+{
+	if (!plan->layers_idmapped)
+		return 0;
+	for (size_t i = 0; plan->layers[i] != NULL; i++) {
+		if (sync_expect(sync_fd, SYNC_LAYER, &plan->layer_trees[i], err) < 0)
+			return -1;
+		if (plan->layer_trees[i] < 0)
+			return error_set(err, EPROTO, "layer '%s': no idmapped mount came",
+					 plan->layers[i]);
 	}
 	return 0;
 }
@@ -54,8 +85,6 @@ static int idmap_layers(const struct spec *spec, struct rootfs_plan *plan, struc
 int rt_idmap_prepare(const struct spec *spec, const char *bundle, struct rootfs_plan *plan,
 		     struct error **err)
 {
-	if (plan->layers_idmapped && idmap_layers(spec, plan, err) < 0)
-		return -1;
 	for (size_t i = 0; i < spec->n_mounts; i++) {
 		const struct spec_mount *m = &spec->mounts[i];
 		cleanup_close int userns = -1;

@@ -171,7 +171,8 @@ static int prepare(struct launch *l, int sync_fd, struct rootfs_ctx *rc, struct 
 	int64_t pid = 0;
 	const struct spec *spec = l->spec;
 
-	if (sync_expect_value(sync_fd, SYNC_PARENT_DONE, &pid, err) < 0)
+	if (rt_idmap_layers_receive(l->rootfs, sync_fd, err) < 0 ||
+	    sync_expect_value(sync_fd, SYNC_PARENT_DONE, &pid, err) < 0)
 		return -1;
 	l->state->pid = (pid_t)pid;
 	if (become_root(spec, err) < 0 || ns_join(spec, err) < 0 ||

@@ -159,6 +159,8 @@ static int parent_setup(struct launch *l, struct error **err)
 		return -1;
 	if (ns_creates_userns(l->spec) && ns_write_idmaps(l->pid, l->spec, err) < 0)
 		return -1;
+	if (rt_idmap_layers_send(l, err) < 0)
+		return -1;
 	if (write_oom_score(l, err) < 0 || setup_network(l, err) < 0)
 		return -1;
 	fault_point("network");

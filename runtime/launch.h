@@ -73,6 +73,13 @@ void launch_done(struct launch *l);
 /* a new network namespace wired to a bridge (else only lo comes up) */
 bool launch_wants_bridge(const struct launch *l);
 
+/* idmap.c: the idmapped trees of rootfs->layers_idmapped's layers, made
+ * through the init's user namespace once its maps are written and sent
+ * to it (SYNC_LAYER, one per layer); the init takes them into
+ * plan->layer_trees.  Both do nothing for other plans.  */
+int rt_idmap_layers_send(const struct launch *l, struct error **err);
+int rt_idmap_layers_receive(const struct rootfs_plan *plan, int sync_fd, struct error **err);
+
 /* The init, in the child after clone3(); never returns.  */
 _Noreturn void init_main(struct launch *l, int sync_fd);
 

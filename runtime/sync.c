@@ -21,6 +21,7 @@ static const char *const step_names[SYNC_STEP_MAX] = {
 	[SYNC_COMMITTED] = "committed",
 	[SYNC_START] = "start",
 	[SYNC_PID] = "pid",
+	[SYNC_LAYER] = "layer",
 	[SYNC_ERROR] = "error",
 };
 

@@ -7,6 +7,8 @@
  * progress.  Container init (create/run):
  *
  *   parent (berth)                                  child (after clone3)
+ *     ---- SYNC_LAYER        (an image layer's tree, idmapped  ---->   one per layer,
+ *                             through the child's user ns)            when idmapped
  *     ---- SYNC_PARENT_DONE  (id maps written, veth moved in,  ---->
  *                             cgroup ready)
  *     <--- SYNC_RUNTIME_HOOKS (namespaces exist; run prestart  ----   only when
@@ -47,7 +49,8 @@ enum sync_step {
 	SYNC_COMMIT,
 	SYNC_COMMITTED,
 	SYNC_START,
-	SYNC_PID, /* exec into another user ns: the process's pid */
+	SYNC_PID,   /* exec into another user ns: the process's pid */
+	SYNC_LAYER, /* an image layer's idmapped tree (SCM_RIGHTS) */
 	SYNC_ERROR,
 	SYNC_STEP_MAX
 };

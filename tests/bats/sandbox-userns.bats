@@ -92,6 +92,19 @@ as_user() {
 	[ "$(stat -c %u:%g "$L/home/dev/file")" = 1000:1001 ]
 }
 
+@test "sandbox userns: the layers are idmapped through the job's own user namespace; no other is made for them" {
+	command -v strace >/dev/null || skip "needs strace (Debian package strace)"
+	local trace=$BATS_TEST_TMPDIR/trace
+	run strace -f -qq -o "$trace" -e trace=clone3,unshare -e signal=none \
+		"$BERTH" --root "$ROOT" sandbox --rootfs "$TEST_ROOTFS" -- /bin/sh -c 'ls -n /bin/busybox'
+	assert_status 0
+	# still the image's root's file, seen as the job's root
+	assert_contains " 0 "
+	# one user namespace in all: the job's, made with its init
+	[ "$(grep -c 'CLONE_NEWUSER' "$trace")" = 1 ]
+	grep 'clone3(' "$trace" | grep 'CLONE_NEWUSER' | grep -q CLONE_NEWPID
+}
+
 @test "sandbox userns: --user NAME comes from the image's /etc/passwd and /etc/group, with its HOME" {
 	L=$BATS_TEST_TMPDIR/layer
 	mkdir -p "$L/etc"
