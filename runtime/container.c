@@ -100,7 +100,10 @@ int container_root_open(const char *root, bool create, struct error **err)
 {
 	int fd;
 
-	if (create && mkdir_p(root, 0711, err) < 0)
+	/* made (with its parents) only when missing: every start opens it
+	 * more than once */
+	if (create && faccessat(AT_FDCWD, root, F_OK, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT &&
+	    mkdir_p(root, 0711, err) < 0)
 		return error_wrap(err, "state root");
 	fd = open_trusted(AT_FDCWD, root, O_RDONLY | O_DIRECTORY, root, err);
 	if (fd < 0)
