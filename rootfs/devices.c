@@ -56,16 +56,12 @@ static int bind_host_node(int dir_fd, const char *name, const struct spec_device
 	struct mount_attr attr = {.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC |
 					      (readonly ? MOUNT_ATTR_RDONLY : 0)};
 	cleanup_close int tree = -1;
-	cleanup_close int target = -1;
-	int fd;
+	/* the new file's own fd is the mount target: no reopen by name */
+	cleanup_close int target =
+		openat(dir_fd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
 
-	fd = openat(dir_fd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return error_set(err, errno, "create '%s'", d->path);
-	close(fd);
-	target = openat(dir_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (target < 0)
-		return error_set(err, errno, "open '%s'", d->path);
+		return error_set(err, errno, "create '%s'", d->path);
 	tree = sys_open_tree(AT_FDCWD, d->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (tree < 0)
 		return error_set(err, errno, "bind host device '%s'", d->path);
