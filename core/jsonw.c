@@ -143,27 +143,40 @@ void jsonw_arr_close(struct jsonw *w)
 	close_(w, "]");
 }
 
+/* the escape for c, or NULL when c stands for itself */
+static const char *escape_of(unsigned char c, char buf[8])
+{
+	switch (c) {
+	case '"': return "\\\"";
+	case '\\': return "\\\\";
+	case '\n': return "\\n";
+	case '\r': return "\\r";
+	case '\t': return "\\t";
+	default:
+		if (c >= 0x20)
+			return NULL;
+		snprintf(buf, 8, "\\u%04x", c);
+		return buf;
+	}
+}
+
+/* runs of plain characters are copied whole, not one by one */
 static void put_escaped(struct jsonw *w, const char *s)
 {
-	put(w, "\"", 1);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		char esc[8];
+	const char *run = s, *p = s;
+	char buf[8];
 
-		switch (*p) {
-		case '"': puts_(w, "\\\""); break;
-		case '\\': puts_(w, "\\\\"); break;
-		case '\n': puts_(w, "\\n"); break;
-		case '\r': puts_(w, "\\r"); break;
-		case '\t': puts_(w, "\\t"); break;
-		default:
-			if (*p < 0x20) {
-				snprintf(esc, sizeof(esc), "\\u%04x", *p);
-				puts_(w, esc);
-			} else {
-				put(w, (const char *)p, 1);
-			}
-		}
+	put(w, "\"", 1);
+	for (; *p; p++) {
+		const char *esc = escape_of((unsigned char)*p, buf);
+
+		if (esc == NULL)
+			continue;
+		put(w, run, (size_t)(p - run));
+		puts_(w, esc);
+		run = p + 1;
 	}
+	put(w, run, (size_t)(p - run));
 	put(w, "\"", 1);
 }
 
