@@ -5,7 +5,15 @@
  * it) and then each empty parent that carries berth's mark (create.c), up
  * to the first one that is in use or was not made by berth, in the
  * cgroup2 tree and in every v1 hierarchy.  Destroying a cgroup that is
- * already gone succeeds: `delete` after a crash must work.  */
+ * already gone succeeds: `delete` after a crash must work.
+ *
+ * One parent stays: root's default one, "berth" right below a hierarchy's
+ * root, which every container without a cgroupsPath (and every sandbox
+ * job) shares, as /docker is docker's.  Made and removed around each
+ * container, it cost a `run` on a v1 host ten mkdirs and ten rmdirs, half
+ * of its cgroup work.  Not in a v1 cpuset hierarchy: there the parent's
+ * cpus and mems are copied when it is made, and a kept one would miss a
+ * CPU or memory node brought online later.  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -81,15 +89,26 @@ static char *parent_dir(const char *path)
 	return p;
 }
 
+/* the kept default parent (above): <mount>/berth */
+static bool default_parent(const char *mount, const char *p)
+{
+	size_t mlen = strlen(mount);
+
+	return strncmp(p, mount, mlen) == 0 && strcmp(p + mlen, "/" CG_DEFAULT_PARENT) == 0;
+}
+
 /* Empty parents berth made, bottom up, never the mount itself.  A parent
  * another container still uses fails rmdir with EBUSY: that ends it.  */
-static void remove_parents(const char *mount, const char *path)
+static void remove_parents(const char *mount, const char *path, bool keep_default)
 {
 	size_t mlen = strlen(mount);
 	char *p = parent_dir(path);
 
 	while (strlen(p) > mlen && cg_is_marked(p)) {
 		char *up;
+
+		if (keep_default && default_parent(mount, p))
+			break;
 
 		if (rmdir(p) < 0 && errno != ENOENT) {
 			log_debug("cgroup: keep '%s': %s", p, strerror(errno));
@@ -118,7 +137,7 @@ static int kill_all(const struct cg *cg, struct error **err)
 }
 
 /* One hierarchy's container cgroup, if berth made it, and its parents */
-static int remove_one(const char *mount, const char *path, struct error **err)
+static int remove_one(const char *mount, const char *path, bool keep_default, struct error **err)
 {
 	if (access(path, F_OK) < 0)
 		return 0;
@@ -128,7 +147,7 @@ static int remove_one(const char *mount, const char *path, struct error **err)
 	}
 	if (remove_subtree(path, err) < 0)
 		return error_wrap(err, "cgroup");
-	remove_parents(mount, path);
+	remove_parents(mount, path, keep_default);
 	return 0;
 }
 
@@ -170,10 +189,11 @@ int cg_destroy(struct cg *cg, struct error **err)
 				  cg_where(cg));
 	if (cg->unit != NULL)
 		return stop_scope(cg, err);
-	if (cg->path != NULL && remove_one(cg->mount, cg->path, err) < 0)
+	if (cg->path != NULL && remove_one(cg->mount, cg->path, !cg->rootless, err) < 0)
 		return -1;
 	for (size_t i = 0; i < cg->n_v1; i++)
-		if (remove_one(cg->v1[i].mount, cg->v1[i].path, err) < 0)
+		if (remove_one(cg->v1[i].mount, cg->v1[i].path,
+			       !cg->rootless && !(cg->v1[i].ctrls & CG_CTRL_CPUSET), err) < 0)
 			return -1;
 	return 0;
 }

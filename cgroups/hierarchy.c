@@ -76,7 +76,7 @@ static int path_of(const char *cgroups_path, const char *id, bool systemd, bool 
 					 "container id '%s' cannot name a "
 					 "cgroup",
 					 id ? id : "");
-		*deflt = xasprintf("%sberth/%s", rootless ? "" : "/", id);
+		*deflt = xasprintf("%s" CG_DEFAULT_PARENT "/%s", rootless ? "" : "/", id);
 		*p = *deflt;
 	}
 	return 0;

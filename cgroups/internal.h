@@ -57,6 +57,10 @@ enum cg_ctrl {
 
 /* Where a controller lives: the cgroup2 tree, a v1 hierarchy (an index
  * >= 0 into the hierarchy list), or nowhere.  */
+/* the parent of every cgroup without a cgroupsPath: /berth/<id> (root;
+ * kept when empty, destroy.c) or berth/<id> below a rootless caller's own */
+#define CG_DEFAULT_PARENT "berth"
+
 #define CG_HOME_NONE (-2)
 #define CG_HOME_V2   (-1)
 

@@ -297,6 +297,27 @@ sleepers_with_sub() {
 	done
 }
 
+@test "hybrid: delete keeps berth's default parent /berth for the next container, in every hierarchy but cpuset" {
+	make_bundle
+	set_args /bin/true
+	berth run -b "$BUNDLE" "$ID"
+	for h in "$UNIFIED" $V1_MOUNTS; do
+		[ ! -e "$h/berth/$ID" ]
+		if [ "${h##*/}" = cpuset ]; then
+			# made with the cpus and mems of its day: gone once empty
+			[ ! -e "$h/berth" ] || [ -n "$(find "$h/berth" -mindepth 1 -maxdepth 1 -type d)" ]
+		else
+			[ -d "$h/berth" ]
+		fi
+	done
+	# and the next container lands in it
+	set_args /bin/cat /proc/self/cgroup
+	run berth run -b "$BUNDLE" "$ID-2"
+	assert_status 0
+	assert_contains "memory:/berth/$ID-2"
+	[ ! -e "$UNIFIED/berth/$ID-2" ]
+}
+
 @test "hybrid: delete keeps a parent cgroup that berth did not make, in every hierarchy" {
 	own_cgroup "bt$$-$BATS_SUITE_TEST_NUMBER-parent"
 	make_bundle ".linux.cgroupsPath = \"$OWN/leaf\""
