@@ -126,6 +126,38 @@ bench_seccomp_profile() {
 		| with_entries(select(.value != null))' "$1"
 }
 
+# bench_cgroup_parent NAME: /NAME made in every cgroup hierarchy before the
+# first container, as a parent other containers already hold would be.
+# Runtimes differ on a parent they made themselves: crun and runc leave it
+# for the next container, berth removes it once it is empty.  Made here,
+# every runtime does the same cgroup work for each container, its own
+# cgroup's mkdir and rmdir.  A v1 cpuset gets the root's cpus and mems and
+# a cgroup2 parent the root's controllers, as a runtime would give them.
+# bench_cgroup_cleanup removes it with the rest.
+bench_cgroup_parent() {
+	local name=$1 d
+	for d in /sys/fs/cgroup /sys/fs/cgroup/*; do
+		if [ ! -d "$d" ] || [ -L "$d" ]; then
+			continue
+		fi
+		case $(stat -f -c %T "$d") in
+		cgroupfs)
+			mkdir -p "$d/$name"
+			if [ -e "$d/cpuset.cpus" ]; then
+				cat "$d/cpuset.cpus" >"$d/$name/cpuset.cpus"
+				cat "$d/cpuset.mems" >"$d/$name/cpuset.mems"
+			fi
+			;;
+		cgroup2fs)
+			mkdir -p "$d/$name"
+			local ctl
+			ctl=$(sed -e 's/[^ ][^ ]*/+&/g' "$d/cgroup.subtree_control")
+			[ -z "$ctl" ] || echo "$ctl" >"$d/$name/cgroup.subtree_control"
+			;;
+		esac
+	done
+}
+
 # bench_cgroup_cleanup NAME: remove /NAME in every cgroup hierarchy, leaves
 # first — only that tree, which is ours.  A runtime removes its container's
 # cgroup itself; the parents it created on the way are left to us.

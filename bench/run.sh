@@ -47,7 +47,9 @@
 # /run is on real hosts; /tmp here is the slow root disk) and the same bundle:
 # `runc spec` with terminal off, the busybox rootfs of tests/lib/mkrootfs.sh,
 # and an absolute cgroupsPath /berth-bench-<pid>/<runtime>-<id> (runtimes
-# disagree on where a missing or relative cgroupsPath goes, so it is pinned).
+# disagree on where a missing or relative cgroupsPath goes, so it is pinned;
+# /berth-bench-<pid> is made first, in every hierarchy, so that no runtime
+# makes or removes a parent per container: bench_cgroup_parent).
 # At the end every container is deleted, containerd stopped, the
 # /berth-bench-<pid> cgroups removed and the temp dir deleted.
 # --systemd-cgroup gives every runtime call --systemd-cgroup (each runtime
@@ -347,7 +349,11 @@ if [[ " $tests " == *" rsandbox "* ]]; then
 	cat "$rl_work/samples" >>"$raw"
 fi
 bench_cgroup_setup
-[ "$systemd" = 1 ] && cgmode="$cgmode, each runtime's systemd cgroup driver"
+if [ "$systemd" = 1 ]; then
+	cgmode="$cgmode, each runtime's systemd cgroup driver"
+else
+	bench_cgroup_parent "${cgparent#/}"
+fi
 for t in $tests; do
 	case $t in
 	sandbox | rsandbox) ;;
