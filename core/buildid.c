@@ -20,22 +20,28 @@ static size_t align_up(size_t n, size_t a)
 	return (n + a - 1) & ~(a - 1);
 }
 
-/* the NT_GNU_BUILD_ID note of one PT_NOTE segment, if it has one */
-static bool in_segment(const char *p, size_t size, size_t align, struct found *f)
+bool build_id_in_notes(const void *notes, size_t size, size_t align, const uint8_t **id,
+		       size_t *len)
 {
-	const char *end = p + size;
+	const char *p = notes, *end = p + size;
 
 	while ((size_t)(end - p) >= sizeof(ElfW(Nhdr))) {
 		const ElfW(Nhdr) *n = (const ElfW(Nhdr) *)(const void *)p;
-		size_t name_at = sizeof(*n), desc_at = name_at + align_up(n->n_namesz, align);
-		size_t next = desc_at + align_up(n->n_descsz, align);
+		size_t name_at = sizeof(*n), desc_at, next;
 
-		if (n->n_namesz > size || n->n_descsz > size || next > (size_t)(end - p))
+		/* sizes first, so that nothing below can wrap */
+		if (n->n_namesz > size || n->n_descsz > size)
+			return false;
+		/* the gABI's layout: the descriptor and the next note each start
+		 * at the segment's alignment, counted from the note's start */
+		desc_at = align_up(name_at + n->n_namesz, align);
+		next = align_up(desc_at + n->n_descsz, align);
+		if (next > (size_t)(end - p))
 			return false;
 		if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 &&
 		    memcmp(p + name_at, "GNU", 4) == 0 && n->n_descsz > 0) {
-			f->id = (const uint8_t *)(p + desc_at);
-			f->len = n->n_descsz;
+			*id = (const uint8_t *)(p + desc_at);
+			*len = n->n_descsz;
 			return true;
 		}
 		p += next;
@@ -45,6 +51,8 @@ static bool in_segment(const char *p, size_t size, size_t align, struct found *f
 
 static int visit(struct dl_phdr_info *info, size_t size, void *data)
 {
+	struct found *f = data;
+
 	(void)size;
 	for (size_t i = 0; i < info->dlpi_phnum; i++) {
 		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
@@ -52,8 +60,8 @@ static int visit(struct dl_phdr_info *info, size_t size, void *data)
 		size_t align = ph->p_align == 8 ? 8 : 4;
 
 		if (ph->p_type == PT_NOTE &&
-		    in_segment((const char *)(info->dlpi_addr + ph->p_vaddr), ph->p_memsz, align,
-			       data))
+		    build_id_in_notes((const void *)(info->dlpi_addr + ph->p_vaddr), ph->p_memsz,
+				      align, &f->id, &f->len))
 			break;
 	}
 	return 1; /* the first object listed is the program itself */

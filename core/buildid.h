@@ -18,4 +18,11 @@
  * leaving both alone, when the program was linked without one */
 bool build_id_self(const uint8_t **id, size_t *len);
 
+/* The NT_GNU_BUILD_ID note among the notes of one PT_NOTE segment of
+ * `size` bytes whose notes are `align`-aligned (4, or 8 for
+ * .note.gnu.property's): its descriptor and length; false when there is
+ * none or a note runs past the end.  */
+bool build_id_in_notes(const void *notes, size_t size, size_t align, const uint8_t **id,
+		       size_t *len);
+
 #endif

@@ -9,7 +9,8 @@
  * is the SHA-256 of all of those (a changed profile is a new key, never a
  * stale entry).  "berth itself" is its build ID (core/buildid.h), not its
  * version or commit: a build with an uncommitted change, or one whose
- * seccomp code was recompiled and this file not, makes other programs.  An entry is trusted like the rest of the state: a
+ * seccomp code was recompiled and this file not, makes other programs.
+ * An entry is trusted like the rest of the state: a
  * regular file, reached without a symlink, owned by the caller and
  * writable by no one else; and it carries the SHA-256 of its own content,
  * so a truncated or altered entry is rebuilt, never loaded.  Written
