@@ -58,7 +58,7 @@ static int bind_host_node(int dir_fd, const char *name, const struct spec_device
 	cleanup_close int tree = -1;
 	/* the new file's own fd is the mount target: no reopen by name */
 	cleanup_close int target =
-		openat(dir_fd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+		openat(dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 
 	if (target < 0)
 		return error_set(err, errno, "create '%s'", d->path);

@@ -157,7 +157,12 @@ static int reopen_layer(const char *name, int checked, struct error **err)
 
 int rootfs_overlay_idmap_layer(const char *name, int fd, int userns_fd, struct error **err)
 {
-	struct mount_attr idmap = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns_fd};
+	/* read-only and nodev as well: overlayfs never writes a lower layer,
+	 * and the tree is attached in the job's mount namespace (lowers/<i>)
+	 * before the pivot, where nothing may use it for more */
+	struct mount_attr idmap = {.attr_set =
+					   MOUNT_ATTR_IDMAP | MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV,
+				   .userns_fd = (uint64_t)userns_fd};
 	cleanup_close int tree =
 		sys_open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
 

@@ -52,6 +52,11 @@ int rt_idmap_layers_send(const struct launch *l, struct error **err)
 
 	if (!plan->layers_idmapped)
 		return 0;
+	/* (the sandbox asks for idmapped layers only with a user namespace:
+	 * without one, /proc/<pid>/ns/user would be berth's own) */
+	if (!ns_creates_userns(l->spec))
+		return error_set(err, EINVAL,
+				 "idmapped layers need a user namespace of the container's own");
 	/* the init is our unreaped child: its pid cannot be reused */
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)l->pid);
 	userns = open(path, O_RDONLY | O_CLOEXEC);
