@@ -97,6 +97,15 @@ static int resolve(const char *base, const char *cgroups_path, const char *id, b
 		return -1;
 	if (strcmp(out, "/") == 0)
 		return error_set(err, EINVAL, "cgroupsPath '%s' names the root cgroup", p);
+	/* kept and shared by every container without a cgroupsPath (destroy.c):
+	 * a container's own cgroup there would hold all of theirs */
+	if (!rootless && strcmp(out, "/" CG_DEFAULT_PARENT) == 0)
+		return error_set(err, EINVAL,
+				 "cgroupsPath '%s' names /" CG_DEFAULT_PARENT
+				 ", the parent every container without a cgroupsPath shares; give "
+				 "this one a cgroup of its own, such as /" CG_DEFAULT_PARENT
+				 "/<id>",
+				 p);
 	*rel = steal_ptr(out);
 	return 0;
 }

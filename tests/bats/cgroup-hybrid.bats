@@ -318,6 +318,16 @@ sleepers_with_sub() {
 	[ ! -e "$UNIFIED/berth/$ID-2" ]
 }
 
+@test "hybrid: a cgroupsPath of /berth itself, the default parent, is refused naming the field, and nothing is made" {
+	make_bundle '.linux.cgroupsPath = "/berth"'
+	set_args /bin/true
+	run berth run -b "$BUNDLE" "$ID"
+	assert_status 1
+	assert_contains "cgroupsPath '/berth' names /berth, the parent every container without a cgroupsPath shares"
+	assert_container_gone "$ID"
+	[ "$(pgrep -fc "^/bin/true$" || true)" = 0 ]
+}
+
 @test "hybrid: delete keeps a parent cgroup that berth did not make, in every hierarchy" {
 	own_cgroup "bt$$-$BATS_SUITE_TEST_NUMBER-parent"
 	make_bundle ".linux.cgroupsPath = \"$OWN/leaf\""
