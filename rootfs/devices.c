@@ -166,12 +166,15 @@ static int make_links(struct rootfs_ctx *ctx, struct dir_cache *cache, struct er
 		if (symlinkat(dev_links[i].target, real, dev_links[i].name) < 0 && errno != EEXIST)
 			return error_set(err, errno, "symlink '/dev/%s'", dev_links[i].name);
 	}
+	/* the pty is bound on an empty file of berth's own, made without
+	 * opening anything: an image that keeps its own /dev (no tmpfs there)
+	 * may have put a FIFO or a device node in its place, whose open would
+	 * block the init or reach the device before its cgroup filter holds */
 	if (ctx->console) {
-		int fd = openat(real, "console", O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-
-		if (fd < 0)
+		if (unlinkat(real, "console", 0) < 0 && errno != ENOENT)
+			return error_set(err, errno, "remove '/dev/console'");
+		if (mknodat(real, "console", S_IFREG | 0600, 0) < 0)
 			return error_set(err, errno, "create '/dev/console'");
-		close(fd);
 	}
 	return 0;
 }

@@ -57,6 +57,24 @@ assert_terminal() {
 	[ "$(fact ttydev | cut -d: -f1)" = 88 ]    # major 136: a pts
 }
 
+@test "create --console-socket: an image's own /dev/console (a FIFO, no tmpfs on /dev) is replaced, never opened" {
+	tty_bundle
+	# the image's /dev itself: no tmpfs mounted over it
+	edit_config '.mounts |= map(select(.destination != "/dev"))'
+	cp -a "$TEST_ROOTFS" "$BATS_TEST_TMPDIR/rootfs"
+	edit_config ".root.path = \"$BATS_TEST_TMPDIR/rootfs\""
+	rm -f "$BATS_TEST_TMPDIR/rootfs/dev/console"
+	mkfifo "$BATS_TEST_TMPDIR/rootfs/dev/console"
+	start_recvtty -i $'typed\n'
+	# opening the FIFO for writing would block the init for good
+	run timeout 20 "$BERTH" --root "$ROOT" create -b "$BUNDLE" --console-socket "$SOCK" "$ID"
+	assert_status 0
+	berth start "$ID"
+	wait_recvtty
+	assert_terminal
+	[ "$(fact console)" = "$(fact ttydev)" ]
+}
+
 @test "run -d --console-socket: the same for a detached run" {
 	tty_bundle
 	start_recvtty -i $'typed\n'
