@@ -3,8 +3,8 @@
  * entry point, before the C library starts.
  *
  * Every verb that puts a process into a container (run, create, exec,
- * sandbox) first re-executes berth from a read-only overlay of its own
- * directory.  Taken from main(), that costs a whole start of the C
+ * a sandbox with --userns host) first re-executes berth from a read-only
+ * overlay of its own directory.  Taken from main(), that costs a whole start of the C
  * library and of berth, thrown away by the exec: relocating the static-pie
  * binary, the C library's CPU probes (every `cpuid` traps to the
  * hypervisor in a VM: about 0.35 ms of each start on the development VM),
@@ -111,20 +111,28 @@ static int verb_index(int argc, char **argv)
 	return 0;
 }
 
-/* run, create, exec, and a sandbox that runs (--print-spec runs nothing;
- * an argument of the job's own that reads so only costs the shortcut) */
+/* run, create, exec, and a sandbox that runs its job with the host's ids
+ * (--userns host).  A job in a user namespace of its own may need no copy
+ * at all (selfexe_job_cannot_write): main() decides that, once it knows
+ * the job's ids.  --print-spec runs nothing.  Read up to "--"; an argument
+ * of the job's own that reads as either only costs the shortcut.  */
 static bool verb_enters_container(int argc, char **argv, int verb)
 {
 	const char *v = argv[verb];
+	bool userns_host = false;
 
 	if (streq(v, "run") || streq(v, "create") || streq(v, "exec"))
 		return true;
 	if (!streq(v, "sandbox"))
 		return false;
-	for (int i = verb + 1; i < argc; i++)
+	for (int i = verb + 1; i < argc && !streq(argv[i], "--"); i++) {
 		if (streq(argv[i], "--print-spec"))
 			return false;
-	return true;
+		if (streq(argv[i], "--userns=host") ||
+		    (streq(argv[i], "--userns") && i + 1 < argc && streq(argv[i + 1], "host")))
+			userns_host = true;
+	}
+	return userns_host;
 }
 
 static bool marker_set(char **envp)

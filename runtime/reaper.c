@@ -13,8 +13,9 @@
  * What runs as pid 1 is berth's own image, not a file of the container:
  * the image berth re-executed itself from before setting anything up
  * (runtime/selfexe.h: a sealed memfd copy or a read-only overlay of the
- * binary; for an ordinary user, root's binary when none of its ids can
- * write it), never writable from inside.  It
+ * binary; root's binary itself when none of the job's ids can write it:
+ * an ordinary user's job, or root's in its own user namespace), never
+ * writable from inside.  It
  * is not dumpable (init.c), so no process of the job may open its
  * /proc/1/exe or ptrace it.  After the filter it makes only a few
  * syscalls every profile that runs a shell allows: rt_sigprocmask,

@@ -501,34 +501,35 @@ static void name_the_flag(struct error **err)
 	}
 }
 
+/* the layers' real paths and the job's ids */
+static int job_layers_ids(const struct rt_global *g, const struct rt_sandbox_opts *o,
+			  char ***layers, struct sandbox_ids *ids, struct error **err)
+{
+	if (o->args == NULL || o->args[0] == NULL)
+		return error_set(err, 0, "sandbox: a command is required (after --)");
+	if (o->layers == NULL || o->layers[0] == NULL)
+		return error_set(err, 0, "sandbox: --image DIR or --rootfs DIR is required");
+	*layers = real_layers(o->layers, err);
+	if (*layers == NULL)
+		return -1;
+	return job_ids(g, o, *layers, ids, err);
+}
+
 /* berth runs from its protected copy (runtime/selfexe.h) before the job's
  * config is built: the re-exec starts the command over, so whatever came
- * before it (the config written and parsed) would be done twice */
-static int protect_self(const struct rt_global *g, struct error **err)
+ * before it (the config written and parsed) would be done twice.  A root
+ * job in its own user namespace needs none when its ids cannot write the
+ * binary: then berth starts once (cmd/early.c leaves the decision here).  */
+static int protect_self(const struct rt_global *g, const struct sandbox_ids *ids,
+			struct error **err)
 {
 	cleanup_close int root_fd = container_root_open(g->root, true, err);
 
 	if (root_fd < 0)
 		return -1;
+	if (ids->userns && !ids->rootless && selfexe_job_cannot_write(&ids->map))
+		return 0;
 	return selfexe_protect(g->root, err);
-}
-
-/* the layers' real paths, the job's ids, then its config */
-static char *job_config(const struct rt_global *g, const struct rt_sandbox_opts *o, char ***layers,
-			struct sandbox_ids *ids, struct error **err)
-{
-	if (o->args == NULL || o->args[0] == NULL) {
-		error_set(err, 0, "sandbox: a command is required (after --)");
-		return NULL;
-	}
-	if (o->layers == NULL || o->layers[0] == NULL) {
-		error_set(err, 0, "sandbox: --image DIR or --rootfs DIR is required");
-		return NULL;
-	}
-	*layers = real_layers(o->layers, err);
-	if (*layers == NULL || job_ids(g, o, *layers, ids, err) < 0)
-		return NULL;
-	return sandbox_config(o, ids, err);
 }
 
 /* The job's root, a host id of the range, walks the state root's path to
@@ -570,9 +571,10 @@ int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o, int *
 	struct rt_create_opts co = {0};
 	struct timespec ts;
 
-	if (!o->print_spec && protect_self(g, err) < 0)
+	if (job_layers_ids(g, o, &layers, &ids, err) < 0 ||
+	    (!o->print_spec && protect_self(g, &ids, err) < 0))
 		return -1;
-	config = job_config(g, o, &layers, &ids, err);
+	config = sandbox_config(o, &ids, err);
 	if (config == NULL)
 		return -1;
 	if (o->print_spec) {

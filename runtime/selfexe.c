@@ -118,9 +118,9 @@ static bool no_xattr(int fd, const char *name)
 	return fgetxattr(fd, name, NULL, 0) < 0 && (errno == ENODATA || errno == EOPNOTSUPP);
 }
 
-/* root's file, on such a filesystem, that this caller cannot write and
- * that gives nothing to whoever runs it: no write bit for group or
- * other, no set-id bit, no file capability, no ACL entry */
+/* root's file, on such a filesystem, that gives nothing to whoever runs
+ * it: no write bit for group or other, no set-id bit, no file
+ * capability, no ACL entry; only its owner, root, may write it */
 static bool roots_plain_file(int fd)
 {
 	struct statfs sf;
@@ -131,10 +131,13 @@ static bool roots_plain_file(int fd)
 	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || !local_permissions((long)sf.f_type) ||
 	    (st.st_mode & (S_IWGRP | S_IWOTH | S_ISUID | S_ISGID)))
 		return false;
-	if (!no_xattr(fd, "security.capability") || !no_xattr(fd, "system.posix_acl_access"))
-		return false;
-	/* the filesystem's own answer too */
-	return faccessat(fd, "", W_OK, AT_EACCESS | AT_EMPTY_PATH) < 0 &&
+	return no_xattr(fd, "security.capability") && no_xattr(fd, "system.posix_acl_access");
+}
+
+/* ...and the filesystem's own answer: this caller may not write it */
+static bool roots_plain_file_not_mine(int fd)
+{
+	return roots_plain_file(fd) && faccessat(fd, "", W_OK, AT_EACCESS | AT_EMPTY_PATH) < 0 &&
 	       (errno == EACCES || errno == EPERM || errno == EROFS);
 }
 
@@ -155,7 +158,7 @@ static const char *out_of_reach(void)
 	if (getuid() == 0 || geteuid() == 0 || !no_capabilities() || !initial_userns())
 		return NULL;
 	fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || !roots_plain_file(fd))
+	if (fd < 0 || !roots_plain_file_not_mine(fd))
 		return NULL;
 	if (ns_caller_may_map_uid(0, &may_map_root, &err) < 0 || may_map_root)
 		return NULL;
@@ -273,6 +276,28 @@ static int sealed_copy(struct error **err)
 	if (fcntl(fd, F_ADD_SEALS, SEALS) < 0)
 		return error_set(err, errno, "protected copy: seal");
 	return steal_fd(fd);
+}
+
+bool selfexe_job_cannot_write(const struct ns_subid_map *job)
+{
+	cleanup_close int fd = -1;
+
+	/* a marker: selfexe_protect() checks it and takes it away */
+	if (protected_exe || getenv(PROTECTED_ENV) != NULL)
+		return false;
+	/* root's berth; rootless, out_of_reach() decides from the caller's
+	 * possible maps */
+	if (getuid() != 0 || geteuid() != 0 || job->self || job->count == 0 ||
+	    job->uid_start == 0 || job->gid_start == 0)
+		return false;
+	fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || !roots_plain_file(fd))
+		return false;
+	protected_exe = unprotected_ok = true;
+	log_debug("protected copy: not needed: the job's ids (host %u.., %u of them) cannot write "
+		  "the binary, root's",
+		  job->uid_start, job->count);
+	return true;
 }
 
 int selfexe_protect(const char *spare_dir, struct error **err)

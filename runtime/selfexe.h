@@ -26,13 +26,15 @@
  * capability or ACL, on a local filesystem that enforces its mode (not
  * NFS, CIFS or FUSE), and that the filesystem itself refuses this user
  * to write; that binary runs as it is (no re-exec), and says so in the
- * debug log.  */
+ * debug log.  So does root's sandbox job in a user namespace of its own
+ * (selfexe_job_cannot_write).  */
 #ifndef BERTH_RUNTIME_SELFEXE_H
 #define BERTH_RUNTIME_SELFEXE_H
 
 #include <stdbool.h>
 
 #include "core/error.h"
+#include "namespaces/subid.h"
 
 /* main() hands over its argv (needed to run the same command again). */
 void selfexe_init(char **argv);
@@ -43,6 +45,16 @@ bool selfexe_is_protected(void);
 /* true only when it runs from a copy (the overlay or the memfd): what a
  * created container's state records as "sealed" */
 bool selfexe_runs_copy(void);
+
+/* A sandbox job, as root, in a user namespace of its own that maps the
+ * host ids `job` gives (none of them root's: not the caller's own either):
+ * when the binary is root's plain file (as for out_of_reach above, but
+ * root may write it), none of the job's processes can write it, whatever
+ * they run — so no copy is needed, none is made, this process counts as
+ * protected and the debug log says why.  false: call selfexe_protect().
+ * Only the job's own processes are considered: a sandbox runs nothing
+ * else in its namespaces.  */
+bool selfexe_job_cannot_write(const struct ns_subid_map *job);
 
 /* Re-exec from a protected copy; returns 0 at once when already
  * protected, -1 with *err on failure, and never returns on success.

@@ -348,7 +348,7 @@ assert_early_reexec() {
 	assert_contains "running from a read-only overlay"
 }
 
-@test "binary: root's run, create, exec and sandbox re-execute from the overlay at the entry point, before the C library starts" {
+@test "binary: root's run, create, exec and a --userns host sandbox re-execute from the overlay at the entry point, before the C library starts" {
 	prepare
 	make_bundle
 	set_args sleep 1000
@@ -362,8 +362,10 @@ assert_early_reexec() {
 	cberth delete -f "$ID"
 	# value options, joined or not, are read past
 	traced "$BATS_TEST_TMPDIR/sandbox" --log-format=text --cgroup-manager cgroupfs \
-		sandbox --rootfs "$TEST_ROOTFS" -- true </dev/null
+		sandbox --userns host --rootfs "$TEST_ROOTFS" -- true </dev/null
 	assert_early_reexec "$BATS_TEST_TMPDIR/sandbox"
+	traced "$BATS_TEST_TMPDIR/sandbox2" sandbox --rootfs "$TEST_ROOTFS" --userns=host -- true </dev/null
+	assert_early_reexec "$BATS_TEST_TMPDIR/sandbox2"
 	# the verbs that start nothing in a container start once
 	traced "$BATS_TEST_TMPDIR/list" list </dev/null
 	run syscalls "$BATS_TEST_TMPDIR/list"
@@ -399,4 +401,90 @@ assert_early_reexec() {
 	[[ "$output" == "execve arch_prctl execveat arch_prctl"* ]]
 	run grep "protected copy" "$BATS_TEST_TMPDIR/colon.log"
 	assert_contains "running from a sealed memfd copy"
+}
+
+# ---- a sandbox job in its own user namespace -------------------------------
+# As root, a job runs in a user namespace of its own with a range of host ids
+# (berth-sandbox's, from 100000), none of them root's: a berth that is
+# root's plain file is out of the job's reach, so it runs as it is, started
+# once — neither the entry point nor main() re-executes it.
+
+# the host uid the job's root has, from the sandbox's debug log $1
+job_uid() {
+	sed -n 's/.*the job.s ids (host \([0-9]*\)\.\..*/\1/p' "$1" | head -n 1
+}
+
+@test "binary: a root sandbox job in its own user namespace runs root's berth as it is, started once" {
+	prepare
+	traced "$BATS_TEST_TMPDIR/sandbox" sandbox --rootfs "$TEST_ROOTFS" -- true </dev/null
+	run syscalls "$BATS_TEST_TMPDIR/sandbox"
+	echo "$output"
+	# the C library's start comes right after the exec: no overlay, no
+	# second exec
+	[[ "$output" == "execve arch_prctl"* ]]
+	assert_not_contains "execveat"
+	run grep "protected copy" "$BATS_TEST_TMPDIR/sandbox.log"
+	assert_contains "not needed: the job's ids"
+	[ -n "$(job_uid "$BATS_TEST_TMPDIR/sandbox.log")" ]
+}
+
+@test "binary: a root sandbox job's hostile #!/proc/self/exe runs root's berth itself, which a process of the job still cannot write" {
+	# The job's /bin/sh is the hostile script: the kernel runs root's
+	# berth, not a copy, as the job.  The hunter has the job's user
+	# namespace, ids and capabilities (more reach than the job: the
+	# host's pid and mount namespaces, so it also outlives the job's pid
+	# 1): it holds /proc/PID/exe and writes through it once that berth
+	# exits.  The file is root's, an id the job does not map.
+	prepare
+	local top pid sb
+	top=$(open_dir)
+	cp -a "$TEST_ROOTFS" "$top/rootfs"
+	rm -f "$top/rootfs/bin/sh"
+	printf '#!/proc/self/exe --log=%s/fifo\n' "$SHARED" >"$top/rootfs/bin/sh"
+	chmod 755 "$top/rootfs/bin/sh"
+	mkfifo -m 666 "$SHARED/fifo"
+	"$COPY" --root "$ROOT" --debug --log "$BATS_TEST_TMPDIR/log" \
+		sandbox --rootfs "$top/rootfs" -v "$SHARED:$SHARED" -- /bin/sh \
+		</dev/null >"$BATS_TEST_TMPDIR/sandbox.out" 2>&1 &
+	sb=$!
+	# the job's berth, held up by the fifo
+	wait_for pgrep -f -- "--log=$SHARED/fifo"
+	pid=$(pgrep -f -- "--log=$SHARED/fifo" | head -n 1)
+	nsenter -t "$pid" -U -S 0 -G 0 -- "$TEST_ROOTFS/bin/probe" exe-hunt "$SHARED/fifo" \
+		>"$BATS_TEST_TMPDIR/out" 2>&1
+	wait "$sb" || true
+	assert_binary_intact
+	grep -qx "open-path: ok" "$BATS_TEST_TMPDIR/out"
+	# root's file itself refused it (a copy would answer EROFS)
+	grep -qx "reopen-write: EACCES" "$BATS_TEST_TMPDIR/out"
+	run grep "protected copy" "$BATS_TEST_TMPDIR/log"
+	assert_contains "not needed: the job's ids"
+}
+
+@test "binary: a root sandbox job still gets the overlay when the binary's group may write it or one of the job's ids owns it" {
+	prepare
+	local top uid how
+	top=$(open_dir)
+	mv "$COPY" "$top/berth"
+	COPY=$top/berth
+	"$COPY" --root "$ROOT" --debug --log "$BATS_TEST_TMPDIR/probe.log" \
+		sandbox --rootfs "$TEST_ROOTFS" -- true </dev/null
+	uid=$(job_uid "$BATS_TEST_TMPDIR/probe.log")
+	[ -n "$uid" ]
+	for how in group-write job-owner; do
+		if [ "$how" = group-write ]; then
+			chmod 775 "$COPY"
+		else
+			chmod 755 "$COPY"
+			chown "$uid" "$COPY"
+		fi
+		traced "$BATS_TEST_TMPDIR/$how" sandbox --rootfs "$TEST_ROOTFS" -- true </dev/null
+		run syscalls "$BATS_TEST_TMPDIR/$how"
+		echo "$how: $output"
+		# main() made the overlay and re-executed from it
+		[[ "$output" == "execve arch_prctl fsopen execveat arch_prctl"* ]]
+		run grep "protected copy" "$BATS_TEST_TMPDIR/$how.log"
+		assert_contains "running from a read-only overlay"
+		assert_not_contains "not needed"
+	done
 }

@@ -56,7 +56,7 @@ ZOMBIE_JOB='sh -c "(sleep 0.1 &); sleep 0.6; ps -o stat,comm" & exec sleep 1'
 	grep -q "got TERM" "$BATS_TEST_TMPDIR/out"
 }
 
-@test "sandbox init: pid 1 is berth's protected image, which the job can neither read nor reach" {
+@test "sandbox init: pid 1 is berth's own image, which the job can neither read nor reach" {
 	run sandbox --init -- /bin/sh -c 'readlink /proc/1/exe; echo "readlink=$?"; cat /proc/1/exe >/dev/null; echo "read=$?"; probe readlink-exe 1'
 	assert_contains "readlink=1"
 	assert_contains "read=1"
