@@ -44,6 +44,10 @@
 #include "runtime/notify.h"
 #include "runtime/process.h"
 
+/* Until this, in a new user namespace, the init's host uid is still the
+ * caller's — root's, the owner of berth's binary: nothing of the
+ * container's may run before it (a root sandbox job runs root's binary
+ * itself, with no protected copy: selfexe_job_cannot_write).  */
 static int become_root(const struct spec *spec, struct error **err)
 {
 	if (!ns_creates_userns(spec))

@@ -520,14 +520,18 @@ static int job_layers_ids(const struct rt_global *g, const struct rt_sandbox_opt
  * before it (the config written and parsed) would be done twice.  A root
  * job in its own user namespace needs none when its ids cannot write the
  * binary: then berth starts once (cmd/early.c leaves the decision here).  */
-static int protect_self(const struct rt_global *g, const struct sandbox_ids *ids,
-			struct error **err)
+static int protect_self(const struct rt_global *g, const struct rt_sandbox_opts *o,
+			const struct sandbox_ids *ids, struct error **err)
 {
 	cleanup_close int root_fd = container_root_open(g->root, true, err);
 
 	if (root_fd < 0)
 		return -1;
-	if (ids->userns && !ids->rootless && selfexe_job_cannot_write(&ids->map))
+	/* --output-owner never maps root (cmd/sandbox.c): checked again
+	 * here, where the job's reach is decided */
+	if (ids->userns && !ids->rootless &&
+	    !(o->has_output_owner && (o->output_uid == 0 || o->output_gid == 0)) &&
+	    selfexe_job_cannot_write(&ids->map))
 		return 0;
 	return selfexe_protect(g->root, err);
 }
@@ -572,7 +576,7 @@ int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o, int *
 	struct timespec ts;
 
 	if (job_layers_ids(g, o, &layers, &ids, err) < 0 ||
-	    (!o->print_spec && protect_self(g, &ids, err) < 0))
+	    (!o->print_spec && protect_self(g, o, &ids, err) < 0))
 		return -1;
 	config = sandbox_config(o, &ids, err);
 	if (config == NULL)

@@ -53,7 +53,11 @@ bool selfexe_runs_copy(void);
  * they run — so no copy is needed, none is made, this process counts as
  * protected and the debug log says why.  false: call selfexe_protect().
  * Only the job's own processes are considered: a sandbox runs nothing
- * else in its namespaces.  */
+ * else in its namespaces.  It relies on the init's order (init.c,
+ * become_root): until the init takes the range's root, its host uid is
+ * still 0 — the binary's owner, whatever namespace it is in — so nothing
+ * of the job's may run or reach it before then (no hook, no joined pid
+ * or user namespace: the sandbox's config makes them new).  */
 bool selfexe_job_cannot_write(const struct ns_subid_map *job);
 
 /* Re-exec from a protected copy; returns 0 at once when already
