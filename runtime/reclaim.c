@@ -4,7 +4,8 @@
  * init's parent-death signal), but the state directory, the cgroup, the
  * writable layer and the bridge lease stay until someone deletes them.
  * Any later berth does, cheaply: one readdir of the state root, and a
- * look at the "sandbox-*" entries only.  Owns nothing else: the delete
+ * look at the "sandbox-*" entries only (their maker's start time, from
+ * the name; the state only when that maker is gone).  Owns nothing else: the delete
  * itself is rt_delete's.  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -34,6 +35,28 @@ static bool creator_gone(const char *id)
 	if (pid <= 0 || *end != '-')
 		return false;
 	return kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+}
+
+/* "sandbox-<pid>-<start>-<hex>": the berth that made it, by pid and
+ * /proc start time (ids made before 2026-12-07 have no start).  While
+ * that very process runs, it owns the sandbox (container_owner_record): the
+ * entry is passed over without opening its state, so a start among many
+ * running sandboxes reads one /proc/PID/stat for each, no state file.
+ * Any other answer leaves it to orphaned(), which decides from the state
+ * (a berth in another pid namespace is decided there too).  */
+static bool maker_running(const char *id)
+{
+	char *end;
+	long pid = strtol(id + strlen(SANDBOX_PREFIX), &end, 10);
+	unsigned long long start;
+	bool zombie = false;
+
+	if (pid <= 0 || *end != '-')
+		return false;
+	start = strtoull(end + 1, &end, 16);
+	if (start == 0 || *end != '-')
+		return false;
+	return container_pid_start((pid_t)pid, &zombie) == start && !zombie;
 }
 
 /* Judge one entry without waiting: a dir locked right now is being
@@ -80,7 +103,7 @@ void rt_reclaim_orphans(const struct rt_global *g)
 	}
 	while ((de = readdir(d)) != NULL) {
 		if (strncmp(de->d_name, SANDBOX_PREFIX, strlen(SANDBOX_PREFIX)) != 0 ||
-		    !orphaned(g, root_fd, de->d_name))
+		    maker_running(de->d_name) || !orphaned(g, root_fd, de->d_name))
 			continue;
 		log_debug("reclaim: sandbox \"%s\": its berth is gone", de->d_name);
 		e = NULL;

@@ -574,6 +574,7 @@ int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o, int *
 	};
 	struct rt_create_opts co = {0};
 	struct timespec ts;
+	bool zombie;
 
 	if (job_layers_ids(g, o, &layers, &ids, err) < 0 ||
 	    (!o->print_spec && protect_self(g, o, &ids, err) < 0))
@@ -594,7 +595,11 @@ int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o, int *
 	if (o->network == NETNS_PASTA && netns_pasta_check(err) < 0)
 		return -1;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	id = xasprintf("sandbox-%d-%lx", (int)getpid(), (unsigned long)ts.tv_nsec);
+	/* this berth, by pid and start time, is the job's owner: a later
+	 * berth's reclaim reads that from the name (reclaim.c) */
+	id = xasprintf("sandbox-%d-%llx-%lx", (int)getpid(),
+		       (unsigned long long)container_pid_start(getpid(), &zombie),
+		       (unsigned long)ts.tv_nsec);
 	cwd = getcwd(NULL, 0);
 	net.id = id;
 	co.id = id;

@@ -89,6 +89,27 @@ job_gone_within_2s() {
 	wait "$BERTH_PID" || true
 }
 
+@test "sandbox orphan: a running sandbox is judged from its name, its maker's pid and start time: another berth opens no state of it" {
+	marker=4646$$
+	sandbox_bg -- /bin/sh -c "sleep $marker"
+	wait_until "job_alive 'sleep $marker'"
+	dir=$(ls -d "$ROOT"/sandbox-*)
+	# sandbox-<pid>-<start, hex>-<...>
+	[[ "${dir##*/}" == "sandbox-$BERTH_PID-$(printf %x "$(awk '{print $22}' /proc/"$BERTH_PID"/stat)")-"* ]]
+	command -v strace >/dev/null || skip "needs strace (Debian package strace)"
+	# a verb that reads no container of its own: only the reclaim looks
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		strace -f -qq -e trace=openat,open -o "$BATS_TEST_TMPDIR/trace" \
+		"$BERTH" --root "$ROOT" state no-such-container || true
+	cat "$BATS_TEST_TMPDIR/trace"
+	grep -q "/proc/$BERTH_PID/stat" "$BATS_TEST_TMPDIR/trace"
+	! grep -q "state.json" "$BATS_TEST_TMPDIR/trace"
+	! grep -q "\"${dir##*/}\"" "$BATS_TEST_TMPDIR/trace"
+	job_alive "sleep $marker"
+	kill -TERM "$BERTH_PID"
+	wait "$BERTH_PID" || true
+}
+
 @test "sandbox orphan: with --init too, kill -9 of berth ends the job and the next berth reclaims it" {
 	marker=4646$$
 	sandbox_bg --init -- /bin/sh -c "sleep $marker & sleep $marker"
