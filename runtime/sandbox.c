@@ -559,6 +559,20 @@ static int reachable_state_root(const struct rt_global *g, struct error **err)
 	return 0;
 }
 
+/* "sandbox-PID-START-NSEC": this berth, by pid and /proc start time, is
+ * the job's owner; a later berth's reclaim reads that from the name
+ * (reclaim.c) */
+static char *job_id(void)
+{
+	struct timespec ts;
+	bool zombie;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return xasprintf("sandbox-%d-%llx-%lx", (int)getpid(),
+			 (unsigned long long)container_pid_start(getpid(), &zombie),
+			 (unsigned long)ts.tv_nsec);
+}
+
 int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o, int *exit_status,
 	       struct error **err)
 {
@@ -573,8 +587,6 @@ int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o, int *
 		.state_root = g->root,
 	};
 	struct rt_create_opts co = {0};
-	struct timespec ts;
-	bool zombie;
 
 	if (job_layers_ids(g, o, &layers, &ids, err) < 0 ||
 	    (!o->print_spec && protect_self(g, o, &ids, err) < 0))
@@ -594,12 +606,7 @@ int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o, int *
 				 "--network none)");
 	if (o->network == NETNS_PASTA && netns_pasta_check(err) < 0)
 		return -1;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	/* this berth, by pid and start time, is the job's owner: a later
-	 * berth's reclaim reads that from the name (reclaim.c) */
-	id = xasprintf("sandbox-%d-%llx-%lx", (int)getpid(),
-		       (unsigned long long)container_pid_start(getpid(), &zombie),
-		       (unsigned long)ts.tv_nsec);
+	id = job_id();
 	cwd = getcwd(NULL, 0);
 	net.id = id;
 	co.id = id;
