@@ -4,12 +4,12 @@
  *
  * Every verb that puts a process into a container (run, create, exec,
  * a sandbox with --userns host) first re-executes berth from a read-only
- * overlay of its own directory.  Taken from main(), that costs a whole start of the C
- * library and of berth, thrown away by the exec: relocating the static-pie
- * binary, the C library's CPU probes (every `cpuid` traps to the
- * hypervisor in a VM: about 0.35 ms of each start on the development VM),
- * the state root's orphan scan, the container's state or config read and
- * parsed.  root's common case is decided here instead, from argv alone.
+ * overlay of its own directory.  Taken from main(), that costs a whole
+ * start of the C library and of berth, thrown away by the exec:
+ * relocating the static-pie binary, the C library's CPU probes (every
+ * `cpuid` traps to the hypervisor in a VM: about 0.35 ms of each start on
+ * the development VM), the state root's orphan scan, the container's
+ * state or config read and parsed.  root's common case is decided here instead, from argv alone.
  *
  * Nothing here may rely on what the C library sets up: no errno, no
  * thread pointer (so no stack protector: this file is built without it),

@@ -337,12 +337,20 @@ static uint64_t own_pidns(void)
 	return stat("/proc/self/ns/pid", &st) == 0 ? (uint64_t)st.st_ino : 0;
 }
 
-void container_owner_record(struct spec_state *st)
+uint64_t container_self_start(void)
 {
+	static uint64_t start;
 	bool zombie;
 
+	if (start == 0)
+		start = container_pid_start(getpid(), &zombie);
+	return start;
+}
+
+void container_owner_record(struct spec_state *st)
+{
 	st->owner_pid = getpid();
-	st->owner_start = container_pid_start(st->owner_pid, &zombie);
+	st->owner_start = container_self_start();
 	st->owner_pidns = own_pidns();
 }
 

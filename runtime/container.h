@@ -109,6 +109,10 @@ void container_close(struct container *c);
  * and *zombie set when it has exited but is not reaped yet.  */
 uint64_t container_pid_start(pid_t pid, bool *zombie);
 
+/* this process's own start time, read once (a sandbox's id and its owner
+ * record both carry it) */
+uint64_t container_self_start(void);
+
 /* Record this process as the sandbox's owner (pid, start time, pid
  * namespace); container_owner_gone: that owner has exited (true only
  * when this berth can tell: same pid namespace).  */

@@ -5,8 +5,8 @@
  * writable layer and the bridge lease stay until someone deletes them.
  * Any later berth does, cheaply: one readdir of the state root, and a
  * look at the "sandbox-*" entries only (their maker's start time, from
- * the name; the state only when that maker is gone).  Owns nothing else: the delete
- * itself is rt_delete's.  */
+ * the name; the state only when that maker is gone).  Owns nothing else:
+ * the delete itself is rt_delete's.  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -24,36 +24,46 @@
 
 #define SANDBOX_PREFIX "sandbox-"
 
+/* The pid in "sandbox-<berth's pid>-...", and where the rest begins
+ * (after its '-'); 0 for an id of another form.  */
+static long maker_pid(const char *id, char **rest)
+{
+	long pid = strtol(id + strlen(SANDBOX_PREFIX), rest, 10);
+
+	if (pid <= 0 || **rest != '-')
+		return 0;
+	(*rest)++;
+	return pid;
+}
+
 /* A state dir without state.json: its creator died before the first
- * save.  Sandbox ids are "sandbox-<berth's pid>-<hex>": that pid gone
- * (not merely another user's: kill gives EPERM then) is the proof.  */
+ * save.  Its maker's pid gone (not merely another user's: kill gives
+ * EPERM then) is the proof.  */
 static bool creator_gone(const char *id)
 {
-	char *end;
-	long pid = strtol(id + strlen(SANDBOX_PREFIX), &end, 10);
+	char *rest;
+	long pid = maker_pid(id, &rest);
 
-	if (pid <= 0 || *end != '-')
-		return false;
-	return kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+	return pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
 }
 
 /* "sandbox-<pid>-<start>-<hex>": the berth that made it, by pid and
  * /proc start time (ids made before 2026-12-07 have no start).  While
- * that very process runs, it owns the sandbox (container_owner_record): the
- * entry is passed over without opening its state, so a start among many
- * running sandboxes reads one /proc/PID/stat for each, no state file.
- * Any other answer leaves it to orphaned(), which decides from the state
- * (a berth in another pid namespace is decided there too).  */
+ * that very process runs, it owns the sandbox (container_owner_record):
+ * the entry is passed over without opening its state, so a start among
+ * many running sandboxes reads one /proc/PID/stat for each, no state
+ * file.  Any other answer leaves it to orphaned(), which decides from
+ * the state (a berth in another pid namespace is decided there too).  */
 static bool maker_running(const char *id)
 {
 	char *end;
-	long pid = strtol(id + strlen(SANDBOX_PREFIX), &end, 10);
+	long pid = maker_pid(id, &end);
 	unsigned long long start;
 	bool zombie = false;
 
-	if (pid <= 0 || *end != '-')
+	if (pid == 0)
 		return false;
-	start = strtoull(end + 1, &end, 16);
+	start = strtoull(end, &end, 16);
 	if (start == 0 || *end != '-')
 		return false;
 	return container_pid_start((pid_t)pid, &zombie) == start && !zombie;

@@ -565,12 +565,10 @@ static int reachable_state_root(const struct rt_global *g, struct error **err)
 static char *job_id(void)
 {
 	struct timespec ts;
-	bool zombie;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return xasprintf("sandbox-%d-%llx-%lx", (int)getpid(),
-			 (unsigned long long)container_pid_start(getpid(), &zombie),
-			 (unsigned long)ts.tv_nsec);
+			 (unsigned long long)container_self_start(), (unsigned long)ts.tv_nsec);
 }
 
 int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o, int *exit_status,

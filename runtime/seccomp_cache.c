@@ -10,10 +10,10 @@
  * stale entry).  "berth itself" is its build ID (core/buildid.h), not its
  * version or commit: a build with an uncommitted change, or one whose
  * seccomp code was recompiled and this file not, makes other programs.
- * An entry is trusted like the rest of the state: a
- * regular file, reached without a symlink, owned by the caller and
- * writable by no one else; and it carries the SHA-256 of its own content,
- * so a truncated or altered entry is rebuilt, never loaded.  Written
+ * An entry is trusted like the rest of the state: a regular file,
+ * reached without a symlink, owned by the caller and writable by no one
+ * else; and it carries the SHA-256 of its own content, so a truncated or
+ * altered entry is rebuilt, never loaded.  Written
  * atomically (temp file and rename): concurrent starts may both compile,
  * and either result is the same program.  */
 #define _GNU_SOURCE
