@@ -376,9 +376,6 @@ static _Noreturn void exec_child(struct exec_ctx *x, int sync_fd)
 		.apparmor = x->proc.apparmor_profile,
 		.apparmor_procfd = -1,
 	};
-	/* read while /proc is still the host's (see init.c) */
-	uint64_t signals = process_signals_to_reset();
-
 	if (x->listener_fd >= 0 && !x->two_step)
 		x->self_pid = process_own_pid();
 
@@ -389,7 +386,7 @@ static _Noreturn void exec_child(struct exec_ctx *x, int sync_fd)
 		pc.apparmor_procfd = apparmor_proc_open(&err);
 	if ((pc.apparmor == NULL || pc.apparmor_procfd >= 0) &&
 	    child_setup(x, sync_fd, &pc, &err) == 0) {
-		process_reset_signals(signals);
+		process_reset_signals();
 		process_exec(&pc, &err);
 	}
 	sync_send_error(sync_fd, err);

@@ -130,18 +130,15 @@ static void die_on_signal(int sig)
 	_exit(128 + sig);
 }
 
-static uint64_t catch_terminating_signals(void)
+static void catch_terminating_signals(void)
 {
 	static const int sigs[] = {SIGTERM, SIGINT,  SIGHUP,  SIGQUIT,
 				   SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE};
 	struct sigaction sa = {.sa_handler = die_on_signal};
-	uint64_t caught = 0;
 
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+	/* process_reset_signals() sets them back before the exec */
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaction(sigs[i], &sa, NULL);
-		caught |= 1ULL << (sigs[i] - 1);
-	}
-	return caught; /* for process_reset_signals() */
 }
 
 /* create: after COMMIT, open exec.fifo for writing, which blocks until
@@ -149,10 +146,9 @@ static uint64_t catch_terminating_signals(void)
  * through the startContainer hooks: `start` sees EOF only once the
  * process really runs (so poststart comes after it, as the spec orders),
  * or reads the error text fail() writes into it.  */
-static int wait_for_start(struct launch *l, int sync_fd, int *fifo, uint64_t *signals,
-			  struct error **err)
+static int wait_for_start(struct launch *l, int sync_fd, int *fifo, struct error **err)
 {
-	*signals |= catch_terminating_signals();
+	catch_terminating_signals();
 	if (sync_expect(sync_fd, l->fifo_dir_fd < 0 ? SYNC_START : SYNC_COMMIT, NULL, err) < 0)
 		return -1;
 	/* recorded in the state file: from here the init may outlive berth
@@ -283,9 +279,6 @@ _Noreturn void init_main(struct launch *l, int sync_fd)
 	};
 	struct proc_ctx pc = proc_ctx_of(l);
 
-	/* read while /proc is still the host's, not one the image brings */
-	uint64_t signals = process_signals_to_reset();
-
 	if (first_steps(l, &rc, &err) < 0)
 		goto fail;
 	/* the host's /proc, before any mount of the container's */
@@ -298,10 +291,10 @@ _Noreturn void init_main(struct launch *l, int sync_fd)
 	if (sync_send(sync_fd, SYNC_READY, &err) < 0)
 		goto fail;
 	ready = true;
-	if (wait_for_start(l, sync_fd, &fifo, &signals, &err) < 0 ||
+	if (wait_for_start(l, sync_fd, &fifo, &err) < 0 ||
 	    container_hooks(l, SPEC_HOOK_START_CONTAINER, &err) < 0)
 		goto fail;
-	process_reset_signals(signals);
+	process_reset_signals();
 	pc.die_with_parent = l->die_with_parent;
 	pc.parent_fd = sync_fd;
 	process_exec(&pc, &err);

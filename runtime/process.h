@@ -67,19 +67,14 @@ int process_seccomp_prepare(struct proc_ctx *pc, struct error **err);
  * syscalls listed at the top of process.c.  */
 int process_exec(struct proc_ctx *pc, struct error **err);
 
-/* The signals this process ignores or catches, as a mask (bit sig-1),
- * read from /proc/self/status: call it before the container's /proc can
- * stand in for the host's.  Every signal when it cannot be read.  */
-uint64_t process_signals_to_reset(void);
-
 /* This process's pid as berth sees pids: the "Pid:" of
  * /proc/self/status, read while /proc is still berth's.  0 if unknown.  */
 pid_t process_own_pid(void);
 
-/* Default dispositions for those signals and an empty mask, for the
- * user's process: execve keeps ignored signals, and a caught one must not
- * run berth's handler before it; the rest are already default.  */
-void process_reset_signals(uint64_t which);
+/* Default dispositions for every signal and an empty mask, for the
+ * user's process: execve keeps ignored signals (the caller's, inherited),
+ * and a caught one must not run berth's handler before it.  */
+void process_reset_signals(void);
 
 void process_ctx_clear(struct proc_ctx *pc);
 

@@ -328,6 +328,19 @@ load lib/cli
 	assert_line_eq "$output" "SigIgn:	0000000000000000"
 }
 
+@test "exec: the signals are set back to default without reading berth's /proc/self/status" {
+	command -v strace >/dev/null || skip "needs strace (Debian package strace)"
+	sleeper
+	run strace -f -qq -o "$BATS_TEST_TMPDIR/trace" -e trace=openat,rt_sigaction -e signal=none \
+		bash -c "trap '' HUP USR2; exec '$BERTH' --root '$ROOT' exec '$ID' grep ^SigIgn: /proc/self/status"
+	assert_status 0
+	assert_contains "SigIgn:	0000000000000000"
+	# grep's own open is the only one: berth asks the kernel nothing of it
+	run grep -c '"/proc/self/status"' "$BATS_TEST_TMPDIR/trace"
+	assert_line_eq "$output" 1
+	grep -q "rt_sigaction(SIGUSR2, {sa_handler=SIG_DFL" "$BATS_TEST_TMPDIR/trace"
+}
+
 # ---- exec --cgroup --------------------------------------------------------
 
 @test "exec --cgroup: the process runs in an existing cgroup below the container's" {
