@@ -41,8 +41,9 @@ void mountinfo_free(struct mountinfo *mi);
  * found by its statx mount id; malloc'd, NULL when unknown.  */
 char *mountinfo_fstype_of(const char *path);
 
-/* A mount of that id is in this process's mount namespace (false also
- * when mountinfo cannot be read).  */
-bool mountinfo_has_id(unsigned long long id);
+/* The mount holding `fd` is one of this process's mount namespace —
+ * false for a detached mount (fsmount() never moved anywhere); true when
+ * it cannot be told.  */
+bool mountinfo_fd_attached(int fd);
 
 #endif

@@ -193,6 +193,42 @@ static inline int sys_bpf(int cmd, void *attr, unsigned int size)
 #endif
 }
 
+/* getpid(2) by its x32 number (bit 30 set), from x86_64 code: the pid
+ * where the kernel runs x32 syscalls, ENOSYS where it has none (built
+ * without them, or booted with them off).  Never under a seccomp filter
+ * of the caller's, which may kill for an architecture it does not list.  */
+static inline long sys_x32_getpid(void)
+{
+#if defined(__x86_64__)
+	return syscall(0x40000000L | SYS_getpid);
+#else
+	return BERTH_NOSYS();
+#endif
+}
+
+/* statmount(2) (Linux 6.8), asked only whether the mount of that unique
+ * id (statx's STATX_MNT_ID_UNIQUE) is in this process's mount namespace:
+ * ENOENT when it is not.  Its number is 457 on every architecture; the
+ * C library's headers may not know it yet.  */
+#ifndef SYS_statmount
+#define SYS_statmount 457
+#endif
+struct berth_mnt_id_req {
+	uint32_t size; /* 24: the first version of the request */
+	uint32_t spare;
+	uint64_t mnt_id;
+	uint64_t param; /* what to report: STATMOUNT_SB_BASIC, the least */
+};
+#define BERTH_STATMOUNT_SB_BASIC 0x1ULL
+static inline int sys_statmount_exists(uint64_t unique_id)
+{
+	struct berth_mnt_id_req req = {
+		.size = sizeof(req), .mnt_id = unique_id, .param = BERTH_STATMOUNT_SB_BASIC};
+	uint64_t buf[64]; /* struct statmount: 512 bytes */
+
+	return (int)syscall(SYS_statmount, &req, buf, sizeof(buf), 0);
+}
+
 /* Before the C library has started (cmd/early.c) there is no errno and no
  * thread pointer, so not even syscall(3): the instruction itself, with up
  * to five arguments; returns the kernel's value (-errno on failure).  */

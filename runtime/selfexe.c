@@ -56,7 +56,6 @@ static const char *exe_protection(void)
 {
 	cleanup_close int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 	struct statfs sf;
-	struct statx stx;
 	int seals;
 
 	if (fd < 0)
@@ -68,8 +67,7 @@ static const char *exe_protection(void)
 	 * namespace, such as a read-only bind of an overlay with an upper
 	 * layer, which is writable elsewhere */
 	if (fstatfs(fd, &sf) == 0 && sf.f_type == OVERLAY_MAGIC && (sf.f_flags & ST_RDONLY) &&
-	    statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) == 0 &&
-	    (stx.stx_mask & STATX_MNT_ID) && !mountinfo_has_id(stx.stx_mnt_id))
+	    !mountinfo_fd_attached(fd))
 		return "a read-only overlay of the binary";
 	return NULL;
 }
