@@ -2,8 +2,8 @@
 # mk/tools.mk — small C helpers of the host bats suites (tests/tools/*.c):
 # recvtty, the receiving end of --console-socket, keyring, which names
 # the session keyring, seccomp-listener (linux.seccomp.listenerPath's
-# other end), notify-send and notify-listen (the two ends of sd_notify)
-# and exit42 (one syscall, no libc).  Static, so a suite can bind-mount
+# other end), notify-send and notify-listen (the two ends of sd_notify),
+# x32call (a syscall by its x32 number) and exit42 (one syscall, no libc).  Static, so a suite can bind-mount
 # one into a container.
 #
 #   make test-tools    build them into $(BUILD)/tests/tools/

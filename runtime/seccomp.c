@@ -117,8 +117,12 @@ static int add_rules(scmp_filter_ctx ctx, const struct spec_seccomp *sc, struct 
 
 static int add_arches(scmp_filter_ctx ctx, const struct spec_seccomp *sc, struct error **err)
 {
+	bool drop_x32 = seccomp_drops_x32(sc);
+
 	for (size_t i = 0; i < sc->n_arches; i++) {
-		int rc = seccomp_arch_add(ctx, sc->arches[i]);
+		int rc = drop_x32 && sc->arches[i] == SCMP_ARCH_X32
+				 ? 0
+				 : seccomp_arch_add(ctx, sc->arches[i]);
 
 		/* EDOM: libseccomp cannot mix byte orders in one filter */
 		if (rc == -EDOM)
@@ -209,7 +213,7 @@ int seccomp_prog_compile(const struct spec_seccomp *sc, struct seccomp_prog *pro
 	cleanup_free struct sock_filter *filter = NULL;
 	cleanup_free struct sock_filter *stub = NULL;
 	struct seccomp_arch_max table[32];
-	size_t n_filter = 0, n_stub = 0;
+	size_t n_filter = 0, n_stub = 0, n_table;
 
 	memset(prog, 0, sizeof(*prog));
 	if (ctx == NULL)
@@ -223,12 +227,9 @@ int seccomp_prog_compile(const struct spec_seccomp *sc, struct seccomp_prog *pro
 	if (add_arches(ctx, sc, err) < 0 || add_rules(ctx, sc, err) < 0 ||
 	    export_bpf(ctx, &filter, &n_filter, err) < 0)
 		return -1;
-	if (seccomp_wants_enosys(sc)) {
-		size_t n_table = seccomp_arch_maxima(sc, table, 32);
-
-		if (seccomp_enosys_stub(table, n_table, &stub, &n_stub, err) < 0)
-			return -1;
-	}
+	n_table = seccomp_stub_table(sc, table, 32);
+	if (n_table > 0 && seccomp_enosys_stub(table, n_table, &stub, &n_stub, err) < 0)
+		return -1;
 	if (join(prog, stub, n_stub, filter, n_filter, err) < 0)
 		return -1;
 	prog->flags = seccomp_prog_flags(sc, &prog->implicit_spec_allow);

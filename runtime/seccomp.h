@@ -77,10 +77,24 @@ struct seccomp_arch_max {
 	int64_t max_x32;     /* x86_64 only: highest x32 number, or -1 */
 };
 
+/* max_x32 of a kernel without the x32 ABI: every x32 number is above it */
+#define SECCOMP_X32_NONE 0x3fffffffLL
+
 /* The table for a profile: its architectures and the native one (which
  * libseccomp always adds).  At most n_out entries; returns how many.  */
 size_t seccomp_arch_maxima(const struct spec_seccomp *sc, struct seccomp_arch_max *out,
 			   size_t n_out);
+
+/* The profile lists x32, the kernel runs no x32 syscall, and the default
+ * action is an errno: the filter is built without x32 (seccomp_enosys.c).  */
+bool seccomp_drops_x32(const struct spec_seccomp *sc);
+
+/* The table the stub is built from: seccomp_arch_maxima()'s when the
+ * profile wants ENOSYS for new syscalls, and x86_64's x32 line set to
+ * SECCOMP_X32_NONE when it drops x32.  0: no stub; SIZE_MAX: more than
+ * n_out architectures.  */
+size_t seccomp_stub_table(const struct spec_seccomp *sc, struct seccomp_arch_max *out,
+			  size_t n_out);
 
 /* The stub for a table: BPF that returns ERRNO(ENOSYS) for a syscall
  * above its architecture's maximum and otherwise jumps to the

@@ -6,8 +6,8 @@
  * than the rest of a container's start; the program it gives depends only
  * on the profile, the libseccomp version, the machine and berth itself.
  * So the program is kept in <state root>/.seccomp-cache/<key>, where key
- * is the SHA-256 of all of those (a changed profile is a new key, never a
- * stale entry).  "berth itself" is its build ID (core/buildid.h), not its
+ * is the SHA-256 of all of those, and of whether the kernel runs x32
+ * syscalls (a changed profile is a new key, never a stale entry).  "berth itself" is its build ID (core/buildid.h), not its
  * version or commit: a build with an uncommitted change, or one whose
  * seccomp code was recompiled and this file not, makes other programs.
  * An entry is trusted like the rest of the state: a regular file,
@@ -62,11 +62,14 @@ static int cache_key(const struct spec_seccomp *sc, uint8_t key[DIGEST_LEN])
 	if (!build_id_self(&build_id, &build_id_len))
 		return -1;
 	digest_init(&d);
-	add_str(&d, "berth seccomp cache 3");
+	add_str(&d, "berth seccomp cache 4");
 	add_u64(&d, build_id_len);
 	digest_add(&d, build_id, build_id_len);
 	add_u64(&d, ((uint64_t)v->major << 32) | (v->minor << 16) | v->micro);
 	add_str(&d, uname(&u) == 0 ? u.machine : "?");
+	/* the kernel's x32 ABI, as seccomp_enosys.c asks it: a kernel booted
+	 * with it on again must not get a program without it */
+	add_u64(&d, seccomp_drops_x32(sc));
 	add_u64(&d, sc->default_action);
 	add_u64(&d, sc->n_arches);
 	for (size_t i = 0; i < sc->n_arches; i++)
@@ -137,6 +140,11 @@ static int entry_write(int dir, const char *name, const uint8_t key[DIGEST_LEN],
 	return atomic_write_at(dir, name, buf, len, 0600, err);
 }
 
+static const char *x32_note(const struct spec_seccomp *sc)
+{
+	return seccomp_drops_x32(sc) ? "; x32 left out: this kernel runs no x32 syscall" : "";
+}
+
 int seccomp_prog_cached(const struct spec_seccomp *sc, int root_fd, struct seccomp_prog *prog,
 			struct error **err)
 {
@@ -158,13 +166,14 @@ int seccomp_prog_cached(const struct spec_seccomp *sc, int root_fd, struct secco
 	}
 	if (dir >= 0 && entry_read(dir, name, key, prog) == 0) {
 		prog->flags = seccomp_prog_flags(sc, &prog->implicit_spec_allow);
-		log_debug("seccomp: filter %.12s from the cache (%zu instructions)", name,
-			  prog->len);
+		log_debug("seccomp: filter %.12s from the cache (%zu instructions%s)", name,
+			  prog->len, x32_note(sc));
 		return 0;
 	}
 	if (seccomp_prog_compile(sc, prog, err) < 0)
 		return -1;
-	log_debug("seccomp: filter %.12s compiled (%zu instructions)", name, prog->len);
+	log_debug("seccomp: filter %.12s compiled (%zu instructions%s)", name, prog->len,
+		  x32_note(sc));
 	if (dir >= 0 && entry_write(dir, name, key, prog, &e) < 0) {
 		/* a full disk costs the next start a compile, nothing more */
 		log_debug("seccomp: not cached: %s", e->msg);

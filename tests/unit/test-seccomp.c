@@ -101,6 +101,30 @@ static void test_stub_x86_64_only(void)
 	error_free(err);
 }
 
+static void test_stub_no_x32_kernel(void)
+{
+	/* a kernel without x32: every x32 number is ENOSYS, the lowest, the
+	 * highest and -1 included; x86_64's own go on to the filter, above
+	 * its max as well when the profile wants no ENOSYS rule (max -1) */
+	const struct seccomp_arch_max t[] = {{AUDIT_ARCH_X86_64, -1, SECCOMP_X32_NONE}};
+	struct sock_filter *p = NULL;
+	size_t n = 0;
+	struct error *err = NULL;
+
+	CHECK(seccomp_enosys_stub(t, 1, &p, &n, &err) == 0);
+	CHECK(run_bpf(p, n, AUDIT_ARCH_X86_64, 0x40000000) == ENOSYS_RET, "x32 read: ENOSYS");
+	CHECK(run_bpf(p, n, AUDIT_ARCH_X86_64, 0x40000000 + 165) == ENOSYS_RET,
+	      "x32 mount: ENOSYS");
+	CHECK(run_bpf(p, n, AUDIT_ARCH_X86_64, 0x7fffffff) == ENOSYS_RET, "x32 highest: ENOSYS");
+	CHECK(run_bpf(p, n, AUDIT_ARCH_X86_64, 0xffffffff) == ENOSYS_RET, "nr -1: ENOSYS");
+	CHECK(run_bpf(p, n, AUDIT_ARCH_X86_64, 165) == FILTER, "x86_64 mount: the filter");
+	CHECK(run_bpf(p, n, AUDIT_ARCH_X86_64, 0x3fffffff) == FILTER,
+	      "x86_64 far above any syscall, no ENOSYS rule: the filter");
+	CHECK(run_bpf(p, n, AUDIT_ARCH_I386, 0x40000000) == FILTER, "i386: the filter");
+	free(p);
+	error_free(err);
+}
+
 static struct spec *parse(const char *seccomp_json)
 {
 	char *doc = NULL;
@@ -280,6 +304,7 @@ int main(void)
 		return tap_skip_all("the maxima below are x86_64's");
 	test_stub();
 	test_stub_x86_64_only();
+	test_stub_no_x32_kernel();
 	test_maxima();
 	test_wants();
 	test_loaded();
