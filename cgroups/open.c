@@ -144,7 +144,7 @@ static int check_saved(const char *path, long magic, struct error **err)
 }
 
 /* the saved v1 directories that still exist */
-static int open_v1(const struct mountinfo *mi, char *const *names, char *const *paths, size_t n,
+static int open_v1(struct mountinfo *mi, char *const *names, char *const *paths, size_t n,
 		   struct cg_v1dir **out, size_t *n_out, struct error **err)
 {
 	struct cg_v1dir *v = xcalloc(n + 1, sizeof(*v));
@@ -189,9 +189,10 @@ int cg_open(const char *path, char *const *v1_names, char *const *v1_paths, size
 	*out = NULL;
 	if (path != NULL && (r = check_saved(path, CGROUP2_SUPER_MAGIC, err)) < 0)
 		return error_wrap(err, "cgroup");
-	/* read once for every hierarchy: each verb on a container opens them */
+	/* read at most once for every hierarchy (each verb on a container opens
+	 * them), and not at all where statmount answers */
 	if (r == 1 || n_v1 > 0)
-		mi = mountinfo_read();
+		mi = mountinfo_lazy();
 	if (r == 1 && (mount = mountinfo_mount_of_in(mi, path, "cgroup2")) == NULL) {
 		mountinfo_free(mi);
 		return error_set(err, ENOENT, "cgroup: no cgroup2 mount holds '%s'", path);

@@ -31,10 +31,13 @@ char *mountinfo_mount_of(const char *path, const char *fstype);
 
 /* One reading of mountinfo for several lookups in a row (a container's
  * ten cgroup directories: one read instead of ten).  NULL when it cannot
- * be read; mountinfo_mount_of_in() then finds nothing.  */
+ * be read; mountinfo_mount_of_in() then finds nothing.  A lazy one is
+ * read only when a lookup needs it: from Linux 6.8 statmount(2) answers
+ * each lookup of a path that exists, and the table is never read.  */
 struct mountinfo;
 struct mountinfo *mountinfo_read(void);
-char *mountinfo_mount_of_in(const struct mountinfo *mi, const char *path, const char *fstype);
+struct mountinfo *mountinfo_lazy(void);
+char *mountinfo_mount_of_in(struct mountinfo *mi, const char *path, const char *fstype);
 void mountinfo_free(struct mountinfo *mi);
 
 /* The filesystem type ("ext4", "tmpfs" ...) of the mount holding `path`,

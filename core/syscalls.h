@@ -206,10 +206,11 @@ static inline long sys_x32_getpid(void)
 #endif
 }
 
-/* statmount(2) (Linux 6.8), asked only whether the mount of that unique
- * id (statx's STATX_MNT_ID_UNIQUE) is in this process's mount namespace:
- * ENOENT when it is not.  Its number is 457 on every architecture; the
- * C library's headers may not know it yet.  */
+/* statmount(2) (Linux 6.8): what `mask` asks (STATMOUNT_*) of the mount
+ * of that unique id (statx's STATX_MNT_ID_UNIQUE) into `buf`, a struct
+ * statmount (core/mountinfo.c reads it); ENOENT when the mount is not in
+ * this process's mount namespace.  Its number is 457 on every
+ * architecture; the C library's headers may not know it yet.  */
 #ifndef SYS_statmount
 #define SYS_statmount 457
 #endif
@@ -217,16 +218,13 @@ struct berth_mnt_id_req {
 	uint32_t size; /* 24: the first version of the request */
 	uint32_t spare;
 	uint64_t mnt_id;
-	uint64_t param; /* what to report: STATMOUNT_SB_BASIC, the least */
+	uint64_t param;
 };
-#define BERTH_STATMOUNT_SB_BASIC 0x1ULL
-static inline int sys_statmount_exists(uint64_t unique_id)
+static inline int sys_statmount(uint64_t unique_id, uint64_t mask, void *buf, size_t size)
 {
-	struct berth_mnt_id_req req = {
-		.size = sizeof(req), .mnt_id = unique_id, .param = BERTH_STATMOUNT_SB_BASIC};
-	uint64_t buf[64]; /* struct statmount: 512 bytes */
+	struct berth_mnt_id_req req = {.size = sizeof(req), .mnt_id = unique_id, .param = mask};
 
-	return (int)syscall(SYS_statmount, &req, buf, sizeof(buf), 0);
+	return (int)syscall(SYS_statmount, &req, buf, size, 0);
 }
 
 /* Before the C library has started (cmd/early.c) there is no errno and no

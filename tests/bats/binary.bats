@@ -397,22 +397,6 @@ assert_early_reexec() {
 	assert_not_contains "execveat"
 }
 
-@test "binary: the re-executed berth knows its overlay by one statmount, without reading the mount table (Linux 6.8+)" {
-	prepare
-	command -v strace >/dev/null || skip "needs strace (Debian package strace)"
-	[ "$(printf '6.8\n%s\n' "$(uname -r)" | sort -V | head -n 1)" = 6.8 ] ||
-		skip "Linux $(uname -r) has no statmount: the mount table is read"
-	make_bundle
-	set_args sleep 1000
-	cberth run -d -b "$BUNDLE" "$ID" </dev/null
-	strace -qq -o "$BATS_TEST_TMPDIR/exec" -e trace=openat,statx -e signal=none \
-		"$COPY" --root "$ROOT" --debug --log "$BATS_TEST_TMPDIR/exec.log" exec "$ID" true </dev/null
-	grep -q "running from a read-only overlay" "$BATS_TEST_TMPDIR/exec.log"
-	# the one left is the cgroups' (where each hierarchy is mounted)
-	run grep -c '"/proc/self/mountinfo"' "$BATS_TEST_TMPDIR/exec"
-	assert_line_eq "$output" 1
-}
-
 @test "binary: what the entry point does not read is left to main(), which still re-executes from a protected copy" {
 	prepare
 	make_bundle

@@ -341,6 +341,19 @@ load lib/cli
 	grep -q "rt_sigaction(SIGUSR2, {sa_handler=SIG_DFL" "$BATS_TEST_TMPDIR/trace"
 }
 
+@test "exec: from Linux 6.8 on, an exec reads no mount table: statmount answers for berth's overlay and the container's cgroups" {
+	command -v strace >/dev/null || skip "needs strace (Debian package strace)"
+	[ "$(printf '6.8\n%s\n' "$(uname -r)" | sort -V | head -n 1)" = 6.8 ] ||
+		skip "Linux $(uname -r) has no statmount: the mount table is read"
+	sleeper
+	strace -f -qq -o "$BATS_TEST_TMPDIR/trace" -e trace=openat -e signal=none \
+		"$BERTH" --root "$ROOT" --debug --log "$BATS_TEST_TMPDIR/log" exec "$ID" true </dev/null
+	# the berth that ran came from its read-only overlay, and found the
+	# container's cgroups (it ran in them: the exec worked)
+	grep -q "running from a read-only overlay" "$BATS_TEST_TMPDIR/log"
+	! grep '"/proc/self/mountinfo"' "$BATS_TEST_TMPDIR/trace"
+}
+
 # ---- exec --cgroup --------------------------------------------------------
 
 @test "exec --cgroup: the process runs in an existing cgroup below the container's" {
