@@ -76,7 +76,13 @@ static int load_config(struct creation *cr, struct error **err)
 		if (read_file_at(AT_FDCWD, path, &cr->config, &cr->config_len, err) < 0)
 			return error_wrap(err, "config.json");
 	}
-	cr->spec = spec_parse(cr->config, cr->config_len, err);
+	if (o->config_parse != NULL) {
+		cr->spec = spec_parse(o->config_parse, o->config_parse_len, err);
+		if (cr->spec != NULL)
+			cr->spec->linux.seccomp = o->seccomp();
+	} else {
+		cr->spec = spec_parse(cr->config, cr->config_len, err);
+	}
 	if (cr->spec == NULL)
 		return -1;
 	log_debug("step: config parsed");

@@ -42,6 +42,11 @@ struct rt_create_opts {
 	/* a config built in memory (sandbox) instead of <bundle>/config.json */
 	const char *config_json;
 	size_t config_len;
+	/* the sandbox's: what is parsed is config_json without its
+	 * linux.seccomp, which seccomp() builds (the state keeps all of it) */
+	const char *config_parse;
+	size_t config_parse_len;
+	struct spec_seccomp *(*seccomp)(void);
 	/* berth's own extensions (sandbox, or the bundle's annotations) */
 	const struct netns_request *net;
 	char **layers;	      /* lowest layer first */

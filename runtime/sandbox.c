@@ -308,7 +308,7 @@ static void idmaps(struct jsonw *w, const char *key, const struct ns_subid_map *
 }
 
 static void linux_section(struct jsonw *w, const struct rt_sandbox_opts *o,
-			  const struct sandbox_ids *ids)
+			  const struct sandbox_ids *ids, size_t *seccomp_at)
 {
 	static const char *const ns[] = {"pid", "mount", "ipc", "uts", "cgroup", NULL};
 
@@ -341,12 +341,15 @@ static void linux_section(struct jsonw *w, const struct rt_sandbox_opts *o,
 	resources(w, o);
 	jsonw_kv_strv(w, "maskedPaths", spec_default_masked);
 	jsonw_kv_strv(w, "readonlyPaths", spec_default_readonly);
+	/* last in "linux", itself last: the text up to here, closed, is the
+	 * config without it (rt_sandbox) */
+	*seccomp_at = jsonw_len(w);
 	sandbox_seccomp_write(w);
 	jsonw_obj_close(w);
 }
 
 char *sandbox_config(const struct rt_sandbox_opts *o, const struct sandbox_ids *ids,
-		     struct error **err)
+		     size_t *seccomp_at, struct error **err)
 {
 	cleanup_jsonw struct jsonw *w = jsonw_new();
 
@@ -363,7 +366,7 @@ char *sandbox_config(const struct rt_sandbox_opts *o, const struct sandbox_ids *
 	jsonw_kv_str(w, "hostname", o->hostname ? o->hostname : "sandbox");
 	if (mounts(w, o, ids, err) < 0)
 		return NULL;
-	linux_section(w, o, ids);
+	linux_section(w, o, ids, seccomp_at);
 	jsonw_obj_close(w);
 	jsonw_raw(w, "\n");
 	return xstrdup(jsonw_buf(w));
@@ -571,12 +574,28 @@ static char *job_id(void)
 			 (unsigned long long)container_self_start(), (unsigned long)ts.tv_nsec);
 }
 
+/* the config as rt_run takes it: the whole text for the state, and the
+ * same without its seccomp profile to parse, the profile coming built
+ * (it is two thirds of the text and of its parse, and berth's own) */
+static void run_config(struct rt_create_opts *co, const char *config, size_t seccomp_at,
+		       char **parsed)
+{
+	co->config_json = config;
+	co->config_len = strlen(config);
+	*parsed = xasprintf("%.*s}}", (int)seccomp_at, config);
+	co->config_parse = *parsed;
+	co->config_parse_len = strlen(*parsed);
+	co->seccomp = sandbox_seccomp_spec;
+}
+
 int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o, int *exit_status,
 	       struct error **err)
 {
 	cleanup_free char *config = NULL;
+	cleanup_free char *parsed = NULL;
 	cleanup_strv char **layers = NULL;
 	struct sandbox_ids ids;
+	size_t seccomp_at = 0;
 	cleanup_free char *id = NULL;
 	cleanup_free char *cwd = NULL;
 	struct netns_request net = {
@@ -589,7 +608,7 @@ int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o, int *
 	if (job_layers_ids(g, o, &layers, &ids, err) < 0 ||
 	    (!o->print_spec && protect_self(g, o, &ids, err) < 0))
 		return -1;
-	config = sandbox_config(o, &ids, err);
+	config = sandbox_config(o, &ids, &seccomp_at, err);
 	if (config == NULL)
 		return -1;
 	if (o->print_spec) {
@@ -609,8 +628,7 @@ int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o, int *
 	net.id = id;
 	co.id = id;
 	co.bundle = cwd != NULL ? cwd : "/";
-	co.config_json = config;
-	co.config_len = strlen(config);
+	run_config(&co, config, seccomp_at, &parsed);
 	co.layers = layers;
 	/* as root the layers are idmapped to the job's range: a file the
 	 * image gives root is the job's root's (rootless, they are the

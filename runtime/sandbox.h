@@ -69,13 +69,16 @@ struct sandbox_ids {
 /* The config.json text of a sandbox (also what --print-spec shows); a
  * command and a layer are there (rt_sandbox checked).  */
 char *sandbox_config(const struct rt_sandbox_opts *o, const struct sandbox_ids *ids,
-		     struct error **err);
+		     size_t *seccomp_at, struct error **err);
 
 /* Run the job; *exit_status is the job's (124 when the timeout fired). */
 int rt_sandbox(const struct rt_global *g, const struct rt_sandbox_opts *o, int *exit_status,
 	       struct error **err);
 
-/* sandbox_profile.c: the "seccomp" member of the config */
+/* sandbox_profile.c: the "seccomp" member of the config, and the same
+ * profile built as spec_parse() makes it of that member (malloc'd) */
 void sandbox_seccomp_write(struct jsonw *w);
+struct spec_seccomp;
+struct spec_seccomp *sandbox_seccomp_spec(void);
 
 #endif

@@ -9,10 +9,14 @@
  * CLONE_NEW*), ptrace and process_vm_*, kexec and modules, clock and
  * swap changes, reboot, perf, userfaultfd, io_uring.  */
 #define _GNU_SOURCE
+#include <seccomp.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "core/jsonw.h"
+#include "core/mem.h"
 #include "runtime/sandbox.h"
+#include "spec/spec.h"
 
 /* clang-format off */
 static const char *const allowed[] = {
@@ -162,4 +166,49 @@ void sandbox_seccomp_write(struct jsonw *w)
 		arg_rule(w, "personality", "SCMP_CMP_EQ", personalities[i], 0);
 	jsonw_arr_close(w);
 	jsonw_obj_close(w);
+}
+
+/* ---- the same profile, built ---------------------------------------------
+ * A sandbox start parses its config without linux.seccomp (two thirds of
+ * its bytes) and takes this instead (sandbox.c); the state keeps the
+ * section sandbox_seccomp_write() wrote.  tests/unit/test-sandbox-profile.c
+ * holds the two to the same struct, field by field.  */
+
+static void rule(struct spec_seccomp_rule *r, const char *const *names, uint32_t action)
+{
+	r->names = strv_dup((char *const *)names);
+	r->action = action;
+}
+
+static void arg_of(struct spec_seccomp_rule *r, const char *name, int op, uint64_t value)
+{
+	const char *one[] = {name, NULL};
+
+	rule(r, one, SCMP_ACT_ALLOW);
+	r->args = xcalloc(1, sizeof(*r->args));
+	r->args[0] = (struct spec_seccomp_arg){.index = 0, .value = value, .op = op};
+	r->n_args = 1;
+}
+
+struct spec_seccomp *sandbox_seccomp_spec(void)
+{
+	static const uint32_t arches[] = {SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_X32};
+	static const char *const clone3[] = {"clone3", NULL};
+	size_t n_pers = sizeof(personalities) / sizeof(personalities[0]);
+	struct spec_seccomp *s = xcalloc(1, sizeof(*s));
+	struct spec_seccomp_rule *r;
+
+	s->default_action = SCMP_ACT_ERRNO(38);
+	s->n_arches = sizeof(arches) / sizeof(arches[0]);
+	s->arches = xcalloc(s->n_arches, sizeof(*s->arches));
+	memcpy(s->arches, arches, sizeof(arches));
+	s->n_rules = 4 + n_pers;
+	s->rules = r = xcalloc(s->n_rules, sizeof(*s->rules));
+	rule(&r[0], allowed, SCMP_ACT_ALLOW);
+	rule(&r[1], denied, SCMP_ACT_ERRNO(1));
+	rule(&r[2], clone3, SCMP_ACT_ERRNO(38));
+	arg_of(&r[3], "clone", SCMP_CMP_MASKED_EQ, CLONE_NS_FLAGS);
+	for (size_t i = 0; i < n_pers; i++)
+		arg_of(&r[4 + i], "personality", SCMP_CMP_EQ, personalities[i]);
+	return s;
 }

@@ -41,7 +41,6 @@ int spec_validate(const struct spec *spec, struct error **err);
 /* Release what a struct points to, not the struct itself. */
 void spec_process_clear(struct spec_process *p);
 void spec_resources_clear(struct spec_resources *r);
-void spec_seccomp_free(struct spec_seccomp *s);
 
 bool spec_ns_lookup(const char *name, enum spec_ns *ns);
 bool spec_capability_lookup(const char *name, int *cap);

@@ -347,6 +347,10 @@ struct spec_seccomp {
 	bool uses_notify; /* some action is SCMP_ACT_NOTIFY */
 };
 
+/* A profile spec_parse() did not make (the sandbox's, built directly),
+ * freed as spec_free() frees one it made.  */
+void spec_seccomp_free(struct spec_seccomp *s);
+
 /* ---- linux ------------------------------------------------------------- */
 
 struct spec_linux {

@@ -119,6 +119,25 @@ sandbox() {
 	assert_contains $'Seccomp:\t2'
 }
 
+@test "sandbox: the running job's state keeps its whole config, the seccomp profile the start did not parse included, and an exec into it is filtered alike" {
+	run sandbox --print-spec -- /bin/true
+	assert_status 0
+	jq -S .linux.seccomp <<<"$output" >"$BATS_TEST_TMPDIR/printed"
+	[ "$(jq '.syscalls | length' "$BATS_TEST_TMPDIR/printed")" -gt 3 ]
+	sandbox -- /bin/sleep 100 &
+	local pid=$! dir
+	wait_for eval 'ls -d "$ROOT"/sandbox-*/ 2>/dev/null | grep -q .'
+	dir=$(ls -d "$ROOT"/sandbox-*/ | head -n 1)
+	wait_for test -s "$dir/state.json"
+	jq -S .linux.seccomp "$dir/config.json" | diff - "$BATS_TEST_TMPDIR/printed"
+	run "$BERTH" --root "$ROOT" exec "$(basename "$dir")" /bin/sh -c \
+		'grep ^Seccomp: /proc/self/status; /bin/probe mount'
+	kill "$pid"
+	wait "$pid" || true
+	assert_contains $'Seccomp:\t2'
+	assert_line_eq "$(sed -n 2p <<<"$output")" "EPERM"
+}
+
 @test "sandbox: a new namespace of each kind, and /proc masked" {
 	run sandbox -- /bin/sh -c 'for n in pid mnt net ipc uts cgroup; do readlink /proc/self/ns/$n; done; grep -c " /proc/acpi \| /sys/firmware " /proc/self/mountinfo'
 	assert_status 0
