@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 
 #include "core/cleanup.h"
@@ -192,9 +193,13 @@ static bool point_by_statmount(const char *path, const char *fstype, char **poin
 	    (sm->h.mask & (STATMOUNT_MNT_POINT | STATMOUNT_FS_TYPE)) ==
 		    (STATMOUNT_MNT_POINT | STATMOUNT_FS_TYPE) &&
 	    sm->h.fs_type < sizeof(*sm) - STATMOUNT_STR &&
-	    sm->h.mnt_point < sizeof(*sm) - STATMOUNT_STR) {
+	    sm->h.mnt_point < sizeof(*sm) - STATMOUNT_STR &&
+	    /* "": a mount outside our root, which mountinfo does not list */
+	    sm->bytes[STATMOUNT_STR + sm->h.mnt_point] != '\0') {
 		/* NUL-terminated by the kernel; the spare byte past the size
-		 * given stays 0 whatever it wrote */
+		 * given stays 0 whatever it wrote.  The type has no subtype
+		 * ("fuse", where mountinfo says "fuse.sshfs"): callers ask
+		 * for cgroup, cgroup2 or any */
 		const char *type = sm->bytes + STATMOUNT_STR + sm->h.fs_type;
 
 		if (fstype == NULL || strcmp(type, fstype) == 0)
@@ -268,16 +273,18 @@ bool mountinfo_fd_attached(int fd)
 	struct statx stx;
 
 	/* one statmount instead of the whole table (~20 us in a new
-	 * process): 0 is "there", ENOENT "not in this namespace"; anything
-	 * else asks mountinfo — ENOSYS before 6.8, and EPERM, which is both
-	 * the kernel's for a mount above our root and a seccomp filter's */
+	 * process): 0 is "there", ENOENT "not in this namespace" — but only
+	 * from the kernel itself: under a seccomp filter of our caller's,
+	 * which may answer any errno, the table decides.  Anything else asks
+	 * it too: ENOSYS before 6.8, and EPERM, the kernel's for a mount
+	 * above our root */
 	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID_UNIQUE, &stx) == 0 &&
 	    (stx.stx_mask & STATX_MNT_ID_UNIQUE)) {
 		uint64_t buf[STATMOUNT_STR / sizeof(uint64_t)];
 
 		if (sys_statmount(stx.stx_mnt_id, STATMOUNT_SB_BASIC, buf, sizeof(buf)) == 0)
 			return true;
-		if (errno == ENOENT)
+		if (errno == ENOENT && prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 0)
 			return false;
 	}
 	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) < 0 || !(stx.stx_mask & STATX_MNT_ID))

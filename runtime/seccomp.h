@@ -77,7 +77,8 @@ struct seccomp_arch_max {
 	int64_t max_x32;     /* x86_64 only: highest x32 number, or -1 */
 };
 
-/* max_x32 of a kernel without the x32 ABI: every x32 number is above it */
+/* max_x32 of a kernel without the x32 ABI: every x32 number is above it
+ * (and, as max, every x86_64 number above any syscall)  */
 #define SECCOMP_X32_NONE 0x3fffffffLL
 
 /* The table for a profile: its architectures and the native one (which
@@ -85,8 +86,9 @@ struct seccomp_arch_max {
 size_t seccomp_arch_maxima(const struct spec_seccomp *sc, struct seccomp_arch_max *out,
 			   size_t n_out);
 
-/* The profile lists x32, the kernel runs no x32 syscall, and the default
- * action is an errno: the filter is built without x32 (seccomp_enosys.c).  */
+/* The profile lists x32, the kernel runs no x32 syscall, the default
+ * action is an errno and every rule allows or answers an errno: the
+ * filter is built without x32 (seccomp_enosys.c).  */
 bool seccomp_drops_x32(const struct spec_seccomp *sc);
 
 /* The table the stub is built from: seccomp_arch_maxima()'s when the

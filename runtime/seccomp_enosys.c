@@ -40,8 +40,9 @@
  * section then decides nothing the kernel does not, yet it is a third
  * of a Docker-sized program and ~45 us of every load: it is left out,
  * and the x32 line of the stub sends every x32 number to ENOSYS, the
- * kernel's own answer.  Only under an errno default action: a profile
- * that kills, traps, traces, logs or notifies keeps its x32 section.  */
+ * kernel's own answer.  Only under an errno default action and rules
+ * that allow or answer an errno: a profile that kills, traps, traces,
+ * logs or notifies keeps its x32 section.  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/audit.h>
@@ -79,12 +80,21 @@ static bool kernel_runs_x32(void)
 	return runs;
 }
 
+static bool allows_or_errno(uint32_t action)
+{
+	return action == SCMP_ACT_ALLOW || (action & ~0xffffU) == SCMP_ACT_ERRNO(0);
+}
+
 bool seccomp_drops_x32(const struct spec_seccomp *sc)
 {
 	bool listed = false;
 
 	for (size_t i = 0; i < sc->n_arches; i++)
 		listed = listed || sc->arches[i] == SCMP_ARCH_X32;
+	/* a rule that kills, traps, logs, traces or notifies keeps it: its
+	 * supervisor or log may want x32 calls whatever the kernel runs */
+	for (size_t i = 0; listed && i < sc->n_rules; i++)
+		listed = allows_or_errno(sc->rules[i].action);
 	return listed && seccomp_arch_native() == SCMP_ARCH_X86_64 &&
 	       (sc->default_action & ~0xffffU) == SCMP_ACT_ERRNO(0) && !kernel_runs_x32();
 }
@@ -154,6 +164,10 @@ size_t seccomp_stub_table(const struct spec_seccomp *sc, struct seccomp_arch_max
 			return SIZE_MAX;
 		out[n++] = (struct seccomp_arch_max){.audit_arch = AUDIT_ARCH_X86_64, .max = -1};
 	}
+	/* x86_64 numbers with bit 31 and not 30 went to the x32 section,
+	 * which is gone: ENOSYS, as the kernel answers them */
+	if (out[i].max < 0)
+		out[i].max = SECCOMP_X32_NONE;
 	out[i].max_x32 = SECCOMP_X32_NONE;
 	return n;
 }

@@ -30,14 +30,16 @@ host_runs_x32() {
 }
 
 # docker's shape: default ACTION (errno EPERM unless given), the three x86
-# architectures, every syscall allowed but mount
+# architectures, every syscall allowed but mount (which gets MOUNT_ACTION,
+# when given)
 docker_shaped() {
-	local names action=${1:-SCMP_ACT_ERRNO}
+	local names action=${1:-SCMP_ACT_ERRNO} mount_rule=""
 	names=$(grep -vx mount "$BATS_FILE_TMPDIR/syscalls" | jq -R . | jq -sc .)
+	[ -z "${2:-}" ] || mount_rule=", {\"names\": [\"mount\"], \"action\": \"$2\"}"
 	make_bundle "$(caps_add CAP_SYS_ADMIN)"
 	edit_config ".linux.seccomp = {\"defaultAction\": \"$action\",
 		\"architectures\": [\"SCMP_ARCH_X86_64\", \"SCMP_ARCH_X86\", \"SCMP_ARCH_X32\"],
-		\"syscalls\": [{\"names\": $names, \"action\": \"SCMP_ACT_ALLOW\"}]}"
+		\"syscalls\": [{\"names\": $names, \"action\": \"SCMP_ACT_ALLOW\"}$mount_rule]}"
 	bind_mount "$TOOLS/x32call" /x32call ro bind
 }
 
@@ -101,6 +103,14 @@ dberth() {
 	else
 		assert_contains "ret=-1 errno=38"
 	fi
+}
+
+@test "seccomp-x32: a profile with a rule that kills keeps its x32 section too, under an errno default" {
+	docker_shaped SCMP_ACT_ERRNO SCMP_ACT_KILL_PROCESS
+	set_args /bin/sh -c "/x32call $X32_MOUNT; echo after"
+	run berth run -b "$BUNDLE" "$ID"
+	assert_line_eq "$(sed -n 1p <<<"$output")" "Bad system call"
+	assert_line_eq "$(sed -n 2p <<<"$output")" "after"
 }
 
 @test "seccomp-x32: a sandbox job's x32 calls answer ENOSYS, the ones its profile refuses included" {

@@ -106,7 +106,8 @@ static void test_stub_no_x32_kernel(void)
 	/* a kernel without x32: every x32 number is ENOSYS, the lowest, the
 	 * highest and -1 included; x86_64's own go on to the filter, above
 	 * its max as well when the profile wants no ENOSYS rule (max -1) */
-	const struct seccomp_arch_max t[] = {{AUDIT_ARCH_X86_64, -1, SECCOMP_X32_NONE}};
+	const struct seccomp_arch_max t[] = {
+		{AUDIT_ARCH_X86_64, SECCOMP_X32_NONE, SECCOMP_X32_NONE}};
 	struct sock_filter *p = NULL;
 	size_t n = 0;
 	struct error *err = NULL;
@@ -119,7 +120,9 @@ static void test_stub_no_x32_kernel(void)
 	CHECK(run_bpf(p, n, AUDIT_ARCH_X86_64, 0xffffffff) == ENOSYS_RET, "nr -1: ENOSYS");
 	CHECK(run_bpf(p, n, AUDIT_ARCH_X86_64, 165) == FILTER, "x86_64 mount: the filter");
 	CHECK(run_bpf(p, n, AUDIT_ARCH_X86_64, 0x3fffffff) == FILTER,
-	      "x86_64 far above any syscall, no ENOSYS rule: the filter");
+	      "x86_64 just below bit 30: the filter");
+	CHECK(run_bpf(p, n, AUDIT_ARCH_X86_64, 0x80000000) == ENOSYS_RET,
+	      "x86_64 with bit 31 and not 30 (once the x32 section's): ENOSYS");
 	CHECK(run_bpf(p, n, AUDIT_ARCH_I386, 0x40000000) == FILTER, "i386: the filter");
 	free(p);
 	error_free(err);
@@ -167,6 +170,33 @@ static void test_maxima(void)
 	CHECK(t[1].audit_arch == AUDIT_ARCH_I386 && t[1].max == 355, "i386 getrandom 355: %lld",
 	      (long long)t[1].max);
 	spec_free(s);
+}
+
+/* which profiles may lose their x32 section: never one whose default or
+ * any rule kills, traps, logs, traces or notifies (whatever the kernel) */
+static void test_drops_x32(void)
+{
+	static const char *const keep[] = {
+		"{\"defaultAction\": \"SCMP_ACT_KILL_PROCESS\", \"architectures\": "
+		"[\"SCMP_ARCH_X86_64\", \"SCMP_ARCH_X32\"], \"syscalls\": [{\"names\": "
+		"[\"read\"], \"action\": \"SCMP_ACT_ALLOW\"}]}",
+		"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"architectures\": "
+		"[\"SCMP_ARCH_X86_64\", \"SCMP_ARCH_X32\"], \"syscalls\": [{\"names\": "
+		"[\"mount\"], \"action\": \"SCMP_ACT_LOG\"}]}",
+		"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"architectures\": "
+		"[\"SCMP_ARCH_X86_64\", \"SCMP_ARCH_X32\"], \"syscalls\": [{\"names\": "
+		"[\"mount\"], \"action\": \"SCMP_ACT_KILL\"}]}",
+		"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"architectures\": "
+		"[\"SCMP_ARCH_X86_64\"], \"syscalls\": [{\"names\": [\"read\"], "
+		"\"action\": \"SCMP_ACT_ALLOW\"}]}",
+	};
+
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		struct spec *s = parse(keep[i]);
+
+		CHECK(s != NULL && !seccomp_drops_x32(s->linux.seccomp), "keeps x32: %s", keep[i]);
+		spec_free(s);
+	}
 }
 
 static void test_wants(void)
@@ -305,6 +335,7 @@ int main(void)
 	test_stub();
 	test_stub_x86_64_only();
 	test_stub_no_x32_kernel();
+	test_drops_x32();
 	test_maxima();
 	test_wants();
 	test_loaded();
