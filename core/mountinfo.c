@@ -169,6 +169,23 @@ struct statmount_head {
 #define STATMOUNT_MNT_POINT 0x10ULL
 #define STATMOUNT_FS_TYPE   0x20ULL
 
+/* statmount(2) of the mount holding dirfd/path (statx's flags): its
+ * result, or -1 with ENOSYS where statx gives no unique mount id (before
+ * Linux 6.8) */
+static int statmount_of(int dirfd, const char *path, int flags, uint64_t mask, void *buf,
+			size_t size)
+{
+	struct statx stx;
+
+	if (statx(dirfd, path, flags, STATX_MNT_ID_UNIQUE, &stx) < 0)
+		return -1;
+	if (!(stx.stx_mask & STATX_MNT_ID_UNIQUE)) {
+		errno = ENOSYS;
+		return -1;
+	}
+	return sys_statmount(stx.stx_mnt_id, mask, buf, size);
+}
+
 /* the mount point of the mount holding `path`, by statx and one statmount
  * (~1 us, where reading the table is ~20 in a new process): true when
  * that answered, *point NULL when the mount is not of `fstype`; false
@@ -179,17 +196,12 @@ static bool point_by_statmount(const char *path, const char *fstype, char **poin
 	union {
 		struct statmount_head h;
 		char bytes[STATMOUNT_STR + 2 * PATH_MAX];
-	} *sm = NULL;
-	struct statx stx;
+	} *sm = xcalloc(1, sizeof(*sm));
 	bool done = false;
 
 	*point = NULL;
-	if (statx(AT_FDCWD, path, 0, STATX_MNT_ID_UNIQUE, &stx) < 0 ||
-	    !(stx.stx_mask & STATX_MNT_ID_UNIQUE))
-		return false;
-	sm = xcalloc(1, sizeof(*sm));
-	if (sys_statmount(stx.stx_mnt_id, STATMOUNT_MNT_POINT | STATMOUNT_FS_TYPE, sm,
-			  sizeof(*sm) - 1) == 0 &&
+	if (statmount_of(AT_FDCWD, path, 0, STATMOUNT_MNT_POINT | STATMOUNT_FS_TYPE, sm,
+			 sizeof(*sm) - 1) == 0 &&
 	    (sm->h.mask & (STATMOUNT_MNT_POINT | STATMOUNT_FS_TYPE)) ==
 		    (STATMOUNT_MNT_POINT | STATMOUNT_FS_TYPE) &&
 	    sm->h.fs_type < sizeof(*sm) - STATMOUNT_STR &&
@@ -278,15 +290,12 @@ bool mountinfo_fd_attached(int fd)
 	 * which may answer any errno, the table decides.  Anything else asks
 	 * it too: ENOSYS before 6.8, and EPERM, the kernel's for a mount
 	 * above our root */
-	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID_UNIQUE, &stx) == 0 &&
-	    (stx.stx_mask & STATX_MNT_ID_UNIQUE)) {
-		uint64_t buf[STATMOUNT_STR / sizeof(uint64_t)];
+	uint64_t buf[STATMOUNT_STR / sizeof(uint64_t)];
 
-		if (sys_statmount(stx.stx_mnt_id, STATMOUNT_SB_BASIC, buf, sizeof(buf)) == 0)
-			return true;
-		if (errno == ENOENT && prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 0)
-			return false;
-	}
+	if (statmount_of(fd, "", AT_EMPTY_PATH, STATMOUNT_SB_BASIC, buf, sizeof(buf)) == 0)
+		return true;
+	if (errno == ENOENT && prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 0)
+		return false;
 	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) < 0 || !(stx.stx_mask & STATX_MNT_ID))
 		return true;
 	return has_id(stx.stx_mnt_id);

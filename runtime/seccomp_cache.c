@@ -7,8 +7,9 @@
  * on the profile, the libseccomp version, the machine and berth itself.
  * So the program is kept in <state root>/.seccomp-cache/<key>, where key
  * is the SHA-256 of all of those, and of whether the kernel runs x32
- * syscalls (a changed profile is a new key, never a stale entry).  "berth itself" is its build ID (core/buildid.h), not its
- * version or commit: a build with an uncommitted change, or one whose
+ * syscalls (a changed profile is a new key, never a stale entry).
+ * "berth itself" is its build ID (core/buildid.h), not its version or
+ * commit: a build with an uncommitted change, or one whose
  * seccomp code was recompiled and this file not, makes other programs.
  * An entry is trusted like the rest of the state: a regular file,
  * reached without a symlink, owned by the caller and writable by no one
@@ -51,7 +52,7 @@ static void add_str(struct digest *d, const char *s)
 /* every field of the profile that shapes the program, in order, with
  * lengths so no two profiles serialize alike; and what else decides it.
  * -1 when berth has no build ID to name itself by: no cache then */
-static int cache_key(const struct spec_seccomp *sc, uint8_t key[DIGEST_LEN])
+static int cache_key(const struct spec_seccomp *sc, bool drops_x32, uint8_t key[DIGEST_LEN])
 {
 	const struct scmp_version *v = seccomp_version();
 	const uint8_t *build_id;
@@ -69,7 +70,7 @@ static int cache_key(const struct spec_seccomp *sc, uint8_t key[DIGEST_LEN])
 	add_str(&d, uname(&u) == 0 ? u.machine : "?");
 	/* the kernel's x32 ABI, as seccomp_enosys.c asks it: a kernel booted
 	 * with it on again must not get a program without it */
-	add_u64(&d, seccomp_drops_x32(sc));
+	add_u64(&d, drops_x32);
 	add_u64(&d, sc->default_action);
 	add_u64(&d, sc->n_arches);
 	for (size_t i = 0; i < sc->n_arches; i++)
@@ -140,11 +141,6 @@ static int entry_write(int dir, const char *name, const uint8_t key[DIGEST_LEN],
 	return atomic_write_at(dir, name, buf, len, 0600, err);
 }
 
-static const char *x32_note(const struct spec_seccomp *sc)
-{
-	return seccomp_drops_x32(sc) ? "; x32 left out: this kernel runs no x32 syscall" : "";
-}
-
 int seccomp_prog_cached(const struct spec_seccomp *sc, int root_fd, struct seccomp_prog *prog,
 			struct error **err)
 {
@@ -152,8 +148,10 @@ int seccomp_prog_cached(const struct spec_seccomp *sc, int root_fd, struct secco
 	char name[2 * DIGEST_LEN + 1];
 	cleanup_close int dir = -1;
 	struct error *e = NULL;
+	bool drops_x32 = seccomp_drops_x32(sc);
+	const char *x32_note = drops_x32 ? "; x32 left out: this kernel runs no x32 syscall" : "";
 
-	if (cache_key(sc, key) < 0) {
+	if (cache_key(sc, drops_x32, key) < 0) {
 		log_debug("seccomp: no cache (berth was linked without a build ID)");
 		root_fd = -1;
 		memset(key, 0, sizeof(key));
@@ -167,13 +165,12 @@ int seccomp_prog_cached(const struct spec_seccomp *sc, int root_fd, struct secco
 	if (dir >= 0 && entry_read(dir, name, key, prog) == 0) {
 		prog->flags = seccomp_prog_flags(sc, &prog->implicit_spec_allow);
 		log_debug("seccomp: filter %.12s from the cache (%zu instructions%s)", name,
-			  prog->len, x32_note(sc));
+			  prog->len, x32_note);
 		return 0;
 	}
 	if (seccomp_prog_compile(sc, prog, err) < 0)
 		return -1;
-	log_debug("seccomp: filter %.12s compiled (%zu instructions%s)", name, prog->len,
-		  x32_note(sc));
+	log_debug("seccomp: filter %.12s compiled (%zu instructions%s)", name, prog->len, x32_note);
 	if (dir >= 0 && entry_write(dir, name, key, prog, &e) < 0) {
 		/* a full disk costs the next start a compile, nothing more */
 		log_debug("seccomp: not cached: %s", e->msg);
