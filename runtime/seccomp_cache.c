@@ -18,13 +18,16 @@
  * atomically (temp file and rename): concurrent starts may both compile,
  * and either result is the same program.  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <seccomp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/buildid.h"
@@ -36,6 +39,17 @@
 #include "runtime/seccomp.h"
 
 #define CACHE_DIR ".seccomp-cache"
+
+/* How many entries the cache keeps.  Each profile that each berth build
+ * starts leaves one (~8 KB), so without a bound the cache would only
+ * grow — across upgrades, on a state root that is on disk.  When a
+ * write takes it past this, the entries written longest ago go: one still
+ * in use is compiled and written again once, at its next start.  A hit
+ * does not mark its entry (that would be a write at every start).  */
+#define CACHE_KEEP	   64
+/* atomic_write_at's temp file, this old: left by a berth that died
+ * between its write and its rename */
+#define TEMP_STALE_SECONDS 600
 
 static void add_u64(struct digest *d, uint64_t v)
 {
@@ -141,6 +155,88 @@ static int entry_write(int dir, const char *name, const uint8_t key[DIGEST_LEN],
 	return atomic_write_at(dir, name, buf, len, 0600, err);
 }
 
+static bool is_entry_name(const char *s)
+{
+	size_t n = strspn(s, "0123456789abcdef");
+
+	return n == 2 * DIGEST_LEN && s[n] == '\0';
+}
+
+static bool is_temp_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	return s[0] == '.' && n > sizeof(".tmp") && strcmp(s + n - 4, ".tmp") == 0;
+}
+
+struct aged {
+	struct timespec mtime;
+	char name[2 * DIGEST_LEN + 1];
+};
+
+static int older_first(const void *a, const void *b)
+{
+	const struct timespec *x = &((const struct aged *)a)->mtime;
+	const struct timespec *y = &((const struct aged *)b)->mtime;
+
+	if (x->tv_sec != y->tv_sec)
+		return x->tv_sec < y->tv_sec ? -1 : 1;
+	return x->tv_nsec < y->tv_nsec ? -1 : x->tv_nsec > y->tv_nsec;
+}
+
+/* the entries in `dir` (its regular files named like one), with their
+ * write times; stale temp files are removed on the way */
+static struct aged *list_entries(int dir, size_t *n)
+{
+	int fd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	cleanup_closedir DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct aged *v = NULL;
+	struct dirent *de;
+	struct stat st;
+
+	*n = 0;
+	if (d == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	while ((de = readdir(d)) != NULL) {
+		bool entry = is_entry_name(de->d_name);
+
+		if ((!entry && !is_temp_name(de->d_name)) ||
+		    fstatat(dir, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (!entry) {
+			if (st.st_mtim.tv_sec + TEMP_STALE_SECONDS < time(NULL))
+				unlinkat(dir, de->d_name, 0);
+			continue;
+		}
+		v = xreallocarray(v, *n + 1, sizeof(*v));
+		v[*n].mtime = st.st_mtim;
+		memcpy(v[*n].name, de->d_name, sizeof(v[*n].name));
+		(*n)++;
+	}
+	return v;
+}
+
+/* after a write: down to CACHE_KEEP entries, the oldest written going
+ * first, never `kept` (the one just written).  Another berth may prune
+ * at the same time, or read an entry going: it finds none and compiles. */
+static void cache_prune(int dir, const char *kept)
+{
+	size_t n, gone = 0;
+	cleanup_free struct aged *v = list_entries(dir, &n);
+
+	if (n <= CACHE_KEEP)
+		return;
+	qsort(v, n, sizeof(*v), older_first);
+	for (size_t i = 0; i < n && n - gone > CACHE_KEEP; i++)
+		if (strcmp(v[i].name, kept) != 0 && unlinkat(dir, v[i].name, 0) == 0)
+			gone++;
+	log_debug("seccomp: %zu of the cache's %zu entries removed, the oldest (it keeps %d)", gone,
+		  n, CACHE_KEEP);
+}
+
 int seccomp_prog_cached(const struct spec_seccomp *sc, int root_fd, struct seccomp_prog *prog,
 			struct error **err)
 {
@@ -175,6 +271,8 @@ int seccomp_prog_cached(const struct spec_seccomp *sc, int root_fd, struct secco
 		/* a full disk costs the next start a compile, nothing more */
 		log_debug("seccomp: not cached: %s", e->msg);
 		error_freep(&e);
+	} else if (dir >= 0) {
+		cache_prune(dir, name);
 	}
 	return 0;
 }

@@ -5,7 +5,8 @@
 # berth>); later starts and execs load the kept program.  An entry is used
 # only when it is sound and the caller's own: a changed profile is never
 # served a stale program, a damaged or foreign entry is rebuilt.  Whether
-# the cache was used is read from berth's --debug log.
+# the cache was used is read from berth's --debug log.  The cache keeps
+# at most 64 entries: a write past that removes the oldest written.
 
 load helpers
 
@@ -160,4 +161,62 @@ PY
 	grep -q "seccomp: no cache" "$LOG"
 	[ -z "$(ls -A "$BATS_TEST_TMPDIR/elsewhere")" ]
 	rm "$ROOT/.seccomp-cache"
+}
+
+# $1 fake entries in the cache, named like real ones, written $1..1
+# hundred seconds ago (the first the oldest); their names in $BATS_TEST_TMPDIR/fakes
+fake_entries() {
+	local now i name
+	now=$(date +%s)
+	mkdir -p -m 700 "$ROOT/.seccomp-cache"
+	: >"$BATS_TEST_TMPDIR/fakes"
+	for ((i = $1; i >= 1; i--)); do
+		name=$(printf '%064x' "$i")
+		echo junk >"$ROOT/.seccomp-cache/$name"
+		chmod 600 "$ROOT/.seccomp-cache/$name"
+		touch -d "@$((now - i * 100))" "$ROOT/.seccomp-cache/$name"
+		echo "$name" >>"$BATS_TEST_TMPDIR/fakes"
+	done
+}
+
+@test "seccomp-cache: a write keeps the cache at 64 entries, removing those written longest ago" {
+	LOG=$BATS_TEST_TMPDIR/log
+	fake_entries 70
+	local dir=$ROOT/.seccomp-cache
+	# a temp file of a berth that died before its rename, one being written now, and a stranger
+	echo x >"$dir/.$(printf '%064x' 99).4242.tmp"
+	touch -d "@$(($(date +%s) - 3600))" "$dir/.$(printf '%064x' 99).4242.tmp"
+	echo x >"$dir/.$(printf '%064x' 98).4243.tmp"
+	echo x >"$dir/notes"
+	profile_bundle
+	set_args sh -c 'mkdir /dev/shm/x 2>&1; echo rc=$?'
+	run dberth run -b "$BUNDLE" "$ID"
+	assert_contains "rc=1"
+	grep -q "seccomp: 7 of the cache's 71 entries removed, the oldest (it keeps 64)" "$LOG"
+	[ "$(ls "$dir" | grep -c '^[0-9a-f]\{64\}$')" = 64 ]
+	# the seven oldest fakes went, the other 63 and the new entry stayed
+	for name in $(head -n 7 "$BATS_TEST_TMPDIR/fakes"); do [ ! -e "$dir/$name" ]; done
+	for name in $(tail -n 63 "$BATS_TEST_TMPDIR/fakes"); do [ -f "$dir/$name" ]; done
+	[ ! -e "$dir/.$(printf '%064x' 99).4242.tmp" ]
+	[ -f "$dir/.$(printf '%064x' 98).4243.tmp" ]
+	[ -f "$dir/notes" ]
+	# the new entry is served at the next start, which removes nothing
+	: >"$LOG"
+	run dberth run -b "$BUNDLE" "$ID"
+	assert_contains "rc=1"
+	grep -q "seccomp: filter .* from the cache" "$LOG"
+	! grep -q "entries removed" "$LOG"
+	[ "$(ls "$dir" | grep -c '^[0-9a-f]\{64\}$')" = 64 ]
+}
+
+@test "seccomp-cache: a cache at or under 64 entries loses none" {
+	LOG=$BATS_TEST_TMPDIR/log
+	fake_entries 63
+	profile_bundle
+	set_args sh -c 'mkdir /dev/shm/x 2>&1; echo rc=$?'
+	run dberth run -b "$BUNDLE" "$ID"
+	assert_contains "rc=1"
+	grep -q "seccomp: filter .* compiled" "$LOG"
+	! grep -q "entries removed" "$LOG"
+	[ "$(ls "$ROOT/.seccomp-cache" | grep -c '^[0-9a-f]\{64\}$')" = 64 ]
 }
