@@ -2,7 +2,8 @@
 /* tests/unit/test-core-file.c — remove_tree_at() (core/file.c): a tree of
  * empty and full directories, files and a symlink goes; a mount point
  * inside it, empty or not, stops it with EBUSY and keeps its mount; a
- * missing name is no error.  Mounts are made in a mount namespace of the
+ * missing name is no error; a directory too big to be read in one call,
+ * and a deep one, go as well, with no fd left open.  Mounts are made in a mount namespace of the
  * test's own.  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -79,6 +80,47 @@ static void test_tree(void)
 	remove_tree_at(AT_FDCWD, at("outside"), NULL);
 }
 
+static int open_fds(void)
+{
+	int fd = dup(0), n = fd;
+
+	if (fd >= 0)
+		close(fd);
+	return n; /* the lowest free fd: any fd left open raises it */
+}
+
+/* 600 files of 60-character names (over 40 KB of entries: several reads
+ * of the directory) next to subdirectories, 40 levels deep */
+static void test_big_and_deep(void)
+{
+	struct error *err = NULL;
+	char rel[200];
+	int before = open_fds();
+
+	mk("b");
+	for (int i = 0; i < 600; i++) {
+		snprintf(rel, sizeof(rel), "b/%056d.txt", i);
+		put(rel);
+		if (i % 100 == 0) {
+			snprintf(rel, sizeof(rel), "b/d%d", i);
+			mk(rel);
+			snprintf(rel, sizeof(rel), "b/d%d/f", i);
+			put(rel);
+		}
+	}
+	snprintf(rel, sizeof(rel), "b/deep");
+	for (int i = 0; i < 40; i++) {
+		mk(rel);
+		strcat(rel, "/x");
+	}
+	put(rel);
+	CHECK(remove_tree_at(AT_FDCWD, at("b"), &err) == 0, "a big and deep tree is removed%s%s",
+	      err != NULL ? ": " : "", err != NULL ? err->msg : "");
+	error_freep(&err);
+	CHECK(!exists("b"));
+	CHECK(open_fds() == before, "no fd left open (lowest free %d, was %d)", open_fds(), before);
+}
+
 /* remove_tree_at refuses the tree at the mount point `rel` sits on */
 static void check_mount_kept(const char *what, bool with_file)
 {
@@ -110,6 +152,7 @@ int main(void)
 		return 1;
 	}
 	test_tree();
+	test_big_and_deep();
 	if (unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0) {
 		check_mount_kept("an empty mount point", false);
 		check_mount_kept("a mount point with a file", true);
