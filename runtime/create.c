@@ -357,6 +357,8 @@ static int launch(struct creation *cr, struct error **err)
 	if (cr->spec->linux.seccomp != NULL &&
 	    seccomp_prog_cached(cr->spec->linux.seccomp, cr->c.root_fd, &l->seccomp, err) < 0)
 		return -1;
+	if (l->seccomp.key[0] != '\0')
+		cr->c.st.seccomp_key = xstrdup(l->seccomp.key);
 	if (launch_init(l, err) < 0)
 		return -1;
 	cr->launched = true;

@@ -39,7 +39,9 @@
 struct exec_ctx {
 	const struct rt_exec_opts *o;
 	struct container c;
-	struct spec *spec;	  /* the container's saved config */
+	struct spec *spec; /* the container's saved config */
+	char *config;	   /* its text: the profile's rules, if needed */
+	size_t config_len;
 	struct spec_process proc; /* what runs: a copy with overrides */
 	char **env;		  /* owned, CLI form */
 	struct cg *cg;
@@ -189,8 +191,6 @@ static int the_process(struct exec_ctx *x, struct error **err)
 static int load(struct exec_ctx *x, const struct rt_global *g, struct error **err)
 {
 	enum container_status s;
-	cleanup_free char *buf = NULL;
-	size_t len;
 
 	if (container_open(g->root, x->o->id, false, &x->c, err) < 0)
 		return -1;
@@ -203,9 +203,9 @@ static int load(struct exec_ctx *x, const struct rt_global *g, struct error **er
 		return error_set(err, 0, "cannot exec in a paused container");
 	if (s != STATUS_RUNNING && s != STATUS_CREATED)
 		return error_set(err, 0, "container not running");
-	if (container_read(&x->c, "config.json", &buf, &len, err) < 0)
+	if (container_read(&x->c, "config.json", &x->config, &x->config_len, err) < 0)
 		return error_wrap(err, "container \"%s\"", x->o->id);
-	x->spec = spec_parse(buf, len, err);
+	x->spec = spec_parse_saved(x->config, x->config_len, err);
 	if (x->spec == NULL || the_process(x, err) < 0)
 		return -1;
 	/* a created init still runs berth's image: one that is not a sealed
@@ -356,11 +356,30 @@ static int child_setup(struct exec_ctx *x, int sync_fd, struct proc_ctx *pc, str
 }
 
 /* the filter from the cache in the state root, while it is open: the
- * child then only loads it */
+ * child then only loads it.  The entry the state names needs none of the
+ * profile's rules, which spec_parse_saved left unread; without it (an
+ * older berth's state, no cache, an entry pruned or damaged since) the
+ * rules are read from the same saved text and the filter is found or
+ * compiled as at create.  */
 static int cached_filter(struct exec_ctx *x, struct error **err)
 {
-	const struct spec_seccomp *sc = x->spec->linux.seccomp;
+	struct spec_seccomp *sc = x->spec->linux.seccomp;
+	struct spec *full;
 
+	if (sc == NULL)
+		return 0;
+	if (sc->rules_deferred) {
+		if (seccomp_prog_by_key(x->c.st.seccomp_key, sc, x->c.root_fd, &x->seccomp) == 0)
+			return 0;
+		log_debug("seccomp: the profile's rules read (no cache entry named by the state)");
+		full = spec_parse(x->config, x->config_len, err);
+		if (full == NULL)
+			return error_wrap(err, "container \"%s\"", x->o->id);
+		x->spec->linux.seccomp = full->linux.seccomp;
+		full->linux.seccomp = sc;
+		spec_free(full);
+		sc = x->spec->linux.seccomp;
+	}
 	return sc != NULL ? seccomp_prog_cached(sc, x->c.root_fd, &x->seccomp, err) : 0;
 }
 
@@ -534,6 +553,7 @@ static void exec_free(struct exec_ctx *x)
 	cg_sub_free(x->sub); /* before the cg it points into */
 	cg_free(x->cg);
 	spec_free(x->spec);
+	free(x->config);
 	strv_free(x->env);
 	container_close(&x->c);
 }

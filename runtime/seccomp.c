@@ -216,6 +216,8 @@ int seccomp_prog_compile(const struct spec_seccomp *sc, struct seccomp_prog *pro
 	size_t n_filter = 0, n_stub = 0, n_table;
 
 	memset(prog, 0, sizeof(*prog));
+	if (sc->rules_deferred) /* never a filter without its rules */
+		return error_set(err, EINVAL, "seccomp: the profile's rules were not read");
 	if (ctx == NULL)
 		return error_set(err, EINVAL, "seccomp: init filter");
 	/* libseccomp's binary tree of syscall numbers rather than a list: a

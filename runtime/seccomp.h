@@ -24,6 +24,9 @@ struct seccomp_prog {
 	unsigned int flags;
 	bool implicit_spec_allow; /* SPEC_ALLOW not asked for: dropped if
 				     the kernel refuses it */
+	/* its cache entry's name (the key in hex) when it is in the cache,
+	 * else "": what a container's state keeps for exec */
+	char key[2 * DIGEST_LEN + 1];
 };
 
 /* Build the filter.  Syscall names unknown to libseccomp are skipped
@@ -39,6 +42,14 @@ int seccomp_prog_compile(const struct spec_seccomp *sc, struct seccomp_prog *pro
  * parent, before the clone: the child then only loads it.  */
 int seccomp_prog_cached(const struct spec_seccomp *sc, int root_fd, struct seccomp_prog *prog,
 			struct error **err);
+
+/* The program of the cache entry named `key` (a container's state keeps
+ * it; see seccomp_prog.key), for the profile `sc` whose rules may be left
+ * unread (spec_parse_saved: only its flags are needed).  0 with a sound
+ * entry of that very key, -1 with none (no error: the caller reads the
+ * rules and calls seccomp_prog_cached).  */
+int seccomp_prog_by_key(const char *key, const struct spec_seccomp *sc, int root_fd,
+			struct seccomp_prog *prog);
 
 /* A cache entry's bytes (seccomp_entry.c): the program of `key`, with its
  * own SHA-256.  parse: 0 and prog->insns/len only for a sound entry of

@@ -244,9 +244,13 @@ int seccomp_prog_cached(const struct spec_seccomp *sc, int root_fd, struct secco
 	char name[2 * DIGEST_LEN + 1];
 	cleanup_close int dir = -1;
 	struct error *e = NULL;
-	bool drops_x32 = seccomp_drops_x32(sc);
-	const char *x32_note = drops_x32 ? "; x32 left out: this kernel runs no x32 syscall" : "";
+	bool drops_x32;
+	const char *x32_note;
 
+	if (sc->rules_deferred)
+		return error_set(err, EINVAL, "seccomp: the profile's rules were not read");
+	drops_x32 = seccomp_drops_x32(sc);
+	x32_note = drops_x32 ? "; x32 left out: this kernel runs no x32 syscall" : "";
 	if (cache_key(sc, drops_x32, key) < 0) {
 		log_debug("seccomp: no cache (berth was linked without a build ID)");
 		root_fd = -1;
@@ -260,6 +264,7 @@ int seccomp_prog_cached(const struct spec_seccomp *sc, int root_fd, struct secco
 	}
 	if (dir >= 0 && entry_read(dir, name, key, prog) == 0) {
 		prog->flags = seccomp_prog_flags(sc, &prog->implicit_spec_allow);
+		memcpy(prog->key, name, sizeof(prog->key));
 		log_debug("seccomp: filter %.12s from the cache (%zu instructions%s)", name,
 			  prog->len, x32_note);
 		return 0;
@@ -272,7 +277,42 @@ int seccomp_prog_cached(const struct spec_seccomp *sc, int root_fd, struct secco
 		log_debug("seccomp: not cached: %s", e->msg);
 		error_freep(&e);
 	} else if (dir >= 0) {
+		memcpy(prog->key, name, sizeof(prog->key));
 		cache_prune(dir, name);
 	}
+	return 0;
+}
+
+/* 64 lowercase hex digits, as digest_hex writes them, into bytes */
+static bool key_of_name(const char *name, uint8_t key[DIGEST_LEN])
+{
+	static const char digits[] = "0123456789abcdef";
+
+	if (!is_entry_name(name))
+		return false;
+	for (size_t i = 0; i < DIGEST_LEN; i++)
+		key[i] = (uint8_t)((strchr(digits, name[2 * i]) - digits) << 4 |
+				   (strchr(digits, name[2 * i + 1]) - digits));
+	return true;
+}
+
+int seccomp_prog_by_key(const char *name, const struct spec_seccomp *sc, int root_fd,
+			struct seccomp_prog *prog)
+{
+	uint8_t key[DIGEST_LEN];
+	struct error *e = NULL;
+	cleanup_close int dir = -1;
+
+	memset(prog, 0, sizeof(*prog));
+	if (name == NULL || root_fd < 0 || !key_of_name(name, key))
+		return -1;
+	dir = cache_dir(root_fd, &e);
+	error_free(e);
+	if (dir < 0 || entry_read(dir, name, key, prog) < 0)
+		return -1;
+	prog->flags = seccomp_prog_flags(sc, &prog->implicit_spec_allow);
+	memcpy(prog->key, name, sizeof(prog->key));
+	log_debug("seccomp: filter %.12s from the cache, named by the state (%zu instructions)",
+		  name, prog->len);
 	return 0;
 }

@@ -235,11 +235,11 @@ static int dec_spec(struct dec *d, const struct jnode *v, void *out)
 	return 0;
 }
 
-int spec_parse_with(const char *json, size_t len, const char *source,
-		    int (*decode)(struct dec *, const struct jnode *, void *), void *out,
-		    struct error **err)
+static int parse_skipping(const char *json, size_t len, const char *const *skip, const char *source,
+			  int (*decode)(struct dec *, const struct jnode *, void *), void *out,
+			  struct error **err)
 {
-	struct jdoc *doc = json_parse(json, len, err);
+	struct jdoc *doc = json_parse_skipping(json, len, skip, err);
 	struct dec d;
 	int r;
 
@@ -253,11 +253,19 @@ int spec_parse_with(const char *json, size_t len, const char *source,
 	return 0;
 }
 
-struct spec *spec_parse(const char *json, size_t len, struct error **err)
+int spec_parse_with(const char *json, size_t len, const char *source,
+		    int (*decode)(struct dec *, const struct jnode *, void *), void *out,
+		    struct error **err)
+{
+	return parse_skipping(json, len, NULL, source, decode, out, err);
+}
+
+static struct spec *parse_config(const char *json, size_t len, const char *const *skip,
+				 struct error **err)
 {
 	struct spec *spec = xcalloc(1, sizeof(*spec));
 
-	if (spec_parse_with(json, len, "config.json", dec_spec, spec, err) < 0)
+	if (parse_skipping(json, len, skip, "config.json", dec_spec, spec, err) < 0)
 		goto fail;
 	if (spec_validate(spec, err) < 0) {
 		error_wrap(err, "config.json");
@@ -267,6 +275,18 @@ struct spec *spec_parse(const char *json, size_t len, struct error **err)
 fail:
 	spec_free(spec);
 	return NULL;
+}
+
+struct spec *spec_parse(const char *json, size_t len, struct error **err)
+{
+	return parse_config(json, len, NULL, err);
+}
+
+struct spec *spec_parse_saved(const char *json, size_t len, struct error **err)
+{
+	static const char *const rules[] = {"linux", "seccomp", "syscalls", NULL};
+
+	return parse_config(json, len, rules, err);
 }
 
 struct spec *spec_load(const char *bundle, struct error **err)

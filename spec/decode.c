@@ -143,8 +143,13 @@ struct quoted quote(const char *s)
 /* ---- objects and arrays ------------------------------------------------ */
 
 static const char *const type_words[] = {
-	[J_NULL] = "null",	 [J_BOOL] = "a boolean",   [J_NUMBER] = "a number",
-	[J_STRING] = "a string", [J_OBJECT] = "an object", [J_ARRAY] = "an array",
+	[J_NULL] = "null",
+	[J_BOOL] = "a boolean",
+	[J_NUMBER] = "a number",
+	[J_STRING] = "a string",
+	[J_OBJECT] = "an object",
+	[J_ARRAY] = "an array",
+	[J_SKIPPED] = "an array left unread",
 };
 
 int dec_expect(struct dec *d, const struct jnode *v, enum jtype t)

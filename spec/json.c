@@ -98,6 +98,9 @@ struct jdoc {
 	const char *why; /* our reason when a callback refuses */
 	int depth;
 	struct frame stack[JSON_MAX_DEPTH];
+	const char *const *skip; /* json_parse_skipping's path, or NULL */
+	struct jnode *skipped;	 /* the J_SKIPPED node being read, or NULL */
+	int skip_depth;		 /* nesting inside it (1: its elements) */
 };
 
 static struct jnode *add(struct jdoc *b, enum jtype type)
@@ -125,14 +128,63 @@ static struct jnode *add(struct jdoc *b, enum jtype type)
 	return n;
 }
 
+/* ---- a skipped array: read and counted, nothing built ---------------------- */
+
+/* is the value about to be added at json_parse_skipping's path? */
+static bool at_skip_path(const struct jdoc *b)
+{
+	int n = 0;
+
+	if (b->skip == NULL || b->key == NULL)
+		return false;
+	while (b->skip[n] != NULL)
+		n++;
+	if (b->depth != n)
+		return false;
+	for (int i = 1; i < n; i++)
+		if (b->stack[i].node->key == NULL || strcmp(b->stack[i].node->key, b->skip[i - 1]))
+			return false;
+	return b->stack[0].node->type == J_OBJECT && strcmp(b->key, b->skip[n - 1]) == 0;
+}
+
+/* a value inside the skipped array: 1 when taken (count it if it is an
+ * element), 0 when not skipping */
+static int skip_value(struct jdoc *b)
+{
+	if (b->skipped == NULL)
+		return 0;
+	if (b->skip_depth == 1)
+		b->skipped->n++;
+	return 1;
+}
+
+static int skip_open(struct jdoc *b)
+{
+	skip_value(b);
+	if (b->depth + ++b->skip_depth > JSON_MAX_DEPTH) {
+		b->why = "nested too deeply";
+		return 0;
+	}
+	return 1;
+}
+
+static void skip_close(struct jdoc *b)
+{
+	if (--b->skip_depth == 0)
+		b->skipped = NULL;
+}
+
+/* ---- values -------------------------------------------------------------- */
+
 static int on_null(void *ctx)
 {
-	return add(ctx, J_NULL) != NULL;
+	return skip_value(ctx) || add(ctx, J_NULL) != NULL;
 }
 
 static int on_boolean(void *ctx, int value)
 {
-	add(ctx, J_BOOL)->boolean = value != 0;
+	if (!skip_value(ctx))
+		add(ctx, J_BOOL)->boolean = value != 0;
 	return 1;
 }
 
@@ -140,7 +192,8 @@ static int on_number(void *ctx, const char *s, size_t len)
 {
 	struct jdoc *b = ctx;
 
-	add(b, J_NUMBER)->text = arena_strndup(&b->arena, s, len);
+	if (!skip_value(b))
+		add(b, J_NUMBER)->text = arena_strndup(&b->arena, s, len);
 	return 1;
 }
 
@@ -152,7 +205,8 @@ static int on_string(void *ctx, const unsigned char *s, size_t len)
 		b->why = "string contains \\u0000";
 		return 0;
 	}
-	add(b, J_STRING)->text = arena_strndup(&b->arena, s, len);
+	if (!skip_value(b))
+		add(b, J_STRING)->text = arena_strndup(&b->arena, s, len);
 	return 1;
 }
 
@@ -164,7 +218,8 @@ static int on_key(void *ctx, const unsigned char *s, size_t len)
 		b->why = "string contains \\u0000";
 		return 0;
 	}
-	b->key = arena_strndup(&b->arena, s, len);
+	if (b->skipped == NULL)
+		b->key = arena_strndup(&b->arena, s, len);
 	return 1;
 }
 
@@ -195,17 +250,32 @@ static int close_container(struct jdoc *b)
 
 static int on_start_map(void *ctx)
 {
-	return open_container(ctx, J_OBJECT);
+	struct jdoc *b = ctx;
+
+	return b->skipped != NULL ? skip_open(b) : open_container(b, J_OBJECT);
 }
 
 static int on_start_array(void *ctx)
 {
-	return open_container(ctx, J_ARRAY);
+	struct jdoc *b = ctx;
+
+	if (b->skipped != NULL)
+		return skip_open(b);
+	if (!at_skip_path(b))
+		return open_container(b, J_ARRAY);
+	b->skipped = add(b, J_SKIPPED);
+	b->skip_depth = 0;
+	return skip_open(b);
 }
 
 static int on_end(void *ctx)
 {
-	return close_container(ctx);
+	struct jdoc *b = ctx;
+
+	if (b->skipped == NULL)
+		return close_container(b);
+	skip_close(b);
+	return 1;
 }
 
 static const yajl_callbacks callbacks = {
@@ -263,12 +333,19 @@ static void parse_error(yajl_handle h, struct jdoc *b, struct error **err)
 
 struct jdoc *json_parse(const char *text, size_t len, struct error **err)
 {
+	return json_parse_skipping(text, len, NULL, err);
+}
+
+struct jdoc *json_parse_skipping(const char *text, size_t len, const char *const *skip,
+				 struct error **err)
+{
 	struct jdoc *b = calloc(1, sizeof(*b));
 	yajl_handle h;
 	yajl_status st;
 
 	if (b == NULL)
 		abort();
+	b->skip = skip;
 	h = yajl_alloc(&callbacks, NULL, b);
 	if (h == NULL)
 		abort();
@@ -320,7 +397,7 @@ const char *json_number_text(const struct jnode *n)
 
 size_t json_len(const struct jnode *n)
 {
-	return n->type == J_ARRAY || n->type == J_OBJECT ? n->n : 0;
+	return n->type == J_ARRAY || n->type == J_OBJECT || n->type == J_SKIPPED ? n->n : 0;
 }
 
 const struct jnode *json_at(const struct jnode *n, size_t i)

@@ -210,6 +210,10 @@ static int dec_rules(struct dec *d, const struct jnode *v, void *out)
 {
 	struct spec_seccomp *s = out;
 
+	if (json_type(v) == J_SKIPPED) {
+		s->rules_deferred = json_len(v) > 0; /* [] is no rules, exactly */
+		return 0;
+	}
 	return dec_array(d, v, sizeof(struct spec_seccomp_rule), (void **)&s->rules, &s->n_rules,
 			 dec_rule);
 }
@@ -270,7 +274,9 @@ static bool is_disabled(const struct jnode *v)
 	const struct jnode *calls = json_get(v, "syscalls");
 
 	return (is_absent(act) || (json_type(act) == J_STRING && json_string(act)[0] == '\0')) &&
-	       (is_absent(calls) || (json_type(calls) == J_ARRAY && json_len(calls) == 0));
+	       (is_absent(calls) ||
+		((json_type(calls) == J_ARRAY || json_type(calls) == J_SKIPPED) &&
+		 json_len(calls) == 0));
 }
 
 /* The process hands the notify fd to the listener with sendmsg(2),
@@ -296,6 +302,13 @@ static int check_notify_rule(struct dec *d, const struct spec_seccomp_rule *r, s
 
 static int seccomp_check(struct dec *d, struct spec_seccomp *s)
 {
+	/* a saved config (spec_parse_saved), checked in full when the
+	 * container was created: a listener path there means a rule that
+	 * notifies */
+	if (s->rules_deferred) {
+		s->uses_notify = s->listener_path != NULL;
+		return 0;
+	}
 	for (size_t i = 0; i < s->n_rules; i++) {
 		if (check_notify_rule(d, &s->rules[i], i) < 0)
 			return -1;

@@ -345,6 +345,9 @@ struct spec_seccomp {
 	struct spec_seccomp_rule *rules;
 	size_t n_rules;
 	bool uses_notify; /* some action is SCMP_ACT_NOTIFY */
+	/* spec_parse_saved(): the rules were not decoded (n_rules is 0, and
+	 * means nothing); such a profile is never compiled */
+	bool rules_deferred;
 };
 
 /* A profile spec_parse() did not make (the sandbox's, built directly),
@@ -403,6 +406,13 @@ struct spec {
  *   "config.json: process.args: must be a non-empty array of strings"
  * (the JSON path, then the reason).  The result is never modified after. */
 struct spec *spec_parse(const char *json, size_t len, struct error **err);
+
+/* The same, for the config a container's state keeps (read by exec): the
+ * seccomp profile's rules (linux.seccomp.syscalls, most of a Docker-sized
+ * config) are read and checked as JSON but not decoded, and the profile
+ * says so (rules_deferred).  Its program comes from the seccomp cache
+ * under the key the state names; else from spec_parse() of the same text. */
+struct spec *spec_parse_saved(const char *json, size_t len, struct error **err);
 
 /* Read <bundle>/config.json and spec_parse() it.  */
 struct spec *spec_load(const char *bundle, struct error **err);

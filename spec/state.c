@@ -88,6 +88,8 @@ void spec_state_write(struct jsonw *w, const struct spec_state *st, const char *
 		if (st->net_bridge != NULL)
 			write_net(w, st);
 		jsonw_kv_str(w, "overlayDir", st->overlay_dir);
+		if (st->seccomp_key != NULL)
+			jsonw_kv_str(w, "seccompKey", st->seccomp_key);
 		if (st->stdio[0] != NULL && st->stdio[1] != NULL && st->stdio[2] != NULL)
 			write_stdio(w, st);
 		if (st->owner_pid > 0)
@@ -165,6 +167,7 @@ static const struct field private_fields[] = {
 	FIELD("hasPoststop", dec_bool, struct spec_state, has_poststop),
 	FIELD_SELF("net", dec_net),
 	FIELD("overlayDir", dec_str, struct spec_state, overlay_dir),
+	FIELD("seccompKey", dec_str, struct spec_state, seccomp_key),
 	FIELD_SELF("stdio", dec_stdio),
 	FIELD_SELF("sandboxOwner", dec_owner),
 };
@@ -263,6 +266,7 @@ void spec_state_clear(struct spec_state *st)
 	free(st->net_mac);
 	free(st->net_ipam_dir);
 	free(st->overlay_dir);
+	free(st->seccomp_key);
 	for (int i = 0; i < 3; i++)
 		free(st->stdio[i]);
 	memset(st, 0, sizeof(*st));

@@ -50,6 +50,10 @@ struct spec_state {
 	char *net_mac;
 	char *net_ipam_dir;
 	char *overlay_dir; /* upper/work parent to remove, or NULL */
+	/* the init's seccomp program in the state root's cache (its entry's
+	 * name): exec loads it without reading the profile's rules; NULL
+	 * without a profile, a cache, or in an older berth's state */
+	char *seccomp_key;
 	/* the init's fds 0-2 as CRIU names them (runtime/criu_stdio.h), taken
 	 * before it ran the user's process; NULL in an older berth's state */
 	char *stdio[3];

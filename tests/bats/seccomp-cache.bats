@@ -59,6 +59,76 @@ cache_entries() {
 	! grep -q "seccomp: filter .* compiled" "$LOG"
 }
 
+# rewrite the container's state.json with the jq filter $1, keeping the
+# file itself (its owner and mode are what make it trusted)
+edit_state() {
+	local f=$ROOT/$ID/state.json
+	jq -c "$1" "$f" >"$BATS_TEST_TMPDIR/state.new"
+	cat "$BATS_TEST_TMPDIR/state.new" >"$f"
+}
+
+# exec's process is filtered: mkdir refused by the profile
+exec_filtered() {
+	: >"$LOG"
+	run dberth exec "$ID" sh -c 'mkdir /dev/shm/e 2>&1; echo rc=$?'
+	assert_contains "Operation not permitted"
+	assert_contains "rc=1"
+}
+
+@test "seccomp-cache: exec loads the entry the state names, without reading the profile's rules" {
+	LOG=$BATS_TEST_TMPDIR/log
+	profile_bundle
+	set_args sleep 100
+	detached run -d -b "$BUNDLE" "$ID"
+	local key
+	key=$(jq -r .berth.seccompKey "$ROOT/$ID/state.json")
+	[ -f "$ROOT/.seccomp-cache/$key" ]
+	exec_filtered
+	grep -q "seccomp: filter ${key:0:12} from the cache, named by the state" "$LOG"
+	! grep -q "rules read" "$LOG"
+	! grep -q "seccomp: filter .* compiled" "$LOG"
+}
+
+@test "seccomp-cache: exec reads the profile's rules when the entry the state names is gone or damaged" {
+	LOG=$BATS_TEST_TMPDIR/log
+	profile_bundle
+	set_args sleep 100
+	detached run -d -b "$BUNDLE" "$ID"
+	local key
+	key=$(jq -r .berth.seccompKey "$ROOT/$ID/state.json")
+	rm "$ROOT/.seccomp-cache/$key"
+	exec_filtered
+	grep -q "the profile's rules read" "$LOG"
+	grep -q "seccomp: filter ${key:0:12} compiled" "$LOG"
+	# compiled again under the same key: named by the state once more
+	exec_filtered
+	grep -q "named by the state" "$LOG"
+	# an allow-everything program in its place is never loaded
+	truncate -s 40 "$ROOT/.seccomp-cache/$key"
+	exec_filtered
+	grep -q "the profile's rules read" "$LOG"
+	grep -q "seccomp: filter ${key:0:12} compiled" "$LOG"
+}
+
+@test "seccomp-cache: exec reads the rules for a state that names no entry, or not an entry's name" {
+	LOG=$BATS_TEST_TMPDIR/log
+	profile_bundle
+	set_args sleep 100
+	detached run -d -b "$BUNDLE" "$ID"
+	# an older berth's state
+	edit_state 'del(.berth.seccompKey)'
+	exec_filtered
+	grep -q "the profile's rules read" "$LOG"
+	grep -q "seccomp: filter .* from the cache (" "$LOG"
+	# a path, not a key
+	edit_state '.berth.seccompKey = "../../etc/passwd"'
+	exec_filtered
+	grep -q "the profile's rules read" "$LOG"
+	edit_state '.berth.seccompKey = "'"$(printf 'A%.0s' {1..64})"'"'
+	exec_filtered
+	grep -q "the profile's rules read" "$LOG"
+}
+
 @test "seccomp-cache: a changed profile is compiled again, never served a stale program" {
 	LOG=$BATS_TEST_TMPDIR/log
 	profile_bundle mkdir
