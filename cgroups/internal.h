@@ -155,14 +155,21 @@ struct cg_layout {
 	size_t n_v1;
 };
 
-/* The host's layout: /proc/self/mountinfo, /proc/self/cgroup and the
- * cgroup2 root's cgroup.controllers.  */
+/* The host's layout: /proc/self/cgroup, /proc/self/mountinfo (but on a
+ * pure cgroup2 host, cg_layout_pure_v2) and the cgroup2 root's
+ * cgroup.controllers.  */
 int cg_layout_find(struct cg_layout *l, struct error **err);
 
 /* The same from their texts (pure; v2_ctrls: the cgroup2 root's
  * cgroup.controllers, NULL when unknown).  */
 int cg_layout_parse(const char *mountinfo, const char *proc_cgroup, const char *v2_ctrls,
 		    struct cg_layout *l, struct error **err);
+
+/* A pure cgroup2 host's layout without the mount table: /proc/self/cgroup's
+ * text has the "0::" line alone and `point` is where the visible cgroup2
+ * mount is mounted (statmount, Linux 6.8+).  false: the table must be read
+ * (l left empty).  v2_ctrls is not filled.  */
+bool cg_layout_pure_v2(const char *proc_cgroup, const char *point, struct cg_layout *l);
 void cg_layout_clear(struct cg_layout *l);
 
 /* Each controller's home: in the v2 tree if its root lists it, else the

@@ -166,6 +166,7 @@ struct statmount_head {
 };
 #define STATMOUNT_STR	    512
 #define STATMOUNT_SB_BASIC  0x01ULL
+#define STATMOUNT_MNT_ROOT  0x08ULL
 #define STATMOUNT_MNT_POINT 0x10ULL
 #define STATMOUNT_FS_TYPE   0x20ULL
 
@@ -220,6 +221,29 @@ static bool point_by_statmount(const char *path, const char *fstype, char **poin
 	}
 	free(sm);
 	return done;
+}
+
+bool mountinfo_top_of(const char *path, const char *fstype, char **root)
+{
+	const uint64_t want = STATMOUNT_MNT_ROOT | STATMOUNT_MNT_POINT | STATMOUNT_FS_TYPE;
+	union {
+		struct statmount_head h;
+		char bytes[STATMOUNT_STR + 3 * PATH_MAX];
+	} *sm = xcalloc(1, sizeof(*sm));
+	const char *str = sm->bytes + STATMOUNT_STR;
+	const size_t max = sizeof(*sm) - STATMOUNT_STR;
+	bool found = false;
+
+	*root = NULL;
+	if (statmount_of(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, want, sm, sizeof(*sm) - 1) == 0 &&
+	    (sm->h.mask & want) == want && sm->h.fs_type < max && sm->h.mnt_point < max &&
+	    sm->h.mnt_root < max && strcmp(str + sm->h.fs_type, fstype) == 0 &&
+	    strcmp(str + sm->h.mnt_point, path) == 0) {
+		*root = xstrdup(str + sm->h.mnt_root);
+		found = true;
+	}
+	free(sm);
+	return found;
 }
 
 char *mountinfo_mount_of_in(struct mountinfo *mi, const char *path, const char *fstype)

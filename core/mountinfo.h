@@ -44,6 +44,12 @@ void mountinfo_free(struct mountinfo *mi);
  * found by its statx mount id; malloc'd, NULL when unknown.  */
 char *mountinfo_fstype_of(const char *path);
 
+/* true when `path` (absolute, no symlink at its end) is the very point a
+ * mount of `fstype` is mounted on, the visible one there; *root: the
+ * directory of its filesystem it shows (mountinfo's 4th field).  By
+ * statx and statmount: false before Linux 6.8, and for anything else.  */
+bool mountinfo_top_of(const char *path, const char *fstype, char **root);
+
 /* The mount holding `fd` is one of this process's mount namespace —
  * false for a detached mount (fsmount() never moved anywhere); true when
  * it cannot be told.  */

@@ -5,12 +5,15 @@
  * one's), the v1 plans with runc's files and orders, and the devices.list
  * transitions.  No cgroupfs.  */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cgroups/internal.h"
+#include "core/cleanup.h"
+#include "core/file.h"
 #include "core/log.h"
 #include "core/mem.h"
 #include "tests/unit/tap.h"
@@ -465,6 +468,49 @@ static void test_devices_v1(void)
 	error_free(e);
 }
 
+/* cg_layout_pure_v2 on this machine's real mounts: it answers for a
+ * cgroup2 mount point ("0::" alone), as the mount table does; it declines
+ * a v1 line, a place that is no mount point, one that is another type, and
+ * before Linux 6.8 (no statmount) everything.  Run on a hybrid host it is
+ * given the unified mount for the standard one.  */
+static void test_layout_pure_v2(void)
+{
+	cleanup_free char *mi = read_file_or_null(AT_FDCWD, "/proc/self/mountinfo");
+	struct cg_layout l, t;
+	struct error *e = NULL;
+
+	/* the table's answer for the same /proc/self/cgroup text */
+	CHECK(mi != NULL && cg_layout_parse(mi, "0::/a/b\n", NULL, &t, &e) == 0);
+	if (t.mount == NULL || (strcmp(t.mount, "/sys/fs/cgroup") != 0 &&
+				strcmp(t.mount, "/sys/fs/cgroup/unified") != 0)) {
+		TAP_NOTE("no cgroup2 mount at the standard places: cg_layout_pure_v2 not checked");
+		cg_layout_clear(&t);
+		return;
+	}
+	if (!cg_layout_pure_v2("0::/a/b\n", t.mount, &l)) {
+		TAP_NOTE("no statmount (before Linux 6.8): cg_layout_pure_v2 always declines");
+		CHECK(l.mount == NULL && l.own == NULL);
+		cg_layout_clear(&t);
+		return;
+	}
+	CHECK(strcmp(l.mount, t.mount) == 0 && strcmp(l.own, t.own) == 0 && !l.hybrid &&
+		      l.n_v1 == 0,
+	      "%s %s, as the table: %s %s", l.mount, l.own, t.mount, t.own);
+	CHECK(strcmp(l.own, "/a/b") == 0);
+	cg_layout_clear(&l);
+	CHECK(!cg_layout_pure_v2("1:name=systemd:/\n0::/\n", t.mount, &l) && l.mount == NULL,
+	      "a v1 hierarchy: the table decides");
+	CHECK(!cg_layout_pure_v2("0::/\n1:cpu:/\n", t.mount, &l), "a second line");
+	CHECK(!cg_layout_pure_v2("0::/", t.mount, &l), "no end of line");
+	CHECK(!cg_layout_pure_v2("0::/\n", "/sys", &l), "another type");
+	CHECK(!cg_layout_pure_v2("0::/\n", "/sys/fs/cgroup/nowhere", &l), "no such place");
+	CHECK(!cg_layout_pure_v2("0::/\n", "/sys/fs/../fs/cgroup/unified", &l) ||
+		      strcmp(t.mount, "/sys/fs/cgroup/unified") != 0,
+	      "a path that is not the mount point as written");
+	cg_layout_clear(&t);
+	error_free(e);
+}
+
 int main(void)
 {
 	char log_path[] = "/tmp/berth-test-v1-XXXXXX";
@@ -479,6 +525,7 @@ int main(void)
 	test_layout_host();
 	test_layout_systemd();
 	test_layout_nested_and_v1_only();
+	test_layout_pure_v2();
 	test_plan_memory_order();
 	test_plan_memory_settings();
 	test_plan_cpu();
