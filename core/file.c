@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "core/cleanup.h"
@@ -162,37 +163,69 @@ int mkdir_p(const char *path, mode_t mode, struct error **err)
 	return 0;
 }
 
-static int remove_children(int dfd, dev_t dev, struct error **err);
+/* Removal stops, never descends, at a mount point: another filesystem,
+ * or a bind mount of this one (the same st_dev), whatever it holds.  And
+ * at a depth no tree berth makes reaches: each level holds an fd and a
+ * buffer, and a chain of directories from an image layer could be made
+ * deep enough to exhaust the stack.  */
+#define REMOVE_DEPTH_MAX 1024
+
+static int remove_children(int dfd, dev_t dev, int depth, struct error **err);
+
+/* the opened directory is on `dev` and no mount's root (statx's
+ * attribute, Linux 5.8; before it the device alone, and rmdir's EBUSY) */
+static bool same_mount(int fd, dev_t dev)
+{
+	struct statx stx;
+
+	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_TYPE, &stx) < 0 ||
+	    makedev(stx.stx_dev_major, stx.stx_dev_minor) != dev)
+		return false;
+	return !(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) ||
+	       !(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+}
+
+/* overlayfs leaves work/work with mode 000: an owner without
+ * CAP_DAC_OVERRIDE (rootless) must open it up — that very directory,
+ * never what a symlink put in its place would name */
+static int open_subdir(int dfd, const char *name)
+{
+	int sub = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (sub < 0 && errno == EACCES && fchmodat(dfd, name, 0700, AT_SYMLINK_NOFOLLOW) == 0)
+		sub = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return sub;
+}
 
 /* a child directory of `dfd`: most are empty, gone in one call; else
- * emptied first.  A mount point here fails EBUSY (rmdir, or the device
- * check: never descend into one) */
-static int remove_subdir(int dfd, const char *name, dev_t dev, struct error **err)
+ * emptied first.  A mount point (rmdir's EBUSY, or same_mount) is refused */
+static int remove_subdir(int dfd, const char *name, dev_t dev, int depth, struct error **err)
 {
-	struct stat st;
 	int sub;
 
 	if (unlinkat(dfd, name, AT_REMOVEDIR) == 0)
 		return 0;
-	sub = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	/* overlayfs leaves work/work with mode 000: an owner without
-	 * CAP_DAC_OVERRIDE (rootless) must open it up */
-	if (sub < 0 && errno == EACCES && fchmodat(dfd, name, 0700, 0) == 0)
-		sub = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (errno == EBUSY)
+		return error_set(err, EBUSY, "remove '%s': a mount point", name);
+	if (depth >= REMOVE_DEPTH_MAX)
+		return error_set(err, ELOOP, "remove '%s': deeper than %d levels", name,
+				 REMOVE_DEPTH_MAX);
+	sub = open_subdir(dfd, name);
 	if (sub < 0)
 		return error_set(err, errno, "open '%s'", name);
-	if (fstat(sub, &st) < 0 || st.st_dev != dev) {
+	if (!same_mount(sub, dev)) {
 		close(sub);
-		return error_set(err, EBUSY, "remove '%s'", name);
+		return error_set(err, EBUSY, "remove '%s': a mount point", name);
 	}
-	if (remove_children(sub, dev, err) < 0)
+	if (remove_children(sub, dev, depth + 1, err) < 0)
 		return error_wrap(err, "%s", name);
 	if (unlinkat(dfd, name, AT_REMOVEDIR) < 0)
 		return error_set(err, errno, "rmdir '%s'", name);
 	return 0;
 }
 
-static int remove_entry(int dfd, const struct dirent64 *de, dev_t dev, struct error **err)
+static int remove_entry(int dfd, const struct dirent64 *de, dev_t dev, int depth,
+			struct error **err)
 {
 	unsigned char type = de->d_type;
 	struct stat st;
@@ -204,7 +237,7 @@ static int remove_entry(int dfd, const struct dirent64 *de, dev_t dev, struct er
 	    S_ISDIR(st.st_mode))
 		type = DT_DIR;
 	if (type == DT_DIR)
-		return remove_subdir(dfd, de->d_name, dev, err);
+		return remove_subdir(dfd, de->d_name, dev, depth, err);
 	if (unlinkat(dfd, de->d_name, 0) < 0 && errno != ENOENT)
 		return error_set(err, errno, "unlink '%s'", de->d_name);
 	return 0;
@@ -213,9 +246,8 @@ static int remove_entry(int dfd, const struct dirent64 *de, dev_t dev, struct er
 /* empties `dfd` and closes it.  getdents64 on the fd itself, not
  * fdopendir: that costs a stat, two fcntl calls and (its 32 KB buffer) a
  * brk up and down for each directory, in a delete that is on every
- * container's way out.  Each level of the tree holds an fd and a heap
- * buffer (not the stack: a deep image layer would exhaust it).  */
-static int remove_children(int dfd, dev_t dev, struct error **err)
+ * container's way out.  The buffer is the heap's, not the stack's.  */
+static int remove_children(int dfd, dev_t dev, int depth, struct error **err)
 {
 	cleanup_close int fd = dfd;
 	cleanup_free char *buf = xrealloc(NULL, REMOVE_BUF);
@@ -225,7 +257,7 @@ static int remove_children(int dfd, dev_t dev, struct error **err)
 		for (ssize_t at = 0; at < n;) {
 			const struct dirent64 *de = (const struct dirent64 *)(buf + at);
 
-			if (remove_entry(fd, de, dev, err) < 0)
+			if (remove_entry(fd, de, dev, depth, err) < 0)
 				return -1;
 			at += de->d_reclen;
 		}
@@ -250,10 +282,15 @@ int remove_tree_at(int dirfd, const char *name, struct error **err)
 			return error_set(err, errno, "unlink '%s'", name);
 		return 0;
 	}
-	dfd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	dfd = open_subdir(dirfd, name);
 	if (dfd < 0)
 		return error_set(err, errno, "open '%s'", name);
-	if (remove_children(dfd, st.st_dev, err) < 0)
+	/* the directory opened, not the one stat'ed: and no mount's root */
+	if (fstat(dfd, &st) < 0 || !same_mount(dfd, st.st_dev)) {
+		close(dfd);
+		return error_set(err, EBUSY, "remove '%s': a mount point", name);
+	}
+	if (remove_children(dfd, st.st_dev, 1, err) < 0)
 		return error_wrap(err, "remove '%s'", name);
 	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
 		return error_set(err, errno, "rmdir '%s'", name);

@@ -3,7 +3,10 @@
  * empty and full directories, files and a symlink goes; a mount point
  * inside it, empty or not, stops it with EBUSY and keeps its mount; a
  * missing name is no error; a directory too big to be read in one call,
- * and a deep one, go as well, with no fd left open.  Mounts are made in a mount namespace of the
+ * and a deep one, go as well, with no fd left open.  A bind mount of the
+ * same filesystem (the same st_dev) stops it too, its files kept, and so
+ * does a top that is itself a mount point; a tree deeper than 1024 levels
+ * is refused (ELOOP), not walked to the end of the stack.  Mounts are made in a mount namespace of the
  * test's own.  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -145,6 +148,70 @@ static void check_mount_kept(const char *what, bool with_file)
 	error_freep(&err);
 }
 
+/* a bind mount of a directory of the same filesystem inside the tree,
+ * deep down or as the top itself: refused, the source's files kept */
+static void check_bind_kept(void)
+{
+	struct error *err = NULL;
+	char path[256], top[256], src[256];
+
+	mk("src");
+	put("src/precious");
+	mk("m");
+	mk("m/a");
+	mk("m/a/mnt");
+	snprintf(src, sizeof(src), "%s", at("src"));
+	snprintf(path, sizeof(path), "%s", at("m/a/mnt"));
+	snprintf(top, sizeof(top), "%s", at("m"));
+	CHECK(mount(src, path, NULL, MS_BIND, NULL) == 0, "bind mounted");
+	CHECK(remove_tree_at(AT_FDCWD, top, &err) < 0 && err != NULL && err->errnum == EBUSY,
+	      "a same-filesystem bind: %s", err != NULL ? err->msg : "removed");
+	error_freep(&err);
+	CHECK(exists("src/precious"), "the bind's source keeps its file");
+	CHECK(remove_tree_at(AT_FDCWD, path, &err) < 0 && err != NULL && err->errnum == EBUSY,
+	      "the mount point as the top: %s", err != NULL ? err->msg : "removed");
+	error_freep(&err);
+	CHECK(exists("src/precious"), "the bind's source keeps its file");
+	umount2(path, MNT_DETACH);
+	CHECK(remove_tree_at(AT_FDCWD, top, &err) == 0 && !exists("m"));
+	CHECK(remove_tree_at(AT_FDCWD, src, &err) == 0 && !exists("src"));
+	error_freep(&err);
+}
+
+/* 1100 levels: refused past 1024 (ELOOP), nothing crashes; removed from
+ * the middle first, the rest goes */
+static void test_too_deep(void)
+{
+	struct error *err = NULL;
+	int fd, mid = -1;
+
+	mk("z");
+	fd = open(at("z"), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (int i = 0; fd >= 0 && i < 1100; i++) {
+		int next;
+
+		if (mkdirat(fd, "d", 0755) < 0)
+			break;
+		next = openat(fd, "d", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (i == 600)
+			mid = dup(fd); /* holds d at level 601 */
+		close(fd);
+		fd = next;
+	}
+	if (fd >= 0)
+		close(fd);
+	CHECK(remove_tree_at(AT_FDCWD, at("z"), &err) < 0 && err != NULL && err->errnum == ELOOP,
+	      "%s", err != NULL ? err->msg : "removed");
+	error_freep(&err);
+	CHECK(mid >= 0 && remove_tree_at(mid, "d", &err) == 0, "the lower half: %s",
+	      err != NULL ? err->msg : "removed");
+	error_freep(&err);
+	CHECK(remove_tree_at(AT_FDCWD, at("z"), &err) == 0 && !exists("z"), "the upper half");
+	error_freep(&err);
+	if (mid >= 0)
+		close(mid);
+}
+
 int main(void)
 {
 	if (mkdtemp(base) == NULL) {
@@ -153,9 +220,11 @@ int main(void)
 	}
 	test_tree();
 	test_big_and_deep();
+	test_too_deep();
 	if (unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0) {
 		check_mount_kept("an empty mount point", false);
 		check_mount_kept("a mount point with a file", true);
+		check_bind_kept();
 	} else {
 		TAP_NOTE("no mount namespace of its own (%s): mount points not checked",
 			 strerror(errno));
