@@ -9,6 +9,8 @@
 #                                   `run` row with systemd as PID 1 and every runtime
 #                                   on its systemd cgroup driver (VM_SYSTEMD=0|only)
 #   make bench-profile              strace/perf of one `run` (PROFILE_RUNTIME=berth)
+#   make order                      mk/berth.order from perf samples of berth's starts
+#                                   (ORDER_ROUNDS, default 600), then berth linked with it
 #
 # Tables and raw samples land in bench/results/<date>-<label>.txt.
 
@@ -26,7 +28,7 @@ $(BENCH_DRIVER): bench/driver.c $(BUILD)/flags
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
 
-.PHONY: bench bench-vm bench-profile
+.PHONY: bench bench-vm bench-profile order
 bench: $(BENCH_DRIVER) $(BENCH_BERTH_DEP)
 	$(BENCH_ENV) bench/run.sh $(BENCH_ARGS)
 
@@ -35,3 +37,7 @@ bench-vm: $(BENCH_DRIVER) $(BENCH_BERTH_DEP)
 
 bench-profile: $(BENCH_BERTH_DEP)
 	$(if $(BERTH),BERTH=$(BERTH)) bench/profile.sh $(or $(PROFILE_RUNTIME),berth)
+
+order: $(BIN)
+	$(if $(BERTH),BERTH=$(BERTH)) bench/order.sh $(if $(ORDER_ROUNDS),-n $(ORDER_ROUNDS))
+	$(MAKE) $(BIN)

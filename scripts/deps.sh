@@ -6,7 +6,7 @@
 set -eu
 
 PACKAGES="
-build-essential pkg-config
+build-essential pkg-config lld
 libseccomp-dev libcap-dev libyajl-dev libdbus-1-dev nettle-dev
 libarchive-dev libzstd-dev zlib1g-dev
 clang libclang-rt-14-dev clang-format cppcheck shellcheck pmccabe
