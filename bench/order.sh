@@ -50,6 +50,8 @@ cleanup() {
 		"$berth" --root "$work/state" delete -f "$id"
 	done
 	bench_kill_leftovers
+	sleep 0.2 # let the kernel reap them before their cgroups go
+	bench_cgroup_cleanup "$cg"
 	bench_rm_work
 }
 trap cleanup EXIT
