@@ -67,6 +67,16 @@ edit_state() {
 	cat "$BATS_TEST_TMPDIR/state.new" >"$f"
 }
 
+# a container with the profile, sleeping; $KEY: the cache entry its
+# state names
+profiled_sleeper() {
+	LOG=$BATS_TEST_TMPDIR/log
+	profile_bundle
+	set_args sleep 100
+	detached run -d -b "$BUNDLE" "$ID"
+	KEY=$(jq -r .berth.seccompKey "$ROOT/$ID/state.json")
+}
+
 # exec's process is filtered: mkdir refused by the profile
 exec_filtered() {
 	: >"$LOG"
@@ -76,45 +86,32 @@ exec_filtered() {
 }
 
 @test "seccomp-cache: exec loads the entry the state names, without reading the profile's rules" {
-	LOG=$BATS_TEST_TMPDIR/log
-	profile_bundle
-	set_args sleep 100
-	detached run -d -b "$BUNDLE" "$ID"
-	local key
-	key=$(jq -r .berth.seccompKey "$ROOT/$ID/state.json")
-	[ -f "$ROOT/.seccomp-cache/$key" ]
+	profiled_sleeper
+	[ -f "$ROOT/.seccomp-cache/$KEY" ]
 	exec_filtered
-	grep -q "seccomp: filter ${key:0:12} from the cache, named by the state" "$LOG"
+	grep -q "seccomp: filter ${KEY:0:12} from the cache, named by the state" "$LOG"
 	! grep -q "rules read" "$LOG"
 	! grep -q "seccomp: filter .* compiled" "$LOG"
 }
 
 @test "seccomp-cache: exec reads the profile's rules when the entry the state names is gone or damaged" {
-	LOG=$BATS_TEST_TMPDIR/log
-	profile_bundle
-	set_args sleep 100
-	detached run -d -b "$BUNDLE" "$ID"
-	local key
-	key=$(jq -r .berth.seccompKey "$ROOT/$ID/state.json")
-	rm "$ROOT/.seccomp-cache/$key"
+	profiled_sleeper
+	rm "$ROOT/.seccomp-cache/$KEY"
 	exec_filtered
 	grep -q "the profile's rules read" "$LOG"
-	grep -q "seccomp: filter ${key:0:12} compiled" "$LOG"
+	grep -q "seccomp: filter ${KEY:0:12} compiled" "$LOG"
 	# compiled again under the same key: named by the state once more
 	exec_filtered
 	grep -q "named by the state" "$LOG"
 	# an allow-everything program in its place is never loaded
-	truncate -s 40 "$ROOT/.seccomp-cache/$key"
+	truncate -s 40 "$ROOT/.seccomp-cache/$KEY"
 	exec_filtered
 	grep -q "the profile's rules read" "$LOG"
-	grep -q "seccomp: filter ${key:0:12} compiled" "$LOG"
+	grep -q "seccomp: filter ${KEY:0:12} compiled" "$LOG"
 }
 
 @test "seccomp-cache: exec reads the rules for a state that names no entry, or not an entry's name" {
-	LOG=$BATS_TEST_TMPDIR/log
-	profile_bundle
-	set_args sleep 100
-	detached run -d -b "$BUNDLE" "$ID"
+	profiled_sleeper
 	# an older berth's state
 	edit_state 'del(.berth.seccompKey)'
 	exec_filtered
