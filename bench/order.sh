@@ -100,7 +100,7 @@ perf script -i "$work/perf.data" --symfs "$work/symfs" -F comm,ip,sym 2>/dev/nul
 [ -s "$work/sampled" ] || bench_die "perf sampled no function of berth"
 
 awk 'NR == FNR { hot[$1] = 1; next }
-     { obj[$2] = $1; all[++n] = $2; o[n] = $1 }
+     { all[++n] = $2; o[n] = $1 }
      END { for (i = 1; i <= n; i++) if (all[i] in hot) want[o[i]] = 1
            for (i = 1; i <= n; i++) if ((o[i] in want) && !(all[i] in hot)) print all[i] }' \
 	"$work/sampled" "$work/objsyms" >"$work/tail"

@@ -32,3 +32,22 @@ void digest_hex(const uint8_t digest[DIGEST_LEN], char out[2 * DIGEST_LEN + 1])
 	}
 	out[2 * DIGEST_LEN] = '\0';
 }
+
+static int nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+bool digest_unhex(const char *hex, uint8_t out[DIGEST_LEN])
+{
+	for (size_t i = 0; i < DIGEST_LEN; i++) {
+		int hi = nibble(hex[2 * i]), lo = hi < 0 ? -1 : nibble(hex[2 * i + 1]);
+
+		if (lo < 0)
+			return false;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return hex[2 * DIGEST_LEN] == '\0';
+}

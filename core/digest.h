@@ -4,6 +4,7 @@
 #ifndef BERTH_CORE_DIGEST_H
 #define BERTH_CORE_DIGEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,5 +20,9 @@ void digest_done(struct digest *d, uint8_t out[DIGEST_LEN]);
 
 /* 64 lowercase hex digits and a NUL */
 void digest_hex(const uint8_t digest[DIGEST_LEN], char out[2 * DIGEST_LEN + 1]);
+
+/* The other way: true for exactly 64 lowercase hex digits (digest_hex's
+ * spelling, no other), their bytes in `out`.  */
+bool digest_unhex(const char *hex, uint8_t out[DIGEST_LEN]);
 
 #endif

@@ -172,17 +172,19 @@ int mkdir_p(const char *path, mode_t mode, struct error **err)
 
 static int remove_children(int dfd, dev_t dev, int depth, struct error **err);
 
-/* the opened directory is on `dev` and no mount's root (statx's
- * attribute, Linux 5.8; before it the device alone, and rmdir's EBUSY) */
-static bool same_mount(int fd, dev_t dev)
+/* the device of an opened directory that is no mount's root (statx's
+ * attribute, Linux 5.8; before it the caller's device check alone, and
+ * rmdir's EBUSY): true then, false for a mount's root or an error */
+static bool dir_dev(int fd, dev_t *dev)
 {
 	struct statx stx;
 
 	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_TYPE, &stx) < 0 ||
-	    makedev(stx.stx_dev_major, stx.stx_dev_minor) != dev)
+	    ((stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+	     (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT)))
 		return false;
-	return !(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) ||
-	       !(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+	*dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
+	return true;
 }
 
 /* overlayfs leaves work/work with mode 000: an owner without
@@ -198,9 +200,11 @@ static int open_subdir(int dfd, const char *name)
 }
 
 /* a child directory of `dfd`: most are empty, gone in one call; else
- * emptied first.  A mount point (rmdir's EBUSY, or same_mount) is refused */
+ * emptied first.  A mount point (rmdir's EBUSY, a mount's root, another
+ * device) is refused */
 static int remove_subdir(int dfd, const char *name, dev_t dev, int depth, struct error **err)
 {
+	dev_t sub_dev;
 	int sub;
 
 	if (unlinkat(dfd, name, AT_REMOVEDIR) == 0)
@@ -213,7 +217,7 @@ static int remove_subdir(int dfd, const char *name, dev_t dev, int depth, struct
 	sub = open_subdir(dfd, name);
 	if (sub < 0)
 		return error_set(err, errno, "open '%s'", name);
-	if (!same_mount(sub, dev)) {
+	if (!dir_dev(sub, &sub_dev) || sub_dev != dev) {
 		close(sub);
 		return error_set(err, EBUSY, "remove '%s': a mount point", name);
 	}
@@ -270,6 +274,7 @@ static int remove_children(int dfd, dev_t dev, int depth, struct error **err)
 int remove_tree_at(int dirfd, const char *name, struct error **err)
 {
 	struct stat st;
+	dev_t dev;
 	int dfd;
 
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
@@ -286,11 +291,11 @@ int remove_tree_at(int dirfd, const char *name, struct error **err)
 	if (dfd < 0)
 		return error_set(err, errno, "open '%s'", name);
 	/* the directory opened, not the one stat'ed: and no mount's root */
-	if (fstat(dfd, &st) < 0 || !same_mount(dfd, st.st_dev)) {
+	if (!dir_dev(dfd, &dev)) {
 		close(dfd);
 		return error_set(err, EBUSY, "remove '%s': a mount point", name);
 	}
-	if (remove_children(dfd, st.st_dev, 1, err) < 0)
+	if (remove_children(dfd, dev, 1, err) < 0)
 		return error_wrap(err, "remove '%s'", name);
 	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
 		return error_set(err, errno, "rmdir '%s'", name);

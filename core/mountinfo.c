@@ -187,6 +187,39 @@ static int statmount_of(int dirfd, const char *path, int flags, uint64_t mask, v
 	return sys_statmount(stx.stx_mnt_id, mask, buf, size);
 }
 
+/* statmount of the mount holding `path` (statx's flags), for the
+ * strings `want` asks (STATMOUNT_MNT_ROOT, _MNT_POINT, _FS_TYPE): false
+ * (and nothing to free) before Linux 6.8, on any error, or when the
+ * kernel's offsets fall outside the buffer.  The strings point into *buf,
+ * the caller's to free; the kernel NUL-terminates them, and the spare
+ * byte past the size given stays 0 whatever it wrote.  */
+struct mount_strings {
+	const char *root, *point, *type;
+};
+
+static bool statmount_strings(const char *path, int flags, uint64_t want, void **buf,
+			      struct mount_strings *ms)
+{
+	union {
+		struct statmount_head h;
+		char bytes[STATMOUNT_STR + 3 * PATH_MAX];
+	} *sm = xcalloc(1, sizeof(*sm));
+	const char *str = sm->bytes + STATMOUNT_STR;
+	const size_t max = sizeof(*sm) - STATMOUNT_STR;
+
+	if (statmount_of(AT_FDCWD, path, flags, want, sm, sizeof(*sm) - 1) < 0 ||
+	    (sm->h.mask & want) != want || sm->h.mnt_root >= max || sm->h.mnt_point >= max ||
+	    sm->h.fs_type >= max) {
+		free(sm);
+		return false;
+	}
+	ms->root = str + sm->h.mnt_root;
+	ms->point = str + sm->h.mnt_point;
+	ms->type = str + sm->h.fs_type;
+	*buf = sm;
+	return true;
+}
+
 /* the mount point of the mount holding `path`, by statx and one statmount
  * (~1 us, where reading the table is ~20 in a new process): true when
  * that answered, *point NULL when the mount is not of `fstype`; false
@@ -194,56 +227,33 @@ static int statmount_of(int dirfd, const char *path, int flags, uint64_t mask, v
  * on any error */
 static bool point_by_statmount(const char *path, const char *fstype, char **point)
 {
-	union {
-		struct statmount_head h;
-		char bytes[STATMOUNT_STR + 2 * PATH_MAX];
-	} *sm = xcalloc(1, sizeof(*sm));
-	bool done = false;
+	cleanup_free void *buf = NULL;
+	struct mount_strings ms;
 
 	*point = NULL;
-	if (statmount_of(AT_FDCWD, path, 0, STATMOUNT_MNT_POINT | STATMOUNT_FS_TYPE, sm,
-			 sizeof(*sm) - 1) == 0 &&
-	    (sm->h.mask & (STATMOUNT_MNT_POINT | STATMOUNT_FS_TYPE)) ==
-		    (STATMOUNT_MNT_POINT | STATMOUNT_FS_TYPE) &&
-	    sm->h.fs_type < sizeof(*sm) - STATMOUNT_STR &&
-	    sm->h.mnt_point < sizeof(*sm) - STATMOUNT_STR &&
-	    /* "": a mount outside our root, which mountinfo does not list */
-	    sm->bytes[STATMOUNT_STR + sm->h.mnt_point] != '\0') {
-		/* NUL-terminated by the kernel; the spare byte past the size
-		 * given stays 0 whatever it wrote.  The type has no subtype
-		 * ("fuse", where mountinfo says "fuse.sshfs"): callers ask
-		 * for cgroup, cgroup2 or any */
-		const char *type = sm->bytes + STATMOUNT_STR + sm->h.fs_type;
-
-		if (fstype == NULL || strcmp(type, fstype) == 0)
-			*point = xstrdup(sm->bytes + STATMOUNT_STR + sm->h.mnt_point);
-		done = true;
-	}
-	free(sm);
-	return done;
+	/* "": a mount outside our root, which mountinfo does not list */
+	if (!statmount_strings(path, 0, STATMOUNT_MNT_POINT | STATMOUNT_FS_TYPE, &buf, &ms) ||
+	    ms.point[0] == '\0')
+		return false;
+	/* the type has no subtype ("fuse", where mountinfo says
+	 * "fuse.sshfs"): callers ask for cgroup, cgroup2 or any */
+	if (fstype == NULL || strcmp(ms.type, fstype) == 0)
+		*point = xstrdup(ms.point);
+	return true;
 }
 
 bool mountinfo_top_of(const char *path, const char *fstype, char **root)
 {
 	const uint64_t want = STATMOUNT_MNT_ROOT | STATMOUNT_MNT_POINT | STATMOUNT_FS_TYPE;
-	union {
-		struct statmount_head h;
-		char bytes[STATMOUNT_STR + 3 * PATH_MAX];
-	} *sm = xcalloc(1, sizeof(*sm));
-	const char *str = sm->bytes + STATMOUNT_STR;
-	const size_t max = sizeof(*sm) - STATMOUNT_STR;
-	bool found = false;
+	cleanup_free void *buf = NULL;
+	struct mount_strings ms;
 
 	*root = NULL;
-	if (statmount_of(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, want, sm, sizeof(*sm) - 1) == 0 &&
-	    (sm->h.mask & want) == want && sm->h.fs_type < max && sm->h.mnt_point < max &&
-	    sm->h.mnt_root < max && strcmp(str + sm->h.fs_type, fstype) == 0 &&
-	    strcmp(str + sm->h.mnt_point, path) == 0) {
-		*root = xstrdup(str + sm->h.mnt_root);
-		found = true;
-	}
-	free(sm);
-	return found;
+	if (!statmount_strings(path, AT_SYMLINK_NOFOLLOW, want, &buf, &ms) ||
+	    strcmp(ms.type, fstype) != 0 || strcmp(ms.point, path) != 0)
+		return false;
+	*root = xstrdup(ms.root);
+	return true;
 }
 
 char *mountinfo_mount_of_in(struct mountinfo *mi, const char *path, const char *fstype)

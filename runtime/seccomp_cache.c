@@ -146,6 +146,18 @@ static int entry_read(int dir, const char *name, const uint8_t key[DIGEST_LEN],
 	return seccomp_entry_parse(buf, (size_t)st.st_size, key, prog);
 }
 
+/* entry_read, and what the profile adds: its flags, and the entry's name
+ * (what a container's state keeps) */
+static int entry_load(int dir, const char *name, const uint8_t key[DIGEST_LEN],
+		      const struct spec_seccomp *sc, struct seccomp_prog *prog)
+{
+	if (entry_read(dir, name, key, prog) < 0)
+		return -1;
+	prog->flags = seccomp_prog_flags(sc, &prog->implicit_spec_allow);
+	memcpy(prog->key, name, sizeof(prog->key));
+	return 0;
+}
+
 static int entry_write(int dir, const char *name, const uint8_t key[DIGEST_LEN],
 		       const struct seccomp_prog *prog, struct error **err)
 {
@@ -157,9 +169,9 @@ static int entry_write(int dir, const char *name, const uint8_t key[DIGEST_LEN],
 
 static bool is_entry_name(const char *s)
 {
-	size_t n = strspn(s, "0123456789abcdef");
+	uint8_t key[DIGEST_LEN];
 
-	return n == 2 * DIGEST_LEN && s[n] == '\0';
+	return digest_unhex(s, key);
 }
 
 static bool is_temp_name(const char *s)
@@ -262,9 +274,7 @@ int seccomp_prog_cached(const struct spec_seccomp *sc, int root_fd, struct secco
 		log_debug("seccomp: no cache (%s)", e->msg);
 		error_freep(&e);
 	}
-	if (dir >= 0 && entry_read(dir, name, key, prog) == 0) {
-		prog->flags = seccomp_prog_flags(sc, &prog->implicit_spec_allow);
-		memcpy(prog->key, name, sizeof(prog->key));
+	if (dir >= 0 && entry_load(dir, name, key, sc, prog) == 0) {
 		log_debug("seccomp: filter %.12s from the cache (%zu instructions%s)", name,
 			  prog->len, x32_note);
 		return 0;
@@ -283,19 +293,6 @@ int seccomp_prog_cached(const struct spec_seccomp *sc, int root_fd, struct secco
 	return 0;
 }
 
-/* 64 lowercase hex digits, as digest_hex writes them, into bytes */
-static bool key_of_name(const char *name, uint8_t key[DIGEST_LEN])
-{
-	static const char digits[] = "0123456789abcdef";
-
-	if (!is_entry_name(name))
-		return false;
-	for (size_t i = 0; i < DIGEST_LEN; i++)
-		key[i] = (uint8_t)((strchr(digits, name[2 * i]) - digits) << 4 |
-				   (strchr(digits, name[2 * i + 1]) - digits));
-	return true;
-}
-
 int seccomp_prog_by_key(const char *name, const struct spec_seccomp *sc, int root_fd,
 			struct seccomp_prog *prog)
 {
@@ -304,14 +301,12 @@ int seccomp_prog_by_key(const char *name, const struct spec_seccomp *sc, int roo
 	cleanup_close int dir = -1;
 
 	memset(prog, 0, sizeof(*prog));
-	if (name == NULL || root_fd < 0 || !key_of_name(name, key))
+	if (name == NULL || root_fd < 0 || !digest_unhex(name, key))
 		return -1;
 	dir = cache_dir(root_fd, &e);
 	error_free(e);
-	if (dir < 0 || entry_read(dir, name, key, prog) < 0)
+	if (dir < 0 || entry_load(dir, name, key, sc, prog) < 0)
 		return -1;
-	prog->flags = seccomp_prog_flags(sc, &prog->implicit_spec_allow);
-	memcpy(prog->key, name, sizeof(prog->key));
 	log_debug("seccomp: filter %.12s from the cache, named by the state (%zu instructions)",
 		  name, prog->len);
 	return 0;
