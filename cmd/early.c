@@ -23,12 +23,20 @@
  * library's _start with the process untouched, and selfexe_protect() in
  * main()'s path does what it always did.  This is a shortcut only: the
  * re-executed berth checks its protection itself (exe_protection), never
- * trusting the marker.  */
+ * trusting the marker.
+ *
+ * When berth goes on (no re-exec), its writable segment is faulted in
+ * with one madvise before the C library relocates itself into it: the
+ * relocations write ~15 pages of .data.rel.ro, and each first write is a
+ * page fault, ~10 µs apiece in a VM with shadow page tables against
+ * ~0.7 µs a page for MADV_POPULATE_WRITE (Linux 5.14; earlier kernels
+ * say EINVAL and the faults happen as before).  */
 #define _GNU_SOURCE
 #include <elf.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -37,8 +45,12 @@
 
 #if defined(__x86_64__)
 
-#define MARKER	"_BERTH_PROTECTED_EXE"
-#define MAX_ENV 4096 /* more variables than this: main()'s path */
+#define MARKER	  "_BERTH_PROTECTED_EXE"
+#define MAX_ENV	  4096	 /* more variables than this: main()'s path */
+#define PAGE_MASK 4095UL /* x86_64's 4 KB page */
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
 
 void berth_early(long *sp);
 
@@ -143,6 +155,21 @@ static bool marker_set(char **envp)
 	return false;
 }
 
+/* the auxiliary vector's entry `type` (it follows envp's NULL) */
+static bool auxv_get(char **envp, unsigned long type, unsigned long *value)
+{
+	char **e = envp;
+
+	while (*e != NULL)
+		e++;
+	for (unsigned long *aux = (unsigned long *)(e + 1); aux[0] != AT_NULL; aux += 2)
+		if (aux[0] == type) {
+			*value = aux[1];
+			return true;
+		}
+	return false;
+}
+
 /* AT_SECURE in the auxiliary vector (after envp's NULL): the kernel or an
  * LSM marked this exec, and the C library would clean the environment
  * (GCONV_PATH, ...) before main() — an environment the exec from the
@@ -150,15 +177,11 @@ static bool marker_set(char **envp)
  * path passes on the cleaned one.  */
 static bool secure_exec(char **envp)
 {
-	char **e = envp;
-	unsigned long *aux;
+	unsigned long v;
 
-	while (*e != NULL)
-		e++;
-	for (aux = (unsigned long *)(e + 1); aux[0] != 0; aux += 2)
-		if (aux[0] == AT_SECURE)
-			return aux[1] != 0;
-	return true; /* no answer: as if marked */
+	if (!auxv_get(envp, AT_SECURE, &v))
+		return true; /* no answer: as if marked */
+	return v != 0;
 }
 
 static long bare_close(long fd)
@@ -242,7 +265,32 @@ static long overlay_exe(void)
 	return fd;
 }
 
-void berth_early(long *sp)
+/* the writable PT_LOAD segments (relro, data, bss) faulted in: see the
+ * top.  The program headers come from the auxiliary vector; the load
+ * base is where they are against where PT_PHDR says they would be.  */
+static void populate_writable(char **envp)
+{
+	unsigned long phdr, phnum, base = 0;
+	const Elf64_Phdr *ph;
+
+	if (!auxv_get(envp, AT_PHDR, &phdr) || !auxv_get(envp, AT_PHNUM, &phnum))
+		return;
+	ph = (const Elf64_Phdr *)phdr;
+	for (unsigned long i = 0; i < phnum; i++)
+		if (ph[i].p_type == PT_PHDR)
+			base = phdr - ph[i].p_vaddr;
+	for (unsigned long i = 0; i < phnum; i++) {
+		unsigned long start = (base + ph[i].p_vaddr) & ~PAGE_MASK;
+		unsigned long end = (base + ph[i].p_vaddr + ph[i].p_memsz + PAGE_MASK) & ~PAGE_MASK;
+
+		if (ph[i].p_type == PT_LOAD && (ph[i].p_flags & PF_W))
+			sys_bare(SYS_madvise, (long)start, (long)(end - start), MADV_POPULATE_WRITE,
+				 0, 0);
+	}
+}
+
+/* returns only when berth is to go on as it is */
+static void protected_reexec(long *sp)
 {
 	int argc = (int)sp[0];
 	char **argv = (char **)(sp + 1), **envp = argv + argc + 1;
@@ -268,6 +316,12 @@ void berth_early(long *sp)
 		return;
 	sys_bare(SYS_execveat, fd, (long)"", (long)argv, (long)env, AT_EMPTY_PATH);
 	bare_close(fd);
+}
+
+void berth_early(long *sp)
+{
+	protected_reexec(sp);
+	populate_writable((char **)(sp + 1) + sp[0] + 1);
 }
 
 #endif

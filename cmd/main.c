@@ -241,6 +241,7 @@ int main(int argc, char **argv)
 
 	struct error *log_err = NULL;
 
+	mem_prefault_heap();
 	selfexe_init(argv);
 	first = parse_globals(argc, argv, &gl, &err);
 	/* the log file first: callers read it even when nothing fails */

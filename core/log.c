@@ -220,3 +220,27 @@ void log_final_error(const struct error *err)
 		emit(logger.fd, LOG_ERROR, msg, logger.json);
 	dprintf(STDERR_FILENO, "berth: %s\n", msg);
 }
+
+/* For a process whose heap may be inconsistent (exec.c's abandon()): no
+ * allocation, no stdio stream, no held-back line; `msg` is berth's own,
+ * with nothing JSON or the text format would need to escape.  */
+void log_emergency(const char *msg)
+{
+	char now[48], line[512];
+	int n;
+
+	if (logger.fd >= 0) {
+		log_rfc3339_now(now, sizeof(now));
+		if (logger.json)
+			n = snprintf(line, sizeof(line),
+				     "{\"level\":\"error\",\"msg\":\"%s\",\"time\":\"%s\"}\n", msg,
+				     now);
+		else
+			n = snprintf(line, sizeof(line), "%s level=error msg=\"%s\"\n", now, msg);
+		if (n > 0 && (size_t)n < sizeof(line))
+			write_all(logger.fd, line, (size_t)n);
+	}
+	n = snprintf(line, sizeof(line), "berth: %s\n", msg);
+	if (n > 0 && (size_t)n < sizeof(line))
+		write_all(STDERR_FILENO, line, (size_t)n);
+}

@@ -38,4 +38,8 @@ void log_rfc3339_now(char *buf, unsigned long size);
  * as "berth: <msg>" (unless the log is stderr itself). */
 void log_final_error(const struct error *err);
 
+/* The final error of a process that must not use its heap or stdio
+ * again; `msg` is a fixed text of berth's (log.c) */
+void log_emergency(const char *msg);
+
 #endif

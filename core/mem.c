@@ -3,11 +3,39 @@
  * (mem.h).  */
 #define _GNU_SOURCE
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "core/mem.h"
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
+#endif
+#define HEAP_PREFAULT_MAX (1024 * 1024)
+
+/* The C library's first sbrk made a heap of ~132 KB (its 128 KB of top
+ * pad), of which an exec or a run touches most pages; each first touch
+ * is a page fault, ~10 µs in a VM with shadow page tables, against
+ * ~0.7 µs a page populated in one call.  The range is from the page of a
+ * fresh allocation to the break: nothing when malloc is not the break's
+ * (a sanitizer's, or a heap already past the first sbrk).  */
+void mem_prefault_heap(void)
+{
+#if !defined(__SANITIZE_ADDRESS__)
+	char *p = malloc(1);
+	char *end = sbrk(0);
+	uintptr_t start = (uintptr_t)p & ~(uintptr_t)(sysconf(_SC_PAGESIZE) - 1);
+
+	if (p != NULL && end != (char *)-1 && (uintptr_t)end > start &&
+	    (uintptr_t)end - start <= HEAP_PREFAULT_MAX)
+		(void)madvise((void *)start, (uintptr_t)end - start, MADV_POPULATE_WRITE);
+	free(p);
+#endif
+}
 
 size_t strv_len(char *const *v)
 {

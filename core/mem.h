@@ -21,4 +21,7 @@ void *xrealloc(void *p, size_t size);
 /* realloc of n elements of `size` bytes, failing (aborting) on overflow */
 void *xreallocarray(void *p, size_t n, size_t size);
 
+/* the heap the C library made at its start, faulted in at once (mem.c) */
+void mem_prefault_heap(void);
+
 #endif

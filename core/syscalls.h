@@ -47,6 +47,54 @@ static inline pid_t sys_clone3(struct clone_args *args)
 #endif
 }
 
+/* clone3(2) as vfork(2): the child shares berth's memory and stack
+ * (CLONE_VM), berth stopped until it execs or exits (CLONE_VFORK); it
+ * runs fn(arg) and exits with its value (core/clone.c).  `args` gives the
+ * other flags, never a stack.  The parent gets the pid, or -1 and errno
+ * (ENOSYS off x86_64).  */
+long berth_clone3_vfork(struct clone_args *args, size_t size, int (*fn)(void *), void *arg);
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/lsan_interface.h>
+#define VFORK_CHILD_STACK (1024 * 1024) /* at most what a child uses */
+#endif
+static inline pid_t sys_clone3_vfork(const struct clone_args *args, int (*fn)(void *), void *arg)
+{
+#if defined(__x86_64__)
+	struct clone_args a = *args;
+	long rc;
+
+	a.flags |= CLONE_VM | CLONE_VFORK;
+	a.stack = 0;
+	a.stack_size = 0;
+#if defined(__SANITIZE_ADDRESS__)
+	/* what the child allocates and never frees (it execs) is in our
+	 * heap: not a leak of ours.  The switch is in the thread's memory,
+	 * which the child shares.  */
+	__lsan_disable();
+#endif
+	rc = berth_clone3_vfork(&a, sizeof(a), fn, arg);
+#if defined(__SANITIZE_ADDRESS__)
+	__lsan_enable();
+	/* the child's frames below ours were never popped: the redzones it
+	 * poisoned there would stay in the shadow under our next calls */
+	{
+		char here;
+
+		__asan_unpoison_memory_region(&here - VFORK_CHILD_STACK, VFORK_CHILD_STACK);
+	}
+#endif
+	if (rc < 0) {
+		errno = (int)-rc;
+		return -1;
+	}
+	return (pid_t)rc;
+#else
+	(void)args, (void)fn, (void)arg;
+	return BERTH_NOSYS();
+#endif
+}
+
 /* openat2(2): path resolution confined to a directory (RESOLVE_IN_ROOT)
  * is what keeps every mount target inside the rootfs.  */
 static inline int sys_openat2(int dirfd, const char *path, struct open_how *how)

@@ -32,6 +32,7 @@
 #include "core/syscalls.h"
 #include "runtime/console.h"
 #include "runtime/container.h"
+#include "runtime/fault.h"
 #include "runtime/process.h"
 #include "runtime/runtime.h"
 #include "runtime/wait.h"
@@ -337,6 +338,7 @@ static int child_setup(struct exec_ctx *x, int sync_fd, struct proc_ctx *pc, str
 	} else if (flags != 0 && setns(x->init_pidfd, flags) < 0) {
 		return join_failed("join the container's namespaces", err);
 	}
+	fault_point("exec-child"); /* as the container could kill it here */
 	if (x->proc.terminal) {
 		cleanup_close int master = console_setup(&x->proc, false, err);
 
@@ -383,9 +385,11 @@ static int cached_filter(struct exec_ctx *x, struct error **err)
 	return sc != NULL ? seccomp_prog_cached(sc, x->c.root_fd, &x->seccomp, err) : 0;
 }
 
-static _Noreturn void exec_child(struct exec_ctx *x, int sync_fd)
+/* `done` (NULL after a fork): see clone_child */
+static _Noreturn void exec_child(struct exec_ctx *x, int sync_fd, volatile sig_atomic_t *done)
 {
 	struct error *err = NULL;
+	int code;
 	struct proc_ctx pc = {
 		.proc = &x->proc,
 		.seccomp = x->spec->linux.seccomp,
@@ -399,6 +403,7 @@ static _Noreturn void exec_child(struct exec_ctx *x, int sync_fd)
 		.prog = x->seccomp,
 		.apparmor = x->proc.apparmor_profile,
 		.apparmor_procfd = -1,
+		.memory_done = done,
 	};
 	if (x->listener_fd >= 0 && !x->two_step)
 		x->self_pid = process_own_pid();
@@ -414,7 +419,10 @@ static _Noreturn void exec_child(struct exec_ctx *x, int sync_fd)
 		process_exec(&pc, &err);
 	}
 	sync_send_error(sync_fd, err);
-	_exit(err->status != 0 ? err->status : process_exec_failure_code(err->errnum));
+	code = err->status != 0 ? err->status : process_exec_failure_code(err->errnum);
+	if (done != NULL)
+		*done = 1;
+	_exit(code);
 }
 
 /* two-step: the intermediate child hands over the process's pid */
@@ -462,6 +470,68 @@ static int explain_early_death(const struct exec_ctx *x, int status, struct erro
 	return -1;
 }
 
+/* The shared-memory child died before it was done with berth's memory
+ * (see clone_child): berth says so and exits, with no allocation, no
+ * stdio and no cleanup — the kernel closes its fds, and nothing else of
+ * an exec outlives it.  */
+static _Noreturn void abandon(const struct exec_ctx *x)
+{
+	log_emergency(init_gone(x, 200) ? "container not running"
+					: "exec: the process was killed before it started");
+	_exit(1);
+}
+
+struct child_start {
+	struct exec_ctx *x;
+	int sv[2];
+	/* set by a child sharing berth's memory once it writes no more of
+	 * it: just before its execve, or its _exit */
+	volatile sig_atomic_t memory_done;
+};
+
+static int child_start(void *p)
+{
+	struct child_start *s = p;
+
+	close(s->sv[0]);
+	exec_child(s->x, s->sv[1], &s->memory_done);
+}
+
+static int forked_child_start(struct child_start *s)
+{
+	close(s->sv[0]);
+	exec_child(s->x, s->sv[1], NULL);
+}
+
+/* The child in berth's own memory (CLONE_VM) and on its stack, berth
+ * stopped until it execs or exits (CLONE_VFORK), as posix_spawn does: no
+ * page table to copy and no copy-on-write fault on either side, which in
+ * a VM with shadow page tables is most of what a fork costs (~1 ms of a
+ * 7 ms exec).  Not for a two-step exec, nor into another time namespace:
+ * the kernel lets no process that shares its memory enter another user
+ * or time namespace.  Those fork.  Returns the pid, 0 in a forked child,
+ * or -1.
+ *
+ * What the child writes, berth reads afterwards: its heap, the
+ * allocator's lists, x->self_pid.  The child is in the container's pid
+ * namespace and cgroup from birth, so the container can SIGKILL it at any
+ * instruction, in the middle of a malloc() too; after that berth must not
+ * touch that memory again.  So the child says when it is done with it
+ * (memory_done), and when it died without saying so, berth reports the
+ * failure without the heap or stdio and leaves (abandon()).  */
+static pid_t clone_child(struct exec_ctx *x, struct clone_args *args, struct child_start *s)
+{
+	if (!x->two_step && !(x->join_flags & CLONE_NEWTIME)) {
+		pid_t pid = sys_clone3_vfork(args, child_start, s);
+
+		if (pid > 0 && !s->memory_done)
+			abandon(x);
+		if (pid >= 0 || errno != ENOSYS)
+			return pid;
+	}
+	return sys_clone3(args);
+}
+
 static int spawn(struct exec_ctx *x, struct error **err)
 {
 	struct clone_args args = {
@@ -469,7 +539,8 @@ static int spawn(struct exec_ctx *x, struct error **err)
 		.pidfd = (uint64_t)(uintptr_t)&x->pidfd,
 		.exit_signal = SIGCHLD,
 	};
-	int sv[2];
+	struct child_start start = {.x = x};
+	int *sv = start.sv;
 
 	/* SCMP_ACT_NOTIFY: the process sends its notify fd on it */
 	if (x->state_json != NULL) {
@@ -485,11 +556,9 @@ static int spawn(struct exec_ctx *x, struct error **err)
 		args.flags |= CLONE_INTO_CGROUP;
 		args.cgroup = (uint64_t)birth_cgroup_fd(x);
 	}
-	x->pid = sys_clone3(&args);
-	if (x->pid == 0) {
-		close(sv[0]);
-		exec_child(x, sv[1]);
-	}
+	x->pid = clone_child(x, &args, &start);
+	if (x->pid == 0)
+		forked_child_start(&start);
 	close(sv[1]);
 	/* the process has its own copy: the connection closes when it execs */
 	if (x->listener_fd >= 0)

@@ -5,7 +5,9 @@
  * SIGKILL when it reaches that named step, so the tests can prove that a
  * berth dying at any point of `create` leaves nothing `delete --force`
  * cannot clean up.  The steps: state-dir, cgroup-made, cgroup, fifo, clone,
- * network, ready, state.  Without the variable this is one cached getenv().  */
+ * network, ready, state; and exec-child, where exec's child has joined the
+ * container's namespaces (the child is killed there, not berth).  Without
+ * the variable this is one cached getenv().  */
 #ifndef BERTH_RUNTIME_FAULT_H
 #define BERTH_RUNTIME_FAULT_H
 

@@ -477,7 +477,11 @@ int process_exec(struct proc_ctx *pc, struct error **err)
 		goto fail;
 	if (pc->reaper && process_fork_reaper(err) < 0)
 		goto fail;
+	if (pc->memory_done != NULL)
+		*pc->memory_done = 1;
 	execve(pc->exe, p->args, pc->env);
+	if (pc->memory_done != NULL)
+		*pc->memory_done = 0;
 	exec_error(err, errno, p->args[0]);
 fail:
 	caps_plan_clear(&dp.caps);

@@ -5,6 +5,7 @@
 #ifndef BERTH_RUNTIME_PROCESS_H
 #define BERTH_RUNTIME_PROCESS_H
 
+#include <signal.h>
 #include <stdbool.h>
 
 #include "core/error.h"
@@ -41,6 +42,9 @@ struct proc_ctx {
 	/* NOTIFY_SOCKET for the init's process (runtime/notify.h), replacing
 	 * the config's; NULL: the config's env as it is (exec) */
 	const char *notify_socket;
+	/* exec's child sharing berth's memory (exec.c): set to 1 just
+	 * before the execve, back to 0 when it fails; NULL otherwise */
+	volatile sig_atomic_t *memory_done;
 };
 
 /* Inside the container's mount namespace (after pivot_root, or after

@@ -223,6 +223,19 @@ load lib/cli
 	assert_contains "sleep 1000"
 }
 
+@test "exec: into a time namespace without a user namespace, the process joins it" {
+	# the kernel lets no process that shares its memory with another enter
+	# a time namespace: exec's process must be its own here
+	sleeper '.linux.namespaces += [{"type": "time"}] |
+		.linux.timeOffsets = {"boottime": {"secs": 1728000, "nanosecs": 0}}'
+	init=$(init_pid)
+	run berth exec "$ID" sh -c 'cut -d. -f1 /proc/uptime; readlink /proc/self/ns/time'
+	assert_status 0
+	host_up=$(cut -d. -f1 /proc/uptime)
+	[ "${lines[0]}" -ge $((host_up + 1728000 - 5)) ]
+	assert_line_eq "${lines[1]}" "$(readlink "/proc/$init/ns/time")"
+}
+
 @test "exec: the process is in the container's cgroup" {
 	sleeper
 	detached exec -d --pid-file "$BATS_TEST_TMPDIR/exec.pid" "$ID" sleep 1004

@@ -4,6 +4,7 @@
 # `delete --force` nothing may remain: no state, cgroup, mount or process.
 
 load helpers
+load lib/cli
 
 STEPS="state-dir cgroup-made cgroup fifo clone network ready state"
 
@@ -39,6 +40,28 @@ container_procs() {
 		berth --cgroup-manager disabled delete --force "$ID"
 		[ ! -e "$ROOT/$ID" ]
 	done
+}
+
+@test "faults: exec's process killed before it starts: berth says so, leaves nothing, the container runs on" {
+	# the container can SIGKILL exec's process at any instruction before
+	# its execve (it is in the container's pid namespace and cgroup); the
+	# fault step kills it right after it has joined the namespaces
+	sleeper
+	run env BERTH_FAULT_STEP=exec-child "$BERTH" --root "$ROOT" exec "$ID" /bin/true
+	assert_status 1
+	assert_line_eq "$output" "berth: exec: the process was killed before it started"
+	run env BERTH_FAULT_STEP=exec-child "$BERTH" --root "$ROOT" --log "$BATS_TEST_TMPDIR/log.json" \
+		--log-format json exec "$ID" /bin/true
+	assert_status 1
+	# one JSON object, the error, as podman and containerd read it
+	[ "$(jq -s length "$BATS_TEST_TMPDIR/log.json")" = 1 ]
+	[ "$(jq -r '.level + ": " + .msg' "$BATS_TEST_TMPDIR/log.json")" = \
+		"error: exec: the process was killed before it started" ]
+	[ -z "$(pgrep -f "berth --root $ROOT .*exec")" ]
+	[ "$(state_of "$ID")" = running ]
+	run berth exec "$ID" echo still-running
+	assert_status 0
+	assert_line_eq "$output" "still-running"
 }
 
 @test "faults: a full disk for the state dir fails create cleanly" {
