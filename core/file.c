@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,11 @@ int read_file_at(int dirfd, const char *path, char **buf, size_t *len, struct er
 
 int read_fd(int fd, const char *path, char **buf, size_t *len, struct error **err)
 {
+	return read_fd_max(fd, path, SIZE_MAX, buf, len, err);
+}
+
+int read_fd_max(int fd, const char *path, size_t max, char **buf, size_t *len, struct error **err)
+{
 	cleanup_free char *data = NULL;
 	size_t size = 0, cap = 4096;
 
@@ -50,6 +56,8 @@ int read_fd(int fd, const char *path, char **buf, size_t *len, struct error **er
 		if (n == 0)
 			break;
 		size += (size_t)n;
+		if (size > max)
+			return error_set(err, EFBIG, "read '%s': larger than %zu bytes", path, max);
 	}
 	data[size] = '\0';
 	if (len != NULL)
@@ -60,10 +68,13 @@ int read_fd(int fd, const char *path, char **buf, size_t *len, struct error **er
 
 char *read_file_or_null(int dirfd, const char *path)
 {
+	cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	char *text = NULL;
 	struct error *e = NULL;
 
-	if (read_file_at(dirfd, path, &text, NULL, &e) < 0) {
+	if (fd < 0)
+		return NULL;
+	if (read_fd_max(fd, path, SMALL_FILE_MAX, &text, NULL, &e) < 0) {
 		error_free(e);
 		return NULL;
 	}

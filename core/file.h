@@ -17,9 +17,15 @@ int read_file_at(int dirfd, const char *path, char **buf, size_t *len, struct er
 
 /* The same from an open fd; `path` names it in errors.  */
 int read_fd(int fd, const char *path, char **buf, size_t *len, struct error **err);
+/* the same, failing EFBIG past `max` bytes: for a file someone else may
+ * make endless (a symlink to /dev/zero in a container) */
+int read_fd_max(int fd, const char *path, size_t max, char **buf, size_t *len, struct error **err);
 
 /* The whole text of a file, or NULL when it cannot be read (missing,
- * a controller's file a hierarchy lacks...): for optional files.  */
+ * a controller's file a hierarchy lacks...) or is larger than
+ * SMALL_FILE_MAX: for optional files, kernel files and /etc/passwd, which
+ * exec reads inside the container (passwd_field).  */
+#define SMALL_FILE_MAX (16 * 1024 * 1024)
 char *read_file_or_null(int dirfd, const char *path);
 
 /* Field `field` (0: the name ... 5: the home directory) of uid's line in

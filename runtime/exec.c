@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
+#include "core/file.h"
 #include "core/jsonw.h"
 #include "core/mem.h"
 #include "core/log.h"
@@ -503,14 +504,33 @@ static int forked_child_start(struct child_start *s)
 	exec_child(s->x, s->sv[1], NULL);
 }
 
+/* Whether the child may share berth's memory (see clone_child).  Not
+ * for a two-step exec (its intermediate forks the process anyway), nor
+ * into another time namespace (the kernel refuses a process that shares
+ * its memory: EUSERS).  Not when a process of the container may hold
+ * CAP_SYS_PTRACE: it could attach to the child and write into berth
+ * itself.  Not with fs.suid_dumpable = 1: the child's change of
+ * credentials would make the shared memory dumpable, open to the
+ * container's processes of the same uid.  */
+static bool may_share_memory(const struct exec_ctx *x)
+{
+	const uint64_t ptrace = 1ULL << CAP_SYS_PTRACE;
+	cleanup_free char *dumpable = NULL;
+
+	if (x->two_step || (x->join_flags & CLONE_NEWTIME) ||
+	    (x->spec->process->caps.bounding & ptrace) || (x->proc.caps.bounding & ptrace))
+		return false;
+	dumpable = read_file_or_null(AT_FDCWD, "/proc/sys/fs/suid_dumpable");
+	return dumpable != NULL && dumpable[0] != '1';
+}
+
 /* The child in berth's own memory (CLONE_VM) and on its stack, berth
  * stopped until it execs or exits (CLONE_VFORK), as posix_spawn does: no
  * page table to copy and no copy-on-write fault on either side, which in
  * a VM with shadow page tables is most of what a fork costs (~1 ms of a
- * 7 ms exec).  Not for a two-step exec, nor into another time namespace:
- * the kernel lets no process that shares its memory enter another user
- * or time namespace.  Those fork.  Returns the pid, 0 in a forked child,
- * or -1.
+ * 7 ms exec).  Where it may not (may_share_memory), or the kernel says
+ * EINVAL (berth's own time namespace differs from its children's), it
+ * forks.  Returns the pid, 0 in a forked child, or -1.
  *
  * What the child writes, berth reads afterwards: its heap, the
  * allocator's lists, x->self_pid.  The child is in the container's pid
@@ -518,15 +538,18 @@ static int forked_child_start(struct child_start *s)
  * instruction, in the middle of a malloc() too; after that berth must not
  * touch that memory again.  So the child says when it is done with it
  * (memory_done), and when it died without saying so, berth reports the
- * failure without the heap or stdio and leaves (abandon()).  */
+ * failure without the heap or stdio and leaves (abandon()).  What it
+ * allocates is charged to berth's memory cgroup, not the container's:
+ * every file of the container it reads is read with a bound
+ * (read_file_or_null, passwd_field).  */
 static pid_t clone_child(struct exec_ctx *x, struct clone_args *args, struct child_start *s)
 {
-	if (!x->two_step && !(x->join_flags & CLONE_NEWTIME)) {
+	if (may_share_memory(x)) {
 		pid_t pid = sys_clone3_vfork(args, child_start, s);
 
 		if (pid > 0 && !s->memory_done)
 			abandon(x);
-		if (pid >= 0 || errno != ENOSYS)
+		if (pid >= 0 || (errno != ENOSYS && errno != EINVAL))
 			return pid;
 	}
 	return sys_clone3(args);

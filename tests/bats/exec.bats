@@ -236,6 +236,21 @@ load lib/cli
 	assert_line_eq "${lines[1]}" "$(readlink "/proc/$init/ns/time")"
 }
 
+@test "exec: an endless /etc/passwd in the container is read no further than 16 MB" {
+	# HOME comes from the container's /etc/passwd when the env has none;
+	# exec's process may share berth's memory while it reads it, charged
+	# to berth's cgroup: /dev/zero there must not grow berth without end
+	# (berth's address space is capped here, so an unbounded read fails)
+	sleeper '.mounts += [{"destination": "/etc/passwd", "type": "bind", "source": "/dev/zero",
+		"options": ["bind", "ro"]}]'
+	# (not under ASan, whose shadow memory needs the address space)
+	limit=(prlimit --as=$((256 * 1024 * 1024)))
+	[ -z "${ASAN_OPTIONS:-}" ] || limit=()
+	run "${limit[@]}" "$BERTH" --root "$ROOT" exec "$ID" sh -c 'echo "home=$HOME"'
+	assert_status 0
+	assert_line_eq "$output" "home=/"
+}
+
 @test "exec: the process is in the container's cgroup" {
 	sleeper
 	detached exec -d --pid-file "$BATS_TEST_TMPDIR/exec.pid" "$ID" sleep 1004

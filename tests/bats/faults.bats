@@ -64,6 +64,19 @@ container_procs() {
 	assert_line_eq "$output" "still-running"
 }
 
+@test "faults: exec into a container that may hold CAP_SYS_PTRACE forks its process: berth's memory is never shared with it" {
+	# a process of the container with CAP_SYS_PTRACE could attach to a
+	# child that shares berth's memory and write into berth: there exec
+	# forks, and a killed child is the fork's "peer exited", not abandon()
+	sleeper '.process.capabilities.bounding += ["CAP_SYS_PTRACE"]'
+	run env BERTH_FAULT_STEP=exec-child "$BERTH" --root "$ROOT" exec "$ID" /bin/true
+	assert_status 1
+	assert_contains "peer exited before ready"
+	assert_not_contains "killed before it started"
+	run berth exec "$ID" echo still-running
+	assert_line_eq "$output" "still-running"
+}
+
 @test "faults: a full disk for the state dir fails create cleanly" {
 	make_bundle
 	mkdir -p "$BATS_TEST_TMPDIR/small"

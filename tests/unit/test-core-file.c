@@ -6,7 +6,8 @@
  * and a deep one, go as well, with no fd left open.  A bind mount of the
  * same filesystem (the same st_dev) stops it too, its files kept, and so
  * does a top that is itself a mount point; a tree deeper than 1024 levels
- * is refused (ELOOP), not walked to the end of the stack.  Mounts are made in a mount namespace of the
+ * is refused (ELOOP), not walked to the end of the stack.  read_fd_max()
+ * stops an endless file at its bound (EFBIG).  Mounts are made in a mount namespace of the
  * test's own.  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -212,6 +213,28 @@ static void test_too_deep(void)
 		close(mid);
 }
 
+/* read_fd_max: an endless file stops at the bound (EFBIG), a file at
+ * the bound is read whole; read_file_or_null gives NULL for an endless one */
+static void test_bounded_read(void)
+{
+	int fd = open("/dev/zero", O_RDONLY | O_CLOEXEC);
+	struct error *err = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+
+	CHECK(fd >= 0 && read_fd_max(fd, "/dev/zero", 100000, &buf, &len, &err) < 0 &&
+		      err != NULL && err->errnum == EFBIG,
+	      "/dev/zero: %s", err != NULL ? err->msg : "read whole");
+	error_freep(&err);
+	close(fd);
+	fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+	CHECK(fd >= 0 && read_fd_max(fd, "cmdline", 4096, &buf, &len, &err) == 0 && len > 0,
+	      "a file under the bound is read");
+	free(buf);
+	close(fd);
+	CHECK(read_file_or_null(AT_FDCWD, "/dev/zero") == NULL, "an endless file is no text");
+}
+
 int main(void)
 {
 	if (mkdtemp(base) == NULL) {
@@ -221,6 +244,7 @@ int main(void)
 	test_tree();
 	test_big_and_deep();
 	test_too_deep();
+	test_bounded_read();
 	if (unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0) {
 		check_mount_kept("an empty mount point", false);
 		check_mount_kept("a mount point with a file", true);
