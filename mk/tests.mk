@@ -9,7 +9,8 @@
 
 TEST_CACHE := tests/.cache
 BATS ?= bats
-BATS_JOBS ?=
+# the builds `make test` makes first, side by side (they share nothing)
+JOBS ?= $(shell nproc)
 
 $(BUILD)/tests/probe: tests/probe/probe.c
 	@mkdir -p $(dir $@)
@@ -44,7 +45,7 @@ test-asan: asan-build test-rootfs test-tools
 
 .PHONY: test
 test: deps
-	$(MAKE) all unit-build test-rootfs test-tools asan-build
+	$(MAKE) -j$(JOBS) all unit-build test-rootfs test-tools asan-build
 	tests/run.sh unit host vm vm-hybrid clients vm-systemd asan
 
 .PHONY: demo

@@ -15,8 +15,10 @@
 #   clients     containerd, CRI, podman and docker driving berth
 #   asan     unit + host again, against an ASan+UBSan build
 #
-# Every suite's own output is shown as it runs; the last line is the sum,
-# "N passed, N failed".  A suite that cannot run at all (the VM does not
+# Every host suite's own output is shown as it runs; with host suites to
+# run too, the VM suites run in the background, one VM at a time, and
+# their output is shown after the host suites'.  The last line is the
+# sum, "N passed, N failed".  A suite that cannot run at all (the VM does not
 # boot, a daemon does not start) counts as a failure, never as a skip.
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -74,19 +76,22 @@ run_bats() { # suite berth-binary dirs...
 	rm -f "$log"
 }
 
-run_vm() { # suite [vm-run flags...] -- bats-paths...
-	local suite=$1 log st share=() flags=()
-	shift
+run_vm_cmd() { # [vm-run flags...] -- bats-paths...
+	local share=() flags=()
 	while [ "$1" != -- ]; do flags+=("$1"); shift; done
 	shift
-	log=$(mktemp)
 	# the guest's /tmp and /run are its own: a checkout there is shared
 	case $PWD/ in /tmp/* | /run/*) share=(--out "$PWD") ;; esac
 	VM_PASS_ENV="BERTH TEST_ROOTFS" BERTH="$PWD/berth" TEST_ROOTFS="$PWD/tests/.cache/rootfs" \
-		tests/vm/vm-run "${flags[@]}" --mem 2048 --timeout 1500 "${share[@]}" -- bats --tap "$@" 2>&1 |
-		tee "$log"
+		tests/vm/vm-run "${flags[@]}" --mem 2048 --timeout 1500 "${share[@]}" -- bats --tap "$@"
+}
+
+run_vm() { # suite
+	local log st
+	log=$(mktemp)
+	vm_cmd "$1" 2>&1 | tee "$log"
 	st=${PIPESTATUS[0]}
-	tap_counts "$suite" "$log" "$st"
+	tap_counts "$1" "$log" "$st"
 	rm -f "$log"
 }
 
@@ -105,37 +110,50 @@ vm_systemd_cmd() {
 		tests/vm/vm-run --systemd --mem 3072 --timeout 1800 "${share[@]}" -- bats --tap tests/vm-systemd
 }
 
-# With other suites to run, the systemd VM boots first and runs beside
-# them: its guest is a CPU of its own (QEMU), the host suites mostly wait
-# on processes, and the two share nothing (the guest has its own kernel,
-# cgroups and state).  Its output is shown when its turn comes.
-vms_pid='' vms_log='' vms_prepared=1
-vm_systemd_background() {
-	vm_systemd_prepare || { vms_prepared=0; return; }
-	vms_log=$(mktemp)
-	vm_systemd_cmd >"$vms_log" 2>&1 &
-	vms_pid=$!
+# With other suites to run, the VM suites run beside them, one VM after
+# the other: a guest is a CPU or two of its own (QEMU), the host suites
+# mostly wait on processes, and the two share nothing (the guest has its
+# own kernel, cgroups and state).  Each VM suite's output and status go to
+# files; they are shown, and counted, when the host suites are done.
+vm_dir=''
+vm_background() { # suites...
+	local s
+	vm_dir=$(mktemp -d)
+	(
+		for s; do
+			suite_started=$(date +%s)
+			vm_cmd "$s" >"$vm_dir/$s.log" 2>&1
+			echo "$? $(($(date +%s) - suite_started))" >"$vm_dir/$s.rc.tmp"
+			mv "$vm_dir/$s.rc.tmp" "$vm_dir/$s.rc"
+		done
+	) &
 }
 
-run_vm_systemd() {
-	local log st
-	if [ "$vms_prepared" = 0 ] || { [ -z "$vms_pid" ] && ! vm_systemd_prepare; }; then
-		echo "vm-systemd: the client images or the CRI client could not be prepared" >&2
-		add vm-systemd 0 1
-		return
-	fi
-	if [ -n "$vms_pid" ]; then
-		wait "$vms_pid"
-		st=$?
-		log=$vms_log
-		cat "$log"
-	else
-		log=$(mktemp)
-		vm_systemd_cmd 2>&1 | tee "$log"
-		st=${PIPESTATUS[0]}
-	fi
-	tap_counts vm-systemd "$log" "$st"
-	rm -f "$log"
+# a VM suite that ran in the background: wait for it, show, count
+vm_collect() { # suite
+	local rc secs
+	while [ ! -e "$vm_dir/$1.rc" ]; do sleep 2; done
+	read -r rc secs <"$vm_dir/$1.rc"
+	cat "$vm_dir/$1.log"
+	suite_started=$(($(date +%s) - secs))
+	tap_counts "$1" "$vm_dir/$1.log" "$rc"
+}
+
+# the command of each VM suite
+vm_cmd() { # suite
+	case $1 in
+	vm) run_vm_cmd -- tests/vm ;;
+	# the dev host's layout (v1 controllers, cgroup2 at unified): its own
+	# suite, and every checkpoint test of the cgroup v2 VM again
+	vm-hybrid) run_vm_cmd --hybrid -- tests/vm-hybrid tests/vm/checkpoint.bats ;;
+	vm-systemd)
+		if ! vm_systemd_prepare; then
+			echo "vm-systemd: the client images or the CRI client could not be prepared" >&2
+			return 1
+		fi
+		vm_systemd_cmd
+		;;
+	esac
 }
 
 run_clients() {
@@ -157,21 +175,25 @@ run_clients() {
 
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(unit host vm vm-hybrid clients vm-systemd asan)
-if [ ${#suites[@]} -gt 1 ] && [[ " ${suites[*]} " == *" vm-systemd "* ]]; then
-	echo "=== suite: vm-systemd (started beside the others)"
-	vm_systemd_background
-fi
+# with other suites to run, the VM suites go to the background (the
+# systemd one first: it is the longest) and are counted last
+declare -a fg=() bg=()
 for s in "${suites[@]}"; do
+	case $s in vm-systemd) bg=("$s" "${bg[@]}") ;; vm | vm-hybrid) bg+=("$s") ;; *) fg+=("$s") ;; esac
+done
+if [ ${#fg[@]} -eq 0 ] || [ ${#bg[@]} -eq 0 ]; then
+	fg=("${suites[@]}") bg=()
+else
+	echo "=== suites in the background, one VM after another: ${bg[*]}"
+	vm_background "${bg[@]}"
+fi
+for s in "${fg[@]}"; do
 	echo "=== suite: $s"
 	suite_started=$(date +%s)
 	case $s in
 	unit) run_unit unit build ;;
 	host) run_bats host "$PWD/berth" tests/bats ;;
-	vm) run_vm vm -- tests/vm ;;
-	# the dev host's layout (v1 controllers, cgroup2 at unified): its own
-	# suite, and every checkpoint test of the cgroup v2 VM again
-	vm-hybrid) run_vm vm-hybrid --hybrid -- tests/vm-hybrid tests/vm/checkpoint.bats ;;
-	vm-systemd) run_vm_systemd ;;
+	vm | vm-hybrid | vm-systemd) run_vm "$s" ;;
 	clients) run_clients ;;
 	asan)
 		export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86
@@ -184,6 +206,11 @@ for s in "${suites[@]}"; do
 	*) echo "unknown suite '$s'" >&2; add "$s" 0 1 ;;
 	esac
 done
+for s in "${bg[@]}"; do
+	echo "=== suite: $s (ran in the background)"
+	vm_collect "$s"
+done
+[ -z "$vm_dir" ] || rm -rf "$vm_dir"
 
 echo
 for line in "${summary[@]}"; do echo "$line"; done

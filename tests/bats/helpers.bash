@@ -8,7 +8,17 @@
 # no process.  The test rootfs (busybox + /bin/probe) is built once by
 # `make test-rootfs` and shared read-only by every bundle.
 
-REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# Everything here that runs for each test runs without a fork where bash
+# can do it alone: bats sources this file again for every test, and on a
+# host where a fork and exec cost milliseconds the shared setup and
+# teardown were a fifth of the suites' time.
+
+# the checkout, from this file's own (absolute) path
+case ${BASH_SOURCE[0]} in
+*/tests/bats/helpers.bash) REPO=${BASH_SOURCE[0]%/tests/bats/helpers.bash} ;;
+*) REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd) ;;
+esac
+[[ $REPO == /* ]] || REPO=$PWD/$REPO
 BERTH=${BERTH:-$REPO/berth}
 TEST_ROOTFS=${TEST_ROOTFS:-$REPO/tests/.cache/rootfs}
 
@@ -19,8 +29,28 @@ else
 	CG_ROOT=/sys/fs/cgroup/unified
 fi
 
-# the mounted cgroup v1 hierarchies (hybrid host): their mount points
-V1_MOUNTS=$(awk '$(NF-2) == "cgroup" {print $5}' /proc/self/mountinfo | sort -u)
+# the mounted cgroup v1 hierarchies (hybrid host): their mount points, in
+# /proc/self/mountinfo's order, each once (a line's fifth field is the
+# mount point, the third from last the file system type)
+# (read once per run, then from a file: every command costs under bats'
+# DEBUG trap, and the host's cgroup mounts do not change)
+v1_mounts() {
+	local -a f
+	local seen=" " cache=${BATS_RUN_TMPDIR:-}/.v1-mounts
+	if [ -n "${BATS_RUN_TMPDIR:-}" ] && [ -f "$cache" ]; then
+		V1_MOUNTS=$(<"$cache")
+		return
+	fi
+	while read -r -a f; do
+		[ "${f[-3]}" = cgroup ] || continue
+		[[ $seen == *" ${f[4]} "* ]] && continue
+		seen+="${f[4]} "
+	done </proc/self/mountinfo
+	seen=${seen# }
+	V1_MOUNTS=${seen% }
+	[ -z "${BATS_RUN_TMPDIR:-}" ] || echo "$V1_MOUNTS" >"$cache"
+}
+v1_mounts
 
 # v1_mount CTRL: the mount point of the v1 hierarchy that has CTRL
 # ("memory", "freezer", "name=systemd"), or nothing
@@ -49,26 +79,51 @@ own_cgroups() {
 # A sandbox job's root is a host id of a range of its own: it walks to its
 # state dir (berth's state root is 0711 for it), as the init of a
 # container with a user namespace does; bats' run dir is 0700.
+# Done once per run: a marker says so.
 state_root_reachable() {
-	chmod o+x "$BATS_RUN_TMPDIR"
+	[ -e "$BATS_RUN_TMPDIR/.reachable" ] && return 0
+	chmod o+x "$BATS_RUN_TMPDIR" && : >"$BATS_RUN_TMPDIR/.reachable"
 }
 
-setup() {
+# the shared setup and teardown, under names of their own too: a suite
+# library (lib/cli, lib/iso) that adds to them calls these
+helpers_setup() {
 	state_root_reachable
 	ROOT=$BATS_TEST_TMPDIR/state
 	BUNDLE=$BATS_TEST_TMPDIR/bundle
 	ID=bt$$-${BATS_SUITE_TEST_NUMBER}
-	MOUNTS_BEFORE=$(mount_count)
+	count_mounts MOUNTS_BEFORE
 	[ -x "$BERTH" ] || { echo "no berth binary at $BERTH (run make)" >&2; return 1; }
 	[ -x "$TEST_ROOTFS/bin/probe" ] || { echo "no test rootfs at $TEST_ROOTFS (run make test-rootfs)" >&2; return 1; }
 }
+setup() { helpers_setup; }
 
-teardown() {
+# delete_all: force-delete every container in the test's state root (none
+# there, no berth to ask)
+delete_all() {
 	local id
+	root_entries "$ROOT"
+	[ ${#ROOT_ENTRIES[@]} -gt 0 ] || return 0
 	for id in $(berth list -q 2>/dev/null); do
 		berth delete --force "$id" >/dev/null 2>&1 || true
 	done
+}
+
+helpers_teardown() {
+	delete_all
 	assert_no_leaks
+}
+teardown() { helpers_teardown; }
+
+# root_entries DIR: ROOT_ENTRIES, the names in DIR but the seccomp filter
+# cache (which outlives containers by design: runtime/seccomp_cache.c)
+root_entries() {
+	local e
+	ROOT_ENTRIES=()
+	for e in "$1"/* "$1"/.[!.]* "$1"/..?*; do
+		[ -e "$e" ] || [ -L "$e" ] || continue
+		[ "${e##*/}" = .seccomp-cache ] || ROOT_ENTRIES+=("${e##*/}")
+	done
 }
 
 # berth with this test's state root
@@ -120,8 +175,20 @@ run_sh() {
 	run berth run -b "$BUNDLE" "$ID"
 }
 
+# count_mounts VAR: the mounts under the test's dir or /run/berth, in VAR
+# (its locals are named so as not to hide the caller's VAR)
+count_mounts() {
+	local _cm_line _cm_n=0
+	while IFS= read -r _cm_line; do
+		[[ $_cm_line == *"$BATS_TEST_TMPDIR"* || $_cm_line == *" /run/berth"* ]] && _cm_n=$((_cm_n + 1))
+	done </proc/self/mountinfo
+	printf -v "$1" %d "$_cm_n"
+}
+
 mount_count() {
-	grep -c -e "$BATS_TEST_TMPDIR" -e " /run/berth" /proc/self/mountinfo || true
+	local n
+	count_mounts n
+	echo "$n"
 }
 
 # The sandbox cgroups whose berth is gone: a sandbox's id is
@@ -129,45 +196,70 @@ mount_count() {
 # exits (or a later berth reclaims it).  One whose berth still runs is no
 # leak: it may be another suite's job, running beside this one.
 orphan_sandbox_cgroups() {
-	local h d pid
-	for h in "$CG_ROOT" $V1_MOUNTS; do
-		for d in "$h"/berth/sandbox-*; do
-			[ -d "$d" ] || continue
-			pid=${d##*/sandbox-}
-			kill -0 "${pid%%-*}" 2>/dev/null || echo "$d"
-		done
+	local d
+	orphan_sandbox_list
+	for d in "${ORPHANS[@]}"; do echo "$d"; done
+}
+
+# orphan_sandbox_list: the same in ORPHANS, without a fork
+orphan_sandbox_list() {
+	local d pid
+	ORPHANS=()
+	cgroups_like 'berth/sandbox-*'
+	for d in "${CGROUPS[@]}"; do
+		pid=${d##*/sandbox-}
+		kill -0 "${pid%%-*}" 2>/dev/null || ORPHANS+=("$d")
 	done
+}
+
+# cgroups_like PATTERN...: CGROUPS, the cgroups at PATTERNs (globs under a
+# hierarchy's root) in the cgroup2 hierarchy and in every v1 one; one
+# expansion (the mount points hold no blank)
+cgroups_like() {
+	local -a globs=()
+	local p h
+	for p; do
+		for h in "$CG_ROOT" $V1_MOUNTS; do globs+=("$h/$p"); done
+	done
+	shopt -s nullglob
+	# shellcheck disable=SC2206 # the globs are meant to expand
+	CGROUPS=(${globs[@]})
+	shopt -u nullglob
 }
 
 # those this test left (any left before it are an earlier test's); taken
 # when the test file is loaded, before each test, whatever its setup
-SANDBOX_CG_BEFORE=$(orphan_sandbox_cgroups)
+orphan_sandbox_list
+SANDBOX_CG_BEFORE=" ${ORPHANS[*]} "
 
 new_orphan_sandbox_cgroups() {
-	comm -13 <(echo "$SANDBOX_CG_BEFORE" | sort) <(orphan_sandbox_cgroups | sort) | grep . || true
+	local d
+	orphan_sandbox_list
+	for d in "${ORPHANS[@]}"; do
+		[[ $SANDBOX_CG_BEFORE == *" $d "* ]] || echo "$d"
+	done
 }
 
 assert_no_leaks() {
-	local left
-	# the compiled seccomp filters kept for later starts are no leak
-	left=$(find "$ROOT" -mindepth 1 -maxdepth 1 ! -name .seccomp-cache -printf '%f ' 2>/dev/null || true)
-	if [ -n "$left" ]; then
-		echo "state left in $ROOT: $left" >&2
+	local left n
+	root_entries "$ROOT"
+	if [ ${#ROOT_ENTRIES[@]} -gt 0 ]; then
+		echo "state left in $ROOT: ${ROOT_ENTRIES[*]}" >&2
 		return 1
 	fi
-	local h
-	for h in "$CG_ROOT" $V1_MOUNTS; do
-		if [ -n "$(ls -d "$h"/berth/bt$$-* "$h"/bt$$-* 2>/dev/null)" ]; then
-			echo "cgroups left: $(ls -d "$h"/berth/bt$$-* "$h"/bt$$-* 2>/dev/null)" >&2
-			return 1
-		fi
-	done
-	left=$(new_orphan_sandbox_cgroups)
-	if [ -n "$left" ]; then
+	cgroups_like "berth/bt$$-*" "bt$$-*"
+	if [ ${#CGROUPS[@]} -gt 0 ]; then
+		echo "cgroups left: ${CGROUPS[*]}" >&2
+		return 1
+	fi
+	orphan_sandbox_list
+	for left in "${ORPHANS[@]}"; do
+		[[ $SANDBOX_CG_BEFORE == *" $left "* ]] && continue
 		echo "sandbox cgroups left by a berth that is gone: $left" >&2
 		return 1
-	fi
-	if [ "$(mount_count)" != "$MOUNTS_BEFORE" ]; then
+	done
+	count_mounts n
+	if [ "$n" != "$MOUNTS_BEFORE" ]; then
 		echo "mounts left:" >&2
 		grep -e "$BATS_TEST_TMPDIR" /proc/self/mountinfo >&2
 		return 1
@@ -231,7 +323,8 @@ wait_until() {
 # wait_for CMD...: retry for up to $WAIT_FOR_SECONDS (default 5 s; the
 # VM suites, under software emulation, wait longer)
 wait_for() {
-	for _ in $(seq $((${WAIT_FOR_SECONDS:-5} * 10))); do
+	local i
+	for ((i = 0; i < ${WAIT_FOR_SECONDS:-5} * 10; i++)); do
 		"$@" && return 0
 		sleep 0.1
 	done

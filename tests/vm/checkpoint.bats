@@ -11,11 +11,10 @@ load ../bats/lib/forged
 
 export WAIT_FOR_SECONDS=60
 
-eval "$(declare -f teardown | sed '1s/^teardown/helpers_teardown/')"
 teardown() {
 	[ -z "${PEER:-}" ] || kill "$PEER" 2>/dev/null || true
 	[ -z "${NETNS:-}" ] || ip netns del "$NETNS" 2>/dev/null || true
-	helpers_teardown
+	iso_teardown
 	[ -z "${BR:-}" ] || ip link del "$BR" 2>/dev/null || true
 }
 

@@ -158,14 +158,9 @@ CLI_CLEANUP=()
 on_teardown() {
 	CLI_CLEANUP+=("$1")
 }
-# the shared setup and teardown, for suites that add to them
-eval "$(declare -f setup | sed '1s/^setup/helpers_setup/')"
-eval "$(declare -f teardown | sed '1s/^teardown/helpers_teardown/')"
 teardown() {
-	local i id failed=0
-	for id in $(berth list -q 2>/dev/null); do
-		berth delete --force "$id" >/dev/null 2>&1 || true
-	done
+	local i failed=0
+	delete_all
 	for ((i = ${#CLI_CLEANUP[@]} - 1; i >= 0; i--)); do
 		eval "${CLI_CLEANUP[$i]}" || { echo "cleanup failed: ${CLI_CLEANUP[$i]}" >&2; failed=1; }
 	done

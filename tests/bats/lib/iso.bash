@@ -11,9 +11,6 @@
 # host-side cleanups (mounts, netns) that run before the shared teardown's
 # leak check.
 
-# the shared teardown, kept under another name: ours runs the test's
-# registered host cleanups first, so its leak check sees them undone
-eval "$(declare -f teardown | sed '1s/^teardown/iso_base_teardown/')"
 
 # on_teardown CMD...: run CMD (a string, eval'd) when the test ends, last
 # registered first.  Kept in a file: it may be called from a $(...)
@@ -22,19 +19,21 @@ on_teardown() {
 	echo "$*" >>"$BATS_TEST_TMPDIR/.iso-cleanups"
 }
 
-teardown() {
-	local id cmd
+# ours runs the test's registered host cleanups before the shared
+# teardown, so its leak check sees them undone; a suite that adds to it
+# calls iso_teardown
+iso_teardown() {
+	local cmd
 	# containers first: a mount the container made may pin ours
-	for id in $(berth list -q 2>/dev/null); do
-		berth delete --force "$id" >/dev/null 2>&1 || true
-	done
+	delete_all
 	if [ -f "$BATS_TEST_TMPDIR/.iso-cleanups" ]; then
 		while IFS= read -r cmd; do
 			eval "$cmd" >/dev/null 2>&1 || true
 		done < <(tac "$BATS_TEST_TMPDIR/.iso-cleanups")
 	fi
-	iso_base_teardown
+	helpers_teardown
 }
+teardown() { iso_teardown; }
 
 # own_rootfs: a private writable copy of the test rootfs as root.path;
 # sets $ROOTFS
