@@ -21,11 +21,17 @@
 
 int read_file_at(int dirfd, const char *path, char **buf, size_t *len, struct error **err)
 {
+	return read_file_at_max(dirfd, path, SIZE_MAX, buf, len, err);
+}
+
+int read_file_at_max(int dirfd, const char *path, size_t max, char **buf, size_t *len,
+		     struct error **err)
+{
 	cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return error_set(err, errno, "open '%s'", path);
-	return read_fd(fd, path, buf, len, err);
+	return read_fd_max(fd, path, max, buf, len, err);
 }
 
 int read_fd(int fd, const char *path, char **buf, size_t *len, struct error **err)
@@ -68,13 +74,10 @@ int read_fd_max(int fd, const char *path, size_t max, char **buf, size_t *len, s
 
 char *read_file_or_null(int dirfd, const char *path)
 {
-	cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	char *text = NULL;
 	struct error *e = NULL;
 
-	if (fd < 0)
-		return NULL;
-	if (read_fd_max(fd, path, SMALL_FILE_MAX, &text, NULL, &e) < 0) {
+	if (read_file_at_max(dirfd, path, SMALL_FILE_MAX, &text, NULL, &e) < 0) {
 		error_free(e);
 		return NULL;
 	}

@@ -14,6 +14,9 @@
 /* Read a whole file (relative to dirfd, or AT_FDCWD) into a NUL-terminated
  * buffer.  Files in /proc and cgroupfs report size 0: read until EOF.  */
 int read_file_at(int dirfd, const char *path, char **buf, size_t *len, struct error **err);
+/* the same, failing EFBIG past `max` bytes (read_fd_max) */
+int read_file_at_max(int dirfd, const char *path, size_t max, char **buf, size_t *len,
+		     struct error **err);
 
 /* The same from an open fd; `path` names it in errors.  */
 int read_fd(int fd, const char *path, char **buf, size_t *len, struct error **err);

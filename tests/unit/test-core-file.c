@@ -213,8 +213,9 @@ static void test_too_deep(void)
 		close(mid);
 }
 
-/* read_fd_max: an endless file stops at the bound (EFBIG), a file at
- * the bound is read whole; read_file_or_null gives NULL for an endless one */
+/* read_fd_max, read_file_at_max: an endless file stops at the bound
+ * (EFBIG), a file under it is read whole; read_file_or_null gives NULL for
+ * an endless one */
 static void test_bounded_read(void)
 {
 	int fd = open("/dev/zero", O_RDONLY | O_CLOEXEC);
@@ -233,6 +234,14 @@ static void test_bounded_read(void)
 	free(buf);
 	close(fd);
 	CHECK(read_file_or_null(AT_FDCWD, "/dev/zero") == NULL, "an endless file is no text");
+	CHECK(read_file_at_max(AT_FDCWD, "/dev/zero", 8192, &buf, &len, &err) < 0 && err != NULL &&
+		      err->errnum == EFBIG,
+	      "read_file_at_max stops /dev/zero: %s", err != NULL ? err->msg : "read whole");
+	error_freep(&err);
+	CHECK(read_file_at_max(AT_FDCWD, "/nonexistent/x", 8192, &buf, &len, &err) < 0 &&
+		      err != NULL && err->errnum == ENOENT,
+	      "read_file_at_max names a missing file: %s", err != NULL ? err->msg : "read");
+	error_freep(&err);
 }
 
 int main(void)
