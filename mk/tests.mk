@@ -37,7 +37,8 @@ ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 .PHONY: asan-build test-asan
 asan-build:
-	$(MAKE) BUILD=build-asan STATIC=0 CFLAGS='$(ASAN_FLAGS)' EXTRA_LDFLAGS='-fsanitize=address,undefined' \
+	$(MAKE) BUILD=build-asan STATIC=libs CFLAGS='$(ASAN_FLAGS)' \
+		EXTRA_LDFLAGS='-fsanitize=address,undefined -static-libasan -static-libubsan' \
 		build-asan/berth build-asan/libberth.a \
 		$(UNIT_SRCS:tests/unit/%.c=build-asan/tests/%)
 test-asan: asan-build test-rootfs test-tools
