@@ -43,6 +43,9 @@ command -v perf >/dev/null || bench_die "needs perf (Debian package linux-perf)"
 [ -f "$top/build/libberth.a" ] || bench_die "no build/libberth.a: make first"
 
 work=$(bench_work_dir berth-order)
+# perf's samples on disk: on a slow host a thousand rounds sampled at
+# 49 kHz outgrow the work dir's 1 GB tmpfs
+samples=$(mktemp -d /var/tmp/berth-order.XXXXXX)
 cg=berth-order-$$
 cleanup() {
 	set +e
@@ -53,6 +56,7 @@ cleanup() {
 	sleep 0.2 # let the kernel reap them before their cgroups go
 	bench_cgroup_cleanup "$cg"
 	bench_rm_work
+	rm -rf "$samples"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -83,7 +87,7 @@ for i in \$(seq \${1:-1}); do
 done
 EOF
 bash "$work/round.sh" 1 >/dev/null 2>&1
-perf record -q -o "$work/perf.data" -F 49000 -a -- bash "$work/round.sh" "$rounds" >/dev/null 2>"$work/round.err" || { cat "$work/round.err" >&2; bench_die "the sampled rounds failed"; }
+perf record -q -o "$samples/perf.data" -F 49000 -a -- bash "$work/round.sh" "$rounds" >/dev/null 2>"$work/round.err" || { cat "$work/round.err" >&2; bench_die "the sampled rounds failed"; }
 
 # every function of each berth object, by object, for the tail
 nm -A --defined-only "$top/build/libberth.a" 2>/dev/null |
@@ -94,7 +98,7 @@ nm -A --defined-only "$top/build/libberth.a" 2>/dev/null |
 mkdir -p "$work/symfs$(dirname "$berth")"
 ln -s "$berth" "$work/symfs$berth"
 ln -sf "$berth" "$work/symfs/berth"
-perf script -i "$work/perf.data" --symfs "$work/symfs" -F comm,ip,sym 2>/dev/null |
+perf script -i "$samples/perf.data" --symfs "$work/symfs" -F comm,ip,sym 2>/dev/null |
 	awk '$1 == "berth" && $3 != "[unknown]" { print $3 }' |
 	sort | uniq -c | sort -k1,1nr -k2 | awk '{ print $2 }' >"$work/sampled"
 [ -s "$work/sampled" ] || bench_die "perf sampled no function of berth"
