@@ -21,7 +21,7 @@
 
 static const char *const cpuset_files[] = {"cpuset.cpus", "cpuset.mems"};
 
-/* a cpuset file with nothing in it ("" or "\n") */
+/* a cpuset file with nothing in it ("" or "\n"), or none */
 static bool empty_file(const char *dir, const char *file)
 {
 	cleanup_free char *path = xasprintf("%s/%s", dir, file);
@@ -31,15 +31,24 @@ static bool empty_file(const char *dir, const char *file)
 }
 
 /* An existing cpuset berth is about to make a child in: it must have cpus
- * and mems to give.  berth fills only cpusets it made itself.  */
+ * and mems to give.  berth fills only cpusets it made itself.  A parent
+ * that is gone by now (a concurrent delete removed berth's own parent
+ * between the stat and this read) is ENOENT, which cg_make_retrying
+ * retries, never "empty".  */
 static int check_parent_cpuset(const char *dir, struct error **err)
 {
-	for (size_t i = 0; i < 2; i++)
-		if (empty_file(dir, cpuset_files[i]))
+	for (size_t i = 0; i < 2; i++) {
+		cleanup_free char *path = xasprintf("%s/%s", dir, cpuset_files[i]);
+		cleanup_free char *text = NULL;
+
+		if (read_file_at_max(AT_FDCWD, path, SMALL_FILE_MAX, &text, NULL, err) < 0)
+			return -1;
+		if (text[strspn(text, " \n")] == '\0')
 			return cg_refuse(err, EINVAL,
 					 "'%s' has an empty %s, and berth did not create it: a "
 					 "cgroup below it could not hold a process",
 					 dir, cpuset_files[i]);
+	}
 	return 0;
 }
 
