@@ -39,6 +39,15 @@ failed_lines() { # log
 	awk '/^not ok /{n=8; print; next} n>0 && /^#/{n--; print; next} {n=0}' "$1"
 }
 
+# a suite that ended badly: the runner's messages (vm-run: the VM timed
+# out, with what the guest's processes were doing, or did not boot; bats:
+# a file that does not parse; prove: a unit binary that died, whose
+# buffered "ok" lines died with it), then the last lines of the VM's console
+why_lines() { # log
+	grep -E '^(vm-run|bats|vm-systemd): |\(Wstat: [1-9]|Parse errors: ' "$1" | tail -n 48
+	grep -E '^  \| ' "$1" | tail -n 8
+}
+
 # count TAP results in a log; a run that produced no plan is one failure
 tap_counts() { # suite log status
 	local ok notok
@@ -49,6 +58,11 @@ tap_counts() { # suite log status
 	if [ "$3" -ne 0 ] && [ "$notok" -eq 0 ]; then
 		notok=1
 		echo "$1: the suite failed to run (status $3)" >&2
+		# why, for the tail too: vm-run's and bats' own last words
+		failures+=("$1: the suite failed to run (status $3) after $ok passed")
+	fi
+	if [ "$3" -ne 0 ]; then
+		while IFS= read -r l; do failures+=("$1: $l"); done < <(why_lines "$2")
 	fi
 	add "$1" "$ok" "$notok"
 }

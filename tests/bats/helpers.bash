@@ -221,10 +221,12 @@ cgroups_like() {
 	for p; do
 		for h in "$CG_ROOT" $V1_MOUNTS; do globs+=("$h/$p"); done
 	done
+	local had=0
+	! shopt -q nullglob || had=1
 	shopt -s nullglob
 	# shellcheck disable=SC2206 # the globs are meant to expand
 	CGROUPS=(${globs[@]})
-	shopt -u nullglob
+	[ "$had" = 1 ] || shopt -u nullglob
 }
 
 # those this test left (any left before it are an earlier test's); taken
@@ -234,14 +236,22 @@ SANDBOX_CG_BEFORE=" ${ORPHANS[*]} "
 
 new_orphan_sandbox_cgroups() {
 	local d
+	new_orphans
+	for d in "${NEW_ORPHANS[@]}"; do echo "$d"; done
+}
+
+# new_orphans: the same in NEW_ORPHANS, without a fork
+new_orphans() {
+	local d
+	NEW_ORPHANS=()
 	orphan_sandbox_list
 	for d in "${ORPHANS[@]}"; do
-		[[ $SANDBOX_CG_BEFORE == *" $d "* ]] || echo "$d"
+		[[ $SANDBOX_CG_BEFORE == *" $d "* ]] || NEW_ORPHANS+=("$d")
 	done
 }
 
 assert_no_leaks() {
-	local left n
+	local n
 	root_entries "$ROOT"
 	if [ ${#ROOT_ENTRIES[@]} -gt 0 ]; then
 		echo "state left in $ROOT: ${ROOT_ENTRIES[*]}" >&2
@@ -252,12 +262,11 @@ assert_no_leaks() {
 		echo "cgroups left: ${CGROUPS[*]}" >&2
 		return 1
 	fi
-	orphan_sandbox_list
-	for left in "${ORPHANS[@]}"; do
-		[[ $SANDBOX_CG_BEFORE == *" $left "* ]] && continue
-		echo "sandbox cgroups left by a berth that is gone: $left" >&2
+	new_orphans
+	if [ ${#NEW_ORPHANS[@]} -gt 0 ]; then
+		echo "sandbox cgroups left by a berth that is gone: ${NEW_ORPHANS[*]}" >&2
 		return 1
-	done
+	fi
 	count_mounts n
 	if [ "$n" != "$MOUNTS_BEFORE" ]; then
 		echo "mounts left:" >&2
@@ -320,12 +329,22 @@ wait_until() {
 	wait_for eval "$1"
 }
 
-# wait_for CMD...: retry for up to $WAIT_FOR_SECONDS (default 5 s; the
-# VM suites, under software emulation, wait longer)
+# wait_for CMD...: retry every 0.1 s, $WAIT_FOR_SECONDS × 10 times (default
+# 5 s; the VM suites, under software emulation, wait longer), and for no
+# longer in all than twice that or 30 s, whichever is more.  Where one try
+# takes seconds (a loaded VM), a condition that never comes would otherwise
+# hold its test for many minutes, and a VM suite's timeout would end it
+# with no TAP line at all; on a loaded host, 5 s can be too short for a
+# condition that does come.
 wait_for() {
-	local i
-	for ((i = 0; i < ${WAIT_FOR_SECONDS:-5} * 10; i++)); do
+	# the condition is eval'd here: locals named as a caller's would hide
+	# them (wait_until '[ "$x" = "$n" ]'), hence the prefix
+	local _wf_i _wf_n=$((${WAIT_FOR_SECONDS:-5} * 10)) _wf_cap _wf_end
+	_wf_cap=$((_wf_n * 200000 > 30000000 ? _wf_n * 200000 : 30000000))
+	_wf_end=$((${EPOCHREALTIME//[!0-9]/} + _wf_cap))
+	for ((_wf_i = 0; _wf_i < _wf_n; _wf_i++)); do
 		"$@" && return 0
+		[ "${EPOCHREALTIME//[!0-9]/}" -lt "$_wf_end" ] || break
 		sleep 0.1
 	done
 	"$@"
@@ -334,10 +353,10 @@ wait_for() {
 # the state root holds nothing at all (but the seccomp filter cache,
 # which outlives containers by design: runtime/seccomp_cache.c)
 assert_root_empty() { # [dir, default $ROOT]
-	local dir=${1:-$ROOT} left
-	left=$(find "$dir" -mindepth 1 -maxdepth 1 ! -name .seccomp-cache 2>/dev/null || true)
-	if [ -n "$left" ]; then
-		echo "state left in $dir: $left" >&2
+	local dir=${1:-$ROOT}
+	root_entries "$dir"
+	if [ ${#ROOT_ENTRIES[@]} -gt 0 ]; then
+		echo "state left in $dir: ${ROOT_ENTRIES[*]}" >&2
 		return 1
 	fi
 }

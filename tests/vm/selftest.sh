@@ -357,6 +357,11 @@ host_failures() {
 	vm --timeout 6 -- sleep 60
 	[ "$rc" = 253 ] && grep -q 'timed out' <<<"$err"
 	verdict "--timeout: exits 253 and says so" $?
+	vm --timeout 50 -- sh -c 'sleep 1000 | cat'
+	[ "$rc" = 253 ] && grep -q 'the command had started' <<<"$err" &&
+		grep -q "the guest's processes 30 s before the timeout" <<<"$err" &&
+		grep -q '^vm-run: | .* hrtimer_nanosleep .*sleep 1000$' <<<"$err"
+	verdict "--timeout: a hung command's processes, and where each waits, are shown" $?
 	vm --bogus -- true
 	check "a bad option exits 254" [ "$rc" = 254 ]
 	local t

@@ -164,5 +164,5 @@ teardown() {
 	for ((i = ${#CLI_CLEANUP[@]} - 1; i >= 0; i--)); do
 		eval "${CLI_CLEANUP[$i]}" || { echo "cleanup failed: ${CLI_CLEANUP[$i]}" >&2; failed=1; }
 	done
-	helpers_teardown && [ "$failed" = 0 ]
+	assert_no_leaks && [ "$failed" = 0 ]
 }

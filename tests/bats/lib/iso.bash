@@ -19,8 +19,8 @@ on_teardown() {
 	echo "$*" >>"$BATS_TEST_TMPDIR/.iso-cleanups"
 }
 
-# ours runs the test's registered host cleanups before the shared
-# teardown, so its leak check sees them undone; a suite that adds to it
+# ours deletes the containers, runs the test's registered host cleanups,
+# then the shared leak check, which so sees them undone; a suite that adds to it
 # calls iso_teardown
 iso_teardown() {
 	local cmd
@@ -31,7 +31,7 @@ iso_teardown() {
 			eval "$cmd" >/dev/null 2>&1 || true
 		done < <(tac "$BATS_TEST_TMPDIR/.iso-cleanups")
 	fi
-	helpers_teardown
+	assert_no_leaks
 }
 teardown() { iso_teardown; }
 
