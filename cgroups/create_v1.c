@@ -22,20 +22,10 @@
 static const char *const cpuset_files[] = {"cpuset.cpus", "cpuset.mems"};
 
 /* a cpuset file with nothing in it ("" or "\n"), or none */
-static bool empty_file(const char *dir, const char *file)
-{
-	cleanup_free char *path = xasprintf("%s/%s", dir, file);
-	cleanup_free char *text = read_file_or_null(AT_FDCWD, path);
-
-	return text == NULL || text[strspn(text, " \n")] == '\0';
-}
-
-/* An existing cpuset berth is about to make a child in: it must have cpus
- * and mems to give.  berth fills only cpusets it made itself.  A parent
- * that is gone by now (a concurrent delete removed berth's own parent
- * between the stat and this read) is ENOENT, which cg_make_retrying
- * retries, never "empty".  */
-static int check_parent_cpuset(const char *dir, struct error **err)
+/* Which of a cpuset's cpus and mems is empty: 1 or 2 for the one, 0 for
+ * neither, -1 when either cannot be read (a cgroup removed under us is
+ * ENOENT, never "empty").  */
+static int empty_cpuset_file(const char *dir, struct error **err)
 {
 	for (size_t i = 0; i < 2; i++) {
 		cleanup_free char *path = xasprintf("%s/%s", dir, cpuset_files[i]);
@@ -44,12 +34,26 @@ static int check_parent_cpuset(const char *dir, struct error **err)
 		if (read_file_at_max(AT_FDCWD, path, SMALL_FILE_MAX, &text, NULL, err) < 0)
 			return -1;
 		if (text[strspn(text, " \n")] == '\0')
-			return cg_refuse(err, EINVAL,
-					 "'%s' has an empty %s, and berth did not create it: a "
-					 "cgroup below it could not hold a process",
-					 dir, cpuset_files[i]);
+			return (int)i + 1;
 	}
 	return 0;
+}
+
+/* An existing cpuset berth is about to make a child in: it must have cpus
+ * and mems to give.  berth fills only cpusets it made itself.  A parent
+ * that is gone by now (a concurrent delete removed berth's own parent
+ * between the stat and this read) is ENOENT, which cg_make_retrying
+ * retries.  */
+static int check_parent_cpuset(const char *dir, struct error **err)
+{
+	int r = empty_cpuset_file(dir, err);
+
+	if (r <= 0)
+		return r;
+	return cg_refuse(err, EINVAL,
+			 "'%s' has an empty %s, and berth did not create it: a cgroup below it "
+			 "could not hold a process",
+			 dir, cpuset_files[r - 1]);
 }
 
 /* copy the parent's cpus and mems into a new cpuset */
@@ -187,15 +191,14 @@ int cg_v1_check_empty(const struct cg_v1dir *d, struct error **err)
 
 int cg_v1_check_cpuset(const struct cg_v1dir *d, struct error **err)
 {
-	if (d == NULL)
-		return 0;
-	for (size_t i = 0; i < 2; i++)
-		if (empty_file(d->path, cpuset_files[i]))
-			return cg_refuse(err, EINVAL,
-					 "'%s' has an empty %s (a cpuset berth did not create): a "
-					 "process cannot join it",
-					 d->path, cpuset_files[i]);
-	return 0;
+	int r = d != NULL ? empty_cpuset_file(d->path, err) : 0;
+
+	if (r <= 0)
+		return r;
+	return cg_refuse(err, EINVAL,
+			 "'%s' has an empty %s (a cpuset berth did not create): a process cannot "
+			 "join it",
+			 d->path, cpuset_files[r - 1]);
 }
 
 bool cg_has_realtime(const struct cg *cg, const char **where)

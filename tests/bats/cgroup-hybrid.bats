@@ -357,6 +357,22 @@ sleepers_with_sub() {
 	done
 }
 
+@test "hybrid: an existing leaf cpuset berth did not make and that has no mems is named, not joined, and kept" {
+	own_cgroup "bt$$-$BATS_SUITE_TEST_NUMBER-parent"
+	cpuset=$(v1_mount cpuset)
+	mkdir "$cpuset$OWN/leaf"
+	on_teardown "rmdir '$cpuset$OWN/leaf'"
+	cat "$cpuset$OWN/cpuset.cpus" >"$cpuset$OWN/leaf/cpuset.cpus"
+	try_create ".linux.cgroupsPath = \"$OWN/leaf\""
+	assert_status 1
+	assert_error_eq "cgroup: '$cpuset$OWN/leaf' has an empty cpuset.mems (a cpuset berth did not create): a process cannot join it"
+	[ -d "$cpuset$OWN/leaf" ]
+	[ -z "$(cat "$cpuset$OWN/leaf/cgroup.procs")" ]
+	for h in "$UNIFIED" $V1_MOUNTS; do
+		[ "$h" = "$cpuset" ] || [ ! -e "$h$OWN/leaf" ]
+	done
+}
+
 @test "hybrid: a relative linux.cgroupsPath: below the parent of berth's own cgroup in cgroup2, below its own cgroup in v1 (runc's rules)" {
 	own_cgroup "bt$$-$BATS_SUITE_TEST_NUMBER-top"
 	for h in "$UNIFIED" $V1_MOUNTS; do
