@@ -485,23 +485,20 @@ static _Noreturn void abandon(const struct exec_ctx *x)
 struct child_start {
 	struct exec_ctx *x;
 	int sv[2];
+	/* the child runs in berth's memory (clone_child) */
+	bool shared;
 	/* set by a child sharing berth's memory once it writes no more of
 	 * it: just before its execve, or its _exit */
 	volatile sig_atomic_t memory_done;
 };
 
+/* the child, in berth's memory or in a forked copy of it */
 static int child_start(void *p)
 {
 	struct child_start *s = p;
 
 	close(s->sv[0]);
-	exec_child(s->x, s->sv[1], &s->memory_done);
-}
-
-static int forked_child_start(struct child_start *s)
-{
-	close(s->sv[0]);
-	exec_child(s->x, s->sv[1], NULL);
+	exec_child(s->x, s->sv[1], s->shared ? &s->memory_done : NULL);
 }
 
 /* Whether the child may share berth's memory (see clone_child).  Not
@@ -545,13 +542,16 @@ static bool may_share_memory(const struct exec_ctx *x)
 static pid_t clone_child(struct exec_ctx *x, struct clone_args *args, struct child_start *s)
 {
 	if (may_share_memory(x)) {
-		pid_t pid = sys_clone3_vfork(args, child_start, s);
+		pid_t pid;
 
+		s->shared = true;
+		pid = sys_clone3_vfork(args, child_start, s);
 		if (pid > 0 && !s->memory_done)
 			abandon(x);
 		if (pid >= 0 || (errno != ENOSYS && errno != EINVAL))
 			return pid;
 	}
+	s->shared = false;
 	return sys_clone3(args);
 }
 
@@ -581,7 +581,7 @@ static int spawn(struct exec_ctx *x, struct error **err)
 	}
 	x->pid = clone_child(x, &args, &start);
 	if (x->pid == 0)
-		forked_child_start(&start);
+		child_start(&start);
 	close(sv[1]);
 	/* the process has its own copy: the connection closes when it execs */
 	if (x->listener_fd >= 0)
