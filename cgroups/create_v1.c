@@ -21,9 +21,8 @@
 
 static const char *const cpuset_files[] = {"cpuset.cpus", "cpuset.mems"};
 
-/* a cpuset file with nothing in it ("" or "\n"), or none */
-/* Which of a cpuset's cpus and mems is empty: 1 or 2 for the one, 0 for
- * neither, -1 when either cannot be read (a cgroup removed under us is
+/* Which of a cpuset's cpus and mems is empty ("" or "\n"): 1 or 2 for the
+ * one, 0 for neither, -1 when either cannot be read (a cgroup removed under us is
  * ENOENT, never "empty").  */
 static int empty_cpuset_file(const char *dir, struct error **err)
 {

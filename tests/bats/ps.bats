@@ -6,13 +6,21 @@
 load helpers
 load lib/cli
 
-# a container with an init, two children and one exec'd process
+# a container with an init, two children and one exec'd process, each of
+# them sleep by now: a child the shell has forked is "sh" until its exec
 busy() {
 	make_bundle "${1:-.}"
 	set_args /bin/sh -c 'sleep 1000 & sleep 1001 & exec sleep 1002'
 	detached run -d -b "$BUNDLE" "$ID"
 	detached exec -d --pid-file "$BATS_TEST_TMPDIR/exec.pid" "$ID" sleep 1003
-	wait_until '[ "$(cg_pids "$(cg_of "$ID")" | wc -l)" = 4 ]'
+	wait_until '[ "$(cg_pids "$(cg_of "$ID")" | wc -l)" = 4 ] && all_sleep'
+}
+
+all_sleep() {
+	local p comm
+	for p in $(cg_pids "$(cg_of "$ID")"); do
+		read -r comm 2>/dev/null <"/proc/$p/comm" && [ "$comm" = sleep ] || return 1
+	done
 }
 
 @test "ps --format json: the host pids of every process in the container" {
