@@ -252,11 +252,7 @@ new_orphans() {
 
 assert_no_leaks() {
 	local n
-	root_entries "$ROOT"
-	if [ ${#ROOT_ENTRIES[@]} -gt 0 ]; then
-		echo "state left in $ROOT: ${ROOT_ENTRIES[*]}" >&2
-		return 1
-	fi
+	assert_root_empty "$ROOT" || return 1
 	cgroups_like "berth/bt$$-*" "bt$$-*"
 	if [ ${#CGROUPS[@]} -gt 0 ]; then
 		echo "cgroups left: ${CGROUPS[*]}" >&2

@@ -13,14 +13,17 @@ busy() {
 	set_args /bin/sh -c 'sleep 1000 & sleep 1001 & exec sleep 1002'
 	detached run -d -b "$BUNDLE" "$ID"
 	detached exec -d --pid-file "$BATS_TEST_TMPDIR/exec.pid" "$ID" sleep 1003
-	wait_until '[ "$(cg_pids "$(cg_of "$ID")" | wc -l)" = 4 ] && all_sleep'
+	wait_until 'all_sleep 4'
 }
 
+# all_sleep N: the container has N processes, and each of them is sleep
 all_sleep() {
-	local p comm
+	local p comm n=0
 	for p in $(cg_pids "$(cg_of "$ID")"); do
 		read -r comm 2>/dev/null <"/proc/$p/comm" && [ "$comm" = sleep ] || return 1
+		n=$((n + 1))
 	done
+	[ "$n" = "$1" ]
 }
 
 @test "ps --format json: the host pids of every process in the container" {
