@@ -499,6 +499,7 @@ void cg_stats_v1_memory(const struct cg_v1dir *d, struct jsonw *w);
 void cg_stats_v1_blkio(const struct cg_v1dir *d, struct jsonw *w);
 void cg_stats_v1_hugetlb(const struct cg_v1dir *d, struct jsonw *w);
 void cg_usage_v1(const struct cg *cg, struct cg_usage *u);
+void cg_cputime_split(uint64_t total, uint64_t *user, uint64_t *sys);
 
 /* memory.oom_control's oom_kill counter (v1) */
 uint64_t cg_v1_oom_kills(int dirfd);

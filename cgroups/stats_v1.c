@@ -307,14 +307,35 @@ uint64_t cg_v1_oom_kills(int dirfd)
 	return v;
 }
 
+/* cpuacct.usage counts the time the scheduler ran the group's tasks, to
+ * the nanosecond; usage_user and usage_sys come from sampling at each tick,
+ * and a tick the hypervisor stole from the vCPU counts as neither, so on a
+ * loaded VM they may add up to a fraction of it.  Like cgroup v2's cpu.stat
+ * and getrusage(), keep the exact total and split it in the samples' ratio
+ * (no samples: all user, as the kernel's cputime_adjust does).  */
+void cg_cputime_split(uint64_t total, uint64_t *user, uint64_t *sys)
+{
+	uint64_t samples = *user + *sys;
+
+	if (*sys == 0) {
+		*user = total;
+		*sys = 0;
+		return;
+	}
+	*user = (uint64_t)((unsigned __int128)total * *user / samples);
+	*sys = total - *user;
+}
+
 void cg_usage_v1(const struct cg *cg, struct cg_usage *u)
 {
 	const struct cg_v1dir *acct = cg_v1_of(cg, CG_CTRL_CPUACCT);
 	const struct cg_v1dir *mem = cg_v1_of(cg, CG_CTRL_MEMORY);
-	uint64_t user = 0, sys = 0;
+	uint64_t total = 0, user = 0, sys = 0;
 
-	if (acct != NULL && cg_read_u64(acct->dirfd, "cpuacct.usage_user", &user) &&
+	if (acct != NULL && cg_read_u64(acct->dirfd, "cpuacct.usage", &total) &&
+	    cg_read_u64(acct->dirfd, "cpuacct.usage_user", &user) &&
 	    cg_read_u64(acct->dirfd, "cpuacct.usage_sys", &sys)) {
+		cg_cputime_split(total, &user, &sys);
 		u->has_cpu = true;
 		u->user_usec = user / 1000;
 		u->system_usec = sys / 1000;

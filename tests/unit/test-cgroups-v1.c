@@ -511,6 +511,27 @@ static void test_layout_pure_v2(void)
 	error_free(e);
 }
 
+/* the sandbox's CPU report on v1: the exact total, split as sampled */
+static void test_cputime_split(void)
+{
+	uint64_t u = 40000000, s = 8000000;
+
+	/* 200 ms run, half the ticks stolen: 48 ms sampled, 5 to 1 */
+	cg_cputime_split(200000000, &u, &s);
+	CHECK(u == 166666666 && s == 33333334, "the total, split 5 to 1: %llu %llu",
+	      (unsigned long long)u, (unsigned long long)s);
+	u = 0, s = 0;
+	cg_cputime_split(3000000, &u, &s);
+	CHECK(u == 3000000 && s == 0, "no samples: all user");
+	u = 0, s = 12000000;
+	cg_cputime_split(9000000, &u, &s);
+	CHECK(u == 0 && s == 9000000, "only system samples: all system");
+	u = 16000000000000000000ULL, s = 2000000000000000000ULL;
+	cg_cputime_split(18000000000000000000ULL, &u, &s);
+	CHECK(u == 16000000000000000000ULL && s == 2000000000000000000ULL,
+	      "no overflow near the top of the range");
+}
+
 int main(void)
 {
 	char log_path[] = "/tmp/berth-test-v1-XXXXXX";
@@ -533,6 +554,7 @@ int main(void)
 	test_plan_network_unified();
 	test_nowhere();
 	test_devices_v1();
+	test_cputime_split();
 	log_close();
 	unlink(log_path);
 	return tap_done();
