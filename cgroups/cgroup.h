@@ -202,6 +202,10 @@ bool cg_has_realtime(const struct cg *cg, const char **where);
  * freezer.state, runc's retry loop until FROZEN), else cgroup.freeze,
  * waiting until cgroup.events says "frozen 1" (or "frozen 0").  */
 int cg_freeze(const struct cg *cg, bool frozen, struct error **err);
+/* The directory of that freezer (NULL: none), for CRIU to freeze through:
+ * a paused container is then seen frozen already, not seized against a
+ * second freezer that cannot stop its processes again.  */
+const char *cg_freezer_path(const struct cg *cg);
 int cg_is_frozen(const struct cg *cg, bool *frozen, struct error **err);
 
 /* Signal every process.  SIGKILL uses cgroup.kill when the kernel has it

@@ -152,6 +152,13 @@ int cg_is_frozen(const struct cg *cg, bool *frozen, struct error **err)
 	return 0;
 }
 
+const char *cg_freezer_path(const struct cg *cg)
+{
+	const struct cg_v1dir *fz = cg_v1_of(cg, CG_CTRL_FREEZER);
+
+	return fz != NULL ? fz->path : cg->path;
+}
+
 int cg_freeze(const struct cg *cg, bool frozen, struct error **err)
 {
 	const struct cg_v1dir *fz = cg_v1_of(cg, CG_CTRL_FREEZER);

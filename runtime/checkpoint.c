@@ -171,10 +171,17 @@ static void fill_request(struct criu_request *r, const struct rt_criu_opts *o,
 		r->parent_img = xstrdup(o->parent_path);
 		r->track_mem = true;
 	}
-	/* the cgroup2 freezer stops every process at once (CRIU >= 3.14),
-	 * no ptrace race with a forking container */
-	if (c->st.cgroup != NULL)
-		r->freeze_cgroup = xstrdup(c->st.cgroup);
+}
+
+/* A freezer stops every process at once (CRIU >= 3.14 for cgroup2's), no
+ * ptrace race with a forking container: the one pause uses, as runc, so
+ * that a paused container's is already FROZEN (CRIU leaves it so) */
+static void freeze_through(struct criu_request *r, const struct cg *cg)
+{
+	const char *path = cg != NULL ? cg_freezer_path(cg) : NULL;
+
+	if (path != NULL)
+		r->freeze_cgroup = xstrdup(path);
 }
 
 static int dump(struct container *c, const struct rt_criu_opts *o, struct error **err)
@@ -207,6 +214,7 @@ static int dump(struct container *c, const struct rt_criu_opts *o, struct error 
 	if (container_has_cgroup(c) &&
 	    (container_cgroup_open(c, &cg, err) < 0 || criu_tree_check(c->st.pid, cg, err) < 0))
 		goto out;
+	freeze_through(&req, cg);
 	if (!o->pre_dump) {
 		criu_spec_dump_mounts(&req, spec, c->st.pid, cg);
 		if (criu_spec_dump_namespaces(&req, spec, err) < 0 ||

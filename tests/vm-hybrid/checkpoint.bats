@@ -125,6 +125,25 @@ restore_or_show() { # restore -d ID from IMG
 	done
 }
 
+@test "hybrid: a paused container is checkpointed through its v1 freezer: --leave-running leaves it paused, a dump ends it, and restore continues the counter" {
+	v1_counter
+	berth pause "$ID"
+	fz=$(v1_mount freezer)$PARENT/c
+	[ "$(cat "$fz/freezer.state")" = FROZEN ]
+	# CRIU froze through the cgroup2 one before: the v1 freezer's
+	# processes, stopped in D, could not be seized (a 10 s timeout)
+	dump_or_show --leave-running "$BATS_TEST_TMPDIR/pre"
+	[ "$(state_of "$ID")" = paused ]
+	[ "$(cat "$fz/freezer.state")" = FROZEN ]
+	dump_or_show "$BATS_TEST_TMPDIR/img"
+	[ "$(state_of "$ID")" = stopped ]
+	restore_or_show "$ID" "$BATS_TEST_TMPDIR/img"
+	[ "$(state_of "$ID")" = running ]
+	[ "$(cat "$fz/freezer.state")" = THAWED ]
+	assert_in_cgroups "$ID" "$PARENT/c"
+	assert_counts_on "$ID"
+}
+
 @test "hybrid: checkpoint and restore of a container in a cgroup namespace: inside, every hierarchy is still its root, and its cgroups are the bundle's" {
 	v1_counter '.linux.namespaces += [{"type": "cgroup"}]'
 	dump_or_show "$BATS_TEST_TMPDIR/img"

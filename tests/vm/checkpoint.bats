@@ -127,6 +127,40 @@ last_of() {
 	berth delete --force "$ID-new"
 }
 
+# the freezer pause uses: the v1 one where the host has it (the hybrid
+# VM), else cgroup v2's; "frozen" or "thawed"
+freezer_of() {
+	local m
+	m=$(v1_mount freezer)
+	if [ -n "$m" ] && [ "$(cat "$m/berth/$1/freezer.state")" = FROZEN ]; then
+		echo frozen
+	elif [ -z "$m" ] && grep -qx "frozen 1" "$CG_ROOT/berth/$1/cgroup.events"; then
+		echo frozen
+	else
+		echo thawed
+	fi
+}
+
+@test "a paused container is checkpointed: --leave-running leaves it paused, a dump ends it, and restore continues the counter" {
+	counter
+	wait_until '[ "$(last_of "$ID" 2>/dev/null || echo 0)" -ge 3 ]'
+	berth pause "$ID"
+	[ "$(freezer_of "$ID")" = frozen ]
+	berth checkpoint --leave-running --image-path "$BATS_TEST_TMPDIR/pre" "$ID"
+	[ "$(state_of "$ID")" = paused ]
+	[ "$(freezer_of "$ID")" = frozen ]
+	berth checkpoint --image-path "$BATS_TEST_TMPDIR/img" "$ID"
+	[ "$(state_of "$ID")" = stopped ]
+	berth restore -d --image-path "$BATS_TEST_TMPDIR/img" -b "$BUNDLE" "$ID" </dev/null \
+		>"$BATS_TEST_TMPDIR/out" 2>&1
+	[ "$(state_of "$ID")" = running ]
+	[ "$(freezer_of "$ID")" = thawed ]
+	n=$(log_of "$ID" | wc -l)
+	wait_until '[ "$(last_of "$ID")" -gt "$n" ]'
+	log_of "$ID" | awk 'NR != $1 { exit 1 }'
+	berth delete --force "$ID"
+}
+
 # the counter in a user namespace mapping 0 to 100000 (65536 ids, as
 # podman --uidmap 0:100000:65536), on a writable copy of the rootfs owned
 # by that mapped root, in a directory its ids can traverse.  Its stdout is
