@@ -409,14 +409,16 @@ static void rollback(struct restoring *rs)
 {
 	struct error *e = NULL;
 
-	if (rs->pid > 0) {
-		int st;
+	int st;
 
+	if (rs->pid > 0)
 		kill(rs->pid, SIGKILL);
-		waitpid(rs->pid, &st, 0);
-	}
+	/* the cgroup's way before the wait: it thaws what a freezer holds
+	 * (a frozen task dies only once thawed) */
 	if (rs->cg != NULL && cg_signal_all(rs->cg, SIGKILL, &e) < 0)
 		error_freep(&e);
+	if (rs->pid > 0)
+		waitpid(rs->pid, &st, 0);
 	criu_net_undo(&rs->net);
 	if (rs->cg != NULL && cg_destroy(rs->cg, &e) < 0) {
 		log_warn("rollback: %s", e->msg);

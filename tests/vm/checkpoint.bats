@@ -161,6 +161,24 @@ freezer_of() {
 	berth delete --force "$ID"
 }
 
+@test "a restore whose --pid-file cannot be written fails naming it, after CRIU restored the counter, and leaves no process, cgroup or state" {
+	counter
+	wait_until '[ "$(last_of "$ID" 2>/dev/null || echo 0)" -ge 3 ]'
+	berth checkpoint --image-path "$BATS_TEST_TMPDIR/img" "$ID"
+	berth delete "$ID"
+	# its stdout the file it had, as the other restores
+	rc=0
+	berth restore -d --image-path "$BATS_TEST_TMPDIR/img" -b "$BUNDLE" \
+		--pid-file "$BATS_TEST_TMPDIR/none/pid" "$ID" </dev/null \
+		>"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" || rc=$?
+	[ "$rc" -ne 0 ]
+	grep -q "$BATS_TEST_TMPDIR/none/pid" "$BATS_TEST_TMPDIR/err"
+	run berth state "$ID"
+	[ "$status" -ne 0 ]
+	[ ! -e "$CG_ROOT/berth/$ID" ]
+	! pgrep -f 'while \[ ! -e /run/c/stop' >/dev/null
+}
+
 # the counter in a user namespace mapping 0 to 100000 (65536 ids, as
 # podman --uidmap 0:100000:65536), on a writable copy of the rootfs owned
 # by that mapped root, in a directory its ids can traverse.  Its stdout is
