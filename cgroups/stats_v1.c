@@ -315,14 +315,11 @@ uint64_t cg_v1_oom_kills(int dirfd)
  * (no samples: all user, as the kernel's cputime_adjust does).  */
 void cg_cputime_split(uint64_t total, uint64_t *user, uint64_t *sys)
 {
-	uint64_t samples = *user + *sys;
-
 	if (*sys == 0) {
 		*user = total;
-		*sys = 0;
 		return;
 	}
-	*user = (uint64_t)((unsigned __int128)total * *user / samples);
+	*user = (uint64_t)((unsigned __int128)total * *user / (*user + *sys));
 	*sys = total - *user;
 }
 

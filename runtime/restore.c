@@ -408,7 +408,6 @@ static int record(struct restoring *rs, struct error **err)
 static void rollback(struct restoring *rs)
 {
 	struct error *e = NULL;
-
 	int st;
 
 	if (rs->pid > 0)
