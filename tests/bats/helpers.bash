@@ -59,6 +59,31 @@ v1_mount() {
 		if (o[i] == c) { print $5; exit } }' /proc/self/mountinfo
 }
 
+# the cgroup of a container that uses the default cgroupsPath
+cg_of() {
+	echo "$CG_ROOT/berth/$1"
+}
+
+# cg_v1_of CTRL [ID]: the container's cgroup in the v1 hierarchy of CTRL
+# (hybrid host), default cgroupsPath; nothing on a pure v2 host
+cg_v1_of() {
+	local m
+	m=$(v1_mount "$1")
+	[ -z "$m" ] || echo "$m/berth/${2:-$ID}"
+}
+
+# frozen ID: is the container's freezer frozen?  The v1 freezer where the
+# host has one (freezer.state), else cgroup.events of the cgroup2 tree
+frozen() {
+	local fz
+	fz=$(cg_v1_of freezer "$1")
+	if [ -n "$fz" ]; then
+		[ "$(cat "$fz/freezer.state")" = FROZEN ]
+	else
+		grep -qx 'frozen 1' "$(cg_of "$1")/cgroup.events"
+	fi
+}
+
 # own_cgroups PATH: a cgroup of the test's own at PATH in the cgroup2
 # hierarchy and in every v1 one (the cpuset one with its parent's cpus
 # and mems, or it holds no process), each removed at teardown

@@ -28,9 +28,10 @@ counter_bundle() {
 		sleep 0.2; done; echo "ended at $i"; exit 7'
 }
 
-counter() {
+counter() { # run detached, until it has counted to 3
 	counter_bundle
 	detached run -d -b "$BUNDLE" "$ID"
+	wait_until '[ "$(last_of "$ID" 2>/dev/null || echo 0)" -ge 3 ]'
 }
 
 log_of() { # the counter's log, through the container's init
@@ -43,7 +44,6 @@ last_of() {
 
 @test "checkpoint stops the container; restore in the foreground continues the counter from where it was and returns its exit status" {
 	counter
-	wait_until '[ "$(last_of "$ID" 2>/dev/null || echo 0)" -ge 3 ]'
 	berth checkpoint --image-path "$BATS_TEST_TMPDIR/img" "$ID"
 	[ "$(state_of "$ID")" = stopped ]
 	# without -d: berth waits for the restored init, whose stdout is now
@@ -111,7 +111,6 @@ last_of() {
 
 @test "checkpoint --leave-running keeps it running, and restore into a new id continues" {
 	counter
-	wait_until '[ "$(last_of "$ID" 2>/dev/null || echo 0)" -ge 3 ]'
 	berth checkpoint --leave-running --image-path "$BATS_TEST_TMPDIR/img" "$ID"
 	[ "$(state_of "$ID")" = running ]
 	at=$(last_of "$ID")
@@ -127,34 +126,20 @@ last_of() {
 	berth delete --force "$ID-new"
 }
 
-# the freezer pause uses: the v1 one where the host has it (the hybrid
-# VM), else cgroup v2's; "frozen" or "thawed"
-freezer_of() {
-	local m
-	m=$(v1_mount freezer)
-	if [ -n "$m" ] && [ "$(cat "$m/berth/$1/freezer.state")" = FROZEN ]; then
-		echo frozen
-	elif [ -z "$m" ] && grep -qx "frozen 1" "$CG_ROOT/berth/$1/cgroup.events"; then
-		echo frozen
-	else
-		echo thawed
-	fi
-}
-
 @test "a paused container is checkpointed: --leave-running leaves it paused, a dump ends it, and restore continues the counter" {
 	counter
-	wait_until '[ "$(last_of "$ID" 2>/dev/null || echo 0)" -ge 3 ]'
 	berth pause "$ID"
-	[ "$(freezer_of "$ID")" = frozen ]
+	frozen "$ID"
 	berth checkpoint --leave-running --image-path "$BATS_TEST_TMPDIR/pre" "$ID"
 	[ "$(state_of "$ID")" = paused ]
-	[ "$(freezer_of "$ID")" = frozen ]
+	frozen "$ID"
 	berth checkpoint --image-path "$BATS_TEST_TMPDIR/img" "$ID"
 	[ "$(state_of "$ID")" = stopped ]
 	berth restore -d --image-path "$BATS_TEST_TMPDIR/img" -b "$BUNDLE" "$ID" </dev/null \
 		>"$BATS_TEST_TMPDIR/out" 2>&1
 	[ "$(state_of "$ID")" = running ]
-	[ "$(freezer_of "$ID")" = thawed ]
+	run frozen "$ID"
+	[ "$status" -ne 0 ]
 	n=$(log_of "$ID" | wc -l)
 	wait_until '[ "$(last_of "$ID")" -gt "$n" ]'
 	log_of "$ID" | awk 'NR != $1 { exit 1 }'
@@ -163,7 +148,6 @@ freezer_of() {
 
 @test "a restore whose --pid-file cannot be written fails naming it, after CRIU restored the counter, and leaves no process, cgroup or state" {
 	counter
-	wait_until '[ "$(last_of "$ID" 2>/dev/null || echo 0)" -ge 3 ]'
 	berth checkpoint --image-path "$BATS_TEST_TMPDIR/img" "$ID"
 	berth delete "$ID"
 	# its stdout the file it had, as the other restores
@@ -313,7 +297,6 @@ in_parent() {
 
 @test "checkpoint --pre-dump leaves it running, and a dump with --parent-path leaves the unchanged pages in it; restore continues" {
 	counter
-	wait_until '[ "$(last_of "$ID" 2>/dev/null || echo 0)" -ge 3 ]'
 	berth checkpoint --pre-dump --image-path "$BATS_TEST_TMPDIR/p1" "$ID"
 	[ "$(state_of "$ID")" = running ]
 	at=$(last_of "$ID")
@@ -504,7 +487,6 @@ recvtty() { # name [recvtty args]
 
 @test "checkpoint refuses while an exec'd process is not in init's tree, naming it; one init inherited is saved and restored with the counter" {
 	counter
-	wait_until '[ "$(last_of "$ID" 2>/dev/null || echo 0)" -ge 3 ]'
 	berth exec -d "$ID" sleep 1234 </dev/null >/dev/null 2>&1
 	run berth checkpoint --image-path "$BATS_TEST_TMPDIR/img" "$ID"
 	assert_status 1

@@ -9,31 +9,6 @@
 TOOLS=${TOOLS:-$REPO/build/tests/tools}
 RECVTTY=$TOOLS/recvtty
 
-# the cgroup of a container that uses the default cgroupsPath
-cg_of() {
-	echo "$CG_ROOT/berth/$1"
-}
-
-# cg_v1_of CTRL [ID]: the container's cgroup in the v1 hierarchy of CTRL
-# (hybrid host), default cgroupsPath; nothing on a pure v2 host
-cg_v1_of() {
-	local m
-	m=$(v1_mount "$1")
-	[ -z "$m" ] || echo "$m/berth/${2:-$ID}"
-}
-
-# frozen ID: is the container's freezer frozen?  The v1 freezer where the
-# host has one (freezer.state), else cgroup.events of the cgroup2 tree
-frozen() {
-	local fz
-	fz=$(cg_v1_of freezer "$1")
-	if [ -n "$fz" ]; then
-		[ "$(cat "$fz/freezer.state")" = FROZEN ]
-	else
-		grep -qx 'frozen 1' "$(cg_of "$1")/cgroup.events"
-	fi
-}
-
 init_pid() {
 	berth state "${1:-$ID}" | jq -r .pid
 }
